@@ -1,0 +1,444 @@
+/**
+ * Shape and dtype inference: one rule per op code, applied to normalized
+ * attributes. The builder, the parser and the IR verifier all go through it,
+ * so the three can never disagree. Rules throw ShapeError/DTypeError naming
+ * the op, the operands and the rule.
+ */
+import { DTypeError, ShapeError } from '../common/errors.js';
+import type { DType } from '../common/dtype.js';
+import { OP_CATEGORY, type OpAttrs, type OpCode } from './ops.js';
+import type { ValueType } from './node.js';
+import { broadcastShapes, broadcastsTo, formatShape, sizeOf, type Shape } from './shape.js';
+
+/** The higher of two dtypes in bool < i32 < f32. */
+export function promote(a: DType, b: DType): DType {
+  if (a === 'f32' || b === 'f32') return 'f32';
+  if (a === 'i32' || b === 'i32') return 'i32';
+  return 'bool';
+}
+
+type Rule<K extends OpCode> = (inputs: readonly ValueType[], attrs: OpAttrs[K]) => ValueType;
+type RuleTable = { readonly [K in OpCode]: Rule<K> };
+
+const FLOAT_UNARY = 'f32' as const;
+
+function operand(op: string, inputs: readonly ValueType[], i: number): ValueType {
+  const v = inputs[i];
+  if (v === undefined) throw new ShapeError(`${op}: missing operand ${i}`, { op });
+  return v;
+}
+
+function checkArity(op: string, inputs: readonly ValueType[], n: number): void {
+  if (inputs.length !== n) {
+    throw new ShapeError(`${op}: expected ${n} operand(s) (got ${inputs.length})`, { op });
+  }
+}
+
+function numeric(op: string, v: ValueType): void {
+  if (v.dtype === 'bool') {
+    throw new DTypeError(
+      `${op}: operand is bool (expected f32 or i32)`,
+      { op, dtype: v.dtype },
+      'Cast it first, e.g. x.cast("f32")',
+    );
+  }
+}
+
+/** f32 -> f32, i32 -> f32 (transcendentals and friends). */
+const floatUnary =
+  (op: string) =>
+  (inputs: readonly ValueType[]): ValueType => {
+    checkArity(op, inputs, 1);
+    const x = operand(op, inputs, 0);
+    numeric(op, x);
+    return { shape: x.shape, dtype: FLOAT_UNARY };
+  };
+
+/** Keeps the dtype; numeric only. */
+const sameUnary =
+  (op: string) =>
+  (inputs: readonly ValueType[]): ValueType => {
+    checkArity(op, inputs, 1);
+    const x = operand(op, inputs, 0);
+    numeric(op, x);
+    return x;
+  };
+
+const arithmetic =
+  (op: string) =>
+  (inputs: readonly ValueType[]): ValueType => {
+    checkArity(op, inputs, 2);
+    const a = operand(op, inputs, 0);
+    const b = operand(op, inputs, 1);
+    const dtype = promote(a.dtype, b.dtype);
+    if (dtype === 'bool') {
+      throw new DTypeError(
+        `${op}: both operands are bool (expected f32 or i32)`,
+        { op, dtypes: [a.dtype, b.dtype] },
+        'Cast one of them first, e.g. x.cast("i32")',
+      );
+    }
+    return { shape: broadcastShapes(op, a.shape, b.shape), dtype };
+  };
+
+const comparison =
+  (op: string) =>
+  (inputs: readonly ValueType[]): ValueType => {
+    checkArity(op, inputs, 2);
+    const a = operand(op, inputs, 0);
+    const b = operand(op, inputs, 1);
+    return { shape: broadcastShapes(op, a.shape, b.shape), dtype: 'bool' };
+  };
+
+const logical =
+  (op: string) =>
+  (inputs: readonly ValueType[]): ValueType => {
+    checkArity(op, inputs, 2);
+    const a = operand(op, inputs, 0);
+    const b = operand(op, inputs, 1);
+    if (a.dtype !== 'bool' || b.dtype !== 'bool') {
+      throw new DTypeError(
+        `${op}: operands must be bool (got ${a.dtype} and ${b.dtype})`,
+        { op, dtypes: [a.dtype, b.dtype] },
+        'Compare first (e.g. x.gt(0)) or cast with .cast("bool")',
+      );
+    }
+    return { shape: broadcastShapes(op, a.shape, b.shape), dtype: 'bool' };
+  };
+
+function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepdims) out.push(1);
+  });
+  return out;
+}
+
+function checkAxesAttr(op: string, axes: readonly number[], rank: number): void {
+  for (const a of axes) {
+    if (!Number.isInteger(a) || a < 0 || a >= rank) {
+      throw new ShapeError(`${op}: axis ${a} is out of range for rank ${rank}`, { op, axes });
+    }
+  }
+}
+
+const reduction =
+  (op: string, out: (d: DType) => DType, needsNonEmpty: boolean) =>
+  (inputs: readonly ValueType[], attrs: OpAttrs['sum']): ValueType => {
+    checkArity(op, inputs, 1);
+    const x = operand(op, inputs, 0);
+    checkAxesAttr(op, attrs.axes, x.shape.length);
+    if (needsNonEmpty && attrs.axes.some((a) => x.shape[a] === 0)) {
+      throw new ShapeError(
+        `${op}: reduction over an empty axis of ${formatShape(x.shape)} has no identity`,
+        { op, shape: x.shape, axes: attrs.axes },
+        'max/min/argmax/argmin need at least one element along the reduced axes',
+      );
+    }
+    return { shape: reducedShape(x.shape, attrs.axes, attrs.keepdims), dtype: out(x.dtype) };
+  };
+
+const argReduction =
+  (op: string) =>
+  (inputs: readonly ValueType[], attrs: OpAttrs['argmax']): ValueType => {
+    const r = reduction(
+      op,
+      () => 'i32',
+      true,
+    )(inputs, {
+      axes: [attrs.axis],
+      keepdims: attrs.keepdims,
+    });
+    numeric(op, operand(op, inputs, 0));
+    return r;
+  };
+
+const axisSoftmax =
+  (op: string) =>
+  (inputs: readonly ValueType[], attrs: OpAttrs['softmax']): ValueType => {
+    const x = floatUnary(op)(inputs);
+    checkAxesAttr(op, [attrs.axis], x.shape.length);
+    return x;
+  };
+
+/** NumPy matmul shapes: 1-D operands get a dimension added and removed again. */
+export function matmulShape(a: Shape, b: Shape): Shape {
+  const op = 'matmul';
+  if (a.length === 0 || b.length === 0) {
+    throw new ShapeError(`matmul: operands must have rank >= 1 (got ${formatShape(a)} @ ${formatShape(b)})`, {
+      op,
+      shapes: [a, b],
+    });
+  }
+  const a2 = a.length === 1 ? [1, a[0] ?? 0] : a;
+  const b2 = b.length === 1 ? [b[0] ?? 0, 1] : b;
+  const k1 = a2[a2.length - 1] ?? 0;
+  const k2 = b2[b2.length - 2] ?? 0;
+  if (k1 !== k2) {
+    throw new ShapeError(
+      `matmul: inner dimensions differ: ${formatShape(a)} @ ${formatShape(b)} (${k1} != ${k2})`,
+      { op, shapes: [a, b] },
+      'The last axis of the left operand must equal the second-to-last of the right',
+    );
+  }
+  const batch = broadcastShapes(op, a2.slice(0, -2), b2.slice(0, -2));
+  const out = [...batch];
+  if (a.length > 1) out.push(a2[a2.length - 2] ?? 0);
+  if (b.length > 1) out.push(b2[b2.length - 1] ?? 0);
+  return out;
+}
+
+const RULES: RuleTable = {
+  input: () => {
+    throw new ShapeError('input: leaves are typed by the graph, not inferred');
+  },
+  param: () => {
+    throw new ShapeError('param: leaves are typed by the graph, not inferred');
+  },
+  constant: () => {
+    throw new ShapeError('constant: leaves are typed by the graph, not inferred');
+  },
+  neg: sameUnary('neg'),
+  abs: sameUnary('abs'),
+  sqrt: floatUnary('sqrt'),
+  rsqrt: floatUnary('rsqrt'),
+  exp: floatUnary('exp'),
+  log: floatUnary('log'),
+  sin: floatUnary('sin'),
+  cos: floatUnary('cos'),
+  tanh: floatUnary('tanh'),
+  sigmoid: floatUnary('sigmoid'),
+  relu: sameUnary('relu'),
+  erf: floatUnary('erf'),
+  gelu: floatUnary('gelu'),
+  square: sameUnary('square'),
+  reciprocal: floatUnary('reciprocal'),
+  floor: sameUnary('floor'),
+  ceil: sameUnary('ceil'),
+  round: sameUnary('round'),
+  sign: sameUnary('sign'),
+  not: (inputs) => {
+    checkArity('not', inputs, 1);
+    const x = operand('not', inputs, 0);
+    if (x.dtype !== 'bool') {
+      throw new DTypeError(`not: operand must be bool (got ${x.dtype})`, { op: 'not', dtype: x.dtype });
+    }
+    return x;
+  },
+  cast: (inputs, attrs) => {
+    checkArity('cast', inputs, 1);
+    return { shape: operand('cast', inputs, 0).shape, dtype: attrs.to };
+  },
+  add: arithmetic('add'),
+  sub: arithmetic('sub'),
+  mul: arithmetic('mul'),
+  div: arithmetic('div'),
+  pow: arithmetic('pow'),
+  maximum: arithmetic('maximum'),
+  minimum: arithmetic('minimum'),
+  eq: comparison('eq'),
+  ne: comparison('ne'),
+  lt: comparison('lt'),
+  le: comparison('le'),
+  gt: comparison('gt'),
+  ge: comparison('ge'),
+  and: logical('and'),
+  or: logical('or'),
+  where: (inputs) => {
+    checkArity('where', inputs, 3);
+    const [c, a, b] = [0, 1, 2].map((i) => operand('where', inputs, i)) as [ValueType, ValueType, ValueType];
+    if (c.dtype !== 'bool') {
+      throw new DTypeError(
+        `where: condition must be bool (got ${c.dtype})`,
+        { op: 'where', dtype: c.dtype },
+        'Use a comparison such as x.gt(0) as the condition',
+      );
+    }
+    const shape = broadcastShapes('where', broadcastShapes('where', c.shape, a.shape), b.shape);
+    return { shape, dtype: promote(a.dtype, b.dtype) };
+  },
+  sum: reduction('sum', (d) => (d === 'bool' ? 'i32' : d), false),
+  prod: reduction('prod', (d) => (d === 'bool' ? 'i32' : d), false),
+  max: reduction('max', (d) => d, true),
+  min: reduction('min', (d) => d, true),
+  mean: reduction('mean', () => 'f32', false),
+  argmax: argReduction('argmax'),
+  argmin: argReduction('argmin'),
+  matmul: (inputs) => {
+    checkArity('matmul', inputs, 2);
+    const a = operand('matmul', inputs, 0);
+    const b = operand('matmul', inputs, 1);
+    if (a.dtype === 'bool' || b.dtype === 'bool') {
+      throw new DTypeError(
+        `matmul: operands must be f32 or i32 (got ${a.dtype} @ ${b.dtype})`,
+        { op: 'matmul', dtypes: [a.dtype, b.dtype] },
+        'Cast bool operands first, e.g. x.cast("f32")',
+      );
+    }
+    return { shape: matmulShape(a.shape, b.shape), dtype: promote(a.dtype, b.dtype) };
+  },
+  reshape: (inputs, attrs) => {
+    checkArity('reshape', inputs, 1);
+    const x = operand('reshape', inputs, 0);
+    if (sizeOf(attrs.shape) !== sizeOf(x.shape)) {
+      throw new ShapeError(
+        `reshape: element count differs: ${formatShape(x.shape)} (${sizeOf(x.shape)}) -> ${formatShape(attrs.shape)} (${sizeOf(attrs.shape)})`,
+        { op: 'reshape', from: x.shape, to: attrs.shape },
+        'The new shape must have the same number of elements',
+      );
+    }
+    return { shape: attrs.shape, dtype: x.dtype };
+  },
+  transpose: (inputs, attrs) => {
+    checkArity('transpose', inputs, 1);
+    const x = operand('transpose', inputs, 0);
+    const rank = x.shape.length;
+    const sorted = [...attrs.perm].sort((p, q) => p - q);
+    if (attrs.perm.length !== rank || sorted.some((p, i) => p !== i)) {
+      throw new ShapeError(
+        `transpose: perm ${JSON.stringify(attrs.perm)} is not a permutation of the ${rank} axes of ${formatShape(x.shape)}`,
+        { op: 'transpose', perm: attrs.perm, shape: x.shape },
+      );
+    }
+    return { shape: attrs.perm.map((p) => x.shape[p] ?? 0), dtype: x.dtype };
+  },
+  expand: (inputs, attrs) => {
+    checkArity('expand', inputs, 1);
+    const x = operand('expand', inputs, 0);
+    if (!broadcastsTo(x.shape, attrs.shape)) {
+      throw new ShapeError(
+        `expand: ${formatShape(x.shape)} cannot be broadcast to ${formatShape(attrs.shape)}`,
+        { op: 'expand', from: x.shape, to: attrs.shape },
+        'Each dimension must equal the target or be 1',
+      );
+    }
+    return { shape: attrs.shape, dtype: x.dtype };
+  },
+  slice: (inputs, attrs) => {
+    checkArity('slice', inputs, 1);
+    const x = operand('slice', inputs, 0);
+    if (attrs.axes.length !== x.shape.length) {
+      throw new ShapeError(
+        `slice: ${attrs.axes.length} ranges for rank ${x.shape.length} (${formatShape(x.shape)})`,
+        { op: 'slice' },
+      );
+    }
+    attrs.axes.forEach((r, i) => {
+      const dim = x.shape[i] ?? 0;
+      const last = r.start + (r.size - 1) * r.step;
+      const ok =
+        Number.isInteger(r.start) &&
+        Number.isInteger(r.step) &&
+        Number.isInteger(r.size) &&
+        r.step !== 0 &&
+        r.size >= 0 &&
+        (r.size === 0 || (r.start >= 0 && r.start < dim && last >= 0 && last < dim));
+      if (!ok) {
+        throw new ShapeError(
+          `slice: axis ${i} reads outside [0, ${dim}) (start ${r.start}, step ${r.step}, size ${r.size})`,
+          { op: 'slice', axis: i, range: r },
+        );
+      }
+    });
+    return { shape: attrs.axes.map((r) => r.size), dtype: x.dtype };
+  },
+  pad: (inputs, attrs) => {
+    checkArity('pad', inputs, 1);
+    const x = operand('pad', inputs, 0);
+    if (attrs.widths.length !== x.shape.length) {
+      throw new ShapeError(
+        `pad: ${attrs.widths.length} widths for rank ${x.shape.length} (${formatShape(x.shape)})`,
+        { op: 'pad', widths: attrs.widths },
+        'Give one [before, after] pair per axis',
+      );
+    }
+    for (const [b, a] of attrs.widths) {
+      if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) {
+        throw new ShapeError(
+          `pad: widths must be non-negative integers (got ${JSON.stringify(attrs.widths)})`,
+          { op: 'pad', widths: attrs.widths },
+        );
+      }
+    }
+    return {
+      shape: x.shape.map((d, i) => d + (attrs.widths[i]?.[0] ?? 0) + (attrs.widths[i]?.[1] ?? 0)),
+      dtype: x.dtype,
+    };
+  },
+  gather: (inputs, attrs) => {
+    checkArity('gather', inputs, 2);
+    const x = operand('gather', inputs, 0);
+    const idx = operand('gather', inputs, 1);
+    if (idx.dtype !== 'i32') {
+      throw new DTypeError(
+        `gather: indices must be i32 (got ${idx.dtype})`,
+        { op: 'gather', dtype: idx.dtype },
+        'Cast them with .cast("i32")',
+      );
+    }
+    checkAxesAttr('gather', [attrs.axis], x.shape.length);
+    const shape = [...x.shape.slice(0, attrs.axis), ...idx.shape, ...x.shape.slice(attrs.axis + 1)];
+    return { shape, dtype: x.dtype };
+  },
+  concat: (inputs, attrs) => {
+    if (inputs.length === 0) throw new ShapeError('concat: needs at least one tensor', { op: 'concat' });
+    const first = operand('concat', inputs, 0);
+    const rank = first.shape.length;
+    checkAxesAttr('concat', [attrs.axis], rank);
+    let total = 0;
+    let dtype = first.dtype;
+    for (const v of inputs) {
+      const same =
+        v.shape.length === rank && v.shape.every((d, i) => i === attrs.axis || d === first.shape[i]);
+      if (!same) {
+        throw new ShapeError(
+          `concat: shapes differ off axis ${attrs.axis}: ${formatShape(first.shape)} and ${formatShape(v.shape)}`,
+          { op: 'concat', shapes: inputs.map((i) => i.shape), axis: attrs.axis },
+          'All tensors need the same rank and the same dimensions except along the axis',
+        );
+      }
+      total += v.shape[attrs.axis] ?? 0;
+      dtype = promote(dtype, v.dtype);
+    }
+    const shape = first.shape.map((d, i) => (i === attrs.axis ? total : d));
+    return { shape, dtype };
+  },
+  softmax: axisSoftmax('softmax'),
+  logSoftmax: axisSoftmax('logSoftmax'),
+  layerNorm: (inputs, attrs) => {
+    const op = 'layerNorm';
+    const expected = 1 + (attrs.hasWeight ? 1 : 0) + (attrs.hasBias ? 1 : 0);
+    if (inputs.length !== expected) {
+      throw new ShapeError(`layerNorm: expected ${expected} operand(s) (got ${inputs.length})`, { op });
+    }
+    const x = floatUnary(op)(inputs.slice(0, 1));
+    if (x.shape.length === 0) throw new ShapeError('layerNorm: operand must have rank >= 1', { op });
+    if (!(attrs.eps >= 0)) throw new ShapeError(`layerNorm: eps must be >= 0 (got ${attrs.eps})`, { op });
+    for (const affine of inputs.slice(1)) {
+      numeric(op, affine);
+      if (!broadcastsTo(affine.shape, x.shape)) {
+        throw new ShapeError(
+          `layerNorm: weight/bias ${formatShape(affine.shape)} does not broadcast to ${formatShape(x.shape)}`,
+          { op, shape: affine.shape },
+          'Weight and bias are usually shaped like the last axis',
+        );
+      }
+    }
+    return x;
+  },
+};
+
+/**
+ * The shape and dtype of a non-leaf op applied to `inputs` with normalized
+ * `attrs`, or a typed error naming the rule that fails.
+ */
+export function inferType<K extends OpCode>(
+  op: K,
+  inputs: readonly ValueType[],
+  attrs: OpAttrs[K],
+): ValueType {
+  if (OP_CATEGORY[op] === 'leaf') throw new ShapeError(`${op}: leaves are not inferred`);
+  const rule = RULES[op] as Rule<K>;
+  return rule(inputs, attrs);
+}

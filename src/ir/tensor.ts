@@ -1,0 +1,515 @@
+/**
+ * Tensor: a lazy handle on one graph node. Every method records a node (or
+ * finds an equal one) and returns a new handle; nothing is computed here.
+ * Arguments are checked and normalized (negative axes, -1 in shapes, Python
+ * slices) before the op's shape/dtype rule in infer.ts sees them.
+ */
+import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
+import { DTypeError, ShapeError } from '../common/errors.js';
+import type { Graph } from './graph.js';
+import { promote } from './infer.js';
+import type { Node } from './node.js';
+import type { BinaryOp, OpAttrs, SliceAxis } from './ops.js';
+import {
+  checkShape,
+  describe,
+  formatShape,
+  isArray,
+  normalizeAxes,
+  normalizeAxis,
+  sizeOf,
+  type Shape,
+} from './shape.js';
+
+/** A tensor or a JS number (which takes the tensor's dtype, see design.md). */
+export type Operand = Tensor | number;
+
+/** One axis of `slice`: pick an index, a `[start, stop, step?]` range, or `null` for all. */
+export type SliceRange = number | null | readonly [number | null, number | null, (number | null)?];
+
+/** The dtype a JS number takes next to a tensor of dtype `other`. */
+function numberDType(x: number, other: DType): DType {
+  const integral = Number.isInteger(x);
+  if (other === 'f32') return 'f32';
+  if (other === 'i32') return integral ? 'i32' : 'f32';
+  return integral ? 'i32' : 'f32';
+}
+
+/**
+ * A lazy tensor value in a Graph.
+ *
+ * @example
+ * const y = g.input('x', [4]).mul(2).add(1).relu(); // records three nodes
+ */
+export class Tensor {
+  /** @internal */
+  constructor(
+    /** The graph this tensor belongs to. */
+    readonly graph: Graph,
+    /** The IR node this handle points at. @internal */
+    readonly node: Node,
+  ) {}
+
+  get shape(): readonly number[] {
+    return this.node.shape;
+  }
+  get dtype(): DType {
+    return this.node.dtype;
+  }
+  get rank(): number {
+    return this.node.shape.length;
+  }
+  get size(): number {
+    return sizeOf(this.node.shape);
+  }
+
+  /**
+   * Converts operands (tensors of this graph or numbers) to nodes. A number
+   * takes the dtype of the tensors beside it (see numberDType). @internal
+   */
+  operands(op: string, ...values: readonly Operand[]): Node[] {
+    let context: DType = 'bool';
+    for (const v of values) {
+      if (typeof v === 'number') continue;
+      if (!(v instanceof Tensor)) {
+        throw new ShapeError(`${op}: operand must be a Tensor or a number (got ${describe(v)})`, { op });
+      }
+      this.graph.own(op, v);
+      context = promote(context, v.dtype);
+    }
+    if (op !== 'where') context = promote(context, this.dtype);
+    return values.map((v) =>
+      typeof v === 'number'
+        ? this.graph.addConstant(arrayFromNumbers(numberDType(v, context), [v]), [])
+        : v.node,
+    );
+  }
+
+  private binary(op: BinaryOp, other: Operand): Tensor {
+    const [b] = this.operands(op, other);
+    return this.record(op, [this.node, b as Node], {});
+  }
+
+  private record<K extends keyof OpAttrs>(op: K, inputs: readonly Node[], attrs: OpAttrs[K]): Tensor {
+    return this.graph.wrap(this.graph.addNode(op, inputs, attrs));
+  }
+
+  private unary(
+    op:
+      | 'neg'
+      | 'abs'
+      | 'sqrt'
+      | 'rsqrt'
+      | 'exp'
+      | 'log'
+      | 'sin'
+      | 'cos'
+      | 'tanh'
+      | 'sigmoid'
+      | 'relu'
+      | 'gelu'
+      | 'erf'
+      | 'square'
+      | 'reciprocal'
+      | 'floor'
+      | 'ceil'
+      | 'round'
+      | 'sign'
+      | 'not',
+  ): Tensor {
+    return this.record(op, [this.node], {});
+  }
+
+  // elementwise binary
+  add(other: Operand): Tensor {
+    return this.binary('add', other);
+  }
+  sub(other: Operand): Tensor {
+    return this.binary('sub', other);
+  }
+  mul(other: Operand): Tensor {
+    return this.binary('mul', other);
+  }
+  /** Division; i32 / i32 truncates toward zero (x / 0 is 0). */
+  div(other: Operand): Tensor {
+    return this.binary('div', other);
+  }
+  pow(other: Operand): Tensor {
+    return this.binary('pow', other);
+  }
+  maximum(other: Operand): Tensor {
+    return this.binary('maximum', other);
+  }
+  minimum(other: Operand): Tensor {
+    return this.binary('minimum', other);
+  }
+  eq(other: Operand): Tensor {
+    return this.binary('eq', other);
+  }
+  ne(other: Operand): Tensor {
+    return this.binary('ne', other);
+  }
+  lt(other: Operand): Tensor {
+    return this.binary('lt', other);
+  }
+  le(other: Operand): Tensor {
+    return this.binary('le', other);
+  }
+  gt(other: Operand): Tensor {
+    return this.binary('gt', other);
+  }
+  ge(other: Operand): Tensor {
+    return this.binary('ge', other);
+  }
+  and(other: Operand): Tensor {
+    return this.binary('and', other);
+  }
+  or(other: Operand): Tensor {
+    return this.binary('or', other);
+  }
+
+  // elementwise unary
+  neg(): Tensor {
+    return this.unary('neg');
+  }
+  abs(): Tensor {
+    return this.unary('abs');
+  }
+  sqrt(): Tensor {
+    return this.unary('sqrt');
+  }
+  rsqrt(): Tensor {
+    return this.unary('rsqrt');
+  }
+  exp(): Tensor {
+    return this.unary('exp');
+  }
+  log(): Tensor {
+    return this.unary('log');
+  }
+  sin(): Tensor {
+    return this.unary('sin');
+  }
+  cos(): Tensor {
+    return this.unary('cos');
+  }
+  tanh(): Tensor {
+    return this.unary('tanh');
+  }
+  sigmoid(): Tensor {
+    return this.unary('sigmoid');
+  }
+  relu(): Tensor {
+    return this.unary('relu');
+  }
+  /** The exact (erf) form: 0.5 x (1 + erf(x / sqrt 2)). */
+  gelu(): Tensor {
+    return this.unary('gelu');
+  }
+  erf(): Tensor {
+    return this.unary('erf');
+  }
+  square(): Tensor {
+    return this.unary('square');
+  }
+  reciprocal(): Tensor {
+    return this.unary('reciprocal');
+  }
+  floor(): Tensor {
+    return this.unary('floor');
+  }
+  ceil(): Tensor {
+    return this.unary('ceil');
+  }
+  /** Rounds half to even. */
+  round(): Tensor {
+    return this.unary('round');
+  }
+  sign(): Tensor {
+    return this.unary('sign');
+  }
+  not(): Tensor {
+    return this.unary('not');
+  }
+
+  /** Converts to `dtype`: f32 -> i32 truncates toward zero; -> bool is `x != 0`. */
+  cast(dtype: DType): Tensor {
+    if (!isDType(dtype)) {
+      throw new DTypeError(`cast: unknown dtype ${describe(dtype)} (expected 'f32', 'i32' or 'bool')`, {
+        op: 'cast',
+        dtype,
+      });
+    }
+    return this.record('cast', [this.node], { to: dtype });
+  }
+
+  // reductions
+  sum(axes?: number | readonly number[], keepdims = false): Tensor {
+    return this.reduce('sum', axes, keepdims);
+  }
+  mean(axes?: number | readonly number[], keepdims = false): Tensor {
+    return this.reduce('mean', axes, keepdims);
+  }
+  max(axes?: number | readonly number[], keepdims = false): Tensor {
+    return this.reduce('max', axes, keepdims);
+  }
+  min(axes?: number | readonly number[], keepdims = false): Tensor {
+    return this.reduce('min', axes, keepdims);
+  }
+  prod(axes?: number | readonly number[], keepdims = false): Tensor {
+    return this.reduce('prod', axes, keepdims);
+  }
+  /** Index of the largest element along `axis` (first on ties), as i32. */
+  argmax(axis: number, keepdims = false): Tensor {
+    return this.record('argmax', [this.node], {
+      axis: normalizeAxis('argmax', axis, this.rank),
+      keepdims: checkBool('argmax', keepdims),
+    });
+  }
+  /** Index of the smallest element along `axis` (first on ties), as i32. */
+  argmin(axis: number, keepdims = false): Tensor {
+    return this.record('argmin', [this.node], {
+      axis: normalizeAxis('argmin', axis, this.rank),
+      keepdims: checkBool('argmin', keepdims),
+    });
+  }
+
+  private reduce(
+    op: 'sum' | 'mean' | 'max' | 'min' | 'prod',
+    axes: number | readonly number[] | undefined,
+    keepdims: boolean,
+  ): Tensor {
+    return this.record(op, [this.node], {
+      axes: normalizeAxes(op, axes, this.rank),
+      keepdims: checkBool(op, keepdims),
+    });
+  }
+
+  /** Matrix product with NumPy semantics (1-D operands, batched N-D with broadcasting). */
+  matmul(other: Tensor): Tensor {
+    this.graph.own('matmul', other);
+    return this.record('matmul', [this.node, other.node], {});
+  }
+
+  // views and data movement
+  /** Same elements, new shape; one dimension may be -1 (inferred). */
+  reshape(shape: readonly number[]): Tensor {
+    return this.record('reshape', [this.node], { shape: resolveReshape(this.shape, shape) });
+  }
+
+  /** Permutes axes; the default reverses them. */
+  transpose(perm?: readonly number[]): Tensor {
+    const rank = this.rank;
+    if (perm !== undefined && !isArray(perm)) {
+      throw new ShapeError(`transpose: perm must be an array of axes (got ${describe(perm)})`, {
+        op: 'transpose',
+      });
+    }
+    const p =
+      perm === undefined
+        ? Array.from({ length: rank }, (_, i) => rank - 1 - i)
+        : perm.map((a) => normalizeAxis('transpose', a, rank));
+    return this.record('transpose', [this.node], { perm: p });
+  }
+
+  /** Broadcasts to `shape` (NumPy broadcast_to); -1 keeps a dimension. */
+  expand(shape: readonly number[]): Tensor {
+    const dims = isArray(shape)
+      ? shape.map((d, i) => (d === -1 ? (this.shape[i - (shape.length - this.rank)] ?? -1) : d))
+      : shape;
+    return this.record('expand', [this.node], { shape: checkShape('expand', dims) });
+  }
+
+  /** Removes size-1 axes (the given ones, or all of them). */
+  squeeze(axes?: number | readonly number[]): Tensor {
+    const list =
+      axes === undefined
+        ? this.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+        : normalizeAxes('squeeze', axes, this.rank);
+    for (const a of list) {
+      if (this.shape[a] !== 1) {
+        throw new ShapeError(
+          `squeeze: axis ${a} of ${formatShape(this.shape)} has size ${this.shape[a]} (expected 1)`,
+          { op: 'squeeze', axis: a, shape: this.shape },
+        );
+      }
+    }
+    return this.reshape(this.shape.filter((_, i) => !list.includes(i)));
+  }
+
+  /** Inserts a size-1 axis at `axis` (in [-(rank+1), rank]). */
+  unsqueeze(axis: number): Tensor {
+    const a = normalizeAxis('unsqueeze', axis, this.rank + 1);
+    return this.reshape([...this.shape.slice(0, a), 1, ...this.shape.slice(a)]);
+  }
+
+  /** Merges the axes from `startAxis` to the end into one. */
+  flatten(startAxis = 0): Tensor {
+    if (this.rank === 0) return this.reshape([1]);
+    const a = normalizeAxis('flatten', startAxis, this.rank);
+    return this.reshape([...this.shape.slice(0, a), sizeOf(this.shape.slice(a))]);
+  }
+
+  /**
+   * Python-style slicing per axis: a number picks (and drops the axis), `[start,
+   * stop, step?]` takes a range, `null` takes all; negative indices count from the end.
+   */
+  slice(ranges: readonly SliceRange[]): Tensor {
+    if (!isArray(ranges) || ranges.length > this.rank) {
+      throw new ShapeError(
+        `slice: expected at most ${this.rank} ranges for ${formatShape(this.shape)} (got ${describe(ranges)})`,
+        { op: 'slice' },
+      );
+    }
+    const axes: SliceAxis[] = [];
+    const dropped: number[] = [];
+    this.shape.forEach((dim, i) => {
+      const r = ranges[i];
+      if (typeof r === 'number') {
+        if (!Number.isInteger(r) || r < -dim || r >= dim) {
+          throw new ShapeError(`slice: index ${r} is out of range for axis ${i} of size ${dim}`, {
+            op: 'slice',
+            axis: i,
+            index: r,
+          });
+        }
+        axes.push({ start: r < 0 ? r + dim : r, step: 1, size: 1 });
+        dropped.push(i);
+      } else {
+        axes.push(normalizeRange(i, dim, r));
+      }
+    });
+    const sliced = this.record('slice', [this.node], { axes });
+    return dropped.length === 0
+      ? sliced
+      : sliced.reshape(sliced.shape.filter((_, i) => !dropped.includes(i)));
+  }
+
+  /** Pads each axis with `[before, after]` elements of `value`. */
+  pad(widths: readonly (readonly [number, number])[], value = 0): Tensor {
+    if (!isArray(widths) || widths.some((w) => !isArray(w) || w.length !== 2)) {
+      throw new ShapeError(`pad: widths must be [before, after] pairs (got ${describe(widths)})`, {
+        op: 'pad',
+      });
+    }
+    if (typeof value !== 'number')
+      throw new DTypeError(`pad: value must be a number (got ${describe(value)})`, { op: 'pad' });
+    return this.record('pad', [this.node], { widths: widths.map(([b, a]) => [b, a] as const), value });
+  }
+
+  /** Picks entries along `axis` by i32 indices (negative count from the end; out of range is an InputError at run time). */
+  gather(indices: Tensor | readonly number[] | number, axis: number): Tensor {
+    const idx =
+      indices instanceof Tensor
+        ? indices
+        : this.graph.constant(
+            typeof indices === 'number' ? indices : [...indices],
+            typeof indices === 'number' ? [] : undefined,
+            'i32',
+          );
+    this.graph.own('gather', idx);
+    return this.record('gather', [this.node, idx.node], { axis: normalizeAxis('gather', axis, this.rank) });
+  }
+
+  // composites (lowered to primitives by passes/lower-composites.ts)
+  softmax(axis = -1): Tensor {
+    return this.record('softmax', [this.node], { axis: normalizeAxis('softmax', axis, this.rank) });
+  }
+  logSoftmax(axis = -1): Tensor {
+    return this.record('logSoftmax', [this.node], { axis: normalizeAxis('logSoftmax', axis, this.rank) });
+  }
+  /** Normalizes over the last axis, then scales by `weight` and shifts by `bias` when given. */
+  layerNorm(weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+    const extra: Node[] = [];
+    for (const t of [weight, bias]) {
+      if (t !== undefined && t !== null) {
+        this.graph.own('layerNorm', t);
+        extra.push(t.node);
+      }
+    }
+    if (typeof eps !== 'number')
+      throw new ShapeError(`layerNorm: eps must be a number (got ${describe(eps)})`, { op: 'layerNorm' });
+    return this.record('layerNorm', [this.node, ...extra], {
+      eps,
+      hasWeight: weight != null,
+      hasBias: bias != null,
+    });
+  }
+
+  /** The text IR of this value and everything it depends on. */
+  toString(): string {
+    return `Tensor<${this.dtype}${formatShape(this.shape)}>`;
+  }
+}
+
+function checkBool(op: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new ShapeError(`${op}: keepdims must be true or false (got ${describe(value)})`, { op });
+  return value;
+}
+
+/** Resolves one -1 and checks the element count. */
+function resolveReshape(from: Shape, shape: readonly number[]): number[] {
+  if (!isArray(shape))
+    throw new ShapeError(`reshape: shape must be an array (got ${describe(shape)})`, { op: 'reshape' });
+  const unknown = shape.filter((d) => d === -1).length;
+  if (unknown > 1)
+    throw new ShapeError(`reshape: at most one -1 allowed (got ${formatShape(shape)})`, {
+      op: 'reshape',
+      shape,
+    });
+  const known = checkShape(
+    'reshape',
+    shape.filter((d) => d !== -1),
+  );
+  const total = sizeOf(from);
+  if (unknown === 0) return checkShape('reshape', shape);
+  const rest = sizeOf(known);
+  if (rest === 0 || total % rest !== 0) {
+    throw new ShapeError(
+      `reshape: cannot infer -1: ${formatShape(from)} (${total} elements) -> ${formatShape(shape)}`,
+      { op: 'reshape', from, to: shape },
+      'The known dimensions must divide the element count',
+    );
+  }
+  return shape.map((d) => (d === -1 ? total / rest : d));
+}
+
+/** Python slice semantics for one axis. */
+function normalizeRange(axis: number, dim: number, r: SliceRange | undefined): SliceAxis {
+  if (r === undefined || r === null) return { start: 0, step: 1, size: dim };
+  if (!isArray(r) || r.length < 2 || r.length > 3) {
+    throw new ShapeError(
+      `slice: axis ${axis} range must be a number, null or [start, stop, step?] (got ${describe(r)})`,
+      { op: 'slice', axis },
+    );
+  }
+  const [rawStart, rawStop, rawStep] = r;
+  const step = rawStep ?? 1;
+  for (const v of [rawStart, rawStop, step]) {
+    if (v !== null && (typeof v !== 'number' || !Number.isInteger(v))) {
+      throw new ShapeError(`slice: axis ${axis} bounds must be integers (got ${describe(r)})`, {
+        op: 'slice',
+        axis,
+      });
+    }
+  }
+  if (step === 0)
+    throw new ShapeError(`slice: step is 0 on axis ${axis} (expected a non-zero integer)`, {
+      op: 'slice',
+      axis,
+    });
+  const clampIndex = (v: number, lo: number, hi: number): number =>
+    Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
+  let start: number;
+  let stop: number;
+  if (step > 0) {
+    start = rawStart === null ? 0 : clampIndex(rawStart, 0, dim);
+    stop = rawStop === null ? dim : clampIndex(rawStop, 0, dim);
+  } else {
+    start = rawStart === null ? dim - 1 : clampIndex(rawStart, -1, dim - 1);
+    stop = rawStop === null ? -1 : clampIndex(rawStop, -1, dim - 1);
+  }
+  const size = Math.max(0, Math.ceil((stop - start) / step));
+  return { start: size === 0 ? 0 : start, step, size };
+}
