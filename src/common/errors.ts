@@ -13,6 +13,7 @@ export const ErrorCode = {
   plan: 'E_PLAN',
   limit: 'E_LIMIT',
   internal: 'E_INTERNAL',
+  parse: 'E_PARSE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -97,5 +98,12 @@ export class InternalError extends TensorWasmError {
       { stage, ...details },
       'This is a compiler bug; please report it with the output of DEBUG=3',
     );
+  }
+}
+
+/** Text IR that parseGraph() cannot read; names the line and what was expected. */
+export class ParseError extends TensorWasmError {
+  constructor(message: string, details: ErrorDetails = {}, hint?: string) {
+    super(ErrorCode.parse, message, details, hint);
   }
 }

@@ -7,12 +7,12 @@ import { DTypeError, GraphError, ShapeError } from '../common/errors.js';
 import { inferType } from './infer.js';
 import type { Node, NodeOf } from './node.js';
 import type { OpAttrs, OpCode } from './ops.js';
-import { printGraph } from './print.js';
+import { formatNumber, printGraph } from './print.js';
 import { checkShape, describe, formatShape, isArray, normalizeAxis, sizeOf, type Shape } from './shape.js';
 import { Tensor, type Operand } from './tensor.js';
 
 /** Names of inputs, params and outputs: a letter or `_`, then letters, digits, `_ . : -`. */
-const NAME_PATTERN = /^[A-Za-z_][\w.:-]*$/;
+export const NAME_PATTERN = /^[A-Za-z_][\w.:-]*$/;
 
 /** Constants up to this many elements are hash-consed by value. */
 const HASHED_CONSTANT_ELEMENTS = 16;
@@ -21,6 +21,15 @@ const HASHED_CONSTANT_ELEMENTS = 16;
 export type ConstantData = TypedArray | readonly number[] | number | boolean;
 
 let nextGraphId = 0;
+
+/**
+ * JSON replacer for hash-consing keys: JSON writes NaN, Infinity and -Infinity
+ * all as null and -0 as 0, which would merge e.g. pad(x, NaN) with pad(x, Infinity).
+ */
+function keyNumber(_key: string, value: unknown): unknown {
+  if (typeof value !== 'number') return value;
+  return Number.isFinite(value) && !Object.is(value, -0) ? value : formatNumber(value);
+}
 
 /**
  * A tensor program under construction.
@@ -157,7 +166,7 @@ export class Graph {
    * @internal
    */
   addNode<K extends OpCode>(op: K, inputs: readonly Node[], attrs: OpAttrs[K]): Node {
-    const key = `${op}(${inputs.map((n) => n.id).join(',')})${JSON.stringify(attrs)}`;
+    const key = `${op}(${inputs.map((n) => n.id).join(',')})${JSON.stringify(attrs, keyNumber)}`;
     const found = this.byKey.get(key);
     if (found !== undefined) return found;
     const type = inferType(op, inputs, attrs);

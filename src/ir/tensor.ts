@@ -399,6 +399,17 @@ export class Tensor {
 
   /** Picks entries along `axis` by i32 indices (negative count from the end; out of range is an InputError at run time). */
   gather(indices: Tensor | readonly number[] | number, axis: number): Tensor {
+    if (!(indices instanceof Tensor)) {
+      // A cast to i32 would truncate 1.5 to 1 silently: refuse non-integer indices instead.
+      const list: unknown[] = isArray(indices) ? [...indices] : [indices];
+      if (!list.every((v) => Number.isInteger(v))) {
+        throw new DTypeError(
+          `gather: indices must be integers (got ${describe(indices)})`,
+          { op: 'gather', indices },
+          'Pass whole numbers or an i32 tensor',
+        );
+      }
+    }
     const idx =
       indices instanceof Tensor
         ? indices

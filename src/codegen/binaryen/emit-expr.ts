@@ -1,0 +1,176 @@
+/**
+ * Kernel body expressions to Wasm, in scalar mode (one element) or vector
+ * mode (four consecutive values of the vector loop variable). Loads read
+ * buffers at their planned absolute addresses (the Wasm memarg offset), so
+ * every address is a constant baked into the code.
+ */
+import type Binaryen from 'binaryen';
+import { DTYPE_BYTES, type DType } from '../../common/dtype.js';
+import { InternalError } from '../../common/errors.js';
+import * as ix from '../../passes/index-expr.js';
+import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
+import type { KExpr } from '../../passes/kernel.js';
+import { emitIndex, type IndexEnv } from './emit-index.js';
+import type { FunctionBuilder } from './function-builder.js';
+import { emitScalarCast, emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
+import { emitVectorCast, emitVectorOp, hasVectorForm, vectorConst } from './vector-ops.js';
+
+type Expr = Binaryen.ExpressionRef;
+
+/** Everything expression emission needs about the kernel being emitted. */
+export interface ExprEnv extends IndexEnv {
+  /** Node id -> absolute byte address of its buffer. */
+  readonly addresses: ReadonlyMap<number, number>;
+  /** Registers a run-time check site (for error messages); returns its id (>= 1). */
+  readonly addCheckSite: (what: string) => number;
+  /** Gather slot -> local, filled in as binds are emitted. */
+  readonly slots: Map<number, number>;
+}
+
+function addressOf(env: ExprEnv, nodeId: number): number {
+  const a = env.addresses.get(nodeId);
+  if (a === undefined) throw new InternalError('codegen', `value %${nodeId} has no planned address`);
+  return a;
+}
+
+/** Byte offset (relative to the buffer) of a flat element index. */
+function bytePointer(fb: FunctionBuilder, flat: IndexExpr, dtype: DType, env: ExprEnv): Expr {
+  return emitIndex(fb, ix.scale(flat, DTYPE_BYTES[dtype]), env);
+}
+
+/** Scalar load of `dtype` at buffer `address` + flat element index. */
+export function emitScalarLoad(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, env: ExprEnv): Expr {
+  const ptr = bytePointer(fb, flat, dtype, env);
+  if (dtype === 'f32') return fb.m.f32.load(address, 4, ptr);
+  if (dtype === 'i32') return fb.m.i32.load(address, 4, ptr);
+  return fb.m.i32.load8_u(address, 1, ptr);
+}
+
+/** Scalar store. */
+export function emitScalarStore(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, value: Expr, env: ExprEnv): Expr {
+  const ptr = bytePointer(fb, flat, dtype, env);
+  if (dtype === 'f32') return fb.m.f32.store(address, 4, ptr, value);
+  if (dtype === 'i32') return fb.m.i32.store(address, 4, ptr, value);
+  return fb.m.i32.store8(address, 1, ptr, value);
+}
+
+/** Four consecutive elements starting at the flat index (vector var at its current value). */
+function emitVectorLoad(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, env: ExprEnv): Expr {
+  const m = fb.m;
+  const ptr = bytePointer(fb, flat, dtype, env);
+  if (dtype !== 'bool') return m.v128.load(address, 4, ptr);
+  const bytes = m.v128.load32_zero(address, 1, ptr);
+  return m.i32x4.neg(m.i32x4.extend_low_i16x8_u(m.i16x8.extend_low_i8x16_u(bytes)));
+}
+
+/** Stores four lanes at the flat index (bool masks as bytes 0/1). */
+export function emitVectorStore(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, value: Expr, env: ExprEnv): Expr {
+  const m = fb.m;
+  const ptr = bytePointer(fb, flat, dtype, env);
+  if (dtype !== 'bool') return m.v128.store(address, 4, ptr, value);
+  const v128 = fb.b.v128;
+  const ones = fb.bind(m.i32x4.neg(value), v128, (v) => m.i16x8.narrow_i32x4_u(v(), v()), v128);
+  const bytes = fb.bind(ones, v128, (v) => m.i8x16.narrow_i16x8_u(v(), v()), v128);
+  return m.v128.store32_lane(address, 1, 0, ptr, bytes);
+}
+
+/** A scalar value spread to four lanes (bool 0/1 becomes a mask). */
+export function splat(fb: FunctionBuilder, x: Expr, dtype: DType): Expr {
+  const m = fb.m;
+  if (dtype === 'f32') return m.f32x4.splat(x);
+  if (dtype === 'i32') return m.i32x4.splat(x);
+  return m.i32x4.splat(m.i32.sub(m.i32.const(0), x));
+}
+
+function argType(e: Extract<KExpr, { k: 'op' }>): DType {
+  const first = e.op === 'where' ? e.args[1] : e.args[0];
+  return first?.dtype ?? e.dtype;
+}
+
+/** True when `e` can be computed four lanes at a time along `v`. */
+export function isVectorizable(e: KExpr, v: LoopVar): boolean {
+  switch (e.k) {
+    case 'const':
+      return true;
+    case 'load': {
+      const coef = ix.affineCoef(ix.ravel(e.index, e.node.shape), v);
+      return coef === 0 || coef === 1;
+    }
+    case 'op':
+      return hasVectorForm(e.op, argType(e)) && e.args.every((a) => isVectorizable(a, v));
+    case 'cast':
+      return isVectorizable(e.arg, v);
+    case 'guard':
+    case 'bind':
+      return false;
+  }
+}
+
+/** `e` at one point, as an f32 (f32) or i32 (i32, bool 0/1). */
+export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
+  const m = fb.m;
+  switch (e.k) {
+    case 'const':
+      return scalarConst(fb, e.value, e.dtype);
+    case 'load':
+      return emitScalarLoad(fb, addressOf(env, e.node.id), ix.ravel(e.index, e.node.shape), e.dtype, env);
+    case 'op':
+      return emitScalarOp(fb, e.op, e.args.map((a) => emitScalar(fb, a, env)), argType(e));
+    case 'cast':
+      return emitScalarCast(fb, emitScalar(fb, e.arg, env), e.arg.dtype, e.dtype);
+    case 'guard': {
+      let cond: Expr | undefined;
+      for (const g of e.guards) {
+        const ok = m.i32.lt_u(emitIndex(fb, g.index, env), m.i32.const(g.size));
+        cond = cond === undefined ? ok : m.i32.and(cond, ok);
+      }
+      const then = emitScalar(fb, e.then, env);
+      const otherwise = emitScalar(fb, e.otherwise, env);
+      return cond === undefined ? then : m.if(cond, then, otherwise);
+    }
+    case 'bind': {
+      // idx = value; if (idx < 0) idx += size; if (idx >=u size) report and trap
+      const i32 = fb.b.i32;
+      const raw = fb.addLocal(i32);
+      const slot = fb.addLocal(i32);
+      env.slots.set(e.slot, slot);
+      const site = env.addCheckSite(e.what);
+      const getRaw = (): Expr => m.local.get(raw, i32);
+      const getSlot = (): Expr => m.local.get(slot, i32);
+      return m.block(
+        null,
+        [
+          m.local.set(raw, emitScalar(fb, e.value, env)),
+          m.local.set(slot, m.select(m.i32.lt_s(getRaw(), m.i32.const(0)), m.i32.add(getRaw(), m.i32.const(e.size)), getRaw())),
+          m.if(
+            m.i32.ge_u(getSlot(), m.i32.const(e.size)),
+            m.block(null, [m.global.set('err_site', m.i32.const(site)), m.global.set('err_value', getRaw()), m.unreachable()]),
+          ),
+          emitScalar(fb, e.body, env),
+        ],
+        scalarType(fb, e.dtype),
+      );
+    }
+  }
+}
+
+/** `e` at four consecutive values of `v` (isVectorizable must hold). */
+export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprEnv): Expr {
+  switch (e.k) {
+    case 'const':
+      return vectorConst(fb, e.value, e.dtype);
+    case 'load': {
+      const flat = ix.ravel(e.index, e.node.shape);
+      const address = addressOf(env, e.node.id);
+      if (ix.affineCoef(flat, v) === 0) return splat(fb, emitScalarLoad(fb, address, flat, e.dtype, env), e.dtype);
+      return emitVectorLoad(fb, address, flat, e.dtype, env);
+    }
+    case 'op':
+      return emitVectorOp(fb, e.op, e.args.map((a) => emitVector(fb, a, v, env)), argType(e));
+    case 'cast':
+      return emitVectorCast(fb, emitVector(fb, e.arg, v, env), e.arg.dtype, e.dtype);
+    case 'guard':
+    case 'bind':
+      throw new InternalError('codegen', `${e.k} has no vector form`);
+  }
+}

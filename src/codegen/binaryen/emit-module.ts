@@ -1,0 +1,151 @@
+/**
+ * The whole module: one imported memory sized to the plan, constants as data
+ * segments at their planned addresses, one function per kernel, and one
+ * exported `run()` that calls the kernels in schedule order (a run is one call
+ * from JS into Wasm). Validation failures become InternalError carrying the
+ * validator's text and the WAT.
+ */
+import type Binaryen from 'binaryen';
+import { InternalError } from '../../common/errors.js';
+import type { Node } from '../../ir/node.js';
+import type { Schedule } from '../../passes/kernel.js';
+import { emitKernelBody, chooseVectorMode, type VectorMode } from './emit-kernel.js';
+import type { ExprEnv } from './emit-expr.js';
+import { FunctionBuilder } from './function-builder.js';
+import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
+import { emitIpowFunction } from './scalar-ops.js';
+
+export const WASM_PAGE_BYTES = 65536;
+
+export interface EmitOptions {
+  readonly simd: boolean;
+  /** Binaryen optimization level (0 = none). */
+  readonly optimizeLevel: number;
+}
+
+/** What codegen needs from the memory plan. */
+export interface EmitLayout {
+  /** Node id -> absolute byte address. */
+  readonly addresses: ReadonlyMap<number, number>;
+  readonly memoryBytes: number;
+}
+
+export interface EmittedModule {
+  readonly wasm: Uint8Array<ArrayBuffer>;
+  /** Run-time check sites by id - 1 (what a failed gather index check reports). */
+  readonly checkSites: readonly string[];
+  /** How each kernel was vectorized, by kernel index. */
+  readonly vectorModes: readonly VectorMode[];
+}
+
+/** Runs `fn` while collecting what Binaryen prints to stderr/console. */
+function captureOutput<T>(fn: () => T): { value: T; text: string } {
+  let text = '';
+  const hasProcess = typeof process !== 'undefined' && typeof process.stderr?.write === 'function';
+  const originalWrite = hasProcess ? process.stderr.write.bind(process.stderr) : undefined;
+  const originalError = console.error;
+  const originalWarn = console.warn;
+  const sink = (...args: unknown[]): void => {
+    text += args.map(String).join(' ') + '\n';
+  };
+  if (hasProcess) {
+    process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+      text += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+      return true;
+    }) as typeof process.stderr.write;
+  }
+  console.error = sink;
+  console.warn = sink;
+  try {
+    return { value: fn(), text };
+  } finally {
+    if (originalWrite) process.stderr.write = originalWrite as typeof process.stderr.write;
+    console.error = originalError;
+    console.warn = originalWarn;
+  }
+}
+
+function validateOrThrow(m: Binaryen.Module, stage: string): void {
+  const { value, text } = captureOutput(() => m.validate());
+  if (!value) {
+    throw new InternalError('codegen', `Binaryen rejected the module (${stage}): ${text.trim().slice(0, 2000)}`, {
+      validator: text,
+      wat: m.emitText(),
+    });
+  }
+}
+
+function constantBytes(node: Node): Uint8Array {
+  if (node.op !== 'constant') throw new InternalError('codegen', `%${node.id} is not a constant`);
+  const data = node.attrs.data;
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+}
+
+function buildModule(b: BinaryenApi, schedule: Schedule, layout: EmitLayout, options: EmitOptions): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[] } {
+  const m = new b.Module();
+  m.setFeatures(b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt);
+  const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
+  const segments = schedule.values
+    .filter((n) => n.op === 'constant' && n.attrs.data.byteLength > 0)
+    .map((n) => ({ offset: m.i32.const(layout.addresses.get(n.id) ?? 0), data: constantBytes(n), passive: false }));
+  m.setMemory(pages, -1, null, segments, false, false, 'memory');
+  m.addMemoryImport('memory', 'env', 'memory', false);
+  m.addGlobal('err_site', b.i32, true, m.i32.const(0));
+  m.addGlobal('err_value', b.i32, true, m.i32.const(0));
+  m.addGlobalExport('err_site', 'err_site');
+  m.addGlobalExport('err_value', 'err_value');
+  emitIpowFunction(b, m);
+
+  const checkSites: string[] = [];
+  const vectorModes: VectorMode[] = [];
+  for (const kernel of schedule.kernels) {
+    const fb = new FunctionBuilder(b, m);
+    const env: ExprEnv = {
+      vars: new Map(),
+      slots: new Map(),
+      addresses: layout.addresses,
+      addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
+    };
+    const body = emitKernelBody(fb, kernel, env, options.simd);
+    vectorModes.push(chooseVectorMode(kernel, options.simd).mode);
+    m.addFunction(kernel.name, b.none, b.none, fb.locals, body);
+  }
+  const calls = schedule.kernels.map((k) => m.call(k.name, [], b.none));
+  m.addFunction('run', b.none, b.none, [], m.block(null, [m.global.set('err_site', m.i32.const(0)), ...calls]));
+  m.addFunctionExport('run', 'run');
+  return { m, checkSites, vectorModes };
+}
+
+/** Emits, validates and optionally optimizes the module for a schedule and its layout. */
+export async function emitModule(schedule: Schedule, layout: EmitLayout, options: EmitOptions): Promise<EmittedModule> {
+  const b = await loadBinaryen();
+  const { m, checkSites, vectorModes } = buildModule(b, schedule, layout, options);
+  try {
+    validateOrThrow(m, 'as emitted');
+    if (options.optimizeLevel > 0) {
+      b.setOptimizeLevel(options.optimizeLevel);
+      b.setShrinkLevel(0);
+      b.setFastMath(false);
+      b.setDebugInfo(true);
+      m.optimize();
+      validateOrThrow(m, 'after optimizing');
+    }
+    b.setDebugInfo(true);
+    const wasm = m.emitBinary() as Uint8Array<ArrayBuffer>;
+    return { wasm, checkSites, vectorModes };
+  } finally {
+    m.dispose();
+  }
+}
+
+/** The WAT text of a module's bytes. */
+export async function watOf(wasm: Uint8Array): Promise<string> {
+  const b = await loadBinaryen();
+  const m = b.readBinary(wasm);
+  try {
+    m.setFeatures(b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt);
+    return m.emitText();
+  } finally {
+    m.dispose();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Building one Wasm function: its locals, and the loop shape every kernel uses.
+ * Binaryen expressions may be used once, so helpers here always build fresh
+ * nodes and route values that are needed twice through locals.
+ */
+import type Binaryen from 'binaryen';
+import type { BinaryenApi } from './load-binaryen.js';
+
+type Expr = Binaryen.ExpressionRef;
+
+/** Locals of the function being built (it has no parameters). Also the math emitters' context. */
+export class FunctionBuilder {
+  readonly locals: Binaryen.Type[] = [];
+  private labels = 0;
+
+  constructor(
+    readonly b: BinaryenApi,
+    readonly m: Binaryen.Module,
+  ) {}
+
+  /** Adds a local of `type`; returns its index. */
+  addLocal(type: Binaryen.Type): number {
+    this.locals.push(type);
+    return this.locals.length - 1;
+  }
+
+  /** A fresh label name. */
+  label(prefix: string): string {
+    return `${prefix}${this.labels++}`;
+  }
+
+  /**
+   * `use(get)` with `value` evaluated once into a new local first; `get()`
+   * reads it (call it once per use). Wasm evaluates select's condition last,
+   * so a tee inside an operand is unsafe: this helper sets the local up front.
+   */
+  bind(value: Expr, type: Binaryen.Type, use: (get: () => Expr) => Expr, resultType: Binaryen.Type): Expr {
+    const local = this.addLocal(type);
+    const get = (): Expr => this.m.local.get(local, type);
+    return this.m.block(null, [this.m.local.set(local, value), use(get)], resultType);
+  }
+
+  /**
+   * `for (v = start; v < end; v += step) body` where `end` is a compile-time
+   * count; the loop runs while `v + step <= end` when `whole` (a vector loop),
+   * else while `v < end`. `v` keeps its final value (the tail starts there).
+   */
+  forLoop(v: number, start: number | null, end: number, step: number, whole: boolean, body: Expr[]): Expr {
+    const m = this.m;
+    const i32 = this.b.i32;
+    const get = (): Expr => m.local.get(v, i32);
+    const limit = whole ? end - step : end - 1;
+    const brk = this.label('done');
+    const cont = this.label('loop');
+    const init = start === null ? [] : [m.local.set(v, m.i32.const(start))];
+    // v <= limit  (limit may be negative: then the loop never runs)
+    const enter = m.br(brk, m.i32.gt_s(get(), m.i32.const(limit)));
+    const next = m.local.set(v, m.i32.add(get(), m.i32.const(step)));
+    const again = m.br(cont, m.i32.le_s(get(), m.i32.const(limit)));
+    return m.block(brk, [...init, enter, m.loop(cont, m.block(null, [...body, next, again]))]);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The manifest: everything the runtime needs to drive a compiled module —
+ * tensor slots with their addresses, the memory size and the plan. Saved
+ * modules carry it as JSON in a custom section.
+ */
+import type { DType } from './dtype.js';
+import type { MemoryPlan } from './plan.js';
+
+/** Bump when the manifest or the module's calling convention changes. */
+export const FORMAT_VERSION = 1;
+
+/** A named tensor's place in memory. */
+export interface TensorSlot {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Absolute byte address. */
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+export interface Manifest {
+  readonly format: number;
+  readonly compiler: string;
+  /** Wasm features the module needs, e.g. 'simd128'. */
+  readonly features: readonly string[];
+  readonly memoryBytes: number;
+  readonly inputs: readonly TensorSlot[];
+  readonly outputs: readonly TensorSlot[];
+  readonly params: readonly TensorSlot[];
+  readonly plan: MemoryPlan;
+  /** What each run-time check reports (gather bounds), by site id - 1. */
+  readonly checkSites: readonly string[];
+}

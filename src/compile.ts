@@ -1,0 +1,165 @@
+/**
+ * compile(): the pipeline as a list of named stages, each a pure function of
+ * the previous stage's value, each timed:
+ *   lower composites -> choose stored values (fusion) -> form kernels ->
+ *   liveness -> plan memory -> verify plan -> emit with Binaryen -> instantiate.
+ */
+import { GraphError } from './common/errors.js';
+import { FORMAT_VERSION, type Manifest, type TensorSlot } from './common/manifest.js';
+import { emitModule, watOf } from './codegen/binaryen/emit-module.js';
+import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
+import { Graph } from './ir/graph.js';
+import type { Node } from './ir/node.js';
+import { topoSort } from './ir/node.js';
+import { nameNodes } from './ir/print.js';
+import { chooseMaterialized } from './passes/choose-materialized.js';
+import { formKernels } from './passes/form-kernels.js';
+import type { Kernel, Schedule } from './passes/kernel.js';
+import { lowerComposites } from './passes/lower-composites.js';
+import { formatSchedule } from './passes/print-kernels.js';
+import { analyzeLiveness, bytesOf } from './planner/liveness.js';
+import { planMemory, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
+import { verifyPlan } from './planner/verify-plan.js';
+import { Model } from './runtime/model.js';
+
+export const COMPILER_VERSION = '0.1.0';
+
+/** Options of compile(). */
+export interface CompileOptions {
+  /** f32x4 SIMD loops (default true). */
+  readonly simd?: boolean;
+  /** Fuse elementwise producers into their consumers (default true). */
+  readonly fuse?: boolean;
+  /** Let elementwise kernels write over a dead input (default true; planned with the planner issue). */
+  readonly inPlace?: boolean;
+  /** 'best-fit' reuses memory; 'bump' never does (for comparison). */
+  readonly planner?: PlannerKind;
+  /** Binaryen optimization level 0-4 (default 2). */
+  readonly optimizeLevel?: number;
+}
+
+export type IrStage = 'built' | 'simplified' | 'fused' | 'scheduled';
+
+/** A fused kernel as inspection reports it. */
+export interface KernelInfo {
+  readonly name: string;
+  /** The graph nodes it computes, as printed in ir('simplified'). */
+  readonly nodes: readonly string[];
+  readonly kind: Kernel['kind'];
+  readonly vectorMode: VectorMode;
+}
+
+/** Milliseconds spent in each compile stage. */
+export type CompileStats = Readonly<Record<string, number>>;
+
+/** A compiled model: the runtime Model plus what the compiler can show. */
+export class CompiledModel extends Model {
+  /** @internal */
+  constructor(
+    module: WebAssembly.Module,
+    manifest: Manifest,
+    private readonly wasm: Uint8Array<ArrayBuffer>,
+    private readonly irText: Readonly<Record<IrStage, string>>,
+    /** Each kernel in schedule order. */
+    readonly kernels: readonly KernelInfo[],
+    /** Milliseconds per compile stage. */
+    readonly stats: CompileStats,
+  ) {
+    super(module, manifest);
+  }
+
+  /** The text IR after a stage (default 'fused'). */
+  ir(stage: IrStage = 'fused'): string {
+    return this.irText[stage];
+  }
+
+  /** The module as WebAssembly text. */
+  wat(): Promise<string> {
+    return watOf(this.wasm);
+  }
+
+  /** The module's bytes. */
+  save(): Uint8Array<ArrayBuffer> {
+    return this.wasm.slice();
+  }
+}
+
+function slotsOf(nodes: readonly (readonly [string, Node])[], memory: PlannedMemory): TensorSlot[] {
+  return nodes.map(([name, node]) => ({
+    name,
+    shape: [...node.shape],
+    dtype: node.dtype,
+    offset: memory.addresses.get(node.id) ?? 0,
+    bytes: bytesOf(node),
+  }));
+}
+
+function manifestOf(schedule: Schedule, memory: PlannedMemory, checkSites: readonly string[], simd: boolean): Manifest {
+  const leaves = schedule.leaves.map((n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const);
+  return {
+    format: FORMAT_VERSION,
+    compiler: COMPILER_VERSION,
+    features: simd ? ['simd128'] : [],
+    memoryBytes: memory.plan.memoryBytes,
+    inputs: slotsOf(leaves.filter(([, n]) => n.op === 'input'), memory),
+    params: slotsOf(leaves.filter(([, n]) => n.op === 'param'), memory),
+    outputs: slotsOf(schedule.outputs, memory),
+    plan: memory.plan,
+    checkSites,
+  };
+}
+
+/**
+ * Compiles a graph to a WebAssembly module and instantiates it.
+ *
+ * @example
+ * const model = await compile(g);
+ * const { y } = model.run({ x: new Float32Array([1, 2, 3]) });
+ */
+export async function compile(graph: Graph, options: CompileOptions = {}): Promise<CompiledModel> {
+  if (!(graph instanceof Graph)) throw new GraphError('compile: expected a Graph');
+  if (graph.outputs.length === 0) {
+    throw new GraphError('compile: the graph has no outputs', {}, 'Mark at least one result with g.output(name, tensor)');
+  }
+  const simd = options.simd ?? true;
+  const stats: Record<string, number> = {};
+  const time = <T>(stage: string, fn: () => T): T => {
+    const start = performance.now();
+    const value = fn();
+    stats[stage] = performance.now() - start;
+    return value;
+  };
+
+  const lowered = time('lower', () => lowerComposites(graph));
+  const nodes = topoSort([...lowered.leaves, ...lowered.outputs.map(([, n]) => n)]);
+  const { materialized, decisions } = time('fuse', () =>
+    chooseMaterialized(nodes, lowered.outputs.map(([, n]) => n), options.fuse ?? true),
+  );
+  const schedule = time('kernels', () => formKernels(lowered, materialized));
+  const live = time('liveness', () => analyzeLiveness(schedule));
+  const memory = time('plan', () => planMemory(live, options.planner ?? 'best-fit'));
+  time('verify', () => verifyPlan(schedule, memory));
+  const start = performance.now();
+  const layout = { addresses: memory.addresses, memoryBytes: memory.plan.memoryBytes };
+  const emitted = await emitModule(schedule, layout, { simd, optimizeLevel: options.optimizeLevel ?? 2 });
+  stats.emit = performance.now() - start;
+  const module = time('instantiate', () => new WebAssembly.Module(emitted.wasm));
+
+  const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
+  const fused = formatSchedule(schedule, decisions, annotate);
+  const irText: Record<IrStage, string> = {
+    built: graph.toString(),
+    simplified: lowered.toString(),
+    fused,
+    scheduled: fused,
+  };
+  const names = nameNodes(nodes);
+  const kernels = schedule.kernels.map((k) => ({
+    name: k.name,
+    nodes: k.covers.map((n) => `${names.get(n.id) ?? '?'} = ${n.op}`),
+    kind: k.kind,
+    vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
+  }));
+  const manifest = manifestOf(schedule, memory, emitted.checkSites, simd);
+  return new CompiledModel(module, manifest, emitted.wasm, irText, kernels, stats);
+}

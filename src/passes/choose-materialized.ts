@@ -1,0 +1,83 @@
+/**
+ * Decides which values live in buffers. Everything else is computed inline
+ * inside the kernel that reads it. Views are never materialized (they are
+ * index maps) unless they are outputs. Without fusion every other op gets its
+ * own buffer; with fusion an elementwise value is inlined into its only
+ * consumer when that consumer evaluates it exactly once per element.
+ */
+import type { Node } from '../ir/node.js';
+import { OP_CATEGORY } from '../ir/ops.js';
+import { sizeOf } from '../ir/shape.js';
+
+/** Why a value was materialized or inlined, for `ir('fused')`. */
+export type Decision = { readonly node: Node; readonly materialized: boolean; readonly reason: string };
+
+/** Ops whose results are always stored: leaves, reductions, contractions. */
+function mustMaterialize(node: Node): string | undefined {
+  const cat = OP_CATEGORY[node.op];
+  if (cat === 'leaf') return 'a leaf lives in its own region';
+  if (cat === 'reduce' || cat === 'argreduce') return 'a reduction is a kernel of its own';
+  if (cat === 'matmul') return 'matmul is a kernel of its own';
+  return undefined;
+}
+
+/** The non-view nodes that read `node`, looking through chains of views. */
+function consumersThroughViews(node: Node, users: ReadonlyMap<number, Node[]>): Node[] {
+  const out: Node[] = [];
+  const stack = [...(users.get(node.id) ?? [])];
+  while (stack.length > 0) {
+    const user = stack.pop() as Node;
+    if (OP_CATEGORY[user.op] === 'view') stack.push(...(users.get(user.id) ?? []));
+    else out.push(user);
+  }
+  return out;
+}
+
+/** How many times a consumer's kernel evaluates each element of its operands, at most. */
+function iterationsOf(consumer: Node): number {
+  const cat = OP_CATEGORY[consumer.op];
+  if (cat === 'reduce' || cat === 'argreduce') return sizeOf((consumer.inputs[0] as Node).shape);
+  return sizeOf(consumer.shape);
+}
+
+/**
+ * The ids of values that get buffers, and the reason for each decision.
+ * `nodes` is in topological order; `outputs` are the graph's results.
+ */
+export function chooseMaterialized(
+  nodes: readonly Node[],
+  outputs: readonly Node[],
+  fuse: boolean,
+): { materialized: Set<number>; decisions: Decision[] } {
+  const users = new Map<number, Node[]>();
+  for (const n of nodes) {
+    for (const i of n.inputs) {
+      const list = users.get(i.id) ?? [];
+      if (!list.includes(n)) list.push(n);
+      users.set(i.id, list);
+    }
+  }
+  const outputIds = new Set(outputs.map((n) => n.id));
+  const materialized = new Set<number>();
+  const decisions: Decision[] = [];
+  const decide = (node: Node, keep: boolean, reason: string): void => {
+    if (keep) materialized.add(node.id);
+    decisions.push({ node, materialized: keep, reason });
+  };
+  for (const node of nodes) {
+    const forced = mustMaterialize(node);
+    if (forced !== undefined) decide(node, true, forced);
+    else if (outputIds.has(node.id)) decide(node, true, 'a graph output');
+    else if (OP_CATEGORY[node.op] === 'view') decide(node, false, 'a view is an index map on its readers');
+    else if (!fuse) decide(node, true, 'fusion is off');
+    else {
+      const consumers = consumersThroughViews(node, users);
+      const only = consumers[0];
+      if (consumers.length !== 1 || only === undefined) decide(node, true, `read by ${consumers.length} kernels`);
+      else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
+      else if (iterationsOf(only) > sizeOf(node.shape)) decide(node, true, `${only.op} would recompute it (broadcast)`);
+      else decide(node, false, `fused into its only consumer ${only.op}`);
+    }
+  }
+  return { materialized, decisions };
+}

@@ -1,0 +1,152 @@
+/**
+ * Evaluates a graph node at a symbolic multi-index, producing a kernel body
+ * expression. Materialized values become loads; views become index arithmetic
+ * (never copies); elementwise ops apply to their operands evaluated at the
+ * broadcast index; pad and concat become guarded loads; gather binds a checked
+ * run-time index. This is where "views as index maps" happens.
+ */
+import type { DType } from '../common/dtype.js';
+import { InternalError } from '../common/errors.js';
+import { promote } from '../ir/infer.js';
+import type { Node } from '../ir/node.js';
+import * as ix from './index-expr.js';
+import type { IndexExpr } from './index-expr.js';
+import type { KExpr, ScalarOp } from './kernel.js';
+
+/** What the lowering needs to know and records while it works. */
+export interface LowerContext {
+  /** Ids of nodes that live in buffers (read with loads). */
+  readonly materialized: ReadonlySet<number>;
+  /** Nodes evaluated inline so far. */
+  readonly covered: Set<Node>;
+  /** Next free run-time index slot. */
+  nextSlot: number;
+}
+
+/** Converts a value to `dtype` (no-op when it already has it). */
+export function convert(e: KExpr, dtype: DType): KExpr {
+  if (e.dtype === dtype) return e;
+  if (e.k === 'const') return { k: 'const', value: castValue(e.value, dtype), dtype };
+  return { k: 'cast', arg: e, dtype };
+}
+
+function castValue(x: number, dtype: DType): number {
+  if (dtype === 'f32') return Math.fround(x);
+  if (dtype === 'bool') return x !== 0 ? 1 : 0;
+  if (Number.isNaN(x)) return 0;
+  return Math.max(-2147483648, Math.min(2147483647, Math.trunc(x)));
+}
+
+/** The index into an operand of shape `from` that NumPy broadcasting reads for `idx` (of rank `rank`). */
+export function broadcastIndex(idx: readonly IndexExpr[], from: readonly number[]): IndexExpr[] {
+  const off = idx.length - from.length;
+  return from.map((d, j) => (d === 1 ? ix.ZERO : (idx[j + off] ?? ix.ZERO)));
+}
+
+const FLOAT_RESULT = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'reciprocal']);
+const COMPARISONS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/** The load of a materialized node at `idx`. */
+export function loadAt(node: Node, idx: readonly IndexExpr[]): KExpr {
+  return { k: 'load', node, index: idx, dtype: node.dtype };
+}
+
+/** `node` evaluated at multi-index `idx` (of node.shape). */
+export function lowerAt(node: Node, idx: readonly IndexExpr[], ctx: LowerContext): KExpr {
+  if (ctx.materialized.has(node.id)) return loadAt(node, idx);
+  return lowerInline(node, idx, ctx);
+}
+
+/** Like lowerAt, but computes `node` itself inline even when it is materialized (a kernel's root). */
+export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerContext): KExpr {
+  ctx.covered.add(node);
+  const inputs = node.inputs;
+  const at = (i: number, index: readonly IndexExpr[]): KExpr => lowerAt(inputs[i] as Node, index, ctx);
+  const operand = (i: number): KExpr => at(i, broadcastIndex(idx, (inputs[i] as Node).shape));
+  switch (node.op) {
+    case 'input':
+    case 'param':
+    case 'constant':
+      return loadAt(node, idx);
+    case 'cast':
+      return convert(operand(0), node.attrs.to);
+    case 'neg': case 'abs': case 'sqrt': case 'rsqrt': case 'exp': case 'log': case 'sin': case 'cos':
+    case 'tanh': case 'sigmoid': case 'relu': case 'erf': case 'square': case 'reciprocal':
+    case 'floor': case 'ceil': case 'round': case 'sign': case 'not': {
+      const argType = FLOAT_RESULT.has(node.op) ? 'f32' : node.dtype;
+      return { k: 'op', op: node.op, args: [convert(operand(0), argType)], dtype: node.dtype };
+    }
+    case 'add': case 'sub': case 'mul': case 'div': case 'pow': case 'maximum': case 'minimum':
+    case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': case 'and': case 'or': {
+      const a = inputs[0] as Node;
+      const b = inputs[1] as Node;
+      const argType = COMPARISONS.has(node.op) ? promote(a.dtype, b.dtype) : node.dtype;
+      const args = [convert(operand(0), argType), convert(operand(1), argType)];
+      return { k: 'op', op: node.op as ScalarOp, args, dtype: node.dtype };
+    }
+    case 'where':
+      return {
+        k: 'op',
+        op: 'where',
+        args: [operand(0), convert(operand(1), node.dtype), convert(operand(2), node.dtype)],
+        dtype: node.dtype,
+      };
+    case 'reshape': {
+      const input = inputs[0] as Node;
+      return at(0, ix.unravel(ix.ravel(idx, node.shape), input.shape));
+    }
+    case 'transpose': {
+      const inIdx: IndexExpr[] = [];
+      node.attrs.perm.forEach((p, i) => (inIdx[p] = idx[i] ?? ix.ZERO));
+      return at(0, inIdx);
+    }
+    case 'expand':
+      return operand(0);
+    case 'slice':
+      return at(
+        0,
+        node.attrs.axes.map((r, j) => ix.addConst(ix.scale(idx[j] ?? ix.ZERO, r.step), r.start)),
+      );
+    case 'pad': {
+      const input = inputs[0] as Node;
+      const inIdx = node.attrs.widths.map(([before], j) => ix.addConst(idx[j] ?? ix.ZERO, -before));
+      const guards = inIdx
+        .map((index, j) => ({ index, size: input.shape[j] ?? 0 }))
+        // an axis without padding is in range by construction
+        .filter((_, j) => (node.attrs.widths[j]?.[0] ?? 0) + (node.attrs.widths[j]?.[1] ?? 0) > 0);
+      const value: KExpr = { k: 'const', value: castValue(node.attrs.value, node.dtype), dtype: node.dtype };
+      const inner = at(0, inIdx);
+      return guards.length === 0 ? inner : { k: 'guard', guards, then: inner, otherwise: value, dtype: node.dtype };
+    }
+    case 'concat': {
+      const axis = node.attrs.axis;
+      let result: KExpr = { k: 'const', value: 0, dtype: node.dtype };
+      let offset = node.shape[axis] ?? 0;
+      for (let i = inputs.length - 1; i >= 0; i--) {
+        const input = inputs[i] as Node;
+        const size = input.shape[axis] ?? 0;
+        offset -= size;
+        if (size === 0) continue;
+        const inIdx = idx.map((e, j) => (j === axis ? ix.addConst(e, -offset) : e));
+        const value = convert(at(i, inIdx), node.dtype);
+        result = { k: 'guard', guards: [{ index: inIdx[axis] ?? ix.ZERO, size }], then: value, otherwise: result, dtype: node.dtype };
+      }
+      return result;
+    }
+    case 'gather': {
+      const x = inputs[0] as Node;
+      const indices = inputs[1] as Node;
+      const axis = node.attrs.axis;
+      const r = indices.shape.length;
+      const slot = ctx.nextSlot++;
+      const size = x.shape[axis] ?? 0;
+      const value = at(1, idx.slice(axis, axis + r));
+      const xIdx = [...idx.slice(0, axis), ix.dynamic(slot, size), ...idx.slice(axis + r)];
+      const body = at(0, xIdx);
+      return { k: 'bind', slot, value, size, body, dtype: node.dtype, what: `gather on axis ${axis} of size ${size}` };
+    }
+    case 'sum': case 'prod': case 'max': case 'min': case 'argmax': case 'argmin': case 'matmul':
+    case 'mean': case 'gelu': case 'softmax': case 'logSoftmax': case 'layerNorm':
+      throw new InternalError('lower-at', `${node.op} cannot be computed inline (it must be materialized or lowered)`);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Lowers composite ops (mean, gelu, softmax, logSoftmax, layerNorm) to
+ * primitives so that fusion and codegen see through them. Each rewrite is
+ * written once, with its math.
+ */
+import type { Graph } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import type { OpAttrs } from '../ir/ops.js';
+import { sizeOf } from '../ir/shape.js';
+import { rewriteGraph } from './rewrite.js';
+
+/** Helpers that record primitive nodes in the graph being built. */
+function builder(out: Graph) {
+  const scalar = (value: number): Node => out.addConstant(new Float32Array([value]), []);
+  const bin = (op: 'add' | 'sub' | 'mul' | 'div', a: Node, b: Node): Node => out.addNode(op, [a, b], {});
+  const un = (op: 'exp' | 'log' | 'erf' | 'rsqrt', a: Node): Node => out.addNode(op, [a], {});
+  const toF32 = (a: Node): Node => (a.dtype === 'f32' ? a : out.addNode('cast', [a], { to: 'f32' }));
+  const reduce = (op: 'sum' | 'max', a: Node, axes: readonly number[], keepdims: boolean): Node =>
+    out.addNode(op, [a], { axes, keepdims });
+  /** mean(x) = sum(x) · (1/n) */
+  const mean = (a: Node, attrs: OpAttrs['mean']): Node => {
+    const n = sizeOf(attrs.axes.map((ax) => a.shape[ax] ?? 1));
+    return bin('mul', reduce('sum', toF32(a), attrs.axes, attrs.keepdims), scalar(1 / n));
+  };
+  return { scalar, bin, un, toF32, reduce, mean };
+}
+
+/** Replaces one composite node with primitives; undefined for primitives. */
+function lowerNode(node: Node, inputs: readonly Node[], out: Graph): Node | undefined {
+  const b = builder(out);
+  const x = inputs[0] as Node;
+  switch (node.op) {
+    case 'mean':
+      return b.mean(x, node.attrs);
+    case 'gelu': {
+      // gelu(x) = 0.5·x·(1 + erf(x/√2))
+      const xf = b.toF32(x);
+      const e = b.un('erf', b.bin('mul', xf, b.scalar(Math.SQRT1_2)));
+      return b.bin('mul', b.bin('mul', xf, b.scalar(0.5)), b.bin('add', e, b.scalar(1)));
+    }
+    case 'softmax': {
+      // softmax(x) = e / Σe, e = exp(x - max x)
+      const xf = b.toF32(x);
+      const axes = [node.attrs.axis];
+      const e = b.un('exp', b.bin('sub', xf, b.reduce('max', xf, axes, true)));
+      return b.bin('div', e, b.reduce('sum', e, axes, true));
+    }
+    case 'logSoftmax': {
+      // logSoftmax(x) = s - log Σ exp(s), s = x - max x
+      const xf = b.toF32(x);
+      const axes = [node.attrs.axis];
+      const s = b.bin('sub', xf, b.reduce('max', xf, axes, true));
+      return b.bin('sub', s, b.un('log', b.reduce('sum', b.un('exp', s), axes, true)));
+    }
+    case 'layerNorm': {
+      // y = (x - μ) · rsqrt(σ² + eps) · weight + bias, over the last axis
+      const xf = b.toF32(x);
+      const attrs = { axes: [xf.shape.length - 1], keepdims: true };
+      const d = b.bin('sub', xf, b.mean(xf, attrs));
+      const variance = b.mean(b.bin('mul', d, d), attrs);
+      let y = b.bin('mul', d, b.un('rsqrt', b.bin('add', variance, b.scalar(node.attrs.eps))));
+      let next = 1;
+      if (node.attrs.hasWeight) y = b.bin('mul', y, inputs[next++] as Node);
+      if (node.attrs.hasBias) y = b.bin('add', y, inputs[next] as Node);
+      return y;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The graph with every composite replaced by primitives. */
+export function lowerComposites(graph: Graph): Graph {
+  return rewriteGraph(graph, lowerNode);
+}

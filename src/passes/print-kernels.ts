@@ -1,0 +1,65 @@
+/**
+ * Text form of kernels for `ir('fused')` and `ir('scheduled')`: each kernel's
+ * loop domain, what it writes, its body as an expression over loop indices,
+ * and why each value was stored or fused.
+ */
+import { formatNumber, nameNodes } from '../ir/print.js';
+import type { Node } from '../ir/node.js';
+import { formatShape } from '../ir/shape.js';
+import type { Decision } from './choose-materialized.js';
+import { formatIndex } from './index-expr.js';
+import type { Kernel, KExpr, Schedule } from './kernel.js';
+
+type Names = ReadonlyMap<number, string>;
+
+function nameOf(names: Names, node: Node): string {
+  return names.get(node.id) ?? `%?${node.id}`;
+}
+
+/** A kernel body as text: loads as `%x[i0, i1]`. */
+export function formatKExpr(e: KExpr, names: Names): string {
+  switch (e.k) {
+    case 'const':
+      return formatNumber(e.value);
+    case 'load':
+      return `${nameOf(names, e.node)}[${e.index.map(formatIndex).join(', ')}]`;
+    case 'op':
+      return `${e.op}(${e.args.map((a) => formatKExpr(a, names)).join(', ')})`;
+    case 'cast':
+      return `cast<${e.dtype}>(${formatKExpr(e.arg, names)})`;
+    case 'guard': {
+      const cond = e.guards.map((g) => `${formatIndex(g.index)} in [0,${g.size})`).join(' && ');
+      return `(${cond} ? ${formatKExpr(e.then, names)} : ${formatKExpr(e.otherwise, names)})`;
+    }
+    case 'bind':
+      return `let idx${e.slot} = checked(${formatKExpr(e.value, names)}, ${e.size}) in ${formatKExpr(e.body, names)}`;
+  }
+}
+
+/** One kernel: header line and body line. */
+export function formatKernel(kernel: Kernel, names: Names, extra = ''): string {
+  const out = kernel.outputs.map((o) => nameOf(names, o.node)).join(', ');
+  const domain = formatShape(kernel.domain.map((v) => v.extent));
+  const red = kernel.reduction;
+  const reduce = red ? ` ${red.kind} over ${formatShape(red.vars.map((v) => v.extent))}` : '';
+  const reads = kernel.reads.map((n) => nameOf(names, n)).join(', ');
+  const target = kernel.outputs.map((o) => `${nameOf(names, o.node)}[${o.index.map(formatIndex).join(', ')}]`).join(', ');
+  return [
+    `${kernel.name}: ${kernel.kind} ${domain}${reduce} -> ${out}${extra} reads ${reads || 'nothing'}`,
+    `  ${target} ${red ? `${red.kind}=` : '='} ${formatKExpr(kernel.body, names)}`,
+  ].join('\n');
+}
+
+/** All kernels, then the fusion decisions. */
+export function formatSchedule(schedule: Schedule, decisions: readonly Decision[], annotate: (k: Kernel) => string = () => ''): string {
+  const nodes = [...new Set([...schedule.values, ...schedule.kernels.flatMap((k) => k.covers)])].sort((a, b) => a.id - b.id);
+  const names = nameNodes(nodes);
+  const lines = schedule.kernels.map((k) => formatKernel(k, names, annotate(k)));
+  lines.push('', 'decisions:');
+  for (const d of decisions) {
+    if (d.node.op === 'input' || d.node.op === 'param' || d.node.op === 'constant') continue;
+    lines.push(`  ${nameOf(names, d.node)} ${d.node.op}: ${d.materialized ? 'stored' : 'inline'} (${d.reason})`);
+  }
+  for (const [name, node] of schedule.outputs) lines.push(`output ${name} = ${nameOf(names, node)}`);
+  return lines.join('\n') + '\n';
+}

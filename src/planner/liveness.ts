@@ -1,0 +1,58 @@
+/**
+ * Liveness over the kernel schedule: for every stored value, the step that
+ * writes it and the last step that reads it, and its region. Inputs, params,
+ * constants and outputs keep their own places for the whole run; only temps
+ * share the arena.
+ */
+import { DTYPE_BYTES } from '../common/dtype.js';
+import type { BufferKind } from '../common/plan.js';
+import type { Node } from '../ir/node.js';
+import { sizeOf } from '../ir/shape.js';
+import type { Schedule } from '../passes/kernel.js';
+
+/** A stored value with its lifetime in schedule steps. */
+export interface LiveBuffer {
+  readonly node: Node;
+  readonly name: string;
+  readonly kind: BufferKind;
+  readonly bytes: number;
+  readonly firstUse: number;
+  readonly lastUse: number;
+}
+
+/** Bytes a node's value occupies. */
+export function bytesOf(node: Node): number {
+  return sizeOf(node.shape) * DTYPE_BYTES[node.dtype];
+}
+
+/** Every materialized value of the schedule with its region and lifetime. */
+export function analyzeLiveness(schedule: Schedule): LiveBuffer[] {
+  const writer = new Map<number, number>();
+  const lastReader = new Map<number, number>();
+  for (const kernel of schedule.kernels) {
+    for (const out of kernel.outputs) writer.set(out.node.id, kernel.index);
+    for (const read of kernel.reads) lastReader.set(read.id, kernel.index);
+  }
+  const outputNames = new Map<number, string>();
+  for (const [name, node] of schedule.outputs) if (!outputNames.has(node.id)) outputNames.set(node.id, name);
+  let constants = 0;
+  return schedule.values.map((node): LiveBuffer => {
+    const first = writer.get(node.id) ?? 0;
+    const last = Math.max(first, lastReader.get(node.id) ?? first);
+    const base = { node, bytes: bytesOf(node), firstUse: first, lastUse: last };
+    switch (node.op) {
+      case 'input':
+        return { ...base, name: node.attrs.name, kind: 'input' };
+      case 'param':
+        return { ...base, name: node.attrs.name, kind: 'param' };
+      case 'constant':
+        return { ...base, name: `const${constants++}`, kind: 'const' };
+      default: {
+        const output = outputNames.get(node.id);
+        const kernel = schedule.kernels[first];
+        if (output !== undefined) return { ...base, name: output, kind: 'output', lastUse: Math.max(last, schedule.kernels.length - 1) };
+        return { ...base, name: kernel?.name ?? `t${node.id}`, kind: 'temp' };
+      }
+    }
+  });
+}

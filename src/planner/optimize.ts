@@ -1,0 +1,146 @@
+/**
+ * `optimize`: improves a best-fit placement within a time limit. Small instances
+ * get an exact search (search-exact.ts) for the lower bound, then a bisection on
+ * the capacity; large ones an iterated local search over best-fit orders.
+ * Invariant: the result is never worse than the placement it starts from.
+ */
+import type { Problem } from './conflicts.js';
+import type { OverlapRule, Placement } from './best-fit.js';
+import { BEST_ORDERS, makeOrder, placeInOrder } from './best-fit.js';
+import { searchFit } from './search-exact.js';
+
+/** Above this many buffers in one independent section the exact search is not tried. */
+export const EXACT_MAX_BUFFERS = 3000;
+
+/**
+ * Returns a placement at most as large as `start`, searching until the lower bound
+ * `lowerBoundBytes` is reached, the search space is exhausted, or `timeLimitMs` passes.
+ */
+export function optimizePlacement(
+  p: Problem,
+  start: Placement,
+  lowerBoundBytes: number,
+  timeLimitMs: number,
+  allow: OverlapRule,
+): Placement {
+  const deadline = performance.now() + timeLimitMs;
+  if (start.arenaBytes <= lowerBoundBytes) return start;
+  const groups = independentGroups(p);
+  const exact = p.adj !== null && groups.every((g) => g.length <= EXACT_MAX_BUFFERS);
+  const found = exact ? bisectCapacity(p, groups, start, lowerBoundBytes, deadline) : start;
+  // The exact search treats in-place partners as conflicts; keep best-fit if it shares better.
+  const best = found.arenaBytes < start.arenaBytes ? found : start;
+  if (best.arenaBytes <= lowerBoundBytes || exact) return best;
+  return localSearch(p, best, lowerBoundBytes, deadline, allow);
+}
+
+/**
+ * Splits the non-empty buffers into groups with no lifetime crossing between
+ * them (MiniMalloc's decomposition): each group can be placed from offset 0.
+ */
+export function independentGroups(p: Problem): number[][] {
+  const order = Array.from({ length: p.n }, (_, i) => i)
+    .filter((i) => p.size[i]! > 0)
+    .sort((a, b) => p.first[a]! - p.first[b]! || a - b);
+  const groups: number[][] = [];
+  let reach = -Infinity;
+  for (const b of order) {
+    if (p.first[b]! > reach) groups.push([]);
+    groups[groups.length - 1]!.push(b);
+    reach = Math.max(reach, p.last[b]!);
+  }
+  return groups;
+}
+
+/** Tries capacities from the lower bound upwards by bisection, each with half the time left. */
+function bisectCapacity(
+  p: Problem,
+  groups: readonly number[][],
+  start: Placement,
+  lowerBoundBytes: number,
+  deadline: number,
+): Placement {
+  const order = makeOrder(p, 'lifetime');
+  const rank = new Int32Array(p.n);
+  order.forEach((b, r) => (rank[b] = r));
+  const rankOf = (g: number): number => rank[g]!;
+  let best = start;
+  let infeasibleBelow = lowerBoundBytes; // every capacity < this is known not to fit
+  let capacity = lowerBoundBytes;
+  while (capacity < best.arenaBytes) {
+    const now = performance.now();
+    if (now >= deadline) break;
+    const sliceEnd = now + (deadline - now) / 2;
+    const offsets = new Float64Array(p.n);
+    let fitted = true;
+    for (const group of groups) {
+      const outcome = searchFit(p, group, rankOf, capacity, sliceEnd);
+      if (outcome.status !== 'found') {
+        fitted = false;
+        break;
+      }
+      for (const [g, at] of outcome.offsets) offsets[g] = at;
+    }
+    if (fitted) {
+      let arena = 0;
+      for (let i = 0; i < p.n; i++) arena = Math.max(arena, offsets[i]! + p.size[i]!);
+      best = { offsets, arenaBytes: arena };
+    } else {
+      infeasibleBelow = capacity + 1;
+    }
+    capacity = infeasibleBelow + Math.floor((best.arenaBytes - infeasibleBelow) / 2);
+    if (capacity <= infeasibleBelow - 1 || best.arenaBytes <= lowerBoundBytes) break;
+  }
+  return best;
+}
+
+/**
+ * Iterated local search: perturb the best order (move a few buffers earlier),
+ * re-run best-fit, keep the result when it is no larger. Seeded, so repeatable
+ * for a given number of iterations.
+ */
+function localSearch(
+  p: Problem,
+  start: Placement,
+  lowerBoundBytes: number,
+  deadline: number,
+  allow: OverlapRule,
+): Placement {
+  let best = start;
+  let bestOrder = makeOrder(p, 'size');
+  let bestOrderArena = Infinity;
+  for (const kind of BEST_ORDERS) {
+    const order = makeOrder(p, kind);
+    const placed = placeInOrder(p, order, allow);
+    if (placed.arenaBytes < bestOrderArena) {
+      bestOrder = order;
+      bestOrderArena = placed.arenaBytes;
+    }
+  }
+  let seed = 0x9e3779b9;
+  const random = (): number => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  while (performance.now() < deadline && best.arenaBytes > lowerBoundBytes) {
+    const order = bestOrder.slice();
+    const moves = 1 + Math.floor(random() * 3);
+    for (let k = 0; k < moves; k++) {
+      const from = Math.floor(random() * order.length);
+      const to = Math.floor(random() * (from + 1));
+      const b = order[from]!;
+      order.copyWithin(to + 1, to, from);
+      order[to] = b;
+    }
+    const tried = placeInOrder(p, order, allow);
+    if (tried.arenaBytes <= bestOrderArena) {
+      bestOrder = order;
+      bestOrderArena = tried.arenaBytes;
+      if (tried.arenaBytes < best.arenaBytes) best = tried;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,155 @@
+/**
+ * A running model: one Wasm instance over one memory laid out by the plan.
+ * `run` checks every feed before writing anything, copies in, makes one call
+ * into Wasm and copies out; `view` + `execute` skip the copies. Shared by
+ * compiled models and models loaded from saved modules.
+ */
+import { ARRAY_CLASS, type DType, type TypedArray } from '../common/dtype.js';
+import { InputError, InternalError } from '../common/errors.js';
+import type { Manifest, TensorSlot } from '../common/manifest.js';
+import type { MemoryPlan } from '../common/plan.js';
+import { checkFeeds, slotSize } from './feeds.js';
+
+export const WASM_PAGE_BYTES = 65536;
+
+/** A named tensor's public description. */
+export interface TensorInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** Values by name: typed arrays, or plain number arrays (converted). */
+export type Feeds = Readonly<Record<string, TypedArray | readonly number[]>>;
+
+interface Exports {
+  run: () => void;
+  err_site: WebAssembly.Global;
+  err_value: WebAssembly.Global;
+}
+
+function info(slot: TensorSlot): TensorInfo {
+  return { name: slot.name, shape: [...slot.shape], dtype: slot.dtype };
+}
+
+/**
+ * A model ready to run.
+ *
+ * @example
+ * const { y } = model.run({ x: new Float32Array(6) });
+ */
+export class Model {
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  readonly params: readonly TensorInfo[];
+  readonly plan: MemoryPlan;
+  /** @internal */
+  protected readonly manifest: Manifest;
+  private memory: WebAssembly.Memory | undefined;
+  private exports: Exports | undefined;
+  private readonly paramsSet = new Set<string>();
+
+  /** Instantiates `module` over a fresh memory sized to the plan. @internal */
+  constructor(module: WebAssembly.Module, manifest: Manifest) {
+    this.manifest = manifest;
+    this.inputs = manifest.inputs.map(info);
+    this.outputs = manifest.outputs.map(info);
+    this.params = manifest.params.map(info);
+    this.plan = manifest.plan;
+    const pages = Math.max(1, Math.ceil(manifest.memoryBytes / WASM_PAGE_BYTES));
+    this.memory = new WebAssembly.Memory({ initial: pages });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as Exports;
+    for (const p of manifest.params) if (slotSize(p) === 0) this.paramsSet.add(p.name);
+  }
+
+  /** Runs on `feeds` (every input, by name) and returns copies of every output. */
+  run(feeds: Feeds): Record<string, TypedArray> {
+    const memory = this.live('run');
+    const checked = checkFeeds('run', feeds, this.manifest.inputs, true, (name) =>
+      this.manifest.params.some((p) => p.name === name) ? `"${name}" is a param: set it with setParams()` : undefined,
+    );
+    this.checkParamsSet('run');
+    for (const [slot, array] of checked) this.slotArray(memory, slot).set(array);
+    this.call();
+    const out: Record<string, TypedArray> = {};
+    for (const slot of this.manifest.outputs) out[slot.name] = this.slotArray(memory, slot).slice();
+    return out;
+  }
+
+  /** Sets some or all params; they keep their values across runs. */
+  setParams(values: Feeds): void {
+    const memory = this.live('setParams');
+    const checked = checkFeeds('setParams', values, this.manifest.params, false, (name) =>
+      this.manifest.inputs.some((p) => p.name === name) ? `"${name}" is an input: pass it to run()` : undefined,
+    );
+    for (const [slot, array] of checked) {
+      this.slotArray(memory, slot).set(array);
+      this.paramsSet.add(slot.name);
+    }
+  }
+
+  /**
+   * A typed array over an input's, param's or output's region, for zero-copy
+   * use with `execute()`. Valid until `dispose()`.
+   */
+  view(name: string): TypedArray {
+    const memory = this.live('view');
+    const slot = this.slotNamed(name);
+    if (slot === undefined) {
+      const names = [...this.manifest.inputs, ...this.manifest.params, ...this.manifest.outputs].map((s) => s.name);
+      throw new InputError(`view: unknown name "${String(name)}" (expected one of: ${names.join(', ')})`, { name });
+    }
+    if (this.manifest.params.includes(slot)) this.paramsSet.add(slot.name);
+    return this.slotArray(memory, slot);
+  }
+
+  /** Runs on whatever the input and param regions hold now. */
+  execute(): void {
+    this.live('execute');
+    this.checkParamsSet('execute');
+    this.call();
+  }
+
+  /** Releases the instance and its memory; the model cannot be used afterwards. */
+  dispose(): void {
+    this.memory = undefined;
+    this.exports = undefined;
+  }
+
+  private slotNamed(name: string): TensorSlot | undefined {
+    const m = this.manifest;
+    return [...m.inputs, ...m.params, ...m.outputs].find((s) => s.name === name);
+  }
+
+  private slotArray(memory: WebAssembly.Memory, slot: TensorSlot): TypedArray {
+    return new ARRAY_CLASS[slot.dtype](memory.buffer, slot.offset, slotSize(slot));
+  }
+
+  private live(call: string): WebAssembly.Memory {
+    if (this.memory === undefined) throw new InputError(`${call}: the model was disposed`);
+    return this.memory;
+  }
+
+  private checkParamsSet(call: string): void {
+    const missing = this.manifest.params.filter((p) => !this.paramsSet.has(p.name)).map((p) => p.name);
+    if (missing.length > 0) {
+      throw new InputError(`${call}: params never set: ${missing.join(', ')}`, { missing }, 'Call setParams() first');
+    }
+  }
+
+  private call(): void {
+    const exports = this.exports as Exports;
+    try {
+      exports.run();
+    } catch (error) {
+      const site = exports.err_site.value as number;
+      if (site > 0) {
+        const what = this.manifest.checkSites[site - 1] ?? 'a checked index';
+        const value = exports.err_value.value as number;
+        throw new InputError(`run: index ${value} is out of range in ${what}`, { index: value, site: what });
+      }
+      throw new InternalError('runtime', `the module trapped: ${String(error)}`);
+    }
+  }
+}
