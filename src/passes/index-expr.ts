@@ -18,7 +18,12 @@ export type Atom =
   | { readonly kind: 'div'; readonly e: IndexExpr; readonly d: number }
   | { readonly kind: 'mod'; readonly e: IndexExpr; readonly d: number }
   /** A value computed at run time and checked to lie in [0, size) before use. */
-  | { readonly kind: 'dyn'; readonly slot: number; readonly size: number };
+  | { readonly kind: 'dyn'; readonly slot: number; readonly size: number }
+  /**
+   * `e`, used only where a guard has established 0 <= e < size (pad, concat).
+   * Keeping it whole lets range analysis use that fact through later views.
+   */
+  | { readonly kind: 'within'; readonly e: IndexExpr; readonly size: number };
 
 export interface Term {
   readonly coef: number;
@@ -47,6 +52,13 @@ export function variable(v: LoopVar): IndexExpr {
   return v.extent === 1 ? ZERO : { c: 0, terms: [{ coef: 1, atom: { kind: 'var', v } }] };
 }
 
+/** `e` marked as guarded to lie in [0, size) (plain `e` when its range already shows it). */
+export function within(e: IndexExpr, size: number): IndexExpr {
+  const r = rangeOf(e);
+  if (r.lo >= 0 && r.hi < size) return e;
+  return { c: 0, terms: [{ coef: 1, atom: { kind: 'within', e, size } }] };
+}
+
 export function dynamic(slot: number, size: number): IndexExpr {
   return { c: 0, terms: [{ coef: 1, atom: { kind: 'dyn', slot, size } }] };
 }
@@ -62,6 +74,8 @@ export function atomKey(a: Atom): string {
       return `(${exprKey(a.e)})%${a.d}`;
     case 'dyn':
       return `dyn${a.slot}`;
+    case 'within':
+      return `[${exprKey(a.e)}]<${a.size}`;
   }
 }
 
@@ -120,6 +134,7 @@ export function atomRange(a: Atom, vars: VarRanges = fullExtent): Range {
     case 'var':
       return vars(a.v);
     case 'dyn':
+    case 'within':
       return { lo: 0, hi: a.size - 1 };
     case 'div': {
       const r = rangeOf(a.e, vars);
@@ -232,6 +247,16 @@ export function mentions(e: IndexExpr, v: LoopVar): boolean {
   );
 }
 
+/** Every guarded atom in `e` (to check each sits under its guard). */
+export function withinAtoms(e: IndexExpr): Extract<Atom, { kind: 'within' }>[] {
+  const out: Extract<Atom, { kind: 'within' }>[] = [];
+  for (const t of e.terms) {
+    if (t.atom.kind === 'within') out.push(t.atom);
+    if (t.atom.kind !== 'var' && t.atom.kind !== 'dyn') out.push(...withinAtoms(t.atom.e));
+  }
+  return out;
+}
+
 /** True when `e` reads a run-time (gather) value. */
 export function hasDynamic(e: IndexExpr): boolean {
   return e.terms.some((t) => t.atom.kind === 'dyn' || (t.atom.kind !== 'var' && hasDynamic(t.atom.e)));
@@ -248,6 +273,9 @@ export function substitute(e: IndexExpr, map: ReadonlyMap<number, IndexExpr>): I
         break;
       case 'dyn':
         part = { c: 0, terms: [{ coef: 1, atom: t.atom }] };
+        break;
+      case 'within':
+        part = within(substitute(t.atom.e, map), t.atom.size);
         break;
       case 'div':
         part = floorDiv(substitute(t.atom.e, map), t.atom.d);
@@ -277,6 +305,8 @@ function formatAtom(a: Atom): string {
       return `i${a.v.id}`;
     case 'dyn':
       return `idx${a.slot}`;
+    case 'within':
+      return `[${formatIndex(a.e)}]`;
     case 'div':
       return `(${formatIndex(a.e)} div ${a.d})`;
     case 'mod':

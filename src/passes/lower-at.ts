@@ -109,13 +109,13 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
       );
     case 'pad': {
       const input = inputs[0] as Node;
-      const inIdx = node.attrs.widths.map(([before], j) => ix.addConst(idx[j] ?? ix.ZERO, -before));
-      const guards = inIdx
+      const shifted = node.attrs.widths.map(([before], j) => ix.addConst(idx[j] ?? ix.ZERO, -before));
+      const guards = shifted
         .map((index, j) => ({ index, size: input.shape[j] ?? 0 }))
         // an axis without padding is in range by construction
         .filter((_, j) => (node.attrs.widths[j]?.[0] ?? 0) + (node.attrs.widths[j]?.[1] ?? 0) > 0);
       const value: KExpr = { k: 'const', value: castValue(node.attrs.value, node.dtype), dtype: node.dtype };
-      const inner = at(0, inIdx);
+      const inner = at(0, shifted.map((e, j) => ix.within(e, input.shape[j] ?? 0)));
       return guards.length === 0 ? inner : { k: 'guard', guards, then: inner, otherwise: value, dtype: node.dtype };
     }
     case 'concat': {
@@ -127,9 +127,10 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         const size = input.shape[axis] ?? 0;
         offset -= size;
         if (size === 0) continue;
-        const inIdx = idx.map((e, j) => (j === axis ? ix.addConst(e, -offset) : e));
+        const local = ix.addConst(idx[axis] ?? ix.ZERO, -offset);
+        const inIdx = idx.map((e, j) => (j === axis ? ix.within(local, size) : e));
         const value = convert(at(i, inIdx), node.dtype);
-        result = { k: 'guard', guards: [{ index: inIdx[axis] ?? ix.ZERO, size }], then: value, otherwise: result, dtype: node.dtype };
+        result = { k: 'guard', guards: [{ index: local, size }], then: value, otherwise: result, dtype: node.dtype };
       }
       return result;
     }

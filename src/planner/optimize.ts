@@ -7,7 +7,8 @@
 import type { Problem } from './conflicts.js';
 import type { OverlapRule, Placement } from './best-fit.js';
 import { BEST_ORDERS, makeOrder, placeInOrder } from './best-fit.js';
-import { searchFit } from './search-exact.js';
+import type { SearchHeuristic } from './search-exact.js';
+import { makeRandom, searchFit } from './search-exact.js';
 
 /** Above this many buffers in one independent section the exact search is not tried. */
 export const EXACT_MAX_BUFFERS = 3000;
@@ -52,6 +53,35 @@ export function independentGroups(p: Problem): number[][] {
   return groups;
 }
 
+/** Restart schedule: every heuristic in turn, with node limits doubling per round. */
+const HEURISTICS: readonly SearchHeuristic[] = ['TWA', 'WAT', 'WTA', 'TAW'];
+const FIRST_NODE_LIMIT = 4000;
+
+/**
+ * Fits one group under `capacity` by restarts: each round runs every heuristic
+ * (plain, then shuffled) with a node limit that doubles per round, because search
+ * times are heavy-tailed. Returns offsets, 'infeasible' (proved), or null (time out).
+ */
+function fitGroup(
+  p: Problem,
+  group: readonly number[],
+  capacity: number,
+  deadline: number,
+): Map<number, number> | 'infeasible' | null {
+  for (let round = 0; performance.now() < deadline; round++) {
+    const nodeLimit = FIRST_NODE_LIMIT * 2 ** round;
+    for (const heuristic of HEURISTICS) {
+      for (const shuffleSeed of round < 2 ? [0] : [0, round * 7919 + 1]) {
+        const outcome = searchFit(p, group, capacity, { heuristic, shuffleSeed, nodeLimit, deadline });
+        if (outcome.status === 'found') return outcome.offsets;
+        if (outcome.status === 'infeasible') return 'infeasible';
+        if (performance.now() >= deadline) return null;
+      }
+    }
+  }
+  return null;
+}
+
 /** Tries capacities from the lower bound upwards by bisection, each with half the time left. */
 function bisectCapacity(
   p: Problem,
@@ -60,26 +90,24 @@ function bisectCapacity(
   lowerBoundBytes: number,
   deadline: number,
 ): Placement {
-  const order = makeOrder(p, 'lifetime');
-  const rank = new Int32Array(p.n);
-  order.forEach((b, r) => (rank[b] = r));
-  const rankOf = (g: number): number => rank[g]!;
   let best = start;
-  let infeasibleBelow = lowerBoundBytes; // every capacity < this is known not to fit
+  let infeasibleBelow = lowerBoundBytes; // no capacity below this fits (or none was found)
   let capacity = lowerBoundBytes;
-  while (capacity < best.arenaBytes) {
-    const now = performance.now();
-    if (now >= deadline) break;
-    const sliceEnd = now + (deadline - now) / 2;
+  const solved = new Map<number, Map<number, number>>(); // group -> offsets, reused when they fit
+  while (capacity < best.arenaBytes && performance.now() < deadline) {
+    const sliceEnd = performance.now() + (deadline - performance.now()) / 2;
     const offsets = new Float64Array(p.n);
     let fitted = true;
-    for (const group of groups) {
-      const outcome = searchFit(p, group, rankOf, capacity, sliceEnd);
-      if (outcome.status !== 'found') {
+    for (const [index, group] of groups.entries()) {
+      const known = solved.get(index);
+      const reuse = known !== undefined && topOf(p, known) <= capacity;
+      const found = reuse ? known : fitGroup(p, group, capacity, sliceEnd);
+      if (found === null || found === 'infeasible') {
         fitted = false;
         break;
       }
-      for (const [g, at] of outcome.offsets) offsets[g] = at;
+      solved.set(index, found);
+      for (const [g, at] of found) offsets[g] = at;
     }
     if (fitted) {
       let arena = 0;
@@ -89,9 +117,14 @@ function bisectCapacity(
       infeasibleBelow = capacity + 1;
     }
     capacity = infeasibleBelow + Math.floor((best.arenaBytes - infeasibleBelow) / 2);
-    if (capacity <= infeasibleBelow - 1 || best.arenaBytes <= lowerBoundBytes) break;
   }
   return best;
+}
+
+function topOf(p: Problem, offsets: Map<number, number>): number {
+  let top = 0;
+  for (const [g, at] of offsets) top = Math.max(top, at + p.size[g]!);
+  return top;
 }
 
 /**
@@ -117,14 +150,7 @@ function localSearch(
       bestOrderArena = placed.arenaBytes;
     }
   }
-  let seed = 0x9e3779b9;
-  const random = (): number => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = makeRandom(0x9e3779b9);
   while (performance.now() < deadline && best.arenaBytes > lowerBoundBytes) {
     const order = bestOrder.slice();
     const moves = 1 + Math.floor(random() * 3);

@@ -3,74 +3,47 @@
  * buffer lies inside memory and is aligned; no two temps live at a common step
  * share a byte (the independent arena checker); and every load and store of
  * every kernel, over its whole iteration space, stays inside its buffer —
- * proved per axis by interval arithmetic on the index maps, using the bounds
- * that pad/concat guards and gather checks establish. Any failure is a
+ * proved per axis by interval arithmetic on the index maps. Pad/concat
+ * indices are `within` atoms whose range holds under their guard (checked
+ * here), and gather indices are checked at run time. Any failure is a
  * PlanError and no module is made.
  */
 import { PlanError } from '../common/errors.js';
 import * as ix from '../passes/index-expr.js';
-import type { IndexExpr, LoopVar, Range } from '../passes/index-expr.js';
+import type { IndexExpr } from '../passes/index-expr.js';
 import type { Kernel, KExpr, Schedule } from '../passes/kernel.js';
 import { formatShape } from '../ir/shape.js';
 import { ARENA_ALIGN_BYTES } from './align.js';
 import { checkArenaPlan } from './check-overlap.js';
 import type { PlannedMemory } from './memory-plan.js';
 
-type Ranges = ReadonlyMap<number, Range>;
-
-/** Narrows a variable's range under a guard `coef·v + c ∈ [0, size)` when the guard has that form. */
-function refine(ranges: Ranges, guard: IndexExpr, size: number): Ranges {
-  const term = guard.terms[0];
-  if (guard.terms.length !== 1 || term === undefined || term.atom.kind !== 'var') return ranges;
-  const v = term.atom.v;
-  const cur = ranges.get(v.id) ?? { lo: 0, hi: v.extent - 1 };
-  // 0 <= coef·v + c <= size-1
-  const a = -guard.c / term.coef;
-  const b = (size - 1 - guard.c) / term.coef;
-  const lo = Math.max(cur.lo, Math.ceil(Math.min(a, b)));
-  const hi = Math.min(cur.hi, Math.floor(Math.max(a, b)));
-  const next = new Map(ranges);
-  next.set(v.id, { lo, hi });
-  return next;
-}
-
-function rangeUnder(ranges: Ranges): (v: LoopVar) => Range {
-  return (v) => ranges.get(v.id) ?? { lo: 0, hi: v.extent - 1 };
-}
-
-function unreachable(ranges: Ranges): boolean {
-  for (const r of ranges.values()) if (r.lo > r.hi) return true;
-  return false;
+function guardKey(index: IndexExpr, size: number): string {
+  return `${ix.exprKey(index)}<${size}`;
 }
 
 /** Checks every load in `e` under the variable ranges and guards in force. */
-function checkLoads(kernel: Kernel, e: KExpr, ranges: Ranges, guarded: ReadonlySet<string>): void {
-  if (unreachable(ranges)) return;
+function checkLoads(kernel: Kernel, e: KExpr, guarded: ReadonlySet<string>): void {
   switch (e.k) {
     case 'const':
       return;
     case 'load':
-      checkAccess(kernel, 'load', e.node.id, e.node.shape, e.index, ranges, guarded);
+      checkAccess(kernel, 'load', e.node.id, e.node.shape, e.index, guarded);
       return;
     case 'op':
-      e.args.forEach((a) => checkLoads(kernel, a, ranges, guarded));
+      e.args.forEach((a) => checkLoads(kernel, a, guarded));
       return;
     case 'cast':
-      checkLoads(kernel, e.arg, ranges, guarded);
+      checkLoads(kernel, e.arg, guarded);
       return;
     case 'bind':
-      checkLoads(kernel, e.value, ranges, guarded);
-      checkLoads(kernel, e.body, ranges, guarded);
+      checkLoads(kernel, e.value, guarded);
+      checkLoads(kernel, e.body, guarded);
       return;
     case 'guard': {
-      let inner = ranges;
       const keys = new Set(guarded);
-      for (const g of e.guards) {
-        inner = refine(inner, g.index, g.size);
-        keys.add(`${ix.exprKey(g.index)}<${g.size}`);
-      }
-      checkLoads(kernel, e.then, inner, keys);
-      checkLoads(kernel, e.otherwise, ranges, guarded);
+      for (const g of e.guards) keys.add(guardKey(g.index, g.size));
+      checkLoads(kernel, e.then, keys);
+      checkLoads(kernel, e.otherwise, guarded);
       return;
     }
   }
@@ -82,7 +55,6 @@ function checkAccess(
   nodeId: number,
   shape: readonly number[],
   index: readonly IndexExpr[],
-  ranges: Ranges,
   guarded: ReadonlySet<string>,
 ): void {
   if (index.length !== shape.length) {
@@ -90,8 +62,13 @@ function checkAccess(
   }
   index.forEach((e, axis) => {
     const dim = shape[axis] ?? 0;
-    if (guarded.has(`${ix.exprKey(e)}<${dim}`)) return;
-    const r = ix.rangeOf(e, rangeUnder(ranges));
+    // a guarded atom's range holds only under a guard on the same expression
+    for (const atom of ix.withinAtoms(e)) {
+      if (!guarded.has(guardKey(atom.e, atom.size))) {
+        throw new PlanError(`${kernel.name}: ${what} of %${nodeId} uses [${ix.formatIndex(atom.e)}] outside its guard`, { kernel: kernel.name });
+      }
+    }
+    const r = ix.rangeOf(e);
     if (r.lo < 0 || r.hi >= dim) {
       throw new PlanError(
         `${kernel.name}: ${what} of %${nodeId}${formatShape(shape)} may reach index ${r.lo < 0 ? r.lo : r.hi} on axis ${axis} (index ${ix.formatIndex(e)})`,
@@ -104,9 +81,9 @@ function checkAccess(
 /** Every access of one kernel, over its whole iteration space. */
 export function verifyKernelAccesses(kernel: Kernel): void {
   if (kernel.domain.some((v) => v.extent === 0)) return;
-  for (const out of kernel.outputs) checkAccess(kernel, 'store', out.node.id, out.node.shape, out.index, new Map(), new Set());
+  for (const out of kernel.outputs) checkAccess(kernel, 'store', out.node.id, out.node.shape, out.index, new Set());
   if (kernel.reduction?.vars.some((v) => v.extent === 0)) return;
-  checkLoads(kernel, kernel.body, new Map(), new Set());
+  checkLoads(kernel, kernel.body, new Set());
 }
 
 /** Throws PlanError unless `memory` is a safe plan for `schedule`. */

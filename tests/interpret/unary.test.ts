@@ -41,12 +41,12 @@ describe('numeric unary ops keep their dtype', () => {
     );
   });
 
-  it('relu: max(x, 0), NaN stays NaN', () => {
+  it('relu: x < 0 ? 0 : x, so NaN and -0 stay as they are', () => {
     expectExact(
-      run((g) => g.input('x', [4]).relu(), { x: [-1, 0, 2.5, NaN] }),
+      run((g) => g.input('x', [6]).relu(), { x: [-1, 0, 2.5, NaN, -0, -Infinity] }),
       'f32',
-      [4],
-      [0, 0, 2.5, NaN],
+      [6],
+      [0, 0, 2.5, NaN, -0, 0],
     );
     expectExact(
       run((g) => g.input('x', [2], 'i32').relu(), { x: [-3, 4] }),

@@ -29,6 +29,8 @@ function emitAtom(fb: FunctionBuilder, a: Atom, env: IndexEnv): Binaryen.Express
       if (local === undefined) throw new InternalError('codegen', `index slot ${a.slot} is not bound`);
       return m.local.get(local, fb.b.i32);
     }
+    case 'within':
+      return emitIndex(fb, a.e, env);
     case 'div':
       return m.i32.div_u(emitIndex(fb, a.e, env), m.i32.const(a.d));
     case 'mod':

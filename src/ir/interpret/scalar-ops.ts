@@ -89,12 +89,12 @@ export function divInt(a: number, b: number): number {
 export const UNARY_RULES: Readonly<Record<ScalarUnaryOp, UnaryRule>> = {
   neg: { kind: 'numeric', f32: (x) => -x, i32: (x) => -x | 0 },
   abs: { kind: 'numeric', f32: Math.abs, i32: (x) => Math.abs(x) | 0 },
-  // relu(x) = maximum(x, 0): NaN stays NaN, -0 becomes +0
-  relu: { kind: "numeric", f32: (x) => (x > 0 ? x : 0), i32: (x) => Math.max(x, 0) },
+  // relu(x) = x < 0 ? 0 : x: NaN and -0 stay as they are (NumPy's maximum(x, 0), wasm f32x4.pmax(x, 0))
+  relu: { kind: 'numeric', f32: (x) => (x < 0 ? 0 : x), i32: (x) => (x < 0 ? 0 : x) },
   square: { kind: 'numeric', f32: (x) => x * x, i32: (x) => Math.imul(x, x) },
   floor: { kind: 'numeric', f32: Math.floor, i32: identity },
   ceil: { kind: 'numeric', f32: Math.ceil, i32: identity },
-  round: { kind: "numeric", f32: Math.round, i32: identity },
+  round: { kind: 'numeric', f32: roundHalfEven, i32: identity },
   // Math.sign: -1, +1, ±0 for ±0 and NaN for NaN
   sign: { kind: 'numeric', f32: Math.sign, i32: Math.sign },
   sqrt: { kind: 'float', f32: Math.sqrt },

@@ -1,6 +1,6 @@
 /**
  * sigmoid(x) = 1 / (1 + e^-x) for f32 and f32x4, computed from e = exp(-|x|)
- * (which never overflows): s = 1/(1+e) for x >= 0, e*s for x < 0. The result is
+ * (which never overflows): 1/(1+e) for x >= 0, e/(1+e) for x < 0. The result is
  * in [0, 1] for every input, and tiny negative-side results keep their value
  * down to the subnormal range instead of flushing to 0 early.
  */
@@ -20,8 +20,7 @@ export function lowerSigmoid(b: LaneOps, x: FVal): Ex {
   const xs = b.bindF(x);
   // -|x| <= 0, so only the low clamp is needed
   const e = b.bindF(lowerExp(b, b.neg(b.abs(xs)), { low: true, high: false }));
-  const s = b.bindF(b.div(1, b.add(e, 1)));
-  return b.select(b.ge(xs, 0), s, b.mul(e, s));
+  return b.div(b.select(b.ge(xs, 0), 1, e), b.add(e, 1));
 }
 
 /** sigmoid(x); see docs/math.md for the measured bound. */

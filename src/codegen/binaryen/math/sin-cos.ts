@@ -2,9 +2,9 @@
  * sin(x) and cos(x) for f32 and f32x4: q = round(x * 2/pi) by the magic-number
  * trick, r = x - q*pi/2 with pi/2 split in four parts (Cody–Waite), the Cephes
  * sinf / cosf polynomials on |r| <= pi/4, and the quadrant chosen with selects
- * and a sign-bit xor. Accurate for |x| <= SIN_COS_ACCURATE_LIMIT; beyond that
- * the reduction loses bits, and from SIN_COS_REDUCTION_LIMIT on the result is
- * forced to NaN-free garbage-free 0-based values (see `lowerSinCos`).
+ * and a sign-bit xor. Within 2 ULP for |x| <= SIN_COS_ULP_LIMIT, within 1e-6
+ * absolute up to SIN_COS_LIMIT, and NaN beyond it (no Payne–Hanek reduction:
+ * a NaN is loud, a silently wrong value is not).
  */
 import type binaryen from 'binaryen';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
@@ -27,21 +27,22 @@ const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1];
 /** Cephes cosf: cos r ≈ 1 - r^2/2 + r^4 * C(r^2) on |r| <= pi/4. */
 const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2];
 
-/** The stated error bound holds for |x| up to this (q * PIO2_2, q * PIO2_3 stay exact). */
-export const SIN_COS_ACCURATE_LIMIT = 51471;
+/** Up to here q * PIO2_k is exact for every part (|q| < 2^15): within 2 ULP. */
+export const SIN_COS_ULP_LIMIT = 51471;
 /**
- * From here on q no longer fits the magic-number rounding (|x * 2/pi| >= 2^22)
- * and r would be unbounded: the input is replaced by 0 ... see lowerSinCos.
+ * Up to here q * PIO2_1 stays exact (|q| < 2^16) and the absolute error is
+ * below 1e-6; larger |x| give NaN (as do ±inf and NaN).
  */
-export const SIN_COS_REDUCTION_LIMIT = 6588397;
+export const SIN_COS_LIMIT = 102942;
 
 /**
  * sin(x) (`cos` false) or cos(x) (`cos` true) in the builder's lanes. Binds `x`;
- * adds 5 float locals, 1 integer local and 1 mask local. sin/cos of ±inf and
- * NaN are NaN; sin(-0) = -0.
+ * adds 6 float locals and 1 or 2 integer locals. sin/cos of ±inf, NaN and
+ * |x| > SIN_COS_LIMIT are NaN; sin(-0) = -0.
  */
 export function lowerSinCos(b: LaneOps, x: FVal, cos: boolean): Ex {
-  const xs = b.bindF(x);
+  const x0 = b.bindF(x);
+  const xs = b.bindF(b.select(b.le(b.abs(x0), SIN_COS_LIMIT), x0, NaN));
   // q = round(x * 2/pi): as a float (qf) and as an integer (qi, low bits of t)
   const t = b.bindF(b.madd(xs, TWO_OVER_PI, ROUND_MAGIC_F32));
   const qf = b.bindF(b.sub(t, ROUND_MAGIC_F32));

@@ -1,0 +1,297 @@
+/**
+ * Every op and dtype compiled and compared with the reference interpreter,
+ * under fused/unfused, SIMD/scalar and best-fit/bump variants. Odd sizes
+ * exercise the scalar tails of the vector loops.
+ */
+import { describe, test } from 'vitest';
+import { Graph, type Tensor } from '../../src/index.js';
+import { checkGraph, randomData } from '../support/differential.js';
+
+type D = 'f32' | 'i32' | 'bool';
+const MATH_TOL = { rtol: 2e-5, atol: 1e-6 };
+
+function unaryCase(op: string, dtype: D, shape: number[], lo = -4, hi = 4) {
+  const g = new Graph();
+  const x = g.input('x', shape, dtype);
+  const f = (x as unknown as Record<string, () => Tensor>)[op] as () => Tensor;
+  g.output('y', f.call(x));
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { g, feeds: { x: randomData(dtype, size, 7, lo, hi) } };
+}
+
+describe('unary ops', () => {
+  const f32Ops = ['neg', 'abs', 'exp', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'gelu', 'erf', 'square', 'reciprocal', 'floor', 'ceil', 'round', 'sign'];
+  test.each(f32Ops)('%s f32', async (op) => {
+    const { g, feeds } = unaryCase(op, 'f32', [3, 7]);
+    await checkGraph(g, feeds, MATH_TOL);
+  });
+  test.each(['sqrt', 'rsqrt', 'log'])('%s f32 on positives', async (op) => {
+    const { g, feeds } = unaryCase(op, 'f32', [2, 9], 0.01, 50);
+    await checkGraph(g, feeds, MATH_TOL);
+  });
+  test.each(['neg', 'abs', 'relu', 'square', 'floor', 'ceil', 'round', 'sign', 'exp', 'sqrt', 'sigmoid'])('%s i32', async (op) => {
+    const { g, feeds } = unaryCase(op, 'i32', [11], 0, 3);
+    await checkGraph(g, feeds, MATH_TOL);
+  });
+  test('not bool', async () => {
+    const { g, feeds } = unaryCase('not', 'bool', [13]);
+    await checkGraph(g, feeds);
+  });
+  test('special values', async () => {
+    const g = new Graph();
+    const x = g.input('x', [12]);
+    for (const op of ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'sign', 'round', 'sqrt', 'erf']) {
+      g.output(op, (x as unknown as Record<string, () => Tensor>)[op]!.call(x));
+    }
+    const feeds = { x: new Float32Array([0, -0, Infinity, -Infinity, NaN, 0.5, 1.5, 2.5, -0.5, -2.5, 1e-40, 100]) };
+    await checkGraph(g, feeds, MATH_TOL);
+  });
+});
+
+describe('casts', () => {
+  const types: D[] = ['f32', 'i32', 'bool'];
+  for (const from of types) {
+    for (const to of types) {
+      test(`${from} -> ${to}`, async () => {
+        const g = new Graph();
+        const x = g.input('x', [9], from);
+        g.output('y', x.cast(to));
+        const data = from === 'f32' ? new Float32Array([0, -0.5, 1.9, -2.7, 3e9, -3e9, NaN, 2, -1]) : randomData(from, 9, 3);
+        await checkGraph(g, { x: data });
+      });
+    }
+  }
+});
+
+describe('binary ops', () => {
+  const arith = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'];
+  const cmp = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+  const call = (a: Tensor, op: string, b: Tensor | number): Tensor =>
+    ((a as unknown as Record<string, (o: Tensor | number) => Tensor>)[op] as (o: Tensor | number) => Tensor).call(a, b);
+  for (const dtype of ['f32', 'i32'] as const) {
+    test.each([...arith, ...cmp])(`%s ${dtype} broadcast [3,1,5] x [4,5]`, async (op) => {
+      const g = new Graph();
+      const a = g.input('a', [3, 1, 5], dtype);
+      const b = g.input('b', [4, 5], dtype);
+      g.output('y', call(a, op, b));
+      const lo = op === 'pow' && dtype === 'f32' ? 0.1 : -3;
+      const feeds = { a: randomData(dtype, 15, 1, lo, 3), b: randomData(dtype, 20, 2, op === 'pow' ? -2 : -3, 3) };
+      await checkGraph(g, feeds, MATH_TOL);
+    });
+  }
+  test('i32 division truncates, x/0 = 0, INT_MIN/-1 wraps', async () => {
+    const g = new Graph();
+    const a = g.input('a', [6], 'i32');
+    const b = g.input('b', [6], 'i32');
+    g.output('q', a.div(b));
+    await checkGraph(g, { a: new Int32Array([7, -7, 7, -7, 5, -2147483648]), b: new Int32Array([2, 2, -2, 0, 0, -1]) });
+  });
+  test('mixed dtypes and JS numbers', async () => {
+    const g = new Graph();
+    const a = g.input('a', [2, 7], 'i32');
+    const b = g.input('b', [7]);
+    g.output('x', a.add(b));
+    g.output('y', a.mul(2.5));
+    g.output('z', a.add(3));
+    g.output('c', a.lt(b));
+    await checkGraph(g, { a: randomData('i32', 14, 4), b: randomData('f32', 7, 5) });
+  });
+  test('and / or / comparisons of bool', async () => {
+    const g = new Graph();
+    const a = g.input('a', [3, 6], 'bool');
+    const b = g.input('b', [6], 'bool');
+    g.output('and', a.and(b));
+    g.output('or', a.or(b));
+    g.output('eq', a.eq(b));
+    g.output('lt', a.lt(b));
+    await checkGraph(g, { a: randomData('bool', 18, 1), b: randomData('bool', 6, 2) });
+  });
+  test('where with broadcasting', async () => {
+    const g = new Graph();
+    const x = g.input('x', [4, 9]);
+    const y = g.input('y', [9]);
+    g.output('w', g.where(x.gt(0), x, y));
+    g.output('n', g.where(x.lt(y), 1, -1.5));
+    await checkGraph(g, { x: randomData('f32', 36, 1), y: randomData('f32', 9, 2) });
+  });
+});
+
+describe('reductions', () => {
+  const ops = ['sum', 'prod', 'max', 'min', 'mean'] as const;
+  const axesCases: (number | number[] | undefined)[] = [undefined, 0, 1, -1, [0, 2], []];
+  for (const op of ops) {
+    for (const axes of axesCases) {
+      test(`${op} axes=${JSON.stringify(axes)} f32 and i32`, async () => {
+        const g = new Graph();
+        const x = g.input('x', [3, 5, 7]);
+        const i = g.input('i', [3, 5, 7], 'i32');
+        g.output('y', x[op](axes));
+        g.output('k', x[op](axes, true));
+        if (op !== 'mean' && op !== 'prod') g.output('yi', i[op](axes));
+        const lo = op === 'prod' ? 0.8 : -4;
+        const hi = op === 'prod' ? 1.2 : 4;
+        await checkGraph(g, { x: randomData('f32', 105, 3, lo, hi), i: randomData('i32', 105, 4) }, { rtol: 1e-5, atol: 1e-5 });
+      });
+    }
+  }
+  test('bool sum and max', async () => {
+    const g = new Graph();
+    const x = g.input('x', [4, 10], 'bool');
+    g.output('s', x.sum(1));
+    g.output('m', x.max(0));
+    await checkGraph(g, { x: randomData('bool', 40, 9) });
+  });
+  test('argmax / argmin with ties and NaN', async () => {
+    const g = new Graph();
+    const x = g.input('x', [4, 5]);
+    g.output('a', x.argmax(1));
+    g.output('b', x.argmin(-1, true));
+    g.output('c', x.argmax(0));
+    const data = new Float32Array([1, 3, 3, 0, 2, -1, -1, -1, -1, -1, 0, NaN, 5, NaN, 1, 2, 2, 1, 1, 0]);
+    await checkGraph(g, { x: data });
+  });
+  test('empty axes give the identity', async () => {
+    const g = new Graph();
+    const x = g.input('x', [3, 0]);
+    g.output('s', x.sum(1));
+    g.output('p', x.prod(1));
+    await checkGraph(g, { x: new Float32Array(0) });
+  });
+});
+
+describe('matmul', () => {
+  const cases: [number[], number[]][] = [
+    [[5, 7], [7, 9]],
+    [[7], [7, 3]],
+    [[3, 7], [7]],
+    [[7], [7]],
+    [[2, 3, 4], [4, 5]],
+    [[2, 1, 3, 4], [3, 4, 6]],
+    [[4, 0], [0, 3]],
+  ];
+  test.each(cases)('%j @ %j', async (sa, sb) => {
+    const g = new Graph();
+    const a = g.input('a', sa);
+    const b = g.input('b', sb);
+    g.output('c', a.matmul(b));
+    const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+    await checkGraph(g, { a: randomData('f32', size(sa), 1), b: randomData('f32', size(sb), 2) }, { rtol: 1e-5, atol: 1e-5 });
+  });
+  test('i32 matmul and transposed operand', async () => {
+    const g = new Graph();
+    const a = g.input('a', [3, 5], 'i32');
+    const b = g.input('b', [6, 5], 'i32');
+    g.output('c', a.matmul(b.transpose()));
+    await checkGraph(g, { a: randomData('i32', 15, 1), b: randomData('i32', 30, 2) });
+  });
+});
+
+describe('views and data movement', () => {
+  test('reshape, transpose, expand, squeeze, unsqueeze, flatten', async () => {
+    const g = new Graph();
+    const x = g.input('x', [2, 3, 4]);
+    g.output('r', x.reshape([4, -1]).add(1));
+    g.output('t', x.transpose([2, 0, 1]).mul(2));
+    g.output('e', x.slice([null, 0]).unsqueeze(1).expand([2, 5, 4]).exp());
+    g.output('s', x.reshape([1, 24, 1]).squeeze().neg());
+    g.output('f', x.flatten(1).relu());
+    await checkGraph(g, { x: randomData('f32', 24, 1) }, MATH_TOL);
+  });
+  test('slices with steps, negative steps, picks', async () => {
+    const g = new Graph();
+    const x = g.input('x', [6, 7]);
+    g.output('a', x.slice([[1, 5, 2], [null, null, -1]]).add(0.5));
+    g.output('b', x.slice([-1, [6, 0, -3]]).mul(3));
+    g.output('c', x.slice([[4, 1, -1], [1, -1]]).transpose());
+    await checkGraph(g, { x: randomData('f32', 42, 2) });
+  });
+  test('views of views', async () => {
+    const g = new Graph();
+    const x = g.input('x', [4, 6]);
+    const v = x.slice([[0, 4], [1, 6, 2]]).transpose().reshape([2, 6]).transpose().reshape([12]);
+    g.output('v', v.add(1));
+    g.output('w', x.reshape([3, 8]).slice([[null, null, -1], [2, 8, 3]]).sum(0));
+    await checkGraph(g, { x: randomData('f32', 24, 3) });
+  });
+  test('pad with a value, over views', async () => {
+    const g = new Graph();
+    const x = g.input('x', [3, 4]);
+    g.output('p', x.pad([[1, 2], [0, 3]], -7));
+    g.output('q', x.transpose().pad([[2, 0], [1, 1]]).exp());
+    g.output('r', x.reshape([12]).pad([[3, 1]]).reshape([4, 4]).sum(1));
+    await checkGraph(g, { x: randomData('f32', 12, 4) }, MATH_TOL);
+  });
+  test('gather with negative indices', async () => {
+    const g = new Graph();
+    const x = g.input('x', [5, 3]);
+    const idx = g.input('idx', [2, 2], 'i32');
+    g.output('rows', x.gather(idx, 0));
+    g.output('cols', x.gather([-1, 0], 1));
+    await checkGraph(g, { x: randomData('f32', 15, 5), idx: new Int32Array([0, -1, 4, -5]) });
+  });
+  test('concat with mixed dtypes, and stack', async () => {
+    const g = new Graph();
+    const a = g.input('a', [2, 3]);
+    const b = g.input('b', [2, 1], 'i32');
+    const c = g.input('c', [2, 2]);
+    g.output('cat', g.concat([a, b, c], 1));
+    g.output('stk', g.stack([a, a.neg()], 0));
+    await checkGraph(g, { a: randomData('f32', 6, 1), b: randomData('i32', 2, 2), c: randomData('f32', 4, 3) });
+  });
+});
+
+describe('edge cases', () => {
+  test('rank-0 tensors', async () => {
+    const g = new Graph();
+    const x = g.input('x', []);
+    g.output('y', x.mul(3).exp());
+    g.output('s', x.add(g.input('v', [4])).sum());
+    await checkGraph(g, { x: new Float32Array([0.5]), v: randomData('f32', 4, 1) }, MATH_TOL);
+  });
+  test('zero-size tensors', async () => {
+    const g = new Graph();
+    const x = g.input('x', [0, 3]);
+    g.output('y', x.add(1));
+    g.output('m', x.matmul(g.constant([1, 2, 3, 4, 5, 6], [3, 2])));
+    await checkGraph(g, { x: new Float32Array(0) });
+  });
+  test('outputs that are inputs, views of inputs, one tensor twice', async () => {
+    const g = new Graph();
+    const x = g.input('x', [2, 3]);
+    const y = x.exp();
+    g.output('same', x);
+    g.output('t', x.transpose());
+    g.output('y1', y);
+    g.output('y2', y);
+    await checkGraph(g, { x: randomData('f32', 6, 1) }, MATH_TOL);
+  });
+  test('constant-only graphs', async () => {
+    const g = new Graph();
+    const c = g.constant([1, 2, 3, 4], [2, 2]);
+    g.output('c', c.matmul(c).add(g.constant(0.5)));
+    g.output('k', c);
+    await checkGraph(g, {});
+  });
+  test('composites: softmax, logSoftmax, layerNorm, gelu, mean', async () => {
+    const g = new Graph();
+    const x = g.input('x', [3, 10]);
+    const w = g.param('w', [10]);
+    const b = g.param('b', [10]);
+    g.output('sm', x.softmax());
+    g.output('sm0', x.softmax(0));
+    g.output('lsm', x.logSoftmax(-1));
+    g.output('ln', x.layerNorm(w, b));
+    g.output('ln0', x.layerNorm());
+    g.output('gelu', x.gelu());
+    g.output('mean', x.mean(-1));
+    const feeds = { x: randomData('f32', 30, 1), w: randomData('f32', 10, 2), b: randomData('f32', 10, 3) };
+    await checkGraph(g, feeds, { rtol: 3e-5, atol: 3e-6 });
+  });
+  test('softmax is stable for huge inputs', async () => {
+    const g = new Graph();
+    const x = g.input('x', [2, 3]);
+    g.output('sm', x.softmax());
+    g.output('lsm', x.logSoftmax());
+    await checkGraph(g, { x: new Float32Array([1000, 1001, 1002, -1e30, 0, 1e30]) }, MATH_TOL);
+  });
+});
