@@ -54,12 +54,15 @@ export function makeOrder(p: Problem, kind: OrderKind): Int32Array {
   );
 }
 
-/** Scratch arrays reused across placements (one allocation per plan). */
-interface Scratch {
-  off: Float64Array;
-  end: Float64Array;
-  idx: Int32Array;
-  keys: Float64Array;
+/**
+ * Per unplaced buffer: its placed conflicting buffers sorted by offset, kept up to
+ * date as buffers are placed (each conflict is inserted once), so a placement
+ * scans a sorted list instead of sorting its neighbours.
+ */
+interface PlacedLists {
+  off: number[][];
+  end: number[][];
+  idx: number[][];
 }
 
 /** Places every buffer in `order` by best fit; returns offsets and the arena size. */
@@ -67,110 +70,77 @@ export function placeInOrder(p: Problem, order: ArrayLike<number>, allow: Overla
   const n = p.n;
   const offsets = new Float64Array(n);
   const placed = new Uint8Array(n);
-  const s: Scratch = {
-    off: new Float64Array(n),
-    end: new Float64Array(n),
-    idx: new Int32Array(n),
-    keys: new Float64Array(n),
-  };
+  const lists: PlacedLists = { off: [], end: [], idx: [] };
+  for (let i = 0; i < n; i++) {
+    lists.off.push([]);
+    lists.end.push([]);
+    lists.idx.push([]);
+  }
   let arena = 0;
   for (let k = 0; k < order.length; k++) {
     const b = order[k]!;
     placed[b] = 1;
     const size = p.size[b]!;
     if (size === 0) continue;
-    const count = collectPlacedNeighbours(p, b, placed, offsets, s);
-    sortByOffset(s, count);
-    const inPlace = allow === undefined ? -1 : sharedOffset(p, b, count, s, allow);
-    const at = inPlace >= 0 ? inPlace : smallestGap(s, count, size);
+    const off = lists.off[b]!;
+    const end = lists.end[b]!;
+    const inPlace = allow === undefined ? -1 : sharedOffset(b, size, off, end, lists.idx[b]!, allow);
+    const at = inPlace >= 0 ? inPlace : smallestGap(off, end, size);
     offsets[b] = at;
     if (at + size > arena) arena = at + size;
+    forEachConflict(p, b, (u) => {
+      if (placed[u] === 0) insertSorted(lists, u, at, at + size, b);
+    });
+    // b's own list is no longer needed.
+    lists.off[b] = [];
+    lists.end[b] = [];
+    lists.idx[b] = [];
   }
   return { offsets, arenaBytes: arena };
 }
 
-/** Gathers (offset, end, index) of the placed buffers conflicting with b into scratch. */
-function collectPlacedNeighbours(
-  p: Problem,
-  b: number,
-  placed: Uint8Array,
-  offsets: Float64Array,
-  s: Scratch,
-): number {
-  let count = 0;
-  const push = (j: number): void => {
-    s.off[count] = offsets[j]!;
-    s.end[count] = offsets[j]! + p.size[j]!;
-    s.idx[count++] = j;
-  };
+/** Calls `visit` for every buffer conflicting with b (stored graph, else a scan). */
+function forEachConflict(p: Problem, b: number, visit: (u: number) => void): void {
   if (p.adjStart !== null && p.adj !== null) {
-    for (let e = p.adjStart[b]!, stop = p.adjStart[b + 1]!; e < stop; e++) {
-      const j = p.adj[e]!;
-      if (placed[j] === 1 && j !== b) push(j);
-    }
+    for (let e = p.adjStart[b]!, stop = p.adjStart[b + 1]!; e < stop; e++) visit(p.adj[e]!);
   } else {
-    for (let j = 0; j < p.n; j++) if (placed[j] === 1 && j !== b && conflict(p, b, j)) push(j);
+    for (let u = 0; u < p.n; u++) if (u !== b && conflict(p, b, u)) visit(u);
   }
-  return count;
 }
 
-/** Sorts the first `count` scratch entries by offset (then index): insertion or packed-key sort. */
-function sortByOffset(s: Scratch, count: number): void {
-  if (count <= 24) {
-    for (let i = 1; i < count; i++) {
-      const o = s.off[i]!;
-      const e = s.end[i]!;
-      const x = s.idx[i]!;
-      let j = i - 1;
-      while (j >= 0 && (s.off[j]! > o || (s.off[j] === o && s.idx[j]! > x))) {
-        s.off[j + 1] = s.off[j]!;
-        s.end[j + 1] = s.end[j]!;
-        s.idx[j + 1] = s.idx[j]!;
-        j--;
-      }
-      s.off[j + 1] = o;
-      s.end[j + 1] = e;
-      s.idx[j + 1] = x;
-    }
-    return;
+/** Inserts placed buffer j, at [at, top), into u's list, keeping it sorted by offset. */
+function insertSorted(lists: PlacedLists, u: number, at: number, top: number, j: number): void {
+  const off = lists.off[u]!;
+  let lo = 0;
+  let hi = off.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (off[mid]! <= at) lo = mid + 1;
+    else hi = mid;
   }
-  // key = offset * K + slot sorts numerically by (offset, slot) while exact (< 2^53).
-  let maxOff = 0;
-  for (let i = 0; i < count; i++) if (s.off[i]! > maxOff) maxOff = s.off[i]!;
-  const slots = 2 ** Math.ceil(Math.log2(count));
-  const slot = new Int32Array(count);
-  if ((maxOff + 1) * slots < Number.MAX_SAFE_INTEGER) {
-    const keys = s.keys.subarray(0, count);
-    for (let i = 0; i < count; i++) keys[i] = s.off[i]! * slots + i;
-    keys.sort();
-    for (let i = 0; i < count; i++) slot[i] = keys[i]! % slots;
+  if (lo === off.length) {
+    off.push(at);
+    lists.end[u]!.push(top);
+    lists.idx[u]!.push(j);
   } else {
-    for (let i = 0; i < count; i++) slot[i] = i;
-    slot.sort((a, b) => s.off[a]! - s.off[b]! || s.idx[a]! - s.idx[b]!);
-  }
-  const off = s.off.slice(0, count);
-  const end = s.end.slice(0, count);
-  const idx = s.idx.slice(0, count);
-  for (let i = 0; i < count; i++) {
-    const from = slot[i]!;
-    s.off[i] = off[from]!;
-    s.end[i] = end[from]!;
-    s.idx[i] = idx[from]!;
+    off.splice(lo, 0, at);
+    lists.end[u]!.splice(lo, 0, top);
+    lists.idx[u]!.splice(lo, 0, j);
   }
 }
 
 /** Lowest offset of the smallest gap that holds `size` bytes; the top when none does. */
-function smallestGap(s: Scratch, count: number, size: number): number {
+function smallestGap(off: readonly number[], end: readonly number[], size: number): number {
   let top = 0;
   let bestAt = -1;
   let bestGap = Infinity;
-  for (let i = 0; i < count; i++) {
-    const gap = s.off[i]! - top;
+  for (let i = 0; i < off.length; i++) {
+    const gap = off[i]! - top;
     if (gap >= size && gap < bestGap) {
       bestGap = gap;
       bestAt = top;
     }
-    if (s.end[i]! > top) top = s.end[i]!;
+    if (end[i]! > top) top = end[i]!;
   }
   return bestAt >= 0 ? bestAt : top;
 }
@@ -180,23 +150,23 @@ function smallestGap(s: Scratch, count: number, size: number): number {
  * there without touching any other conflicting buffer; else -1.
  */
 function sharedOffset(
-  p: Problem,
   b: number,
-  count: number,
-  s: Scratch,
+  size: number,
+  off: readonly number[],
+  end: readonly number[],
+  idx: readonly number[],
   allow: (a: number, b: number) => boolean,
 ): number {
   const allowed = (j: number): boolean => (j < b ? allow(j, b) : allow(b, j));
-  for (let i = 0; i < count; i++) {
-    const j = s.idx[i]!;
-    if (!allowed(j)) continue;
-    const lo = s.off[i]!;
-    const hi = lo + p.size[b]!;
+  for (let i = 0; i < off.length; i++) {
+    if (!allowed(idx[i]!)) continue;
+    const lo = off[i]!;
+    const hi = lo + size;
     let free = true;
-    for (let m = 0; m < count && free; m++) {
+    for (let m = 0; m < off.length && free; m++) {
       // Sharing is only ever exact: an allowed partner elsewhere still conflicts.
-      const touches = s.off[m]! < hi && s.end[m]! > lo;
-      if (touches && !(s.off[m] === lo && allowed(s.idx[m]!))) free = false;
+      const touches = off[m]! < hi && end[m]! > lo;
+      if (touches && !(off[m] === lo && allowed(idx[m]!))) free = false;
     }
     if (free) return lo;
   }

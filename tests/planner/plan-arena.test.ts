@@ -21,7 +21,7 @@ describe('planArena on hand-computed instances', () => {
 
   it('rounds sizes up to the alignment', () => {
     const plan = planArena([buf(1, 0, 0), buf(17, 0, 0)]);
-    expect(plan).toEqual({ offsets: [16, 0], arenaBytes: 48, lowerBoundBytes: 48 });
+    expect(plan).toEqual({ offsets: [32, 0], arenaBytes: 48, lowerBoundBytes: 48 });
     expect(planArena([buf(1, 0, 0), buf(17, 0, 0)], { align: 1 }).arenaBytes).toBe(18);
   });
 
