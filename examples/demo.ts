@@ -24,11 +24,19 @@ function mlp(): { graph: Graph; params: Record<string, Float32Array>; inputs: Re
   const b2 = g.constant(new Float32Array(10).fill(0.1), [10]);
   const h = x.matmul(w1).add(b1).relu();
   g.output('probs', h.matmul(w2).add(b2).softmax(-1));
-  const params = { w1: random(784 * 1024, 1, 0.05), b1: random(1024, 2, 0.1), w2: random(1024 * 10, 3, 0.05) };
+  const params = {
+    w1: random(784 * 1024, 1, 0.05),
+    b1: random(1024, 2, 0.1),
+    w2: random(1024 * 10, 3, 0.05),
+  };
   return { graph: g, params, inputs: { x: random(128 * 784, 4) } };
 }
 
-function attention(): { graph: Graph; params: Record<string, Float32Array>; inputs: Record<string, Float32Array> } {
+function attention(): {
+  graph: Graph;
+  params: Record<string, Float32Array>;
+  inputs: Record<string, Float32Array>;
+} {
   const [seq, dim, heads] = [64, 128, 4];
   const hd = dim / heads;
   const g = new Graph();
@@ -42,7 +50,10 @@ function attention(): { graph: Graph; params: Record<string, Float32Array>; inpu
   const q = split(h.matmul(w.wq!));
   const k = split(h.matmul(w.wk!));
   const v = split(h.matmul(w.wv!));
-  const scores = q.matmul(k.transpose([0, 2, 1])).mul(1 / Math.sqrt(hd)).softmax(-1);
+  const scores = q
+    .matmul(k.transpose([0, 2, 1]))
+    .mul(1 / Math.sqrt(hd))
+    .softmax(-1);
   const ctx = scores.matmul(v).transpose([1, 0, 2]).reshape([seq, dim]);
   g.output('y', x.add(ctx.matmul(w.wo!)));
   const params: Record<string, Float32Array> = { ln_w: random(dim, 9, 1), ln_b: random(dim, 10, 0.1) };
@@ -80,11 +91,21 @@ async function show(title: string, build: typeof mlp): Promise<CompiledModel> {
   console.log(`\n== ${title} ==`);
   console.log(`graph:    ${graph.nodes.length} nodes recorded -> ${model.kernels.length} kernels`);
   console.log(`kernels:  ${model.kernels.map((k) => `${k.name}[${k.vectorMode}]`).join(' ')}`);
-  console.log(`memory:   ${kb(plan.memoryBytes)} total; temp arena ${kb(plan.arenaBytes)} (lower bound ${kb(plan.lowerBoundBytes)}, never-reusing ${kb(plan.naiveBytes)})`);
-  console.log(`compile:  ${compileMs.toFixed(1)} ms (${Object.entries(model.stats).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})`);
-  console.log(`run:      median ${median(times).toFixed(3)} ms over ${times.length} runs (one call into Wasm each)`);
+  console.log(
+    `memory:   ${kb(plan.memoryBytes)} total; temp arena ${kb(plan.arenaBytes)} (lower bound ${kb(plan.lowerBoundBytes)}, never-reusing ${kb(plan.naiveBytes)})`,
+  );
+  console.log(
+    `compile:  ${compileMs.toFixed(1)} ms (${Object.entries(model.stats)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')})`,
+  );
+  console.log(
+    `run:      median ${median(times).toFixed(3)} ms over ${times.length} runs (one call into Wasm each)`,
+  );
   for (const [name, value] of Object.entries(out)) {
-    console.log(`output ${name}: ${value.length} values, max |compiled - interpreter| = ${maxError(value, expected[name] as TypedArray).toExponential(2)}`);
+    console.log(
+      `output ${name}: ${value.length} values, max |compiled - interpreter| = ${maxError(value, expected[name] as TypedArray).toExponential(2)}`,
+    );
   }
   return model;
 }
@@ -92,6 +113,12 @@ async function show(title: string, build: typeof mlp): Promise<CompiledModel> {
 const first = await show('MLP 128x784 -> 1024 relu -> 10 softmax', mlp);
 const second = await show('attention block (64 tokens, 128 dims, 4 heads)', attention);
 console.log('\nfused kernels of the attention block (model.ir("fused")):\n');
-console.log(second.ir('fused').split('\n').filter((l) => l.startsWith('k')).join('\n'));
+console.log(
+  second
+    .ir('fused')
+    .split('\n')
+    .filter((l) => l.startsWith('k'))
+    .join('\n'),
+);
 first.dispose();
 second.dispose();

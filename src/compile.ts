@@ -94,15 +94,28 @@ function slotsOf(nodes: readonly (readonly [string, Node])[], memory: PlannedMem
   }));
 }
 
-function manifestOf(schedule: Schedule, memory: PlannedMemory, checkSites: readonly string[], simd: boolean): Manifest {
-  const leaves = schedule.leaves.map((n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const);
+function manifestOf(
+  schedule: Schedule,
+  memory: PlannedMemory,
+  checkSites: readonly string[],
+  simd: boolean,
+): Manifest {
+  const leaves = schedule.leaves.map(
+    (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
+  );
   return {
     format: FORMAT_VERSION,
     compiler: COMPILER_VERSION,
     features: simd ? ['simd128'] : [],
     memoryBytes: memory.plan.memoryBytes,
-    inputs: slotsOf(leaves.filter(([, n]) => n.op === 'input'), memory),
-    params: slotsOf(leaves.filter(([, n]) => n.op === 'param'), memory),
+    inputs: slotsOf(
+      leaves.filter(([, n]) => n.op === 'input'),
+      memory,
+    ),
+    params: slotsOf(
+      leaves.filter(([, n]) => n.op === 'param'),
+      memory,
+    ),
     outputs: slotsOf(schedule.outputs, memory),
     plan: memory.plan,
     checkSites,
@@ -119,7 +132,11 @@ function manifestOf(schedule: Schedule, memory: PlannedMemory, checkSites: reado
 export async function compile(graph: Graph, options: CompileOptions = {}): Promise<CompiledModel> {
   if (!(graph instanceof Graph)) throw new GraphError('compile: expected a Graph');
   if (graph.outputs.length === 0) {
-    throw new GraphError('compile: the graph has no outputs', {}, 'Mark at least one result with g.output(name, tensor)');
+    throw new GraphError(
+      'compile: the graph has no outputs',
+      {},
+      'Mark at least one result with g.output(name, tensor)',
+    );
   }
   const simd = options.simd ?? true;
   const stats: Record<string, number> = {};
@@ -133,7 +150,11 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   const lowered = time('lower', () => lowerComposites(graph));
   const nodes = topoSort([...lowered.leaves, ...lowered.outputs.map(([, n]) => n)]);
   const { materialized, decisions } = time('fuse', () =>
-    chooseMaterialized(nodes, lowered.outputs.map(([, n]) => n), options.fuse ?? true),
+    chooseMaterialized(
+      nodes,
+      lowered.outputs.map(([, n]) => n),
+      options.fuse ?? true,
+    ),
   );
   const schedule = time('kernels', () => formKernels(lowered, materialized));
   const live = time('liveness', () => analyzeLiveness(schedule));

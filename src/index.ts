@@ -18,7 +18,14 @@ export {
   ParseError,
   ErrorCode,
 } from './common/errors.js';
-export { compile, CompiledModel, type CompileOptions, type IrStage, type KernelInfo, type CompileStats } from './compile.js';
+export {
+  compile,
+  CompiledModel,
+  type CompileOptions,
+  type IrStage,
+  type KernelInfo,
+  type CompileStats,
+} from './compile.js';
 export { Model, type TensorInfo, type Feeds } from './runtime/model.js';
 export type { MemoryPlan, PlannedBuffer, BufferKind } from './common/plan.js';
 export { planArena } from './planner/plan-arena.js';

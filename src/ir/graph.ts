@@ -73,7 +73,7 @@ export class Graph {
       const own = dtypeOfArray(data) as DType;
       values = arrayFromNumbers(dtype ?? own, data);
     } else if (isArray(data) && data.every((v) => typeof v === 'number' || typeof v === 'boolean')) {
-      values = arrayFromNumbers(dtype ?? 'f32', (data).map(Number));
+      values = arrayFromNumbers(dtype ?? 'f32', data.map(Number));
     } else {
       throw new ShapeError(
         `constant: data must be a Float32Array, Int32Array, Uint8Array, a flat number array or a number (got ${describe(data)})`,

@@ -73,9 +73,11 @@ export function chooseMaterialized(
     else {
       const consumers = consumersThroughViews(node, users);
       const only = consumers[0];
-      if (consumers.length !== 1 || only === undefined) decide(node, true, `read by ${consumers.length} kernels`);
+      if (consumers.length !== 1 || only === undefined)
+        decide(node, true, `read by ${consumers.length} kernels`);
       else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
-      else if (iterationsOf(only) > sizeOf(node.shape)) decide(node, true, `${only.op} would recompute it (broadcast)`);
+      else if (iterationsOf(only) > sizeOf(node.shape))
+        decide(node, true, `${only.op} would recompute it (broadcast)`);
       else decide(node, false, `fused into its only consumer ${only.op}`);
     }
   }

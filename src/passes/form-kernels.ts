@@ -30,7 +30,14 @@ interface KernelShape {
 
 /** Body and reduction of a reduce/argreduce root over the given domain variables. */
 function reduceKernel(root: Node, domain: readonly LoopVar[], pool: VarPool, ctx: LowerContext): KernelShape {
-  if (root.op !== 'sum' && root.op !== 'prod' && root.op !== 'max' && root.op !== 'min' && root.op !== 'argmax' && root.op !== 'argmin') {
+  if (
+    root.op !== 'sum' &&
+    root.op !== 'prod' &&
+    root.op !== 'max' &&
+    root.op !== 'min' &&
+    root.op !== 'argmax' &&
+    root.op !== 'argmin'
+  ) {
     throw new InternalError('form-kernels', `not a reduction: ${root.op}`);
   }
   const input = root.inputs[0] as Node;
@@ -65,8 +72,14 @@ function matmulKernel(root: Node, domain: readonly LoopVar[], pool: VarPool, ctx
   const m = a.shape.length > 1 ? vars.splice(b.shape.length > 1 ? -2 : -1, 1)[0] : ix.ZERO;
   const n = b.shape.length > 1 ? vars.pop() : ix.ZERO;
   const batch = vars;
-  const aIdx = a.shape.length === 1 ? [ix.variable(k)] : [...broadcastIndex(batch, a.shape.slice(0, -2)), m ?? ix.ZERO, ix.variable(k)];
-  const bIdx = b.shape.length === 1 ? [ix.variable(k)] : [...broadcastIndex(batch, b.shape.slice(0, -2)), ix.variable(k), n ?? ix.ZERO];
+  const aIdx =
+    a.shape.length === 1
+      ? [ix.variable(k)]
+      : [...broadcastIndex(batch, a.shape.slice(0, -2)), m ?? ix.ZERO, ix.variable(k)];
+  const bIdx =
+    b.shape.length === 1
+      ? [ix.variable(k)]
+      : [...broadcastIndex(batch, b.shape.slice(0, -2)), ix.variable(k), n ?? ix.ZERO];
   ctx.covered.add(root);
   const body: KExpr = {
     k: 'op',
@@ -78,7 +91,9 @@ function matmulKernel(root: Node, domain: readonly LoopVar[], pool: VarPool, ctx
 }
 
 function kernelName(index: number, covers: readonly Node[], root: Node): string {
-  const ops = covers.filter((n) => OP_CATEGORY[n.op] !== 'view' && OP_CATEGORY[n.op] !== 'leaf').map((n) => n.op);
+  const ops = covers
+    .filter((n) => OP_CATEGORY[n.op] !== 'view' && OP_CATEGORY[n.op] !== 'leaf')
+    .map((n) => n.op);
   const shown = ops.length === 0 ? [root.op === 'input' || root.op === 'param' ? 'copy' : root.op] : ops;
   const unique = [...new Set(shown)].slice(0, 4);
   return `k${index}_${unique.join('_')}`;

@@ -43,7 +43,18 @@ export function broadcastIndex(idx: readonly IndexExpr[], from: readonly number[
   return from.map((d, j) => (d === 1 ? ix.ZERO : (idx[j + off] ?? ix.ZERO)));
 }
 
-const FLOAT_RESULT = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'reciprocal']);
+const FLOAT_RESULT = new Set([
+  'sqrt',
+  'rsqrt',
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'reciprocal',
+]);
 const COMPARISONS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 /** The load of a materialized node at `idx`. */
@@ -70,14 +81,43 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
       return loadAt(node, idx);
     case 'cast':
       return convert(operand(0), node.attrs.to);
-    case 'neg': case 'abs': case 'sqrt': case 'rsqrt': case 'exp': case 'log': case 'sin': case 'cos':
-    case 'tanh': case 'sigmoid': case 'relu': case 'erf': case 'square': case 'reciprocal':
-    case 'floor': case 'ceil': case 'round': case 'sign': case 'not': {
+    case 'neg':
+    case 'abs':
+    case 'sqrt':
+    case 'rsqrt':
+    case 'exp':
+    case 'log':
+    case 'sin':
+    case 'cos':
+    case 'tanh':
+    case 'sigmoid':
+    case 'relu':
+    case 'erf':
+    case 'square':
+    case 'reciprocal':
+    case 'floor':
+    case 'ceil':
+    case 'round':
+    case 'sign':
+    case 'not': {
       const argType = FLOAT_RESULT.has(node.op) ? 'f32' : node.dtype;
       return { k: 'op', op: node.op, args: [convert(operand(0), argType)], dtype: node.dtype };
     }
-    case 'add': case 'sub': case 'mul': case 'div': case 'pow': case 'maximum': case 'minimum':
-    case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': case 'and': case 'or': {
+    case 'add':
+    case 'sub':
+    case 'mul':
+    case 'div':
+    case 'pow':
+    case 'maximum':
+    case 'minimum':
+    case 'eq':
+    case 'ne':
+    case 'lt':
+    case 'le':
+    case 'gt':
+    case 'ge':
+    case 'and':
+    case 'or': {
       const a = inputs[0] as Node;
       const b = inputs[1] as Node;
       const argType = COMPARISONS.has(node.op) ? promote(a.dtype, b.dtype) : node.dtype;
@@ -115,8 +155,13 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         // an axis without padding is in range by construction
         .filter((_, j) => (node.attrs.widths[j]?.[0] ?? 0) + (node.attrs.widths[j]?.[1] ?? 0) > 0);
       const value: KExpr = { k: 'const', value: castValue(node.attrs.value, node.dtype), dtype: node.dtype };
-      const inner = at(0, shifted.map((e, j) => ix.within(e, input.shape[j] ?? 0)));
-      return guards.length === 0 ? inner : { k: 'guard', guards, then: inner, otherwise: value, dtype: node.dtype };
+      const inner = at(
+        0,
+        shifted.map((e, j) => ix.within(e, input.shape[j] ?? 0)),
+      );
+      return guards.length === 0
+        ? inner
+        : { k: 'guard', guards, then: inner, otherwise: value, dtype: node.dtype };
     }
     case 'concat': {
       const axis = node.attrs.axis;
@@ -130,7 +175,13 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         const local = ix.addConst(idx[axis] ?? ix.ZERO, -offset);
         const inIdx = idx.map((e, j) => (j === axis ? ix.within(local, size) : e));
         const value = convert(at(i, inIdx), node.dtype);
-        result = { k: 'guard', guards: [{ index: local, size }], then: value, otherwise: result, dtype: node.dtype };
+        result = {
+          k: 'guard',
+          guards: [{ index: local, size }],
+          then: value,
+          otherwise: result,
+          dtype: node.dtype,
+        };
       }
       return result;
     }
@@ -144,10 +195,31 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
       const value = at(1, idx.slice(axis, axis + r));
       const xIdx = [...idx.slice(0, axis), ix.dynamic(slot, size), ...idx.slice(axis + r)];
       const body = at(0, xIdx);
-      return { k: 'bind', slot, value, size, body, dtype: node.dtype, what: `gather on axis ${axis} of size ${size}` };
+      return {
+        k: 'bind',
+        slot,
+        value,
+        size,
+        body,
+        dtype: node.dtype,
+        what: `gather on axis ${axis} of size ${size}`,
+      };
     }
-    case 'sum': case 'prod': case 'max': case 'min': case 'argmax': case 'argmin': case 'matmul':
-    case 'mean': case 'gelu': case 'softmax': case 'logSoftmax': case 'layerNorm':
-      throw new InternalError('lower-at', `${node.op} cannot be computed inline (it must be materialized or lowered)`);
+    case 'sum':
+    case 'prod':
+    case 'max':
+    case 'min':
+    case 'argmax':
+    case 'argmin':
+    case 'matmul':
+    case 'mean':
+    case 'gelu':
+    case 'softmax':
+    case 'logSoftmax':
+    case 'layerNorm':
+      throw new InternalError(
+        'lower-at',
+        `${node.op} cannot be computed inline (it must be materialized or lowered)`,
+      );
   }
 }

@@ -43,7 +43,9 @@ export function formatKernel(kernel: Kernel, names: Names, extra = ''): string {
   const red = kernel.reduction;
   const reduce = red ? ` ${red.kind} over ${formatShape(red.vars.map((v) => v.extent))}` : '';
   const reads = kernel.reads.map((n) => nameOf(names, n)).join(', ');
-  const target = kernel.outputs.map((o) => `${nameOf(names, o.node)}[${o.index.map(formatIndex).join(', ')}]`).join(', ');
+  const target = kernel.outputs
+    .map((o) => `${nameOf(names, o.node)}[${o.index.map(formatIndex).join(', ')}]`)
+    .join(', ');
   return [
     `${kernel.name}: ${kernel.kind} ${domain}${reduce} -> ${out}${extra} reads ${reads || 'nothing'}`,
     `  ${target} ${red ? `${red.kind}=` : '='} ${formatKExpr(kernel.body, names)}`,
@@ -51,14 +53,22 @@ export function formatKernel(kernel: Kernel, names: Names, extra = ''): string {
 }
 
 /** All kernels, then the fusion decisions. */
-export function formatSchedule(schedule: Schedule, decisions: readonly Decision[], annotate: (k: Kernel) => string = () => ''): string {
-  const nodes = [...new Set([...schedule.values, ...schedule.kernels.flatMap((k) => k.covers)])].sort((a, b) => a.id - b.id);
+export function formatSchedule(
+  schedule: Schedule,
+  decisions: readonly Decision[],
+  annotate: (k: Kernel) => string = () => '',
+): string {
+  const nodes = [...new Set([...schedule.values, ...schedule.kernels.flatMap((k) => k.covers)])].sort(
+    (a, b) => a.id - b.id,
+  );
   const names = nameNodes(nodes);
   const lines = schedule.kernels.map((k) => formatKernel(k, names, annotate(k)));
   lines.push('', 'decisions:');
   for (const d of decisions) {
     if (d.node.op === 'input' || d.node.op === 'param' || d.node.op === 'constant') continue;
-    lines.push(`  ${nameOf(names, d.node)} ${d.node.op}: ${d.materialized ? 'stored' : 'inline'} (${d.reason})`);
+    lines.push(
+      `  ${nameOf(names, d.node)} ${d.node.op}: ${d.materialized ? 'stored' : 'inline'} (${d.reason})`,
+    );
   }
   for (const [name, node] of schedule.outputs) lines.push(`output ${name} = ${nameOf(names, node)}`);
   return lines.join('\n') + '\n';

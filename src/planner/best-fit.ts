@@ -6,6 +6,7 @@
  */
 import type { Problem } from './conflicts.js';
 import { conflict } from './conflicts.js';
+import { sortIndices } from './sort-keys.js';
 
 /** A placement order of buffer indices. */
 export type OrderKind = 'size' | 'lifetime' | 'start' | 'area';
@@ -25,44 +26,27 @@ export type OverlapRule = ((a: number, b: number) => boolean) | undefined;
 /**
  * Buffer indices in a placement order: 'size' = largest first, 'lifetime' = longest
  * first, 'area' = largest size x length first, 'start' = earliest start first.
- * Remaining ties: larger size, longer life, earlier start, lower index.
+ * Ties: 'size' by longer life, the others by larger size (area: longer life), then index.
  */
 export function makeOrder(p: Problem, kind: OrderKind): Int32Array {
-  const { size, first, last } = p;
-  const len = (i: number): number => last[i]! - first[i]!;
-  const primary: (i: number) => number =
-    kind === 'size'
-      ? (i) => -size[i]!
-      : kind === 'lifetime'
-        ? (i) => -len(i)
-        : kind === 'area'
-          ? (i) => -size[i]! * (len(i) + 1)
-          : (i) => first[i]!;
-  const key = new Float64Array(p.n);
-  const order = new Int32Array(p.n);
-  for (let i = 0; i < p.n; i++) {
-    key[i] = primary(i);
-    order[i] = i;
+  const { n, size, first, last } = p;
+  const primary = new Float64Array(n);
+  const secondary = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const len = last[i]! - first[i]!;
+    // Keys sort ascending: negate for "largest first".
+    primary[i] =
+      kind === 'size'
+        ? -size[i]!
+        : kind === 'lifetime'
+          ? -len
+          : kind === 'area'
+            ? -size[i]! * (len + 1)
+            : first[i]!;
+    secondary[i] =
+      kind === 'size' ? -len : kind === 'lifetime' ? -size[i]! : kind === 'area' ? -len : -size[i]!;
   }
-  return order.sort(
-    (a, b) =>
-      key[a]! - key[b]! ||
-      size[b]! - size[a]! ||
-      len(b) - len(a) ||
-      first[a]! - first[b]! ||
-      a - b,
-  );
-}
-
-/**
- * Per unplaced buffer: its placed conflicting buffers sorted by offset, kept up to
- * date as buffers are placed (each conflict is inserted once), so a placement
- * scans a sorted list instead of sorting its neighbours.
- */
-interface PlacedLists {
-  off: number[][];
-  end: number[][];
-  idx: number[][];
+  return sortIndices(primary, secondary);
 }
 
 /** Places every buffer in `order` by best fit; returns offsets and the arena size. */
@@ -70,33 +54,57 @@ export function placeInOrder(p: Problem, order: ArrayLike<number>, allow: Overla
   const n = p.n;
   const offsets = new Float64Array(n);
   const placed = new Uint8Array(n);
-  const lists: PlacedLists = { off: [], end: [], idx: [] };
-  for (let i = 0; i < n; i++) {
-    lists.off.push([]);
-    lists.end.push([]);
-    lists.idx.push([]);
-  }
+  // below[u]: the placed buffers conflicting with unplaced u, sorted by offset. Kept
+  // up to date as buffers are placed (each conflict inserted once), so placing u
+  // scans one sorted list instead of sorting its neighbours.
+  const below: number[][] = Array.from({ length: n }, () => []);
   let arena = 0;
   for (let k = 0; k < order.length; k++) {
     const b = order[k]!;
     placed[b] = 1;
     const size = p.size[b]!;
     if (size === 0) continue;
-    const off = lists.off[b]!;
-    const end = lists.end[b]!;
-    const inPlace = allow === undefined ? -1 : sharedOffset(b, size, off, end, lists.idx[b]!, allow);
-    const at = inPlace >= 0 ? inPlace : smallestGap(off, end, size);
+    const list = below[b]!;
+    const inPlace = allow === undefined ? -1 : sharedOffset(p, b, list, offsets, allow);
+    const at = inPlace >= 0 ? inPlace : smallestGap(p, list, offsets, size);
     offsets[b] = at;
     if (at + size > arena) arena = at + size;
     forEachConflict(p, b, (u) => {
-      if (placed[u] === 0) insertSorted(lists, u, at, at + size, b);
+      if (placed[u] === 0) insertByOffset(below[u]!, b, offsets);
     });
-    // b's own list is no longer needed.
-    lists.off[b] = [];
-    lists.end[b] = [];
-    lists.idx[b] = [];
+    below[b] = [];
   }
   return { offsets, arenaBytes: arena };
+}
+
+/** Inserts j into `list` (sorted by offset), shifting larger offsets up by one. */
+function insertByOffset(list: number[], j: number, offsets: Float64Array): void {
+  const at = offsets[j]!;
+  let i = list.length;
+  list.push(j);
+  while (i > 0 && offsets[list[i - 1]!]! > at) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = j;
+}
+
+/** Lowest offset of the smallest gap that holds `size` bytes; the top when none does. */
+function smallestGap(p: Problem, list: readonly number[], offsets: Float64Array, size: number): number {
+  let top = 0;
+  let bestAt = -1;
+  let bestGap = Infinity;
+  for (let i = 0; i < list.length; i++) {
+    const j = list[i]!;
+    const gap = offsets[j]! - top;
+    if (gap >= size && gap < bestGap) {
+      bestGap = gap;
+      bestAt = top;
+    }
+    const end = offsets[j]! + p.size[j]!;
+    if (end > top) top = end;
+  }
+  return bestAt >= 0 ? bestAt : top;
 }
 
 /** Calls `visit` for every buffer conflicting with b (stored graph, else a scan). */
@@ -108,67 +116,27 @@ function forEachConflict(p: Problem, b: number, visit: (u: number) => void): voi
   }
 }
 
-/** Inserts placed buffer j, at [at, top), into u's list, keeping it sorted by offset. */
-function insertSorted(lists: PlacedLists, u: number, at: number, top: number, j: number): void {
-  const off = lists.off[u]!;
-  let lo = 0;
-  let hi = off.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (off[mid]! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo === off.length) {
-    off.push(at);
-    lists.end[u]!.push(top);
-    lists.idx[u]!.push(j);
-  } else {
-    off.splice(lo, 0, at);
-    lists.end[u]!.splice(lo, 0, top);
-    lists.idx[u]!.splice(lo, 0, j);
-  }
-}
-
-/** Lowest offset of the smallest gap that holds `size` bytes; the top when none does. */
-function smallestGap(off: readonly number[], end: readonly number[], size: number): number {
-  let top = 0;
-  let bestAt = -1;
-  let bestGap = Infinity;
-  for (let i = 0; i < off.length; i++) {
-    const gap = off[i]! - top;
-    if (gap >= size && gap < bestGap) {
-      bestGap = gap;
-      bestAt = top;
-    }
-    if (end[i]! > top) top = end[i]!;
-  }
-  return bestAt >= 0 ? bestAt : top;
-}
-
 /**
  * In place: the offset of a placed partner that b may share bytes with, if b fits
  * there without touching any other conflicting buffer; else -1.
  */
 function sharedOffset(
+  p: Problem,
   b: number,
-  size: number,
-  off: readonly number[],
-  end: readonly number[],
-  idx: readonly number[],
+  list: readonly number[],
+  offsets: Float64Array,
   allow: (a: number, b: number) => boolean,
 ): number {
   const allowed = (j: number): boolean => (j < b ? allow(j, b) : allow(b, j));
-  for (let i = 0; i < off.length; i++) {
-    if (!allowed(idx[i]!)) continue;
-    const lo = off[i]!;
-    const hi = lo + size;
-    let free = true;
-    for (let m = 0; m < off.length && free; m++) {
-      // Sharing is only ever exact: an allowed partner elsewhere still conflicts.
-      const touches = off[m]! < hi && end[m]! > lo;
-      if (touches && !(off[m] === lo && allowed(idx[m]!))) free = false;
-    }
-    if (free) return lo;
+  for (const partner of list) {
+    if (!allowed(partner)) continue;
+    const lo = offsets[partner]!;
+    const hi = lo + p.size[b]!;
+    // Sharing is only ever exact: an allowed partner elsewhere still conflicts.
+    const clash = list.some(
+      (j) => offsets[j]! < hi && offsets[j]! + p.size[j]! > lo && !(offsets[j] === lo && allowed(j)),
+    );
+    if (!clash) return lo;
   }
   return -1;
 }

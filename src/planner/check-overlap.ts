@@ -57,7 +57,8 @@ export function checkArenaPlan(
     liveBytes += alignUp(buffers[b]!.bytes, align);
     peak = Math.max(peak, liveBytes);
     if (buffers[b]!.bytes === 0) continue;
-    const clash = options.allowOverlap === undefined ? live.neighbourClash(b) : live.anyClash(b, options.allowOverlap);
+    const clash =
+      options.allowOverlap === undefined ? live.neighbourClash(b) : live.anyClash(b, options.allowOverlap);
     if (clash >= 0) {
       const [x, y] = clash < b ? [clash, b] : [b, clash];
       fail(`buffers ${x} and ${y} are live at a common step and share bytes`, {
@@ -73,7 +74,10 @@ export function checkArenaPlan(
     fail(`lowerBoundBytes is ${plan.lowerBoundBytes}; the buffers need ${peak} at their peak`, { peak });
   }
   if (options.allowOverlap === undefined && arena < peak) {
-    fail(`arenaBytes ${arena} is below the lower bound ${peak}`, { arenaBytes: arena, lowerBoundBytes: peak });
+    fail(`arenaBytes ${arena} is below the lower bound ${peak}`, {
+      arenaBytes: arena,
+      lowerBoundBytes: peak,
+    });
   }
 }
 

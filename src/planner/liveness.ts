@@ -50,7 +50,13 @@ export function analyzeLiveness(schedule: Schedule): LiveBuffer[] {
       default: {
         const output = outputNames.get(node.id);
         const kernel = schedule.kernels[first];
-        if (output !== undefined) return { ...base, name: output, kind: 'output', lastUse: Math.max(last, schedule.kernels.length - 1) };
+        if (output !== undefined)
+          return {
+            ...base,
+            name: output,
+            kind: 'output',
+            lastUse: Math.max(last, schedule.kernels.length - 1),
+          };
         return { ...base, name: kernel?.name ?? `t${node.id}`, kind: 'temp' };
       }
     }

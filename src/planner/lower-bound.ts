@@ -4,6 +4,7 @@
  */
 import type { PlanBuffer } from './types.js';
 import { alignUp } from './align.js';
+import { sortIndices } from './sort-keys.js';
 
 /**
  * Largest total size (each rounded up to `align`) of buffers live at one step.
@@ -36,13 +37,7 @@ export function lowerBound(buffers: readonly PlanBuffer[], align: number): numbe
   return best;
 }
 
-/** Indices 0..n-1 sorted by `key` (ties by index): deterministic. */
+/** Indices 0..n-1 sorted by `key` (integer-valued; ties by index): deterministic. */
 export function sortedIndices(n: number, key: (i: number) => number): Int32Array {
-  const keys = new Float64Array(n);
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    keys[i] = key(i);
-    order[i] = i;
-  }
-  return order.sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b);
+  return sortIndices(Float64Array.from({ length: n }, (_, i) => key(i)));
 }

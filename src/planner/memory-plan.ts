@@ -39,17 +39,32 @@ export function planMemory(buffers: readonly LiveBuffer[], planner: PlannerKind)
     for (const buf of buffers) {
       if (buf.kind !== kind) continue;
       addresses.set(buf.node.id, top);
-      placed.push({ name: buf.name, kind, offset: top, bytes: buf.bytes, firstUse: buf.firstUse, lastUse: buf.lastUse });
+      placed.push({
+        name: buf.name,
+        kind,
+        offset: top,
+        bytes: buf.bytes,
+        firstUse: buf.firstUse,
+        lastUse: buf.lastUse,
+      });
       top = alignUp(top + buf.bytes, ARENA_ALIGN_BYTES);
     }
   }
   const arenaStart = top;
   const temps = buffers.filter((b) => b.kind === 'temp');
-  const arena = planner === 'bump' ? planBump(temps, ARENA_ALIGN_BYTES) : planArena(temps, { align: ARENA_ALIGN_BYTES });
+  const arena =
+    planner === 'bump' ? planBump(temps, ARENA_ALIGN_BYTES) : planArena(temps, { align: ARENA_ALIGN_BYTES });
   temps.forEach((buf, i) => {
     const offset = arenaStart + (arena.offsets[i] ?? 0);
     addresses.set(buf.node.id, offset);
-    placed.push({ name: buf.name, kind: 'temp', offset, bytes: buf.bytes, firstUse: buf.firstUse, lastUse: buf.lastUse });
+    placed.push({
+      name: buf.name,
+      kind: 'temp',
+      offset,
+      bytes: buf.bytes,
+      firstUse: buf.firstUse,
+      lastUse: buf.lastUse,
+    });
   });
   const memoryBytes = arenaStart + arena.arenaBytes;
   if (memoryBytes > MAX_MEMORY_BYTES) {

@@ -19,7 +19,8 @@ export type SearchOutcome =
   | { status: 'infeasible'; nodes: number }
   | { status: 'timeout'; nodes: number };
 
-const TIMEOUT = Symbol('timeout');
+/** Thrown through the recursion to stop a search at its node or time limit. */
+class SearchStopped extends Error {}
 const CLOCK_EVERY_NODES = 1023;
 
 /** Candidate orders (MiniMalloc's static preorderings): T = peak total bytes over the
@@ -42,12 +43,20 @@ export interface SearchRun {
  * conflicts, with a stored conflict graph) that keep every buffer below `capacity`.
  * 'infeasible' is a proof that no placement fits.
  */
-export function searchFit(p: Problem, members: readonly number[], capacity: number, run: SearchRun): SearchOutcome {
+export function searchFit(
+  p: Problem,
+  members: readonly number[],
+  capacity: number,
+  run: SearchRun,
+): SearchOutcome {
   const m = members.length;
   const times = [...new Set(members.flatMap((g) => [p.first[g]!, p.last[g]! + 1]))].sort((a, b) => a - b);
   const sectionOf = new Map<number, number>(times.map((t, s) => [t, s]));
   const sections = Math.max(0, times.length - 1);
-  const spanOf = (g: number): [number, number] => [sectionOf.get(p.first[g]!)!, sectionOf.get(p.last[g]! + 1)! - 1];
+  const spanOf = (g: number): [number, number] => [
+    sectionOf.get(p.first[g]!)!,
+    sectionOf.get(p.last[g]! + 1)! - 1,
+  ];
   const totals = new Float64Array(sections);
   for (const g of members) {
     const [a, b] = spanOf(g);
@@ -156,8 +165,8 @@ export function searchFit(p: Problem, members: readonly number[], capacity: numb
     let fromRank = startRank;
     for (;;) {
       if (placedCount === m) return true;
-      if (++nodes > nodeLimit) throw TIMEOUT;
-      if ((nodes & CLOCK_EVERY_NODES) === 0 && performance.now() > deadline) throw TIMEOUT;
+      if (++nodes > nodeLimit) throw new SearchStopped();
+      if ((nodes & CLOCK_EVERY_NODES) === 0 && performance.now() > deadline) throw new SearchStopped();
       let next = Infinity;
       for (let u = 0; u < m; u++) {
         if (placed[u] === 0 && minOff[u]! >= level && minOff[u]! < next) next = minOff[u]!;
@@ -182,7 +191,7 @@ export function searchFit(p: Problem, members: readonly number[], capacity: numb
   try {
     if (!dfs(0, 0)) return { status: 'infeasible', nodes };
   } catch (e) {
-    if (e === TIMEOUT) return { status: 'timeout', nodes };
+    if (e instanceof SearchStopped) return { status: 'timeout', nodes };
     throw e;
   }
   const offsets = new Map<number, number>();

@@ -58,14 +58,19 @@ function checkAccess(
   guarded: ReadonlySet<string>,
 ): void {
   if (index.length !== shape.length) {
-    throw new PlanError(`${kernel.name}: ${what} of %${nodeId} uses ${index.length} indices for ${formatShape(shape)}`);
+    throw new PlanError(
+      `${kernel.name}: ${what} of %${nodeId} uses ${index.length} indices for ${formatShape(shape)}`,
+    );
   }
   index.forEach((e, axis) => {
     const dim = shape[axis] ?? 0;
     // a guarded atom's range holds only under a guard on the same expression
     for (const atom of ix.withinAtoms(e)) {
       if (!guarded.has(guardKey(atom.e, atom.size))) {
-        throw new PlanError(`${kernel.name}: ${what} of %${nodeId} uses [${ix.formatIndex(atom.e)}] outside its guard`, { kernel: kernel.name });
+        throw new PlanError(
+          `${kernel.name}: ${what} of %${nodeId} uses [${ix.formatIndex(atom.e)}] outside its guard`,
+          { kernel: kernel.name },
+        );
       }
     }
     const r = ix.rangeOf(e);
@@ -81,7 +86,8 @@ function checkAccess(
 /** Every access of one kernel, over its whole iteration space. */
 export function verifyKernelAccesses(kernel: Kernel): void {
   if (kernel.domain.some((v) => v.extent === 0)) return;
-  for (const out of kernel.outputs) checkAccess(kernel, 'store', out.node.id, out.node.shape, out.index, new Set());
+  for (const out of kernel.outputs)
+    checkAccess(kernel, 'store', out.node.id, out.node.shape, out.index, new Set());
   if (kernel.reduction?.vars.some((v) => v.extent === 0)) return;
   checkLoads(kernel, kernel.body, new Set());
 }
@@ -91,10 +97,15 @@ export function verifyPlan(schedule: Schedule, memory: PlannedMemory): void {
   const { plan } = memory;
   for (const buf of plan.buffers) {
     if (buf.offset % ARENA_ALIGN_BYTES !== 0) {
-      throw new PlanError(`buffer ${buf.name} at ${buf.offset} is not ${ARENA_ALIGN_BYTES}-byte aligned`, { buffer: buf.name });
+      throw new PlanError(`buffer ${buf.name} at ${buf.offset} is not ${ARENA_ALIGN_BYTES}-byte aligned`, {
+        buffer: buf.name,
+      });
     }
     if (buf.offset < 0 || buf.offset + buf.bytes > plan.memoryBytes) {
-      throw new PlanError(`buffer ${buf.name} [${buf.offset}, ${buf.offset + buf.bytes}) lies outside memory of ${plan.memoryBytes} bytes`, { buffer: buf.name });
+      throw new PlanError(
+        `buffer ${buf.name} [${buf.offset}, ${buf.offset + buf.bytes}) lies outside memory of ${plan.memoryBytes} bytes`,
+        { buffer: buf.name },
+      );
     }
   }
   const fixed = plan.buffers.filter((b) => b.kind !== 'temp').sort((a, b) => a.offset - b.offset);
@@ -111,7 +122,8 @@ export function verifyPlan(schedule: Schedule, memory: PlannedMemory): void {
   }
   checkArenaPlan(memory.temps, memory.arena, { align: ARENA_ALIGN_BYTES });
   for (const node of schedule.values) {
-    if (!memory.addresses.has(node.id)) throw new PlanError(`value %${node.id} has no address`, { node: node.id });
+    if (!memory.addresses.has(node.id))
+      throw new PlanError(`value %${node.id} has no address`, { node: node.id });
   }
   for (const kernel of schedule.kernels) verifyKernelAccesses(kernel);
 }

@@ -29,7 +29,7 @@ export function checkValue(call: string, slot: TensorSlot, value: unknown): Type
     if (!value.every((v) => typeof v === 'number' || typeof v === 'boolean')) {
       throw new InputError(`${call}: "${slot.name}" must contain only numbers`, { name: slot.name });
     }
-    array = arrayFromNumbers(slot.dtype, (value as (number | boolean)[]).map(Number));
+    array = arrayFromNumbers(slot.dtype, value.map(Number));
   } else if (ArrayBuffer.isView(value) && dtypeOfArray(value) !== undefined) {
     const dtype = dtypeOfArray(value);
     if (dtype !== slot.dtype) {
@@ -83,7 +83,11 @@ export function checkFeeds(
   const out = new Map<TensorSlot, TypedArray>();
   for (const slot of slots) {
     if (!(slot.name in record)) {
-      if (required) throw new InputError(`${call}: missing "${slot.name}" (shape [${slot.shape.join(',')}], ${slot.dtype})`, { name: slot.name });
+      if (required)
+        throw new InputError(
+          `${call}: missing "${slot.name}" (shape [${slot.shape.join(',')}], ${slot.dtype})`,
+          { name: slot.name },
+        );
       continue;
     }
     out.set(slot, checkValue(call, slot, record[slot.name]));

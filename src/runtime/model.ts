@@ -67,7 +67,9 @@ export class Model {
   run(feeds: Feeds): Record<string, TypedArray> {
     const memory = this.live('run');
     const checked = checkFeeds('run', feeds, this.manifest.inputs, true, (name) =>
-      this.manifest.params.some((p) => p.name === name) ? `"${name}" is a param: set it with setParams()` : undefined,
+      this.manifest.params.some((p) => p.name === name)
+        ? `"${name}" is a param: set it with setParams()`
+        : undefined,
     );
     this.checkParamsSet('run');
     for (const [slot, array] of checked) this.slotArray(memory, slot).set(array);
@@ -81,7 +83,9 @@ export class Model {
   setParams(values: Feeds): void {
     const memory = this.live('setParams');
     const checked = checkFeeds('setParams', values, this.manifest.params, false, (name) =>
-      this.manifest.inputs.some((p) => p.name === name) ? `"${name}" is an input: pass it to run()` : undefined,
+      this.manifest.inputs.some((p) => p.name === name)
+        ? `"${name}" is an input: pass it to run()`
+        : undefined,
     );
     for (const [slot, array] of checked) {
       this.slotArray(memory, slot).set(array);
@@ -97,8 +101,12 @@ export class Model {
     const memory = this.live('view');
     const slot = this.slotNamed(name);
     if (slot === undefined) {
-      const names = [...this.manifest.inputs, ...this.manifest.params, ...this.manifest.outputs].map((s) => s.name);
-      throw new InputError(`view: unknown name "${String(name)}" (expected one of: ${names.join(', ')})`, { name });
+      const names = [...this.manifest.inputs, ...this.manifest.params, ...this.manifest.outputs].map(
+        (s) => s.name,
+      );
+      throw new InputError(`view: unknown name "${String(name)}" (expected one of: ${names.join(', ')})`, {
+        name,
+      });
     }
     if (this.manifest.params.includes(slot)) this.paramsSet.add(slot.name);
     return this.slotArray(memory, slot);
@@ -134,7 +142,11 @@ export class Model {
   private checkParamsSet(call: string): void {
     const missing = this.manifest.params.filter((p) => !this.paramsSet.has(p.name)).map((p) => p.name);
     if (missing.length > 0) {
-      throw new InputError(`${call}: params never set: ${missing.join(', ')}`, { missing }, 'Call setParams() first');
+      throw new InputError(
+        `${call}: params never set: ${missing.join(', ')}`,
+        { missing },
+        'Call setParams() first',
+      );
     }
   }
 

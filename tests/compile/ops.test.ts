@@ -3,7 +3,7 @@
  * under fused/unfused, SIMD/scalar and best-fit/bump variants. Odd sizes
  * exercise the scalar tails of the vector loops.
  */
-import { describe, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Graph, type Tensor } from '../../src/index.js';
 import { checkGraph, randomData } from '../support/differential.js';
 
@@ -20,7 +20,24 @@ function unaryCase(op: string, dtype: D, shape: number[], lo = -4, hi = 4) {
 }
 
 describe('unary ops', () => {
-  const f32Ops = ['neg', 'abs', 'exp', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'gelu', 'erf', 'square', 'reciprocal', 'floor', 'ceil', 'round', 'sign'];
+  const f32Ops = [
+    'neg',
+    'abs',
+    'exp',
+    'sin',
+    'cos',
+    'tanh',
+    'sigmoid',
+    'relu',
+    'gelu',
+    'erf',
+    'square',
+    'reciprocal',
+    'floor',
+    'ceil',
+    'round',
+    'sign',
+  ];
   test.each(f32Ops)('%s f32', async (op) => {
     const { g, feeds } = unaryCase(op, 'f32', [3, 7]);
     await checkGraph(g, feeds, MATH_TOL);
@@ -29,10 +46,13 @@ describe('unary ops', () => {
     const { g, feeds } = unaryCase(op, 'f32', [2, 9], 0.01, 50);
     await checkGraph(g, feeds, MATH_TOL);
   });
-  test.each(['neg', 'abs', 'relu', 'square', 'floor', 'ceil', 'round', 'sign', 'exp', 'sqrt', 'sigmoid'])('%s i32', async (op) => {
-    const { g, feeds } = unaryCase(op, 'i32', [11], 0, 3);
-    await checkGraph(g, feeds, MATH_TOL);
-  });
+  test.each(['neg', 'abs', 'relu', 'square', 'floor', 'ceil', 'round', 'sign', 'exp', 'sqrt', 'sigmoid'])(
+    '%s i32',
+    async (op) => {
+      const { g, feeds } = unaryCase(op, 'i32', [11], 0, 3);
+      await checkGraph(g, feeds, MATH_TOL);
+    },
+  );
   test('not bool', async () => {
     const { g, feeds } = unaryCase('not', 'bool', [13]);
     await checkGraph(g, feeds);
@@ -43,7 +63,9 @@ describe('unary ops', () => {
     for (const op of ['exp', 'log', 'tanh', 'sigmoid', 'relu', 'sign', 'round', 'sqrt', 'erf']) {
       g.output(op, (x as unknown as Record<string, () => Tensor>)[op]!.call(x));
     }
-    const feeds = { x: new Float32Array([0, -0, Infinity, -Infinity, NaN, 0.5, 1.5, 2.5, -0.5, -2.5, 1e-40, 100]) };
+    const feeds = {
+      x: new Float32Array([0, -0, Infinity, -Infinity, NaN, 0.5, 1.5, 2.5, -0.5, -2.5, 1e-40, 100]),
+    };
     await checkGraph(g, feeds, MATH_TOL);
   });
 });
@@ -56,7 +78,10 @@ describe('casts', () => {
         const g = new Graph();
         const x = g.input('x', [9], from);
         g.output('y', x.cast(to));
-        const data = from === 'f32' ? new Float32Array([0, -0.5, 1.9, -2.7, 3e9, -3e9, NaN, 2, -1]) : randomData(from, 9, 3);
+        const data =
+          from === 'f32'
+            ? new Float32Array([0, -0.5, 1.9, -2.7, 3e9, -3e9, NaN, 2, -1])
+            : randomData(from, 9, 3);
         await checkGraph(g, { x: data });
       });
     }
@@ -67,7 +92,9 @@ describe('binary ops', () => {
   const arith = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'pow'];
   const cmp = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
   const call = (a: Tensor, op: string, b: Tensor | number): Tensor =>
-    ((a as unknown as Record<string, (o: Tensor | number) => Tensor>)[op] as (o: Tensor | number) => Tensor).call(a, b);
+    (
+      (a as unknown as Record<string, (o: Tensor | number) => Tensor>)[op] as (o: Tensor | number) => Tensor
+    ).call(a, b);
   for (const dtype of ['f32', 'i32'] as const) {
     test.each([...arith, ...cmp])(`%s ${dtype} broadcast [3,1,5] x [4,5]`, async (op) => {
       const g = new Graph();
@@ -75,7 +102,10 @@ describe('binary ops', () => {
       const b = g.input('b', [4, 5], dtype);
       g.output('y', call(a, op, b));
       const lo = op === 'pow' && dtype === 'f32' ? 0.1 : -3;
-      const feeds = { a: randomData(dtype, 15, 1, lo, 3), b: randomData(dtype, 20, 2, op === 'pow' ? -2 : -3, 3) };
+      const feeds = {
+        a: randomData(dtype, 15, 1, lo, 3),
+        b: randomData(dtype, 20, 2, op === 'pow' ? -2 : -3, 3),
+      };
       await checkGraph(g, feeds, MATH_TOL);
     });
   }
@@ -84,7 +114,10 @@ describe('binary ops', () => {
     const a = g.input('a', [6], 'i32');
     const b = g.input('b', [6], 'i32');
     g.output('q', a.div(b));
-    await checkGraph(g, { a: new Int32Array([7, -7, 7, -7, 5, -2147483648]), b: new Int32Array([2, 2, -2, 0, 0, -1]) });
+    await checkGraph(g, {
+      a: new Int32Array([7, -7, 7, -7, 5, -2147483648]),
+      b: new Int32Array([2, 2, -2, 0, 0, -1]),
+    });
   });
   test('mixed dtypes and JS numbers', async () => {
     const g = new Graph();
@@ -130,7 +163,11 @@ describe('reductions', () => {
         if (op !== 'mean' && op !== 'prod') g.output('yi', i[op](axes));
         const lo = op === 'prod' ? 0.8 : -4;
         const hi = op === 'prod' ? 1.2 : 4;
-        await checkGraph(g, { x: randomData('f32', 105, 3, lo, hi), i: randomData('i32', 105, 4) }, { rtol: 1e-5, atol: 1e-5 });
+        await checkGraph(
+          g,
+          { x: randomData('f32', 105, 3, lo, hi), i: randomData('i32', 105, 4) },
+          { rtol: 1e-5, atol: 1e-5 },
+        );
       });
     }
   }
@@ -161,13 +198,25 @@ describe('reductions', () => {
 
 describe('matmul', () => {
   const cases: [number[], number[]][] = [
-    [[5, 7], [7, 9]],
+    [
+      [5, 7],
+      [7, 9],
+    ],
     [[7], [7, 3]],
     [[3, 7], [7]],
     [[7], [7]],
-    [[2, 3, 4], [4, 5]],
-    [[2, 1, 3, 4], [3, 4, 6]],
-    [[4, 0], [0, 3]],
+    [
+      [2, 3, 4],
+      [4, 5],
+    ],
+    [
+      [2, 1, 3, 4],
+      [3, 4, 6],
+    ],
+    [
+      [4, 0],
+      [0, 3],
+    ],
   ];
   test.each(cases)('%j @ %j', async (sa, sb) => {
     const g = new Graph();
@@ -175,7 +224,11 @@ describe('matmul', () => {
     const b = g.input('b', sb);
     g.output('c', a.matmul(b));
     const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
-    await checkGraph(g, { a: randomData('f32', size(sa), 1), b: randomData('f32', size(sb), 2) }, { rtol: 1e-5, atol: 1e-5 });
+    await checkGraph(
+      g,
+      { a: randomData('f32', size(sa), 1), b: randomData('f32', size(sb), 2) },
+      { rtol: 1e-5, atol: 1e-5 },
+    );
   });
   test('i32 matmul and transposed operand', async () => {
     const g = new Graph();
@@ -200,25 +253,83 @@ describe('views and data movement', () => {
   test('slices with steps, negative steps, picks', async () => {
     const g = new Graph();
     const x = g.input('x', [6, 7]);
-    g.output('a', x.slice([[1, 5, 2], [null, null, -1]]).add(0.5));
+    g.output(
+      'a',
+      x
+        .slice([
+          [1, 5, 2],
+          [null, null, -1],
+        ])
+        .add(0.5),
+    );
     g.output('b', x.slice([-1, [6, 0, -3]]).mul(3));
-    g.output('c', x.slice([[4, 1, -1], [1, -1]]).transpose());
+    g.output(
+      'c',
+      x
+        .slice([
+          [4, 1, -1],
+          [1, -1],
+        ])
+        .transpose(),
+    );
     await checkGraph(g, { x: randomData('f32', 42, 2) });
   });
   test('views of views', async () => {
     const g = new Graph();
     const x = g.input('x', [4, 6]);
-    const v = x.slice([[0, 4], [1, 6, 2]]).transpose().reshape([2, 6]).transpose().reshape([12]);
+    const v = x
+      .slice([
+        [0, 4],
+        [1, 6, 2],
+      ])
+      .transpose()
+      .reshape([2, 6])
+      .transpose()
+      .reshape([12]);
     g.output('v', v.add(1));
-    g.output('w', x.reshape([3, 8]).slice([[null, null, -1], [2, 8, 3]]).sum(0));
+    g.output(
+      'w',
+      x
+        .reshape([3, 8])
+        .slice([
+          [null, null, -1],
+          [2, 8, 3],
+        ])
+        .sum(0),
+    );
     await checkGraph(g, { x: randomData('f32', 24, 3) });
   });
   test('pad with a value, over views', async () => {
     const g = new Graph();
     const x = g.input('x', [3, 4]);
-    g.output('p', x.pad([[1, 2], [0, 3]], -7));
-    g.output('q', x.transpose().pad([[2, 0], [1, 1]]).exp());
-    g.output('r', x.reshape([12]).pad([[3, 1]]).reshape([4, 4]).sum(1));
+    g.output(
+      'p',
+      x.pad(
+        [
+          [1, 2],
+          [0, 3],
+        ],
+        -7,
+      ),
+    );
+    g.output(
+      'q',
+      x
+        .transpose()
+        .pad([
+          [2, 0],
+          [1, 1],
+        ])
+        .exp(),
+    );
+    g.output(
+      'r',
+      x
+        .reshape([12])
+        .pad([[3, 1]])
+        .reshape([4, 4])
+        .sum(1),
+    );
     await checkGraph(g, { x: randomData('f32', 12, 4) }, MATH_TOL);
   });
   test('gather with negative indices', async () => {
@@ -236,7 +347,11 @@ describe('views and data movement', () => {
     const c = g.input('c', [2, 2]);
     g.output('cat', g.concat([a, b, c], 1));
     g.output('stk', g.stack([a, a.neg()], 0));
-    await checkGraph(g, { a: randomData('f32', 6, 1), b: randomData('i32', 2, 2), c: randomData('f32', 4, 3) });
+    await checkGraph(g, {
+      a: randomData('f32', 6, 1),
+      b: randomData('i32', 2, 2),
+      c: randomData('f32', 4, 3),
+    });
   });
 });
 
@@ -293,5 +408,20 @@ describe('edge cases', () => {
     g.output('sm', x.softmax());
     g.output('lsm', x.logSoftmax());
     await checkGraph(g, { x: new Float32Array([1000, 1001, 1002, -1e30, 0, 1e30]) }, MATH_TOL);
+  });
+});
+
+describe('bool inputs', () => {
+  test('any non-zero byte is true, through run() and view()', async () => {
+    const { compile } = await import('../../src/index.js');
+    const g = new Graph();
+    const a = g.input('a', [6], 'bool');
+    const b = g.input('b', [6], 'bool');
+    g.output('and', a.and(b));
+    g.output('n', a.cast('i32'));
+    const model = await compile(g);
+    const out = model.run({ a: new Uint8Array([2, 0, 255, 1, 7, 0]), b: new Uint8Array([1, 1, 4, 0, 9, 3]) });
+    expect(Array.from(out.and!)).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(Array.from(out.n!)).toEqual([1, 0, 1, 1, 1, 0]);
   });
 });

@@ -30,11 +30,11 @@ describe('checkArenaPlan catches injected faults', () => {
       fc.property(instanceArb(), (buffers) => {
         const pair = conflictingPair(buffers);
         fc.pre(pair !== null);
-        const [i, j] = pair!;
+        const [i, j] = pair;
         const plan = planArena(buffers);
         const offsets = [...plan.offsets];
         offsets[j] = offsets[i]!;
-        const arenaBytes = Math.max(plan.arenaBytes, offsets[j]! + buffers[j]!.bytes);
+        const arenaBytes = Math.max(plan.arenaBytes, offsets[j] + buffers[j]!.bytes);
         expectPlanError(buffers, { ...plan, offsets, arenaBytes }, /share bytes/);
       }),
       PROPERTY_RUNS,

@@ -29,7 +29,11 @@ export function findLiveOverlap(
 export function bufferArb(maxBytes = 4096, steps = 60, maxLife = 20): fc.Arbitrary<PlanBuffer> {
   return fc
     .record({
-      bytes: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: maxBytes }), fc.integer({ min: 1, max: 64 }).map((k) => 64 * k)),
+      bytes: fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: 1, max: maxBytes }),
+        fc.integer({ min: 1, max: 64 }).map((k) => 64 * k),
+      ),
       firstUse: fc.integer({ min: 0, max: steps }),
       life: fc.integer({ min: 0, max: maxLife }),
     })

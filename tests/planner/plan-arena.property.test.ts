@@ -9,7 +9,7 @@ import { PROPERTY_RUNS, findLiveOverlap, instanceArb } from './oracle.js';
 describe('planArena properties', () => {
   it('never overlaps live buffers, aligns, and stays within lowerBound <= arena <= naive', () => {
     fc.assert(
-      fc.property(instanceArb(), fc.constantFrom('best', 'size', 'lifetime') , (buffers, order) => {
+      fc.property(instanceArb(), fc.constantFrom('best', 'size', 'lifetime'), (buffers, order) => {
         const plan = planArena(buffers, { order });
         expect(findLiveOverlap(buffers, plan)).toBeNull();
         plan.offsets.forEach((at, i) => {
@@ -89,7 +89,11 @@ describe('planArena properties', () => {
       fc.property(instanceArb(40), (buffers) => {
         const allow = (a: number, b: number): boolean => (a + b) % 3 === 0;
         const plan = planArena(buffers, { allowOverlap: allow });
-        const clash = findLiveOverlap(buffers, plan, (a, b) => allow(a, b) && plan.offsets[a] === plan.offsets[b]);
+        const clash = findLiveOverlap(
+          buffers,
+          plan,
+          (a, b) => allow(a, b) && plan.offsets[a] === plan.offsets[b],
+        );
         expect(clash).toBeNull();
         checkArenaPlan(buffers, plan, { allowOverlap: allow });
       }),

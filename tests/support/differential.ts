@@ -55,7 +55,9 @@ export async function checkGraph(
   variants: readonly CompileOptions[] = VARIANTS,
 ): Promise<void> {
   const expected = interpret(graph, feeds);
-  const paramNames = new Set(graph.leaves.filter((n) => n.op === 'param').map((n) => (n.op === 'param' ? n.attrs.name : '')));
+  const paramNames = new Set(
+    graph.leaves.filter((n) => n.op === 'param').map((n) => (n.op === 'param' ? n.attrs.name : '')),
+  );
   const params = Object.fromEntries(Object.entries(feeds).filter(([k]) => paramNames.has(k)));
   const inputs = Object.fromEntries(Object.entries(feeds).filter(([k]) => !paramNames.has(k)));
   for (const options of variants) {
@@ -82,9 +84,16 @@ export function rng(seed: number): () => number {
 }
 
 /** Random data of a dtype: f32 in [lo, hi), i32 small integers, bool 0/1. */
-export function randomData(dtype: 'f32' | 'i32' | 'bool', size: number, seed = 1, lo = -4, hi = 4): TypedArray {
+export function randomData(
+  dtype: 'f32' | 'i32' | 'bool',
+  size: number,
+  seed = 1,
+  lo = -4,
+  hi = 4,
+): TypedArray {
   const r = rng(seed);
   if (dtype === 'f32') return Float32Array.from({ length: size }, () => lo + (hi - lo) * r());
-  if (dtype === 'i32') return Int32Array.from({ length: size }, () => Math.floor(lo * 3 + (hi - lo) * 3 * r()));
+  if (dtype === 'i32')
+    return Int32Array.from({ length: size }, () => Math.floor(lo * 3 + (hi - lo) * 3 * r()));
   return Uint8Array.from({ length: size }, () => (r() < 0.5 ? 1 : 0));
 }

@@ -39,15 +39,29 @@ function bytePointer(fb: FunctionBuilder, flat: IndexExpr, dtype: DType, env: Ex
 }
 
 /** Scalar load of `dtype` at buffer `address` + flat element index. */
-export function emitScalarLoad(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, env: ExprEnv): Expr {
+export function emitScalarLoad(
+  fb: FunctionBuilder,
+  address: number,
+  flat: IndexExpr,
+  dtype: DType,
+  env: ExprEnv,
+): Expr {
   const ptr = bytePointer(fb, flat, dtype, env);
   if (dtype === 'f32') return fb.m.f32.load(address, 4, ptr);
   if (dtype === 'i32') return fb.m.i32.load(address, 4, ptr);
-  return fb.m.i32.load8_u(address, 1, ptr);
+  // any non-zero byte is true (a user may write 2 into a bool view)
+  return fb.m.i32.ne(fb.m.i32.load8_u(address, 1, ptr), fb.m.i32.const(0));
 }
 
 /** Scalar store. */
-export function emitScalarStore(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, value: Expr, env: ExprEnv): Expr {
+export function emitScalarStore(
+  fb: FunctionBuilder,
+  address: number,
+  flat: IndexExpr,
+  dtype: DType,
+  value: Expr,
+  env: ExprEnv,
+): Expr {
   const ptr = bytePointer(fb, flat, dtype, env);
   if (dtype === 'f32') return fb.m.f32.store(address, 4, ptr, value);
   if (dtype === 'i32') return fb.m.i32.store(address, 4, ptr, value);
@@ -55,16 +69,30 @@ export function emitScalarStore(fb: FunctionBuilder, address: number, flat: Inde
 }
 
 /** Four consecutive elements starting at the flat index (vector var at its current value). */
-function emitVectorLoad(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, env: ExprEnv): Expr {
+function emitVectorLoad(
+  fb: FunctionBuilder,
+  address: number,
+  flat: IndexExpr,
+  dtype: DType,
+  env: ExprEnv,
+): Expr {
   const m = fb.m;
   const ptr = bytePointer(fb, flat, dtype, env);
   if (dtype !== 'bool') return m.v128.load(address, 4, ptr);
   const bytes = m.v128.load32_zero(address, 1, ptr);
-  return m.i32x4.neg(m.i32x4.extend_low_i16x8_u(m.i16x8.extend_low_i8x16_u(bytes)));
+  const lanes = m.i32x4.extend_low_i16x8_u(m.i16x8.extend_low_i8x16_u(bytes));
+  return m.i32x4.ne(lanes, m.i32x4.splat(m.i32.const(0)));
 }
 
 /** Stores four lanes at the flat index (bool masks as bytes 0/1). */
-export function emitVectorStore(fb: FunctionBuilder, address: number, flat: IndexExpr, dtype: DType, value: Expr, env: ExprEnv): Expr {
+export function emitVectorStore(
+  fb: FunctionBuilder,
+  address: number,
+  flat: IndexExpr,
+  dtype: DType,
+  value: Expr,
+  env: ExprEnv,
+): Expr {
   const m = fb.m;
   const ptr = bytePointer(fb, flat, dtype, env);
   if (dtype !== 'bool') return m.v128.store(address, 4, ptr, value);
@@ -115,7 +143,12 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
     case 'load':
       return emitScalarLoad(fb, addressOf(env, e.node.id), ix.ravel(e.index, e.node.shape), e.dtype, env);
     case 'op':
-      return emitScalarOp(fb, e.op, e.args.map((a) => emitScalar(fb, a, env)), argType(e));
+      return emitScalarOp(
+        fb,
+        e.op,
+        e.args.map((a) => emitScalar(fb, a, env)),
+        argType(e),
+      );
     case 'cast':
       return emitScalarCast(fb, emitScalar(fb, e.arg, env), e.arg.dtype, e.dtype);
     case 'guard': {
@@ -141,10 +174,21 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
         null,
         [
           m.local.set(raw, emitScalar(fb, e.value, env)),
-          m.local.set(slot, m.select(m.i32.lt_s(getRaw(), m.i32.const(0)), m.i32.add(getRaw(), m.i32.const(e.size)), getRaw())),
+          m.local.set(
+            slot,
+            m.select(
+              m.i32.lt_s(getRaw(), m.i32.const(0)),
+              m.i32.add(getRaw(), m.i32.const(e.size)),
+              getRaw(),
+            ),
+          ),
           m.if(
             m.i32.ge_u(getSlot(), m.i32.const(e.size)),
-            m.block(null, [m.global.set('err_site', m.i32.const(site)), m.global.set('err_value', getRaw()), m.unreachable()]),
+            m.block(null, [
+              m.global.set('err_site', m.i32.const(site)),
+              m.global.set('err_value', getRaw()),
+              m.unreachable(),
+            ]),
           ),
           emitScalar(fb, e.body, env),
         ],
@@ -162,11 +206,17 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
     case 'load': {
       const flat = ix.ravel(e.index, e.node.shape);
       const address = addressOf(env, e.node.id);
-      if (ix.affineCoef(flat, v) === 0) return splat(fb, emitScalarLoad(fb, address, flat, e.dtype, env), e.dtype);
+      if (ix.affineCoef(flat, v) === 0)
+        return splat(fb, emitScalarLoad(fb, address, flat, e.dtype, env), e.dtype);
       return emitVectorLoad(fb, address, flat, e.dtype, env);
     }
     case 'op':
-      return emitVectorOp(fb, e.op, e.args.map((a) => emitVector(fb, a, v, env)), argType(e));
+      return emitVectorOp(
+        fb,
+        e.op,
+        e.args.map((a) => emitVector(fb, a, v, env)),
+        argType(e),
+      );
     case 'cast':
       return emitVectorCast(fb, emitVector(fb, e.arg, v, env), e.arg.dtype, e.dtype);
     case 'guard':

@@ -37,10 +37,16 @@ function identity(kind: ReduceKind, dtype: DType): number {
   const big = dtype === 'f32' ? Infinity : dtype === 'i32' ? 2147483647 : 1;
   const small = dtype === 'f32' ? -Infinity : dtype === 'i32' ? -2147483648 : 0;
   switch (kind) {
-    case 'sum': return 0;
-    case 'prod': return 1;
-    case 'max': case 'argmax': return small;
-    case 'min': case 'argmin': return big;
+    case 'sum':
+      return 0;
+    case 'prod':
+      return 1;
+    case 'max':
+    case 'argmax':
+      return small;
+    case 'min':
+    case 'argmin':
+      return big;
   }
 }
 
@@ -56,7 +62,10 @@ function innermost(vars: readonly LoopVar[]): LoopVar | undefined {
 }
 
 /** Chooses how to vectorize `kernel`. */
-export function chooseVectorMode(kernel: Kernel, simd: boolean): { mode: VectorMode; v: LoopVar | undefined } {
+export function chooseVectorMode(
+  kernel: Kernel,
+  simd: boolean,
+): { mode: VectorMode; v: LoopVar | undefined } {
   const scalar = { mode: 'scalar' as const, v: undefined };
   if (!simd) return scalar;
   const d = innermost(kernel.domain);
@@ -110,7 +119,9 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
   const red = kernel.reduction;
   if (red === undefined) {
     if (mode === 'elementwise' && v !== undefined) {
-      const body = split(v, [storeVec(emitVector(fb, kernel.body, v, env))], () => [store(emitScalar(fb, kernel.body, env))]);
+      const body = split(v, [storeVec(emitVector(fb, kernel.body, v, env))], () => [
+        store(emitScalar(fb, kernel.body, env)),
+      ]);
       return m.block(null, nest(without(kernel.domain, v), body));
     }
     return m.block(null, nest(kernel.domain, [store(emitScalar(fb, kernel.body, env))]));
@@ -120,7 +131,13 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
   const sType = scalarType(fb, dtype);
   const v128 = fb.b.v128;
   if (red.kind === 'argmax' || red.kind === 'argmin') {
-    return m.block(null, nest(kernel.domain, emitArgReduce(fb, kernel.body, red.kind, dtype, red.vars[0] as LoopVar, local, env, store)));
+    return m.block(
+      null,
+      nest(
+        kernel.domain,
+        emitArgReduce(fb, kernel.body, red.kind, dtype, red.vars[0] as LoopVar, local, env, store),
+      ),
+    );
   }
   const op = COMBINE[red.kind];
   const init = identity(red.kind, dtype);
@@ -137,7 +154,10 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
     const perPoint = [
       m.local.set(vacc, vectorConst(fb, init, dtype)),
       m.local.set(sacc, scalarConst(fb, init, dtype)),
-      ...nest(without(red.vars, v), split(v, [accumulateVec(vacc, kernel.body, v)], () => [accumulate(sacc, kernel.body)])),
+      ...nest(
+        without(red.vars, v),
+        split(v, [accumulateVec(vacc, kernel.body, v)], () => [accumulate(sacc, kernel.body)]),
+      ),
       store(combined),
     ];
     return m.block(null, nest(kernel.domain, perPoint));
@@ -168,7 +188,7 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
 
 function extractLane(fb: FunctionBuilder, vec: Expr, lane: number, dtype: DType): Expr {
   // binaryen.js takes the lane as a plain number; its typings say ExpressionRef
-  const index = lane as unknown as Expr;
+  const index = lane;
   return dtype === 'f32' ? fb.m.f32x4.extract_lane(vec, index) : fb.m.i32x4.extract_lane(vec, index);
 }
 
@@ -190,14 +210,28 @@ function emitArgReduce(
   const bestIdx = fb.addLocal(i32);
   const value = fb.addLocal(sType);
   const get = (l: number, t: Binaryen.Type): Expr => m.local.get(l, t);
-  const better = emitScalarOp(fb, kind === 'argmax' ? 'gt' : 'lt', [get(value, sType), get(best, sType)], dtype);
+  const better = emitScalarOp(
+    fb,
+    kind === 'argmax' ? 'gt' : 'lt',
+    [get(value, sType), get(best, sType)],
+    dtype,
+  );
   const cond =
     dtype === 'f32'
-      ? m.i32.or(better, m.i32.and(m.f32.ne(get(value, sType), get(value, sType)), m.f32.eq(get(best, sType), get(best, sType))))
+      ? m.i32.or(
+          better,
+          m.i32.and(
+            m.f32.ne(get(value, sType), get(value, sType)),
+            m.f32.eq(get(best, sType), get(best, sType)),
+          ),
+        )
       : better;
   const step = [
     m.local.set(value, emitScalar(fb, body, env)),
-    m.if(cond, m.block(null, [m.local.set(best, get(value, sType)), m.local.set(bestIdx, get(local(r), i32))])),
+    m.if(
+      cond,
+      m.block(null, [m.local.set(best, get(value, sType)), m.local.set(bestIdx, get(local(r), i32))]),
+    ),
   ];
   return [
     m.local.set(best, scalarConst(fb, identity(kind, dtype), dtype)),

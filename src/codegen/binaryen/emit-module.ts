@@ -49,17 +49,17 @@ function captureOutput<T>(fn: () => T): { value: T; text: string } {
     text += args.map(String).join(' ') + '\n';
   };
   if (hasProcess) {
-    process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    process.stderr.write = (chunk: string | Uint8Array): boolean => {
       text += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
       return true;
-    }) as typeof process.stderr.write;
+    };
   }
   console.error = sink;
   console.warn = sink;
   try {
     return { value: fn(), text };
   } finally {
-    if (originalWrite) process.stderr.write = originalWrite as typeof process.stderr.write;
+    if (originalWrite) process.stderr.write = originalWrite;
     console.error = originalError;
     console.warn = originalWarn;
   }
@@ -68,10 +68,14 @@ function captureOutput<T>(fn: () => T): { value: T; text: string } {
 function validateOrThrow(m: Binaryen.Module, stage: string): void {
   const { value, text } = captureOutput(() => m.validate());
   if (!value) {
-    throw new InternalError('codegen', `Binaryen rejected the module (${stage}): ${text.trim().slice(0, 2000)}`, {
-      validator: text,
-      wat: m.emitText(),
-    });
+    throw new InternalError(
+      'codegen',
+      `Binaryen rejected the module (${stage}): ${text.trim().slice(0, 2000)}`,
+      {
+        validator: text,
+        wat: m.emitText(),
+      },
+    );
   }
 }
 
@@ -81,13 +85,24 @@ function constantBytes(node: Node): Uint8Array {
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
 }
 
-function buildModule(b: BinaryenApi, schedule: Schedule, layout: EmitLayout, options: EmitOptions): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[] } {
+function buildModule(
+  b: BinaryenApi,
+  schedule: Schedule,
+  layout: EmitLayout,
+  options: EmitOptions,
+): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[] } {
   const m = new b.Module();
-  m.setFeatures(b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt);
+  m.setFeatures(
+    b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt,
+  );
   const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
   const segments = schedule.values
     .filter((n) => n.op === 'constant' && n.attrs.data.byteLength > 0)
-    .map((n) => ({ offset: m.i32.const(layout.addresses.get(n.id) ?? 0), data: constantBytes(n), passive: false }));
+    .map((n) => ({
+      offset: m.i32.const(layout.addresses.get(n.id) ?? 0),
+      data: constantBytes(n),
+      passive: false,
+    }));
   m.setMemory(pages, -1, null, segments, false, false, 'memory');
   m.addMemoryImport('memory', 'env', 'memory', false);
   m.addGlobal('err_site', b.i32, true, m.i32.const(0));
@@ -111,13 +126,23 @@ function buildModule(b: BinaryenApi, schedule: Schedule, layout: EmitLayout, opt
     m.addFunction(kernel.name, b.none, b.none, fb.locals, body);
   }
   const calls = schedule.kernels.map((k) => m.call(k.name, [], b.none));
-  m.addFunction('run', b.none, b.none, [], m.block(null, [m.global.set('err_site', m.i32.const(0)), ...calls]));
+  m.addFunction(
+    'run',
+    b.none,
+    b.none,
+    [],
+    m.block(null, [m.global.set('err_site', m.i32.const(0)), ...calls]),
+  );
   m.addFunctionExport('run', 'run');
   return { m, checkSites, vectorModes };
 }
 
 /** Emits, validates and optionally optimizes the module for a schedule and its layout. */
-export async function emitModule(schedule: Schedule, layout: EmitLayout, options: EmitOptions): Promise<EmittedModule> {
+export async function emitModule(
+  schedule: Schedule,
+  layout: EmitLayout,
+  options: EmitOptions,
+): Promise<EmittedModule> {
   const b = await loadBinaryen();
   const { m, checkSites, vectorModes } = buildModule(b, schedule, layout, options);
   try {
@@ -143,7 +168,9 @@ export async function watOf(wasm: Uint8Array): Promise<string> {
   const b = await loadBinaryen();
   const m = b.readBinary(wasm);
   try {
-    m.setFeatures(b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt);
+    m.setFeatures(
+      b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt,
+    );
     return m.emitText();
   } finally {
     m.dispose();

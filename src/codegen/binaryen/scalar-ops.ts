@@ -20,21 +20,31 @@ export function scalarType(fb: FunctionBuilder, dtype: DType): Binaryen.Type {
 
 /** A constant of `dtype`. */
 export function scalarConst(fb: FunctionBuilder, value: number, dtype: DType): Expr {
-  return dtype === 'f32' ? fb.m.f32.const(value) : fb.m.i32.const(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value | 0);
+  return dtype === 'f32'
+    ? fb.m.f32.const(value)
+    : fb.m.i32.const(dtype === 'bool' ? (value !== 0 ? 1 : 0) : value | 0);
 }
 
 function f32Unary(fb: FunctionBuilder, op: ScalarOp, x: Expr): Expr {
   const m = fb.m;
   const f = fb.b.f32;
   switch (op) {
-    case 'neg': return m.f32.neg(x);
-    case 'abs': return m.f32.abs(x);
-    case 'sqrt': return m.f32.sqrt(x);
-    case 'rsqrt': return m.f32.div(m.f32.const(1), m.f32.sqrt(x));
-    case 'reciprocal': return m.f32.div(m.f32.const(1), x);
-    case 'floor': return m.f32.floor(x);
-    case 'ceil': return m.f32.ceil(x);
-    case 'round': return m.f32.nearest(x);
+    case 'neg':
+      return m.f32.neg(x);
+    case 'abs':
+      return m.f32.abs(x);
+    case 'sqrt':
+      return m.f32.sqrt(x);
+    case 'rsqrt':
+      return m.f32.div(m.f32.const(1), m.f32.sqrt(x));
+    case 'reciprocal':
+      return m.f32.div(m.f32.const(1), x);
+    case 'floor':
+      return m.f32.floor(x);
+    case 'ceil':
+      return m.f32.ceil(x);
+    case 'round':
+      return m.f32.nearest(x);
     case 'square':
       return fb.bind(x, f, (v) => m.f32.mul(v(), v()), f);
     case 'relu':
@@ -53,7 +63,13 @@ function f32Unary(fb: FunctionBuilder, op: ScalarOp, x: Expr): Expr {
           ),
         f,
       );
-    case 'exp': case 'log': case 'sin': case 'cos': case 'tanh': case 'sigmoid': case 'erf':
+    case 'exp':
+    case 'log':
+    case 'sin':
+    case 'cos':
+    case 'tanh':
+    case 'sigmoid':
+    case 'erf':
       return MATH_EMITTERS[op](fb, x, 'scalar');
     default:
       throw new InternalError('codegen', `no scalar f32 form of ${op}`);
@@ -64,17 +80,32 @@ function i32Unary(fb: FunctionBuilder, op: ScalarOp, x: Expr): Expr {
   const m = fb.m;
   const i = fb.b.i32;
   switch (op) {
-    case 'neg': return m.i32.sub(m.i32.const(0), x);
-    case 'floor': case 'ceil': case 'round': return x;
+    case 'neg':
+      return m.i32.sub(m.i32.const(0), x);
+    case 'floor':
+    case 'ceil':
+    case 'round':
+      return x;
     case 'square':
       return fb.bind(x, i, (v) => m.i32.mul(v(), v()), i);
     case 'abs':
-      return fb.bind(x, i, (v) => m.select(m.i32.lt_s(v(), m.i32.const(0)), m.i32.sub(m.i32.const(0), v()), v()), i);
+      return fb.bind(
+        x,
+        i,
+        (v) => m.select(m.i32.lt_s(v(), m.i32.const(0)), m.i32.sub(m.i32.const(0), v()), v()),
+        i,
+      );
     case 'relu':
       return fb.bind(x, i, (v) => m.select(m.i32.gt_s(v(), m.i32.const(0)), v(), m.i32.const(0)), i);
     case 'sign':
-      return fb.bind(x, i, (v) => m.i32.sub(m.i32.gt_s(v(), m.i32.const(0)), m.i32.lt_s(v(), m.i32.const(0))), i);
-    case 'not': return m.i32.eqz(x);
+      return fb.bind(
+        x,
+        i,
+        (v) => m.i32.sub(m.i32.gt_s(v(), m.i32.const(0)), m.i32.lt_s(v(), m.i32.const(0))),
+        i,
+      );
+    case 'not':
+      return m.i32.eqz(x);
     default:
       throw new InternalError('codegen', `no scalar i32 form of ${op}`);
   }
@@ -83,19 +114,32 @@ function i32Unary(fb: FunctionBuilder, op: ScalarOp, x: Expr): Expr {
 function f32Binary(fb: FunctionBuilder, op: ScalarOp, a: Expr, b: Expr): Expr {
   const m = fb.m;
   switch (op) {
-    case 'add': return m.f32.add(a, b);
-    case 'sub': return m.f32.sub(a, b);
-    case 'mul': return m.f32.mul(a, b);
-    case 'div': return m.f32.div(a, b);
-    case 'maximum': return m.f32.max(a, b);
-    case 'minimum': return m.f32.min(a, b);
-    case 'pow': return emitPow(fb, a, b, 'scalar');
-    case 'eq': return m.f32.eq(a, b);
-    case 'ne': return m.f32.ne(a, b);
-    case 'lt': return m.f32.lt(a, b);
-    case 'le': return m.f32.le(a, b);
-    case 'gt': return m.f32.gt(a, b);
-    case 'ge': return m.f32.ge(a, b);
+    case 'add':
+      return m.f32.add(a, b);
+    case 'sub':
+      return m.f32.sub(a, b);
+    case 'mul':
+      return m.f32.mul(a, b);
+    case 'div':
+      return m.f32.div(a, b);
+    case 'maximum':
+      return m.f32.max(a, b);
+    case 'minimum':
+      return m.f32.min(a, b);
+    case 'pow':
+      return emitPow(fb, a, b, 'scalar');
+    case 'eq':
+      return m.f32.eq(a, b);
+    case 'ne':
+      return m.f32.ne(a, b);
+    case 'lt':
+      return m.f32.lt(a, b);
+    case 'le':
+      return m.f32.le(a, b);
+    case 'gt':
+      return m.f32.gt(a, b);
+    case 'ge':
+      return m.f32.ge(a, b);
     default:
       throw new InternalError('codegen', `no scalar f32 form of ${op}`);
   }
@@ -105,36 +149,70 @@ function i32Binary(fb: FunctionBuilder, op: ScalarOp, a: Expr, b: Expr, dtype: D
   const m = fb.m;
   const i = fb.b.i32;
   switch (op) {
-    case 'add': return m.i32.add(a, b);
-    case 'sub': return m.i32.sub(a, b);
-    case 'mul': return m.i32.mul(a, b);
+    case 'add':
+      return m.i32.add(a, b);
+    case 'sub':
+      return m.i32.sub(a, b);
+    case 'mul':
+      return m.i32.mul(a, b);
     case 'div':
       // b == 0 ? 0 : b == -1 ? -a : a / b   (no traps; INT_MIN / -1 wraps)
-      return fb.bind(a, i, (va) =>
-        fb.bind(b, i, (vb) =>
-          m.if(
-            m.i32.eqz(vb()),
-            m.i32.const(0),
-            m.if(m.i32.eq(vb(), m.i32.const(-1)), m.i32.sub(m.i32.const(0), va()), m.i32.div_s(va(), vb())),
+      return fb.bind(
+        a,
+        i,
+        (va) =>
+          fb.bind(
+            b,
+            i,
+            (vb) =>
+              m.if(
+                m.i32.eqz(vb()),
+                m.i32.const(0),
+                m.if(
+                  m.i32.eq(vb(), m.i32.const(-1)),
+                  m.i32.sub(m.i32.const(0), va()),
+                  m.i32.div_s(va(), vb()),
+                ),
+              ),
+            i,
           ),
-        i),
-      i);
-    case 'pow': return m.call('ipow', [a, b], i);
-    case 'maximum': case 'minimum':
-      return fb.bind(a, i, (va) =>
-        fb.bind(b, i, (vb) => {
-          const cmp = op === 'maximum' ? m.i32.gt_s(va(), vb()) : m.i32.lt_s(va(), vb());
-          return m.select(cmp, va(), vb());
-        }, i),
-      i);
-    case 'eq': return m.i32.eq(a, b);
-    case 'ne': return m.i32.ne(a, b);
-    case 'lt': return dtype === 'bool' ? m.i32.lt_u(a, b) : m.i32.lt_s(a, b);
-    case 'le': return dtype === 'bool' ? m.i32.le_u(a, b) : m.i32.le_s(a, b);
-    case 'gt': return dtype === 'bool' ? m.i32.gt_u(a, b) : m.i32.gt_s(a, b);
-    case 'ge': return dtype === 'bool' ? m.i32.ge_u(a, b) : m.i32.ge_s(a, b);
-    case 'and': return m.i32.and(a, b);
-    case 'or': return m.i32.or(a, b);
+        i,
+      );
+    case 'pow':
+      return m.call('ipow', [a, b], i);
+    case 'maximum':
+    case 'minimum':
+      return fb.bind(
+        a,
+        i,
+        (va) =>
+          fb.bind(
+            b,
+            i,
+            (vb) => {
+              const cmp = op === 'maximum' ? m.i32.gt_s(va(), vb()) : m.i32.lt_s(va(), vb());
+              return m.select(cmp, va(), vb());
+            },
+            i,
+          ),
+        i,
+      );
+    case 'eq':
+      return m.i32.eq(a, b);
+    case 'ne':
+      return m.i32.ne(a, b);
+    case 'lt':
+      return dtype === 'bool' ? m.i32.lt_u(a, b) : m.i32.lt_s(a, b);
+    case 'le':
+      return dtype === 'bool' ? m.i32.le_u(a, b) : m.i32.le_s(a, b);
+    case 'gt':
+      return dtype === 'bool' ? m.i32.gt_u(a, b) : m.i32.gt_s(a, b);
+    case 'ge':
+      return dtype === 'bool' ? m.i32.ge_u(a, b) : m.i32.ge_s(a, b);
+    case 'and':
+      return m.i32.and(a, b);
+    case 'or':
+      return m.i32.or(a, b);
     default:
       throw new InternalError('codegen', `no scalar i32 form of ${op}`);
   }

@@ -14,13 +14,57 @@ import { MATH_EMITTERS, emitPow } from './math/index.js';
 type Expr = Binaryen.ExpressionRef;
 
 const F32_OPS = new Set<ScalarOp>([
-  'neg', 'abs', 'sqrt', 'rsqrt', 'reciprocal', 'floor', 'ceil', 'round', 'square', 'relu', 'sign',
-  'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf',
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge',
+  'neg',
+  'abs',
+  'sqrt',
+  'rsqrt',
+  'reciprocal',
+  'floor',
+  'ceil',
+  'round',
+  'square',
+  'relu',
+  'sign',
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
 ]);
 const I32_OPS = new Set<ScalarOp>([
-  'neg', 'abs', 'floor', 'ceil', 'round', 'square', 'relu',
-  'add', 'sub', 'mul', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge',
+  'neg',
+  'abs',
+  'floor',
+  'ceil',
+  'round',
+  'square',
+  'relu',
+  'add',
+  'sub',
+  'mul',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
 ]);
 const BOOL_OPS = new Set<ScalarOp>(['not', 'and', 'or', 'eq', 'ne']);
 
@@ -47,18 +91,27 @@ function f32Vector(fb: FunctionBuilder, op: ScalarOp, args: readonly Expr[]): Ex
   const zero = (): Expr => m.f32x4.splat(m.f32.const(0));
   const one = (): Expr => m.f32x4.splat(m.f32.const(1));
   switch (op) {
-    case 'neg': return m.f32x4.neg(a);
-    case 'abs': return m.f32x4.abs(a);
-    case 'sqrt': return m.f32x4.sqrt(a);
-    case 'rsqrt': return m.f32x4.div(one(), m.f32x4.sqrt(a));
-    case 'reciprocal': return m.f32x4.div(one(), a);
-    case 'floor': return m.f32x4.floor(a);
-    case 'ceil': return m.f32x4.ceil(a);
-    case 'round': return m.f32x4.nearest(a);
+    case 'neg':
+      return m.f32x4.neg(a);
+    case 'abs':
+      return m.f32x4.abs(a);
+    case 'sqrt':
+      return m.f32x4.sqrt(a);
+    case 'rsqrt':
+      return m.f32x4.div(one(), m.f32x4.sqrt(a));
+    case 'reciprocal':
+      return m.f32x4.div(one(), a);
+    case 'floor':
+      return m.f32x4.floor(a);
+    case 'ceil':
+      return m.f32x4.ceil(a);
+    case 'round':
+      return m.f32x4.nearest(a);
     case 'square':
       return fb.bind(a, v128, (v) => m.f32x4.mul(v(), v()), v128);
     // pmax(x, 0) = x < 0 ? 0 : x, which keeps NaN like the scalar form
-    case 'relu': return m.f32x4.pmax(a, zero());
+    case 'relu':
+      return m.f32x4.pmax(a, zero());
     case 'sign':
       return fb.bind(
         a,
@@ -71,21 +124,40 @@ function f32Vector(fb: FunctionBuilder, op: ScalarOp, args: readonly Expr[]): Ex
           ),
         v128,
       );
-    case 'exp': case 'log': case 'sin': case 'cos': case 'tanh': case 'sigmoid': case 'erf':
+    case 'exp':
+    case 'log':
+    case 'sin':
+    case 'cos':
+    case 'tanh':
+    case 'sigmoid':
+    case 'erf':
       return MATH_EMITTERS[op](fb, a, 'simd');
-    case 'add': return m.f32x4.add(a, b);
-    case 'sub': return m.f32x4.sub(a, b);
-    case 'mul': return m.f32x4.mul(a, b);
-    case 'div': return m.f32x4.div(a, b);
-    case 'pow': return emitPow(fb, a, b, 'simd');
-    case 'maximum': return m.f32x4.max(a, b);
-    case 'minimum': return m.f32x4.min(a, b);
-    case 'eq': return m.f32x4.eq(a, b);
-    case 'ne': return m.f32x4.ne(a, b);
-    case 'lt': return m.f32x4.lt(a, b);
-    case 'le': return m.f32x4.le(a, b);
-    case 'gt': return m.f32x4.gt(a, b);
-    case 'ge': return m.f32x4.ge(a, b);
+    case 'add':
+      return m.f32x4.add(a, b);
+    case 'sub':
+      return m.f32x4.sub(a, b);
+    case 'mul':
+      return m.f32x4.mul(a, b);
+    case 'div':
+      return m.f32x4.div(a, b);
+    case 'pow':
+      return emitPow(fb, a, b, 'simd');
+    case 'maximum':
+      return m.f32x4.max(a, b);
+    case 'minimum':
+      return m.f32x4.min(a, b);
+    case 'eq':
+      return m.f32x4.eq(a, b);
+    case 'ne':
+      return m.f32x4.ne(a, b);
+    case 'lt':
+      return m.f32x4.lt(a, b);
+    case 'le':
+      return m.f32x4.le(a, b);
+    case 'gt':
+      return m.f32x4.gt(a, b);
+    case 'ge':
+      return m.f32x4.ge(a, b);
     default:
       throw new InternalError('codegen', `no f32x4 form of ${op}`);
   }
@@ -95,23 +167,40 @@ function i32Vector(fb: FunctionBuilder, op: ScalarOp, args: readonly Expr[]): Ex
   const m = fb.m;
   const [a, b] = args as [Expr, Expr];
   switch (op) {
-    case 'neg': return m.i32x4.neg(a);
-    case 'abs': return m.i32x4.abs(a);
-    case 'floor': case 'ceil': case 'round': return a;
+    case 'neg':
+      return m.i32x4.neg(a);
+    case 'abs':
+      return m.i32x4.abs(a);
+    case 'floor':
+    case 'ceil':
+    case 'round':
+      return a;
     case 'square':
       return fb.bind(a, fb.b.v128, (v) => m.i32x4.mul(v(), v()), fb.b.v128);
-    case 'relu': return m.i32x4.max_s(a, m.i32x4.splat(m.i32.const(0)));
-    case 'add': return m.i32x4.add(a, b);
-    case 'sub': return m.i32x4.sub(a, b);
-    case 'mul': return m.i32x4.mul(a, b);
-    case 'maximum': return m.i32x4.max_s(a, b);
-    case 'minimum': return m.i32x4.min_s(a, b);
-    case 'eq': return m.i32x4.eq(a, b);
-    case 'ne': return m.i32x4.ne(a, b);
-    case 'lt': return m.i32x4.lt_s(a, b);
-    case 'le': return m.i32x4.le_s(a, b);
-    case 'gt': return m.i32x4.gt_s(a, b);
-    case 'ge': return m.i32x4.ge_s(a, b);
+    case 'relu':
+      return m.i32x4.max_s(a, m.i32x4.splat(m.i32.const(0)));
+    case 'add':
+      return m.i32x4.add(a, b);
+    case 'sub':
+      return m.i32x4.sub(a, b);
+    case 'mul':
+      return m.i32x4.mul(a, b);
+    case 'maximum':
+      return m.i32x4.max_s(a, b);
+    case 'minimum':
+      return m.i32x4.min_s(a, b);
+    case 'eq':
+      return m.i32x4.eq(a, b);
+    case 'ne':
+      return m.i32x4.ne(a, b);
+    case 'lt':
+      return m.i32x4.lt_s(a, b);
+    case 'le':
+      return m.i32x4.le_s(a, b);
+    case 'gt':
+      return m.i32x4.gt_s(a, b);
+    case 'ge':
+      return m.i32x4.ge_s(a, b);
     default:
       throw new InternalError('codegen', `no i32x4 form of ${op}`);
   }
@@ -121,11 +210,16 @@ function boolVector(fb: FunctionBuilder, op: ScalarOp, args: readonly Expr[]): E
   const m = fb.m;
   const [a, b] = args as [Expr, Expr];
   switch (op) {
-    case 'not': return m.v128.not(a);
-    case 'and': return m.v128.and(a, b);
-    case 'or': return m.v128.or(a, b);
-    case 'eq': return m.i32x4.eq(a, b);
-    case 'ne': return m.i32x4.ne(a, b);
+    case 'not':
+      return m.v128.not(a);
+    case 'and':
+      return m.v128.and(a, b);
+    case 'or':
+      return m.v128.or(a, b);
+    case 'eq':
+      return m.i32x4.eq(a, b);
+    case 'ne':
+      return m.i32x4.ne(a, b);
     default:
       throw new InternalError('codegen', `no mask form of ${op}`);
   }
@@ -147,7 +241,9 @@ export function emitVectorCast(fb: FunctionBuilder, x: Expr, from: DType, to: DT
   const m = fb.m;
   if (from === to) return x;
   if (to === 'bool') {
-    return from === 'f32' ? m.f32x4.ne(x, m.f32x4.splat(m.f32.const(0))) : m.i32x4.ne(x, m.i32x4.splat(m.i32.const(0)));
+    return from === 'f32'
+      ? m.f32x4.ne(x, m.f32x4.splat(m.f32.const(0)))
+      : m.i32x4.ne(x, m.i32x4.splat(m.i32.const(0)));
   }
   const ints = from === 'bool' ? m.i32x4.neg(x) : x; // mask -1 -> 1
   if (to === 'f32') return from === 'f32' ? x : m.f32x4.convert_i32x4_s(ints);

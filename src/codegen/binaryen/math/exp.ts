@@ -3,11 +3,8 @@
  * polynomial, and a two-step scale by 2^n so results that round into the
  * subnormal range are rounded once. No `nearest`, no `trunc_sat`, no branches.
  */
-import type binaryen from 'binaryen';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
-
-type Expr = binaryen.ExpressionRef;
 
 /** 1.5 * 2^23: adding it rounds |v| < 2^22 to an integer held in the low mantissa bits. */
 export const ROUND_MAGIC_F32 = 12582912;
@@ -17,9 +14,11 @@ export const ROUND_MAGIC_F32_BITS = 0x4b400000;
 const LOG2E = 1.4426950408889634;
 /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 9 significant bits, so n * LN2_HI is exact for |n| < 2^15. */
 const LN2_HI = 0.693359375;
-const LN2_LO = -2.12194440e-4;
+const LN2_LO = -2.1219444e-4;
 /** Cephes expf: e^r ≈ 1 + r + r^2 * P(r) on |r| <= ln2/2. */
-const EXP_P = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+const EXP_P = [
+  1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1,
+];
 
 /** Below this exp(x) rounds to +0 in f32 (exp(-104) ≈ 6.8e-46 < 2^-150). */
 export const EXP_MIN_ARG = -104;

@@ -270,12 +270,19 @@ export class LaneOps {
 
   private get iops(): IntOps {
     const m = this.m;
-    if (this.elem === 'f32') {
-      if (!this.simd) return m.i32;
-      return { ...m.i32x4, and: m.v128.and, or: m.v128.or, xor: m.v128.xor };
-    }
-    if (!this.simd) return m.i64;
-    return { ...m.i64x2, and: m.v128.and, or: m.v128.or, xor: m.v128.xor };
+    if (!this.simd) return this.elem === 'f32' ? m.i32 : m.i64;
+    const lanes = this.elem === 'f32' ? m.i32x4 : m.i64x2;
+    return {
+      add: (a, b) => lanes.add(a, b),
+      sub: (a, b) => lanes.sub(a, b),
+      eq: (a, b) => lanes.eq(a, b),
+      shl: (a, n) => lanes.shl(a, n),
+      shr_s: (a, n) => lanes.shr_s(a, n),
+      shr_u: (a, n) => lanes.shr_u(a, n),
+      and: (a, b) => m.v128.and(a, b),
+      or: (a, b) => m.v128.or(a, b),
+      xor: (a, b) => m.v128.xor(a, b),
+    };
   }
 
   /** Shift amount: i32 for i32 / SIMD shifts, i64 for scalar i64 shifts. */
@@ -314,13 +321,17 @@ export class LaneOps {
   /** The bit pattern of a float (a no-op on v128). */
   bits(a: FVal): Ex {
     if (this.simd) return new Ex(this.fe(a));
-    return new Ex(this.elem === 'f32' ? this.m.i32.reinterpret(this.fe(a)) : this.m.i64.reinterpret(this.fe(a)));
+    return new Ex(
+      this.elem === 'f32' ? this.m.i32.reinterpret(this.fe(a)) : this.m.i64.reinterpret(this.fe(a)),
+    );
   }
 
   /** The float with a given bit pattern (a no-op on v128). */
   float(a: Val): Ex {
     if (this.simd) return new Ex(this.e(a));
-    return new Ex(this.elem === 'f32' ? this.m.f32.reinterpret(this.e(a)) : this.m.f64.reinterpret(this.e(a)));
+    return new Ex(
+      this.elem === 'f32' ? this.m.f32.reinterpret(this.e(a)) : this.m.f64.reinterpret(this.e(a)),
+    );
   }
 
   /** Converts i32 lanes to f32 lanes (f32 builders only). */

@@ -4,14 +4,11 @@
  * polynomial in f = m - 1, and k*ln2 added in two parts. Special inputs are
  * patched at the end with selects, so the main path has no branches.
  */
-import type binaryen from 'binaryen';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
 
-type Expr = binaryen.ExpressionRef;
-
 const LN2_HI = 0.693359375;
-const LN2_LO = -2.12194440e-4;
+const LN2_LO = -2.1219444e-4;
 /** Smallest normal f32, 2^-126. */
 const MIN_NORMAL = 1.1754943508222875e-38;
 const TWO_POW_23 = 8388608;
@@ -20,7 +17,7 @@ const SQRT_HALF_BITS = 0x3f3504f3;
 const ONE_BITS = 0x3f800000;
 /** Cephes logf: log(1+f) ≈ f - f^2/2 + f^3 * P(f) on f in [sqrt(1/2)-1, sqrt(2)-1). */
 const LOG_P = [
-  7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
+  7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1,
   2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
 ];
 

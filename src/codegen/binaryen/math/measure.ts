@@ -14,7 +14,16 @@ type Expr = binaryen.ExpressionRef;
 /** Every function the harness measures. */
 export type MeasuredOp = MathOp | 'pow';
 
-export const MEASURED_OPS: readonly MeasuredOp[] = ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'pow'];
+export const MEASURED_OPS: readonly MeasuredOp[] = [
+  'exp',
+  'log',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'pow',
+];
 
 /** Elements per call into a kernel (a multiple of 4). */
 const CHUNK = 1 << 16;
@@ -49,10 +58,10 @@ export interface MathKernels {
 export function checkValid(m: binaryen.Module): void {
   let captured = '';
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
+  process.stderr.write = (chunk: string | Uint8Array) => {
     captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
     return true;
-  }) as typeof process.stderr.write;
+  };
   let ok: number | boolean;
   try {
     ok = m.validate();
@@ -84,7 +93,8 @@ function addKernel(m: binaryen.Module, name: string, op: MeasuredOp, lanes: Lane
   const p = ctx.addLocal(binaryen.i32);
   const ptr = (): Expr => m.local.get(p, binaryen.i32);
   const simd = lanes === 'simd';
-  const load = (offset: number): Expr => (simd ? m.v128.load(offset, 16, ptr()) : m.f32.load(offset, 4, ptr()));
+  const load = (offset: number): Expr =>
+    simd ? m.v128.load(offset, 16, ptr()) : m.f32.load(offset, 4, ptr());
   const value =
     op === 'pow' ? emitPow(ctx, load(at.x), load(at.y), lanes) : MATH_EMITTERS[op](ctx, load(at.x), lanes);
   const store = simd ? m.v128.store(at.out, 16, ptr(), value) : m.f32.store(at.out, 4, ptr(), value);
@@ -147,7 +157,8 @@ function exportedKernel(instance: WebAssembly.Instance, name: string): Kernel {
 export function buildMathKernels(optimizeLevel = 0): MathKernels {
   const at: Layout = { x: 0, y: CHUNK * F32_BYTES, out: 2 * CHUNK * F32_BYTES };
   const m = newModule(3 * CHUNK * F32_BYTES);
-  for (const op of MEASURED_OPS) for (const lanes of ['scalar', 'simd'] as const) addKernel(m, `${op}_${lanes}`, op, lanes, at);
+  for (const op of MEASURED_OPS)
+    for (const lanes of ['scalar', 'simd'] as const) addKernel(m, `${op}_${lanes}`, op, lanes, at);
   const instance = instantiate(m, optimizeLevel);
   const memory = instance.exports['memory'];
   if (!(memory instanceof WebAssembly.Memory)) throw new Error('math harness: no memory export');
@@ -168,6 +179,16 @@ export function buildMathKernels(optimizeLevel = 0): MathKernels {
       return out;
     },
   };
+}
+
+/** The text of a module holding one kernel of `op` (for checks on the code's shape). */
+export function emitMathWat(op: MeasuredOp, lanes: Lanes): string {
+  const m = newModule(WASM_PAGE_BYTES);
+  addKernel(m, `${op}_${lanes}`, op, lanes, { x: 0, y: 16, out: 32 });
+  checkValid(m);
+  const text = m.emitText();
+  m.dispose();
+  return text;
 }
 
 // ---- error measurement ------------------------------------------------------------
@@ -285,8 +306,33 @@ export function denseSweep(a: number, b: number, step = 1): Float32Array {
 
 /** Special inputs every unary function is checked on. */
 export const SPECIAL_INPUTS: readonly number[] = [
-  0, -0, Infinity, -Infinity, NaN, 1, -1, 0.5, -0.5, 2, -2, 1e-45, -1e-45, 1.1754942e-38, 1.1754944e-38, 3.4028235e38,
-  -3.4028235e38, 88.72283, 88.72284, -87.33654, -103.97208, -103.97209, -104, 1e-30, -1e-30, 1e4, -1e4,
+  0,
+  -0,
+  Infinity,
+  -Infinity,
+  NaN,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  2,
+  -2,
+  1e-45,
+  -1e-45,
+  1.1754942e-38,
+  1.1754944e-38,
+  3.4028235e38,
+  -3.4028235e38,
+  88.72283,
+  88.72284,
+  -87.33654,
+  -103.97208,
+  -103.97209,
+  -104,
+  1e-30,
+  -1e-30,
+  1e4,
+  -1e4,
 ];
 
 /** Concatenates f32 arrays. */
@@ -334,8 +380,28 @@ export function makeRandom(seed: number): () => number {
 
 /** Special operands for pow: every pair of these is checked. */
 export const POW_SPECIALS: readonly number[] = [
-  0, -0, 1, -1, 2, -2, 0.5, -0.5, 3, -3, 2.5, -2.5, Infinity, -Infinity, NaN, 1e-45, 3.4028235e38, -3.4028235e38,
-  16777216, 16777217, 8388609, -8388609,
+  0,
+  -0,
+  1,
+  -1,
+  2,
+  -2,
+  0.5,
+  -0.5,
+  3,
+  -3,
+  2.5,
+  -2.5,
+  Infinity,
+  -Infinity,
+  NaN,
+  1e-45,
+  3.4028235e38,
+  -3.4028235e38,
+  16777216,
+  16777217,
+  8388609,
+  -8388609,
 ];
 
 /**
@@ -377,7 +443,14 @@ export function powSweep(n: number, seed = 1): { xs: Float32Array; ys: Float32Ar
  * Nanoseconds per element of a SIMD (or scalar) loop of `op` over `n` elements,
  * the best of `reps` calls after `warmup` calls (V8 tiers the function up).
  */
-export function measureSpeed(op: MeasuredOp, lanes: Lanes, n: number, reps = 20, warmup = 5, optimizeLevel = 0): number {
+export function measureSpeed(
+  op: MeasuredOp,
+  lanes: Lanes,
+  n: number,
+  reps = 20,
+  warmup = 5,
+  optimizeLevel = 0,
+): number {
   const at: Layout = { x: 0, y: n * F32_BYTES, out: 2 * n * F32_BYTES };
   const m = newModule(3 * n * F32_BYTES);
   addKernel(m, 'kernel', op, lanes, at);

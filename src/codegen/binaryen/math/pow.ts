@@ -98,7 +98,10 @@ export function lowerPow(b: LaneOps, x: Ex, y: Ex): Ex {
         lowerPowMagnitudeF64(d, m.f64x2.promote_low_f32x4(a), m.f64x2.promote_low_f32x4(yv)),
       );
     const lo = half(b.e(ax), b.e(ys));
-    const hi = half(m.i8x16.shuffle(b.e(ax), b.e(ax), HIGH_HALF_TO_LOW), m.i8x16.shuffle(b.e(ys), b.e(ys), HIGH_HALF_TO_LOW));
+    const hi = half(
+      m.i8x16.shuffle(b.e(ax), b.e(ax), HIGH_HALF_TO_LOW),
+      m.i8x16.shuffle(b.e(ys), b.e(ys), HIGH_HALF_TO_LOW),
+    );
     mag = b.wrap(m.i8x16.shuffle(lo, hi, JOIN_LOW_HALVES));
   } else {
     mag = b.wrap(m.f32.demote(lowerPowMagnitudeF64(d, m.f64.promote(b.e(ax)), m.f64.promote(b.e(ys)))));

@@ -4,12 +4,9 @@
  * in [0, 1] for every input, and tiny negative-side results keep their value
  * down to the subnormal range instead of flushing to 0 early.
  */
-import type binaryen from 'binaryen';
 import { lowerExp } from './exp.js';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
-
-type Expr = binaryen.ExpressionRef;
 
 /**
  * sigmoid(x) in the builder's lanes. Binds `x`; adds 2 float locals plus those

@@ -6,14 +6,12 @@
  * absolute up to SIN_COS_LIMIT, and NaN beyond it (no Payne–Hanek reduction:
  * a NaN is loud, a silently wrong value is not).
  */
-import type binaryen from 'binaryen';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
 import { ROUND_MAGIC_F32, ROUND_MAGIC_F32_BITS } from './exp.js';
 
-type Expr = binaryen.ExpressionRef;
-
 const TWO_OVER_PI = 0.6366197723675814;
+const SIGN_BIT_32 = 0x80000000 | 0;
 /**
  * pi/2 = PIO2_1 + PIO2_2 + PIO2_3 + PIO2_4 (SLEEF's pi split, halved). The first
  * three have 8, 9 and 9 significant bits, so q * PIO2_k is exact for |q| < 2^15.
@@ -37,12 +35,14 @@ export const SIN_COS_LIMIT = 102942;
 
 /**
  * sin(x) (`cos` false) or cos(x) (`cos` true) in the builder's lanes. Binds `x`;
- * adds 6 float locals and 1 or 2 integer locals. sin/cos of ±inf, NaN and
+ * adds 7 float locals and 1 (sin) or 2 (cos) integer locals. sin/cos of ±inf, NaN and
  * |x| > SIN_COS_LIMIT are NaN; sin(-0) = -0.
  */
 export function lowerSinCos(b: LaneOps, x: FVal, cos: boolean): Ex {
+  // work on |x| (sin is odd, cos even): exact symmetry, and sin(-0) = -0
   const x0 = b.bindF(x);
-  const xs = b.bindF(b.select(b.le(b.abs(x0), SIN_COS_LIMIT), x0, NaN));
+  const ax = b.bindF(b.abs(x0));
+  const xs = b.bindF(b.select(b.le(ax, SIN_COS_LIMIT), ax, NaN));
   // q = round(x * 2/pi): as a float (qf) and as an integer (qi, low bits of t)
   const t = b.bindF(b.madd(xs, TWO_OVER_PI, ROUND_MAGIC_F32));
   const qf = b.bindF(b.sub(t, ROUND_MAGIC_F32));
@@ -60,7 +60,8 @@ export function lowerSinCos(b: LaneOps, x: FVal, cos: boolean): Ex {
   const quadrant = cos ? b.bindI(b.iadd(qi, 1)) : qi;
   const useCos = b.ieq(b.iand(quadrant, 1), 1);
   const v = b.select(useCos, c, s);
-  const sign = b.shl(b.iand(quadrant, 2), 30);
+  const quadrantSign = b.shl(b.iand(quadrant, 2), 30);
+  const sign = cos ? quadrantSign : b.ixor(quadrantSign, b.iand(b.bits(x0), SIGN_BIT_32));
   return b.float(b.ixor(b.bits(v), sign));
 }
 

@@ -3,12 +3,9 @@
  * else 1 - 2/(exp(2|x|) + 1) with the sign of x. Both are computed and one is
  * selected per lane, so there are no branches.
  */
-import type binaryen from 'binaryen';
 import { lowerExp } from './exp.js';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
-
-type Expr = binaryen.ExpressionRef;
 
 /** Below this |x| the polynomial is used. */
 const TANH_SMALL = 0.625;
@@ -23,15 +20,16 @@ const TANH_P = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.333144
  * tanh(NaN) = NaN.
  */
 export function lowerTanh(b: LaneOps, x: FVal): Ex {
+  // tanh is odd: compute tanh|x| and put the sign of x back (exact symmetry, tanh(-0) = -0)
   const xs = b.bindF(x);
   const ax = b.bindF(b.abs(xs));
-  // small: x + x * z * P(z), z = x^2 (keeps -0 and is exact-ish near 0)
-  const z = b.bindF(b.mul(xs, xs));
-  const small = b.add(b.mul(b.mul(b.horner(z, TANH_P), z), xs), xs);
+  // small: |x| + |x| z P(z), z = x^2
+  const z = b.bindF(b.mul(ax, ax));
+  const small = b.add(b.mul(b.mul(b.horner(z, TANH_P), z), ax), ax);
   // large: 1 - 2 / (e^(2|x|) + 1), |x| clamped so e stays finite; NaN passes through
   const e = lowerExp(b, b.mul(b.clampMax(ax, TANH_CLAMP), 2), { low: false, high: false });
-  const large = b.orSign(b.sub(1, b.div(2, b.add(e, 1))), xs);
-  return b.select(b.lt(ax, TANH_SMALL), small, large);
+  const large = b.sub(1, b.div(2, b.add(e, 1)));
+  return b.orSign(b.select(b.lt(ax, TANH_SMALL), small, large), xs);
 }
 
 /** tanh(x); see docs/math.md for the measured bound. */
