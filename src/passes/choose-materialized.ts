@@ -40,6 +40,15 @@ function iterationsOf(consumer: Node): number {
   return sizeOf(consumer.shape);
 }
 
+/** True when `consumer` takes `node` as a direct operand and evaluates each of its elements. */
+function readsAllDirectly(node: Node, consumer: Node): boolean {
+  return (
+    consumer.inputs.includes(node) &&
+    iterationsOf(consumer) === sizeOf(node.shape) &&
+    OP_CATEGORY[consumer.op] !== 'data'
+  );
+}
+
 /**
  * The ids of values that get buffers, and the reason for each decision.
  * `nodes` is in topological order; `outputs` are the graph's results.
@@ -78,6 +87,9 @@ export function chooseMaterialized(
       else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
       else if (iterationsOf(only) > sizeOf(node.shape))
         decide(node, true, `${only.op} would recompute it (broadcast)`);
+      // every index must be read (and checked) exactly when the gather has elements
+      else if (node.op === 'gather' && !readsAllDirectly(node, only))
+        decide(node, true, `${only.op} would not read every gathered index`);
       else decide(node, false, `fused into its only consumer ${only.op}`);
     }
   }

@@ -178,14 +178,19 @@ function splitByDivisor(e: IndexExpr, d: number): { q: IndexExpr; r: IndexExpr }
   return { q: normalize(qc, qTerms), r: normalize(rc, rTerms) };
 }
 
-/** Floor division of a non-negative expression by a positive constant. */
+/**
+ * Floor division of a non-negative expression by a positive constant. Emitted
+ * code divides unsigned, so a div atom only ever wraps a non-negative
+ * expression: `e` is split into `d·q + r` only when `r` cannot go negative.
+ */
 export function floorDiv(e: IndexExpr, d: number): IndexExpr {
   if (d === 1) return e;
+  const er = rangeOf(e);
+  if (er.lo >= 0 && er.hi < d) return ZERO;
   const { q, r } = splitByDivisor(e, d);
   const rr = rangeOf(r);
   if (rr.lo >= 0 && rr.hi < d) return q;
-  const er = rangeOf(e);
-  if (er.lo >= 0 && er.hi < d) return ZERO;
+  if (rr.lo < 0) return { c: 0, terms: [{ coef: 1, atom: { kind: 'div', e, d } }] };
   // (x div a) div b = x div (a·b)
   if (r.c === 0 && r.terms.length === 1 && r.terms[0]?.coef === 1 && r.terms[0].atom.kind === 'div') {
     const inner = r.terms[0].atom;
@@ -194,13 +199,13 @@ export function floorDiv(e: IndexExpr, d: number): IndexExpr {
   return add(q, { c: 0, terms: [{ coef: 1, atom: { kind: 'div', e: r, d } }] });
 }
 
-/** Modulo of a non-negative expression by a positive constant. */
+/** Modulo of a non-negative expression by a positive constant (wraps only non-negative expressions, as floorDiv). */
 export function mod(e: IndexExpr, d: number): IndexExpr {
   if (d === 1) return ZERO;
   const { r } = splitByDivisor(e, d);
   const rr = rangeOf(r);
   if (rr.lo >= 0 && rr.hi < d) return r;
-  return { c: 0, terms: [{ coef: 1, atom: { kind: 'mod', e: r, d } }] };
+  return { c: 0, terms: [{ coef: 1, atom: { kind: 'mod', e: rr.lo < 0 ? e : r, d } }] };
 }
 
 /** Row-major flat index of a multi-index into `shape`. */

@@ -39,15 +39,17 @@ function lowerNode(node: Node, inputs: readonly Node[], out: Graph): Node | unde
       return b.bin('mul', b.bin('mul', xf, b.scalar(0.5)), b.bin('add', e, b.scalar(1)));
     }
     case 'softmax': {
-      // softmax(x) = e / Σe, e = exp(x - max x)
+      // softmax(x) = e / Σe, e = exp(x - max x); over an empty axis the result is empty
       const xf = b.toF32(x);
+      if (xf.shape[node.attrs.axis] === 0) return xf;
       const axes = [node.attrs.axis];
       const e = b.un('exp', b.bin('sub', xf, b.reduce('max', xf, axes, true)));
       return b.bin('div', e, b.reduce('sum', e, axes, true));
     }
     case 'logSoftmax': {
-      // logSoftmax(x) = s - log Σ exp(s), s = x - max x
+      // logSoftmax(x) = s - log Σ exp(s), s = x - max x; over an empty axis the result is empty
       const xf = b.toF32(x);
+      if (xf.shape[node.attrs.axis] === 0) return xf;
       const axes = [node.attrs.axis];
       const s = b.bin('sub', xf, b.reduce('max', xf, axes, true));
       return b.bin('sub', s, b.un('log', b.reduce('sum', b.un('exp', s), axes, true)));

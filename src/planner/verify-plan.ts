@@ -37,12 +37,14 @@ function checkLoads(kernel: Kernel, e: KExpr, guarded: ReadonlySet<string>): voi
       return;
     case 'bind':
       checkLoads(kernel, e.value, guarded);
-      checkLoads(kernel, e.body, guarded);
+      // an index into an empty axis always fails its check: the body never runs
+      if (e.size > 0) checkLoads(kernel, e.body, guarded);
       return;
     case 'guard': {
       const keys = new Set(guarded);
       for (const g of e.guards) keys.add(guardKey(g.index, g.size));
-      checkLoads(kernel, e.then, keys);
+      // a guard `index in [0, 0)` never holds: its branch is never evaluated
+      if (e.guards.every((g) => g.size > 0)) checkLoads(kernel, e.then, keys);
       checkLoads(kernel, e.otherwise, guarded);
       return;
     }

@@ -91,7 +91,8 @@ export function evaluateLogSoftmax(node: NodeOf<'logSoftmax'>, args: readonly Op
 /**
  * layerNorm over the last axis: `(x - mean) / sqrt(var + eps)` with the
  * population variance `mean((x - mean)^2)`, then `* weight` and `+ bias` when
- * present (operands [x, weight?, bias?], each broadcast to x's shape).
+ * present (operands [x, weight?, bias?], each broadcast to x's shape). The mean
+ * and the variance are rounded to f32.
  */
 export function evaluateLayerNorm(node: NodeOf<'layerNorm'>, args: readonly Operand[]): TypedArray {
   const { eps, hasWeight, hasBias } = node.attrs;
@@ -110,10 +111,12 @@ export function evaluateLayerNorm(node: NodeOf<'layerNorm'>, args: readonly Oper
     const n = lane.length;
     let sum = 0;
     for (const i of lane) sum += at(x, i);
-    const mean = sum / n;
+    // mean and variance are f32 values, as compiled code holds them: a variance
+    // past the f32 range (|x - mean| above ~1.8e19) is inf and the result 0
+    const mean = Math.fround(sum / n);
     let squares = 0;
     for (const i of lane) squares += (at(x, i) - mean) ** 2;
-    const deviation = Math.sqrt(squares / n + eps);
+    const deviation = Math.sqrt(Math.fround(squares / n) + eps);
     for (const i of lane) {
       let y = (at(x, i) - mean) / deviation;
       if (hasWeight) y *= weight(i);

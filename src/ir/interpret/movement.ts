@@ -83,14 +83,17 @@ export function evaluatePad(node: NodeOf<'pad'>, args: readonly Operand[]): Type
 /**
  * gather (NumPy take): `out[pre, idx..., post] = x[pre, indices[idx...], post]`,
  * result shape `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. A negative
- * index counts from the end; every index is checked first, even when the result
- * is empty, and one outside [-size, size) is an InputError.
+ * index counts from the end; one outside [-size, size) is an InputError. Every
+ * index is read (and checked) exactly when the result has elements; an empty
+ * result reads none, as compiled code does.
  */
 export function evaluateGather(node: NodeOf<'gather'>, args: readonly Operand[]): TypedArray {
   const x = argAt(node, args, 0);
   const indices = argAt(node, args, 1);
   const axis = node.attrs.axis;
   const { outer, size, inner } = splitAtAxis(x.shape, axis);
+  const out = makeResult(node);
+  if (out.length === 0) return out;
   const resolved = Array.from(indices.data, (index) => {
     if (!(index >= -size && index < size)) {
       throw new InputError(
@@ -102,7 +105,6 @@ export function evaluateGather(node: NodeOf<'gather'>, args: readonly Operand[])
     return index < 0 ? index + size : index;
   });
   const count = resolved.length;
-  const out = makeResult(node);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < count; j++) {
       const row = at(resolved, j);

@@ -4,6 +4,7 @@
  * the computing dtype; f32 functions compute in float64 (the caller's
  * Float32Array store is the one rounding), i32 functions return wrapped int32.
  */
+import { SIN_COS_LIMIT } from '../../common/math-limits.js';
 import type { BinaryOp, UnaryOp } from '../ops.js';
 import { erf } from './erf.js';
 
@@ -101,8 +102,9 @@ export const UNARY_RULES: Readonly<Record<ScalarUnaryOp, UnaryRule>> = {
   rsqrt: { kind: 'float', f32: (x) => 1 / Math.sqrt(x) },
   exp: { kind: 'float', f32: Math.exp },
   log: { kind: 'float', f32: Math.log },
-  sin: { kind: 'float', f32: Math.sin },
-  cos: { kind: 'float', f32: Math.cos },
+  // defined up to SIN_COS_LIMIT, NaN beyond (the compiled reduction's range; docs/math.md)
+  sin: { kind: 'float', f32: (x) => (Math.abs(x) <= SIN_COS_LIMIT ? Math.sin(x) : NaN) },
+  cos: { kind: 'float', f32: (x) => (Math.abs(x) <= SIN_COS_LIMIT ? Math.cos(x) : NaN) },
   tanh: { kind: 'float', f32: Math.tanh },
   sigmoid: { kind: 'float', f32: (x) => 1 / (1 + Math.exp(-x)) },
   erf: { kind: 'float', f32: erf },

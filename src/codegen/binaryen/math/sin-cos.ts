@@ -31,7 +31,8 @@ export const SIN_COS_ULP_LIMIT = 51471;
  * Up to here q * PIO2_1 stays exact (|q| < 2^16) and the absolute error is
  * below 1e-6; larger |x| give NaN (as do ±inf and NaN).
  */
-export const SIN_COS_LIMIT = 102942;
+export { SIN_COS_LIMIT } from '../../../common/math-limits.js';
+import { SIN_COS_LIMIT } from '../../../common/math-limits.js';
 
 /**
  * sin(x) (`cos` false) or cos(x) (`cos` true) in the builder's lanes. Binds `x`;
