@@ -12,12 +12,12 @@ import { Graph } from './ir/graph.js';
 import type { Node } from './ir/node.js';
 import { topoSort } from './ir/node.js';
 import { nameNodes } from './ir/print.js';
-import { chooseMaterialized } from './passes/choose-materialized.js';
+import { chooseMaterialized, type Decision } from './passes/choose-materialized.js';
 import { formKernels } from './passes/form-kernels.js';
 import type { Kernel, Schedule } from './passes/kernel.js';
 import { lowerComposites } from './passes/lower-composites.js';
 import { formatSchedule } from './passes/print-kernels.js';
-import { analyzeLiveness, bytesOf } from './planner/liveness.js';
+import { analyzeLiveness, bytesOf, type LiveBuffer } from './planner/liveness.js';
 import { planMemory, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { Model } from './runtime/model.js';
@@ -122,14 +122,29 @@ function manifestOf(
   };
 }
 
+/** Everything the pipeline knows before code generation. */
+export interface PlannedGraph {
+  /** The graph as built. */
+  readonly built: Graph;
+  /** Composites lowered to primitives. */
+  readonly lowered: Graph;
+  /** Lowered nodes in topological order. */
+  readonly nodes: readonly Node[];
+  readonly decisions: readonly Decision[];
+  readonly schedule: Schedule;
+  readonly live: readonly LiveBuffer[];
+  readonly memory: PlannedMemory;
+  /** Milliseconds per stage so far. */
+  readonly stats: Record<string, number>;
+}
+
 /**
- * Compiles a graph to a WebAssembly module and instantiates it.
- *
- * @example
- * const model = await compile(g);
- * const { y } = model.run({ x: new Float32Array([1, 2, 3]) });
+ * The pipeline up to a verified memory plan, without Binaryen: lower
+ * composites -> choose stored values (fusion) -> form kernels -> liveness ->
+ * plan memory -> verify plan. Used by compile() and by tools that only need
+ * the plan (the planner benchmark, inspection).
  */
-export async function compile(graph: Graph, options: CompileOptions = {}): Promise<CompiledModel> {
+export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGraph {
   if (!(graph instanceof Graph)) throw new GraphError('compile: expected a Graph');
   if (graph.outputs.length === 0) {
     throw new GraphError(
@@ -138,7 +153,6 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
       'Mark at least one result with g.output(name, tensor)',
     );
   }
-  const simd = options.simd ?? true;
   const stats: Record<string, number> = {};
   const time = <T>(stage: string, fn: () => T): T => {
     const start = performance.now();
@@ -146,7 +160,6 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
     stats[stage] = performance.now() - start;
     return value;
   };
-
   const lowered = time('lower', () => lowerComposites(graph));
   const nodes = topoSort([...lowered.leaves, ...lowered.outputs.map(([, n]) => n)]);
   const { materialized, decisions } = time('fuse', () =>
@@ -160,11 +173,27 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   const live = time('liveness', () => analyzeLiveness(schedule));
   const memory = time('plan', () => planMemory(live, options.planner ?? 'best-fit'));
   time('verify', () => verifyPlan(schedule, memory));
+  return { built: graph, lowered, nodes, decisions, schedule, live, memory, stats };
+}
+
+/**
+ * Compiles a graph to a WebAssembly module and instantiates it.
+ *
+ * @example
+ * const model = await compile(g);
+ * const { y } = model.run({ x: new Float32Array([1, 2, 3]) });
+ */
+export async function compile(graph: Graph, options: CompileOptions = {}): Promise<CompiledModel> {
+  const planned = planGraph(graph, options);
+  const { lowered, nodes, decisions, schedule, memory, stats } = planned;
+  const simd = options.simd ?? true;
   const start = performance.now();
   const layout = { addresses: memory.addresses, memoryBytes: memory.plan.memoryBytes };
   const emitted = await emitModule(schedule, layout, { simd, optimizeLevel: options.optimizeLevel ?? 2 });
   stats.emit = performance.now() - start;
-  const module = time('instantiate', () => new WebAssembly.Module(emitted.wasm));
+  const instantiateStart = performance.now();
+  const module = new WebAssembly.Module(emitted.wasm);
+  stats.instantiate = performance.now() - instantiateStart;
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
   const fused = formatSchedule(schedule, decisions, annotate);
