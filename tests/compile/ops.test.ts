@@ -425,3 +425,27 @@ describe('bool inputs', () => {
     expect(Array.from(out.n!)).toEqual([1, 0, 1, 1, 1, 0]);
   });
 });
+
+describe('tiled matmul edges', () => {
+  // sizes around the 4x8 tile: row tails, vector and scalar column tails, strided A, batch broadcast
+  const cases: [number, number, number][] = [
+    [1, 1, 1],
+    [4, 8, 3],
+    [5, 13, 7],
+    [9, 17, 33],
+    [3, 4, 64],
+  ];
+  test.each(cases)('M=%i N=%i K=%i, also with A transposed', async (M, N, K) => {
+    const g = new Graph();
+    const a = g.input('a', [M, K]);
+    const at = g.input('at', [K, M]);
+    const b = g.input('b', [K, N]);
+    g.output('c', a.matmul(b));
+    g.output('ct', at.transpose().matmul(b).relu());
+    await checkGraph(
+      g,
+      { a: randomData('f32', M * K, 1), at: randomData('f32', M * K, 2), b: randomData('f32', K * N, 3) },
+      { rtol: 1e-5, atol: 1e-5 },
+    );
+  });
+});

@@ -5,8 +5,9 @@
  *   - elementwise: over the innermost output axis;
  *   - reduction over the innermost input axis: a vector accumulator, lanes
  *     combined at the end (mode "reduce-inner");
- *   - other reductions (and matmul): across the innermost output axis, one
- *     accumulator lane per output (mode "across").
+ *   - other reductions: across the innermost output axis, one accumulator
+ *     lane per output (mode "across");
+ *   - f32 matmul over affine operands: register tiles (emit-matmul.ts).
  * A kernel whose body has no vector form (guards, gathers, i32 division …)
  * stays scalar.
  */
@@ -24,6 +25,7 @@ import {
   type ExprEnv,
 } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
+import { emitMatmul, matchMatmul } from './emit-matmul.js';
 import { emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
 import { emitVectorOp, vectorConst } from './vector-ops.js';
 
@@ -31,7 +33,7 @@ type Expr = Binaryen.ExpressionRef;
 const LANES = 4;
 
 /** How a kernel is vectorized, for `ir('fused')` and the tests. */
-export type VectorMode = 'elementwise' | 'reduce-inner' | 'across' | 'scalar';
+export type VectorMode = 'elementwise' | 'reduce-inner' | 'across' | 'matmul-tiled' | 'scalar';
 
 function identity(kind: ReduceKind, dtype: DType): number {
   const big = dtype === 'f32' ? Infinity : dtype === 'i32' ? 2147483647 : 1;
@@ -68,6 +70,7 @@ export function chooseVectorMode(
 ): { mode: VectorMode; v: LoopVar | undefined } {
   const scalar = { mode: 'scalar' as const, v: undefined };
   if (!simd) return scalar;
+  if (matchMatmul(kernel) !== undefined) return { mode: 'matmul-tiled', v: undefined };
   const d = innermost(kernel.domain);
   const red = kernel.reduction;
   const wide = (v: LoopVar | undefined): v is LoopVar => v !== undefined && v.extent >= LANES;
@@ -115,6 +118,8 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
   };
   const without = (list: readonly LoopVar[], v: LoopVar): LoopVar[] => list.filter((u) => u.id !== v.id);
 
+  const matmul = simd ? matchMatmul(kernel) : undefined;
+  if (matmul !== undefined) return emitMatmul(fb, kernel, matmul, env);
   const { mode, v } = chooseVectorMode(kernel, simd);
   const red = kernel.reduction;
   if (red === undefined) {

@@ -1,0 +1,188 @@
+/**
+ * The matmul micro-kernel: C[m, n] = Σ_k A[m, k] · B[k, n] over f32, when A
+ * and B are plain loads through affine index maps with B contiguous along n.
+ * C is computed in register tiles of MR rows × NV·4 columns: for each k, NV
+ * vectors of B are loaded once and each of the MR rows' A[m, k] is splatted
+ * and multiplied into its own NV accumulators (MR·NV independent f32x4
+ * accumulators, 8 for the 4×8 main tile). Edges use smaller tiles and a scalar
+ * column. Pointers advance by constant strides; row and vector offsets within
+ * a tile are constant memarg offsets. Other matmuls take the generic path.
+ */
+import type Binaryen from 'binaryen';
+import * as ix from '../../passes/index-expr.js';
+import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
+import type { Kernel, KExpr } from '../../passes/kernel.js';
+import { emitIndex } from './emit-index.js';
+import type { ExprEnv } from './emit-expr.js';
+import type { FunctionBuilder } from './function-builder.js';
+
+type Expr = Binaryen.ExpressionRef;
+type Load = Extract<KExpr, { k: 'load' }>;
+
+/** Rows per main tile and f32x4 vectors per tile row. */
+const MR = 4;
+const NV = 2;
+
+interface MatmulShape {
+  readonly a: Load;
+  readonly b: Load;
+  readonly m: LoopVar | undefined;
+  readonly n: LoopVar;
+  readonly k: LoopVar;
+  readonly batch: readonly LoopVar[];
+  /** Element strides. */
+  readonly aM: number;
+  readonly aK: number;
+  readonly bK: number;
+  readonly cM: number;
+}
+
+/** The pieces of a matmul kernel that the micro-kernel handles, or undefined. */
+export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
+  const red = kernel.reduction;
+  const body = kernel.body;
+  const out = kernel.outputs[0];
+  if (kernel.kind !== 'matmul' || red === undefined || red.dtype !== 'f32' || out === undefined)
+    return undefined;
+  if (body.k !== 'op' || body.op !== 'mul') return undefined;
+  const [a, b] = body.args;
+  if (a?.k !== 'load' || b?.k !== 'load' || a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;
+  const k = red.vars[0];
+  if (k === undefined || red.vars.length !== 1) return undefined;
+  const fa = ix.ravel(a.index, a.node.shape);
+  const fb = ix.ravel(b.index, b.node.shape);
+  const fc = ix.ravel(out.index, out.node.shape);
+  const live = kernel.domain.filter((v) => v.extent > 1);
+  const n = live.find(
+    (v) => ix.affineCoef(fb, v) === 1 && ix.affineCoef(fa, v) === 0 && ix.affineCoef(fc, v) === 1,
+  );
+  if (n === undefined) return undefined;
+  const m = live.find((v) => v !== n && (ix.affineCoef(fa, v) ?? 0) !== 0 && ix.affineCoef(fb, v) === 0);
+  const batch = live.filter((v) => v !== n && v !== m);
+  const coef = (e: IndexExpr, v: LoopVar | undefined): number | undefined =>
+    v === undefined ? 0 : ix.affineCoef(e, v);
+  const aM = coef(fa, m);
+  const aK = coef(fa, k);
+  const bK = coef(fb, k);
+  const cM = coef(fc, m);
+  const strides = [aM, aK, bK, cM];
+  if (strides.some((s) => s === undefined || s < 0)) return undefined;
+  // batch variables must not mix with m, n, k (plain affine terms)
+  if (batch.some((v) => [fa, fb, fc].some((e) => ix.affineCoef(e, v) === undefined))) return undefined;
+  return { a, b, m, n, k, batch, aM: aM ?? 0, aK: aK ?? 0, bK: bK ?? 0, cM: cM ?? 0 };
+}
+
+/** `flat` with m, n, k set to 0: the batch part of an address, in elements. */
+function basePart(flat: IndexExpr, vars: readonly (LoopVar | undefined)[]): IndexExpr {
+  const zero = new Map(vars.filter((v): v is LoopVar => v !== undefined).map((v) => [v.id, ix.ZERO]));
+  return ix.substitute(flat, zero);
+}
+
+/** Emits the tiled matmul for a matched kernel. */
+export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, env: ExprEnv): Expr {
+  const m = fb.m;
+  const i32 = fb.b.i32;
+  const f32 = fb.b.f32;
+  const v128 = fb.b.v128;
+  const out = kernel.outputs[0]!;
+  const addr = (nodeId: number): number => env.addresses.get(nodeId) ?? 0;
+  const M = s.m?.extent ?? 1;
+  const N = s.n.extent;
+  const K = s.k.extent;
+  const get = (l: number): Expr => m.local.get(l, i32);
+  const add = (a: Expr, bytes: number): Expr => (bytes === 0 ? a : m.i32.add(a, m.i32.const(bytes)));
+  const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+
+  // batch-dependent base addresses (bytes, absolute)
+  const pa0 = fb.addLocal(i32);
+  const pb0 = fb.addLocal(i32);
+  const pc0 = fb.addLocal(i32);
+  const vars = [s.m, s.n, s.k];
+  const bases = [
+    m.local.set(
+      pa0,
+      add(
+        mulc(emitIndex(fb, basePart(ix.ravel(s.a.index, s.a.node.shape), vars), env), 4),
+        addr(s.a.node.id),
+      ),
+    ),
+    m.local.set(
+      pb0,
+      add(
+        mulc(emitIndex(fb, basePart(ix.ravel(s.b.index, s.b.node.shape), vars), env), 4),
+        addr(s.b.node.id),
+      ),
+    ),
+    m.local.set(
+      pc0,
+      add(
+        mulc(emitIndex(fb, basePart(ix.ravel(out.index, out.node.shape), vars), env), 4),
+        addr(out.node.id),
+      ),
+    ),
+  ];
+  const m0 = fb.addLocal(i32);
+  const n0 = fb.addLocal(i32);
+  const kk = fb.addLocal(i32);
+  const pa = fb.addLocal(i32);
+  const pb = fb.addLocal(i32);
+  const pc = fb.addLocal(i32);
+  const av = fb.addLocal(v128);
+  const bv = Array.from({ length: NV }, () => fb.addLocal(v128));
+  const acc = Array.from({ length: MR * NV }, () => fb.addLocal(v128));
+  const sacc = Array.from({ length: MR }, () => fb.addLocal(f32));
+
+  /** One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0). */
+  const tile = (rows: number, nv: number): Expr[] => {
+    const setup = [
+      m.local.set(pa, m.i32.add(get(pa0), mulc(get(m0), s.aM * 4))),
+      m.local.set(pb, m.i32.add(get(pb0), mulc(get(n0), 4))),
+    ];
+    const body: Expr[] = [];
+    const init: Expr[] = [];
+    const stores: Expr[] = [];
+    const pcSet = m.local.set(pc, m.i32.add(m.i32.add(get(pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4)));
+    if (nv === 0) {
+      for (let i = 0; i < rows; i++) {
+        init.push(m.local.set(sacc[i]!, m.f32.const(0)));
+        const a = m.f32.load(i * s.aM * 4, 4, get(pa));
+        const b = m.f32.load(0, 4, get(pb));
+        body.push(m.local.set(sacc[i]!, m.f32.add(m.local.get(sacc[i]!, f32), m.f32.mul(a, b))));
+        stores.push(m.f32.store(i * s.cM * 4, 4, get(pc), m.local.get(sacc[i]!, f32)));
+      }
+    } else {
+      for (let j = 0; j < nv; j++) body.push(m.local.set(bv[j]!, m.v128.load(j * 16, 4, get(pb))));
+      for (let i = 0; i < rows; i++) {
+        body.push(m.local.set(av, m.f32x4.splat(m.f32.load(i * s.aM * 4, 4, get(pa)))));
+        for (let j = 0; j < nv; j++) {
+          const c = acc[i * NV + j]!;
+          init.push(m.local.set(c, m.v128.const(new Array(16).fill(0))));
+          const prod = m.f32x4.mul(m.local.get(av, v128), m.local.get(bv[j]!, v128));
+          body.push(m.local.set(c, m.f32x4.add(m.local.get(c, v128), prod)));
+          stores.push(m.v128.store(i * s.cM * 4 + j * 16, 4, get(pc), m.local.get(c, v128)));
+        }
+      }
+    }
+    body.push(m.local.set(pa, add(get(pa), s.aK * 4)), m.local.set(pb, add(get(pb), s.bK * 4)));
+    const kLoop = fb.forLoop(kk, 0, K, 1, false, body);
+    return [...setup, ...init, kLoop, pcSet, ...stores];
+  };
+
+  /** The column loops for tiles of `rows` rows at the current m0. */
+  const columns = (rows: number): Expr[] => [
+    fb.forLoop(n0, 0, N, 4 * NV, true, tile(rows, NV)),
+    fb.forLoop(n0, null, N, 4, true, tile(rows, 1)),
+    fb.forLoop(n0, null, N, 1, false, tile(rows, 0)),
+  ];
+  const rowsLoops = [
+    fb.forLoop(m0, 0, M, MR, true, columns(MR)),
+    fb.forLoop(m0, null, M, 1, false, columns(1)),
+  ];
+  const batchVars = s.batch;
+  let inner: Expr[] = [...bases, ...rowsLoops];
+  for (let i = batchVars.length - 1; i >= 0; i--) {
+    const v = batchVars[i]!;
+    inner = [fb.forLoop(env.vars.get(v.id)!, 0, v.extent, 1, false, inner)];
+  }
+  return m.block(null, inner);
+}
