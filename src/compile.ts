@@ -1,7 +1,7 @@
 /**
  * compile(): the pipeline as a list of named stages, each a pure function of
  * the previous stage's value, each timed:
- *   lower composites -> choose stored values (fusion) -> form kernels ->
+ *   lower composites -> simplify -> choose stored values (fusion) -> form kernels ->
  *   liveness -> plan memory -> verify plan -> emit with Binaryen -> instantiate.
  */
 import { GraphError } from './common/errors.js';
@@ -16,6 +16,8 @@ import { chooseMaterialized, type Decision } from './passes/choose-materialized.
 import { formKernels } from './passes/form-kernels.js';
 import type { Kernel, Schedule } from './passes/kernel.js';
 import { lowerComposites } from './passes/lower-composites.js';
+import { simplify } from './passes/simplify.js';
+import { verifyGraph } from './ir/verify.js';
 import { formatSchedule } from './passes/print-kernels.js';
 import { analyzeLiveness, bytesOf, type LiveBuffer } from './planner/liveness.js';
 import { planMemory, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
@@ -65,7 +67,7 @@ export class CompiledModel extends Model {
     /** Milliseconds per compile stage. */
     readonly stats: CompileStats,
   ) {
-    super(module, manifest);
+    super(module, manifest, wasm);
   }
 
   /** The text IR after a stage (default 'fused'). */
@@ -76,11 +78,6 @@ export class CompiledModel extends Model {
   /** The module as WebAssembly text. */
   wat(): Promise<string> {
     return watOf(this.wasm);
-  }
-
-  /** The module's bytes. */
-  save(): Uint8Array<ArrayBuffer> {
-    return this.wasm.slice();
   }
 }
 
@@ -126,7 +123,7 @@ function manifestOf(
 export interface PlannedGraph {
   /** The graph as built. */
   readonly built: Graph;
-  /** Composites lowered to primitives. */
+  /** Composites lowered to primitives, then simplified. */
   readonly lowered: Graph;
   /** Lowered nodes in topological order. */
   readonly nodes: readonly Node[];
@@ -140,7 +137,7 @@ export interface PlannedGraph {
 
 /**
  * The pipeline up to a verified memory plan, without Binaryen: lower
- * composites -> choose stored values (fusion) -> form kernels -> liveness ->
+ * composites -> simplify -> choose stored values (fusion) -> form kernels -> liveness ->
  * plan memory -> verify plan. Used by compile() and by tools that only need
  * the plan (the planner benchmark, inspection).
  */
@@ -160,7 +157,13 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     stats[stage] = performance.now() - start;
     return value;
   };
-  const lowered = time('lower', () => lowerComposites(graph));
+  const pass = (stage: string, fn: (g: Graph) => Graph, input: Graph): Graph =>
+    time(stage, () => {
+      const result = fn(input);
+      verifyGraph(result.outputs, result.leaves, stage);
+      return result;
+    });
+  const lowered = pass('simplify', simplify, pass('lower', lowerComposites, graph));
   const nodes = topoSort([...lowered.leaves, ...lowered.outputs.map(([, n]) => n)]);
   const { materialized, decisions } = time('fuse', () =>
     chooseMaterialized(

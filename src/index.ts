@@ -20,13 +20,16 @@ export {
 } from './common/errors.js';
 export {
   compile,
+  planGraph,
   CompiledModel,
   type CompileOptions,
   type IrStage,
   type KernelInfo,
   type CompileStats,
+  type PlannedGraph,
 } from './compile.js';
-export { Model, type TensorInfo, type Feeds } from './runtime/model.js';
+export { Model, type TensorInfo, type Feeds, type SaveOptions } from './runtime/model.js';
+export { load } from './runtime/load.js';
 export type { MemoryPlan, PlannedBuffer, BufferKind } from './common/plan.js';
 export { planArena } from './planner/plan-arena.js';
 export type { PlanBuffer, ArenaPlan, PlanArenaOptions } from './planner/types.js';

@@ -53,13 +53,12 @@ export function independentGroups(p: Problem): number[][] {
   return groups;
 }
 
-/** Restart schedule: every heuristic in turn, with node limits doubling per round. */
-const HEURISTICS: readonly SearchHeuristic[] = ['TWA', 'WAT', 'WTA', 'TAW'];
-const FIRST_NODE_LIMIT = 4000;
+/** Restart schedule (MiniMalloc's round robin): each heuristic in turn, node limits doubling. */
+const HEURISTICS: readonly SearchHeuristic[] = ['WAT', 'TAW', 'TWA'];
 
 /**
- * Fits one group under `capacity` by restarts: each round runs every heuristic
- * (plain, then shuffled) with a node limit that doubles per round, because search
+ * Fits one group under `capacity` by restarts: each round runs every heuristic with
+ * a node limit that doubles per round (from twice the group size), because search
  * times are heavy-tailed. Returns offsets, 'infeasible' (proved), or null (time out).
  */
 function fitGroup(
@@ -68,15 +67,12 @@ function fitGroup(
   capacity: number,
   deadline: number,
 ): Map<number, number> | 'infeasible' | null {
-  for (let round = 0; performance.now() < deadline; round++) {
-    const nodeLimit = FIRST_NODE_LIMIT * 2 ** round;
+  for (let nodeLimit = 2 * group.length; performance.now() < deadline; nodeLimit *= 2) {
     for (const heuristic of HEURISTICS) {
-      for (const shuffleSeed of round < 2 ? [0] : [0, round * 7919 + 1]) {
-        const outcome = searchFit(p, group, capacity, { heuristic, shuffleSeed, nodeLimit, deadline });
-        if (outcome.status === 'found') return outcome.offsets;
-        if (outcome.status === 'infeasible') return 'infeasible';
-        if (performance.now() >= deadline) return null;
-      }
+      const outcome = searchFit(p, group, capacity, { heuristic, nodeLimit, deadline });
+      if (outcome.status === 'found') return outcome.offsets;
+      if (outcome.status === 'infeasible') return 'infeasible';
+      if (performance.now() >= deadline) return null;
     }
   }
   return null;

@@ -1,17 +1,19 @@
 /**
- * Exact search for a placement that fits a capacity, in the style of MiniMalloc
- * (Moffitt, ASPLOS 2023). Invariant: only canonical placements are enumerated —
- * buffers go in non-decreasing offset order, each resting on its sections' floor.
+ * Exact search for a placement under a capacity, after MiniMalloc (Moffitt, ASPLOS
+ * 2023). Invariant: only canonical placements are enumerated — buffers are placed
+ * in non-decreasing (offset, rank) order, each at the lowest offset its placed
+ * neighbours leave (its "min offset"), so a failed search proves that no placement
+ * fits.
  *
- * Time is cut into sections (between consecutive start/end events); `floor[s]` is
- * the top of the highest placed buffer in section s. At each node the level L is
- * the lowest floor offset any unplaced buffer could take; the search either puts
- * one of the buffers whose floor is exactly L there (in rank order, so each set of
- * buffers at one level is tried once) or decides that nothing more goes at L and
- * lifts the level. A section whose floor is below L wastes [floor, L), so a node is
- * pruned when max(floor[s], L) + (unplaced bytes in s) exceeds the capacity.
+ * Pruning, per node: dominance (a buffer whose min offset is at or above the lowest
+ * top any unplaced buffer can reach would leave a gap that buffer fits in, so it is
+ * not a candidate) and section inference (in every section, the unplaced bytes
+ * must fit between the section's floor — the top of its placed buffers, raised to
+ * the lowest min offset of its unplaced ones and to the current offset — and the
+ * capacity).
  */
 import type { Problem } from './conflicts.js';
+import { sweepSections } from './sections.js';
 
 /** Outcome of one search: offsets (global indexing) if a fit was found. */
 export type SearchOutcome =
@@ -23,15 +25,15 @@ export type SearchOutcome =
 class SearchStopped extends Error {}
 const CLOCK_EVERY_NODES = 1023;
 
-/** Candidate orders (MiniMalloc's static preorderings): T = peak total bytes over the
- * buffer's sections, W = lifetime width, A = area (size x width); all descending. */
-export type SearchHeuristic = 'TWA' | 'WAT' | 'WTA' | 'TAW' | 'ATW' | 'AWT';
+/**
+ * Static preorderings (MiniMalloc's): T = peak section total over the buffer's
+ * sections, W = lifetime width, A = area (size x width); all descending, ties by index.
+ */
+export type SearchHeuristic = 'WAT' | 'TAW' | 'TWA' | 'WTA' | 'ATW' | 'AWT';
 
 /** How one search run is steered. */
 export interface SearchRun {
   heuristic: SearchHeuristic;
-  /** 0 = the plain order; otherwise a seed for random swaps of neighbours in it. */
-  shuffleSeed: number;
   /** Give up (status 'timeout') after this many nodes. */
   nodeLimit: number;
   /** performance.now() time after which to give up. */
@@ -39,8 +41,8 @@ export interface SearchRun {
 }
 
 /**
- * Searches for offsets of `members` (a set of non-empty buffers closed under
- * conflicts, with a stored conflict graph) that keep every buffer below `capacity`.
+ * Searches for offsets of `members` (non-empty buffers closed under conflicts, with
+ * a stored conflict graph) that keep every buffer within `capacity` bytes.
  * 'infeasible' is a proof that no placement fits.
  */
 export function searchFit(
@@ -50,142 +52,145 @@ export function searchFit(
   run: SearchRun,
 ): SearchOutcome {
   const m = members.length;
-  const times = [...new Set(members.flatMap((g) => [p.first[g]!, p.last[g]! + 1]))].sort((a, b) => a - b);
-  const sectionOf = new Map<number, number>(times.map((t, s) => [t, s]));
-  const sections = Math.max(0, times.length - 1);
-  const spanOf = (g: number): [number, number] => [
-    sectionOf.get(p.first[g]!)!,
-    sectionOf.get(p.last[g]! + 1)! - 1,
-  ];
-  const totals = new Float64Array(sections);
-  for (const g of members) {
-    const [a, b] = spanOf(g);
-    for (let s = a; s <= b; s++) totals[s]! += p.size[g]!;
-  }
-  for (let s = 0; s < sections; s++) if (totals[s]! > capacity) return { status: 'infeasible', nodes: 0 };
-  const byRank = rankMembers(p, members, run, (g) => {
-    const [a, b] = spanOf(g);
-    let peak = 0;
-    for (let s = a; s <= b; s++) peak = Math.max(peak, totals[s]!);
-    return peak;
-  });
-  const local = new Map<number, number>();
-  byRank.forEach((g, r) => local.set(g, r));
-  // Local index = rank, so scanning 0..m-1 visits candidates in rank order.
-  const size = Float64Array.from(byRank, (g) => p.size[g]!);
-  const s0 = Int32Array.from(byRank, (g) => spanOf(g)[0]);
-  const s1 = Int32Array.from(byRank, (g) => spanOf(g)[1]);
-  const neighbours = byRank.map((g) => {
-    const out: number[] = [];
-    for (let e = p.adjStart![g]!; e < p.adjStart![g + 1]!; e++) {
-      const r = local.get(p.adj![e]!);
-      if (r !== undefined) out.push(r);
-    }
-    return Int32Array.from(out);
-  });
+  const sec = sweepSections(p, members);
+  for (let s = 0; s < sec.count; s++)
+    if (sec.totals[s]! > capacity) return { status: 'infeasible', nodes: 0 };
+  // Local index = rank in the preordering, so scanning 0..m-1 visits candidates in rank order.
+  const byRank = rankMembers(p, members, sec.start, sec.end, sec.totals, run.heuristic);
+  const rankOfPosition = new Int32Array(m);
+  byRank.forEach((k, r) => (rankOfPosition[k] = r));
+  const localOf = new Map<number, number>();
+  byRank.forEach((k, r) => localOf.set(members[k]!, r));
+  const size = Float64Array.from(byRank, (k) => p.size[members[k]!]!);
+  const s0 = Int32Array.from(byRank, (k) => sec.start[k]!);
+  const s1 = Int32Array.from(byRank, (k) => sec.end[k]!);
+  const sectionMembers = sec.members.map((k) => rankOfPosition[k]!);
+  const { adjStart, adj } = localAdjacency(
+    p,
+    byRank.map((k) => members[k]!),
+    localOf,
+  );
+  const sections = sec.count;
   const floor = new Float64Array(sections);
-  const remaining = totals;
-  const { deadline, nodeLimit } = run;
+  const total = sec.totals.slice();
   const minOff = new Float64Array(m);
-  const offset = new Float64Array(m);
-  const placed = new Uint8Array(m);
-  const trail: number[] = [];
+  const offset = new Float64Array(m).fill(-1);
+  const stamp = new Int32Array(sections);
+  const affected: number[] = [];
+  const minTrail: number[] = [];
+  const floorTrail: number[] = [];
+  let keys = new Float64Array(Math.max(16, 4 * m));
+  let keyTop = 0;
   let placedCount = 0;
   let nodes = 0;
+  let placements = 0;
+  const { deadline, nodeLimit } = run;
 
-  /** Puts u at `at`; returns the trail mark to undo to, or -1 (undone) if a section overflows. */
-  const place = (u: number, at: number): number => {
-    const mark = trail.length;
+  /** Puts u at `at` and propagates min offsets and section floors (recorded on the trails). */
+  const place = (u: number, at: number): void => {
     const top = at + size[u]!;
-    placed[u] = 1;
     offset[u] = at;
     placedCount++;
-    let fits = top <= capacity;
-    for (let s = s0[u]!; s <= s1[u]!; s++) {
-      trail.push(s, floor[s]!);
-      floor[s] = top;
-      remaining[s]! -= size[u]!;
-      if (remaining[s]! > 0 && top + remaining[s]! > capacity) fits = false;
-    }
-    trail.push(-1);
-    const adj = neighbours[u]!;
-    for (let k = 0; k < adj.length; k++) {
-      const v = adj[k]!;
-      if (placed[v] === 0 && minOff[v]! < top) {
-        trail.push(v, minOff[v]!);
-        minOff[v] = top;
+    affected.length = 0;
+    const mark = ++placements;
+    for (let e = adjStart[u]!, stop = adjStart[u + 1]!; e < stop; e++) {
+      const v = adj[e]!;
+      if (offset[v]! >= 0 || minOff[v]! >= top) continue;
+      minTrail.push(v, minOff[v]!);
+      minOff[v] = top;
+      for (let s = s0[v]!; s < s1[v]!; s++) {
+        if (stamp[s] === mark) continue;
+        stamp[s] = mark;
+        affected.push(s);
       }
     }
-    if (!fits) {
-      unplace(u, mark);
-      return -1;
+    for (let s = s0[u]!; s < s1[u]!; s++) {
+      floorTrail.push(s, floor[s]!);
+      floor[s] = top;
+      total[s]! -= size[u]!;
     }
-    return mark;
+    // A section's floor is at least the lowest min offset of its unplaced buffers.
+    for (const s of affected) {
+      const f = floor[s]!;
+      if (total[s] === 0) continue;
+      let low = Infinity;
+      for (let i = sec.memberStart[s]!, stop = sec.memberStart[s + 1]!; i < stop && low > f; i++) {
+        const v = sectionMembers[i]!;
+        if (offset[v]! < 0 && minOff[v]! < low) low = minOff[v]!;
+      }
+      if (low !== Infinity && f < low) {
+        floorTrail.push(s, floor[s]!);
+        floor[s] = low;
+      }
+    }
   };
 
-  const unplace = (u: number, mark: number): void => {
-    // Trail layout: (section, floor)* -1 (buffer, minOff)*; undo from the end.
-    const sep = trail.lastIndexOf(-1);
-    while (trail.length > sep + 1) {
-      const old = trail.pop()!;
-      minOff[trail.pop()!] = old;
+  const unplace = (u: number, minMark: number, floorMark: number): void => {
+    while (floorTrail.length > floorMark) {
+      const old = floorTrail.pop()!;
+      floor[floorTrail.pop()!] = old;
     }
-    trail.pop();
-    while (trail.length > mark) {
-      const old = trail.pop()!;
-      const s = trail.pop()!;
-      floor[s] = old;
-      remaining[s]! += size[u]!;
+    while (minTrail.length > minMark) {
+      const old = minTrail.pop()!;
+      minOff[minTrail.pop()!] = old;
     }
-    placed[u] = 0;
+    for (let s = s0[u]!; s < s1[u]!; s++) total[s]! += size[u]!;
+    offset[u] = -1;
     placedCount--;
   };
 
-  const cover = new Float64Array(sections);
-  /**
-   * Every section must hold its unplaced bytes above its effective floor: no
-   * unplaced buffer covering s can go below max(its floor offset, level).
-   */
-  const levelFits = (level: number): boolean => {
-    cover.fill(Infinity);
-    for (let u = 0; u < m; u++) {
-      if (placed[u] === 1) continue;
-      const at = Math.max(minOff[u]!, level);
-      for (let s = s0[u]!; s <= s1[u]!; s++) if (at < cover[s]!) cover[s] = at;
-    }
+  /** Section inference: every section's unplaced bytes fit above max(floor, at). */
+  const sectionsFit = (at: number): boolean => {
     for (let s = 0; s < sections; s++) {
-      const r = remaining[s]!;
-      if (r > 0 && Math.max(floor[s]!, cover[s]!) + r > capacity) return false;
+      const f = floor[s]! > at ? floor[s]! : at;
+      if (f + total[s]! > capacity) return false;
     }
     return true;
   };
 
-  const dfs = (startLevel: number, startRank: number): boolean => {
-    let level = startLevel;
-    let fromRank = startRank;
-    for (;;) {
-      if (placedCount === m) return true;
-      if (++nodes > nodeLimit) throw new SearchStopped();
-      if ((nodes & CLOCK_EVERY_NODES) === 0 && performance.now() > deadline) throw new SearchStopped();
-      let next = Infinity;
-      for (let u = 0; u < m; u++) {
-        if (placed[u] === 0 && minOff[u]! >= level && minOff[u]! < next) next = minOff[u]!;
-      }
-      if (next === Infinity) return false;
-      if ((next > level || fromRank === 0) && !levelFits(next)) return false;
-      if (next > level) fromRank = 0;
-      level = next;
-      for (let u = fromRank; u < m; u++) {
-        if (placed[u] === 1 || minOff[u] !== level) continue;
-        const mark = place(u, level);
-        if (mark < 0) continue;
-        if (dfs(level, u + 1)) return true;
-        unplace(u, mark);
-      }
-      // Nothing more at this level: lift it (offsets are integers).
-      level += 1;
-      fromRank = 0;
+  const dfs = (lastOff: number, lastRank: number): boolean => {
+    if (placedCount === m) return true;
+    if (++nodes > nodeLimit) throw new SearchStopped();
+    if ((nodes & CLOCK_EVERY_NODES) === 0 && performance.now() > deadline) throw new SearchStopped();
+    // Dominance: nothing may start at or above the lowest top an unplaced buffer can reach.
+    let minHeight = Infinity;
+    for (let u = 0; u < m; u++) {
+      if (offset[u]! < 0 && minOff[u]! + size[u]! < minHeight) minHeight = minOff[u]! + size[u]!;
     }
+    // Every later buffer goes at or above the candidate's offset, so each section's
+    // unplaced bytes must fit above it: offsets above capacity - max total fail.
+    let maxTotal = 0;
+    for (let s = 0; s < sections; s++) if (total[s]! > maxTotal) maxTotal = total[s]!;
+    const highest = capacity - maxTotal;
+    const base = keyTop;
+    if (keys.length < base + m) {
+      const grown = new Float64Array(2 * (base + m));
+      grown.set(keys);
+      keys = grown;
+    }
+    for (let u = 0; u < m; u++) {
+      if (offset[u]! >= 0) continue;
+      const at = minOff[u]!;
+      if (at >= minHeight || at > highest || at < lastOff || (at === lastOff && u < lastRank)) continue;
+      keys[keyTop++] = at * m + u;
+    }
+    keys.subarray(base, keyTop).sort();
+    try {
+      for (let i = base; i < keyTop; i++) {
+        const key = keys[i]!;
+        const u = key % m;
+        const at = (key - u) / m;
+        const minMark = minTrail.length;
+        const floorMark = floorTrail.length;
+        place(u, at);
+        const ok = sectionsFit(at) && dfs(at, u);
+        if (ok) return true;
+        unplace(u, minMark, floorMark);
+      }
+    } finally {
+      keyTop = base;
+    }
+    return false;
   };
 
   try {
@@ -195,39 +200,57 @@ export function searchFit(
     throw e;
   }
   const offsets = new Map<number, number>();
-  byRank.forEach((g, r) => offsets.set(g, offset[r]!));
+  byRank.forEach((k, r) => offsets.set(members[k]!, offset[r]!));
   return { status: 'found', offsets, nodes };
 }
 
-/** Members sorted by the run's heuristic (descending keys, then index), then lightly shuffled. */
+/** The conflict graph restricted to the group, in local (rank) indices, as CSR. */
+function localAdjacency(
+  p: Problem,
+  globals: readonly number[],
+  localOf: ReadonlyMap<number, number>,
+): { adjStart: Int32Array; adj: Int32Array } {
+  const adjStart = new Int32Array(globals.length + 1);
+  const out: number[] = [];
+  globals.forEach((g, r) => {
+    for (let e = p.adjStart![g]!; e < p.adjStart![g + 1]!; e++) {
+      const v = localOf.get(p.adj![e]!);
+      if (v !== undefined) out.push(v);
+    }
+    adjStart[r + 1] = out.length;
+  });
+  return { adjStart, adj: Int32Array.from(out) };
+}
+
+/** Positions 0..m-1 sorted by the heuristic's keys (descending), ties by position. */
 function rankMembers(
   p: Problem,
   members: readonly number[],
-  run: SearchRun,
-  peakTotal: (g: number) => number,
+  start: Int32Array,
+  end: Int32Array,
+  totals: Float64Array,
+  heuristic: SearchHeuristic,
 ): number[] {
-  const keyOf = (g: number): number[] => {
+  const keyOf = (k: number): number[] => {
+    const g = members[k]!;
+    let peak = 0;
+    for (let s = start[k]!; s < end[k]!; s++) peak = Math.max(peak, totals[s]!);
     const width = p.last[g]! - p.first[g]! + 1;
-    const parts = { T: peakTotal(g), W: width, A: width * p.size[g]! };
-    return [...run.heuristic].map((c) => parts[c as 'T' | 'W' | 'A']);
+    const parts = { T: peak, W: width, A: width * p.size[g]! };
+    return [...heuristic].map((c) => parts[c as 'T' | 'W' | 'A']);
   };
-  const keys = new Map(members.map((g) => [g, keyOf(g)]));
-  const order = [...members].sort((a, b) => {
-    const ka = keys.get(a)!;
-    const kb = keys.get(b)!;
-    for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return kb[k]! - ka[k]!;
-    return a - b;
-  });
-  if (run.shuffleSeed !== 0) {
-    const random = makeRandom(run.shuffleSeed);
-    for (let i = 0; i + 1 < order.length; i++) {
-      if (random() < 0.2) [order[i], order[i + 1]] = [order[i + 1]!, order[i]!];
-    }
-  }
-  return order;
+  const keys = members.map((_, k) => keyOf(k));
+  return members
+    .map((_, k) => k)
+    .sort((a, b) => {
+      const ka = keys[a]!;
+      const kb = keys[b]!;
+      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return kb[i]! - ka[i]!;
+      return a - b;
+    });
 }
 
-/** mulberry32: a small seeded generator (deterministic restarts). */
+/** mulberry32: a small seeded generator (deterministic restarts and perturbations). */
 export function makeRandom(seed: number): () => number {
   let state = seed | 0;
   return () => {

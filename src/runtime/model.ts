@@ -4,6 +4,7 @@
  * into Wasm and copies out; `view` + `execute` skip the copies. Shared by
  * compiled models and models loaded from saved modules.
  */
+import { encodeArtifact } from '../common/artifact.js';
 import { ARRAY_CLASS, type DType, type TypedArray } from '../common/dtype.js';
 import { InputError, InternalError } from '../common/errors.js';
 import type { Manifest, TensorSlot } from '../common/manifest.js';
@@ -17,6 +18,12 @@ export interface TensorInfo {
   readonly name: string;
   readonly shape: readonly number[];
   readonly dtype: DType;
+}
+
+/** Options of save(). */
+export interface SaveOptions {
+  /** Embed the current param values, so load() sets them (default false). */
+  readonly params?: boolean;
 }
 
 /** Values by name: typed arrays, or plain number arrays (converted). */
@@ -48,10 +55,15 @@ export class Model {
   private memory: WebAssembly.Memory | undefined;
   private exports: Exports | undefined;
   private readonly paramsSet = new Set<string>();
+  private readonly moduleBytes: Uint8Array | undefined;
 
-  /** Instantiates `module` over a fresh memory sized to the plan. @internal */
-  constructor(module: WebAssembly.Module, manifest: Manifest) {
+  /**
+   * Instantiates `module` over a fresh memory sized to the plan. `wasm` is the
+   * module's bytes (without tensorwasm sections), kept for save(). @internal
+   */
+  constructor(module: WebAssembly.Module, manifest: Manifest, wasm?: Uint8Array) {
     this.manifest = manifest;
+    this.moduleBytes = wasm;
     this.inputs = manifest.inputs.map(info);
     this.outputs = manifest.outputs.map(info);
     this.params = manifest.params.map(info);
@@ -117,6 +129,23 @@ export class Model {
     this.live('execute');
     this.checkParamsSet('execute');
     this.call();
+  }
+
+  /**
+   * One self-describing .wasm: the module, its checksummed manifest and, with
+   * `{ params: true }`, the current param values. `load()` reads it back.
+   *
+   * @example
+   * writeFileSync('model.wasm', model.save({ params: true }));
+   */
+  save(options: SaveOptions = {}): Uint8Array<ArrayBuffer> {
+    if (this.moduleBytes === undefined)
+      throw new InputError('save: this model was made without its module bytes');
+    if (options.params !== true) return encodeArtifact(this.moduleBytes, this.manifest);
+    const memory = this.live('save');
+    this.checkParamsSet('save');
+    const bytes = this.manifest.params.map((slot) => new Uint8Array(memory.buffer, slot.offset, slot.bytes));
+    return encodeArtifact(this.moduleBytes, this.manifest, bytes);
   }
 
   /** Releases the instance and its memory; the model cannot be used afterwards. */

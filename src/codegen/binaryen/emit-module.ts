@@ -65,7 +65,8 @@ function captureOutput<T>(fn: () => T): { value: T; text: string } {
   }
 }
 
-function validateOrThrow(m: Binaryen.Module, stage: string): void {
+/** Validates `m`; a failure becomes InternalError with the validator's text and the WAT. */
+export function validateOrThrow(m: Binaryen.Module, stage: string): void {
   const { value, text } = captureOutput(() => m.validate());
   if (!value) {
     throw new InternalError(

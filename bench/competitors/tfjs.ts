@@ -1,0 +1,99 @@
+/**
+ * TF.js adapter: @tensorflow/tfjs-core with the WebAssembly (XNNPACK) backend,
+ * one thread. Inputs and scalar operands are tensors created beforehand; a run
+ * is `tf.tidy(op)` (the wasm backend computes synchronously), and the result
+ * tensor is kept until the next run so reading it back is not timed.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
+import { byName } from '../workloads.js';
+import type { Competitor, Prepared } from './competitor.js';
+
+type Tensors = Record<string, tf.Tensor>;
+
+/** The computation of a workload over tensors created beforehand (scalars included). */
+function makeOp(spec: WorkloadSpec, t: Tensors): () => tf.Tensor {
+  const get = (name: string): tf.Tensor => {
+    const found = t[name];
+    if (found === undefined) throw new Error(`tfjs: no tensor "${name}"`);
+    return found;
+  };
+  switch (spec.kind) {
+    case 'matmul':
+      return () => tf.matMul(get('a'), get('b'));
+    case 'swish': {
+      const x = get('x');
+      const [k, c] = [tf.scalar(1.5), tf.scalar(-0.25)];
+      return () => tf.mul(tf.relu(tf.add(tf.mul(x, k), c)), tf.sigmoid(x));
+    }
+    case 'softmax':
+      return () => tf.softmax(get('x'));
+    case 'layernorm': {
+      const [x, weight, bias] = [get('x'), get('weight'), get('bias')];
+      const eps = tf.scalar(spec.eps);
+      return () => {
+        const mean = tf.mean(x, -1, true);
+        const centered = tf.sub(x, mean);
+        const variance = tf.mean(tf.square(centered), -1, true);
+        return tf.add(tf.mul(tf.mul(centered, tf.rsqrt(tf.add(variance, eps))), weight), bias);
+      };
+    }
+    case 'mlp': {
+      const layers = spec.sizes.length - 1;
+      return () => {
+        let h = get('x');
+        for (let layer = 1; layer <= layers; layer++) {
+          // The fused kernel (matmul + bias + relu) is the backend's fastest path.
+          h = tf.fused.matMul({
+            a: h,
+            b: get(`w${layer}`),
+            bias: get(`b${layer}`),
+            activation: layer < layers ? 'relu' : 'linear',
+          });
+        }
+        return tf.softmax(h);
+      };
+    }
+    case 'sum':
+      return () => tf.sum(get('x'));
+    case 'chain': {
+      const x = get('x');
+      const scalars = spec.ops.map(({ op, value }) => ({ op, value: tf.scalar(value) }));
+      return () => scalars.reduce((acc, { op, value }) => (op === 'add' ? tf.add(acc, value) : tf.mul(acc, value)), x);
+    }
+  }
+}
+
+export function makeTfjs(): Competitor {
+  return {
+    key: 'tfjs',
+    label: 'tfjs-wasm',
+    describe: () => `@tensorflow/tfjs-core ${tf.version_core} + tfjs-backend-wasm ${version_wasm}, setThreadsCount(1)`,
+    async init() {
+      setThreadsCount(1);
+      if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+      await tf.ready();
+    },
+    setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
+      // A scope owns every tensor of this workload (inputs, weights, scalars,
+      // the last result); ending it in dispose() frees them all.
+      tf.engine().startScope();
+      const tensors: Tensors = {};
+      for (const d of [...data.inputs, ...data.weights]) tensors[d.name] = tf.tensor(d.data, [...d.shape]);
+      const op = makeOp(workload.spec, tensors);
+      let last: tf.Tensor | undefined;
+      return Promise.resolve({
+        run: () => {
+          last?.dispose();
+          last = tf.tidy(op);
+        },
+        output: () => {
+          if (last === undefined) throw new Error('tfjs: output() before run()');
+          return Float32Array.from(last.dataSync());
+        },
+        dispose: () => tf.engine().endScope(),
+      });
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Builds each workload as an ONNX model in memory (protobuf bytes) for ONNX
+ * Runtime Web. Encoding uses protobufjs with the subset of onnx.proto written
+ * below; field numbers match the official schema, so the bytes are a valid
+ * ONNX model (IR version 8, default-domain opset 17).
+ */
+import protobuf from 'protobufjs';
+import type { TensorData, WorkloadData, WorkloadSpec } from './workloads.js';
+
+/** The subset of onnx/onnx.proto (proto2) that the benchmark's models use. */
+const ONNX_SUBSET_PROTO = `
+syntax = "proto2";
+package onnx;
+message AttributeProto {
+  enum AttributeType { UNDEFINED = 0; FLOAT = 1; INT = 2; STRING = 3; TENSOR = 4; GRAPH = 5; FLOATS = 6; INTS = 7; }
+  optional string name = 1;
+  optional float f = 2;
+  optional int64 i = 3;
+  optional bytes s = 4;
+  repeated float floats = 7;
+  repeated int64 ints = 8;
+  optional AttributeType type = 20;
+}
+message ValueInfoProto { optional string name = 1; optional TypeProto type = 2; }
+message NodeProto {
+  repeated string input = 1;
+  repeated string output = 2;
+  optional string name = 3;
+  optional string op_type = 4;
+  repeated AttributeProto attribute = 5;
+  optional string domain = 7;
+}
+message ModelProto {
+  optional int64 ir_version = 1;
+  optional string producer_name = 2;
+  optional GraphProto graph = 7;
+  repeated OperatorSetIdProto opset_import = 8;
+}
+message GraphProto {
+  repeated NodeProto node = 1;
+  optional string name = 2;
+  repeated TensorProto initializer = 5;
+  repeated ValueInfoProto input = 11;
+  repeated ValueInfoProto output = 12;
+}
+message TensorProto {
+  repeated int64 dims = 1;
+  optional int32 data_type = 2;
+  optional string name = 8;
+  optional bytes raw_data = 9;
+}
+message TensorShapeProto {
+  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
+  repeated Dimension dim = 1;
+}
+message TypeProto {
+  message Tensor { optional int32 elem_type = 1; optional TensorShapeProto shape = 2; }
+  oneof value { Tensor tensor_type = 1; }
+}
+message OperatorSetIdProto { optional string domain = 1; optional int64 version = 2; }
+`;
+
+/** TensorProto.DataType.FLOAT */
+const FLOAT = 1;
+const ATTR_FLOAT = 1;
+const ATTR_INT = 2;
+const IR_VERSION = 8;
+const OPSET = 17;
+
+interface Attribute {
+  name: string;
+  type: number;
+  f?: number;
+  i?: number;
+}
+interface OnnxNode {
+  opType: string;
+  input: string[];
+  output: string[];
+  attribute?: Attribute[];
+}
+interface Initializer {
+  name: string;
+  dims: number[];
+  dataType: number;
+  rawData: Uint8Array;
+}
+
+/** A graph under construction: nodes, initializers and fresh value names. */
+class OnnxBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: Initializer[] = [];
+  private count = 0;
+
+  /** Adds a node with one output and returns the output's name. */
+  node(opType: string, input: string[], attribute?: Attribute[]): string {
+    const out = `v${this.count++}`;
+    this.nodes.push({ opType, input, output: [out], ...(attribute ? { attribute } : {}) });
+    return out;
+  }
+
+  /** Adds a float initializer (a weight baked into the model) and returns its name. */
+  constant(name: string, shape: readonly number[], data: Float32Array): string {
+    const rawData = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+    this.initializers.push({ name, dims: [...shape], dataType: FLOAT, rawData });
+    return name;
+  }
+
+  scalar(value: number): string {
+    return this.constant(`c${this.count++}`, [], new Float32Array([value]));
+  }
+}
+
+const floatAttr = (name: string, f: number): Attribute => ({ name, type: ATTR_FLOAT, f });
+const intAttr = (name: string, i: number): Attribute => ({ name, type: ATTR_INT, i });
+
+/** Adds the workload's nodes; returns the output value's name. */
+function buildNodes(b: OnnxBuilder, spec: WorkloadSpec, data: WorkloadData): string {
+  const weight = (name: string): string => {
+    const w = data.weights.find((t) => t.name === name);
+    if (w === undefined) throw new Error(`onnx: no weight "${name}"`);
+    return b.constant(name, w.shape, w.data);
+  };
+  switch (spec.kind) {
+    case 'matmul':
+      return b.node('MatMul', ['a', 'b']);
+    case 'swish': {
+      const affine = b.node('Add', [b.node('Mul', ['x', b.scalar(1.5)]), b.scalar(-0.25)]);
+      return b.node('Mul', [b.node('Relu', [affine]), b.node('Sigmoid', ['x'])]);
+    }
+    case 'softmax':
+      return b.node('Softmax', ['x'], [intAttr('axis', -1)]);
+    case 'layernorm':
+      return b.node('LayerNormalization', ['x', weight('weight'), weight('bias')], [
+        intAttr('axis', -1),
+        floatAttr('epsilon', spec.eps),
+      ]);
+    case 'mlp': {
+      let h = 'x';
+      const layers = spec.sizes.length - 1;
+      for (let layer = 1; layer <= layers; layer++) {
+        h = b.node('Add', [b.node('MatMul', [h, weight(`w${layer}`)]), weight(`b${layer}`)]);
+        if (layer < layers) h = b.node('Relu', [h]);
+      }
+      return b.node('Softmax', [h], [intAttr('axis', -1)]);
+    }
+    case 'sum':
+      // No `axes` input and noop_with_empty_axes = 0: reduce over all axes.
+      return b.node('ReduceSum', ['x'], [intAttr('keepdims', 0)]);
+    case 'chain':
+      return spec.ops.reduce((x, { op, value }) => b.node(op === 'add' ? 'Add' : 'Mul', [x, b.scalar(value)]), 'x');
+  }
+}
+
+function valueInfo(name: string, shape: readonly number[]): object {
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
+}
+
+let modelType: protobuf.Type | undefined;
+
+/** The workload as ONNX model bytes; graph inputs are `data.inputs`, the output is 'y'. */
+export function buildOnnxModel(spec: WorkloadSpec, data: WorkloadData): Uint8Array {
+  modelType ??= protobuf.parse(ONNX_SUBSET_PROTO).root.lookupType('onnx.ModelProto');
+  const b = new OnnxBuilder();
+  const out = buildNodes(b, spec, data);
+  // The last node computes the result: name its output 'y'.
+  const last = b.nodes[b.nodes.length - 1];
+  if (last?.output[0] !== out) throw new Error(`onnx: ${spec.kind} does not end in its result`);
+  last.output = ['y'];
+  const model = {
+    irVersion: IR_VERSION,
+    producerName: 'tensorwasm-bench',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: {
+      name: spec.kind,
+      node: b.nodes,
+      initializer: b.initializers,
+      input: data.inputs.map((t: TensorData) => valueInfo(t.name, t.shape)),
+      output: [valueInfo('y', data.outputShape)],
+    },
+  };
+  return modelType.encode(modelType.fromObject(model)).finish();
+}

@@ -1,0 +1,11 @@
+/**
+ * tensorwasm/runtime: load and run saved modules without the compiler (no
+ * Binaryen, no graph IR) — the entry a web page or an edge function ships.
+ */
+export { load } from './load.js';
+export { Model, type TensorInfo, type Feeds, type SaveOptions } from './model.js';
+export type { DType, TypedArray } from '../common/dtype.js';
+export type { Manifest, TensorSlot } from '../common/manifest.js';
+export type { MemoryPlan, PlannedBuffer, BufferKind } from '../common/plan.js';
+export { FORMAT_VERSION } from '../common/manifest.js';
+export { TensorWasmError, ArtifactError, InputError, InternalError, ErrorCode } from '../common/errors.js';

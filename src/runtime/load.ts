@@ -1,0 +1,96 @@
+/**
+ * load(): a saved module back to a runnable Model, without the compiler. The
+ * bytes are copied, checked (format, checksum, manifest, features, the
+ * module's imports and exports) and only then compiled and instantiated.
+ */
+import { ArtifactError } from '../common/errors.js';
+import type { Manifest } from '../common/manifest.js';
+import { decodeArtifact } from './decode-artifact.js';
+import { Model } from './model.js';
+
+/** A module that uses one f32x4 instruction: it validates only where SIMD is supported. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
+]);
+
+/** Each Wasm feature a manifest may require, and whether this engine has it. */
+const FEATURE_PROBES: Readonly<Record<string, () => boolean>> = {
+  simd128: () => WebAssembly.validate(SIMD_PROBE),
+};
+
+function copyBytes(source: unknown): Uint8Array<ArrayBuffer> {
+  if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
+  if (ArrayBuffer.isView(source)) {
+    return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
+  }
+  throw new ArtifactError('load: expected the bytes of a saved module (a Uint8Array or an ArrayBuffer)');
+}
+
+function checkFeatures(manifest: Manifest): void {
+  for (const feature of manifest.features) {
+    const probe = FEATURE_PROBES[feature];
+    if (probe === undefined) {
+      throw new ArtifactError(
+        `load: the module needs the Wasm feature "${feature}", unknown to this runtime`,
+        {
+          feature,
+        },
+      );
+    }
+    if (!probe()) {
+      throw new ArtifactError(`load: the module needs Wasm ${feature}, which this engine does not support`, {
+        feature,
+      });
+    }
+  }
+}
+
+/** Throws unless the module imports exactly env.memory and exports run, err_site and err_value. */
+function checkInterface(module: WebAssembly.Module): void {
+  const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
+  const exports = new Set(WebAssembly.Module.exports(module).map((e) => `${e.name}:${e.kind}`));
+  const ok =
+    imports.length === 1 &&
+    imports[0] === 'env.memory:memory' &&
+    exports.has('run:function') &&
+    exports.has('err_site:global') &&
+    exports.has('err_value:global');
+  if (!ok) throw new ArtifactError('load: the module does not have the interface its manifest describes');
+}
+
+/**
+ * Loads a module saved by `model.save()` or `tensorwasm build`. Throws
+ * ArtifactError for anything but an intact tensorwasm module of a supported
+ * format version: truncated or damaged bytes, a plain Wasm module, a newer
+ * format, a manifest that does not match. Embedded params are set.
+ *
+ * @example
+ * import { load } from 'tensorwasm/runtime';
+ * const model = await load(await (await fetch('model.wasm')).arrayBuffer());
+ * const { y } = model.run({ x: new Float32Array(6) });
+ */
+export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model> {
+  const { code, manifest, params } = decodeArtifact(copyBytes(bytes));
+  checkFeatures(manifest);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(code);
+  } catch (error) {
+    throw new ArtifactError(`load: the module does not compile: ${String(error)}`);
+  }
+  checkInterface(module);
+  let model: Model;
+  try {
+    model = new Model(module, manifest, code);
+  } catch (error) {
+    throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
+  }
+  if (params !== undefined) {
+    manifest.params.forEach((slot, i) => {
+      const view = model.view(slot.name);
+      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(params[i] ?? new Uint8Array(0));
+    });
+  }
+  return model;
+}

@@ -1,0 +1,79 @@
+/**
+ * Fusion, asserted by kernel counts (structure says more than text here), each
+ * graph also compiled and compared with the interpreter.
+ */
+import { describe, expect, test } from 'vitest';
+import { Graph, planGraph } from '../../src/index.js';
+import { checkGraph, randomData } from '../support/differential.js';
+
+const kernelsOf = (g: Graph, fuse = true): number => planGraph(g, { fuse }).schedule.kernels.length;
+
+describe('fusion', () => {
+  test('relu(x*a+b)*sigmoid(x) is one kernel', async () => {
+    const g = new Graph();
+    const x = g.input('x', [37]);
+    const a = g.input('a', [37]);
+    const b = g.input('b', [37]);
+    g.output('y', x.mul(a).add(b).relu().mul(x.sigmoid()));
+    expect(kernelsOf(g)).toBe(1);
+    expect(kernelsOf(g, false)).toBe(5);
+    await checkGraph(
+      g,
+      { x: randomData('f32', 37, 1), a: randomData('f32', 37, 2), b: randomData('f32', 37, 3) },
+      { rtol: 2e-5 },
+    );
+  });
+
+  test('a 30-op elementwise chain is one kernel', async () => {
+    const g = new Graph();
+    let t = g.input('x', [1000]);
+    for (let i = 0; i < 30; i++) t = i % 2 === 0 ? t.add(0.5 + i) : t.mul(0.99);
+    g.output('y', t);
+    expect(kernelsOf(g)).toBe(1);
+    await checkGraph(g, { x: randomData('f32', 1000, 4) }, { rtol: 1e-5 });
+  });
+
+  test('transpose + add is one kernel (no copy)', async () => {
+    const g = new Graph();
+    const x = g.input('x', [16, 9]);
+    const y = g.input('y', [9, 16]);
+    g.output('z', x.transpose().add(y));
+    expect(kernelsOf(g)).toBe(1);
+    await checkGraph(g, { x: randomData('f32', 144, 5), y: randomData('f32', 144, 6) });
+  });
+
+  test('square().sum(-1) is one kernel', async () => {
+    const g = new Graph();
+    g.output('s', g.input('x', [8, 33]).square().sum(-1));
+    expect(kernelsOf(g)).toBe(1);
+    await checkGraph(g, { x: randomData('f32', 264, 7) }, { rtol: 1e-5 });
+  });
+
+  test('duplicated subexpressions are computed once', () => {
+    const g = new Graph();
+    const x = g.input('x', [64]);
+    g.output('y', x.exp().add(x.exp()));
+    const planned = planGraph(g);
+    const exps = planned.schedule.kernels.flatMap((k) => k.covers).filter((n) => n.op === 'exp');
+    expect(exps).toHaveLength(1);
+  });
+
+  test('a producer read through a broadcast is stored, not recomputed', () => {
+    const g = new Graph();
+    const v = g.input('v', [100]).exp();
+    g.output(
+      'y',
+      v
+        .reshape([1, 100])
+        .expand([100, 100])
+        .add(g.input('m', [100, 100])),
+    );
+    expect(kernelsOf(g)).toBe(2);
+  });
+
+  test('fuse: false keeps one kernel per op', () => {
+    const g = new Graph();
+    g.output('y', g.input('x', [4]).mul(2).add(1).relu());
+    expect(kernelsOf(g, false)).toBe(3);
+  });
+});
