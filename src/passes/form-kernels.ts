@@ -10,7 +10,7 @@ import { topoSort } from '../ir/node.js';
 import { OP_CATEGORY } from '../ir/ops.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
-import type { Kernel, KernelKind, KExpr, Reduction, Schedule } from './kernel.js';
+import type { Kernel, KernelKind, KExpr, Reduction, Schedule, Step } from './kernel.js';
 import { loadsOf } from './kernel.js';
 import { broadcastIndex, convert, lowerAt, lowerInline, type LowerContext } from './lower-at.js';
 
@@ -25,6 +25,7 @@ class VarPool {
 interface KernelShape {
   kind: KernelKind;
   reduction: Reduction | undefined;
+  /** The stored value, or (for a reduction) the accumulated value. */
   body: KExpr;
 }
 
@@ -115,16 +116,29 @@ function formKernel(root: Node, index: number, materialized: ReadonlySet<number>
   }
   const covers = [...ctx.covered].sort((x, y) => x.id - y.id);
   const reads = [...new Set(loadsOf(shape.body).map((l) => l.node))];
+  const red = shape.reduction;
+  const steps: Step[] =
+    red === undefined
+      ? [{ kind: 'store', vars: [], node: root, index: outIdx, value: shape.body }]
+      : [
+          { kind: 'reduce', slot: 0, reduction: red, body: shape.body },
+          {
+            kind: 'store',
+            vars: [],
+            node: root,
+            index: outIdx,
+            value: { k: 'ref', slot: 0, dtype: root.dtype },
+          },
+        ];
   return {
     index,
     name: kernelName(index, covers, root),
     kind: shape.kind,
     domain,
-    reduction: shape.reduction,
-    body: shape.body,
-    outputs: [{ node: root, index: outIdx }],
+    steps,
     covers,
     reads,
+    writes: [root],
   };
 }
 

@@ -1,8 +1,13 @@
 /**
- * The kernel IR: a kernel is one loop nest over an output space (its domain),
- * optionally with an inner reduction, whose body is a scalar expression tree of
- * loads through index maps and elementwise ops. Kernels read and write only
- * materialized values (buffers); everything between is computed inline.
+ * The kernel IR: a kernel is one loop nest over an outer space (its domain)
+ * whose body is a sequence of steps run at each outer point: a reduction into
+ * a slot (over inner loops), or a store of an expression (over inner loops, or
+ * none). Expressions are scalar trees of loads through index maps, elementwise
+ * ops and references to earlier reductions' slots. A plain elementwise kernel
+ * is one store step; a reduction is a reduce step plus a store of its slot
+ * (maybe through an epilogue); a fused softmax row is several of each. Kernels
+ * read and write only materialized values (buffers); everything between is
+ * computed inline.
  */
 import type { DType } from '../common/dtype.js';
 import type { Node } from '../ir/node.js';
@@ -68,6 +73,8 @@ export type KExpr =
       readonly otherwise: KExpr;
       readonly dtype: DType;
     }
+  /** The result of the reduce step that fills `slot`, at the current outer point. */
+  | { readonly k: 'ref'; readonly slot: number; readonly dtype: DType }
   /** Binds run-time index `slot` (checked to lie in [-size, size), negatives wrapped) for use in `body`. */
   | {
       readonly k: 'bind';
@@ -91,14 +98,28 @@ export interface Reduction {
   readonly dtype: DType;
 }
 
-/** A value a kernel writes: `node`'s buffer at the domain point. */
-export interface KernelOutput {
-  readonly node: Node;
-  /** Multi-index into node.shape over the domain variables. */
-  readonly index: readonly IndexExpr[];
+/** Accumulates `body` over the reduction's (inner) variables into `slot`. */
+export interface ReduceStep {
+  readonly kind: 'reduce';
+  readonly slot: number;
+  readonly reduction: Reduction;
+  readonly body: KExpr;
 }
 
-export type KernelKind = 'elementwise' | 'reduce' | 'matmul' | 'copy';
+/** Stores `value` into `node`'s buffer at `index`, for every value of `vars` (inner loops; may be none). */
+export interface StoreStep {
+  readonly kind: 'store';
+  readonly vars: readonly LoopVar[];
+  readonly node: Node;
+  /** Multi-index into node.shape over the domain and `vars`. */
+  readonly index: readonly IndexExpr[];
+  readonly value: KExpr;
+}
+
+export type Step = ReduceStep | StoreStep;
+
+/** 'row': several steps per outer point (fused reductions and their consumers). */
+export type KernelKind = 'elementwise' | 'reduce' | 'matmul' | 'copy' | 'row';
 
 /** One fused loop nest. */
 export interface Kernel {
@@ -107,17 +128,40 @@ export interface Kernel {
   /** Deterministic readable name, e.g. `k2_mul_add`. */
   readonly name: string;
   readonly kind: KernelKind;
-  /** Loop variables over the output space, outermost first. */
+  /** Loop variables over the outer space, outermost first. */
   readonly domain: readonly LoopVar[];
-  /** The inner reduction, if any: the body is accumulated over its variables. */
-  readonly reduction: Reduction | undefined;
-  /** Computes the value stored (for a reduction: the value accumulated). */
-  readonly body: KExpr;
-  readonly outputs: readonly KernelOutput[];
+  /** What runs at each outer point, in order. */
+  readonly steps: readonly Step[];
   /** Graph nodes this kernel computes (inline or as its outputs). */
   readonly covers: readonly Node[];
   /** Materialized values it loads. */
   readonly reads: readonly Node[];
+  /** Materialized values it stores. */
+  readonly writes: readonly Node[];
+}
+
+/** A kernel that is one reduction and the store of its result (through an epilogue). */
+export function asReduction(kernel: Kernel): { reduce: ReduceStep; store: StoreStep } | undefined {
+  const [reduce, store] = kernel.steps;
+  if (
+    kernel.steps.length !== 2 ||
+    reduce?.kind !== 'reduce' ||
+    store?.kind !== 'store' ||
+    store.vars.length > 0
+  )
+    return undefined;
+  return { reduce, store };
+}
+
+/** A kernel that is one store over its whole domain. */
+export function asElementwise(kernel: Kernel): StoreStep | undefined {
+  const [store] = kernel.steps;
+  return kernel.steps.length === 1 && store?.kind === 'store' && store.vars.length === 0 ? store : undefined;
+}
+
+/** Every expression of a kernel's steps. */
+export function stepExprs(kernel: Kernel): KExpr[] {
+  return kernel.steps.map((s) => (s.kind === 'reduce' ? s.body : s.value));
 }
 
 /** Kernels in execution order, with the materialized values and the graph's named results. */
@@ -140,6 +184,7 @@ export function loadsOf(e: KExpr): Extract<KExpr, { k: 'load' }>[] {
         out.push(x);
         return;
       case 'const':
+      case 'ref':
         return;
       case 'op':
         x.args.forEach(visit);

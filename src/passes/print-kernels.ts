@@ -21,6 +21,8 @@ export function formatKExpr(e: KExpr, names: Names): string {
   switch (e.k) {
     case 'const':
       return formatNumber(e.value);
+    case 'ref':
+      return `$${e.slot}`;
     case 'load':
       return `${nameOf(names, e.node)}[${e.index.map(formatIndex).join(', ')}]`;
     case 'op':
@@ -36,20 +38,23 @@ export function formatKExpr(e: KExpr, names: Names): string {
   }
 }
 
-/** One kernel: header line and body line. */
+/** One kernel: a header line, then one line per step. */
 export function formatKernel(kernel: Kernel, names: Names, extra = ''): string {
-  const out = kernel.outputs.map((o) => nameOf(names, o.node)).join(', ');
+  const writes = kernel.writes.map((n) => nameOf(names, n)).join(', ');
   const domain = formatShape(kernel.domain.map((v) => v.extent));
-  const red = kernel.reduction;
-  const reduce = red ? ` ${red.kind} over ${formatShape(red.vars.map((v) => v.extent))}` : '';
   const reads = kernel.reads.map((n) => nameOf(names, n)).join(', ');
-  const target = kernel.outputs
-    .map((o) => `${nameOf(names, o.node)}[${o.index.map(formatIndex).join(', ')}]`)
-    .join(', ');
-  return [
-    `${kernel.name}: ${kernel.kind} ${domain}${reduce} -> ${out}${extra} reads ${reads || 'nothing'}`,
-    `  ${target} ${red ? `${red.kind}=` : '='} ${formatKExpr(kernel.body, names)}`,
-  ].join('\n');
+  const lines = [`${kernel.name}: ${kernel.kind} ${domain} -> ${writes}${extra} reads ${reads || 'nothing'}`];
+  for (const step of kernel.steps) {
+    if (step.kind === 'reduce') {
+      const over = formatShape(step.reduction.vars.map((v) => v.extent));
+      lines.push(`  $${step.slot} = ${step.reduction.kind} over ${over} of ${formatKExpr(step.body, names)}`);
+    } else {
+      const loops = step.vars.length > 0 ? `for ${formatShape(step.vars.map((v) => v.extent))}: ` : '';
+      const target = `${nameOf(names, step.node)}[${step.index.map(formatIndex).join(', ')}]`;
+      lines.push(`  ${loops}${target} = ${formatKExpr(step.value, names)}`);
+    }
+  }
+  return lines.join('\n');
 }
 
 /** All kernels, then the fusion decisions. */

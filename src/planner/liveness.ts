@@ -30,7 +30,7 @@ export function analyzeLiveness(schedule: Schedule): LiveBuffer[] {
   const writer = new Map<number, number>();
   const lastReader = new Map<number, number>();
   for (const kernel of schedule.kernels) {
-    for (const out of kernel.outputs) writer.set(out.node.id, kernel.index);
+    for (const node of kernel.writes) writer.set(node.id, kernel.index);
     for (const read of kernel.reads) lastReader.set(read.id, kernel.index);
   }
   const outputNames = new Map<number, string>();

@@ -25,6 +25,7 @@ function guardKey(index: IndexExpr, size: number): string {
 function checkLoads(kernel: Kernel, e: KExpr, guarded: ReadonlySet<string>): void {
   switch (e.k) {
     case 'const':
+    case 'ref':
       return;
     case 'load':
       checkAccess(kernel, 'load', e.node.id, e.node.shape, e.index, guarded);
@@ -88,10 +89,35 @@ function checkAccess(
 /** Every access of one kernel, over its whole iteration space. */
 export function verifyKernelAccesses(kernel: Kernel): void {
   if (kernel.domain.some((v) => v.extent === 0)) return;
-  for (const out of kernel.outputs)
-    checkAccess(kernel, 'store', out.node.id, out.node.shape, out.index, new Set());
-  if (kernel.reduction?.vars.some((v) => v.extent === 0)) return;
-  checkLoads(kernel, kernel.body, new Set());
+  const filled = new Set<number>();
+  for (const step of kernel.steps) {
+    if (step.kind === 'reduce') {
+      if (!step.reduction.vars.some((v) => v.extent === 0)) checkLoads(kernel, step.body, new Set());
+      filled.add(step.slot);
+      checkRefs(kernel, step.body, filled, step.slot);
+      continue;
+    }
+    checkRefs(kernel, step.value, filled, undefined);
+    if (step.vars.some((v) => v.extent === 0)) continue;
+    checkAccess(kernel, 'store', step.node.id, step.node.shape, step.index, new Set());
+    checkLoads(kernel, step.value, new Set());
+  }
+}
+
+/** A step may only refer to slots filled by earlier steps. */
+function checkRefs(kernel: Kernel, e: KExpr, filled: ReadonlySet<number>, own: number | undefined): void {
+  const visit = (x: KExpr): void => {
+    if (x.k === 'ref' && (!filled.has(x.slot) || x.slot === own)) {
+      throw new PlanError(`${kernel.name}: a step reads slot ${x.slot} before it is computed`, {
+        kernel: kernel.name,
+      });
+    }
+    if (x.k === 'op') x.args.forEach(visit);
+    else if (x.k === 'cast') visit(x.arg);
+    else if (x.k === 'guard') [x.then, x.otherwise].forEach(visit);
+    else if (x.k === 'bind') [x.value, x.body].forEach(visit);
+  };
+  visit(e);
 }
 
 /** Throws PlanError unless `memory` is a safe plan for `schedule`. */

@@ -25,6 +25,8 @@ export interface ExprEnv extends IndexEnv {
   readonly addCheckSite: (what: string) => number;
   /** Gather slot -> local, filled in as binds are emitted. */
   readonly slots: Map<number, number>;
+  /** Reduce-step slot -> the local holding its result (a vector local where one accumulates per lane). */
+  readonly refs: Map<number, { readonly scalar: number; readonly vector?: number }>;
 }
 
 function addressOf(env: ExprEnv, nodeId: number): number {
@@ -128,10 +130,18 @@ export function isVectorizable(e: KExpr, v: LoopVar): boolean {
       return hasVectorForm(e.op, argType(e)) && e.args.every((a) => isVectorizable(a, v));
     case 'cast':
       return isVectorizable(e.arg, v);
+    case 'ref':
+      return true;
     case 'guard':
     case 'bind':
       return false;
   }
+}
+
+function refLocal(env: ExprEnv, slot: number): { readonly scalar: number; readonly vector?: number } {
+  const local = env.refs.get(slot);
+  if (local === undefined) throw new InternalError('codegen', `slot $${slot} is read before it is computed`);
+  return local;
 }
 
 /** `e` at one point, as an f32 (f32) or i32 (i32, bool 0/1). */
@@ -140,6 +150,8 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
   switch (e.k) {
     case 'const':
       return scalarConst(fb, e.value, e.dtype);
+    case 'ref':
+      return m.local.get(refLocal(env, e.slot).scalar, scalarType(fb, e.dtype));
     case 'load':
       return emitScalarLoad(fb, addressOf(env, e.node.id), ix.ravel(e.index, e.node.shape), e.dtype, env);
     case 'op':
@@ -203,6 +215,11 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
   switch (e.k) {
     case 'const':
       return vectorConst(fb, e.value, e.dtype);
+    case 'ref': {
+      const local = refLocal(env, e.slot);
+      if (local.vector !== undefined) return fb.m.local.get(local.vector, fb.b.v128);
+      return splat(fb, fb.m.local.get(local.scalar, scalarType(fb, e.dtype)), e.dtype);
+    }
     case 'load': {
       const flat = ix.ravel(e.index, e.node.shape);
       const address = addressOf(env, e.node.id);

@@ -1,21 +1,30 @@
 /**
- * One kernel to one Wasm function: the loop nest over its domain, the inner
- * reduction, and the choice of vector loop. The vector loop runs four
- * elements at a time over the innermost contiguous axis, with a scalar tail:
+ * One kernel to one Wasm function: loops over its domain, then its steps at
+ * each outer point. Vector loops run four elements at a time over the
+ * innermost contiguous axis, with a scalar tail:
  *   - elementwise: over the innermost output axis;
- *   - reduction over the innermost input axis: a vector accumulator, lanes
- *     combined at the end (mode "reduce-inner");
+ *   - a reduction over the innermost input axis: a vector accumulator, lanes
+ *     combined at the end ("reduce-inner"); the same inside fused row kernels,
+ *     whose store steps vectorize over their own innermost axis ("row");
  *   - other reductions: across the innermost output axis, one accumulator
- *     lane per output (mode "across");
+ *     lane per output ("across");
  *   - f32 matmul over affine operands: register tiles (emit-matmul.ts).
- * A kernel whose body has no vector form (guards, gathers, i32 division …)
+ * A step whose expression has no vector form (guards, gathers, i32 division …)
  * stays scalar.
  */
 import type Binaryen from 'binaryen';
 import type { DType } from '../../common/dtype.js';
 import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
-import type { Kernel, KExpr, ReduceKind } from '../../passes/kernel.js';
+import {
+  asElementwise,
+  asReduction,
+  type Kernel,
+  type KExpr,
+  type ReduceKind,
+  type ReduceStep,
+  type StoreStep,
+} from '../../passes/kernel.js';
 import {
   emitScalar,
   emitScalarStore,
@@ -24,8 +33,8 @@ import {
   isVectorizable,
   type ExprEnv,
 } from './emit-expr.js';
-import type { FunctionBuilder } from './function-builder.js';
 import { emitMatmul, matchMatmul } from './emit-matmul.js';
+import type { FunctionBuilder } from './function-builder.js';
 import { emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
 import { emitVectorOp, vectorConst } from './vector-ops.js';
 
@@ -33,7 +42,7 @@ type Expr = Binaryen.ExpressionRef;
 const LANES = 4;
 
 /** How a kernel is vectorized, for `ir('fused')` and the tests. */
-export type VectorMode = 'elementwise' | 'reduce-inner' | 'across' | 'matmul-tiled' | 'scalar';
+export type VectorMode = 'elementwise' | 'reduce-inner' | 'across' | 'matmul-tiled' | 'row' | 'scalar';
 
 function identity(kind: ReduceKind, dtype: DType): number {
   const big = dtype === 'f32' ? Infinity : dtype === 'i32' ? 2147483647 : 1;
@@ -63,6 +72,23 @@ function innermost(vars: readonly LoopVar[]): LoopVar | undefined {
   return undefined;
 }
 
+const wide = (v: LoopVar | undefined): v is LoopVar => v !== undefined && v.extent >= LANES;
+
+/** The vector variable of a reduce step, if its body vectorizes along its innermost variable. */
+function reduceLane(step: ReduceStep): LoopVar | undefined {
+  const red = step.reduction;
+  if (red.kind === 'argmax' || red.kind === 'argmin' || red.dtype === 'bool') return undefined;
+  const r = innermost(red.vars);
+  return wide(r) && isVectorizable(step.body, r) ? r : undefined;
+}
+
+/** The vector variable of a store step over inner loops, if it vectorizes (contiguous store). */
+function storeLane(step: StoreStep): LoopVar | undefined {
+  const v = innermost(step.vars);
+  if (!wide(v) || !isVectorizable(step.value, v)) return undefined;
+  return ix.affineCoef(ix.ravel(step.index, step.node.shape), v) === 1 ? v : undefined;
+}
+
 /** Chooses how to vectorize `kernel`. */
 export function chooseVectorMode(
   kernel: Kernel,
@@ -72,16 +98,30 @@ export function chooseVectorMode(
   if (!simd) return scalar;
   if (matchMatmul(kernel) !== undefined) return { mode: 'matmul-tiled', v: undefined };
   const d = innermost(kernel.domain);
-  const red = kernel.reduction;
-  const wide = (v: LoopVar | undefined): v is LoopVar => v !== undefined && v.extent >= LANES;
-  if (red === undefined) {
-    return wide(d) && isVectorizable(kernel.body, d) ? { mode: 'elementwise', v: d } : scalar;
+  const elementwise = asElementwise(kernel);
+  if (elementwise !== undefined) {
+    return wide(d) && isVectorizable(elementwise.value, d) ? { mode: 'elementwise', v: d } : scalar;
   }
-  if (red.kind === 'argmax' || red.kind === 'argmin' || red.dtype === 'bool') return scalar;
-  const r = innermost(red.vars);
-  if (wide(r) && isVectorizable(kernel.body, r)) return { mode: 'reduce-inner', v: r };
-  if (wide(d) && isVectorizable(kernel.body, d)) return { mode: 'across', v: d };
-  return scalar;
+  const single = asReduction(kernel);
+  if (single !== undefined) {
+    const r = reduceLane(single.reduce);
+    if (r !== undefined) return { mode: 'reduce-inner', v: r };
+    const red = single.reduce.reduction;
+    const vectorOk = red.kind !== 'argmax' && red.kind !== 'argmin' && red.dtype !== 'bool';
+    if (
+      vectorOk &&
+      wide(d) &&
+      isVectorizable(single.reduce.body, d) &&
+      isVectorizable(single.store.value, d)
+    ) {
+      return { mode: 'across', v: d };
+    }
+    return scalar;
+  }
+  const vectorized = kernel.steps.some(
+    (s) => (s.kind === 'reduce' ? reduceLane(s) : storeLane(s)) !== undefined,
+  );
+  return vectorized ? { mode: 'row', v: undefined } : scalar;
 }
 
 /** Emits a kernel's function body. */
@@ -89,115 +129,201 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
   const m = fb.m;
   const i32 = fb.b.i32;
   const vars = env.vars as Map<number, number>;
-  for (const v of [...kernel.domain, ...(kernel.reduction?.vars ?? [])]) vars.set(v.id, fb.addLocal(i32));
+  const stepVars = kernel.steps.flatMap((s) => (s.kind === 'reduce' ? s.reduction.vars : s.vars));
+  for (const v of [...kernel.domain, ...stepVars]) vars.set(v.id, fb.addLocal(i32));
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
-  const local = (v: LoopVar): number => vars.get(v.id) as number;
-  const output = kernel.outputs[0];
-  if (output === undefined) return m.nop();
-  const outFlat = ix.ravel(output.index, output.node.shape);
-  const outAddr = env.addresses.get(output.node.id) as number;
-  const outType = output.node.dtype;
-  const store = (value: Expr): Expr => emitScalarStore(fb, outAddr, outFlat, outType, value, env);
-  const storeVec = (value: Expr): Expr => emitVectorStore(fb, outAddr, outFlat, outType, value, env);
+  const matmul = simd ? matchMatmul(kernel) : undefined;
+  if (matmul !== undefined) return emitMatmul(fb, kernel, matmul, env);
+  const e = new StepEmitter(fb, env, simd);
+  const { mode, v } = chooseVectorMode(kernel, simd);
+  const elementwise = asElementwise(kernel);
+  if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
+    const body = e.split(v, [e.storeVec(elementwise, elementwise.value, v)], () => [
+      e.store(elementwise, elementwise.value),
+    ]);
+    return m.block(null, e.nest(without(kernel.domain, v), body));
+  }
+  const single = asReduction(kernel);
+  if (mode === 'across' && v !== undefined && single !== undefined) {
+    return m.block(null, e.nest(without(kernel.domain, v), e.across(single.reduce, single.store, v)));
+  }
+  // generic: scalar outer loops, each step vectorized over its own innermost variable where it can be
+  return m.block(
+    null,
+    e.nest(
+      kernel.domain,
+      kernel.steps.flatMap((step) => e.step(step)),
+    ),
+  );
+}
+
+const without = (list: readonly LoopVar[], v: LoopVar): LoopVar[] => list.filter((u) => u.id !== v.id);
+
+/** Emission of loops and steps for one kernel function. */
+class StepEmitter {
+  constructor(
+    private readonly fb: FunctionBuilder,
+    private readonly env: ExprEnv,
+    private readonly simd: boolean,
+  ) {}
+
+  private local(v: LoopVar): number {
+    return this.env.vars.get(v.id) as number;
+  }
 
   /** Loops over `loopVars` (outermost first) around `body`. */
-  const nest = (loopVars: readonly LoopVar[], body: Expr[]): Expr[] => {
+  nest(loopVars: readonly LoopVar[], body: Expr[]): Expr[] {
     let inner = body;
     for (let i = loopVars.length - 1; i >= 0; i--) {
       const v = loopVars[i] as LoopVar;
       if (v.extent === 1) continue;
-      inner = [fb.forLoop(local(v), 0, v.extent, 1, false, inner)];
+      inner = [this.fb.forLoop(this.local(v), 0, v.extent, 1, false, inner)];
     }
     return inner;
-  };
-  /** The vector loop over `v` then its scalar tail. */
-  const split = (v: LoopVar, vectorBody: Expr[], tailBody: () => Expr[]): Expr[] => {
-    const out = [fb.forLoop(local(v), 0, v.extent, LANES, true, vectorBody)];
-    if (v.extent % LANES !== 0) out.push(fb.forLoop(local(v), null, v.extent, 1, false, tailBody()));
-    return out;
-  };
-  const without = (list: readonly LoopVar[], v: LoopVar): LoopVar[] => list.filter((u) => u.id !== v.id);
-
-  const matmul = simd ? matchMatmul(kernel) : undefined;
-  if (matmul !== undefined) return emitMatmul(fb, kernel, matmul, env);
-  const { mode, v } = chooseVectorMode(kernel, simd);
-  const red = kernel.reduction;
-  if (red === undefined) {
-    if (mode === 'elementwise' && v !== undefined) {
-      const body = split(v, [storeVec(emitVector(fb, kernel.body, v, env))], () => [
-        store(emitScalar(fb, kernel.body, env)),
-      ]);
-      return m.block(null, nest(without(kernel.domain, v), body));
-    }
-    return m.block(null, nest(kernel.domain, [store(emitScalar(fb, kernel.body, env))]));
   }
 
-  const dtype = red.dtype;
-  const sType = scalarType(fb, dtype);
-  const v128 = fb.b.v128;
-  if (red.kind === 'argmax' || red.kind === 'argmin') {
-    return m.block(
-      null,
-      nest(
-        kernel.domain,
-        emitArgReduce(fb, kernel.body, red.kind, dtype, red.vars[0] as LoopVar, local, env, store),
-      ),
+  /** The vector loop over `v` then its scalar tail. */
+  split(v: LoopVar, vectorBody: Expr[], tailBody: () => Expr[]): Expr[] {
+    const out = [this.fb.forLoop(this.local(v), 0, v.extent, LANES, true, vectorBody)];
+    if (v.extent % LANES !== 0)
+      out.push(this.fb.forLoop(this.local(v), null, v.extent, 1, false, tailBody()));
+    return out;
+  }
+
+  store(step: StoreStep, value: KExpr): Expr {
+    const flat = ix.ravel(step.index, step.node.shape);
+    return emitScalarStore(
+      this.fb,
+      this.address(step),
+      flat,
+      step.node.dtype,
+      emitScalar(this.fb, value, this.env),
+      this.env,
     );
   }
-  const op = COMBINE[red.kind];
-  const init = identity(red.kind, dtype);
-  const accumulate = (acc: number, body: KExpr): Expr =>
-    m.local.set(acc, emitScalarOp(fb, op, [m.local.get(acc, sType), emitScalar(fb, body, env)], dtype));
-  const accumulateVec = (acc: number, body: KExpr, lane: LoopVar): Expr =>
-    m.local.set(acc, emitVectorOp(fb, op, [m.local.get(acc, v128), emitVector(fb, body, lane, env)], dtype));
 
-  if (mode === 'reduce-inner' && v !== undefined) {
-    const vacc = fb.addLocal(v128);
-    const sacc = fb.addLocal(sType);
-    const lanes = [0, 1, 2, 3].map((lane) => extractLane(fb, m.local.get(vacc, v128), lane, dtype));
-    const combined = lanes.reduce((a, b) => emitScalarOp(fb, op, [a, b], dtype), m.local.get(sacc, sType));
-    const perPoint = [
-      m.local.set(vacc, vectorConst(fb, init, dtype)),
-      m.local.set(sacc, scalarConst(fb, init, dtype)),
-      ...nest(
-        without(red.vars, v),
-        split(v, [accumulateVec(vacc, kernel.body, v)], () => [accumulate(sacc, kernel.body)]),
-      ),
-      store(combined),
-    ];
-    return m.block(null, nest(kernel.domain, perPoint));
+  storeVec(step: StoreStep, value: KExpr, v: LoopVar): Expr {
+    const flat = ix.ravel(step.index, step.node.shape);
+    const vector = emitVector(this.fb, value, v, this.env);
+    return emitVectorStore(this.fb, this.address(step), flat, step.node.dtype, vector, this.env);
   }
-  if (mode === 'across' && v !== undefined) {
+
+  private address(step: StoreStep): number {
+    return this.env.addresses.get(step.node.id) as number;
+  }
+
+  /** One step at the current outer point. */
+  step(step: ReduceStep | StoreStep): Expr[] {
+    if (step.kind === 'store') {
+      const v = this.simd ? storeLane(step) : undefined;
+      if (v === undefined) return this.nest(step.vars, [this.store(step, step.value)]);
+      const body = this.split(v, [this.storeVec(step, step.value, v)], () => [this.store(step, step.value)]);
+      return this.nest(without(step.vars, v), body);
+    }
+    const red = step.reduction;
+    const isArg = red.kind === 'argmax' || red.kind === 'argmin';
+    // an arg reduction's result is the i32 index; others have the values' type
+    const result = this.fb.addLocal(isArg ? this.fb.b.i32 : scalarType(this.fb, red.dtype));
+    this.env.refs.set(step.slot, { scalar: result });
+    if (red.kind === 'argmax' || red.kind === 'argmin') {
+      return emitArgReduce(
+        this.fb,
+        step.body,
+        red.kind,
+        red.dtype,
+        red.vars[0] as LoopVar,
+        (u) => this.local(u),
+        this.env,
+        result,
+      );
+    }
+    return this.reduceInto(step, result);
+  }
+
+  /** Accumulates a (non-arg) reduce step into the scalar local `result`, vectorized when it can be. */
+  private reduceInto(step: ReduceStep, result: number): Expr[] {
+    const { fb } = this;
+    const m = fb.m;
+    const red = step.reduction;
+    const dtype = red.dtype;
+    const sType = scalarType(fb, dtype);
+    const op = COMBINE[red.kind as keyof typeof COMBINE];
+    const init = identity(red.kind, dtype);
+    const accumulate = (acc: number): Expr =>
+      m.local.set(
+        acc,
+        emitScalarOp(fb, op, [m.local.get(acc, sType), emitScalar(fb, step.body, this.env)], dtype),
+      );
+    const r = this.simd ? reduceLane(step) : undefined;
+    if (r === undefined) {
+      return [
+        m.local.set(result, scalarConst(fb, init, dtype)),
+        ...this.nest(red.vars, [accumulate(result)]),
+      ];
+    }
+    const v128 = fb.b.v128;
+    const vacc = fb.addLocal(v128);
+    const accumulateVec = m.local.set(
+      vacc,
+      emitVectorOp(fb, op, [m.local.get(vacc, v128), emitVector(fb, step.body, r, this.env)], dtype),
+    );
+    const lanes = [0, 1, 2, 3].map((lane) => extractLane(fb, m.local.get(vacc, v128), lane, dtype));
+    const combined = lanes.reduce((a, b) => emitScalarOp(fb, op, [a, b], dtype), m.local.get(result, sType));
+    return [
+      m.local.set(vacc, vectorConst(fb, init, dtype)),
+      m.local.set(result, scalarConst(fb, init, dtype)),
+      ...this.nest(
+        without(red.vars, r),
+        this.split(r, [accumulateVec], () => [accumulate(result)]),
+      ),
+      m.local.set(result, combined),
+    ];
+  }
+
+  /** A reduction vectorized across the innermost output axis `d`: one accumulator lane per output. */
+  across(reduce: ReduceStep, store: StoreStep, d: LoopVar): Expr[] {
+    const { fb } = this;
+    const m = fb.m;
+    const red = reduce.reduction;
+    const dtype = red.dtype;
+    const sType = scalarType(fb, dtype);
+    const v128 = fb.b.v128;
+    const op = COMBINE[red.kind as keyof typeof COMBINE];
+    const init = identity(red.kind, dtype);
     const vacc = fb.addLocal(v128);
     const sacc = fb.addLocal(sType);
+    this.env.refs.set(reduce.slot, { scalar: sacc, vector: vacc });
     const vectorBody = [
       m.local.set(vacc, vectorConst(fb, init, dtype)),
-      ...nest(red.vars, [accumulateVec(vacc, kernel.body, v)]),
-      storeVec(m.local.get(vacc, v128)),
+      ...this.nest(red.vars, [
+        m.local.set(
+          vacc,
+          emitVectorOp(fb, op, [m.local.get(vacc, v128), emitVector(fb, reduce.body, d, this.env)], dtype),
+        ),
+      ]),
+      this.storeVec(store, store.value, d),
     ];
     const tail = (): Expr[] => [
       m.local.set(sacc, scalarConst(fb, init, dtype)),
-      ...nest(red.vars, [accumulate(sacc, kernel.body)]),
-      store(m.local.get(sacc, sType)),
+      ...this.nest(red.vars, [
+        m.local.set(
+          sacc,
+          emitScalarOp(fb, op, [m.local.get(sacc, sType), emitScalar(fb, reduce.body, this.env)], dtype),
+        ),
+      ]),
+      this.store(store, store.value),
     ];
-    return m.block(null, nest(without(kernel.domain, v), split(v, vectorBody, tail)));
+    return this.split(d, vectorBody, tail);
   }
-  const sacc = fb.addLocal(sType);
-  const perPoint = [
-    m.local.set(sacc, scalarConst(fb, init, dtype)),
-    ...nest(red.vars, [accumulate(sacc, kernel.body)]),
-    store(m.local.get(sacc, sType)),
-  ];
-  return m.block(null, nest(kernel.domain, perPoint));
 }
 
 function extractLane(fb: FunctionBuilder, vec: Expr, lane: number, dtype: DType): Expr {
   // binaryen.js takes the lane as a plain number; its typings say ExpressionRef
-  const index = lane;
+  const index = lane as unknown as Expr;
   return dtype === 'f32' ? fb.m.f32x4.extract_lane(vec, index) : fb.m.i32x4.extract_lane(vec, index);
 }
 
-/** First index of the extreme value; the first NaN wins (NumPy). */
+/** First index of the extreme value into `result`; the first NaN wins (NumPy). */
 function emitArgReduce(
   fb: FunctionBuilder,
   body: KExpr,
@@ -206,13 +332,12 @@ function emitArgReduce(
   r: LoopVar,
   local: (v: LoopVar) => number,
   env: ExprEnv,
-  store: (value: Expr) => Expr,
+  result: number,
 ): Expr[] {
   const m = fb.m;
   const i32 = fb.b.i32;
   const sType = scalarType(fb, dtype);
   const best = fb.addLocal(sType);
-  const bestIdx = fb.addLocal(i32);
   const value = fb.addLocal(sType);
   const get = (l: number, t: Binaryen.Type): Expr => m.local.get(l, t);
   const better = emitScalarOp(
@@ -235,13 +360,12 @@ function emitArgReduce(
     m.local.set(value, emitScalar(fb, body, env)),
     m.if(
       cond,
-      m.block(null, [m.local.set(best, get(value, sType)), m.local.set(bestIdx, get(local(r), i32))]),
+      m.block(null, [m.local.set(best, get(value, sType)), m.local.set(result, get(local(r), i32))]),
     ),
   ];
   return [
     m.local.set(best, scalarConst(fb, identity(kind, dtype), dtype)),
-    m.local.set(bestIdx, m.i32.const(0)),
+    m.local.set(result, m.i32.const(0)),
     ...(r.extent === 1 ? [] : [fb.forLoop(local(r), 0, r.extent, 1, false, step)]),
-    store(get(bestIdx, i32)),
   ];
 }

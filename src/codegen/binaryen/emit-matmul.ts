@@ -11,9 +11,9 @@
 import type Binaryen from 'binaryen';
 import * as ix from '../../passes/index-expr.js';
 import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
-import type { Kernel, KExpr } from '../../passes/kernel.js';
+import { asReduction, type Kernel, type KExpr, type StoreStep } from '../../passes/kernel.js';
 import { emitIndex } from './emit-index.js';
-import type { ExprEnv } from './emit-expr.js';
+import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
 
 type Expr = Binaryen.ExpressionRef;
@@ -35,15 +35,19 @@ interface MatmulShape {
   readonly aK: number;
   readonly bK: number;
   readonly cM: number;
+  /** The store of the result, whose value is the epilogue applied to `$slot`. */
+  readonly store: StoreStep;
+  readonly slot: number;
 }
 
 /** The pieces of a matmul kernel that the micro-kernel handles, or undefined. */
 export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
-  const red = kernel.reduction;
-  const body = kernel.body;
-  const out = kernel.outputs[0];
-  if (kernel.kind !== 'matmul' || red === undefined || red.dtype !== 'f32' || out === undefined)
-    return undefined;
+  const single = asReduction(kernel);
+  if (kernel.kind !== 'matmul' || single === undefined) return undefined;
+  const red = single.reduce.reduction;
+  const body = single.reduce.body;
+  const out = single.store;
+  if (red.dtype !== 'f32') return undefined;
   if (body.k !== 'op' || body.op !== 'mul') return undefined;
   const [a, b] = body.args;
   if (a?.k !== 'load' || b?.k !== 'load' || a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;
@@ -69,7 +73,20 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
   if (strides.some((s) => s === undefined || s < 0)) return undefined;
   // batch variables must not mix with m, n, k (plain affine terms)
   if (batch.some((v) => [fa, fb, fc].some((e) => ix.affineCoef(e, v) === undefined))) return undefined;
-  return { a, b, m, n, k, batch, aM: aM ?? 0, aK: aK ?? 0, bK: bK ?? 0, cM: cM ?? 0 };
+  return {
+    a,
+    b,
+    m,
+    n,
+    k,
+    batch,
+    aM: aM ?? 0,
+    aK: aK ?? 0,
+    bK: bK ?? 0,
+    cM: cM ?? 0,
+    store: out,
+    slot: single.reduce.slot,
+  };
 }
 
 /** `flat` with m, n, k set to 0: the batch part of an address, in elements. */
@@ -84,7 +101,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const i32 = fb.b.i32;
   const f32 = fb.b.f32;
   const v128 = fb.b.v128;
-  const out = kernel.outputs[0]!;
+  const out = s.store;
   const addr = (nodeId: number): number => env.addresses.get(nodeId) ?? 0;
   const M = s.m?.extent ?? 1;
   const N = s.n.extent;
@@ -132,6 +149,21 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const acc = Array.from({ length: MR * NV }, () => fb.addLocal(v128));
   const sacc = Array.from({ length: MR }, () => fb.addLocal(f32));
 
+  const plain = s.store.value.k === 'ref';
+  /**
+   * The stored value of row i, column offset `col` of the tile, whose
+   * accumulator is `acc`: the epilogue with $slot = acc, its loads at
+   * m = m0 + i, n = n0 + col (set into m's and n's loop locals).
+   */
+  const epilogue = (i: number, col: number, acc: number, vector: boolean): Expr => {
+    if (plain) return m.local.get(acc, vector ? v128 : f32);
+    env.refs.set(s.slot, vector ? { scalar: acc, vector: acc } : { scalar: acc });
+    const setVars: Expr[] = [m.local.set(env.vars.get(s.n.id)!, add(get(n0), col))];
+    if (s.m !== undefined) setVars.push(m.local.set(env.vars.get(s.m.id)!, add(get(m0), i)));
+    const value = vector ? emitVector(fb, s.store.value, s.n, env) : emitScalar(fb, s.store.value, env);
+    return m.block(null, [...setVars, value], vector ? v128 : f32);
+  };
+
   /** One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0). */
   const tile = (rows: number, nv: number): Expr[] => {
     const setup = [
@@ -148,7 +180,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
         const a = m.f32.load(i * s.aM * 4, 4, get(pa));
         const b = m.f32.load(0, 4, get(pb));
         body.push(m.local.set(sacc[i]!, m.f32.add(m.local.get(sacc[i]!, f32), m.f32.mul(a, b))));
-        stores.push(m.f32.store(i * s.cM * 4, 4, get(pc), m.local.get(sacc[i]!, f32)));
+        stores.push(m.f32.store(i * s.cM * 4, 4, get(pc), epilogue(i, 0, sacc[i]!, false)));
       }
     } else {
       for (let j = 0; j < nv; j++) body.push(m.local.set(bv[j]!, m.v128.load(j * 16, 4, get(pb))));
@@ -159,7 +191,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
           init.push(m.local.set(c, m.v128.const(new Array(16).fill(0))));
           const prod = m.f32x4.mul(m.local.get(av, v128), m.local.get(bv[j]!, v128));
           body.push(m.local.set(c, m.f32x4.add(m.local.get(c, v128), prod)));
-          stores.push(m.v128.store(i * s.cM * 4 + j * 16, 4, get(pc), m.local.get(c, v128)));
+          stores.push(m.v128.store(i * s.cM * 4 + j * 16, 4, get(pc), epilogue(i, j * 4, c, true)));
         }
       }
     }

@@ -119,6 +119,7 @@ function buildModule(
     const env: ExprEnv = {
       vars: new Map(),
       slots: new Map(),
+      refs: new Map(),
       addresses: layout.addresses,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
