@@ -9,11 +9,13 @@ import { FORMAT_VERSION, type Manifest, type TensorSlot } from './common/manifes
 import { emitModule, watOf } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
+import type { TensorSpecs } from './ir/types/graph-types.js';
 import type { Node } from './ir/node.js';
 import { topoSort } from './ir/node.js';
 import { nameNodes } from './ir/print.js';
 import { chooseMaterialized, type Decision } from './passes/choose-materialized.js';
 import { formKernels } from './passes/form-kernels.js';
+import { fuseKernels } from './passes/fuse-kernels.js';
 import type { Kernel, Schedule } from './passes/kernel.js';
 import { lowerComposites } from './passes/lower-composites.js';
 import { simplify } from './passes/simplify.js';
@@ -54,8 +56,12 @@ export interface KernelInfo {
 /** Milliseconds spent in each compile stage. */
 export type CompileStats = Readonly<Record<string, number>>;
 
-/** A compiled model: the runtime Model plus what the compiler can show. */
-export class CompiledModel extends Model {
+/** A compiled model: the runtime Model (typed by the graph's names) plus what the compiler can show. */
+export class CompiledModel<
+  I extends TensorSpecs = TensorSpecs,
+  P extends TensorSpecs = TensorSpecs,
+  O extends TensorSpecs = TensorSpecs,
+> extends Model<I, P, O> {
   /** @internal */
   constructor(
     module: WebAssembly.Module,
@@ -128,6 +134,8 @@ export interface PlannedGraph {
   /** Lowered nodes in topological order. */
   readonly nodes: readonly Node[];
   readonly decisions: readonly Decision[];
+  /** Why kernels were merged or not. */
+  readonly notes: readonly string[];
   readonly schedule: Schedule;
   readonly live: readonly LiveBuffer[];
   readonly memory: PlannedMemory;
@@ -172,11 +180,14 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       options.fuse ?? true,
     ),
   );
-  const schedule = time('kernels', () => formKernels(lowered, materialized));
+  const formed = time('kernels', () => formKernels(lowered, materialized));
+  const { schedule, notes } = time('merge', () =>
+    (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
+  );
   const live = time('liveness', () => analyzeLiveness(schedule));
   const memory = time('plan', () => planMemory(live, options.planner ?? 'best-fit'));
   time('verify', () => verifyPlan(schedule, memory));
-  return { built: graph, lowered, nodes, decisions, schedule, live, memory, stats };
+  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, stats };
 }
 
 /**
@@ -186,9 +197,12 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
  * const model = await compile(g);
  * const { y } = model.run({ x: new Float32Array([1, 2, 3]) });
  */
-export async function compile(graph: Graph, options: CompileOptions = {}): Promise<CompiledModel> {
+export async function compile<I extends TensorSpecs, P extends TensorSpecs, O extends TensorSpecs>(
+  graph: Graph<I, P, O>,
+  options: CompileOptions = {},
+): Promise<CompiledModel<I, P, O>> {
   const planned = planGraph(graph, options);
-  const { lowered, nodes, decisions, schedule, memory, stats } = planned;
+  const { lowered, nodes, decisions, notes, schedule, memory, stats } = planned;
   const simd = options.simd ?? true;
   const start = performance.now();
   const layout = { addresses: memory.addresses, memoryBytes: memory.plan.memoryBytes };
@@ -199,7 +213,7 @@ export async function compile(graph: Graph, options: CompileOptions = {}): Promi
   stats.instantiate = performance.now() - instantiateStart;
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
-  const fused = formatSchedule(schedule, decisions, annotate);
+  const fused = formatSchedule(schedule, decisions, annotate, notes);
   const irText: Record<IrStage, string> = {
     built: graph.toString(),
     simplified: lowered.toString(),

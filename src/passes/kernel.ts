@@ -116,7 +116,14 @@ export interface StoreStep {
   readonly value: KExpr;
 }
 
-export type Step = ReduceStep | StoreStep;
+/** Computes a scalar per outer point into `slot` (a fused per-row value such as a mean). */
+export interface LetStep {
+  readonly kind: 'let';
+  readonly slot: number;
+  readonly value: KExpr;
+}
+
+export type Step = ReduceStep | StoreStep | LetStep;
 
 /** 'row': several steps per outer point (fused reductions and their consumers). */
 export type KernelKind = 'elementwise' | 'reduce' | 'matmul' | 'copy' | 'row';
@@ -162,6 +169,11 @@ export function asElementwise(kernel: Kernel): StoreStep | undefined {
 /** Every expression of a kernel's steps. */
 export function stepExprs(kernel: Kernel): KExpr[] {
   return kernel.steps.map((s) => (s.kind === 'reduce' ? s.body : s.value));
+}
+
+/** Inner loop variables of a step. */
+export function stepVars(step: Step): readonly LoopVar[] {
+  return step.kind === 'reduce' ? step.reduction.vars : step.kind === 'store' ? step.vars : [];
 }
 
 /** Kernels in execution order, with the materialized values and the graph's named results. */

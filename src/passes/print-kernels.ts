@@ -48,6 +48,8 @@ export function formatKernel(kernel: Kernel, names: Names, extra = ''): string {
     if (step.kind === 'reduce') {
       const over = formatShape(step.reduction.vars.map((v) => v.extent));
       lines.push(`  $${step.slot} = ${step.reduction.kind} over ${over} of ${formatKExpr(step.body, names)}`);
+    } else if (step.kind === 'let') {
+      lines.push(`  $${step.slot} = ${formatKExpr(step.value, names)}`);
     } else {
       const loops = step.vars.length > 0 ? `for ${formatShape(step.vars.map((v) => v.extent))}: ` : '';
       const target = `${nameOf(names, step.node)}[${step.index.map(formatIndex).join(', ')}]`;
@@ -62,6 +64,7 @@ export function formatSchedule(
   schedule: Schedule,
   decisions: readonly Decision[],
   annotate: (k: Kernel) => string = () => '',
+  notes: readonly string[] = [],
 ): string {
   const nodes = [...new Set([...schedule.values, ...schedule.kernels.flatMap((k) => k.covers)])].sort(
     (a, b) => a.id - b.id,
@@ -75,6 +78,7 @@ export function formatSchedule(
       `  ${nameOf(names, d.node)} ${d.node.op}: ${d.materialized ? 'stored' : 'inline'} (${d.reason})`,
     );
   }
+  if (notes.length > 0) lines.push('', 'merged kernels:', ...notes.map((n) => `  ${n}`));
   for (const [name, node] of schedule.outputs) lines.push(`output ${name} = ${nameOf(names, node)}`);
   return lines.join('\n') + '\n';
 }

@@ -97,6 +97,12 @@ export function verifyKernelAccesses(kernel: Kernel): void {
       checkRefs(kernel, step.body, filled, step.slot);
       continue;
     }
+    if (step.kind === 'let') {
+      checkRefs(kernel, step.value, filled, undefined);
+      checkLoads(kernel, step.value, new Set());
+      filled.add(step.slot);
+      continue;
+    }
     checkRefs(kernel, step.value, filled, undefined);
     if (step.vars.some((v) => v.extent === 0)) continue;
     checkAccess(kernel, 'store', step.node.id, step.node.shape, step.index, new Set());

@@ -76,4 +76,77 @@ describe('fusion', () => {
     g.output('y', g.input('x', [4]).mul(2).add(1).relu());
     expect(kernelsOf(g, false)).toBe(3);
   });
+
+  test('dense + bias + relu is one kernel', async () => {
+    const g = new Graph();
+    const x = g.input('x', [6, 20]);
+    const w = g.param('w', [20, 11]);
+    const b = g.param('b', [11]);
+    g.output('y', x.matmul(w).add(b).relu());
+    expect(kernelsOf(g)).toBe(1);
+    await checkGraph(
+      g,
+      { x: randomData('f32', 120, 1), w: randomData('f32', 220, 2), b: randomData('f32', 11, 3) },
+      { rtol: 1e-5, atol: 1e-5 },
+    );
+  });
+
+  test('a matmul with a residual add is one kernel', async () => {
+    const g = new Graph();
+    const x = g.input('x', [9, 16]);
+    const w = g.param('w', [16, 16]);
+    g.output('y', x.add(x.matmul(w)));
+    expect(kernelsOf(g)).toBe(1);
+    await checkGraph(
+      g,
+      { x: randomData('f32', 144, 4), w: randomData('f32', 256, 5) },
+      { rtol: 1e-5, atol: 1e-5 },
+    );
+  });
+
+  test('softmax is at most two kernels (one here: a fused row kernel)', async () => {
+    const g = new Graph();
+    g.output('y', g.input('x', [7, 33]).softmax(-1));
+    expect(kernelsOf(g)).toBeLessThanOrEqual(2);
+    expect(kernelsOf(g)).toBe(1);
+    await checkGraph(g, { x: randomData('f32', 231, 6) }, { rtol: 2e-5, atol: 1e-6 });
+  });
+
+  test('layerNorm with weight and bias is at most two kernels (one here)', async () => {
+    const g = new Graph();
+    const x = g.input('x', [5, 2, 24]);
+    g.output('y', x.layerNorm(g.param('w', [24]), g.param('b', [24])));
+    expect(kernelsOf(g)).toBeLessThanOrEqual(2);
+    expect(kernelsOf(g)).toBe(1);
+    await checkGraph(
+      g,
+      { x: randomData('f32', 240, 7), w: randomData('f32', 24, 8), b: randomData('f32', 24, 9) },
+      { rtol: 2e-5, atol: 2e-6 },
+    );
+  });
+
+  test('per-row values live in slots, not buffers', () => {
+    const g = new Graph();
+    g.output('y', g.input('x', [8, 16]).softmax(-1));
+    const planned = planGraph(g);
+    // the row max and sum never reach memory; only exp(x - max) (read twice) and the output do
+    expect(planned.schedule.values.filter((n) => n.op === 'max' || n.op === 'sum')).toHaveLength(0);
+  });
+
+  test('rows do not merge across a transposed read', async () => {
+    const g = new Graph();
+    const x = g.input('x', [8, 8]);
+    const m = x.max(-1, true);
+    g.output('y', x.sub(m).transpose().sub(m));
+    await checkGraph(g, { x: randomData('f32', 64, 10) });
+    expect(planGraph(g).notes.join('\n')).toMatch(/did not join/);
+  });
+
+  test('ir("fused") lists every merge', async () => {
+    const g = new Graph();
+    g.output('y', g.input('x', [4, 8]).softmax(-1));
+    const { compile } = await import('../../src/index.js');
+    const model = await compile(g);
+    expect(model.ir('fused')).toMatch(/merged kernels:\n(.*joined.*\n)+/);
+  });
 });

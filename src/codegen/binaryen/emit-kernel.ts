@@ -19,10 +19,12 @@ import type { LoopVar } from '../../passes/index-expr.js';
 import {
   asElementwise,
   asReduction,
+  stepVars,
   type Kernel,
   type KExpr,
   type ReduceKind,
   type ReduceStep,
+  type Step,
   type StoreStep,
 } from '../../passes/kernel.js';
 import {
@@ -119,7 +121,8 @@ export function chooseVectorMode(
     return scalar;
   }
   const vectorized = kernel.steps.some(
-    (s) => (s.kind === 'reduce' ? reduceLane(s) : storeLane(s)) !== undefined,
+    (s) =>
+      (s.kind === 'reduce' ? reduceLane(s) : s.kind === 'store' ? storeLane(s) : undefined) !== undefined,
   );
   return vectorized ? { mode: 'row', v: undefined } : scalar;
 }
@@ -129,8 +132,7 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
   const m = fb.m;
   const i32 = fb.b.i32;
   const vars = env.vars as Map<number, number>;
-  const stepVars = kernel.steps.flatMap((s) => (s.kind === 'reduce' ? s.reduction.vars : s.vars));
-  for (const v of [...kernel.domain, ...stepVars]) vars.set(v.id, fb.addLocal(i32));
+  for (const v of [...kernel.domain, ...kernel.steps.flatMap(stepVars)]) vars.set(v.id, fb.addLocal(i32));
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
   const matmul = simd ? matchMatmul(kernel) : undefined;
   if (matmul !== undefined) return emitMatmul(fb, kernel, matmul, env);
@@ -213,7 +215,13 @@ class StepEmitter {
   }
 
   /** One step at the current outer point. */
-  step(step: ReduceStep | StoreStep): Expr[] {
+  step(step: Step): Expr[] {
+    if (step.kind === 'let') {
+      const type = scalarType(this.fb, step.value.dtype);
+      const local = this.fb.addLocal(type);
+      this.env.refs.set(step.slot, { scalar: local });
+      return [this.fb.m.local.set(local, emitScalar(this.fb, step.value, this.env))];
+    }
     if (step.kind === 'store') {
       const v = this.simd ? storeLane(step) : undefined;
       if (v === undefined) return this.nest(step.vars, [this.store(step, step.value)]);
