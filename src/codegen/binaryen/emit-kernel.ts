@@ -327,7 +327,7 @@ class StepEmitter {
 
 function extractLane(fb: FunctionBuilder, vec: Expr, lane: number, dtype: DType): Expr {
   // binaryen.js takes the lane as a plain number; its typings say ExpressionRef
-  const index = lane as unknown as Expr;
+  const index = lane;
   return dtype === 'f32' ? fb.m.f32x4.extract_lane(vec, index) : fb.m.i32x4.extract_lane(vec, index);
 }
 

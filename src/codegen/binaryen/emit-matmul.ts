@@ -61,6 +61,8 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
     (v) => ix.affineCoef(fb, v) === 1 && ix.affineCoef(fa, v) === 0 && ix.affineCoef(fc, v) === 1,
   );
   if (n === undefined) return undefined;
+  // a fused epilogue (bias, activation, residual) is computed per tile vector along n
+  if (!isVectorizable(out.value, n)) return undefined;
   const m = live.find((v) => v !== n && (ix.affineCoef(fa, v) ?? 0) !== 0 && ix.affineCoef(fb, v) === 0);
   const batch = live.filter((v) => v !== n && v !== m);
   const coef = (e: IndexExpr, v: LoopVar | undefined): number | undefined =>
