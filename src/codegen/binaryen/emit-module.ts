@@ -126,6 +126,8 @@ function buildModule(
     const body = emitKernelBody(fb, kernel, env, options.simd);
     vectorModes.push(chooseVectorMode(kernel, options.simd).mode);
     m.addFunction(kernel.name, b.none, b.none, fb.locals, body);
+    // exported too, so a profiler can time each kernel (model.profile)
+    m.addFunctionExport(kernel.name, kernel.name);
   }
   const calls = schedule.kernels.map((k) => m.call(k.name, [], b.none));
   m.addFunction(
