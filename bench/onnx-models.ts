@@ -131,10 +131,11 @@ function buildNodes(b: OnnxBuilder, spec: WorkloadSpec, data: WorkloadData): str
     case 'softmax':
       return b.node('Softmax', ['x'], [intAttr('axis', -1)]);
     case 'layernorm':
-      return b.node('LayerNormalization', ['x', weight('weight'), weight('bias')], [
-        intAttr('axis', -1),
-        floatAttr('epsilon', spec.eps),
-      ]);
+      return b.node(
+        'LayerNormalization',
+        ['x', weight('weight'), weight('bias')],
+        [intAttr('axis', -1), floatAttr('epsilon', spec.eps)],
+      );
     case 'mlp': {
       let h = 'x';
       const layers = spec.sizes.length - 1;
@@ -148,12 +149,18 @@ function buildNodes(b: OnnxBuilder, spec: WorkloadSpec, data: WorkloadData): str
       // No `axes` input and noop_with_empty_axes = 0: reduce over all axes.
       return b.node('ReduceSum', ['x'], [intAttr('keepdims', 0)]);
     case 'chain':
-      return spec.ops.reduce((x, { op, value }) => b.node(op === 'add' ? 'Add' : 'Mul', [x, b.scalar(value)]), 'x');
+      return spec.ops.reduce(
+        (x, { op, value }) => b.node(op === 'add' ? 'Add' : 'Mul', [x, b.scalar(value)]),
+        'x',
+      );
   }
 }
 
 function valueInfo(name: string, shape: readonly number[]): object {
-  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } } };
+  return {
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
+  };
 }
 
 let modelType: protobuf.Type | undefined;

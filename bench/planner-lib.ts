@@ -46,7 +46,9 @@ export interface BenchRow {
  * buffers with firstUse = lower, lastUse = upper - 1, named by the file's letter.
  */
 export function loadMiniMalloc(dir: string): BenchInstance[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.csv'))
+    .sort();
   return files.map((file) => {
     const rows = readFileSync(join(dir, file), 'utf8').trim().split('\n').slice(1);
     const buffers = rows.map((row) => {
@@ -144,7 +146,9 @@ const ratio = (arena: number, bound: number): string => (bound === 0 ? '1.000' :
 
 function formatRow(r: BenchRow): string {
   const opt =
-    r.optArena === undefined ? ' | – | – | –' : ` | ${r.optArena} | ${ratio(r.optArena, r.lowerBound)} | ${(r.optMs ?? 0).toFixed(0)}`;
+    r.optArena === undefined
+      ? ' | – | – | –'
+      : ` | ${r.optArena} | ${ratio(r.optArena, r.lowerBound)} | ${(r.optMs ?? 0).toFixed(0)}`;
   return (
     `| ${r.name} | ${r.buffers} | ${r.align} | ${r.lowerBound} | ${r.naive} | ${r.arena} | ` +
     `${ratio(r.arena, r.lowerBound)} | ${r.planMs.toFixed(2)} | ${r.checkMs.toFixed(2)}${opt} |`

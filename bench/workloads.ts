@@ -127,7 +127,11 @@ export function makeWorkloads(quick: boolean): Workload[] {
       group: 'W2',
       title: 'relu(x*1.5 - 0.25) * sigmoid(x), 1M',
       spec: { kind: 'swish', size: SWISH_SIZE },
-      makeData: () => ({ inputs: [tensor('x', [SWISH_SIZE], 21, -4, 4)], weights: [], outputShape: [SWISH_SIZE] }),
+      makeData: () => ({
+        inputs: [tensor('x', [SWISH_SIZE], 21, -4, 4)],
+        weights: [],
+        outputShape: [SWISH_SIZE],
+      }),
     },
     {
       id: 'W3',

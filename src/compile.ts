@@ -4,9 +4,9 @@
  *   lower composites -> simplify -> choose stored values (fusion) -> form kernels ->
  *   liveness -> plan memory -> verify plan -> emit with Binaryen -> instantiate.
  */
-import { GraphError } from './common/errors.js';
+import { GraphError, InputError, InternalError } from './common/errors.js';
 import { FORMAT_VERSION, type Manifest, type TensorSlot } from './common/manifest.js';
-import { emitModule, watOf } from './codegen/binaryen/emit-module.js';
+import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
 import type { TensorSpecs } from './ir/types/graph-types.js';
@@ -24,7 +24,13 @@ import { formatSchedule } from './passes/print-kernels.js';
 import { analyzeLiveness, bytesOf, type LiveBuffer } from './planner/liveness.js';
 import { planMemory, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
-import { Model } from './runtime/model.js';
+import { findInPlace } from './planner/in-place.js';
+import { Model, type FeedsOf } from './runtime/model.js';
+import { costOfKernel } from './inspect/kernel-cost.js';
+import { debugCompile } from './inspect/debug.js';
+import { formatScheduled } from './inspect/format-scheduled.js';
+import { profileKernels, type Profile, type ProfileOptions } from './inspect/profile-kernels.js';
+import { extractFunction } from './inspect/wat-function.js';
 
 export const COMPILER_VERSION = '0.1.0';
 
@@ -34,10 +40,16 @@ export interface CompileOptions {
   readonly simd?: boolean;
   /** Fuse elementwise producers into their consumers (default true). */
   readonly fuse?: boolean;
-  /** Let elementwise kernels write over a dead input (default true; planned with the planner issue). */
+  /** Let a kernel write a temp over another temp that dies in it, element for element (default true). */
   readonly inPlace?: boolean;
   /** 'best-fit' reuses memory; 'bump' never does (for comparison). */
   readonly planner?: PlannerKind;
+  /**
+   * Debugging aid: fill dead temps (and guard gaps between them) with NaN
+   * bytes after each kernel, so a read of stale or out-of-bounds memory shows
+   * up as a wrong result (default false).
+   */
+  readonly debugPoison?: boolean;
   /** Binaryen optimization level 0-4 (default 2). */
   readonly optimizeLevel?: number;
 }
@@ -51,6 +63,12 @@ export interface KernelInfo {
   readonly nodes: readonly string[];
   readonly kind: Kernel['kind'];
   readonly vectorMode: VectorMode;
+  /** Bytes loaded per run (every load times how often it runs; see src/inspect/kernel-cost.ts). */
+  readonly bytesRead: number;
+  /** Bytes stored per run. */
+  readonly bytesWritten: number;
+  /** Arithmetic operations per run (elementwise ops and reduction combines). */
+  readonly flops: number;
 }
 
 /** Milliseconds spent in each compile stage. */
@@ -81,9 +99,36 @@ export class CompiledModel<
     return this.irText[stage];
   }
 
-  /** The module as WebAssembly text. */
-  wat(): Promise<string> {
-    return watOf(this.wasm);
+  /** The module as WebAssembly text, or only kernel `kernel`'s function. */
+  async wat(kernel?: string): Promise<string> {
+    const text = await watOf(this.wasm);
+    if (kernel === undefined) return text;
+    const fn = extractFunction(text, kernel);
+    if (fn === undefined) {
+      const names = this.kernels.map((k) => k.name).join(', ');
+      throw new InputError(`wat: unknown kernel "${kernel}" (expected one of: ${names})`, { kernel });
+    }
+    return fn;
+  }
+
+  /**
+   * Per-kernel milliseconds on `feeds`: runs once (checking the feeds and
+   * warming up), then times each kernel's exported function, in schedule
+   * order, `repeats` times (default 10), and reports medians.
+   *
+   * @example
+   * for (const k of model.profile({ x }).kernels) console.log(k.name, k.ms);
+   */
+  profile(feeds: FeedsOf<I>, options: ProfileOptions = {}): Profile {
+    this.run(feeds);
+    const exports = this.instanceExports('profile');
+    const calls = this.kernels.map((k) => {
+      const fn = exports[k.name];
+      if (typeof fn !== 'function')
+        throw new InternalError('profile', `the module does not export kernel ${k.name}`);
+      return { name: k.name, call: fn as () => void };
+    });
+    return profileKernels(calls, options);
   }
 }
 
@@ -123,6 +168,27 @@ function manifestOf(
     plan: memory.plan,
     checkSites,
   };
+}
+
+/** Guard gap after every arena slot when poisoning. */
+const POISON_GUARD_BYTES = 16;
+
+/** What debugPoison fills: the arena and outputs at the start, each arena slot once its last reader ran. */
+function poisonRanges(memory: PlannedMemory, schedule: Schedule): NonNullable<EmitLayout['poison']> {
+  const outputs = memory.plan.buffers
+    .filter((b) => b.kind === 'output')
+    .map((b): ByteRange => [b.offset, b.bytes]);
+  const start: ByteRange[] = [[memory.arenaStart, memory.plan.memoryBytes - memory.arenaStart], ...outputs];
+  const after = new Map<number, ByteRange[]>();
+  memory.slots.forEach((chain, i) => {
+    const last = Math.max(...chain.map((t) => t.lastUse));
+    const bytes = Math.max(...chain.map((t) => t.bytes)) + memory.guardBytes;
+    if (last >= schedule.kernels.length - 1) return;
+    const list = after.get(last) ?? [];
+    list.push([memory.arenaStart + (memory.arena.offsets[i] ?? 0), bytes]);
+    after.set(last, list);
+  });
+  return { start, after };
 }
 
 /** Everything the pipeline knows before code generation. */
@@ -185,7 +251,14 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
   const live = time('liveness', () => analyzeLiveness(schedule));
-  const memory = time('plan', () => planMemory(live, options.planner ?? 'best-fit'));
+  const memory = time('plan', () =>
+    planMemory(
+      live,
+      options.planner ?? 'best-fit',
+      (options.inPlace ?? true) ? findInPlace(schedule, live) : new Map(),
+      options.debugPoison === true ? POISON_GUARD_BYTES : 0,
+    ),
+  );
   time('verify', () => verifyPlan(schedule, memory));
   return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, stats };
 }
@@ -205,7 +278,11 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   const { lowered, nodes, decisions, notes, schedule, memory, stats } = planned;
   const simd = options.simd ?? true;
   const start = performance.now();
-  const layout = { addresses: memory.addresses, memoryBytes: memory.plan.memoryBytes };
+  const layout: EmitLayout = {
+    addresses: memory.addresses,
+    memoryBytes: memory.plan.memoryBytes,
+    ...(options.debugPoison === true ? { poison: poisonRanges(memory, schedule) } : {}),
+  };
   const emitted = await emitModule(schedule, layout, { simd, optimizeLevel: options.optimizeLevel ?? 2 });
   stats.emit = performance.now() - start;
   const instantiateStart = performance.now();
@@ -218,7 +295,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     built: graph.toString(),
     simplified: lowered.toString(),
     fused,
-    scheduled: fused,
+    scheduled: formatScheduled(planned),
   };
   const names = nameNodes(nodes);
   const kernels = schedule.kernels.map((k) => ({
@@ -226,7 +303,15 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     nodes: k.covers.map((n) => `${names.get(n.id) ?? '?'} = ${n.op}`),
     kind: k.kind,
     vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
+    ...costOfKernel(k),
   }));
   const manifest = manifestOf(schedule, memory, emitted.checkSites, simd);
-  return new CompiledModel(module, manifest, emitted.wasm, irText, kernels, stats);
+  const model = new CompiledModel<I, P, O>(module, manifest, emitted.wasm, irText, kernels, stats);
+  await debugCompile({
+    model,
+    builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,
+    loweredNodes: nodes.length,
+    unoptimizedWat: async () => watOf((await emitModule(schedule, layout, { simd, optimizeLevel: 0 })).wasm),
+  });
+  return model;
 }

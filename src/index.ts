@@ -3,6 +3,9 @@
  */
 export { Graph, type ConstantData } from './ir/graph.js';
 export { Tensor, type Operand, type SliceRange } from './ir/tensor.js';
+export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
+export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
+export type { AnyTensor } from './ir/types/tensor-types.js';
 export { interpret, evaluate } from './ir/interpret/interpret.js';
 export type { DType, TypedArray } from './common/dtype.js';
 export {
@@ -28,8 +31,23 @@ export {
   type CompileStats,
   type PlannedGraph,
 } from './compile.js';
-export { Model, type TensorInfo, type Feeds, type SaveOptions } from './runtime/model.js';
+export {
+  Model,
+  type TensorInfo,
+  type Feeds,
+  type SaveOptions,
+  type FeedsOf,
+  type ResultsOf,
+  type TensorTypes,
+} from './runtime/model.js';
 export { load } from './runtime/load.js';
 export type { MemoryPlan, PlannedBuffer, BufferKind } from './common/plan.js';
 export { planArena } from './planner/plan-arena.js';
 export type { PlanBuffer, ArenaPlan, PlanArenaOptions } from './planner/types.js';
+export { setDebugLevel, getDebugLevel, setDebugSink, type DebugSink } from './inspect/debug.js';
+export { toDot } from './inspect/graph-dot.js';
+export { planSvg, type PlanSvgOptions } from './inspect/plan-svg.js';
+export { planTable } from './inspect/plan-table.js';
+export { htmlReport, type HtmlReportOptions } from './inspect/html-report.js';
+export type { Profile, KernelTiming, ProfileOptions } from './inspect/profile-kernels.js';
+export type { KernelCost } from './inspect/kernel-cost.js';

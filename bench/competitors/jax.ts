@@ -5,12 +5,13 @@
  * A run is `await blockUntilReady(f(...))`; the first call (trace + compile)
  * happens in the first run, which the harness times separately as first-run
  * latency. In Node 20 there is no global `Worker`, so jax-js runs on one thread.
+ * The package is imported in init() so start-up includes loading it.
  */
-import { blockUntilReady, defaultDevice, init, jit, nn, numpy as np } from '@jax-js/jax';
+import type * as Jax from '@jax-js/jax';
 import type { Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 
-type JaxArray = np.Array;
+type JaxArray = Jax.Array;
 /** A workload's computation over (inputs..., weights...) in WorkloadData order. */
 type JaxFn = (...args: JaxArray[]) => JaxArray;
 
@@ -20,7 +21,7 @@ function arg(args: readonly JaxArray[], index: number): JaxArray {
   return a;
 }
 
-function makeFn(spec: WorkloadSpec): JaxFn {
+function makeFn({ numpy: np, nn }: typeof Jax, spec: WorkloadSpec): JaxFn {
   switch (spec.kind) {
     case 'matmul':
       return (a, b) => np.matmul(a, b);
@@ -44,34 +45,46 @@ function makeFn(spec: WorkloadSpec): JaxFn {
     case 'sum':
       return (x) => np.sum(x);
     case 'chain':
-      return (x) => spec.ops.reduce((acc, { op, value }) => (op === 'add' ? acc.add(value) : acc.mul(value)), x);
+      return (x) =>
+        spec.ops.reduce((acc, { op, value }) => (op === 'add' ? acc.add(value) : acc.mul(value)), x);
   }
 }
 
 export function makeJax(): Competitor {
+  let loaded: typeof Jax | undefined;
   return {
     key: 'jax',
     label: 'jax-js',
-    describe: () =>
-      `init('wasm'), jit; ${typeof Worker === 'undefined' ? 'one thread (no global Worker in Node)' : 'a Worker pool is available: multi-threaded!'}`,
+    describe: () => "init('wasm'), jit; one thread (no global Worker in Node, so no worker pool)",
     async init() {
-      const devices = await init('wasm');
+      if (typeof Worker !== 'undefined') {
+        throw new Error('a global Worker exists: jax-js would start a worker pool and not run on one thread');
+      }
+      const jax = await import('@jax-js/jax');
+      const devices = await jax.init('wasm');
       if (!devices.includes('wasm')) throw new Error(`jax-js: init('wasm') gave [${devices.join(', ')}]`);
-      defaultDevice('wasm');
+      jax.defaultDevice('wasm');
+      loaded = jax;
     },
     setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
-      const args = [...data.inputs, ...data.weights].map((t) => np.array(t.data, { shape: [...t.shape] }));
-      const f = jit(makeFn(workload.spec));
+      const jax = loaded;
+      if (jax === undefined) throw new Error('jax: setup() before init()');
+      const args = [...data.inputs, ...data.weights].map((t) =>
+        jax.numpy.array(t.data, { shape: [...t.shape] }),
+      );
+      const f = jax.jit(makeFn(jax, workload.spec));
       let last: JaxArray | undefined;
       return Promise.resolve({
         run: async () => {
           last?.dispose();
-          last = await blockUntilReady(f(...args.map((a) => a.ref)));
+          last = await jax.blockUntilReady(f(...args.map((a) => a.ref)));
         },
         output: () => {
           if (last === undefined) throw new Error('jax: output() before run()');
-          // dataSync() consumes a reference: read through a new one.
-          return Float32Array.from(last.ref.dataSync());
+          // dataSync() consumes a reference: read through a new one. Its type
+          // is a union including Float16Array, which our ES2022 lib lacks;
+          // f32 arrays read back as Float32Array.
+          return Float32Array.from(last.ref.dataSync() as Float32Array);
         },
         dispose: () => {
           last?.dispose();

@@ -3,20 +3,28 @@
  * Each workload is an ONNX model built in memory (bench/onnx-models.ts) with
  * weights as initializers. A run is `session.run(feeds)`, which by its API
  * copies the inputs into Wasm memory and the output back out: those copies
- * are inside ORT's timings and cannot be taken out.
+ * are inside ORT's timings and cannot be taken out. The package is imported
+ * in init() so start-up includes loading it.
  */
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import { buildOnnxModel } from '../onnx-models.js';
 import type { Workload, WorkloadData } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 
 export function makeOrt(): Competitor {
+  let loaded: typeof Ort | undefined;
   return {
     key: 'ort',
     label: 'ORT-web',
     describe: () =>
-      `onnxruntime-web ${ort.env.versions.web ?? '?'} (WASM EP, numThreads = 1, graphOptimizationLevel 'all')`,
+      "WASM EP, numThreads = 1, graphOptimizationLevel 'all'; run() includes input/output copies",
     async init() {
+      // ORT's Emscripten glue sets global.Worker = worker_threads.Worker in
+      // Node. With one thread it never starts a worker, but jax-js would see
+      // a Worker and go multi-threaded (and fail on blob: URLs): put it back.
+      const globals = globalThis as { Worker?: unknown };
+      const workerBefore = globals.Worker;
+      const ort = await import('onnxruntime-web');
       ort.env.wasm.numThreads = 1;
       ort.env.wasm.proxy = false;
       ort.env.logLevel = 'error';
@@ -28,16 +36,21 @@ export function makeOrt(): Competitor {
       );
       const session = await ort.InferenceSession.create(warm, { executionProviders: ['wasm'] });
       await session.release();
+      if (workerBefore === undefined) delete globals.Worker;
+      else globals.Worker = workerBefore;
+      loaded = ort;
     },
     async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
+      const ort = loaded;
+      if (ort === undefined) throw new Error('ort: setup() before init()');
       const bytes = buildOnnxModel(workload.spec, data);
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: ['wasm'],
         graphOptimizationLevel: 'all',
       });
-      const feeds: Record<string, ort.Tensor> = {};
+      const feeds: Record<string, Ort.Tensor> = {};
       for (const t of data.inputs) feeds[t.name] = new ort.Tensor('float32', t.data, [...t.shape]);
-      let last: ort.InferenceSession.ReturnType | undefined;
+      let last: Ort.InferenceSession.ReturnType | undefined;
       return {
         run: async () => {
           last = await session.run(feeds);

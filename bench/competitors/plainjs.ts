@@ -12,7 +12,14 @@ import type { Competitor, Prepared } from './competitor.js';
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
 /** c[m,n] = a[m,k] @ b[k,n] (c is overwritten). */
-function matmulInto(a: Float32Array, b: Float32Array, c: Float32Array, m: number, k: number, n: number): void {
+function matmulInto(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+): void {
   c.fill(0);
   for (let i = 0; i < m; i++) {
     const row = i * n;
@@ -132,7 +139,12 @@ export function makePlainJs(): Competitor {
     describe: () => 'hand-written JS loops over Float32Array, no library',
     init: () => Promise.resolve(),
     setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
-      const out = new Float32Array(Math.max(1, data.outputShape.reduce((a, b) => a * b, 1)));
+      const out = new Float32Array(
+        Math.max(
+          1,
+          data.outputShape.reduce((a, b) => a * b, 1),
+        ),
+      );
       const run = makeRun(workload.spec, data, out);
       return Promise.resolve({ run, output: () => out.slice(), dispose: () => undefined });
     },

@@ -2,19 +2,19 @@
  * TF.js adapter: @tensorflow/tfjs-core with the WebAssembly (XNNPACK) backend,
  * one thread. Inputs and scalar operands are tensors created beforehand; a run
  * is `tf.tidy(op)` (the wasm backend computes synchronously), and the result
- * tensor is kept until the next run so reading it back is not timed.
+ * tensor is kept until the next run so reading it back is not timed. The
+ * packages are imported in init() so start-up includes loading them.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import type * as TfCore from '@tensorflow/tfjs-core';
 import type { Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
-import { byName } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 
-type Tensors = Record<string, tf.Tensor>;
+type Tf = typeof TfCore;
+type Tensors = Record<string, TfCore.Tensor>;
 
 /** The computation of a workload over tensors created beforehand (scalars included). */
-function makeOp(spec: WorkloadSpec, t: Tensors): () => tf.Tensor {
-  const get = (name: string): tf.Tensor => {
+function makeOp(tf: Tf, spec: WorkloadSpec, t: Tensors): () => TfCore.Tensor {
+  const get = (name: string): TfCore.Tensor => {
     const found = t[name];
     if (found === undefined) throw new Error(`tfjs: no tensor "${name}"`);
     return found;
@@ -60,29 +60,36 @@ function makeOp(spec: WorkloadSpec, t: Tensors): () => tf.Tensor {
     case 'chain': {
       const x = get('x');
       const scalars = spec.ops.map(({ op, value }) => ({ op, value: tf.scalar(value) }));
-      return () => scalars.reduce((acc, { op, value }) => (op === 'add' ? tf.add(acc, value) : tf.mul(acc, value)), x);
+      return () =>
+        scalars.reduce((acc, { op, value }) => (op === 'add' ? tf.add(acc, value) : tf.mul(acc, value)), x);
     }
   }
 }
 
 export function makeTfjs(): Competitor {
+  let loaded: Tf | undefined;
   return {
     key: 'tfjs',
     label: 'tfjs-wasm',
-    describe: () => `@tensorflow/tfjs-core ${tf.version_core} + tfjs-backend-wasm ${version_wasm}, setThreadsCount(1)`,
+    describe: () => 'wasm backend (XNNPACK), setThreadsCount(1); W5 uses tf.fused.matMul (bias + relu)',
     async init() {
+      const tf = await import('@tensorflow/tfjs-core');
+      const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
       setThreadsCount(1);
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
       await tf.ready();
+      loaded = tf;
     },
     setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
+      const tf = loaded;
+      if (tf === undefined) throw new Error('tfjs: setup() before init()');
       // A scope owns every tensor of this workload (inputs, weights, scalars,
       // the last result); ending it in dispose() frees them all.
       tf.engine().startScope();
       const tensors: Tensors = {};
       for (const d of [...data.inputs, ...data.weights]) tensors[d.name] = tf.tensor(d.data, [...d.shape]);
-      const op = makeOp(workload.spec, tensors);
-      let last: tf.Tensor | undefined;
+      const op = makeOp(tf, workload.spec, tensors);
+      let last: TfCore.Tensor | undefined;
       return Promise.resolve({
         run: () => {
           last?.dispose();

@@ -10,6 +10,19 @@ import type { OpAttrs, OpCode } from './ops.js';
 import { formatNumber, printGraph } from './print.js';
 import { checkShape, describe, formatShape, isArray, normalizeAxis, sizeOf, type Shape } from './shape.js';
 import { Tensor, type Operand } from './tensor.js';
+import type { Writable } from './types/errors-types.js';
+import type { ConstantDType, ConstantShape, GraphTypes, TensorSpecs } from './types/graph-types.js';
+import type { Shape as ShapeType } from './types/shape-types.js';
+import type {
+  AnyTensor,
+  ConcatArg,
+  ConcatOut,
+  StackArg,
+  StackOut,
+  WhereArg,
+  WhereCond,
+  WhereOut,
+} from './types/tensor-types.js';
 
 /** Names of inputs, params and outputs: a letter or `_`, then letters, digits, `_ . : -`. */
 export const NAME_PATTERN = /^[A-Za-z_][\w.:-]*$/;
@@ -32,14 +45,22 @@ function keyNumber(_key: string, value: unknown): unknown {
 }
 
 /**
- * A tensor program under construction.
+ * A tensor program under construction. `I`, `P` and `O` are its named inputs,
+ * params and outputs at the type level: loose (any name) for `new Graph()`,
+ * exact for a graph made with `defineGraph()` (see docs/types.md).
  *
  * @example
  * const g = new Graph();
- * const x = g.input('x', [2, 3]);
+ * const x = g.input('x', [2, 3]); // Tensor<[2, 3], 'f32'>
  * g.output('y', x.mul(2).add(1).relu());
  */
-export class Graph {
+export class Graph<
+  I extends TensorSpecs = TensorSpecs,
+  P extends TensorSpecs = TensorSpecs,
+  O extends TensorSpecs = TensorSpecs,
+> {
+  /** Type-level only (never set): the names, shapes and dtypes compile() carries to `run()`. */
+  declare readonly '~types'?: GraphTypes<I, P, O>;
   /** Distinguishes graphs, so a tensor from another graph is refused. */
   readonly graphId = nextGraphId++;
   private readonly nodeList: Node[] = [];
@@ -47,12 +68,22 @@ export class Graph {
   private readonly leafByName = new Map<string, NodeOf<'input'> | NodeOf<'param'>>();
   private readonly outputList: [string, Node][] = [];
 
-  /** A per-run value fed to `run()`. */
+  /** A per-run value fed to `run()`. A literal shape types the tensor: `Tensor<[2, 3], 'f32'>`. */
+  input<const S extends ShapeType, D extends DType = 'f32'>(
+    name: string,
+    shape: S,
+    dtype?: D,
+  ): Tensor<Writable<S>, D>;
   input(name: string, shape: readonly number[], dtype: DType = 'f32'): Tensor {
     return this.leaf('input', name, shape, dtype);
   }
 
   /** A value set once with `setParams()` and kept across runs. */
+  param<const S extends ShapeType, D extends DType = 'f32'>(
+    name: string,
+    shape: S,
+    dtype?: D,
+  ): Tensor<Writable<S>, D>;
   param(name: string, shape: readonly number[], dtype: DType = 'f32'): Tensor {
     return this.leaf('param', name, shape, dtype);
   }
@@ -61,6 +92,11 @@ export class Graph {
    * A value baked into the module. `data` is a typed array (its class gives the
    * dtype), a plain number array (f32 unless `dtype` says), or a number for a scalar.
    */
+  constant<
+    const Data extends ConstantData,
+    const S extends ShapeType | undefined = undefined,
+    D extends DType | undefined = undefined,
+  >(data: Data, shape?: S, dtype?: D): Tensor<ConstantShape<Data, S>, ConstantDType<Data, D>>;
   constant(data: ConstantData, shape?: readonly number[], dtype?: DType): Tensor {
     if (dtype !== undefined && !isDType(dtype)) {
       throw new DTypeError(`constant: unknown dtype ${describe(dtype)} (expected 'f32', 'i32' or 'bool')`);
@@ -90,7 +126,7 @@ export class Graph {
   }
 
   /** Marks `tensor` as an output named `name`. The same tensor may be output under several names. */
-  output(name: string, tensor: Tensor): void {
+  output(name: string, tensor: AnyTensor): void {
     this.checkName('output', name);
     if (!(tensor instanceof Tensor)) {
       throw new GraphError(`output: "${name}" must be a Tensor (got ${describe(tensor)})`, { name });
@@ -107,6 +143,11 @@ export class Graph {
   }
 
   /** Elementwise `cond ? a : b` with broadcasting. */
+  where<C extends AnyTensor, A extends Operand, B extends Operand>(
+    cond: WhereCond<C>,
+    a: A,
+    b: WhereArg<C, A, B>,
+  ): WhereOut<C, A, B>;
   where(cond: Tensor, a: Operand, b: Operand): Tensor {
     this.own('where', cond);
     const [ta, tb] = cond.operands('where', a, b) as [Node, Node];
@@ -114,6 +155,10 @@ export class Graph {
   }
 
   /** Joins tensors along an existing axis. */
+  concat<const L extends readonly AnyTensor[], A extends number>(
+    tensors: ConcatArg<L, A>,
+    axis: A,
+  ): ConcatOut<L, A>;
   concat(tensors: readonly Tensor[], axis: number): Tensor {
     const nodes = this.tensorList('concat', tensors);
     const rank = nodes[0]?.shape.length ?? 0;
@@ -122,6 +167,10 @@ export class Graph {
   }
 
   /** Joins tensors along a new axis. */
+  stack<const L extends readonly AnyTensor[], A extends number>(
+    tensors: StackArg<L, A>,
+    axis: A,
+  ): StackOut<L, A>;
   stack(tensors: readonly Tensor[], axis: number): Tensor {
     const nodes = this.tensorList('stack', tensors);
     const rank = (nodes[0]?.shape.length ?? 0) + 1;

@@ -10,6 +10,33 @@ import type { Graph } from './graph.js';
 import { promote } from './infer.js';
 import type { Node } from './node.js';
 import type { BinaryOp, OpAttrs, SliceAxis } from './ops.js';
+import type { SumDType } from './types/dtype-types.js';
+import type { Checked, ShapeOf } from './types/errors-types.js';
+import type { ReshapeShape, Shape as ShapeType, TransposeShape } from './types/shape-types.js';
+import type {
+  AnyTensor,
+  ArithmeticArg,
+  ArithmeticOut,
+  Check,
+  ComparisonArg,
+  ComparisonOut,
+  IndicesDType,
+  IndicesShape,
+  LogicalArg,
+  MatmulArg,
+  MatmulOut,
+  AxesArg,
+  Reduced,
+} from './types/tensor-types.js';
+import type {
+  ExpandShape,
+  FlattenShape,
+  GatherShape,
+  PadShape,
+  SliceShape,
+  SqueezeShape,
+  UnsqueezeShape,
+} from './types/view-types.js';
 import {
   checkShape,
   describe,
@@ -22,7 +49,15 @@ import {
 } from './shape.js';
 
 /** A tensor or a JS number (which takes the tensor's dtype, see design.md). */
-export type Operand = Tensor | number;
+export type Operand = AnyTensor | number;
+
+/** Reduction axes: one, several, or (undefined) all. */
+type Axes = number | readonly number[] | undefined;
+
+/** Re-labels a handle with the type its op's type-level rule gives; infer.ts checks the same rule at run time. */
+function typed<R extends AnyTensor>(t: AnyTensor): R {
+  return t as R;
+}
 
 /** One axis of `slice`: pick an index, a `[start, stop, step?]` range, or `null` for all. */
 export type SliceRange = number | null | readonly [number | null, number | null, (number | null)?];
@@ -36,12 +71,14 @@ function numberDType(x: number, other: DType): DType {
 }
 
 /**
- * A lazy tensor value in a Graph.
+ * A lazy tensor value in a Graph. `S` is its shape (a tuple of literals such
+ * as `[2, 3]`, or `number[]` when only known at run time) and `D` its dtype;
+ * see docs/types.md for the rules methods check at the type level.
  *
  * @example
- * const y = g.input('x', [4]).mul(2).add(1).relu(); // records three nodes
+ * const y = g.input('x', [4]).mul(2).add(1).relu(); // Tensor<[4], 'f32'>, three nodes recorded
  */
-export class Tensor {
+export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   /** @internal */
   constructor(
     /** The graph this tensor belongs to. */
@@ -50,11 +87,11 @@ export class Tensor {
     readonly node: Node,
   ) {}
 
-  get shape(): readonly number[] {
-    return this.node.shape;
+  get shape(): Readonly<S> {
+    return this.node.shape as Readonly<S>;
   }
-  get dtype(): DType {
-    return this.node.dtype;
+  get dtype(): D {
+    return this.node.dtype as D;
   }
   get rank(): number {
     return this.node.shape.length;
@@ -85,16 +122,20 @@ export class Tensor {
     );
   }
 
-  private binary(op: BinaryOp, other: Operand): Tensor {
-    const [b] = this.operands(op, other);
+  private binary<R extends AnyTensor>(op: BinaryOp, other: unknown): R {
+    const [b] = this.operands(op, other as Operand);
     return this.record(op, [this.node, b as Node], {});
   }
 
-  private record<K extends keyof OpAttrs>(op: K, inputs: readonly Node[], attrs: OpAttrs[K]): Tensor {
-    return this.graph.wrap(this.graph.addNode(op, inputs, attrs));
+  private record<K extends keyof OpAttrs, R extends AnyTensor>(
+    op: K,
+    inputs: readonly Node[],
+    attrs: OpAttrs[K],
+  ): R {
+    return typed(this.graph.wrap(this.graph.addNode(op, inputs, attrs)));
   }
 
-  private unary(
+  private unary<R extends AnyTensor>(
     op:
       | 'neg'
       | 'abs'
@@ -116,124 +157,169 @@ export class Tensor {
       | 'round'
       | 'sign'
       | 'not',
-  ): Tensor {
+  ): R {
     return this.record(op, [this.node], {});
   }
 
   // elementwise binary
-  add(other: Operand): Tensor {
+  add<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ArithmeticArg<'add', S2, D2, O>,
+  ): ArithmeticOut<'add', S2, D2, O> {
     return this.binary('add', other);
   }
-  sub(other: Operand): Tensor {
+  sub<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ArithmeticArg<'sub', S2, D2, O>,
+  ): ArithmeticOut<'sub', S2, D2, O> {
     return this.binary('sub', other);
   }
-  mul(other: Operand): Tensor {
+  mul<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ArithmeticArg<'mul', S2, D2, O>,
+  ): ArithmeticOut<'mul', S2, D2, O> {
     return this.binary('mul', other);
   }
   /** Division; i32 / i32 truncates toward zero (x / 0 is 0). */
-  div(other: Operand): Tensor {
+  div<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ArithmeticArg<'div', S2, D2, O>,
+  ): ArithmeticOut<'div', S2, D2, O> {
     return this.binary('div', other);
   }
-  pow(other: Operand): Tensor {
+  pow<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ArithmeticArg<'pow', S2, D2, O>,
+  ): ArithmeticOut<'pow', S2, D2, O> {
     return this.binary('pow', other);
   }
-  maximum(other: Operand): Tensor {
+  maximum<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ArithmeticArg<'maximum', S2, D2, O>,
+  ): ArithmeticOut<'maximum', S2, D2, O> {
     return this.binary('maximum', other);
   }
-  minimum(other: Operand): Tensor {
+  minimum<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ArithmeticArg<'minimum', S2, D2, O>,
+  ): ArithmeticOut<'minimum', S2, D2, O> {
     return this.binary('minimum', other);
   }
-  eq(other: Operand): Tensor {
+  eq<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ComparisonArg<'eq', S2, O>,
+  ): ComparisonOut<'eq', S2, O> {
     return this.binary('eq', other);
   }
-  ne(other: Operand): Tensor {
+  ne<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ComparisonArg<'ne', S2, O>,
+  ): ComparisonOut<'ne', S2, O> {
     return this.binary('ne', other);
   }
-  lt(other: Operand): Tensor {
+  lt<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ComparisonArg<'lt', S2, O>,
+  ): ComparisonOut<'lt', S2, O> {
     return this.binary('lt', other);
   }
-  le(other: Operand): Tensor {
+  le<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ComparisonArg<'le', S2, O>,
+  ): ComparisonOut<'le', S2, O> {
     return this.binary('le', other);
   }
-  gt(other: Operand): Tensor {
+  gt<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ComparisonArg<'gt', S2, O>,
+  ): ComparisonOut<'gt', S2, O> {
     return this.binary('gt', other);
   }
-  ge(other: Operand): Tensor {
+  ge<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: ComparisonArg<'ge', S2, O>,
+  ): ComparisonOut<'ge', S2, O> {
     return this.binary('ge', other);
   }
-  and(other: Operand): Tensor {
+  and<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: LogicalArg<'and', S2, D2, O>,
+  ): ComparisonOut<'and', S2, O> {
     return this.binary('and', other);
   }
-  or(other: Operand): Tensor {
+  or<S2 extends ShapeType, D2 extends DType, O extends Operand>(
+    this: Tensor<S2, D2>,
+    other: LogicalArg<'or', S2, D2, O>,
+  ): ComparisonOut<'or', S2, O> {
     return this.binary('or', other);
   }
 
   // elementwise unary
-  neg(): Tensor {
+  neg(): Tensor<S, D> {
     return this.unary('neg');
   }
-  abs(): Tensor {
+  abs(): Tensor<S, D> {
     return this.unary('abs');
   }
-  sqrt(): Tensor {
+  sqrt(): Tensor<S, 'f32'> {
     return this.unary('sqrt');
   }
-  rsqrt(): Tensor {
+  rsqrt(): Tensor<S, 'f32'> {
     return this.unary('rsqrt');
   }
-  exp(): Tensor {
+  exp(): Tensor<S, 'f32'> {
     return this.unary('exp');
   }
-  log(): Tensor {
+  log(): Tensor<S, 'f32'> {
     return this.unary('log');
   }
-  sin(): Tensor {
+  sin(): Tensor<S, 'f32'> {
     return this.unary('sin');
   }
-  cos(): Tensor {
+  cos(): Tensor<S, 'f32'> {
     return this.unary('cos');
   }
-  tanh(): Tensor {
+  tanh(): Tensor<S, 'f32'> {
     return this.unary('tanh');
   }
-  sigmoid(): Tensor {
+  sigmoid(): Tensor<S, 'f32'> {
     return this.unary('sigmoid');
   }
-  relu(): Tensor {
+  relu(): Tensor<S, D> {
     return this.unary('relu');
   }
   /** The exact (erf) form: 0.5 x (1 + erf(x / sqrt 2)). */
-  gelu(): Tensor {
+  gelu(): Tensor<S, 'f32'> {
     return this.unary('gelu');
   }
-  erf(): Tensor {
+  erf(): Tensor<S, 'f32'> {
     return this.unary('erf');
   }
-  square(): Tensor {
+  square(): Tensor<S, D> {
     return this.unary('square');
   }
-  reciprocal(): Tensor {
+  reciprocal(): Tensor<S, 'f32'> {
     return this.unary('reciprocal');
   }
-  floor(): Tensor {
+  floor(): Tensor<S, D> {
     return this.unary('floor');
   }
-  ceil(): Tensor {
+  ceil(): Tensor<S, D> {
     return this.unary('ceil');
   }
   /** Rounds half to even. */
-  round(): Tensor {
+  round(): Tensor<S, D> {
     return this.unary('round');
   }
-  sign(): Tensor {
+  sign(): Tensor<S, D> {
     return this.unary('sign');
   }
-  not(): Tensor {
+  not(): Tensor<S, 'bool'> {
     return this.unary('not');
   }
 
   /** Converts to `dtype`: f32 -> i32 truncates toward zero; -> bool is `x != 0`. */
-  cast(dtype: DType): Tensor {
+  cast<T extends DType>(dtype: T): Tensor<S, T> {
     if (!isDType(dtype)) {
       throw new DTypeError(`cast: unknown dtype ${describe(dtype)} (expected 'f32', 'i32' or 'bool')`, {
         op: 'cast',
@@ -243,62 +329,104 @@ export class Tensor {
     return this.record('cast', [this.node], { to: dtype });
   }
 
-  // reductions
-  sum(axes?: number | readonly number[], keepdims = false): Tensor {
+  // reductions (axes: one, several or all; negative axes count from the end)
+  sum<S2 extends ShapeType, D2 extends DType, const A extends Axes = undefined, K extends boolean = false>(
+    this: Tensor<S2, D2>,
+    axes?: AxesArg<'sum', S2, A, K>,
+    keepdims: K = false as K,
+  ): Reduced<'sum', S2, A, K, SumDType<D2>> {
     return this.reduce('sum', axes, keepdims);
   }
-  mean(axes?: number | readonly number[], keepdims = false): Tensor {
+  mean<S2 extends ShapeType, D2 extends DType, const A extends Axes = undefined, K extends boolean = false>(
+    this: Tensor<S2, D2>,
+    axes?: AxesArg<'mean', S2, A, K>,
+    keepdims: K = false as K,
+  ): Reduced<'mean', S2, A, K, 'f32'> {
     return this.reduce('mean', axes, keepdims);
   }
-  max(axes?: number | readonly number[], keepdims = false): Tensor {
+  max<S2 extends ShapeType, D2 extends DType, const A extends Axes = undefined, K extends boolean = false>(
+    this: Tensor<S2, D2>,
+    axes?: AxesArg<'max', S2, A, K>,
+    keepdims: K = false as K,
+  ): Reduced<'max', S2, A, K, D2> {
     return this.reduce('max', axes, keepdims);
   }
-  min(axes?: number | readonly number[], keepdims = false): Tensor {
+  min<S2 extends ShapeType, D2 extends DType, const A extends Axes = undefined, K extends boolean = false>(
+    this: Tensor<S2, D2>,
+    axes?: AxesArg<'min', S2, A, K>,
+    keepdims: K = false as K,
+  ): Reduced<'min', S2, A, K, D2> {
     return this.reduce('min', axes, keepdims);
   }
-  prod(axes?: number | readonly number[], keepdims = false): Tensor {
+  prod<S2 extends ShapeType, D2 extends DType, const A extends Axes = undefined, K extends boolean = false>(
+    this: Tensor<S2, D2>,
+    axes?: AxesArg<'prod', S2, A, K>,
+    keepdims: K = false as K,
+  ): Reduced<'prod', S2, A, K, SumDType<D2>> {
     return this.reduce('prod', axes, keepdims);
   }
   /** Index of the largest element along `axis` (first on ties), as i32. */
-  argmax(axis: number, keepdims = false): Tensor {
+  argmax<S2 extends ShapeType, A extends number, K extends boolean = false>(
+    this: Tensor<S2>,
+    axis: AxesArg<'argmax', S2, A, K>,
+    keepdims: K = false as K,
+  ): Reduced<'argmax', S2, A, K, 'i32'> {
     return this.record('argmax', [this.node], {
-      axis: normalizeAxis('argmax', axis, this.rank),
+      axis: normalizeAxis('argmax', axis as number, this.rank),
       keepdims: checkBool('argmax', keepdims),
     });
   }
   /** Index of the smallest element along `axis` (first on ties), as i32. */
-  argmin(axis: number, keepdims = false): Tensor {
+  argmin<S2 extends ShapeType, A extends number, K extends boolean = false>(
+    this: Tensor<S2>,
+    axis: AxesArg<'argmin', S2, A, K>,
+    keepdims: K = false as K,
+  ): Reduced<'argmin', S2, A, K, 'i32'> {
     return this.record('argmin', [this.node], {
-      axis: normalizeAxis('argmin', axis, this.rank),
+      axis: normalizeAxis('argmin', axis as number, this.rank),
       keepdims: checkBool('argmin', keepdims),
     });
   }
 
-  private reduce(
+  private reduce<R extends AnyTensor>(
     op: 'sum' | 'mean' | 'max' | 'min' | 'prod',
-    axes: number | readonly number[] | undefined,
+    axes: unknown,
     keepdims: boolean,
-  ): Tensor {
+  ): R {
     return this.record(op, [this.node], {
-      axes: normalizeAxes(op, axes, this.rank),
+      axes: normalizeAxes(op, axes as Axes, this.rank),
       keepdims: checkBool(op, keepdims),
     });
   }
 
   /** Matrix product with NumPy semantics (1-D operands, batched N-D with broadcasting). */
-  matmul(other: Tensor): Tensor {
-    this.graph.own('matmul', other);
-    return this.record('matmul', [this.node, other.node], {});
+  matmul<S2 extends ShapeType, D2 extends DType, O extends AnyTensor>(
+    this: Tensor<S2, D2>,
+    other: MatmulArg<S2, D2, O>,
+  ): MatmulOut<S2, D2, O> {
+    const o = other as AnyTensor;
+    this.graph.own('matmul', o);
+    return this.record('matmul', [this.node, o.node], {});
   }
 
   // views and data movement
   /** Same elements, new shape; one dimension may be -1 (inferred). */
-  reshape(shape: readonly number[]): Tensor {
+  reshape<S2 extends ShapeType, D2 extends DType, const T extends ShapeType>(
+    this: Tensor<S2, D2>,
+    shape: Checked<T, ReshapeShape<S2, T>>,
+  ): Tensor<ShapeOf<ReshapeShape<S2, T>>, D2> {
+    return this.reshaped(shape as ShapeType);
+  }
+
+  private reshaped<R extends AnyTensor>(shape: readonly number[]): R {
     return this.record('reshape', [this.node], { shape: resolveReshape(this.shape, shape) });
   }
 
   /** Permutes axes; the default reverses them. */
-  transpose(perm?: readonly number[]): Tensor {
+  transpose<S2 extends ShapeType, D2 extends DType, const P extends ShapeType | undefined = undefined>(
+    this: Tensor<S2, D2>,
+    perm?: Checked<P, TransposeShape<S2, P>>,
+  ): Tensor<ShapeOf<TransposeShape<S2, P>>, D2> {
     const rank = this.rank;
     if (perm !== undefined && !isArray(perm)) {
       throw new ShapeError(`transpose: perm must be an array of axes (got ${describe(perm)})`, {
@@ -308,12 +436,16 @@ export class Tensor {
     const p =
       perm === undefined
         ? Array.from({ length: rank }, (_, i) => rank - 1 - i)
-        : perm.map((a) => normalizeAxis('transpose', a, rank));
+        : (perm as ShapeType).map((a) => normalizeAxis('transpose', a, rank));
     return this.record('transpose', [this.node], { perm: p });
   }
 
   /** Broadcasts to `shape` (NumPy broadcast_to); -1 keeps a dimension. */
-  expand(shape: readonly number[]): Tensor {
+  expand<S2 extends ShapeType, D2 extends DType, const T extends ShapeType>(
+    this: Tensor<S2, D2>,
+    target: Checked<T, ExpandShape<S2, T>>,
+  ): Tensor<ShapeOf<ExpandShape<S2, T>>, D2> {
+    const shape = target as ShapeType;
     const dims = isArray(shape)
       ? shape.map((d, i) => (d === -1 ? (this.shape[i - (shape.length - this.rank)] ?? -1) : d))
       : shape;
@@ -321,7 +453,10 @@ export class Tensor {
   }
 
   /** Removes size-1 axes (the given ones, or all of them). */
-  squeeze(axes?: number | readonly number[]): Tensor {
+  squeeze<S2 extends ShapeType, D2 extends DType, const A extends Axes = undefined>(
+    this: Tensor<S2, D2>,
+    axes?: Checked<A, SqueezeShape<S2, A>>,
+  ): Tensor<ShapeOf<SqueezeShape<S2, A>>, D2> {
     const list =
       axes === undefined
         ? this.shape.flatMap((d, i) => (d === 1 ? [i] : []))
@@ -334,27 +469,37 @@ export class Tensor {
         );
       }
     }
-    return this.reshape(this.shape.filter((_, i) => !list.includes(i)));
+    return this.reshaped(this.shape.filter((_, i) => !list.includes(i)));
   }
 
   /** Inserts a size-1 axis at `axis` (in [-(rank+1), rank]). */
-  unsqueeze(axis: number): Tensor {
+  unsqueeze<S2 extends ShapeType, D2 extends DType, A extends number>(
+    this: Tensor<S2, D2>,
+    axis: Checked<A, UnsqueezeShape<S2, A>>,
+  ): Tensor<ShapeOf<UnsqueezeShape<S2, A>>, D2> {
     const a = normalizeAxis('unsqueeze', axis, this.rank + 1);
-    return this.reshape([...this.shape.slice(0, a), 1, ...this.shape.slice(a)]);
+    return this.reshaped([...this.shape.slice(0, a), 1, ...this.shape.slice(a)]);
   }
 
   /** Merges the axes from `startAxis` to the end into one. */
-  flatten(startAxis = 0): Tensor {
-    if (this.rank === 0) return this.reshape([1]);
+  flatten<S2 extends ShapeType, D2 extends DType, A extends number = 0>(
+    this: Tensor<S2, D2>,
+    startAxis: Checked<A, FlattenShape<S2, A>> = 0 as Checked<A, FlattenShape<S2, A>>,
+  ): Tensor<ShapeOf<FlattenShape<S2, A>>, D2> {
+    if (this.rank === 0) return this.reshaped([1]);
     const a = normalizeAxis('flatten', startAxis, this.rank);
-    return this.reshape([...this.shape.slice(0, a), sizeOf(this.shape.slice(a))]);
+    return this.reshaped([...this.shape.slice(0, a), sizeOf(this.shape.slice(a))]);
   }
 
   /**
    * Python-style slicing per axis: a number picks (and drops the axis), `[start,
    * stop, step?]` takes a range, `null` takes all; negative indices count from the end.
    */
-  slice(ranges: readonly SliceRange[]): Tensor {
+  slice<S2 extends ShapeType, D2 extends DType, const R extends readonly SliceRange[]>(
+    this: Tensor<S2, D2>,
+    slices: Checked<R, SliceShape<S2, R>>,
+  ): Tensor<ShapeOf<SliceShape<S2, R>>, D2> {
+    const ranges = slices as readonly SliceRange[];
     if (!isArray(ranges) || ranges.length > this.rank) {
       throw new ShapeError(
         `slice: expected at most ${this.rank} ranges for ${formatShape(this.shape)} (got ${describe(ranges)})`,
@@ -379,14 +524,19 @@ export class Tensor {
         axes.push(normalizeRange(i, dim, r));
       }
     });
-    const sliced = this.record('slice', [this.node], { axes });
+    const sliced: AnyTensor = this.record('slice', [this.node], { axes });
     return dropped.length === 0
-      ? sliced
-      : sliced.reshape(sliced.shape.filter((_, i) => !dropped.includes(i)));
+      ? typed(sliced)
+      : sliced.reshaped(sliced.shape.filter((_, i) => !dropped.includes(i)));
   }
 
   /** Pads each axis with `[before, after]` elements of `value`. */
-  pad(widths: readonly (readonly [number, number])[], value = 0): Tensor {
+  pad<S2 extends ShapeType, D2 extends DType, const W extends readonly (readonly [number, number])[]>(
+    this: Tensor<S2, D2>,
+    padding: Checked<W, PadShape<S2, W>>,
+    value = 0,
+  ): Tensor<ShapeOf<PadShape<S2, W>>, D2> {
+    const widths = padding as readonly (readonly [number, number])[];
     if (!isArray(widths) || widths.some((w) => !isArray(w) || w.length !== 2)) {
       throw new ShapeError(`pad: widths must be [before, after] pairs (got ${describe(widths)})`, {
         op: 'pad',
@@ -398,7 +548,17 @@ export class Tensor {
   }
 
   /** Picks entries along `axis` by i32 indices (negative count from the end; out of range is an InputError at run time). */
-  gather(indices: Tensor | readonly number[] | number, axis: number): Tensor {
+  gather<
+    S2 extends ShapeType,
+    D2 extends DType,
+    const I extends AnyTensor | readonly number[] | number,
+    A extends number,
+  >(
+    this: Tensor<S2, D2>,
+    picks: Check<I, GatherShape<S2, IndicesShape<I>, A>, IndicesDType<I>>,
+    axis: A,
+  ): Tensor<ShapeOf<GatherShape<S2, IndicesShape<I>, A>>, D2> {
+    const indices = picks as AnyTensor | readonly number[] | number;
     if (!(indices instanceof Tensor)) {
       // A cast to i32 would truncate 1.5 to 1 silently: refuse non-integer indices instead.
       const list: unknown[] = isArray(indices) ? [...indices] : [indices];
@@ -423,14 +583,14 @@ export class Tensor {
   }
 
   // composites (lowered to primitives by passes/lower-composites.ts)
-  softmax(axis = -1): Tensor {
+  softmax(axis = -1): Tensor<S, 'f32'> {
     return this.record('softmax', [this.node], { axis: normalizeAxis('softmax', axis, this.rank) });
   }
-  logSoftmax(axis = -1): Tensor {
+  logSoftmax(axis = -1): Tensor<S, 'f32'> {
     return this.record('logSoftmax', [this.node], { axis: normalizeAxis('logSoftmax', axis, this.rank) });
   }
   /** Normalizes over the last axis, then scales by `weight` and shifts by `bias` when given. */
-  layerNorm(weight?: Tensor | null, bias?: Tensor | null, eps = 1e-5): Tensor {
+  layerNorm(weight?: AnyTensor | null, bias?: AnyTensor | null, eps = 1e-5): Tensor<S, 'f32'> {
     const extra: Node[] = [];
     for (const t of [weight, bias]) {
       if (t !== undefined && t !== null) {

@@ -54,43 +54,41 @@ export function placeInOrder(p: Problem, order: ArrayLike<number>, allow: Overla
   const n = p.n;
   const offsets = new Float64Array(n);
   const placed = new Uint8Array(n);
-  // below[u]: the placed buffers conflicting with unplaced u, sorted by offset. Kept
-  // up to date as buffers are placed (each conflict inserted once), so placing u
-  // scans one sorted list instead of sorting its neighbours.
-  const below: number[][] = Array.from({ length: n }, () => []);
+  // Scratch: b's placed conflicting buffers, sorted by offset (insertion sort: lists are short).
+  let list = new Int32Array(64);
   let arena = 0;
   for (let k = 0; k < order.length; k++) {
     const b = order[k]!;
     placed[b] = 1;
     const size = p.size[b]!;
     if (size === 0) continue;
-    const list = below[b]!;
-    const inPlace = allow === undefined ? -1 : sharedOffset(p, b, list, offsets, allow);
-    const at = inPlace >= 0 ? inPlace : smallestGap(p, list, offsets, size);
+    let length = 0;
+    forEachConflict(p, b, (u) => {
+      if (placed[u] === 0) return;
+      if (length === list.length) {
+        const grown = new Int32Array(2 * length);
+        grown.set(list);
+        list = grown;
+      }
+      const at = offsets[u]!;
+      let i = length++;
+      while (i > 0 && offsets[list[i - 1]!]! > at) {
+        list[i] = list[i - 1]!;
+        i--;
+      }
+      list[i] = u;
+    });
+    const near = list.subarray(0, length);
+    const inPlace = allow === undefined ? -1 : sharedOffset(p, b, near, offsets, allow);
+    const at = inPlace >= 0 ? inPlace : smallestGap(p, near, offsets, size);
     offsets[b] = at;
     if (at + size > arena) arena = at + size;
-    forEachConflict(p, b, (u) => {
-      if (placed[u] === 0) insertByOffset(below[u]!, b, offsets);
-    });
-    below[b] = [];
   }
   return { offsets, arenaBytes: arena };
 }
 
-/** Inserts j into `list` (sorted by offset), shifting larger offsets up by one. */
-function insertByOffset(list: number[], j: number, offsets: Float64Array): void {
-  const at = offsets[j]!;
-  let i = list.length;
-  list.push(j);
-  while (i > 0 && offsets[list[i - 1]!]! > at) {
-    list[i] = list[i - 1]!;
-    i--;
-  }
-  list[i] = j;
-}
-
 /** Lowest offset of the smallest gap that holds `size` bytes; the top when none does. */
-function smallestGap(p: Problem, list: readonly number[], offsets: Float64Array, size: number): number {
+function smallestGap(p: Problem, list: Int32Array, offsets: Float64Array, size: number): number {
   let top = 0;
   let bestAt = -1;
   let bestGap = Infinity;
@@ -123,7 +121,7 @@ function forEachConflict(p: Problem, b: number, visit: (u: number) => void): voi
 function sharedOffset(
   p: Problem,
   b: number,
-  list: readonly number[],
+  list: Int32Array,
   offsets: Float64Array,
   allow: (a: number, b: number) => boolean,
 ): number {

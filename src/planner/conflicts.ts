@@ -1,11 +1,13 @@
 /**
  * The conflict graph: which buffers are live at a common step (and so must not
- * share bytes). Built once by a sweep in O(n log n + E) and stored as compressed
- * adjacency lists; zero-size buffers conflict with nothing.
+ * share bytes). Built by two sweeps over start order in O(n log n + E), stored as
+ * compressed adjacency lists with no per-buffer allocation; zero-size buffers
+ * conflict with nothing. The same sweep yields the lower bound.
  */
 import type { PlanBuffer } from './types.js';
 import { alignUp } from './align.js';
-import { sortedIndices } from './lower-bound.js';
+import { sortIndices } from './sort-keys.js';
+import { lowerBound } from './lower-bound.js';
 
 /** Above this many directed edges the graph is not stored; neighbours are found by scanning. */
 export const MAX_STORED_EDGES = 1 << 24;
@@ -17,85 +19,82 @@ export interface Problem {
   readonly size: Float64Array;
   readonly first: Float64Array;
   readonly last: Float64Array;
+  /** The lower bound: the largest total aligned size live at one step. */
+  readonly peakBytes: number;
   /** Neighbours of b are adj[adjStart[b] .. adjStart[b+1]); null when too many to store. */
   readonly adjStart: Int32Array | null;
   readonly adj: Int32Array | null;
 }
 
-/** Builds the planning problem (aligned sizes and conflict graph) for already-validated buffers. */
+/** Builds the planning problem (aligned sizes, bound and conflict graph) for validated buffers. */
 export function makeProblem(buffers: readonly PlanBuffer[], align: number): Problem {
   const n = buffers.length;
   const size = new Float64Array(n);
   const first = new Float64Array(n);
   const last = new Float64Array(n);
-  buffers.forEach((b, i) => {
+  for (let i = 0; i < n; i++) {
+    const b = buffers[i]!;
     size[i] = alignUp(b.bytes, align);
     first[i] = b.firstUse;
     last[i] = b.lastUse;
-  });
-  const degree = countDegrees(size, first, last);
+  }
+  const order = sortIndices(first);
+  // First sweep: degrees and the peak. `active` holds the non-empty buffers still
+  // live at the current start (dead ones are dropped lazily, in place).
+  const active = new Int32Array(n);
+  const degree = new Int32Array(n);
+  let count = 0;
   let edges = 0;
-  for (let i = 0; i < n; i++) edges += degree[i]!;
-  if (edges > MAX_STORED_EDGES) return { n, size, first, last, adjStart: null, adj: null };
+  let peakBytes = 0;
+  const complete = sweep((b, kept) => {
+    degree[b] = degree[b]! + kept;
+    for (let k = 0; k < kept; k++) degree[active[k]!]!++;
+    edges += 2 * kept;
+    return edges <= MAX_STORED_EDGES;
+  });
+  if (!complete) {
+    return { n, size, first, last, peakBytes: lowerBound(buffers, align), adjStart: null, adj: null };
+  }
   const adjStart = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) adjStart[i + 1] = adjStart[i]! + degree[i]!;
   const adj = new Int32Array(edges);
   const fill = adjStart.slice(0, n);
-  // Sweep by start time; every buffer still live when b starts conflicts with b.
-  const order = sortedIndices(n, (i) => first[i]!);
-  const active: number[] = [];
-  for (const b of order) {
-    if (size[b] === 0) continue;
-    const t = first[b]!;
-    let kept = 0;
-    for (const a of active) {
-      if (last[a]! < t) continue;
-      active[kept++] = a;
+  // Second sweep: every buffer still live when b starts conflicts with b.
+  sweep((b, kept) => {
+    for (let k = 0; k < kept; k++) {
+      const a = active[k]!;
       adj[fill[a]!++] = b;
       adj[fill[b]!++] = a;
     }
-    active.length = kept;
-    active.push(b);
-  }
-  return { n, size, first, last, adjStart, adj };
-}
-
-/**
- * Number of conflicts of each buffer without enumerating them:
- * deg(i) = m - 1 - #{j: last_j < first_i} - #{j: first_j > last_i} over the m non-empty buffers.
- */
-function countDegrees(size: Float64Array, first: Float64Array, last: Float64Array): Float64Array {
-  const firsts: number[] = [];
-  const lasts: number[] = [];
-  size.forEach((s, i) => {
-    if (s > 0) {
-      firsts.push(first[i]!);
-      lasts.push(last[i]!);
-    }
+    return true;
   });
-  const sortedFirst = Float64Array.from(firsts).sort();
-  const sortedLast = Float64Array.from(lasts).sort();
-  const m = sortedFirst.length;
-  const degree = new Float64Array(size.length);
-  for (let i = 0; i < size.length; i++) {
-    if (size[i] === 0) continue;
-    const endedBefore = countBelow(sortedLast, first[i]!);
-    const startedAfter = m - countBelow(sortedFirst, last[i]! + 1);
-    degree[i] = m - 1 - endedBefore - startedAfter;
-  }
-  return degree;
-}
+  return { n, size, first, last, peakBytes, adjStart, adj };
 
-/** Number of entries of the ascending array `sorted` that are < x. */
-function countBelow(sorted: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1;
-    else hi = mid;
+  /**
+   * Visits each non-empty buffer in start order with the live ones in active[0 .. kept);
+   * stops (returning false) when `visit` does.
+   */
+  function sweep(visit: (b: number, kept: number) => boolean): boolean {
+    count = 0;
+    for (let k = 0; k < n; k++) {
+      const b = order[k]!;
+      if (size[b] === 0) continue;
+      const t = first[b]!;
+      let kept = 0;
+      let live = size[b]!;
+      for (let j = 0; j < count; j++) {
+        const a = active[j]!;
+        if (last[a]! < t) continue;
+        active[kept++] = a;
+        live += size[a]!;
+      }
+      if (live > peakBytes) peakBytes = live;
+      if (!visit(b, kept)) return false;
+      active[kept] = b;
+      count = kept + 1;
+    }
+    return true;
   }
-  return lo;
 }
 
 /** True when buffers a and b are both non-empty and live at a common step. */

@@ -1,7 +1,9 @@
 /**
  * Lays out linear memory: constants, params, inputs and outputs each in their
  * own region, then the temp arena, whose offsets come from planArena (or the
- * never-reusing bump plan for comparison). Every address is 16-byte aligned.
+ * never-reusing bump plan for comparison). Temps written in place over one
+ * another form one arena slot spanning their joint lifetime. Every address is
+ * 16-byte aligned.
  */
 import { LimitError } from '../common/errors.js';
 import type { MemoryPlan, PlannedBuffer } from '../common/plan.js';
@@ -21,17 +23,45 @@ export interface PlannedMemory {
   readonly plan: MemoryPlan;
   /** Node id -> absolute byte address. */
   readonly addresses: ReadonlyMap<number, number>;
-  /** The temps, in arena order, with the arena plan that placed them. */
+  /** The temps, in arena order. */
   readonly temps: readonly LiveBuffer[];
+  /** Arena slots: each a chain of temps written in place over one another (most are single temps). */
+  readonly slots: readonly (readonly LiveBuffer[])[];
+  /** The arena plan, one entry per slot. */
   readonly arena: ArenaPlan;
+  /** In-place pairs: target node id -> the source node id whose bytes it takes. */
+  readonly inPlace: ReadonlyMap<number, number>;
+  /** Guard bytes after every arena slot (0 unless debugging). */
+  readonly guardBytes: number;
   /** Absolute address where the arena starts. */
   readonly arenaStart: number;
 }
 
 const REGION_ORDER = ['const', 'param', 'input', 'output'] as const;
 
-/** Places every live buffer in memory. */
-export function planMemory(buffers: readonly LiveBuffer[], planner: PlannerKind): PlannedMemory {
+/** Chains of temps linked by in-place pairs, in order of first use. */
+function slotsOf(temps: readonly LiveBuffer[], inPlace: ReadonlyMap<number, number>): LiveBuffer[][] {
+  const byId = new Map(temps.map((t) => [t.node.id, t]));
+  const chainOf = new Map<number, LiveBuffer[]>();
+  const slots: LiveBuffer[][] = [];
+  for (const t of [...temps].sort((a, b) => a.firstUse - b.firstUse || a.node.id - b.node.id)) {
+    const source = inPlace.get(t.node.id);
+    const chain = source === undefined ? undefined : chainOf.get(source);
+    if (chain !== undefined && byId.has(t.node.id)) chain.push(t);
+    else slots.push([t]);
+    chainOf.set(t.node.id, chain ?? (slots[slots.length - 1] as LiveBuffer[]));
+  }
+  return slots;
+}
+
+/** Places every live buffer in memory; `inPlace` pairs share arena bytes. */
+export function planMemory(
+  buffers: readonly LiveBuffer[],
+  planner: PlannerKind,
+  inPlace: ReadonlyMap<number, number> = new Map(),
+  /** Extra bytes after every arena slot (debug guard gaps). */
+  guardBytes = 0,
+): PlannedMemory {
   const addresses = new Map<number, number>();
   const placed: PlannedBuffer[] = [];
   let top = 0;
@@ -52,19 +82,29 @@ export function planMemory(buffers: readonly LiveBuffer[], planner: PlannerKind)
   }
   const arenaStart = top;
   const temps = buffers.filter((b) => b.kind === 'temp');
+  const slots = slotsOf(temps, inPlace);
+  const slotBuffers = slots.map((chain) => ({
+    bytes: Math.max(...chain.map((t) => t.bytes)) + guardBytes,
+    firstUse: Math.min(...chain.map((t) => t.firstUse)),
+    lastUse: Math.max(...chain.map((t) => t.lastUse)),
+  }));
   const arena =
-    planner === 'bump' ? planBump(temps, ARENA_ALIGN_BYTES) : planArena(temps, { align: ARENA_ALIGN_BYTES });
-  temps.forEach((buf, i) => {
+    planner === 'bump'
+      ? planBump(slotBuffers, ARENA_ALIGN_BYTES)
+      : planArena(slotBuffers, { align: ARENA_ALIGN_BYTES });
+  slots.forEach((chain, i) => {
     const offset = arenaStart + (arena.offsets[i] ?? 0);
-    addresses.set(buf.node.id, offset);
-    placed.push({
-      name: buf.name,
-      kind: 'temp',
-      offset,
-      bytes: buf.bytes,
-      firstUse: buf.firstUse,
-      lastUse: buf.lastUse,
-    });
+    for (const buf of chain) {
+      addresses.set(buf.node.id, offset);
+      placed.push({
+        name: buf.name,
+        kind: 'temp',
+        offset,
+        bytes: buf.bytes,
+        firstUse: buf.firstUse,
+        lastUse: buf.lastUse,
+      });
+    }
   });
   const memoryBytes = arenaStart + arena.arenaBytes;
   if (memoryBytes > MAX_MEMORY_BYTES) {
@@ -81,5 +121,5 @@ export function planMemory(buffers: readonly LiveBuffer[], planner: PlannerKind)
     naiveBytes: naiveBytes(temps, ARENA_ALIGN_BYTES),
     buffers: placed,
   };
-  return { plan, addresses, temps, arena, arenaStart };
+  return { plan, addresses, temps, slots, arena, arenaStart, inPlace, guardBytes };
 }

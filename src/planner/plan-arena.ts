@@ -7,10 +7,11 @@
 import { InputError } from '../common/errors.js';
 import type { ArenaPlan, PlanArenaOptions, PlanBuffer, PlanOrder } from './types.js';
 import { ARENA_ALIGN_BYTES, checkAlign } from './align.js';
+import type { Problem } from './conflicts.js';
 import { makeProblem } from './conflicts.js';
 import type { OrderKind, OverlapRule, Placement } from './best-fit.js';
-import { BEST_ORDERS, makeOrder, placeInOrder } from './best-fit.js';
-import { lowerBound } from './lower-bound.js';
+import { makeOrder, placeInOrder } from './best-fit.js';
+import { placeLowestFirst } from './lowest-fit.js';
 import { optimizePlacement } from './optimize.js';
 
 export { naiveBytes } from './bump.js';
@@ -18,11 +19,34 @@ export { naiveBytes } from './bump.js';
 /** Default time limit of `optimize: true`. */
 export const OPTIMIZE_TIME_LIMIT_MS = 10_000;
 
-const ORDERS_OF: Readonly<Record<PlanOrder, readonly OrderKind[]>> = {
-  best: BEST_ORDERS,
+/** A way to place all buffers: best-fit in an order, or lowest-first with a rank. */
+type Strategy = OrderKind | 'lowest-TWA' | 'lowest-WAT';
+
+/**
+ * 'best' tries these in turn (stopping at the lower bound) and keeps the smallest
+ * arena: lowest-first is strongest on tight production instances, best-fit by size
+ * on DNN chains, 'start' is optimal when all sizes are equal.
+ */
+const STRATEGIES_OF: Readonly<Record<PlanOrder, readonly Strategy[]>> = {
+  best: ['size', 'lowest-TWA', 'start', 'lowest-WAT', 'lifetime'],
   size: ['size'],
   lifetime: ['lifetime'],
 };
+
+/**
+ * Above this many buffers 'best' skips lowest-first: its heap costs more than a
+ * best-fit pass, and on long DNN-like schedules it has not beaten best-fit.
+ */
+export const LOWEST_FIRST_MAX_BUFFERS = 4096;
+
+function runStrategy(problem: Problem, strategy: Strategy, allow: OverlapRule): Placement | null {
+  if (strategy === 'lowest-TWA' || strategy === 'lowest-WAT') {
+    // Lowest-first cannot share bytes in place; best-fit does that.
+    if (allow !== undefined || problem.n > LOWEST_FIRST_MAX_BUFFERS) return null;
+    return placeLowestFirst(problem, strategy === 'lowest-TWA' ? 'TWA' : 'WAT');
+  }
+  return placeInOrder(problem, makeOrder(problem, strategy), allow);
+}
 
 /**
  * Plans offsets for `buffers` in one arena: best-fit in several orders (keeping the
@@ -44,10 +68,11 @@ export function planArena(buffers: readonly PlanBuffer[], options: PlanArenaOpti
   checkBuffers(buffers);
   const allow: OverlapRule = options.allowOverlap;
   const problem = makeProblem(buffers, align);
-  const lowerBoundBytes = lowerBound(buffers, align);
+  const lowerBoundBytes = problem.peakBytes;
   let best: Placement | undefined;
-  for (const kind of ORDERS_OF[options.order ?? 'best']) {
-    const placed = placeInOrder(problem, makeOrder(problem, kind), allow);
+  for (const strategy of STRATEGIES_OF[options.order ?? 'best']) {
+    const placed = runStrategy(problem, strategy, allow);
+    if (placed === null) continue;
     if (best === undefined || placed.arenaBytes < best.arenaBytes) best = placed;
     if (best.arenaBytes <= lowerBoundBytes) break;
   }

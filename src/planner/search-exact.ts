@@ -1,19 +1,22 @@
 /**
  * Exact search for a placement under a capacity, after MiniMalloc (Moffitt, ASPLOS
- * 2023). Invariant: only canonical placements are enumerated — buffers are placed
- * in non-decreasing (offset, rank) order, each at the lowest offset its placed
- * neighbours leave (its "min offset"), so a failed search proves that no placement
- * fits.
+ * 2023). Invariant: only canonical placements are enumerated — within a partition,
+ * buffers are placed in non-decreasing (offset, rank) order, each at the lowest
+ * offset its placed neighbours leave (its "min offset") — so a search that runs
+ * out of candidates proves that no placement fits.
  *
- * Pruning, per node: dominance (a buffer whose min offset is at or above the lowest
- * top any unplaced buffer can reach would leave a gap that buffer fits in, so it is
- * not a candidate) and section inference (in every section, the unplaced bytes
- * must fit between the section's floor — the top of its placed buffers, raised to
- * the lowest min offset of its unplaced ones and to the current offset — and the
- * capacity).
+ * Pruning at each node: dominance (a buffer whose min offset is at or above the
+ * lowest top an unplaced buffer can reach would leave a gap that buffer fits in),
+ * section inference (each section's unplaced bytes must fit between max(its floor,
+ * the current offset) and the capacity, where the floor is the lowest min offset of
+ * its unplaced buffers), and dynamic decomposition (once no unplaced buffer crosses
+ * a section boundary, the two sides are searched independently).
  */
 import type { Problem } from './conflicts.js';
-import { sweepSections } from './sections.js';
+import type { SearchHeuristic } from './search-space.js';
+import { makeSearchSpace } from './search-space.js';
+
+export type { SearchHeuristic } from './search-space.js';
 
 /** Outcome of one search: offsets (global indexing) if a fit was found. */
 export type SearchOutcome =
@@ -24,12 +27,6 @@ export type SearchOutcome =
 /** Thrown through the recursion to stop a search at its node or time limit. */
 class SearchStopped extends Error {}
 const CLOCK_EVERY_NODES = 1023;
-
-/**
- * Static preorderings (MiniMalloc's): T = peak section total over the buffer's
- * sections, W = lifetime width, A = area (size x width); all descending, ties by index.
- */
-export type SearchHeuristic = 'WAT' | 'TAW' | 'TWA' | 'WTA' | 'ATW' | 'AWT';
 
 /** How one search run is steered. */
 export interface SearchRun {
@@ -51,212 +48,209 @@ export function searchFit(
   capacity: number,
   run: SearchRun,
 ): SearchOutcome {
-  const m = members.length;
-  const sec = sweepSections(p, members);
-  for (let s = 0; s < sec.count; s++)
-    if (sec.totals[s]! > capacity) return { status: 'infeasible', nodes: 0 };
-  // Local index = rank in the preordering, so scanning 0..m-1 visits candidates in rank order.
-  const byRank = rankMembers(p, members, sec.start, sec.end, sec.totals, run.heuristic);
-  const rankOfPosition = new Int32Array(m);
-  byRank.forEach((k, r) => (rankOfPosition[k] = r));
-  const localOf = new Map<number, number>();
-  byRank.forEach((k, r) => localOf.set(members[k]!, r));
-  const size = Float64Array.from(byRank, (k) => p.size[members[k]!]!);
-  const s0 = Int32Array.from(byRank, (k) => sec.start[k]!);
-  const s1 = Int32Array.from(byRank, (k) => sec.end[k]!);
-  const sectionMembers = sec.members.map((k) => rankOfPosition[k]!);
-  const { adjStart, adj } = localAdjacency(
-    p,
-    byRank.map((k) => members[k]!),
-    localOf,
-  );
-  const sections = sec.count;
+  const sp = makeSearchSpace(p, members, run.heuristic);
+  const { m, size, s0, s1, sections, sectionStart, adjStart, adj } = sp;
+  for (let s = 0; s < sections; s++) if (sp.totals[s]! > capacity) return { status: 'infeasible', nodes: 0 };
+  const total = sp.totals.slice();
+  const cuts = sp.cuts.slice();
+  // Unplaced buffers of each section as a sparse set: unplaced[sectionStart[s] ..
+  // + count[s]); slot[slotStart[u] + s - s0[u]] is u's position in it. Removal swaps
+  // with the last entry, so undoing removals in reverse order is just count[s]++.
+  const unplaced = sp.sectionList.slice();
+  const count = Int32Array.from({ length: sections }, (_, s) => sectionStart[s + 1]! - sectionStart[s]!);
+  const slotStart = new Int32Array(m + 1);
+  for (let u = 0; u < m; u++) slotStart[u + 1] = slotStart[u]! + s1[u]! - s0[u]!;
+  const slot = new Int32Array(slotStart[m]!);
+  for (let i = 0; i < unplaced.length; i++) {
+    const u = unplaced[i]!;
+    const s = sectionOfEntry(sectionStart, i);
+    slot[slotStart[u]! + s - s0[u]!] = i;
+  }
   const floor = new Float64Array(sections);
-  const total = sec.totals.slice();
   const minOff = new Float64Array(m);
   const offset = new Float64Array(m).fill(-1);
   const stamp = new Int32Array(sections);
   const affected: number[] = [];
+  const newCuts: number[] = [];
   const minTrail: number[] = [];
   const floorTrail: number[] = [];
+  const placedStack: number[] = []; // (u, minTrail mark, floorTrail mark) per placement
   let keys = new Float64Array(Math.max(16, 4 * m));
   let keyTop = 0;
-  let placedCount = 0;
   let nodes = 0;
   let placements = 0;
   const { deadline, nodeLimit } = run;
 
-  /** Puts u at `at` and propagates min offsets and section floors (recorded on the trails). */
+  /** Puts u at `at`; propagates min offsets, section floors and cuts (all undoable). */
   const place = (u: number, at: number): void => {
     const top = at + size[u]!;
+    placedStack.push(u, minTrail.length, floorTrail.length);
     offset[u] = at;
-    placedCount++;
     affected.length = 0;
+    newCuts.length = 0;
     const mark = ++placements;
     for (let e = adjStart[u]!, stop = adjStart[u + 1]!; e < stop; e++) {
       const v = adj[e]!;
-      if (offset[v]! >= 0 || minOff[v]! >= top) continue;
-      minTrail.push(v, minOff[v]!);
+      const old = minOff[v]!;
+      if (offset[v]! >= 0 || old >= top) continue;
+      minTrail.push(v, old);
       minOff[v] = top;
+      // A section's floor is its unplaced buffers' lowest min offset: it can only
+      // rise where v was that lowest one.
       for (let s = s0[v]!; s < s1[v]!; s++) {
-        if (stamp[s] === mark) continue;
+        if (old > floor[s]! || stamp[s] === mark) continue;
         stamp[s] = mark;
         affected.push(s);
       }
     }
     for (let s = s0[u]!; s < s1[u]!; s++) {
+      if (stamp[s] !== mark) affected.push(s);
       floorTrail.push(s, floor[s]!);
       floor[s] = top;
       total[s]! -= size[u]!;
+      const i = slot[slotStart[u]! + s - s0[u]!]!;
+      const j = sectionStart[s]! + --count[s]!;
+      const w = unplaced[j]!;
+      unplaced[i] = w;
+      slot[slotStart[w]! + s - s0[w]!] = i;
+      unplaced[j] = u;
+      slot[slotStart[u]! + s - s0[u]!] = j;
+      if (s + 1 < s1[u]! && --cuts[s]! === 0) newCuts.push(s + 1);
     }
-    // A section's floor is at least the lowest min offset of its unplaced buffers.
     for (const s of affected) {
       const f = floor[s]!;
-      if (total[s] === 0) continue;
       let low = Infinity;
-      for (let i = sec.memberStart[s]!, stop = sec.memberStart[s + 1]!; i < stop && low > f; i++) {
-        const v = sectionMembers[i]!;
-        if (offset[v]! < 0 && minOff[v]! < low) low = minOff[v]!;
+      for (let i = sectionStart[s]!, stop = i + count[s]!; i < stop && low > f; i++) {
+        const v = unplaced[i]!;
+        if (minOff[v]! < low) low = minOff[v]!;
       }
       if (low !== Infinity && f < low) {
-        floorTrail.push(s, floor[s]!);
+        floorTrail.push(s, f);
         floor[s] = low;
       }
     }
   };
 
-  const unplace = (u: number, minMark: number, floorMark: number): void => {
-    while (floorTrail.length > floorMark) {
-      const old = floorTrail.pop()!;
-      floor[floorTrail.pop()!] = old;
+  /** Undoes placements (latest first) until `height` entries remain on the stack. */
+  const unwindTo = (height: number): void => {
+    while (placedStack.length > height) {
+      const floorMark = placedStack.pop()!;
+      const minMark = placedStack.pop()!;
+      const u = placedStack.pop()!;
+      while (floorTrail.length > floorMark) {
+        const old = floorTrail.pop()!;
+        floor[floorTrail.pop()!] = old;
+      }
+      while (minTrail.length > minMark) {
+        const old = minTrail.pop()!;
+        minOff[minTrail.pop()!] = old;
+      }
+      for (let s = s0[u]!; s < s1[u]!; s++) {
+        total[s]! += size[u]!;
+        count[s]!++;
+        if (s + 1 < s1[u]!) cuts[s]!++;
+      }
+      offset[u] = -1;
     }
-    while (minTrail.length > minMark) {
-      const old = minTrail.pop()!;
-      minOff[minTrail.pop()!] = old;
-    }
-    for (let s = s0[u]!; s < s1[u]!; s++) total[s]! += size[u]!;
-    offset[u] = -1;
-    placedCount--;
   };
 
-  /** Section inference: every section's unplaced bytes fit above max(floor, at). */
-  const sectionsFit = (at: number): boolean => {
-    for (let s = 0; s < sections; s++) {
+  /** Section inference over sections [a, b): unplaced bytes fit above max(floor, at). */
+  const sectionsFit = (at: number, a: number, b: number): boolean => {
+    for (let s = a; s < b; s++) {
       const f = floor[s]! > at ? floor[s]! : at;
       if (f + total[s]! > capacity) return false;
     }
     return true;
   };
 
-  const dfs = (lastOff: number, lastRank: number): boolean => {
-    if (placedCount === m) return true;
+  /** Places the unplaced buffers of `part` (sections [a, b)) after (lastOff, lastRank). */
+  const dfs = (part: Int32Array, a: number, b: number, lastOff: number, lastRank: number): boolean => {
     if (++nodes > nodeLimit) throw new SearchStopped();
     if ((nodes & CLOCK_EVERY_NODES) === 0 && performance.now() > deadline) throw new SearchStopped();
     // Dominance: nothing may start at or above the lowest top an unplaced buffer can reach.
     let minHeight = Infinity;
-    for (let u = 0; u < m; u++) {
+    for (const u of part) {
       if (offset[u]! < 0 && minOff[u]! + size[u]! < minHeight) minHeight = minOff[u]! + size[u]!;
     }
+    if (minHeight === Infinity) return true;
     // Every later buffer goes at or above the candidate's offset, so each section's
-    // unplaced bytes must fit above it: offsets above capacity - max total fail.
+    // unplaced bytes must fit above it.
     let maxTotal = 0;
-    for (let s = 0; s < sections; s++) if (total[s]! > maxTotal) maxTotal = total[s]!;
+    for (let s = a; s < b; s++) if (total[s]! > maxTotal) maxTotal = total[s]!;
     const highest = capacity - maxTotal;
     const base = keyTop;
-    if (keys.length < base + m) {
-      const grown = new Float64Array(2 * (base + m));
+    if (keys.length < base + part.length) {
+      const grown = new Float64Array(2 * (base + part.length));
       grown.set(keys);
       keys = grown;
     }
-    for (let u = 0; u < m; u++) {
-      if (offset[u]! >= 0) continue;
+    for (const u of part) {
       const at = minOff[u]!;
-      if (at >= minHeight || at > highest || at < lastOff || (at === lastOff && u < lastRank)) continue;
+      if (offset[u]! >= 0 || at >= minHeight || at > highest) continue;
+      if (at < lastOff || (at === lastOff && u < lastRank)) continue;
       keys[keyTop++] = at * m + u;
     }
-    keys.subarray(base, keyTop).sort();
-    try {
-      for (let i = base; i < keyTop; i++) {
-        const key = keys[i]!;
-        const u = key % m;
-        const at = (key - u) / m;
-        const minMark = minTrail.length;
-        const floorMark = floorTrail.length;
-        place(u, at);
-        const ok = sectionsFit(at) && dfs(at, u);
-        if (ok) return true;
-        unplace(u, minMark, floorMark);
+    const stop = keyTop;
+    keys.subarray(base, stop).sort();
+    for (let i = base; i < stop; i++) {
+      const key = keys[i]!;
+      const u = key % m;
+      const at = (key - u) / m;
+      const height = placedStack.length;
+      place(u, at);
+      if (sectionsFit(at, a, b)) {
+        const ok = newCuts.length === 0 ? dfs(part, a, b, at, u) : solveParts(part, a, b, [...newCuts]);
+        if (ok) {
+          keyTop = base;
+          return true;
+        }
       }
-    } finally {
-      keyTop = base;
+      unwindTo(height);
     }
+    keyTop = base;
     return false;
   };
 
+  /** Dynamic decomposition: solves the pieces of `part` between the cut points on their own. */
+  const solveParts = (part: Int32Array, a: number, b: number, cutAt: number[]): boolean => {
+    const bounds = [a, ...cutAt.sort((x, y) => x - y), b];
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const lo = bounds[k]!;
+      const hi = bounds[k + 1]!;
+      const sub = part.filter((u) => offset[u]! < 0 && s0[u]! < hi && s1[u]! > lo);
+      if (sub.length > 0 && !dfs(sub, lo, hi, 0, 0)) return false;
+    }
+    return true;
+  };
+
   try {
-    if (!dfs(0, 0)) return { status: 'infeasible', nodes };
+    if (
+      !dfs(
+        Int32Array.from({ length: m }, (_, u) => u),
+        0,
+        sections,
+        0,
+        0,
+      )
+    )
+      return { status: 'infeasible', nodes };
   } catch (e) {
     if (e instanceof SearchStopped) return { status: 'timeout', nodes };
     throw e;
   }
   const offsets = new Map<number, number>();
-  byRank.forEach((k, r) => offsets.set(members[k]!, offset[r]!));
+  sp.globals.forEach((g, u) => offsets.set(g, offset[u]!));
   return { status: 'found', offsets, nodes };
 }
 
-/** The conflict graph restricted to the group, in local (rank) indices, as CSR. */
-function localAdjacency(
-  p: Problem,
-  globals: readonly number[],
-  localOf: ReadonlyMap<number, number>,
-): { adjStart: Int32Array; adj: Int32Array } {
-  const adjStart = new Int32Array(globals.length + 1);
-  const out: number[] = [];
-  globals.forEach((g, r) => {
-    for (let e = p.adjStart![g]!; e < p.adjStart![g + 1]!; e++) {
-      const v = localOf.get(p.adj![e]!);
-      if (v !== undefined) out.push(v);
-    }
-    adjStart[r + 1] = out.length;
-  });
-  return { adjStart, adj: Int32Array.from(out) };
-}
-
-/** Positions 0..m-1 sorted by the heuristic's keys (descending), ties by position. */
-function rankMembers(
-  p: Problem,
-  members: readonly number[],
-  start: Int32Array,
-  end: Int32Array,
-  totals: Float64Array,
-  heuristic: SearchHeuristic,
-): number[] {
-  const keyOf = (k: number): number[] => {
-    const g = members[k]!;
-    let peak = 0;
-    for (let s = start[k]!; s < end[k]!; s++) peak = Math.max(peak, totals[s]!);
-    const width = p.last[g]! - p.first[g]! + 1;
-    const parts = { T: peak, W: width, A: width * p.size[g]! };
-    return [...heuristic].map((c) => parts[c as 'T' | 'W' | 'A']);
-  };
-  const keys = members.map((_, k) => keyOf(k));
-  return members
-    .map((_, k) => k)
-    .sort((a, b) => {
-      const ka = keys[a]!;
-      const kb = keys[b]!;
-      for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return kb[i]! - ka[i]!;
-      return a - b;
-    });
-}
-
-/** mulberry32: a small seeded generator (deterministic restarts and perturbations). */
-export function makeRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The section whose member list holds entry i (binary search over the starts). */
+function sectionOfEntry(sectionStart: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = sectionStart.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (sectionStart[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

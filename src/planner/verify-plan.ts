@@ -15,6 +15,7 @@ import type { Kernel, KExpr, Schedule } from '../passes/kernel.js';
 import { formatShape } from '../ir/shape.js';
 import { ARENA_ALIGN_BYTES } from './align.js';
 import { checkArenaPlan } from './check-overlap.js';
+import { inPlaceProblem } from './in-place.js';
 import type { PlannedMemory } from './memory-plan.js';
 
 function guardKey(index: IndexExpr, size: number): string {
@@ -126,6 +127,48 @@ function checkRefs(kernel: Kernel, e: KExpr, filled: ReadonlySet<number>, own: n
   visit(e);
 }
 
+/**
+ * The arena holds slots; a slot is one temp or a chain of temps each written in
+ * place over the previous one. Checks the slots cover every temp once, sit at
+ * their planned offsets, never overlap while live (checkArenaPlan), and that
+ * each in-place link is legal in the kernel that makes it.
+ */
+function checkSlots(schedule: Schedule, memory: PlannedMemory): void {
+  const seen = new Set<number>();
+  const slotBuffers = memory.slots.map((chain, i) => {
+    const offset = memory.arenaStart + (memory.arena.offsets[i] ?? 0);
+    chain.forEach((buf, j) => {
+      if (seen.has(buf.node.id)) throw new PlanError(`temp ${buf.name} is in two arena slots`);
+      seen.add(buf.node.id);
+      if (memory.addresses.get(buf.node.id) !== offset)
+        throw new PlanError(`temp ${buf.name} is not at its slot's offset`);
+      const prev = chain[j - 1];
+      if (prev === undefined) return;
+      const kernel = schedule.kernels[buf.firstUse];
+      const problem =
+        kernel === undefined ||
+        prev.lastUse !== buf.firstUse ||
+        memory.inPlace.get(buf.node.id) !== prev.node.id
+          ? 'lifetimes do not meet'
+          : inPlaceProblem(kernel, prev.node, buf.node);
+      if (problem !== undefined) {
+        throw new PlanError(`${buf.name} may not be written in place over ${prev.name}: ${problem}`, {
+          target: buf.name,
+          source: prev.name,
+        });
+      }
+    });
+    return {
+      bytes: Math.max(...chain.map((t) => t.bytes)) + memory.guardBytes,
+      firstUse: Math.min(...chain.map((t) => t.firstUse)),
+      lastUse: Math.max(...chain.map((t) => t.lastUse)),
+    };
+  });
+  for (const t of memory.temps)
+    if (!seen.has(t.node.id)) throw new PlanError(`temp ${t.name} has no arena slot`);
+  checkArenaPlan(slotBuffers, memory.arena, { align: ARENA_ALIGN_BYTES });
+}
+
 /** Throws PlanError unless `memory` is a safe plan for `schedule`. */
 export function verifyPlan(schedule: Schedule, memory: PlannedMemory): void {
   const { plan } = memory;
@@ -154,7 +197,7 @@ export function verifyPlan(schedule: Schedule, memory: PlannedMemory): void {
   if (lastFixed && lastFixed.offset + lastFixed.bytes > memory.arenaStart) {
     throw new PlanError(`buffer ${lastFixed.name} reaches into the temp arena`, { buffer: lastFixed.name });
   }
-  checkArenaPlan(memory.temps, memory.arena, { align: ARENA_ALIGN_BYTES });
+  checkSlots(schedule, memory);
   for (const node of schedule.values) {
     if (!memory.addresses.has(node.id))
       throw new PlanError(`value %${node.id} has no address`, { node: node.id });

@@ -6,7 +6,6 @@
 import { DTYPE_BYTES, isDType } from '../common/dtype.js';
 import { ArtifactError } from '../common/errors.js';
 import type { Manifest, TensorSlot } from '../common/manifest.js';
-import type { MemoryPlan, PlannedBuffer } from '../common/plan.js';
 
 type Fields = Record<string, unknown>;
 
@@ -41,72 +40,58 @@ function checkSlot(value: unknown, path: string, memoryBytes: number): TensorSlo
   const f = object(value, path);
   const dtype = f.dtype;
   if (!isDType(dtype)) fail(`${path}.dtype`, "'f32', 'i32' or 'bool'");
-  const shape = list(f.shape, `${path}.shape`).map((d, i) => count(d, `${path}.shape[${i}]`));
-  const slot: TensorSlot = {
-    name: string(f.name, `${path}.name`),
-    shape,
-    dtype,
-    offset: count(f.offset, `${path}.offset`),
-    bytes: count(f.bytes, `${path}.bytes`),
-  };
-  if (slot.bytes !== shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype]) {
-    fail(`${path}.bytes`, 'the size of its shape and dtype');
-  }
-  if (slot.offset % DTYPE_BYTES[dtype] !== 0) fail(`${path}.offset`, `a multiple of ${DTYPE_BYTES[dtype]}`);
-  if (slot.offset + slot.bytes > memoryBytes) fail(`${path}.offset`, 'inside memoryBytes');
-  return slot;
+  string(f.name, `${path}.name`);
+  const size = list(f.shape, `${path}.shape`).reduce<number>(
+    (n, d, i) => n * count(d, `${path}.shape[${i}]`),
+    1,
+  );
+  const offset = count(f.offset, `${path}.offset`);
+  const bytes = count(f.bytes, `${path}.bytes`);
+  if (bytes !== size * DTYPE_BYTES[dtype]) fail(`${path}.bytes`, 'the size of its shape and dtype');
+  if (offset % DTYPE_BYTES[dtype] !== 0) fail(`${path}.offset`, `a multiple of ${DTYPE_BYTES[dtype]}`);
+  if (offset + bytes > memoryBytes) fail(`${path}.offset`, 'inside memoryBytes');
+  return f as unknown as TensorSlot;
 }
 
 function checkSlots(value: unknown, path: string, memoryBytes: number): TensorSlot[] {
   const slots = list(value, path).map((s, i) => checkSlot(s, `${path}[${i}]`, memoryBytes));
-  const names = new Set(slots.map((s) => s.name));
-  if (names.size !== slots.length) fail(path, 'a list with distinct names');
+  if (new Set(slots.map((s) => s.name)).size !== slots.length) fail(path, 'a list with distinct names');
   return slots;
 }
 
-function checkBuffer(value: unknown, path: string): PlannedBuffer {
-  const f = object(value, path);
-  const kinds = ['input', 'param', 'const', 'output', 'temp'];
-  if (typeof f.kind !== 'string' || !kinds.includes(f.kind)) fail(`${path}.kind`, kinds.join(' | '));
-  return {
-    name: string(f.name, `${path}.name`),
-    kind: f.kind as PlannedBuffer['kind'],
-    offset: count(f.offset, `${path}.offset`),
-    bytes: count(f.bytes, `${path}.bytes`),
-    firstUse: count(f.firstUse, `${path}.firstUse`),
-    lastUse: count(f.lastUse, `${path}.lastUse`),
-  };
-}
+const BUFFER_KINDS: readonly unknown[] = ['input', 'param', 'const', 'output', 'temp'];
 
-function checkPlan(value: unknown, memoryBytes: number): MemoryPlan {
+function checkPlan(value: unknown, memoryBytes: number): void {
   const f = object(value, 'plan');
   if (f.memoryBytes !== memoryBytes) fail('plan.memoryBytes', 'equal to memoryBytes');
-  return {
-    memoryBytes,
-    arenaBytes: count(f.arenaBytes, 'plan.arenaBytes'),
-    lowerBoundBytes: count(f.lowerBoundBytes, 'plan.lowerBoundBytes'),
-    naiveBytes: count(f.naiveBytes, 'plan.naiveBytes'),
-    buffers: list(f.buffers, 'plan.buffers').map((b, i) => checkBuffer(b, `plan.buffers[${i}]`)),
-  };
+  for (const key of ['arenaBytes', 'lowerBoundBytes', 'naiveBytes']) count(f[key], `plan.${key}`);
+  list(f.buffers, 'plan.buffers').forEach((b, i) => {
+    const path = `plan.buffers[${i}]`;
+    const buffer = object(b, path);
+    string(buffer.name, `${path}.name`);
+    if (!BUFFER_KINDS.includes(buffer.kind)) fail(`${path}.kind`, BUFFER_KINDS.join(' | '));
+    for (const key of ['offset', 'bytes', 'firstUse', 'lastUse']) count(buffer[key], `${path}.${key}`);
+  });
 }
 
-/** The manifest in `value`, checked field by field; throws ArtifactError naming the first bad field. */
+/**
+ * Checks `value` field by field against the Manifest type and returns it
+ * unchanged (so a re-save writes the same JSON); throws ArtifactError naming
+ * the first bad field.
+ */
 export function checkManifest(value: unknown): Manifest {
   const f = object(value, 'manifest');
+  count(f.format, 'format');
+  string(f.compiler, 'compiler');
+  list(f.features, 'features').forEach((s, i) => string(s, `features[${i}]`));
   const memoryBytes = count(f.memoryBytes, 'memoryBytes');
   const inputs = checkSlots(f.inputs, 'inputs', memoryBytes);
   const params = checkSlots(f.params, 'params', memoryBytes);
-  const feedNames = new Set([...inputs, ...params].map((s) => s.name));
-  if (feedNames.size !== inputs.length + params.length) fail('inputs and params', 'distinct names');
-  return {
-    format: count(f.format, 'format'),
-    compiler: string(f.compiler, 'compiler'),
-    features: list(f.features, 'features').map((s, i) => string(s, `features[${i}]`)),
-    memoryBytes,
-    inputs,
-    outputs: checkSlots(f.outputs, 'outputs', memoryBytes),
-    params,
-    plan: checkPlan(f.plan, memoryBytes),
-    checkSites: list(f.checkSites, 'checkSites').map((s, i) => string(s, `checkSites[${i}]`)),
-  };
+  checkSlots(f.outputs, 'outputs', memoryBytes);
+  if (new Set([...inputs, ...params].map((s) => s.name)).size !== inputs.length + params.length) {
+    fail('inputs and params', 'distinct names');
+  }
+  checkPlan(f.plan, memoryBytes);
+  list(f.checkSites, 'checkSites').forEach((s, i) => string(s, `checkSites[${i}]`));
+  return f as unknown as Manifest;
 }

@@ -5,7 +5,7 @@
  * compiled models and models loaded from saved modules.
  */
 import { encodeArtifact } from '../common/artifact.js';
-import { ARRAY_CLASS, type DType, type TypedArray } from '../common/dtype.js';
+import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
 import { InputError, InternalError } from '../common/errors.js';
 import type { Manifest, TensorSlot } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
@@ -29,6 +29,19 @@ export interface SaveOptions {
 /** Values by name: typed arrays, or plain number arrays (converted). */
 export type Feeds = Readonly<Record<string, TypedArray | readonly number[]>>;
 
+/** Names to shapes and dtypes, as a typed graph records them (type-level only); the default takes any name. */
+export type TensorTypes = Readonly<
+  Record<string, { readonly shape: readonly number[]; readonly dtype: DType }>
+>;
+
+/** `run()`/`setParams()` values for the names in `T`: each dtype's typed array class, or a number array. */
+export type FeedsOf<T extends TensorTypes> = {
+  readonly [K in keyof T]: TypedArrayFor<T[K]['dtype']> | readonly number[];
+};
+
+/** `run()` results by output name, each in its dtype's typed array class. */
+export type ResultsOf<T extends TensorTypes> = { [K in keyof T]: TypedArrayFor<T[K]['dtype']> };
+
 interface Exports {
   run: () => void;
   err_site: WebAssembly.Global;
@@ -40,12 +53,17 @@ function info(slot: TensorSlot): TensorInfo {
 }
 
 /**
- * A model ready to run.
+ * A model ready to run. `I`, `P` and `O` type its inputs, params and outputs
+ * by name when it was compiled from a typed graph (see docs/types.md).
  *
  * @example
  * const { y } = model.run({ x: new Float32Array(6) });
  */
-export class Model {
+export class Model<
+  I extends TensorTypes = TensorTypes,
+  P extends TensorTypes = TensorTypes,
+  O extends TensorTypes = TensorTypes,
+> {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   readonly params: readonly TensorInfo[];
@@ -76,7 +94,7 @@ export class Model {
   }
 
   /** Runs on `feeds` (every input, by name) and returns copies of every output. */
-  run(feeds: Feeds): Record<string, TypedArray> {
+  run(feeds: FeedsOf<I>): ResultsOf<O> {
     const memory = this.live('run');
     const checked = checkFeeds('run', feeds, this.manifest.inputs, true, (name) =>
       this.manifest.params.some((p) => p.name === name)
@@ -88,11 +106,11 @@ export class Model {
     this.call();
     const out: Record<string, TypedArray> = {};
     for (const slot of this.manifest.outputs) out[slot.name] = this.slotArray(memory, slot).slice();
-    return out;
+    return out as ResultsOf<O>;
   }
 
   /** Sets some or all params; they keep their values across runs. */
-  setParams(values: Feeds): void {
+  setParams(values: Partial<FeedsOf<P>>): void {
     const memory = this.live('setParams');
     const checked = checkFeeds('setParams', values, this.manifest.params, false, (name) =>
       this.manifest.inputs.some((p) => p.name === name)
@@ -161,6 +179,12 @@ export class Model {
 
   private slotArray(memory: WebAssembly.Memory, slot: TensorSlot): TypedArray {
     return new ARRAY_CLASS[slot.dtype](memory.buffer, slot.offset, slotSize(slot));
+  }
+
+  /** The instance's exports (each kernel's function too), for compile-side tools such as profile(). @internal */
+  protected instanceExports(call: string): Readonly<Record<string, unknown>> {
+    this.live(call);
+    return this.exports as unknown as Readonly<Record<string, unknown>>;
   }
 
   private live(call: string): WebAssembly.Memory {

@@ -15,6 +15,7 @@ describe('shape errors', () => {
 
   it('mismatched matmul names both shapes and the dimensions', () => {
     const err = expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => x.matmul(g.param('w', [785, 1024])),
       ShapeError,
       'E_SHAPE',
@@ -32,6 +33,7 @@ describe('shape errors', () => {
 
   it('unbroadcastable add', () => {
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.add(g.input('t', [4])),
       ShapeError,
       'E_SHAPE',
@@ -41,18 +43,21 @@ describe('shape errors', () => {
 
   it('reshape: bad element count, two -1, an uninferable -1', () => {
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.reshape([4]),
       ShapeError,
       'E_SHAPE',
       'reshape: element count differs: [2,3] (6) -> [4] (4)',
     );
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.reshape([-1, -1]),
       ShapeError,
       'E_SHAPE',
       'reshape: at most one -1 allowed (got [-1,-1])',
     );
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.reshape([-1, 4]),
       ShapeError,
       'E_SHAPE',
@@ -63,11 +68,16 @@ describe('shape errors', () => {
   it('axis out of range (reductions, argmax, softmax, concat) and repeated axes', () => {
     const msg = (op: string, axis: number) =>
       `${op}: axis ${axis} is out of range for rank 2 (expected an integer in [-2, 1])`;
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => s.sum(2), ShapeError, 'E_SHAPE', msg('sum', 2));
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => s.argmax(-3), ShapeError, 'E_SHAPE', msg('argmax', -3));
     expectError(() => s.softmax(5), ShapeError, 'E_SHAPE', msg('softmax', 5));
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => g.concat([s, s], 2), ShapeError, 'E_SHAPE', msg('concat', 2));
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => s.sum(1.5), ShapeError, 'E_SHAPE', 'sum: axis 1.5 is out of range');
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => s.sum([1, -1]), ShapeError, 'E_SHAPE', 'sum: repeated axis in [1,-1]');
   });
 
@@ -78,12 +88,13 @@ describe('shape errors', () => {
     expectError(() => new Graph().input('d', [1.5]), ShapeError, 'E_SHAPE', dimMsg('1.5', '[1.5]'));
     expectError(() => new Graph().input('d', [NaN, 2]), ShapeError, 'E_SHAPE', dimMsg('NaN', '[NaN,2]'));
     expectError(
-      () => new Graph().input('d', loose(3)),
+      () => new Graph().input('d', loose<never>(3)),
       ShapeError,
       'E_SHAPE',
       'input "d": shape must be an array',
     );
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.expand([2, -3]),
       ShapeError,
       'E_SHAPE',
@@ -93,17 +104,20 @@ describe('shape errors', () => {
 
   it('concat of different ranks, stack of different shapes', () => {
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => g.concat([s, g.input('r', [2])], 0),
       ShapeError,
       'E_SHAPE',
       'concat: shapes differ off axis 0: [2,3] and [2]',
     );
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => g.stack([s, s.transpose()], 0),
       ShapeError,
       'E_SHAPE',
       'stack: shapes differ: [2,3] and [3,2]',
     );
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => g.concat([], 0), ShapeError, 'E_SHAPE', 'concat: needs a non-empty array of tensors');
   });
 
@@ -121,6 +135,7 @@ describe('shape errors', () => {
       'slice: index 2 is out of range for axis 0 of size 2',
     );
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.slice([0, 0, 0]),
       ShapeError,
       'E_SHAPE',
@@ -138,17 +153,20 @@ describe('shape errors', () => {
 
   it('other shape rules: transpose perm, squeeze of a non-1 axis, pad widths, constant size', () => {
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.transpose([0, 0]),
       ShapeError,
       'E_SHAPE',
       'transpose: perm [0,0] is not a permutation of the 2 axes of [2,3]',
     );
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => s.squeeze(0),
       ShapeError,
       'E_SHAPE',
       'squeeze: axis 0 of [2,3] has size 2 (expected 1)',
     );
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => s.pad([[1, 1]]), ShapeError, 'E_SHAPE', 'pad: 1 widths for rank 2 ([2,3])');
     expectError(
       () =>
@@ -176,6 +194,7 @@ describe('dtype errors', () => {
 
   it('bool matmul', () => {
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => x.matmul(b),
       DTypeError,
       'E_DTYPE',
@@ -185,6 +204,7 @@ describe('dtype errors', () => {
 
   it('float gather indices (a tensor or JS numbers)', () => {
     expectError(
+      // @ts-expect-error -- rejected at the type level too; this tests the run-time check
       () => x.gather(g.input('fi', [2]), 0),
       DTypeError,
       'E_DTYPE',
@@ -205,7 +225,7 @@ describe('dtype errors', () => {
       'E_DTYPE',
       `input: unknown dtype "f64" for "y" (expected 'f32', 'i32' or 'bool')`,
     );
-    expectError(() => x.cast(loose('int')), DTypeError, 'E_DTYPE', `cast: unknown dtype "int"`);
+    expectError(() => x.cast(loose<never>('int')), DTypeError, 'E_DTYPE', `cast: unknown dtype "int"`);
     expectError(
       () => g.constant([1], [1], loose('f16')),
       DTypeError,
@@ -215,10 +235,13 @@ describe('dtype errors', () => {
   });
 
   it('bool where it needs numbers, numbers where it needs bool', () => {
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => b.add(b), DTypeError, 'E_DTYPE', 'add: both operands are bool (expected f32 or i32)');
     expectError(() => b.neg(), DTypeError, 'E_DTYPE', 'neg: operand is bool (expected f32 or i32)');
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => x.and(x), DTypeError, 'E_DTYPE', 'and: operands must be bool (got f32 and f32)');
     expectError(() => x.not(), DTypeError, 'E_DTYPE', 'not: operand must be bool (got f32)');
+    // @ts-expect-error -- rejected at the type level too; this tests the run-time check
     expectError(() => g.where(x, x, 0), DTypeError, 'E_DTYPE', 'where: condition must be bool (got f32)');
   });
 });

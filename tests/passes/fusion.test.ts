@@ -108,8 +108,18 @@ describe('fusion', () => {
     const g = new Graph();
     const x = g.input('x', [12, 12]);
     const w = g.param('w', [12, 12]);
-    g.output('y', x.matmul(w).add(x.transpose()).mul(x.slice([null, [null, null, -1]])));
-    await checkGraph(g, { x: randomData('f32', 144, 11), w: randomData('f32', 144, 12) }, { rtol: 1e-5, atol: 1e-5 });
+    g.output(
+      'y',
+      x
+        .matmul(w)
+        .add(x.transpose())
+        .mul(x.slice([null, [null, null, -1]])),
+    );
+    await checkGraph(
+      g,
+      { x: randomData('f32', 144, 11), w: randomData('f32', 144, 12) },
+      { rtol: 1e-5, atol: 1e-5 },
+    );
   });
 
   test('softmax is at most two kernels (one here: a fused row kernel)', async () => {

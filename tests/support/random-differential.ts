@@ -17,8 +17,8 @@ import { expectClose, randomData } from './differential.js';
 
 /** Variants compared: fusion, SIMD and planner, each on and off. */
 export const RANDOM_VARIANTS: readonly CompileOptions[] = [
-  { optimizeLevel: 0 },
-  { simd: false, fuse: false, optimizeLevel: 0 },
+  { optimizeLevel: 0, debugPoison: true },
+  { simd: false, fuse: false, inPlace: false, optimizeLevel: 0 },
   { planner: 'bump', optimizeLevel: 0 },
 ];
 

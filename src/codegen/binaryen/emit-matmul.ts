@@ -47,7 +47,8 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
   const red = single.reduce.reduction;
   const body = single.reduce.body;
   const out = single.store;
-  if (red.dtype !== 'f32') return undefined;
+  // the tiles accumulate and store f32 (an epilogue may end in a cast: not here)
+  if (red.dtype !== 'f32' || out.node.dtype !== 'f32') return undefined;
   if (body.k !== 'op' || body.op !== 'mul') return undefined;
   const [a, b] = body.args;
   if (a?.k !== 'load' || b?.k !== 'load' || a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;

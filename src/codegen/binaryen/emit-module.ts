@@ -23,12 +23,32 @@ export interface EmitOptions {
   readonly optimizeLevel: number;
 }
 
+/** A byte range [offset, offset + bytes). */
+export type ByteRange = readonly [offset: number, bytes: number];
+
 /** What codegen needs from the memory plan. */
 export interface EmitLayout {
   /** Node id -> absolute byte address. */
   readonly addresses: ReadonlyMap<number, number>;
   readonly memoryBytes: number;
+  /**
+   * Debug poisoning: ranges filled with 0xFF bytes (NaN as f32, -1 as i32) at
+   * the start of run(), and after each kernel (by schedule index) the ranges
+   * that die there, so a stale read shows up as a wrong result.
+   */
+  readonly poison?: {
+    readonly start: readonly ByteRange[];
+    readonly after: ReadonlyMap<number, readonly ByteRange[]>;
+  };
 }
+
+const FEATURES = (b: BinaryenApi): number =>
+  b.Features.SIMD128 |
+  b.Features.NontrappingFPToInt |
+  b.Features.MutableGlobals |
+  b.Features.SignExt |
+  b.Features.BulkMemory |
+  b.Features.BulkMemoryOpt;
 
 export interface EmittedModule {
   readonly wasm: Uint8Array<ArrayBuffer>;
@@ -93,9 +113,7 @@ function buildModule(
   options: EmitOptions,
 ): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[] } {
   const m = new b.Module();
-  m.setFeatures(
-    b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt,
-  );
+  m.setFeatures(FEATURES(b));
   const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
   const segments = schedule.values
     .filter((n) => n.op === 'constant' && n.attrs.data.byteLength > 0)
@@ -129,7 +147,16 @@ function buildModule(
     // exported too, so a profiler can time each kernel (model.profile)
     m.addFunctionExport(kernel.name, kernel.name);
   }
-  const calls = schedule.kernels.map((k) => m.call(k.name, [], b.none));
+  const fill = ([offset, bytes]: ByteRange): Binaryen.ExpressionRef =>
+    m.memory.fill(m.i32.const(offset), m.i32.const(0xff), m.i32.const(bytes));
+  const poison = layout.poison;
+  const calls = [
+    ...(poison?.start ?? []).map(fill),
+    ...schedule.kernels.flatMap((k) => [
+      m.call(k.name, [], b.none),
+      ...(poison?.after.get(k.index) ?? []).map(fill),
+    ]),
+  ];
   m.addFunction(
     'run',
     b.none,
@@ -172,9 +199,7 @@ export async function watOf(wasm: Uint8Array): Promise<string> {
   const b = await loadBinaryen();
   const m = b.readBinary(wasm);
   try {
-    m.setFeatures(
-      b.Features.SIMD128 | b.Features.NontrappingFPToInt | b.Features.MutableGlobals | b.Features.SignExt,
-    );
+    m.setFeatures(FEATURES(b));
     return m.emitText();
   } finally {
     m.dispose();

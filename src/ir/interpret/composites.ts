@@ -7,7 +7,7 @@
 import type { TypedArray } from '../../common/dtype.js';
 import type { NodeOf } from '../node.js';
 import { broadcastIndexMap, lanesAlong } from './indexing.js';
-import { erfc } from './erf.js';
+import { erf } from './erf.js';
 import { argAt, at, convert, makeResult, type Operand } from './operands.js';
 import { reductionTargets } from './reduce.js';
 
@@ -32,16 +32,17 @@ export function evaluateMean(node: NodeOf<'mean'>, args: readonly Operand[]): Ty
 }
 
 /**
- * gelu(x) = x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt 2)), the exact form.
- * Written as 0.5 * x * erfc(-x / sqrt 2) (the same function) so that large
- * negative x keeps its tiny value instead of cancelling 1 + erf to 0.
+ * gelu(x) = x * Phi(x) = 0.5 * x * (1 + erf(x / sqrt 2)), the exact erf form,
+ * with erf rounded to f32 as float32 code (and PyTorch) computes it: for
+ * x < -5.5 erf rounds to -1 and the result is -0, where the exact value is
+ * below 1e-7 in magnitude.
  */
 export function evaluateGelu(node: NodeOf<'gelu'>, args: readonly Operand[]): TypedArray {
   const x = convert(argAt(node, args, 0), 'f32');
   const out = makeResult(node);
   for (let i = 0; i < out.length; i++) {
     const v = at(x, i);
-    out[i] = 0.5 * v * erfc(-v / Math.SQRT2);
+    out[i] = 0.5 * v * (1 + Math.fround(erf(v / Math.SQRT2)));
   }
   return out;
 }

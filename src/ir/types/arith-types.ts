@@ -165,7 +165,9 @@ export type IsLiteral<N extends number> = number extends N ? false : [N] extends
 type IsNatural<N extends number> = [ToDigits<N>] extends [never] ? false : true;
 
 /** Both operands are non-negative integer literals. */
-type Both<A extends number, B extends number> = [IsNatural<A>, IsNatural<B>] extends [true, true] ? true : false;
+type Both<A extends number, B extends number> = [IsNatural<A>, IsNatural<B>] extends [true, true]
+  ? true
+  : false;
 
 /** A + B for non-negative integer literals; `number` otherwise. */
 export type Add<A extends number, B extends number> =

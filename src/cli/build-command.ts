@@ -1,0 +1,59 @@
+/**
+ * `tensorwasm build <graph.ts|graph.js> [-o model.wasm] [--params file]`:
+ * compiles a graph file and writes one self-describing .wasm, with the params
+ * embedded when a params file is given.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import { readFileOrFail, readParamsFile } from './tensor-files.js';
+import { UsageError } from './usage-error.js';
+import { loadGraph } from './load-graph.js';
+
+/** Parsed arguments of `build`. */
+export interface BuildArgs {
+  readonly graph: string;
+  readonly output: string | undefined;
+  readonly params: string | undefined;
+}
+
+function describe(list: readonly { name: string; shape: readonly number[]; dtype: string }[]): string {
+  return list.map((t) => `${t.name} ${t.dtype}[${t.shape.join(',')}]`).join(', ') || 'none';
+}
+
+/** Writes bytes to a file, creating its folder; a failure is a UsageError. */
+export function writeOutput(path: string, bytes: Uint8Array | string, what: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, bytes);
+  } catch (error) {
+    throw new UsageError(
+      `${what}: cannot write ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+}
+
+/** Runs `build`; returns the line to print. */
+export async function buildCommand(args: BuildArgs): Promise<string> {
+  if (args.params !== undefined) readFileOrFail(args.params, 'build: --params'); // fail before compiling
+  const graph = await loadGraph(args.graph);
+  const { compile } = await import('../compile.js');
+  const model = await compile(graph);
+  const output = args.output ?? `${basename(args.graph, extname(args.graph))}.wasm`;
+  let bytes: Uint8Array;
+  let note = '';
+  if (args.params !== undefined) {
+    model.setParams(readParamsFile(args.params, model.params, 'build: --params'));
+    bytes = model.save({ params: true });
+    note = '; params embedded';
+  } else {
+    bytes = model.save();
+    if (model.params.length > 0)
+      note = `; params not embedded (${model.params.map((p) => p.name).join(', ')})`;
+  }
+  model.dispose();
+  writeOutput(output, bytes, 'build');
+  return (
+    `wrote ${output} (${bytes.length} bytes, ${model.kernels.length} kernels, ` +
+    `memory ${model.plan.memoryBytes} bytes; inputs: ${describe(model.inputs)}; outputs: ${describe(model.outputs)}${note})`
+  );
+}

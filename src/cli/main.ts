@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * The `tensorwasm` command: `build` a graph file into a saved module, `run` a
+ * saved module. User mistakes print one line and exit with code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { TensorWasmError } from '../common/errors.js';
+import { buildCommand } from './build-command.js';
+import { inspectMain } from './inspect-command.js';
+import { runCommand } from './run-command.js';
+import { USAGE_EXIT_CODE, UsageError } from './usage-error.js';
+
+const USAGE = `usage:
+  tensorwasm build <graph.ts|graph.js> [-o model.wasm] [--params weights.json|weights.bin]
+  tensorwasm run <model.wasm> [--input name=file.json|file.bin]... [--params file] [--output out.json|out.bin]
+  tensorwasm --help | --version`;
+
+type Parsed = ReturnType<typeof parseCommand>;
+
+/** Parses a subcommand's flags; node's parse errors become one-line UsageErrors. */
+function parseCommand(command: string, args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        params: { type: 'string', short: 'p' },
+        input: { type: 'string', short: 'i', multiple: true },
+      },
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    if (unknown) throw new UsageError(`${command}: unknown flag ${unknown[1]}; see tensorwasm --help`);
+    throw new UsageError(`${command}: ${message.split('\n')[0] ?? message}`);
+  }
+}
+
+function onePositional(command: string, parsed: Parsed, what: string): string {
+  const [first, ...rest] = parsed.positionals;
+  if (first === undefined) throw new UsageError(`${command}: missing ${what}; see tensorwasm --help`);
+  if (rest.length > 0) throw new UsageError(`${command}: unexpected argument "${rest[0]}"`);
+  return first;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Runs the CLI on `argv` (without node and the script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) throw new UsageError('missing command (build or run); see tensorwasm --help');
+    if (command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (command === '--version' || command === '-v') {
+      process.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (command === 'build') {
+      const parsed = parseCommand(command, rest);
+      if (parsed.values.input !== undefined) throw new UsageError('build: --input belongs to run');
+      const graph = onePositional(command, parsed, 'the graph file');
+      const line = await buildCommand({ graph, output: parsed.values.output, params: parsed.values.params });
+      process.stdout.write(`${line}\n`);
+      return 0;
+    }
+    if (command === 'run') {
+      const parsed = parseCommand(command, rest);
+      const model = onePositional(command, parsed, 'the model file');
+      const { input = [], params, output } = parsed.values;
+      process.stdout.write(await runCommand({ model, inputs: input, params, output }));
+      return 0;
+    }
+    if (command === 'inspect') return await inspectMain(rest);
+    throw new UsageError(`unknown command "${command}"; see tensorwasm --help`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TensorWasmError) {
+      const own = error instanceof UsageError || error.message.startsWith(`${command ?? ''}: `);
+      const prefix = own ? '' : `${command ?? ''}: `;
+      process.stderr.write(`tensorwasm: ${prefix}${error.message}\n`);
+      return USAGE_EXIT_CODE;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

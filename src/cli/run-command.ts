@@ -1,0 +1,55 @@
+/**
+ * `tensorwasm run model.wasm --input name=file [--params file] [--output file]`:
+ * loads a saved module with the runtime alone (never the compiler), runs it
+ * once and prints or writes the outputs.
+ */
+import { extname } from 'node:path';
+import type { TypedArray } from '../common/dtype.js';
+import { load } from '../runtime/load.js';
+import { writeOutput } from './build-command.js';
+import {
+  formatOutputsJson,
+  outputsToBinary,
+  readFileOrFail,
+  readParamsFile,
+  readTensorFile,
+} from './tensor-files.js';
+import { UsageError } from './usage-error.js';
+
+/** Parsed arguments of `run`. */
+export interface RunArgs {
+  readonly model: string;
+  /** Each `name=file`. */
+  readonly inputs: readonly string[];
+  readonly params: string | undefined;
+  readonly output: string | undefined;
+}
+
+/** Runs `run`; returns the text to print (the outputs as JSON, or a note that they were written). */
+export async function runCommand(args: RunArgs): Promise<string> {
+  const model = await load(readFileOrFail(args.model, 'run'));
+  const feeds: Record<string, TypedArray> = {};
+  for (const spec of args.inputs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) {
+      throw new UsageError(`run: --input must be name=file (got "${spec}")`);
+    }
+    const name = spec.slice(0, eq);
+    const info = model.inputs.find((i) => i.name === name);
+    if (info === undefined) {
+      const names = model.inputs.map((i) => i.name).join(', ') || 'none';
+      throw new UsageError(`run: --input ${name}: the model has no input "${name}" (its inputs: ${names})`);
+    }
+    feeds[name] = readTensorFile(spec.slice(eq + 1), info, `run: --input ${name}`);
+  }
+  if (args.params !== undefined) model.setParams(readParamsFile(args.params, model.params, 'run: --params'));
+  const outputs = model.run(feeds);
+  model.dispose();
+  if (args.output === undefined) return formatOutputsJson(outputs, model.outputs);
+  const bytes =
+    extname(args.output) === '.bin'
+      ? outputsToBinary(outputs, model.outputs)
+      : formatOutputsJson(outputs, model.outputs);
+  writeOutput(args.output, bytes, 'run');
+  return `wrote ${model.outputs.map((o) => o.name).join(', ')} to ${args.output}\n`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The browser example in real headless Chromium (Debian's, driven by
+ * playwright-core): the page loads saved modules with the bundled runtime and
+ * computes bit-identical outputs to Node. Skipped, with a warning, when
+ * /usr/bin/chromium is missing (.ci/run installs it).
+ */
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { serveFolder, type StaticServer } from '../../examples/browser/static-server.js';
+import { compile } from '../../src/index.js';
+import { ROOT } from './ensure-built.js';
+import { bytesOf, testModels } from './models.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const available = existsSync(CHROMIUM);
+if (!available) {
+  console.warn(`SKIPPED tests/aot/browser.test.ts: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+}
+
+let dir = '';
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
+const expected = new Map<string, Record<string, number[]>>();
+
+beforeAll(async () => {
+  if (!available) return;
+  dir = mkdtempSync(join(tmpdir(), 'tensorwasm-browser-'));
+  mkdirSync(join(dir, 'dist'));
+  for (const file of ['index.html', 'main.js'])
+    copyFileSync(join(ROOT, 'examples/browser', file), join(dir, file));
+  // the same bundle as `npm run build:browser-runtime`
+  await build({
+    entryPoints: [join(ROOT, 'src/runtime/index.ts')],
+    outfile: join(dir, 'dist/tensorwasm-runtime.js'),
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
+  for (const spec of testModels()) {
+    const model = await compile(spec.graph);
+    model.setParams(spec.params);
+    const out = model.run(spec.inputs);
+    expected.set(spec.name, Object.fromEntries(Object.entries(out).map(([k, v]) => [k, bytesOf(v)])));
+    writeFileSync(join(dir, `dist/${spec.name}.wasm`), model.save({ params: true }));
+    const inputs = Object.fromEntries(Object.entries(spec.inputs).map(([k, v]) => [k, Array.from(v)]));
+    writeFileSync(join(dir, `dist/${spec.name}.inputs.json`), JSON.stringify(inputs));
+  }
+  server = await serveFolder(dir);
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+test.skipIf(!available)(
+  'the example page computes the same bits as Node in headless Chromium',
+  async () => {
+    const page = await browser!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    for (const [name, want] of expected) {
+      await page.goto(`${server!.url}/index.html?model=${name}`);
+      await page.waitForFunction(() => document.body.dataset.status !== 'loading', undefined, {
+        timeout: 30_000,
+      });
+      const got = await page.evaluate(() => {
+        const w = window as unknown as {
+          tensorwasmResult?: Record<string, ArrayBufferView>;
+          tensorwasmError?: string;
+        };
+        if (w.tensorwasmError !== undefined) return w.tensorwasmError;
+        return Object.fromEntries(
+          Object.entries(w.tensorwasmResult ?? {}).map(([k, v]) => [
+            k,
+            Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)),
+          ]),
+        );
+      });
+      expect(got, name).toEqual(want);
+      expect(await page.textContent('#status')).toMatch(new RegExp(`^${name}\\.wasm: \\d+ bytes, run in`));
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  },
+  120_000,
+);

@@ -1,0 +1,98 @@
+/**
+ * compile -> save -> load in one process gives bit-identical outputs, with
+ * params set after loading or embedded by save({ params: true }); a loaded
+ * model has the compiled model's interface and saves again.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { compile, InputError, load, type CompiledModel, type TypedArray } from '../../src/index.js';
+import { load as runtimeLoad } from '../../src/runtime/index.js';
+import { bytesOf, testModels, type TestModel } from './models.js';
+
+interface Compiled {
+  readonly spec: TestModel;
+  readonly model: CompiledModel;
+  readonly expected: Record<string, TypedArray>;
+}
+
+const compiled: Compiled[] = [];
+
+beforeAll(async () => {
+  for (const spec of testModels()) {
+    const model = await compile(spec.graph);
+    model.setParams(spec.params);
+    compiled.push({ spec, model, expected: model.run(spec.inputs) });
+  }
+});
+
+function expectIdentical(actual: Record<string, TypedArray>, expected: Record<string, TypedArray>): void {
+  expect(Object.keys(actual)).toEqual(Object.keys(expected));
+  for (const [name, array] of Object.entries(expected)) {
+    expect(actual[name]?.constructor).toBe(array.constructor);
+    expect(bytesOf(actual[name]!)).toEqual(bytesOf(array));
+  }
+}
+
+describe.each(testModels().map((m) => m.name))('%s', (name) => {
+  const get = (): Compiled => compiled.find((c) => c.spec.name === name)!;
+
+  test('save() then load() and setParams() gives bit-identical outputs', async () => {
+    const { spec, model, expected } = get();
+    const loaded = await runtimeLoad(model.save());
+    expect(loaded.inputs).toEqual(model.inputs);
+    expect(loaded.outputs).toEqual(model.outputs);
+    expect(loaded.params).toEqual(model.params);
+    expect(loaded.plan).toEqual(model.plan);
+    expect(() => loaded.run(spec.inputs)).toThrow(InputError);
+    loaded.setParams(spec.params);
+    expectIdentical(loaded.run(spec.inputs), expected);
+    loaded.dispose();
+  });
+
+  test('save({ params: true }) embeds params: the loaded model runs at once', async () => {
+    const { spec, model, expected } = get();
+    const loaded = await load(model.save({ params: true }));
+    expectIdentical(loaded.run(spec.inputs), expected);
+    // view + execute on a loaded model
+    for (const [input, value] of Object.entries(spec.inputs)) loaded.view(input).set(value);
+    loaded.execute();
+    for (const [output, value] of Object.entries(expected))
+      expect(bytesOf(loaded.view(output))).toEqual(bytesOf(value));
+  });
+
+  test('a loaded model saves again to the same bytes', async () => {
+    const { model } = get();
+    const withParams = model.save({ params: true });
+    const again = (await load(withParams)).save({ params: true });
+    expect(Array.from(again)).toEqual(Array.from(withParams));
+    expect(Array.from((await load(model.save())).save())).toEqual(Array.from(model.save()));
+  });
+});
+
+test('save is deterministic and ends with the tensorwasm section', () => {
+  const { model } = compiled[0]!;
+  const a = model.save();
+  expect(Array.from(model.save())).toEqual(Array.from(a));
+  const tail = new TextDecoder().decode(a.subarray(a.length - 4000));
+  expect(tail).toContain('tensorwasm');
+  expect(tail).toContain('{"format":1,"checksum":"crc32:');
+  expect(WebAssembly.Module.customSections(new WebAssembly.Module(a), 'tensorwasm')).toHaveLength(1);
+});
+
+test('save({ params: true }) before setParams is an InputError', async () => {
+  const spec = testModels()[0]!;
+  const model = await compile(spec.graph);
+  expect(() => model.save({ params: true })).toThrow(/params never set: w1, b1, w2/);
+  expect(() => model.save()).not.toThrow();
+});
+
+test('params embedded at save time are a snapshot; later setParams overrides them after load', async () => {
+  const { spec, model, expected } = compiled.find((c) => c.spec.name === 'gather-bool-i32')!;
+  const loaded = await load(model.save({ params: true }));
+  loaded.setParams({ table: new Float32Array(60) });
+  const zeroed = loaded.run(spec.inputs);
+  expect(Array.from(zeroed.rows!).every((v) => v === 0)).toBe(true);
+  expect(bytesOf(zeroed.rows!)).not.toEqual(bytesOf(expected.rows!));
+  expect(() => loaded.run({ idx: Int32Array.from([0, 10, 0, 0, 0]), scale: spec.inputs.scale! })).toThrow(
+    /index 10 is out of range/,
+  );
+});
