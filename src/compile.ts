@@ -16,6 +16,7 @@ import { nameNodes } from './ir/print.js';
 import { chooseMaterialized, type Decision } from './passes/choose-materialized.js';
 import { formKernels } from './passes/form-kernels.js';
 import { fuseKernels } from './passes/fuse-kernels.js';
+import { scheduleKernels } from './passes/schedule.js';
 import type { Kernel, Schedule } from './passes/kernel.js';
 import { lowerComposites } from './passes/lower-composites.js';
 import { simplify } from './passes/simplify.js';
@@ -247,9 +248,10 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     ),
   );
   const formed = time('kernels', () => formKernels(lowered, materialized));
-  const { schedule, notes } = time('merge', () =>
+  const { schedule: merged, notes } = time('merge', () =>
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
+  const schedule = time('schedule', () => scheduleKernels(merged).schedule);
   const live = time('liveness', () => analyzeLiveness(schedule));
   const memory = time('plan', () =>
     planMemory(
