@@ -1,46 +1,27 @@
 /**
- * npm run fuzz -- --graphs N --seed S
+ * npm run fuzz -- [--graphs N] [--plans N] [--seed S]
  *
- * Builds N random programs over every op, dtype, broadcast and view pattern,
- * compiles each under every variant (fused/unfused, SIMD/scalar,
- * best-fit/bump) and compares with the reference interpreter. On a failure it
- * prints the seed, the shrunk program and its text IR, to save as a
- * regression test.
+ * Random programs compiled and compared with the interpreter (scripts/fuzz-graphs.ts)
+ * and random lifetimes planned and checked against a brute force
+ * (scripts/fuzz-plans.ts). Any failure prints its seed and a shrunk case, to
+ * save as a regression test; the exit code is 1. Without --graphs or --plans,
+ * runs 1000 graphs.
  */
-import fc from 'fast-check';
-import { buildProgram, programArbitrary } from '../tests/ir/random-graph.js';
-import { checkRandomGraph } from '../tests/support/random-differential.js';
+import { fuzzGraphs } from './fuzz-graphs.js';
+import { fuzzPlans } from './fuzz-plans.js';
 
-function flag(name: string, fallback: number): number {
+function flag(name: string): number | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value)) throw new Error(`--${name} needs an integer`);
+  if (i < 0) return undefined;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${name} needs a non-negative integer`);
   return value;
 }
 
-const graphs = flag('graphs', 1000);
-const seed = flag('seed', Date.now() % 1_000_000);
-console.log(`fuzz: ${graphs} random graphs, seed ${seed}`);
-let done = 0;
-const start = performance.now();
-const result = await fc.check(
-  fc.asyncProperty(programArbitrary, fc.nat(1000), async (program, dataSeed) => {
-    await checkRandomGraph(buildProgram(program), dataSeed);
-    done++;
-    if (done % 100 === 0)
-      process.stdout.write(`  ${done} graphs ok (${((performance.now() - start) / 1000).toFixed(0)} s)\n`);
-  }),
-  { seed, numRuns: graphs },
-);
-if (result.failed) {
-  const [program, dataSeed] = result.counterexample ?? [];
-  console.log(`FAILED after ${result.numRuns} graphs; seed ${seed}, path ${result.counterexamplePath}`);
-  console.log(`data seed ${String(dataSeed)}; shrunk program:\n${JSON.stringify(program)}`);
-  if (program) console.log(`\ntext IR:\n${buildProgram(program).toString()}`);
-  console.log(String(result.errorInstance));
-  process.exitCode = 1;
-} else {
-  console.log(
-    `fuzz: all ${result.numRuns} graphs agree with the interpreter (seed ${seed}, ${((performance.now() - start) / 1000).toFixed(1)} s)`,
-  );
-}
+const seed = flag('seed') ?? Date.now() % 1_000_000;
+const plans = flag('plans');
+const graphs = flag('graphs') ?? (plans === undefined ? 1000 : undefined);
+let ok = true;
+if (plans !== undefined) ok = fuzzPlans(plans, seed) && ok;
+if (graphs !== undefined) ok = (await fuzzGraphs(graphs, seed)) && ok;
+if (!ok) process.exitCode = 1;

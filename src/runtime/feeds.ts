@@ -82,7 +82,7 @@ export function checkFeeds(
   }
   const out = new Map<TensorSlot, TypedArray>();
   for (const slot of slots) {
-    if (!(slot.name in record)) {
+    if (!Object.hasOwn(record, slot.name)) {
       if (required)
         throw new InputError(
           `${call}: missing "${slot.name}" (shape [${slot.shape.join(',')}], ${slot.dtype})`,

@@ -66,7 +66,14 @@ test('the report renders in Chromium with the plan chart, the kernels and the IR
 
   const text = await page.evaluate(() => document.body.innerText);
   expect(text.length).toBeGreaterThan(500);
-  for (const heading of ['tensorwasm report: mlp head', 'Memory plan', 'Kernels', 'Compile timings', 'IR per stage', 'WebAssembly text'])
+  for (const heading of [
+    'tensorwasm report: mlp head',
+    'Memory plan',
+    'Kernels',
+    'Compile timings',
+    'IR per stage',
+    'WebAssembly text',
+  ])
     expect(text).toContain(heading);
   for (const k of model.kernels) expect(text).toContain(k.name);
 

@@ -3,7 +3,15 @@
  * kernel, profile() per kernel, and the DEBUG levels through a sink.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { compile, Graph, InputError, planGraph, setDebugLevel, setDebugSink, getDebugLevel } from '../../src/index.js';
+import {
+  compile,
+  Graph,
+  InputError,
+  planGraph,
+  setDebugLevel,
+  setDebugSink,
+  getDebugLevel,
+} from '../../src/index.js';
 import { costOfKernel } from '../../src/inspect/kernel-cost.js';
 import { extractFunction } from '../../src/inspect/wat-function.js';
 import { mlpHead } from './graphs.js';
@@ -80,7 +88,10 @@ describe('profile', () => {
     expect(profile.repeats).toBe(5);
     expect(profile.kernels.map((k) => k.name)).toEqual(model.kernels.map((k) => k.name));
     for (const k of profile.kernels) expect(k.ms).toBeGreaterThanOrEqual(0);
-    expect(profile.totalMs).toBeCloseTo(profile.kernels.reduce((s, k) => s + k.ms, 0), 9);
+    expect(profile.totalMs).toBeCloseTo(
+      profile.kernels.reduce((s, k) => s + k.ms, 0),
+      9,
+    );
     expect(model.run({ x: X })).toEqual(before);
   });
 
@@ -118,9 +129,12 @@ describe('DEBUG levels', () => {
   test('2 adds stage timings; 3 the IR per stage and the plan table', async () => {
     const two = await capture(2);
     expect(two).toHaveLength(2);
-    expect(two[1]).toMatch(/^tensorwasm: stages: lower [\d.]+ (ms|µs), simplify .* emit [\d.]+ ms, instantiate/);
+    expect(two[1]).toMatch(
+      /^tensorwasm: stages: lower [\d.]+ (ms|µs), simplify .* emit [\d.]+ ms, instantiate/,
+    );
     const three = (await capture(3)).join('\n');
-    for (const stage of ['built', 'simplified', 'fused', 'scheduled']) expect(three).toContain(`--- tensorwasm ir ${stage} ---`);
+    for (const stage of ['built', 'simplified', 'fused', 'scheduled'])
+      expect(three).toContain(`--- tensorwasm ir ${stage} ---`);
     expect(three).toContain('--- tensorwasm plan ---\nbuffer');
     expect(three).not.toContain('(module');
   });

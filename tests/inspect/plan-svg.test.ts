@@ -21,7 +21,11 @@ const PLAN: MemoryPlan = {
   ],
 };
 
-const rects = (svg: string): RegExpMatchArray[] => [...svg.matchAll(/<g class="buffer buffer-(\w+)">[\s\S]*?<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)];
+const rects = (svg: string): RegExpMatchArray[] => [
+  ...svg.matchAll(
+    /<g class="buffer buffer-(\w+)">[\s\S]*?<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g,
+  ),
+];
 
 describe('planSvg', () => {
   test('one rectangle per buffer, x by lifetime, y by address (0 at the bottom)', () => {
