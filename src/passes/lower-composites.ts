@@ -17,10 +17,13 @@ function builder(out: Graph) {
   const toF32 = (a: Node): Node => (a.dtype === 'f32' ? a : out.addNode('cast', [a], { to: 'f32' }));
   const reduce = (op: 'sum' | 'max', a: Node, axes: readonly number[], keepdims: boolean): Node =>
     out.addNode(op, [a], { axes, keepdims });
-  /** mean(x) = sum(x) · (1/n) */
+  /**
+   * mean(x) = sum(x) / n — a division, not a multiply by 1/n, so that n equal
+   * values have exactly that value as their mean (x - mean(x) is then 0)
+   */
   const mean = (a: Node, attrs: OpAttrs['mean']): Node => {
     const n = sizeOf(attrs.axes.map((ax) => a.shape[ax] ?? 1));
-    return bin('mul', reduce('sum', toF32(a), attrs.axes, attrs.keepdims), scalar(1 / n));
+    return bin('div', reduce('sum', toF32(a), attrs.axes, attrs.keepdims), scalar(n));
   };
   return { scalar, bin, un, toF32, reduce, mean };
 }

@@ -42,6 +42,8 @@ import { emitVectorOp, vectorConst } from './vector-ops.js';
 
 type Expr = Binaryen.ExpressionRef;
 const LANES = 4;
+/** Independent vector accumulators in a vectorized reduction. */
+const ACCUMULATORS = 4;
 
 /** How a kernel is vectorized, for `ir('fused')` and the tests. */
 export type VectorMode = 'elementwise' | 'reduce-inner' | 'across' | 'matmul-tiled' | 'row' | 'scalar';
@@ -270,20 +272,40 @@ class StepEmitter {
       ];
     }
     const v128 = fb.b.v128;
-    const vacc = fb.addLocal(v128);
-    const accumulateVec = m.local.set(
-      vacc,
-      emitVectorOp(fb, op, [m.local.get(vacc, v128), emitVector(fb, step.body, r, this.env)], dtype),
+    // ACCUMULATORS independent vector accumulators hide the add latency: the
+    // main loop takes ACCUMULATORS·4 elements per iteration, one vector into
+    // each; a one-vector loop and a scalar tail finish the row
+    const accs = Array.from({ length: ACCUMULATORS }, () => fb.addLocal(v128));
+    const rLocal = this.local(r);
+    const into = (acc: number): Expr =>
+      m.local.set(
+        acc,
+        emitVectorOp(fb, op, [m.local.get(acc, v128), emitVector(fb, step.body, r, this.env)], dtype),
+      );
+    const bump = (by: number): Expr =>
+      m.local.set(rLocal, m.i32.add(m.local.get(rLocal, fb.b.i32), m.i32.const(by)));
+    const unrolled = accs.flatMap((acc, i) => (i === 0 ? [into(acc)] : [bump(LANES), into(acc)]));
+    unrolled.push(bump(-LANES * (ACCUMULATORS - 1)));
+    const wideLoop = fb.forLoop(rLocal, 0, r.extent, LANES * ACCUMULATORS, true, unrolled);
+    const vectorLoop = fb.forLoop(rLocal, null, r.extent, LANES, true, [into(accs[0] as number)]);
+    const tail =
+      r.extent % LANES === 0 ? [] : [fb.forLoop(rLocal, null, r.extent, 1, false, [accumulate(result)])];
+    // combine: accumulators pairwise, then the four lanes, then the scalar tail
+    let total = m.local.get(accs[0] as number, v128);
+    for (const acc of accs.slice(1)) total = emitVectorOp(fb, op, [total, m.local.get(acc, v128)], dtype);
+    const combined = fb.bind(
+      total,
+      v128,
+      (v) =>
+        [0, 1, 2, 3]
+          .map((lane) => extractLane(fb, v(), lane, dtype))
+          .reduce((a, b) => emitScalarOp(fb, op, [a, b], dtype), m.local.get(result, sType)),
+      sType,
     );
-    const lanes = [0, 1, 2, 3].map((lane) => extractLane(fb, m.local.get(vacc, v128), lane, dtype));
-    const combined = lanes.reduce((a, b) => emitScalarOp(fb, op, [a, b], dtype), m.local.get(result, sType));
     return [
-      m.local.set(vacc, vectorConst(fb, init, dtype)),
+      ...accs.map((acc) => m.local.set(acc, vectorConst(fb, init, dtype))),
       m.local.set(result, scalarConst(fb, init, dtype)),
-      ...this.nest(
-        without(red.vars, r),
-        this.split(r, [accumulateVec], () => [accumulate(result)]),
-      ),
+      ...this.nest(without(red.vars, r), [wideLoop, vectorLoop, ...tail]),
       m.local.set(result, combined),
     ];
   }
