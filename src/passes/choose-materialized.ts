@@ -73,7 +73,13 @@ export function chooseMaterialized(
     if (keep) materialized.add(node.id);
     decisions.push({ node, materialized: keep, reason });
   };
+  // whether computing a node inline evaluates a gather (itself or an inlined input)
+  const gatherInside = new Map<number, boolean>();
+  const gathers = (node: Node): boolean =>
+    node.op === 'gather' ||
+    node.inputs.some((i) => !materialized.has(i.id) && gatherInside.get(i.id) === true);
   for (const node of nodes) {
+    gatherInside.set(node.id, gathers(node));
     const forced = mustMaterialize(node);
     if (forced !== undefined) decide(node, true, forced);
     else if (outputIds.has(node.id)) decide(node, true, 'a graph output');
@@ -87,8 +93,9 @@ export function chooseMaterialized(
       else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
       else if (iterationsOf(only) > sizeOf(node.shape))
         decide(node, true, `${only.op} would recompute it (broadcast)`);
-      // every index must be read (and checked) exactly when the gather has elements
-      else if (node.op === 'gather' && !readsAllDirectly(node, only))
+      // every gather index must be read (and checked) exactly when the gather has
+      // elements: a value computing a gather inline must be read whole
+      else if (gathers(node) && !readsAllDirectly(node, only))
         decide(node, true, `${only.op} would not read every gathered index`);
       else decide(node, false, `fused into its only consumer ${only.op}`);
     }

@@ -2,15 +2,15 @@
  * Shrunk counterexamples found by `npm run fuzz`, each rebuilt with the public
  * API and compared with the interpreter under every variant (checkGraph).
  */
-import { test } from 'vitest';
-import { Graph } from '../../src/index.js';
-import { checkGraph } from '../support/differential.js';
+import { expect, test } from 'vitest';
+import { Graph, InputError, compile, interpret } from '../../src/index.js';
+import { checkGraph, VARIANTS } from '../support/differential.js';
 
 // fuzz --graphs 10000 --seed 20261124, graph 4356: the row sums of n/4 over
-// [7,10] are 11.25 + 25k, whose mean 86.25 is exact in f32. Compiled mean is
-// sum * fround(1/7) = 86.2500076 (one ulp up), so layerNorm gives -1.5e-7
-// instead of 0 for the row at the mean, and sqrt turns that into NaN where the
-// interpreter gives 0. Fails until mean is lowered as sum / n (src/passes).
+// [7,10] are 11.25 + 25k, whose mean 86.25 is exact in f32. Compiled mean was
+// sum * fround(1/7) = 86.2500076 (one ulp up), so layerNorm gave -1.5e-7
+// instead of 0 for the row at the mean, and sqrt turned that into NaN where the
+// interpreter gives 0. Fixed in 5a3b017 (mean lowered as sum / n).
 test('fuzz 20261124: sqrt(layerNorm(x)) is 0, not NaN, where x equals its exact mean', async () => {
   const g = new Graph();
   const x0 = g.input('x0', []);
@@ -18,4 +18,25 @@ test('fuzz 20261124: sqrt(layerNorm(x)) is 0, not NaN, where x equals its exact 
   g.output('out0', rows.layerNorm().sqrt());
   g.output('out1', x0.neg());
   await checkGraph(g, { x0: new Float32Array([0.5]) }, { rtol: 1e-3, atol: 1e-4 });
+});
+
+// fuzz --graphs 10000 --seed 2026, graph 5384: gather(x: f32[0], idx: i32[1])
+// has one element, so its index must be checked (docs/semantics.md: "every
+// index is read, and checked, exactly when the result has elements"), and the
+// interpreter raises InputError. Fused, the module returns an empty out0
+// without raising: the gather is inlined into an add that broadcasts it to
+// [0], so its checked load never runs (fuse: false raises). Fails until a
+// checked gather is not inlined into an empty consumer (src/passes).
+test('fuzz 2026: a gather read only by an empty broadcast still checks its index', async () => {
+  const g = new Graph();
+  const x0 = g.input('x0', [0]);
+  const idx = g.input('idx3', [1], 'i32');
+  g.output('out0', x0.gather(idx, 0).neg().add(x0).neg());
+  const feeds = { x0: new Float32Array(0), idx3: new Int32Array([0]) };
+  expect(() => interpret(g, feeds)).toThrow(InputError);
+  for (const options of VARIANTS) {
+    const model = await compile(g, options);
+    expect(() => model.run(feeds), JSON.stringify(options)).toThrow(InputError);
+    model.dispose();
+  }
 });

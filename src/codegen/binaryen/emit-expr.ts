@@ -26,6 +26,11 @@ export interface ExprEnv extends IndexEnv {
   /** Gather slot -> local, filled in as binds are emitted. */
   readonly slots: Map<number, number>;
   /** Reduce-step slot -> the local holding its result (a vector local where one accumulates per lane). */
+  /**
+   * When set, vector loads contiguous along `varId` read `elements` further on
+   * (a constant memarg offset), for unrolled loops that share one index.
+   */
+  shift?: { readonly varId: number; readonly elements: number };
   readonly refs: Map<number, { readonly scalar: number; readonly vector?: number }>;
 }
 
@@ -225,7 +230,8 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
       const address = addressOf(env, e.node.id);
       if (ix.affineCoef(flat, v) === 0)
         return splat(fb, emitScalarLoad(fb, address, flat, e.dtype, env), e.dtype);
-      return emitVectorLoad(fb, address, flat, e.dtype, env);
+      const shift = env.shift?.varId === v.id ? env.shift.elements * DTYPE_BYTES[e.dtype] : 0;
+      return emitVectorLoad(fb, address + shift, flat, e.dtype, env);
     }
     case 'op':
       return emitVectorOp(

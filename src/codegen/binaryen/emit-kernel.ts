@@ -277,16 +277,21 @@ class StepEmitter {
     // each; a one-vector loop and a scalar tail finish the row
     const accs = Array.from({ length: ACCUMULATORS }, () => fb.addLocal(v128));
     const rLocal = this.local(r);
-    const into = (acc: number): Expr =>
-      m.local.set(
-        acc,
-        emitVectorOp(fb, op, [m.local.get(acc, v128), emitVector(fb, step.body, r, this.env)], dtype),
-      );
-    const bump = (by: number): Expr =>
-      m.local.set(rLocal, m.i32.add(m.local.get(rLocal, fb.b.i32), m.i32.const(by)));
-    const unrolled = accs.flatMap((acc, i) => (i === 0 ? [into(acc)] : [bump(LANES), into(acc)]));
-    unrolled.push(bump(-LANES * (ACCUMULATORS - 1)));
-    const wideLoop = fb.forLoop(rLocal, 0, r.extent, LANES * ACCUMULATORS, true, unrolled);
+    // accumulator i reads LANES·i elements further on: one index, constant offsets
+    const into = (acc: number, i = 0): Expr => {
+      this.env.shift = { varId: r.id, elements: LANES * i };
+      const value = emitVector(fb, step.body, r, this.env);
+      delete this.env.shift;
+      return m.local.set(acc, emitVectorOp(fb, op, [m.local.get(acc, v128), value], dtype));
+    };
+    const wideLoop = fb.forLoop(
+      rLocal,
+      0,
+      r.extent,
+      LANES * ACCUMULATORS,
+      true,
+      accs.map((acc, i) => into(acc, i)),
+    );
     const vectorLoop = fb.forLoop(rLocal, null, r.extent, LANES, true, [into(accs[0] as number)]);
     const tail =
       r.extent % LANES === 0 ? [] : [fb.forLoop(rLocal, null, r.extent, 1, false, [accumulate(result)])];
