@@ -14,6 +14,7 @@ import { USAGE_EXIT_CODE, UsageError } from './usage-error.js';
 const USAGE = `usage:
   tensorwasm build <graph.ts|graph.js> [-o model.wasm] [--params weights.json|weights.bin]
   tensorwasm run <model.wasm> [--input name=file.json|file.bin]... [--params file] [--output out.json|out.bin]
+  tensorwasm inspect <graph.ts|model.wasm> [--stage S] [--plan] [--wat] [--dot] [--html report.html]
   tensorwasm --help | --version`;
 
 type Parsed = ReturnType<typeof parseCommand>;
@@ -57,7 +58,7 @@ function version(): string {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined) throw new UsageError('missing command (build or run); see tensorwasm --help');
+    if (command === undefined) throw new UsageError('missing command (build, run or inspect); see tensorwasm --help');
     if (command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return 0;

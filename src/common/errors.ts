@@ -77,7 +77,7 @@ export class PlanError extends TensorWasmError {
       ErrorCode.plan,
       message,
       details,
-      hint ?? 'This is a compiler bug; please report it with the output of DEBUG=3',
+      hint ?? 'This is a compiler bug; please report it with the output of TENSORWASM_DEBUG=3',
     );
   }
 }
@@ -96,7 +96,7 @@ export class InternalError extends TensorWasmError {
       ErrorCode.internal,
       `internal error in ${stage}: ${message}`,
       { stage, ...details },
-      'This is a compiler bug; please report it with the output of DEBUG=3',
+      'This is a compiler bug; please report it with the output of TENSORWASM_DEBUG=3',
     );
   }
 }
