@@ -11,45 +11,11 @@
  */
 import type { DType } from '../common/dtype.js';
 import type { Node } from '../ir/node.js';
+import type { BinaryOp, UnaryOp } from '../ir/ops.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 
-/** Elementwise operations a kernel body may apply (the graph's, after lowering composites). */
-export type ScalarOp =
-  | 'neg'
-  | 'abs'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'exp'
-  | 'log'
-  | 'sin'
-  | 'cos'
-  | 'tanh'
-  | 'sigmoid'
-  | 'relu'
-  | 'erf'
-  | 'square'
-  | 'reciprocal'
-  | 'floor'
-  | 'ceil'
-  | 'round'
-  | 'sign'
-  | 'not'
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'and'
-  | 'or'
-  | 'where';
+/** Elementwise operations a kernel body may apply: the graph's, after lowering composites (gelu). */
+export type ScalarOp = Exclude<UnaryOp, 'gelu'> | BinaryOp | 'where';
 
 /** A bound check: `index` must lie in [0, size) for the guarded value to be read. */
 export interface Guard {
