@@ -434,6 +434,9 @@ describe('tiled matmul edges', () => {
     [5, 13, 7],
     [9, 17, 33],
     [3, 4, 64],
+    // cache blocks (256): several k-blocks (first, middle, last) and a partial n-block
+    [5, 300, 600],
+    [3, 513, 257],
   ];
   test.each(cases)('M=%i N=%i K=%i, also with A transposed', async (M, N, K) => {
     const g = new Graph();
@@ -442,10 +445,19 @@ describe('tiled matmul edges', () => {
     const b = g.input('b', [K, N]);
     g.output('c', a.matmul(b));
     g.output('ct', at.transpose().matmul(b).relu());
+    // an epilogue applied once, after the last k-block
+    g.output(
+      'cb',
+      a
+        .matmul(b)
+        .add(b.slice([0]))
+        .relu(),
+    );
     await checkGraph(
       g,
       { a: randomData('f32', M * K, 1), at: randomData('f32', M * K, 2), b: randomData('f32', K * N, 3) },
-      { rtol: 1e-5, atol: 1e-5 },
+      // f32 accumulation of K products of size up to 16 against a float64 oracle
+      { rtol: 1e-5, atol: 2e-7 * 16 * K },
     );
   });
 });

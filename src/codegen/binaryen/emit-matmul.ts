@@ -22,6 +22,9 @@ type Load = Extract<KExpr, { k: 'load' }>;
 /** Rows per main tile and f32x4 vectors per tile row. */
 const MR = 4;
 const NV = 2;
+/** Cache blocks: a KC × NC panel of B (256 KiB) stays in L2 while every row uses it. */
+const KC = 256;
+const NC = 256;
 
 interface MatmulShape {
   readonly a: Load;
@@ -167,23 +170,35 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     return m.block(null, [...setVars, value], vector ? v128 : f32);
   };
 
-  /** One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0). */
-  const tile = (rows: number, nv: number): Expr[] => {
+  const kc0 = fb.addLocal(i32);
+  const nc0 = fb.addLocal(i32);
+  const nEnd = fb.addLocal(i32);
+  const zero = (): Expr => m.v128.const(new Array<number>(16).fill(0));
+
+  /**
+   * One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0)
+   * over k in [kc0, kc0 + kLen). The first k-block starts from 0, later ones
+   * from what C holds; only the last applies the epilogue.
+   */
+  const tile = (rows: number, nv: number, kLen: number, first: boolean, last: boolean): Expr[] => {
     const setup = [
-      m.local.set(pa, m.i32.add(get(pa0), mulc(get(m0), s.aM * 4))),
-      m.local.set(pb, m.i32.add(get(pb0), mulc(get(n0), 4))),
+      m.local.set(pa, m.i32.add(m.i32.add(get(pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
+      m.local.set(pb, m.i32.add(m.i32.add(get(pb0), mulc(get(n0), 4)), mulc(get(kc0), s.bK * 4))),
+      m.local.set(pc, m.i32.add(m.i32.add(get(pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4))),
     ];
     const body: Expr[] = [];
     const init: Expr[] = [];
     const stores: Expr[] = [];
-    const pcSet = m.local.set(pc, m.i32.add(m.i32.add(get(pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4)));
     if (nv === 0) {
       for (let i = 0; i < rows; i++) {
-        init.push(m.local.set(sacc[i]!, m.f32.const(0)));
+        const c = sacc[i]!;
+        init.push(m.local.set(c, first ? m.f32.const(0) : m.f32.load(i * s.cM * 4, 4, get(pc))));
         const a = m.f32.load(i * s.aM * 4, 4, get(pa));
         const b = m.f32.load(0, 4, get(pb));
-        body.push(m.local.set(sacc[i]!, m.f32.add(m.local.get(sacc[i]!, f32), m.f32.mul(a, b))));
-        stores.push(m.f32.store(i * s.cM * 4, 4, get(pc), epilogue(i, 0, sacc[i]!, false)));
+        body.push(m.local.set(c, m.f32.add(m.local.get(c, f32), m.f32.mul(a, b))));
+        stores.push(
+          m.f32.store(i * s.cM * 4, 4, get(pc), last ? epilogue(i, 0, c, false) : m.local.get(c, f32)),
+        );
       }
     } else {
       for (let j = 0; j < nv; j++) body.push(m.local.set(bv[j]!, m.v128.load(j * 16, 4, get(pb))));
@@ -191,28 +206,58 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
         body.push(m.local.set(av, m.f32x4.splat(m.f32.load(i * s.aM * 4, 4, get(pa)))));
         for (let j = 0; j < nv; j++) {
           const c = acc[i * NV + j]!;
-          init.push(m.local.set(c, m.v128.const(new Array(16).fill(0))));
+          const at = i * s.cM * 4 + j * 16;
+          init.push(m.local.set(c, first ? zero() : m.v128.load(at, 4, get(pc))));
           const prod = m.f32x4.mul(m.local.get(av, v128), m.local.get(bv[j]!, v128));
           body.push(m.local.set(c, m.f32x4.add(m.local.get(c, v128), prod)));
-          stores.push(m.v128.store(i * s.cM * 4 + j * 16, 4, get(pc), epilogue(i, j * 4, c, true)));
+          stores.push(
+            m.v128.store(at, 4, get(pc), last ? epilogue(i, j * 4, c, true) : m.local.get(c, v128)),
+          );
         }
       }
     }
     body.push(m.local.set(pa, add(get(pa), s.aK * 4)), m.local.set(pb, add(get(pb), s.bK * 4)));
-    const kLoop = fb.forLoop(kk, 0, K, 1, false, body);
-    return [...setup, ...init, kLoop, pcSet, ...stores];
+    const kLoop = fb.forLoop(kk, 0, kLen, 1, false, body);
+    return [...setup, ...init, kLoop, ...stores];
   };
 
-  /** The column loops for tiles of `rows` rows at the current m0. */
-  const columns = (rows: number): Expr[] => [
-    fb.forLoop(n0, 0, N, 4 * NV, true, tile(rows, NV)),
-    fb.forLoop(n0, null, N, 4, true, tile(rows, 1)),
-    fb.forLoop(n0, null, N, 1, false, tile(rows, 0)),
+  /** Tiles over the columns [nc0, nEnd) of the current n-block, for `rows` rows at m0. */
+  const columns = (rows: number, kLen: number, first: boolean, last: boolean): Expr[] => [
+    fb.forRange(n0, get(nc0), nEnd, 4 * NV, true, tile(rows, NV, kLen, first, last)),
+    fb.forRange(n0, null, nEnd, 4, true, tile(rows, 1, kLen, first, last)),
+    fb.forRange(n0, null, nEnd, 1, false, tile(rows, 0, kLen, first, last)),
   ];
-  const rowsLoops = [
-    fb.forLoop(m0, 0, M, MR, true, columns(MR)),
-    fb.forLoop(m0, null, M, 1, false, columns(1)),
+  /** All rows for one k-block of the current n-block. */
+  const kBlock = (kLen: number, first: boolean, last: boolean): Expr[] => [
+    fb.forLoop(m0, 0, M, MR, true, columns(MR, kLen, first, last)),
+    fb.forLoop(m0, null, M, 1, false, columns(1, kLen, first, last)),
   ];
+  // k-blocks of KC: the first (from zero), the middle ones (a loop), the last (with the epilogue)
+  const kBlocks = Math.max(1, Math.ceil(K / KC));
+  const lastLen = K - (kBlocks - 1) * KC;
+  // a function: every n-block variant needs its own expressions (each may be used once)
+  const kSteps = (): Expr[] =>
+    kBlocks === 1
+      ? [m.local.set(kc0, m.i32.const(0)), ...kBlock(K, true, true)]
+      : [
+          m.local.set(kc0, m.i32.const(0)),
+          ...kBlock(KC, true, false),
+          ...(kBlocks > 2
+            ? [fb.forLoop(kc0, KC, (kBlocks - 1) * KC, KC, false, kBlock(KC, false, false))]
+            : []),
+          m.local.set(kc0, m.i32.const((kBlocks - 1) * KC)),
+          ...kBlock(lastLen, false, true),
+        ];
+  // n-blocks of NC columns keep a KC × NC panel of B in cache across all rows
+  const fullN = Math.floor(N / NC) * NC;
+  const nBlock = (width: number): Expr[] => [
+    m.local.set(nEnd, m.i32.add(get(nc0), m.i32.const(width))),
+    ...kSteps(),
+  ];
+  const nLoops: Expr[] = [];
+  if (fullN > 0) nLoops.push(fb.forLoop(nc0, 0, fullN, NC, true, nBlock(NC)));
+  if (N > fullN) nLoops.push(m.local.set(nc0, m.i32.const(fullN)), ...nBlock(N - fullN));
+  const rowsLoops = nLoops;
   const batchVars = s.batch;
   let inner: Expr[] = [...bases, ...rowsLoops];
   for (let i = batchVars.length - 1; i >= 0; i--) {

@@ -41,6 +41,25 @@ export class FunctionBuilder {
   }
 
   /**
+   * Like forLoop, with a run-time start (an expression, or null to continue
+   * from v) and a run-time end (read from the i32 local `end`).
+   */
+  forRange(v: number, start: Expr | null, end: number, step: number, whole: boolean, body: Expr[]): Expr {
+    const m = this.m;
+    const i32 = this.b.i32;
+    const get = (l: number): Expr => m.local.get(l, i32);
+    // v <= end - step (whole) or v <= end - 1
+    const limit = (): Expr => m.i32.sub(get(end), m.i32.const(whole ? step : 1));
+    const brk = this.label('done');
+    const cont = this.label('loop');
+    const init = start === null ? [] : [m.local.set(v, start)];
+    const enter = m.br(brk, m.i32.gt_s(get(v), limit()));
+    const next = m.local.set(v, m.i32.add(get(v), m.i32.const(step)));
+    const again = m.br(cont, m.i32.le_s(get(v), limit()));
+    return m.block(brk, [...init, enter, m.loop(cont, m.block(null, [...body, next, again]))]);
+  }
+
+  /**
    * `for (v = start; v < end; v += step) body` where `end` is a compile-time
    * count; the loop runs while `v + step <= end` when `whole` (a vector loop),
    * else while `v < end`. `v` keeps its final value (the tail starts there).
