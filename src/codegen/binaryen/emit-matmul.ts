@@ -20,7 +20,7 @@ type Expr = Binaryen.ExpressionRef;
 type Load = Extract<KExpr, { k: 'load' }>;
 
 /** Rows per main tile and f32x4 vectors per tile row. */
-const MR = 4;
+const MR = 6;
 const NV = 2;
 /** Cache blocks: a KC × NC panel of B (256 KiB) stays in L2 while every row uses it. */
 const KC = 256;
