@@ -7,32 +7,16 @@
 import { DTypeError, ShapeError } from '../common/errors.js';
 import type { DType } from '../common/dtype.js';
 import { OP_CATEGORY, type OpAttrs, type OpCode } from './ops.js';
-import type { ValueType } from './node.js';
-import { broadcastShapes, broadcastsTo, formatShape, sizeOf, type Shape } from './shape.js';
+import { checkArity, checkAxesAttr, operand, promote, type RuleTable } from './infer-checks.js';
 
-/** The higher of two dtypes in bool < i32 < f32. */
-export function promote(a: DType, b: DType): DType {
-  if (a === 'f32' || b === 'f32') return 'f32';
-  if (a === 'i32' || b === 'i32') return 'i32';
-  return 'bool';
-}
+export { promote } from './infer-checks.js';
+import { MOVEMENT_RULES } from './infer-movement.js';
+import type { ValueType } from './node.js';
+import { broadcastShapes, broadcastsTo, formatShape, type Shape } from './shape.js';
 
 type Rule<K extends OpCode> = (inputs: readonly ValueType[], attrs: OpAttrs[K]) => ValueType;
-type RuleTable = { readonly [K in OpCode]: Rule<K> };
 
 const FLOAT_UNARY = 'f32' as const;
-
-function operand(op: string, inputs: readonly ValueType[], i: number): ValueType {
-  const v = inputs[i];
-  if (v === undefined) throw new ShapeError(`${op}: missing operand ${i}`, { op });
-  return v;
-}
-
-function checkArity(op: string, inputs: readonly ValueType[], n: number): void {
-  if (inputs.length !== n) {
-    throw new ShapeError(`${op}: expected ${n} operand(s) (got ${inputs.length})`, { op });
-  }
-}
 
 function numeric(op: string, v: ValueType): void {
   if (v.dtype === 'bool') {
@@ -113,14 +97,6 @@ function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean):
     else if (keepdims) out.push(1);
   });
   return out;
-}
-
-function checkAxesAttr(op: string, axes: readonly number[], rank: number): void {
-  for (const a of axes) {
-    if (!Number.isInteger(a) || a < 0 || a >= rank) {
-      throw new ShapeError(`${op}: axis ${a} is out of range for rank ${rank}`, { op, axes });
-    }
-  }
 }
 
 const reduction =
@@ -278,132 +254,7 @@ const RULES: RuleTable = {
     }
     return { shape: matmulShape(a.shape, b.shape), dtype: promote(a.dtype, b.dtype) };
   },
-  reshape: (inputs, attrs) => {
-    checkArity('reshape', inputs, 1);
-    const x = operand('reshape', inputs, 0);
-    if (sizeOf(attrs.shape) !== sizeOf(x.shape)) {
-      throw new ShapeError(
-        `reshape: element count differs: ${formatShape(x.shape)} (${sizeOf(x.shape)}) -> ${formatShape(attrs.shape)} (${sizeOf(attrs.shape)})`,
-        { op: 'reshape', from: x.shape, to: attrs.shape },
-        'The new shape must have the same number of elements',
-      );
-    }
-    return { shape: attrs.shape, dtype: x.dtype };
-  },
-  transpose: (inputs, attrs) => {
-    checkArity('transpose', inputs, 1);
-    const x = operand('transpose', inputs, 0);
-    const rank = x.shape.length;
-    const sorted = [...attrs.perm].sort((p, q) => p - q);
-    if (attrs.perm.length !== rank || sorted.some((p, i) => p !== i)) {
-      throw new ShapeError(
-        `transpose: perm ${JSON.stringify(attrs.perm)} is not a permutation of the ${rank} axes of ${formatShape(x.shape)}`,
-        { op: 'transpose', perm: attrs.perm, shape: x.shape },
-      );
-    }
-    return { shape: attrs.perm.map((p) => x.shape[p] ?? 0), dtype: x.dtype };
-  },
-  expand: (inputs, attrs) => {
-    checkArity('expand', inputs, 1);
-    const x = operand('expand', inputs, 0);
-    if (!broadcastsTo(x.shape, attrs.shape)) {
-      throw new ShapeError(
-        `expand: ${formatShape(x.shape)} cannot be broadcast to ${formatShape(attrs.shape)}`,
-        { op: 'expand', from: x.shape, to: attrs.shape },
-        'Each dimension must equal the target or be 1',
-      );
-    }
-    return { shape: attrs.shape, dtype: x.dtype };
-  },
-  slice: (inputs, attrs) => {
-    checkArity('slice', inputs, 1);
-    const x = operand('slice', inputs, 0);
-    if (attrs.axes.length !== x.shape.length) {
-      throw new ShapeError(
-        `slice: ${attrs.axes.length} ranges for rank ${x.shape.length} (${formatShape(x.shape)})`,
-        { op: 'slice' },
-      );
-    }
-    attrs.axes.forEach((r, i) => {
-      const dim = x.shape[i] ?? 0;
-      const last = r.start + (r.size - 1) * r.step;
-      const ok =
-        Number.isInteger(r.start) &&
-        Number.isInteger(r.step) &&
-        Number.isInteger(r.size) &&
-        r.step !== 0 &&
-        r.size >= 0 &&
-        (r.size === 0 || (r.start >= 0 && r.start < dim && last >= 0 && last < dim));
-      if (!ok) {
-        throw new ShapeError(
-          `slice: axis ${i} reads outside [0, ${dim}) (start ${r.start}, step ${r.step}, size ${r.size})`,
-          { op: 'slice', axis: i, range: r },
-        );
-      }
-    });
-    return { shape: attrs.axes.map((r) => r.size), dtype: x.dtype };
-  },
-  pad: (inputs, attrs) => {
-    checkArity('pad', inputs, 1);
-    const x = operand('pad', inputs, 0);
-    if (attrs.widths.length !== x.shape.length) {
-      throw new ShapeError(
-        `pad: ${attrs.widths.length} widths for rank ${x.shape.length} (${formatShape(x.shape)})`,
-        { op: 'pad', widths: attrs.widths },
-        'Give one [before, after] pair per axis',
-      );
-    }
-    for (const [b, a] of attrs.widths) {
-      if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) {
-        throw new ShapeError(
-          `pad: widths must be non-negative integers (got ${JSON.stringify(attrs.widths)})`,
-          { op: 'pad', widths: attrs.widths },
-        );
-      }
-    }
-    return {
-      shape: x.shape.map((d, i) => d + (attrs.widths[i]?.[0] ?? 0) + (attrs.widths[i]?.[1] ?? 0)),
-      dtype: x.dtype,
-    };
-  },
-  gather: (inputs, attrs) => {
-    checkArity('gather', inputs, 2);
-    const x = operand('gather', inputs, 0);
-    const idx = operand('gather', inputs, 1);
-    if (idx.dtype !== 'i32') {
-      throw new DTypeError(
-        `gather: indices must be i32 (got ${idx.dtype})`,
-        { op: 'gather', dtype: idx.dtype },
-        'Cast them with .cast("i32")',
-      );
-    }
-    checkAxesAttr('gather', [attrs.axis], x.shape.length);
-    const shape = [...x.shape.slice(0, attrs.axis), ...idx.shape, ...x.shape.slice(attrs.axis + 1)];
-    return { shape, dtype: x.dtype };
-  },
-  concat: (inputs, attrs) => {
-    if (inputs.length === 0) throw new ShapeError('concat: needs at least one tensor', { op: 'concat' });
-    const first = operand('concat', inputs, 0);
-    const rank = first.shape.length;
-    checkAxesAttr('concat', [attrs.axis], rank);
-    let total = 0;
-    let dtype = first.dtype;
-    for (const v of inputs) {
-      const same =
-        v.shape.length === rank && v.shape.every((d, i) => i === attrs.axis || d === first.shape[i]);
-      if (!same) {
-        throw new ShapeError(
-          `concat: shapes differ off axis ${attrs.axis}: ${formatShape(first.shape)} and ${formatShape(v.shape)}`,
-          { op: 'concat', shapes: inputs.map((i) => i.shape), axis: attrs.axis },
-          'All tensors need the same rank and the same dimensions except along the axis',
-        );
-      }
-      total += v.shape[attrs.axis] ?? 0;
-      dtype = promote(dtype, v.dtype);
-    }
-    const shape = first.shape.map((d, i) => (i === attrs.axis ? total : d));
-    return { shape, dtype };
-  },
+  ...MOVEMENT_RULES,
   softmax: axisSoftmax('softmax'),
   logSoftmax: axisSoftmax('logSoftmax'),
   layerNorm: (inputs, attrs) => {

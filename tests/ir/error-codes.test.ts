@@ -68,7 +68,7 @@ describe('every error code', () => {
     }
     expect(new Set(made.map(([, code]) => code))).toEqual(new Set(Object.values(ErrorCode)));
     expect(new InternalError('fuse', 'bad kernel').message).toBe(
-      'internal error in fuse: bad kernel. This is a compiler bug; please report it with the output of DEBUG=3',
+      'internal error in fuse: bad kernel. This is a compiler bug; please report it with the output of TENSORWASM_DEBUG=3',
     );
   });
 });
