@@ -22,7 +22,6 @@ import {
   stepVars,
   type Kernel,
   type KExpr,
-  type ReduceKind,
   type ReduceStep,
   type Step,
   type StoreStep,
@@ -35,7 +34,9 @@ import {
   isVectorizable,
   type ExprEnv,
 } from './emit-expr.js';
+import { emitArgReduce } from './emit-arg-reduce.js';
 import { emitMatmul, matchMatmul } from './emit-matmul.js';
+import { identity } from './reduce-identity.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
 import { emitVectorOp, vectorConst } from './vector-ops.js';
@@ -47,23 +48,6 @@ const ACCUMULATORS = 4;
 
 /** How a kernel is vectorized, for `ir('fused')` and the tests. */
 export type VectorMode = 'elementwise' | 'reduce-inner' | 'across' | 'matmul-tiled' | 'row' | 'scalar';
-
-function identity(kind: ReduceKind, dtype: DType): number {
-  const big = dtype === 'f32' ? Infinity : dtype === 'i32' ? 2147483647 : 1;
-  const small = dtype === 'f32' ? -Infinity : dtype === 'i32' ? -2147483648 : 0;
-  switch (kind) {
-    case 'sum':
-      return 0;
-    case 'prod':
-      return 1;
-    case 'max':
-    case 'argmax':
-      return small;
-    case 'min':
-    case 'argmin':
-      return big;
-  }
-}
 
 const COMBINE = { sum: 'add', prod: 'mul', max: 'maximum', min: 'minimum' } as const;
 
@@ -356,51 +340,4 @@ function extractLane(fb: FunctionBuilder, vec: Expr, lane: number, dtype: DType)
   // binaryen.js takes the lane as a plain number; its typings say ExpressionRef
   const index = lane;
   return dtype === 'f32' ? fb.m.f32x4.extract_lane(vec, index) : fb.m.i32x4.extract_lane(vec, index);
-}
-
-/** First index of the extreme value into `result`; the first NaN wins (NumPy). */
-function emitArgReduce(
-  fb: FunctionBuilder,
-  body: KExpr,
-  kind: 'argmax' | 'argmin',
-  dtype: DType,
-  r: LoopVar,
-  local: (v: LoopVar) => number,
-  env: ExprEnv,
-  result: number,
-): Expr[] {
-  const m = fb.m;
-  const i32 = fb.b.i32;
-  const sType = scalarType(fb, dtype);
-  const best = fb.addLocal(sType);
-  const value = fb.addLocal(sType);
-  const get = (l: number, t: Binaryen.Type): Expr => m.local.get(l, t);
-  const better = emitScalarOp(
-    fb,
-    kind === 'argmax' ? 'gt' : 'lt',
-    [get(value, sType), get(best, sType)],
-    dtype,
-  );
-  const cond =
-    dtype === 'f32'
-      ? m.i32.or(
-          better,
-          m.i32.and(
-            m.f32.ne(get(value, sType), get(value, sType)),
-            m.f32.eq(get(best, sType), get(best, sType)),
-          ),
-        )
-      : better;
-  const step = [
-    m.local.set(value, emitScalar(fb, body, env)),
-    m.if(
-      cond,
-      m.block(null, [m.local.set(best, get(value, sType)), m.local.set(result, get(local(r), i32))]),
-    ),
-  ];
-  return [
-    m.local.set(best, scalarConst(fb, identity(kind, dtype), dtype)),
-    m.local.set(result, m.i32.const(0)),
-    ...(r.extent === 1 ? [] : [fb.forLoop(local(r), 0, r.extent, 1, false, step)]),
-  ];
 }
