@@ -146,11 +146,17 @@ export function checkPlanCase(c: PlanCase): void {
     const index = c.corrupt[0] % c.buffers.length;
     const offsets = [...plan.offsets];
     offsets[index] = c.corrupt[1];
-    const moved = { ...plan, offsets, arenaBytes: Math.max(plan.arenaBytes, c.corrupt[1] + (c.buffers[index]?.bytes ?? 0)) };
+    const moved = {
+      ...plan,
+      offsets,
+      arenaBytes: Math.max(plan.arenaBytes, c.corrupt[1] + (c.buffers[index]?.bytes ?? 0)),
+    };
     const bad = bruteForceFault(c.buffers, moved, c.align, allow, false) !== null;
     const refused = !verifierAccepts(c, moved, allow);
     if (bad !== refused) {
-      throw new Error(`verifier ${refused ? 'refused' : 'accepted'} a plan the brute force ${bad ? 'refuses' : 'accepts'}`);
+      throw new Error(
+        `verifier ${refused ? 'refused' : 'accepted'} a plan the brute force ${bad ? 'refuses' : 'accepts'}`,
+      );
     }
   }
 }

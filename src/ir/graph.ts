@@ -297,7 +297,8 @@ export class Graph<
   }
 
   private checkName(op: string, name: unknown): void {
-    if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    // __proto__ would become the prototype of run()'s result object, not a key
+    if (typeof name !== 'string' || !NAME_PATTERN.test(name) || name === '__proto__') {
       throw new GraphError(
         `${op}: invalid name ${describe(name)}`,
         { op, name },

@@ -86,7 +86,18 @@ export function planArena(buffers: readonly PlanBuffer[], options: PlanArenaOpti
 
 /** Throws InputError unless every buffer has integer bytes >= 0 and integer firstUse <= lastUse. */
 function checkBuffers(buffers: readonly PlanBuffer[]): void {
-  buffers.forEach((b, i) => {
+  if (!Array.isArray(buffers)) {
+    throw new InputError(
+      `planArena: buffers must be an array of { bytes, firstUse, lastUse } (got ${buffers === null ? 'null' : typeof buffers})`,
+    );
+  }
+  buffers.forEach((b: PlanBuffer | null | undefined, i) => {
+    if (typeof b !== 'object' || b === null) {
+      throw new InputError(
+        `planArena: buffer ${i} must be an object { bytes, firstUse, lastUse } (got ${b === null ? 'null' : typeof b})`,
+        { index: i },
+      );
+    }
     const fail = (what: string): never => {
       throw new InputError(`planArena: buffer ${i}: ${what}`, { index: i, buffer: { ...b } });
     };

@@ -82,6 +82,7 @@ export function searchFit(
   const { deadline, nodeLimit } = run;
 
   /** Puts u at `at`; propagates min offsets, section floors and cuts (all undoable). */
+  let spatialOk = true;
   const place = (u: number, at: number): void => {
     const top = at + size[u]!;
     placedStack.push(u, minTrail.length, floorTrail.length);
@@ -95,6 +96,7 @@ export function searchFit(
       if (offset[v]! >= 0 || old >= top) continue;
       minTrail.push(v, old);
       minOff[v] = top;
+      if (top + size[v]! > capacity) spatialOk = false;
       // A section's floor is its unplaced buffers' lowest min offset: it can only
       // rise where v was that lowest one.
       for (let s = s0[v]!; s < s1[v]!; s++) {
@@ -197,8 +199,9 @@ export function searchFit(
       const u = key % m;
       const at = (key - u) / m;
       const height = placedStack.length;
+      spatialOk = true;
       place(u, at);
-      if (sectionsFit(at, a, b)) {
+      if (spatialOk && sectionsFit(at, a, b)) {
         const ok = newCuts.length === 0 ? dfs(part, a, b, at, u) : solveParts(part, a, b, [...newCuts]);
         if (ok) {
           keyTop = base;

@@ -108,6 +108,6 @@ function rankMembers(
       const ka = keys[a]!;
       const kb = keys[b]!;
       for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return kb[i]! - ka[i]!;
-      return a - b;
+      return members[a]! - members[b]!;
     });
 }

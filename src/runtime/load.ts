@@ -29,7 +29,7 @@ function copyBytes(source: unknown): Uint8Array<ArrayBuffer> {
 
 function checkFeatures(manifest: Manifest): void {
   for (const feature of manifest.features) {
-    const probe = FEATURE_PROBES[feature];
+    const probe = Object.hasOwn(FEATURE_PROBES, feature) ? FEATURE_PROBES[feature] : undefined;
     if (probe === undefined) {
       throw new ArtifactError(
         `load: the module needs the Wasm feature "${feature}", unknown to this runtime`,

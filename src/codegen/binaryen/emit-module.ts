@@ -62,7 +62,9 @@ export interface EmittedModule {
 function captureOutput<T>(fn: () => T): { value: T; text: string } {
   let text = '';
   const hasProcess = typeof process !== 'undefined' && typeof process.stderr?.write === 'function';
-  const originalWrite = hasProcess ? process.stderr.write.bind(process.stderr) : undefined;
+  // the caller's own function, unbound: restoring a bound copy would wrap it once more per call
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- restored onto the same object below
+  const originalWrite = hasProcess ? process.stderr.write : undefined;
   const originalError = console.error;
   const originalWarn = console.warn;
   const sink = (...args: unknown[]): void => {

@@ -40,7 +40,7 @@ export function lowerErf(b: LaneOps, x: FVal): Ex {
   q = b.madd(q, t, -1.28717512e-1);
   q = b.sub(b.mul(q, t), t);
   // Q(t) is in [-16.1, -0.86]: exp needs no clamps
-  const large = b.sub(1, lowerExp(b, q, { low: false, high: false }));
+  const large = b.sub(1, lowerExp(b, q, 'normal'));
   return b.orSign(b.select(b.gt(ax, ERF_SPLIT), large, small), xs);
 }
 

@@ -27,7 +27,7 @@ export function lowerTanh(b: LaneOps, x: FVal): Ex {
   const z = b.bindF(b.mul(ax, ax));
   const small = b.add(b.mul(b.mul(b.horner(z, TANH_P), z), ax), ax);
   // large: 1 - 2 / (e^(2|x|) + 1), |x| clamped so e stays finite; NaN passes through
-  const e = lowerExp(b, b.mul(b.clampMax(ax, TANH_CLAMP), 2), { low: false, high: false });
+  const e = lowerExp(b, b.mul(b.clampMax(ax, TANH_CLAMP), 2), 'normal');
   const large = b.sub(1, b.div(2, b.add(e, 1)));
   return b.orSign(b.select(b.lt(ax, TANH_SMALL), small, large), xs);
 }
