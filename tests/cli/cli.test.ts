@@ -132,7 +132,7 @@ describe('build and run', () => {
 
 describe('errors: one line on stderr, exit code 2', () => {
   const cases: [string, () => string[], RegExp][] = [
-    ['no command', () => [], /missing command \(build or run\)/],
+    ['no command', () => [], /missing command \(build, run or inspect\)/],
     ['unknown command', () => ['bulid', 'graph.ts'], /unknown command "bulid"/],
     ['unknown flag', () => ['build', 'graph.ts', '--fast'], /build: unknown flag --fast/],
     [

@@ -108,12 +108,12 @@ describe('IR printer per stage', () => {
       %4 = mul(%2, %3) : f32[6,4]
       %5 = sum(%4) {axes=[0, 1], keepdims=false} : f32[]
       %6 = sum(%x) {axes=[1], keepdims=true} : f32[4,1]
-      %7 = constant(0.1666666716337204) : f32[]
-      %8 = mul(%6, %7) : f32[4,1]
+      %7 = constant(6) : f32[]
+      %8 = div(%6, %7) : f32[4,1]
       %9 = sub(%x, %8) : f32[4,6]
       %10 = mul(%9, %9) : f32[4,6]
       %11 = sum(%10) {axes=[1], keepdims=true} : f32[4,1]
-      %12 = mul(%11, %7) : f32[4,1]
+      %12 = div(%11, %7) : f32[4,1]
       %13 = constant(0.000009999999747378752) : f32[]
       %14 = add(%12, %13) : f32[4,1]
       %15 = rsqrt(%14) : f32[4,1]
@@ -126,12 +126,12 @@ describe('IR printer per stage', () => {
       "k0_add_mul_sum: reduce [] -> %5 [simd: scalar] reads %x, %0, %3
         $0 = sum over [6,4] of mul(add(%x[i1, i0], %0[i0]), %3[])
         %5[] = $0
-      k1_sum_mul_sub_add: row [4,1] -> %9, %16 [simd: row] reads %x, %7, %9, %13
+      k1_sum_div_sub_mul: row [4,1] -> %9, %16 [simd: row] reads %x, %7, %9, %13
         $0 = sum over [6] of %x[i0, i2]
-        $1 = mul($0, %7[])
+        $1 = div($0, %7[])
         for [6]: %9[i0, i3] = sub(%x[i0, i3], $1)
         $2 = sum over [6] of mul(%9[i0, i4], %9[i0, i4])
-        $3 = rsqrt(add(mul($2, %7[]), %13[]))
+        $3 = rsqrt(add(div($2, %7[]), %13[]))
         for [6]: %16[i0, i5] = mul(%9[i0, i5], $3)
 
       decisions:
@@ -140,21 +140,21 @@ describe('IR printer per stage', () => {
         %4 mul: inline (fused into its only consumer sum)
         %5 sum: stored (a reduction is a kernel of its own)
         %6 sum: stored (a reduction is a kernel of its own)
-        %8 mul: stored (sub would recompute it (broadcast))
+        %8 div: stored (sub would recompute it (broadcast))
         %9 sub: stored (read by 2 kernels)
         %10 mul: inline (fused into its only consumer sum)
         %11 sum: stored (a reduction is a kernel of its own)
-        %12 mul: inline (fused into its only consumer add)
+        %12 div: inline (fused into its only consumer add)
         %14 add: inline (fused into its only consumer rsqrt)
         %15 rsqrt: stored (mul would recompute it (broadcast))
         %16 mul: stored (a graph output)
 
       merged kernels:
         k1_sum did not join k0_add_mul_sum: different rows
-        k2_mul joined k1_sum (per-row value)
+        k2_div joined k1_sum (per-row value)
         k3_sub joined k1_sum (row)
         k4_mul_sum joined k1_sum (row reduction)
-        k5_mul_add_rsqrt joined k1_sum (per-row value)
+        k5_div_add_rsqrt joined k1_sum (per-row value)
         k6_mul joined k1_sum (row)
       output y = %5
       output z = %16

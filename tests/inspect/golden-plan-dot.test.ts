@@ -124,14 +124,14 @@ describe('DOT', () => {
           n6 [label="%5 = sum\\nf32[]", penwidth=2];
         }
         subgraph cluster_1 {
-          label="k1_sum_mul_sub_add (row)";
+          label="k1_sum_div_sub_mul (row)";
           style="rounded,filled"; fillcolor="#f4f6fb"; color="#8a94a6"; fontname="Helvetica"; fontsize=11;
           n7 [label="%6 = sum\\nf32[4,1]", style="rounded,filled,dashed"];
-          n9 [label="%8 = mul\\nf32[4,1]", style="rounded,filled,dashed"];
+          n9 [label="%8 = div\\nf32[4,1]", style="rounded,filled,dashed"];
           n10 [label="%9 = sub\\nf32[4,6]", penwidth=2];
           n11 [label="%10 = mul\\nf32[4,6]", style="rounded,filled,dashed"];
           n12 [label="%11 = sum\\nf32[4,1]", style="rounded,filled,dashed"];
-          n13 [label="%12 = mul\\nf32[4,1]", style="rounded,filled,dashed"];
+          n13 [label="%12 = div\\nf32[4,1]", style="rounded,filled,dashed"];
           n15 [label="%14 = add\\nf32[4,1]", style="rounded,filled,dashed"];
           n16 [label="%15 = rsqrt\\nf32[4,1]", style="rounded,filled,dashed"];
           n17 [label="%16 = mul\\nf32[4,6]", penwidth=2];

@@ -19,7 +19,7 @@ const ERF_SMALL_P = [
 
 /**
  * erf(x) in the builder's lanes. Binds `x`; adds 4 float locals plus those of
- * `lowerExp` (5 float, 2 integer). erf(±inf) = ±1, erf(-0) = -0, erf(NaN) = NaN.
+ * `lowerExp` (7 float). erf(±inf) = ±1, erf(-0) = -0, erf(NaN) = NaN.
  */
 export function lowerErf(b: LaneOps, x: FVal): Ex {
   const xs = b.bindF(x);

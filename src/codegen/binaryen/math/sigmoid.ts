@@ -4,16 +4,17 @@
  * in [0, 1] for every input, and tiny negative-side results keep their value
  * down to the subnormal range instead of flushing to 0 early.
  */
-import { lowerExp } from './exp.js';
+import { expConstants, lowerExp } from './exp.js';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
 
 /**
  * sigmoid(x) in the builder's lanes. Binds `x`; adds 2 float locals plus those
- * of `lowerExp` (5 float, 2 integer). sigmoid(-inf) = 0, sigmoid(+inf) = 1,
+ * of `lowerExp` (7 float). sigmoid(-inf) = 0, sigmoid(+inf) = 1,
  * sigmoid(NaN) = NaN.
  */
 export function lowerSigmoid(b: LaneOps, x: FVal): Ex {
+  b.packConstants([...expConstants('nonpositive'), 1]);
   const xs = b.bindF(x);
   // -|x| <= 0, so only the low clamp is needed
   const e = b.bindF(lowerExp(b, b.neg(b.abs(xs)), 'nonpositive'));
