@@ -56,10 +56,18 @@ export function independentGroups(p: Problem): number[][] {
 /** Restart schedule (MiniMalloc's round robin): each heuristic in turn, node limits doubling. */
 const HEURISTICS: readonly SearchHeuristic[] = ['WAT', 'TAW', 'TWA'];
 
+/** Node limit of one diversified restart, per buffer of the group. */
+const SEEDED_NODES_PER_BUFFER = 10;
+/** Nodes of diversified restarts per node of the plain round robin. */
+const SEEDED_SHARE = 2;
+
 /**
- * Fits one group under `capacity` by restarts: each round runs every heuristic with
- * a node limit that doubles per round (from twice the group size), because search
- * times are heavy-tailed. Returns offsets, 'infeasible' (proved), or null (time out).
+ * Fits one group under `capacity` by restarts, because search times are
+ * heavy-tailed. Each round runs every heuristic with a node limit that doubles per
+ * round (from twice the group size), then SEEDED_SHARE times as many nodes in
+ * short runs with seeded perturbations of the preorderings. Seeds and limits are
+ * fixed, so the outcome is repeatable. Returns offsets, 'infeasible' (proved: any
+ * preordering's search is complete), or null (time out).
  */
 function fitGroup(
   p: Problem,
@@ -67,9 +75,17 @@ function fitGroup(
   capacity: number,
   deadline: number,
 ): Map<number, number> | 'infeasible' | null {
+  const seededLimit = SEEDED_NODES_PER_BUFFER * group.length;
+  let seed = 0;
   for (let nodeLimit = 2 * group.length; performance.now() < deadline; nodeLimit *= 2) {
-    for (const heuristic of HEURISTICS) {
-      const outcome = searchFit(p, group, capacity, { heuristic, nodeLimit, deadline });
+    const runs: { heuristic: SearchHeuristic; nodeLimit: number; seed?: number }[] = [];
+    for (const heuristic of HEURISTICS) runs.push({ heuristic, nodeLimit });
+    for (let spent = 0; spent < SEEDED_SHARE * HEURISTICS.length * nodeLimit; spent += seededLimit) {
+      seed++;
+      runs.push({ heuristic: HEURISTICS[seed % HEURISTICS.length]!, nodeLimit: seededLimit, seed });
+    }
+    for (const run of runs) {
+      const outcome = searchFit(p, group, capacity, { ...run, deadline });
       if (outcome.status === 'found') return outcome.offsets;
       if (outcome.status === 'infeasible') return 'infeasible';
       if (performance.now() >= deadline) return null;
@@ -78,7 +94,13 @@ function fitGroup(
   return null;
 }
 
-/** Tries capacities from the lower bound upwards by bisection, each with half the time left. */
+/** Share of the time the lower bound gets (it is reachable on most production instances). */
+const BOUND_TIME_SHARE = 0.75;
+
+/**
+ * Tries capacities from the lower bound upwards by bisection: the bound with
+ * BOUND_TIME_SHARE of the time, each later capacity with half the time left.
+ */
 function bisectCapacity(
   p: Problem,
   groups: readonly number[][],
@@ -91,7 +113,8 @@ function bisectCapacity(
   let capacity = lowerBoundBytes;
   const solved = new Map<number, Map<number, number>>(); // group -> offsets, reused when they fit
   while (capacity < best.arenaBytes && performance.now() < deadline) {
-    const sliceEnd = performance.now() + (deadline - performance.now()) / 2;
+    const share = capacity === lowerBoundBytes ? BOUND_TIME_SHARE : 0.5;
+    const sliceEnd = performance.now() + (deadline - performance.now()) * share;
     const offsets = new Float64Array(p.n);
     let fitted = true;
     for (const [index, group] of groups.entries()) {

@@ -10,7 +10,8 @@
  * section inference (each section's unplaced bytes must fit between max(its floor,
  * the current offset) and the capacity, where the floor is the lowest min offset of
  * its unplaced buffers), and dynamic decomposition (once no unplaced buffer crosses
- * a section boundary, the two sides are searched independently).
+ * a section boundary, the two sides are searched independently). Each node's
+ * candidate list is derived from its parent's in linear time (no re-sort).
  */
 import type { Problem } from './conflicts.js';
 import type { SearchHeuristic } from './search-space.js';
@@ -35,6 +36,8 @@ export interface SearchRun {
   nodeLimit: number;
   /** performance.now() time after which to give up. */
   deadline: number;
+  /** Perturbs the preordering (diversified restarts); none: the plain heuristic. */
+  seed?: number;
 }
 
 /**
@@ -48,7 +51,7 @@ export function searchFit(
   capacity: number,
   run: SearchRun,
 ): SearchOutcome {
-  const sp = makeSearchSpace(p, members, run.heuristic);
+  const sp = makeSearchSpace(p, members, run.heuristic, run.seed);
   const { m, size, s0, s1, sections, sectionStart, adjStart, adj } = sp;
   for (let s = 0; s < sections; s++) if (sp.totals[s]! > capacity) return { status: 'infeasible', nodes: 0 };
   const total = sp.totals.slice();
@@ -61,10 +64,9 @@ export function searchFit(
   const slotStart = new Int32Array(m + 1);
   for (let u = 0; u < m; u++) slotStart[u + 1] = slotStart[u]! + s1[u]! - s0[u]!;
   const slot = new Int32Array(slotStart[m]!);
-  for (let i = 0; i < unplaced.length; i++) {
-    const u = unplaced[i]!;
-    const s = sectionOfEntry(sectionStart, i);
-    slot[slotStart[u]! + s - s0[u]!] = i;
+  for (let s = 0; s < sections; s++) {
+    for (let i = sectionStart[s]!; i < sectionStart[s + 1]!; i++)
+      slot[slotStart[unplaced[i]!]! + s - s0[unplaced[i]!]!] = i;
   }
   const floor = new Float64Array(sections);
   const minOff = new Float64Array(m);
@@ -75,15 +77,21 @@ export function searchFit(
   const minTrail: number[] = [];
   const floorTrail: number[] = [];
   const placedStack: number[] = []; // (u, minTrail mark, floorTrail mark) per placement
-  let keys = new Float64Array(Math.max(16, 4 * m));
+  // The lists of the open nodes, stacked: buffer ids[i] with key (offs[i], ids[i]).
+  let ids = new Int32Array(Math.max(16, 4 * m));
+  let offs = new Float64Array(ids.length);
+  const movedIds = new Int32Array(m); // scratch: entries a placement raised
+  const movedOffs = new Float64Array(m);
   let keyTop = 0;
   let nodes = 0;
   let placements = 0;
   const { deadline, nodeLimit } = run;
 
-  /** Puts u at `at`; propagates min offsets, section floors and cuts (all undoable). */
-  let spatialOk = true;
-  const place = (u: number, at: number): void => {
+  /**
+   * Puts u at `at`; propagates min offsets, section floors and cuts (all undoable).
+   * Returns whether every section still fits.
+   */
+  const place = (u: number, at: number): boolean => {
     const top = at + size[u]!;
     placedStack.push(u, minTrail.length, floorTrail.length);
     offset[u] = at;
@@ -96,7 +104,6 @@ export function searchFit(
       if (offset[v]! >= 0 || old >= top) continue;
       minTrail.push(v, old);
       minOff[v] = top;
-      if (top + size[v]! > capacity) spatialOk = false;
       // A section's floor is its unplaced buffers' lowest min offset: it can only
       // rise where v was that lowest one.
       for (let s = s0[v]!; s < s1[v]!; s++) {
@@ -131,6 +138,10 @@ export function searchFit(
         floor[s] = low;
       }
     }
+    // Section inference where floors or totals changed (elsewhere at + total <= capacity
+    // holds by the cut-off on offsets): unplaced bytes fit above max(floor, at).
+    for (const s of affected) if ((floor[s]! > at ? floor[s]! : at) + total[s]! > capacity) return false;
+    return true;
   };
 
   /** Undoes placements (latest first) until `height` entries remain on the stack. */
@@ -156,53 +167,82 @@ export function searchFit(
     }
   };
 
-  /** Section inference over sections [a, b): unplaced bytes fit above max(floor, at). */
-  const sectionsFit = (at: number, a: number, b: number): boolean => {
-    for (let s = a; s < b; s++) {
-      const f = floor[s]! > at ? floor[s]! : at;
-      if (f + total[s]! > capacity) return false;
-    }
-    return true;
+  /** Makes room for `more` list entries above keyTop. */
+  const reserve = (more: number): void => {
+    if (ids.length >= keyTop + more) return;
+    const grownIds = new Int32Array(2 * (keyTop + more));
+    const grownOffs = new Float64Array(grownIds.length);
+    grownIds.set(ids);
+    grownOffs.set(offs);
+    ids = grownIds;
+    offs = grownOffs;
   };
 
-  /** Places the unplaced buffers of `part` (sections [a, b)) after (lastOff, lastRank). */
-  const dfs = (part: Int32Array, a: number, b: number, lastOff: number, lastRank: number): boolean => {
+  /**
+   * Places the unplaced buffers listed in ids[lo, hi) (sections [a, b)) after
+   * (lastOff, lastRank). The node's own list, sorted by (min offset, rank), is the
+   * parent's without placed buffers: entries whose min offset did not change keep
+   * their order, the few the last placement raised are sorted apart and merged in.
+   */
+  const dfs = (lo: number, hi: number, a: number, b: number, lastOff: number, lastRank: number): boolean => {
     if (++nodes > nodeLimit) throw new SearchStopped();
     if ((nodes & CLOCK_EVERY_NODES) === 0 && performance.now() > deadline) throw new SearchStopped();
+    reserve(hi - lo);
+    const base = keyTop;
     // Dominance: nothing may start at or above the lowest top an unplaced buffer can reach.
     let minHeight = Infinity;
-    for (const u of part) {
-      if (offset[u]! < 0 && minOff[u]! + size[u]! < minHeight) minHeight = minOff[u]! + size[u]!;
+    let moved = 0;
+    for (let i = lo; i < hi; i++) {
+      const u = ids[i]!;
+      if (offset[u]! >= 0) continue;
+      const at = minOff[u]!;
+      if (at + size[u]! < minHeight) minHeight = at + size[u]!;
+      if (at === offs[i]) {
+        ids[keyTop] = u;
+        offs[keyTop++] = at;
+        continue;
+      }
+      // Raised by the last placement: sorted into the side list (few entries).
+      let k = moved++;
+      for (; k > 0 && (movedOffs[k - 1]! > at || (movedOffs[k - 1] === at && movedIds[k - 1]! > u)); k--) {
+        movedIds[k] = movedIds[k - 1]!;
+        movedOffs[k] = movedOffs[k - 1]!;
+      }
+      movedIds[k] = u;
+      movedOffs[k] = at;
     }
-    if (minHeight === Infinity) return true;
+    // Merge the side list in from the back.
+    let i = keyTop - 1;
+    keyTop += moved;
+    for (let k = keyTop - 1; moved > 0; k--) {
+      const at = movedOffs[moved - 1]!;
+      const u = movedIds[moved - 1]!;
+      if (i >= base && (offs[i]! > at || (offs[i] === at && ids[i]! > u))) {
+        ids[k] = ids[i]!;
+        offs[k] = offs[i--]!;
+      } else {
+        ids[k] = u;
+        offs[k] = at;
+        moved--;
+      }
+    }
+    const stop = keyTop;
+    if (stop === base) return true;
     // Every later buffer goes at or above the candidate's offset, so each section's
     // unplaced bytes must fit above it.
     let maxTotal = 0;
     for (let s = a; s < b; s++) if (total[s]! > maxTotal) maxTotal = total[s]!;
     const highest = capacity - maxTotal;
-    const base = keyTop;
-    if (keys.length < base + part.length) {
-      const grown = new Float64Array(2 * (base + part.length));
-      grown.set(keys);
-      keys = grown;
-    }
-    for (const u of part) {
-      const at = minOff[u]!;
-      if (offset[u]! >= 0 || at >= minHeight || at > highest) continue;
-      if (at < lastOff || (at === lastOff && u < lastRank)) continue;
-      keys[keyTop++] = at * m + u;
-    }
-    const stop = keyTop;
-    keys.subarray(base, stop).sort();
     for (let i = base; i < stop; i++) {
-      const key = keys[i]!;
-      const u = key % m;
-      const at = (key - u) / m;
+      const u = ids[i]!;
+      const at = offs[i]!;
+      if (at >= minHeight || at > highest) break;
+      if (at < lastOff || (at === lastOff && u < lastRank)) continue;
       const height = placedStack.length;
-      spatialOk = true;
-      place(u, at);
-      if (spatialOk && sectionsFit(at, a, b)) {
-        const ok = newCuts.length === 0 ? dfs(part, a, b, at, u) : solveParts(part, a, b, [...newCuts]);
+      if (place(u, at)) {
+        const ok =
+          newCuts.length === 0 ? dfs(base, stop, a, b, at, u) : solveParts(base, stop, a, b, [...newCuts]);
+        keyTop = stop;
         if (ok) {
           keyTop = base;
           return true;
@@ -214,29 +254,35 @@ export function searchFit(
     return false;
   };
 
-  /** Dynamic decomposition: solves the pieces of `part` between the cut points on their own. */
-  const solveParts = (part: Int32Array, a: number, b: number, cutAt: number[]): boolean => {
+  /** Dynamic decomposition: solves the pieces of ids[lo, hi) between the cut points on their own. */
+  const solveParts = (lo: number, hi: number, a: number, b: number, cutAt: number[]): boolean => {
     const bounds = [a, ...cutAt.sort((x, y) => x - y), b];
+    const top = keyTop;
     for (let k = 0; k + 1 < bounds.length; k++) {
-      const lo = bounds[k]!;
-      const hi = bounds[k + 1]!;
-      const sub = part.filter((u) => offset[u]! < 0 && s0[u]! < hi && s1[u]! > lo);
-      if (sub.length > 0 && !dfs(sub, lo, hi, 0, 0)) return false;
+      const from = bounds[k]!;
+      const to = bounds[k + 1]!;
+      reserve(hi - lo);
+      for (let i = lo; i < hi; i++) {
+        const u = ids[i]!;
+        if (offset[u]! < 0 && s0[u]! < to && s1[u]! > from) {
+          ids[keyTop] = u;
+          offs[keyTop++] = offs[i]!;
+        }
+      }
+      const ok = keyTop === top || dfs(top, keyTop, from, to, 0, 0);
+      keyTop = top;
+      if (!ok) return false;
     }
     return true;
   };
 
   try {
-    if (
-      !dfs(
-        Int32Array.from({ length: m }, (_, u) => u),
-        0,
-        sections,
-        0,
-        0,
-      )
-    )
-      return { status: 'infeasible', nodes };
+    reserve(m);
+    for (let u = 0; u < m; u++) {
+      ids[keyTop] = u;
+      offs[keyTop++] = 0;
+    }
+    if (!dfs(0, m, 0, sections, 0, 0)) return { status: 'infeasible', nodes };
   } catch (e) {
     if (e instanceof SearchStopped) return { status: 'timeout', nodes };
     throw e;
@@ -244,16 +290,4 @@ export function searchFit(
   const offsets = new Map<number, number>();
   sp.globals.forEach((g, u) => offsets.set(g, offset[u]!));
   return { status: 'found', offsets, nodes };
-}
-
-/** The section whose member list holds entry i (binary search over the starts). */
-function sectionOfEntry(sectionStart: Int32Array, i: number): number {
-  let lo = 0;
-  let hi = sectionStart.length - 2;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (sectionStart[mid]! <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

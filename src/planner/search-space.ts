@@ -35,14 +35,18 @@ export interface SearchSpace {
   readonly cuts: Int32Array;
 }
 
-/** Builds the search space of `members` (non-empty, closed under conflicts; stored graph). */
+/**
+ * Builds the search space of `members` (non-empty, closed under conflicts; stored
+ * graph). A `seed` perturbs the preordering (restarts that diversify the search).
+ */
 export function makeSearchSpace(
   p: Problem,
   members: readonly number[],
   heuristic: SearchHeuristic,
+  seed?: number,
 ): SearchSpace {
   const sec = sweepSections(p, members);
-  const byRank = rankMembers(p, members, sec.start, sec.end, sec.totals, heuristic);
+  const byRank = rankMembers(p, members, sec.start, sec.end, sec.totals, heuristic, seed);
   const m = members.length;
   const rankOf = new Int32Array(m);
   byRank.forEach((k, r) => (rankOf[k] = r));
@@ -84,7 +88,21 @@ function localAdjacency(p: Problem, globals: Int32Array): { adjStart: Int32Array
   return { adjStart, adj: Int32Array.from(out) };
 }
 
-/** Positions 0..m-1 sorted by the heuristic's keys (descending), ties by position. */
+/** How much a seeded run may scale a buffer's leading key (diversified restarts). */
+const SEED_JITTER = 1;
+
+/** mulberry32: a small seeded generator (repeatable perturbations). */
+function makeRandom(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Positions 0..m-1 sorted by the heuristic's keys (descending), ties by buffer index. */
 function rankMembers(
   p: Problem,
   members: readonly number[],
@@ -92,14 +110,20 @@ function rankMembers(
   end: Int32Array,
   totals: Float64Array,
   heuristic: SearchHeuristic,
+  seed?: number,
 ): number[] {
+  const random = makeRandom(seed ?? 0);
+  const jitter = seed === undefined ? 0 : SEED_JITTER;
   const keyOf = (k: number): number[] => {
     const g = members[k]!;
     let peak = 0;
     for (let s = start[k]!; s < end[k]!; s++) peak = Math.max(peak, totals[s]!);
     const width = p.last[g]! - p.first[g]! + 1;
     const parts = { T: peak, W: width, A: width * p.size[g]! };
-    return [...heuristic].map((c) => parts[c as 'T' | 'W' | 'A']);
+    const out = [...heuristic].map((c) => parts[c as 'T' | 'W' | 'A']);
+    // A seeded run scales the leading key by a factor in [1 - jitter/2, 1 + jitter/2).
+    out[0] = out[0]! * (1 + jitter * (random() - 0.5));
+    return out;
   };
   const keys = members.map((_, k) => keyOf(k));
   return members

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeProblem } from '../../src/planner/conflicts.js';
 import { searchFit } from '../../src/planner/search-exact.js';
-import type { SearchHeuristic } from '../../src/planner/search-exact.js';
+import type { SearchHeuristic, SearchRun } from '../../src/planner/search-exact.js';
 import { placeLowestFirst } from '../../src/planner/lowest-fit.js';
 import { sweepSections } from '../../src/planner/sections.js';
 import { lowerBound } from '../../src/planner/lower-bound.js';
@@ -51,16 +51,21 @@ function bruteForceOptimum(buffers: readonly PlanBuffer[]): number {
   return best;
 }
 
-const run = (heuristic: SearchHeuristic) => ({ heuristic, nodeLimit: 1e7, deadline: Infinity });
+const run = (heuristic: SearchHeuristic, seed?: number): SearchRun => {
+  const limits = { heuristic, nodeLimit: 1e7, deadline: Infinity };
+  return seed === undefined ? limits : { ...limits, seed };
+};
 
 describe('searchFit', () => {
-  it('fits at the brute-force optimum and proves one byte less infeasible', () => {
+  it('fits at the brute-force optimum and proves one byte less infeasible (plain or seeded preorder)', () => {
+    const seedArb = fc.option(fc.nat(1000), { nil: undefined });
+    const heuristicArb = fc.constantFrom<SearchHeuristic>('WAT', 'TAW', 'TWA');
     fc.assert(
-      fc.property(tinyArb, fc.constantFrom<SearchHeuristic>('WAT', 'TAW', 'TWA'), (buffers, heuristic) => {
+      fc.property(tinyArb, heuristicArb, seedArb, (buffers, heuristic, seed) => {
         const optimum = bruteForceOptimum(buffers);
         const p = makeProblem(buffers, 16);
         const members = buffers.map((_, i) => i);
-        const fit = searchFit(p, members, optimum, run(heuristic));
+        const fit = searchFit(p, members, optimum, run(heuristic, seed));
         expect(fit.status).toBe('found');
         if (fit.status === 'found') {
           const offsets = members.map((i) => fit.offsets.get(i)!);
@@ -68,7 +73,7 @@ describe('searchFit', () => {
           expect(findLiveOverlap(buffers, plan)).toBeNull();
           checkArenaPlan(buffers, plan);
         }
-        expect(searchFit(p, members, optimum - 1, run(heuristic)).status).toBe('infeasible');
+        expect(searchFit(p, members, optimum - 1, run(heuristic, seed)).status).toBe('infeasible');
       }),
       { ...PROPERTY_RUNS, numRuns: 150 },
     );
