@@ -15,7 +15,7 @@ import {
   SPECIAL_INPUTS,
   unarySweep,
   type MathKernels,
-} from '../../src/codegen/binaryen/math/measure.js';
+} from '../support/math-measure.js';
 import { SIN_COS_LIMIT, SIN_COS_ULP_LIMIT } from '../../src/codegen/binaryen/math/sin-cos.js';
 import { WASM_TYPE } from '../../src/codegen/binaryen/math/wasm-types.js';
 

@@ -5,8 +5,8 @@
  * measures the distance in ULPs to a float64 reference rounded to f32.
  */
 import binaryen from 'binaryen';
-import { MATH_EMITTERS, emitPow, type MathOp } from './index.js';
-import type { Lanes, MathContext } from './math-context.js';
+import { MATH_EMITTERS, emitPow, type MathOp } from '../../src/codegen/binaryen/math/index.js';
+import type { Lanes, MathContext } from '../../src/codegen/binaryen/math/math-context.js';
 import { erfReference } from './reference-erf.js';
 
 type Expr = binaryen.ExpressionRef;
