@@ -4,6 +4,7 @@
  * and each section's member list. Invariant: local index = rank, so scanning
  * 0..m-1 visits buffers in preorder.
  */
+import { InternalError } from '../common/errors.js';
 import type { Problem } from './conflicts.js';
 import { sweepSections } from './sections.js';
 
@@ -73,7 +74,8 @@ export function makeSearchSpace(
 /** The conflict graph restricted to the group, in ranks, as CSR. */
 function localAdjacency(p: Problem, globals: Int32Array): { adjStart: Int32Array; adj: Int32Array } {
   const { adjStart: start, adj: all } = p;
-  if (start === null || all === null) throw new Error('makeSearchSpace: the conflict graph is not stored');
+  if (start === null || all === null)
+    throw new InternalError('planner', 'makeSearchSpace: the conflict graph is not stored');
   const rankOf = new Map<number, number>();
   globals.forEach((g, r) => rankOf.set(g, r));
   const adjStart = new Int32Array(globals.length + 1);

@@ -6,6 +6,7 @@
  * each read of a slot emits a fresh `local.get`.
  */
 import type binaryen from 'binaryen';
+import { InternalError } from '../../../common/errors.js';
 import type { Lanes, MathContext } from './math-context.js';
 import { WASM_TYPE } from './wasm-types.js';
 
@@ -213,7 +214,7 @@ export class LaneOps {
    */
   horner(x: Slot, coeffs: readonly number[]): Ex {
     const [first, ...rest] = coeffs;
-    if (first === undefined) throw new Error('horner: no coefficients');
+    if (first === undefined) throw new InternalError('codegen', 'horner: no coefficients');
     let acc: Ex = this.f(first);
     for (const c of rest) acc = this.madd(acc, x, c);
     return acc;
@@ -365,13 +366,13 @@ export class LaneOps {
 
   /** Converts i32 lanes to f32 lanes (f32 builders only). */
   convertI32(a: Val): Ex {
-    if (this.elem !== 'f32') throw new Error('convertI32: f32 builders only');
+    if (this.elem !== 'f32') throw new InternalError('codegen', 'convertI32: f32 builders only');
     return new Ex(this.simd ? this.m.f32x4.convert_i32x4_s(this.e(a)) : this.m.f32.convert_s.i32(this.e(a)));
   }
 
   /** |mag| with the sign of `sign` (f32 builders; `mag` must be non-negative). */
   orSign(mag: FVal, sign: FVal): Ex {
-    if (this.elem !== 'f32') throw new Error('orSign: f32 builders only');
+    if (this.elem !== 'f32') throw new InternalError('codegen', 'orSign: f32 builders only');
     return this.float(this.ior(this.bits(mag), this.iand(this.bits(sign), SIGN_BIT_32)));
   }
 }
