@@ -11,7 +11,7 @@ import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
 import type { TensorSpecs } from './ir/types/graph-types.js';
 import type { Node } from './ir/node.js';
-import { topoSort } from './ir/node.js';
+import { bytesOf, topoSort } from './ir/node.js';
 import { nameNodes } from './ir/print.js';
 import { chooseMaterialized, type Decision } from './passes/choose-materialized.js';
 import { formKernels } from './passes/form-kernels.js';
@@ -22,8 +22,8 @@ import { lowerComposites } from './passes/lower-composites.js';
 import { simplify } from './passes/simplify.js';
 import { verifyGraph } from './ir/verify.js';
 import { formatSchedule } from './passes/print-kernels.js';
-import { analyzeLiveness, bytesOf, type LiveBuffer } from './planner/liveness.js';
-import { planMemory, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
+import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
+import { planMemory, slotBuffer, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
 import { Model, type FeedsOf } from './runtime/model.js';
@@ -190,8 +190,7 @@ function poisonRanges(memory: PlannedMemory, schedule: Schedule): NonNullable<Em
   const start: ByteRange[] = [[memory.arenaStart, memory.plan.memoryBytes - memory.arenaStart], ...outputs];
   const after = new Map<number, ByteRange[]>();
   memory.slots.forEach((chain, i) => {
-    const last = Math.max(...chain.map((t) => t.lastUse));
-    const bytes = Math.max(...chain.map((t) => t.bytes)) + memory.guardBytes;
+    const { bytes, lastUse: last } = slotBuffer(chain, memory.guardBytes);
     if (last >= schedule.kernels.length - 1) return;
     const list = after.get(last) ?? [];
     list.push([memory.arenaStart + (memory.arena.offsets[i] ?? 0), bytes]);
@@ -333,7 +332,10 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     memoryBytes: memory.plan.memoryBytes,
     ...(options.debugPoison === true ? { poison: poisonRanges(memory, schedule) } : {}),
   };
-  const emitted = await emitModule(schedule, layout, { simd, optimizeLevel: options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL });
+  const emitted = await emitModule(schedule, layout, {
+    simd,
+    optimizeLevel: options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL,
+  });
   stats.emit = performance.now() - start;
   const instantiateStart = performance.now();
   const module = new WebAssembly.Module(emitted.wasm);

@@ -2,9 +2,9 @@
  * Graph IR nodes: immutable SSA values `{ id, op, inputs, shape, dtype, attrs }`.
  * A node never changes after it is made; passes build new nodes.
  */
-import type { DType } from '../common/dtype.js';
+import { DTYPE_BYTES, type DType } from '../common/dtype.js';
 import type { OpAttrs, OpCode } from './ops.js';
-import type { Shape } from './shape.js';
+import { sizeOf, type Shape } from './shape.js';
 
 /** A node of one op, with that op's attributes. */
 export interface NodeOf<K extends OpCode> {
@@ -24,6 +24,11 @@ export type Node = { [K in OpCode]: NodeOf<K> }[OpCode];
 export interface ValueType {
   readonly shape: Shape;
   readonly dtype: DType;
+}
+
+/** Bytes a node's value occupies when stored. */
+export function bytesOf(node: { readonly shape: Shape; readonly dtype: DType }): number {
+  return sizeOf(node.shape) * DTYPE_BYTES[node.dtype];
 }
 
 /** Nodes reachable from `roots`, inputs before users (ascending id order). */

@@ -91,11 +91,12 @@ function matmulKernel(root: Node, domain: readonly LoopVar[], pool: VarPool, ctx
   return { kind: 'matmul', reduction: { kind: 'sum', vars: [k], dtype: root.dtype }, body };
 }
 
-function kernelName(index: number, covers: readonly Node[], root: Node): string {
+/** `k<index>_<ops>`: the kernel's position and up to four of the ops it computes (`fallback` if none). */
+export function kernelName(index: number, covers: readonly Node[], fallback: string): string {
   const ops = covers
     .filter((n) => OP_CATEGORY[n.op] !== 'view' && OP_CATEGORY[n.op] !== 'leaf')
     .map((n) => n.op);
-  const shown = ops.length === 0 ? [root.op === 'input' || root.op === 'param' ? 'copy' : root.op] : ops;
+  const shown = ops.length === 0 ? [fallback] : ops;
   const unique = [...new Set(shown)].slice(0, 4);
   return `k${index}_${unique.join('_')}`;
 }
@@ -132,7 +133,7 @@ function formKernel(root: Node, index: number, materialized: ReadonlySet<number>
         ];
   return {
     index,
-    name: kernelName(index, covers, root),
+    name: kernelName(index, covers, root.op === 'input' || root.op === 'param' ? 'copy' : root.op),
     kind: shape.kind,
     domain,
     steps,

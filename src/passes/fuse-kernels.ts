@@ -14,6 +14,7 @@
  */
 import type { Node } from '../ir/node.js';
 import { OP_CATEGORY } from '../ir/ops.js';
+import { kernelName } from './form-kernels.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 import {
@@ -21,6 +22,7 @@ import {
   asReduction,
   loadsOf,
   stepExprs,
+  stepVars,
   type Kernel,
   type KExpr,
   type Schedule,
@@ -124,10 +126,7 @@ function startGroup(k: Kernel): Group {
 }
 
 function maxVarId(k: Kernel): number {
-  const vars = [
-    ...k.domain,
-    ...k.steps.flatMap((s) => (s.kind === 'reduce' ? s.reduction.vars : s.kind === 'store' ? s.vars : [])),
-  ];
+  const vars = [...k.domain, ...k.steps.flatMap(stepVars)];
   return Math.max(0, ...vars.map((v) => v.id));
 }
 
@@ -287,11 +286,7 @@ function finish(g: Group, index: number, needed: (node: Node) => boolean): Kerne
   };
   // values the kernel writes and reads back (a row's intermediates) count as reads too
   const reads = [...new Set(stepExprs(kernel).flatMap((e) => loadsOf(e).map((l) => l.node)))];
-  const ops = kernel.covers
-    .filter((n) => OP_CATEGORY[n.op] !== 'view' && OP_CATEGORY[n.op] !== 'leaf')
-    .map((n) => n.op);
-  const name = `k${index}_${[...new Set(ops.length > 0 ? ops : ['copy'])].slice(0, 4).join('_')}`;
-  return { ...kernel, name, reads };
+  return { ...kernel, name: kernelName(index, kernel.covers, 'copy'), reads };
 }
 
 /** The schedule with consecutive compatible kernels merged, and a note per decision. */

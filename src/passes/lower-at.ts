@@ -5,7 +5,7 @@
  * broadcast index; pad and concat become guarded loads; gather binds a checked
  * run-time index. This is where "views as index maps" happens.
  */
-import type { DType } from '../common/dtype.js';
+import { castNumber, type DType } from '../common/dtype.js';
 import { InternalError } from '../common/errors.js';
 import { promote } from '../ir/infer.js';
 import type { Node } from '../ir/node.js';
@@ -26,15 +26,8 @@ export interface LowerContext {
 /** Converts a value to `dtype` (no-op when it already has it). */
 export function convert(e: KExpr, dtype: DType): KExpr {
   if (e.dtype === dtype) return e;
-  if (e.k === 'const') return { k: 'const', value: castValue(e.value, dtype), dtype };
+  if (e.k === 'const') return { k: 'const', value: castNumber(dtype, e.value), dtype };
   return { k: 'cast', arg: e, dtype };
-}
-
-function castValue(x: number, dtype: DType): number {
-  if (dtype === 'f32') return Math.fround(x);
-  if (dtype === 'bool') return x !== 0 ? 1 : 0;
-  if (Number.isNaN(x)) return 0;
-  return Math.max(-2147483648, Math.min(2147483647, Math.trunc(x)));
 }
 
 /** The index into an operand of shape `from` that NumPy broadcasting reads for `idx` (of rank `rank`). */
@@ -154,7 +147,7 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         .map((index, j) => ({ index, size: input.shape[j] ?? 0 }))
         // an axis without padding is in range by construction
         .filter((_, j) => (node.attrs.widths[j]?.[0] ?? 0) + (node.attrs.widths[j]?.[1] ?? 0) > 0);
-      const value: KExpr = { k: 'const', value: castValue(node.attrs.value, node.dtype), dtype: node.dtype };
+      const value: KExpr = { k: 'const', value: castNumber(node.dtype, node.attrs.value), dtype: node.dtype };
       const inner = at(
         0,
         shifted.map((e, j) => ix.within(e, input.shape[j] ?? 0)),

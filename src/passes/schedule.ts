@@ -6,12 +6,8 @@
  * result is kept only when its peak of live temp bytes is no higher than the
  * original topological order's, so scheduling never raises the lower bound.
  */
-import { DTYPE_BYTES } from '../common/dtype.js';
-import type { Node } from '../ir/node.js';
-import { sizeOf } from '../ir/shape.js';
+import { bytesOf, type Node } from '../ir/node.js';
 import type { Kernel, Schedule } from './kernel.js';
-
-const bytesOf = (n: Node): number => sizeOf(n.shape) * DTYPE_BYTES[n.dtype];
 
 /** The largest total size of temps live at one step of `order` (outputs and leaves are not temps). */
 export function peakTempBytes(order: readonly Kernel[], outputs: ReadonlySet<number>): number {

@@ -4,10 +4,8 @@
  * constants and outputs keep their own places for the whole run; only temps
  * share the arena.
  */
-import { DTYPE_BYTES } from '../common/dtype.js';
 import type { BufferKind } from '../common/plan.js';
-import type { Node } from '../ir/node.js';
-import { sizeOf } from '../ir/shape.js';
+import { bytesOf, type Node } from '../ir/node.js';
 import type { Schedule } from '../passes/kernel.js';
 
 /** A stored value with its lifetime in schedule steps. */
@@ -18,11 +16,6 @@ export interface LiveBuffer {
   readonly bytes: number;
   readonly firstUse: number;
   readonly lastUse: number;
-}
-
-/** Bytes a node's value occupies. */
-export function bytesOf(node: Node): number {
-  return sizeOf(node.shape) * DTYPE_BYTES[node.dtype];
 }
 
 /** Every materialized value of the schedule with its region and lifetime. */

@@ -11,7 +11,7 @@ import { alignUp, ARENA_ALIGN_BYTES } from './align.js';
 import { planBump, naiveBytes } from './bump.js';
 import type { LiveBuffer } from './liveness.js';
 import { planArena } from './plan-arena.js';
-import type { ArenaPlan } from './types.js';
+import type { ArenaPlan, PlanBuffer } from './types.js';
 
 /** Wasm32 memory can hold at most 4 GiB. */
 export const MAX_MEMORY_BYTES = 2 ** 32;
@@ -54,6 +54,15 @@ function slotsOf(temps: readonly LiveBuffer[], inPlace: ReadonlyMap<number, numb
   return slots;
 }
 
+/** The arena buffer of a slot: its largest temp (plus guard bytes) over the temps' joint lifetime. */
+export function slotBuffer(chain: readonly LiveBuffer[], guardBytes: number): PlanBuffer {
+  return {
+    bytes: Math.max(...chain.map((t) => t.bytes)) + guardBytes,
+    firstUse: Math.min(...chain.map((t) => t.firstUse)),
+    lastUse: Math.max(...chain.map((t) => t.lastUse)),
+  };
+}
+
 /** Places every live buffer in memory; `inPlace` pairs share arena bytes. */
 export function planMemory(
   buffers: readonly LiveBuffer[],
@@ -83,11 +92,7 @@ export function planMemory(
   const arenaStart = top;
   const temps = buffers.filter((b) => b.kind === 'temp');
   const slots = slotsOf(temps, inPlace);
-  const slotBuffers = slots.map((chain) => ({
-    bytes: Math.max(...chain.map((t) => t.bytes)) + guardBytes,
-    firstUse: Math.min(...chain.map((t) => t.firstUse)),
-    lastUse: Math.max(...chain.map((t) => t.lastUse)),
-  }));
+  const slotBuffers = slots.map((chain) => slotBuffer(chain, guardBytes));
   const arena =
     planner === 'bump'
       ? planBump(slotBuffers, ARENA_ALIGN_BYTES)

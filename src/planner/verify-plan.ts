@@ -16,7 +16,7 @@ import { formatShape } from '../ir/shape.js';
 import { ARENA_ALIGN_BYTES } from './align.js';
 import { checkArenaPlan } from './check-overlap.js';
 import { inPlaceProblem } from './in-place.js';
-import type { PlannedMemory } from './memory-plan.js';
+import { slotBuffer, type PlannedMemory } from './memory-plan.js';
 
 function guardKey(index: IndexExpr, size: number): string {
   return `${ix.exprKey(index)}<${size}`;
@@ -158,11 +158,7 @@ function checkSlots(schedule: Schedule, memory: PlannedMemory): void {
         });
       }
     });
-    return {
-      bytes: Math.max(...chain.map((t) => t.bytes)) + memory.guardBytes,
-      firstUse: Math.min(...chain.map((t) => t.firstUse)),
-      lastUse: Math.max(...chain.map((t) => t.lastUse)),
-    };
+    return slotBuffer(chain, memory.guardBytes);
   });
   for (const t of memory.temps)
     if (!seen.has(t.node.id)) throw new PlanError(`temp ${t.name} has no arena slot`);
