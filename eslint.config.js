@@ -32,7 +32,7 @@ const boundaries = PIPELINE.filter((f) => f !== 'runtime').map((folder) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'examples/browser/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.scratch/**', 'coverage/**', 'bench/results/**', 'examples/browser/dist/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

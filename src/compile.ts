@@ -23,6 +23,7 @@ import { simplify } from './passes/simplify.js';
 import { verifyGraph } from './ir/verify.js';
 import { formatSchedule } from './passes/print-kernels.js';
 import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
+import { kernelScratchBytes } from './passes/matmul-shape.js';
 import { planMemory, slotBuffer, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
@@ -299,7 +300,9 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
   const schedule = time('schedule', () => scheduleKernels(merged).schedule);
-  const live = time('liveness', () => analyzeLiveness(schedule));
+  // SIMD matmuls pack B into scratch the planner places like any temp
+  const scratch = (options.simd ?? true) ? kernelScratchBytes : undefined;
+  const live = time('liveness', () => analyzeLiveness(schedule, scratch));
   const memory = time('plan', () =>
     planMemory(
       live,

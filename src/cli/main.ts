@@ -58,7 +58,8 @@ function version(): string {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined) throw new UsageError('missing command (build, run or inspect); see tensorwasm --help');
+    if (command === undefined)
+      throw new UsageError('missing command (build, run or inspect); see tensorwasm --help');
     if (command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return 0;

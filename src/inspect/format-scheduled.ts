@@ -8,7 +8,7 @@ import type { PlannedGraph } from '../compile.js';
 import type { Node } from '../ir/node.js';
 import { nameNodes } from '../ir/print.js';
 import { formatShape } from '../ir/shape.js';
-import type { LiveBuffer } from '../planner/liveness.js';
+import { scratchId, type LiveBuffer } from '../planner/liveness.js';
 import { formatBytes } from './format-units.js';
 import { planSummary } from './plan-table.js';
 
@@ -46,7 +46,7 @@ export function formatScheduled(source: ScheduledSource): string {
     (a, b) => a.id - b.id,
   );
   const names = nameNodes(nodes);
-  const byId = new Map(live.map((b) => [b.node.id, b]));
+  const byId = new Map(live.map((b) => [b.id, b]));
   const row = (verb: string, node: Node, extra = ''): Row => {
     const buf: LiveBuffer | undefined = byId.get(node.id);
     const address = memory.addresses.get(node.id);
@@ -70,10 +70,17 @@ export function formatScheduled(source: ScheduledSource): string {
       const source = memory.inPlace.get(n.id);
       rows.push(row('write', n, source === undefined ? '' : `, in place over ${names.get(source) ?? '?'}`));
     }
+    const scratch = byId.get(scratchId(kernel.index));
+    if (scratch !== undefined) {
+      const address = memory.addresses.get(scratch.id);
+      rows.push(['scratch', '', scratch.name, 'temp', `@${address ?? '?'}`, formatBytes(scratch.bytes), '']);
+    }
     lines.push(...alignRows(rows, '  '));
     const freed = live.filter((b) => b.kind === 'temp' && b.lastUse === kernel.index);
     if (freed.length > 0) {
-      const list = freed.map((b) => `${names.get(b.node.id) ?? '?'} (${formatBytes(b.bytes)})`);
+      const list = freed.map(
+        (b) => `${b.node === undefined ? b.name : (names.get(b.node.id) ?? '?')} (${formatBytes(b.bytes)})`,
+      );
       lines.push(`  frees ${list.join(', ')}`);
     }
   }

@@ -36,7 +36,7 @@ export function inPlaceProblem(kernel: Kernel, source: Node, target: Node): stri
 
 /** For each temp written in place: the temp whose bytes it takes (target node id -> source node id). */
 export function findInPlace(schedule: Schedule, buffers: readonly LiveBuffer[]): Map<number, number> {
-  const temps = new Map(buffers.filter((b) => b.kind === 'temp').map((b) => [b.node.id, b]));
+  const temps = new Map(buffers.filter((b) => b.kind === 'temp').map((b) => [b.id, b]));
   const taken = new Set<number>();
   const pairs = new Map<number, number>();
   for (const kernel of schedule.kernels) {

@@ -6,11 +6,14 @@
  */
 import type { BufferKind } from '../common/plan.js';
 import { bytesOf, type Node } from '../ir/node.js';
-import type { Schedule } from '../passes/kernel.js';
+import type { Kernel, Schedule } from '../passes/kernel.js';
 
-/** A stored value with its lifetime in schedule steps. */
+/** A stored value, or a kernel's scratch, with its lifetime in schedule steps. */
 export interface LiveBuffer {
-  readonly node: Node;
+  /** Address key: the node id of a value, scratchId(kernel) of a scratch. */
+  readonly id: number;
+  /** The value stored (undefined for scratch). */
+  readonly node: Node | undefined;
   readonly name: string;
   readonly kind: BufferKind;
   readonly bytes: number;
@@ -18,8 +21,20 @@ export interface LiveBuffer {
   readonly lastUse: number;
 }
 
-/** Every materialized value of the schedule with its region and lifetime. */
-export function analyzeLiveness(schedule: Schedule): LiveBuffer[] {
+/** The address key of kernel `index`'s scratch (negative: node ids are not). */
+export function scratchId(kernelIndex: number): number {
+  return -1 - kernelIndex;
+}
+
+/**
+ * Every materialized value of the schedule with its region and lifetime, then
+ * the scratch each kernel needs while it runs (`scratchBytes`, none by
+ * default): a temp live during its kernel only.
+ */
+export function analyzeLiveness(
+  schedule: Schedule,
+  scratchBytes: (kernel: Kernel) => number = () => 0,
+): LiveBuffer[] {
   const writer = new Map<number, number>();
   const lastReader = new Map<number, number>();
   for (const kernel of schedule.kernels) {
@@ -29,10 +44,10 @@ export function analyzeLiveness(schedule: Schedule): LiveBuffer[] {
   const outputNames = new Map<number, string>();
   for (const [name, node] of schedule.outputs) if (!outputNames.has(node.id)) outputNames.set(node.id, name);
   let constants = 0;
-  return schedule.values.map((node): LiveBuffer => {
+  const values = schedule.values.map((node): LiveBuffer => {
     const first = writer.get(node.id) ?? 0;
     const last = Math.max(first, lastReader.get(node.id) ?? first);
-    const base = { node, bytes: bytesOf(node), firstUse: first, lastUse: last };
+    const base = { id: node.id, node, bytes: bytesOf(node), firstUse: first, lastUse: last };
     switch (node.op) {
       case 'input':
         return { ...base, name: node.attrs.name, kind: 'input' };
@@ -54,4 +69,12 @@ export function analyzeLiveness(schedule: Schedule): LiveBuffer[] {
       }
     }
   });
+  const scratch = schedule.kernels.flatMap((kernel): LiveBuffer[] => {
+    const bytes = scratchBytes(kernel);
+    if (bytes === 0) return [];
+    const at = kernel.index;
+    const name = `${kernel.name}.scratch`;
+    return [{ id: scratchId(at), node: undefined, name, kind: 'temp', bytes, firstUse: at, lastUse: at }];
+  });
+  return [...values, ...scratch];
 }

@@ -41,15 +41,15 @@ const REGION_ORDER = ['const', 'param', 'input', 'output'] as const;
 
 /** Chains of temps linked by in-place pairs, in order of first use. */
 function slotsOf(temps: readonly LiveBuffer[], inPlace: ReadonlyMap<number, number>): LiveBuffer[][] {
-  const byId = new Map(temps.map((t) => [t.node.id, t]));
+  const byId = new Map(temps.map((t) => [t.id, t]));
   const chainOf = new Map<number, LiveBuffer[]>();
   const slots: LiveBuffer[][] = [];
-  for (const t of [...temps].sort((a, b) => a.firstUse - b.firstUse || a.node.id - b.node.id)) {
-    const source = inPlace.get(t.node.id);
+  for (const t of [...temps].sort((a, b) => a.firstUse - b.firstUse || a.id - b.id)) {
+    const source = inPlace.get(t.id);
     const chain = source === undefined ? undefined : chainOf.get(source);
-    if (chain !== undefined && byId.has(t.node.id)) chain.push(t);
+    if (chain !== undefined && byId.has(t.id)) chain.push(t);
     else slots.push([t]);
-    chainOf.set(t.node.id, chain ?? (slots[slots.length - 1] as LiveBuffer[]));
+    chainOf.set(t.id, chain ?? (slots[slots.length - 1] as LiveBuffer[]));
   }
   return slots;
 }
@@ -77,7 +77,7 @@ export function planMemory(
   for (const kind of REGION_ORDER) {
     for (const buf of buffers) {
       if (buf.kind !== kind) continue;
-      addresses.set(buf.node.id, top);
+      addresses.set(buf.id, top);
       placed.push({
         name: buf.name,
         kind,
@@ -100,7 +100,7 @@ export function planMemory(
   slots.forEach((chain, i) => {
     const offset = arenaStart + (arena.offsets[i] ?? 0);
     for (const buf of chain) {
-      addresses.set(buf.node.id, offset);
+      addresses.set(buf.id, offset);
       placed.push({
         name: buf.name,
         kind: 'temp',

@@ -138,19 +138,19 @@ function checkSlots(schedule: Schedule, memory: PlannedMemory): void {
   const slotBuffers = memory.slots.map((chain, i) => {
     const offset = memory.arenaStart + (memory.arena.offsets[i] ?? 0);
     chain.forEach((buf, j) => {
-      if (seen.has(buf.node.id)) throw new PlanError(`temp ${buf.name} is in two arena slots`);
-      seen.add(buf.node.id);
-      if (memory.addresses.get(buf.node.id) !== offset)
+      if (seen.has(buf.id)) throw new PlanError(`temp ${buf.name} is in two arena slots`);
+      seen.add(buf.id);
+      if (memory.addresses.get(buf.id) !== offset)
         throw new PlanError(`temp ${buf.name} is not at its slot's offset`);
       const prev = chain[j - 1];
       if (prev === undefined) return;
       const kernel = schedule.kernels[buf.firstUse];
       const problem =
-        kernel === undefined ||
-        prev.lastUse !== buf.firstUse ||
-        memory.inPlace.get(buf.node.id) !== prev.node.id
-          ? 'lifetimes do not meet'
-          : inPlaceProblem(kernel, prev.node, buf.node);
+        kernel === undefined || prev.node === undefined || buf.node === undefined
+          ? 'only values are written in place'
+          : prev.lastUse !== buf.firstUse || memory.inPlace.get(buf.id) !== prev.id
+            ? 'lifetimes do not meet'
+            : inPlaceProblem(kernel, prev.node, buf.node);
       if (problem !== undefined) {
         throw new PlanError(`${buf.name} may not be written in place over ${prev.name}: ${problem}`, {
           target: buf.name,
@@ -160,8 +160,7 @@ function checkSlots(schedule: Schedule, memory: PlannedMemory): void {
     });
     return slotBuffer(chain, memory.guardBytes);
   });
-  for (const t of memory.temps)
-    if (!seen.has(t.node.id)) throw new PlanError(`temp ${t.name} has no arena slot`);
+  for (const t of memory.temps) if (!seen.has(t.id)) throw new PlanError(`temp ${t.name} has no arena slot`);
   checkArenaPlan(slotBuffers, memory.arena, { align: ARENA_ALIGN_BYTES });
 }
 

@@ -4,8 +4,8 @@
  * exercise the scalar tails of the vector loops.
  */
 import { describe, expect, test } from 'vitest';
-import { Graph, type Tensor } from '../../src/index.js';
-import { checkGraph, randomData } from '../support/differential.js';
+import { Graph, compile, type Tensor } from '../../src/index.js';
+import { checkGraph, randomData, VARIANTS } from '../support/differential.js';
 
 type D = 'f32' | 'i32' | 'bool';
 const MATH_TOL = { rtol: 2e-5, atol: 1e-6 };
@@ -437,6 +437,14 @@ describe('tiled matmul edges', () => {
     // cache blocks (256): several k-blocks (first, middle, last) and a partial n-block
     [5, 300, 600],
     [3, 513, 257],
+    // 8+ rows pack B into scratch strips of 8 columns: exact strips, strip + 4 + scalar tails,
+    // fewer columns than a strip, several k-blocks and n-blocks with a partial last one
+    [8, 8, 1],
+    [8, 16, 5],
+    [9, 17, 33],
+    [12, 7, 20],
+    [11, 300, 600],
+    [13, 524, 257],
   ];
   test.each(cases)('M=%i N=%i K=%i, also with A transposed', async (M, N, K) => {
     const g = new Graph();
@@ -458,6 +466,42 @@ describe('tiled matmul edges', () => {
       { a: randomData('f32', M * K, 1), at: randomData('f32', M * K, 2), b: randomData('f32', K * N, 3) },
       // f32 accumulation of K products of size up to 16 against a float64 oracle
       { rtol: 1e-5, atol: 2e-7 * 16 * K },
+      // poisoned: the packing scratch shares the arena with dead temps
+      [...VARIANTS, { debugPoison: true }],
     );
+  });
+  test.each([
+    [2, 9, 20, 19],
+    [3, 16, 300, 40],
+  ])('batched %i x (%i x %i) @ (%i x %i), B per batch and broadcast', async (batch, M, K, N) => {
+    const g = new Graph();
+    const a = g.input('a', [batch, M, K]);
+    const b = g.input('b', [batch, K, N]);
+    const w = g.input('w', [K, N]);
+    g.output('per', a.matmul(b));
+    g.output('shared', a.matmul(w).add(w.slice([0])));
+    await checkGraph(
+      g,
+      {
+        a: randomData('f32', batch * M * K, 1),
+        b: randomData('f32', batch * K * N, 2),
+        w: randomData('f32', K * N, 3),
+      },
+      { rtol: 1e-5, atol: 2e-7 * 16 * K },
+      [...VARIANTS, { debugPoison: true }],
+    );
+  });
+  test('the packing scratch is a temp of the plan, live during its kernel only', async () => {
+    const g = new Graph();
+    g.output('c', g.input('a', [16, 300]).matmul(g.input('b', [300, 40])));
+    const packed = await compile(g);
+    const scratch = packed.plan.buffers.filter((b) => b.name.endsWith('.scratch'));
+    // one 256 x 40 block of B, as 5 strips of 8 columns
+    expect(scratch).toEqual([
+      expect.objectContaining({ kind: 'temp', bytes: 256 * 40 * 4, firstUse: 0, lastUse: 0 }),
+    ]);
+    expect(packed.ir('scheduled')).toContain('scratch');
+    const scalar = await compile(g, { simd: false });
+    expect(scalar.plan.buffers.some((b) => b.name.endsWith('.scratch'))).toBe(false);
   });
 });

@@ -21,6 +21,8 @@ type Expr = Binaryen.ExpressionRef;
 export interface ExprEnv extends IndexEnv {
   /** Node id -> absolute byte address of its buffer. */
   readonly addresses: ReadonlyMap<number, number>;
+  /** Absolute address of the kernel's scratch, when the planner reserved one. */
+  readonly scratch: number | undefined;
   /** Registers a run-time check site (for error messages); returns its id (>= 1). */
   readonly addCheckSite: (what: string) => number;
   /** Gather slot -> local, filled in as binds are emitted. */

@@ -1,98 +1,46 @@
 /**
- * The matmul micro-kernel: C[m, n] = Σ_k A[m, k] · B[k, n] over f32, when A
- * and B are plain loads through affine index maps with B contiguous along n.
- * C is computed in register tiles of MR rows × NV·4 columns: for each k, NV
- * vectors of B are loaded once and each of the MR rows' A[m, k] is splatted
- * and multiplied into its own NV accumulators (MR·NV independent f32x4
- * accumulators, 8 for the 4×8 main tile). Edges use smaller tiles and a scalar
- * column. Pointers advance by constant strides; row and vector offsets within
- * a tile are constant memarg offsets. Other matmuls take the generic path.
+ * The tiled f32 matmul (geometry and matching in passes/matmul-shape.ts):
+ * C is computed in register tiles of TILE_ROWS rows × TILE_VECTORS f32x4
+ * vectors; for each k, the tile's vectors of B are loaded once and each row's
+ * A[m, k] is splatted (one load32_splat) and multiplied into its own
+ * accumulators. Cache blocks of BLOCK_K × BLOCK_N; in each, B is first packed
+ * into the kernel's scratch as strips of BLOCK_K × 8 contiguous floats, so the
+ * tiles read B sequentially. Edges use 4-column tiles and a scalar column,
+ * reading B in place. Pointers advance by constant strides; row and vector
+ * offsets within a tile are constant memarg offsets. Other matmuls take the
+ * generic path.
  */
 import type Binaryen from 'binaryen';
 import * as ix from '../../passes/index-expr.js';
 import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
-import { asReduction, type Kernel, type KExpr, type StoreStep } from '../../passes/kernel.js';
+import type { Kernel } from '../../passes/kernel.js';
+import {
+  BLOCK_K,
+  BLOCK_N,
+  matchMatmulOperands,
+  packedPanelBytes,
+  STRIP_COLUMNS,
+  TILE_ROWS,
+  TILE_VECTORS,
+  type MatmulShape,
+} from '../../passes/matmul-shape.js';
 import { emitIndex } from './emit-index.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
 
 type Expr = Binaryen.ExpressionRef;
-type Load = Extract<KExpr, { k: 'load' }>;
 
-/** Rows per main tile and f32x4 vectors per tile row. */
-const MR = 6;
-const NV = 2;
-/** Cache blocks: a KC × NC panel of B (256 KiB) stays in L2 while every row uses it. */
-const KC = 256;
-const NC = 256;
+const MR = TILE_ROWS;
+const NV = TILE_VECTORS;
+const KC = BLOCK_K;
+const NC = BLOCK_N;
+const W = STRIP_COLUMNS;
 
-interface MatmulShape {
-  readonly a: Load;
-  readonly b: Load;
-  readonly m: LoopVar | undefined;
-  readonly n: LoopVar;
-  readonly k: LoopVar;
-  readonly batch: readonly LoopVar[];
-  /** Element strides. */
-  readonly aM: number;
-  readonly aK: number;
-  readonly bK: number;
-  readonly cM: number;
-  /** The store of the result, whose value is the epilogue applied to `$slot`. */
-  readonly store: StoreStep;
-  readonly slot: number;
-}
-
-/** The pieces of a matmul kernel that the micro-kernel handles, or undefined. */
+/** A matmul kernel the micro-kernel handles (its epilogue vectorizes along n), or undefined. */
 export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
-  const single = asReduction(kernel);
-  if (kernel.kind !== 'matmul' || single === undefined) return undefined;
-  const red = single.reduce.reduction;
-  const body = single.reduce.body;
-  const out = single.store;
-  // the tiles accumulate and store f32 (an epilogue may end in a cast: not here)
-  if (red.dtype !== 'f32' || out.node.dtype !== 'f32') return undefined;
-  if (body.k !== 'op' || body.op !== 'mul') return undefined;
-  const [a, b] = body.args;
-  if (a?.k !== 'load' || b?.k !== 'load' || a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;
-  const k = red.vars[0];
-  if (k === undefined || red.vars.length !== 1) return undefined;
-  const fa = ix.ravel(a.index, a.node.shape);
-  const fb = ix.ravel(b.index, b.node.shape);
-  const fc = ix.ravel(out.index, out.node.shape);
-  const live = kernel.domain.filter((v) => v.extent > 1);
-  const n = live.find(
-    (v) => ix.affineCoef(fb, v) === 1 && ix.affineCoef(fa, v) === 0 && ix.affineCoef(fc, v) === 1,
-  );
-  if (n === undefined) return undefined;
+  const shape = matchMatmulOperands(kernel);
   // a fused epilogue (bias, activation, residual) is computed per tile vector along n
-  if (!isVectorizable(out.value, n)) return undefined;
-  const m = live.find((v) => v !== n && (ix.affineCoef(fa, v) ?? 0) !== 0 && ix.affineCoef(fb, v) === 0);
-  const batch = live.filter((v) => v !== n && v !== m);
-  const coef = (e: IndexExpr, v: LoopVar | undefined): number | undefined =>
-    v === undefined ? 0 : ix.affineCoef(e, v);
-  const aM = coef(fa, m);
-  const aK = coef(fa, k);
-  const bK = coef(fb, k);
-  const cM = coef(fc, m);
-  const strides = [aM, aK, bK, cM];
-  if (strides.some((s) => s === undefined || s < 0)) return undefined;
-  // batch variables must not mix with m, n, k (plain affine terms)
-  if (batch.some((v) => [fa, fb, fc].some((e) => ix.affineCoef(e, v) === undefined))) return undefined;
-  return {
-    a,
-    b,
-    m,
-    n,
-    k,
-    batch,
-    aM: aM ?? 0,
-    aK: aK ?? 0,
-    bK: bK ?? 0,
-    cM: cM ?? 0,
-    store: out,
-    slot: single.reduce.slot,
-  };
+  return shape !== undefined && isVectorizable(shape.store.value, shape.n) ? shape : undefined;
 }
 
 /** `flat` with m, n, k set to 0: the batch part of an address, in elements. */
@@ -175,6 +123,34 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const nEnd = fb.addLocal(i32);
   const zero = (): Expr => m.v128.const(new Array<number>(16).fill(0));
 
+  // the planner reserved packedPanelBytes(s) of scratch for this kernel when it is > 0
+  const scratch = env.scratch !== undefined && packedPanelBytes(s) > 0 ? env.scratch : -1;
+  const packedTile = (nv: number): boolean => scratch >= 0 && nv === NV;
+  /** Bytes between consecutive k of B as the tile reads it. */
+  const bStep = (nv: number): number => (packedTile(nv) ? W * 4 : s.bK * 4);
+  const pk = fb.addLocal(i32);
+  const ps = fb.addLocal(i32);
+  const psrc = fb.addLocal(i32);
+  const pdst = fb.addLocal(i32);
+  /** Copies B[kc0 .. kc0 + kLen, nc0 .. nc0 + strips·W] into scratch as strips of kLen × W. */
+  const pack = (kLen: number, width: number): Expr[] => {
+    const strips = Math.floor(width / W);
+    if (scratch < 0 || strips === 0) return [];
+    const copy: Expr[] = [];
+    for (let j = 0; j < NV; j++)
+      copy.push(m.v128.store(j * 16, 4, get(pdst), m.v128.load(j * 16, 4, get(psrc))));
+    copy.push(m.local.set(psrc, add(get(psrc), W * 4)), m.local.set(pdst, add(get(pdst), kLen * W * 4)));
+    return [
+      fb.forLoop(pk, 0, kLen, 1, false, [
+        m.local.set(
+          psrc,
+          m.i32.add(m.i32.add(get(pb0), mulc(m.i32.add(get(kc0), get(pk)), s.bK * 4)), mulc(get(nc0), 4)),
+        ),
+        m.local.set(pdst, m.i32.add(m.i32.const(scratch), mulc(get(pk), W * 4))),
+        fb.forLoop(ps, 0, strips, 1, false, copy),
+      ]),
+    ];
+  };
   /**
    * One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0)
    * over k in [kc0, kc0 + kLen). The first k-block starts from 0, later ones
@@ -183,40 +159,49 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const tile = (rows: number, nv: number, kLen: number, first: boolean, last: boolean): Expr[] => {
     const setup = [
       m.local.set(pa, m.i32.add(m.i32.add(get(pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
-      m.local.set(pb, m.i32.add(m.i32.add(get(pb0), mulc(get(n0), 4)), mulc(get(kc0), s.bK * 4))),
+      packedTile(nv)
+        ? m.local.set(pb, m.i32.add(m.i32.const(scratch), mulc(m.i32.sub(get(n0), get(nc0)), kLen * 4)))
+        : m.local.set(pb, m.i32.add(m.i32.add(get(pb0), mulc(get(n0), 4)), mulc(get(kc0), s.bK * 4))),
       m.local.set(pc, m.i32.add(m.i32.add(get(pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4))),
     ];
-    const body: Expr[] = [];
     const init: Expr[] = [];
     const stores: Expr[] = [];
+    /** One k step: the tile's multiply-adds, then the pointers advance. */
+    const body: Expr[] = [];
     if (nv === 0) {
       for (let i = 0; i < rows; i++) {
         const c = sacc[i]!;
-        init.push(m.local.set(c, first ? m.f32.const(0) : m.f32.load(i * s.cM * 4, 4, get(pc))));
         const a = m.f32.load(i * s.aM * 4, 4, get(pa));
         const b = m.f32.load(0, 4, get(pb));
         body.push(m.local.set(c, m.f32.add(m.local.get(c, f32), m.f32.mul(a, b))));
-        stores.push(
-          m.f32.store(i * s.cM * 4, 4, get(pc), last ? epilogue(i, 0, c, false) : m.local.get(c, f32)),
-        );
       }
     } else {
       for (let j = 0; j < nv; j++) body.push(m.local.set(bv[j]!, m.v128.load(j * 16, 4, get(pb))));
       for (let i = 0; i < rows; i++) {
-        body.push(m.local.set(av, m.f32x4.splat(m.f32.load(i * s.aM * 4, 4, get(pa)))));
+        body.push(m.local.set(av, m.v128.load32_splat(i * s.aM * 4, 4, get(pa))));
         for (let j = 0; j < nv; j++) {
           const c = acc[i * NV + j]!;
-          const at = i * s.cM * 4 + j * 16;
-          init.push(m.local.set(c, first ? zero() : m.v128.load(at, 4, get(pc))));
           const prod = m.f32x4.mul(m.local.get(av, v128), m.local.get(bv[j]!, v128));
           body.push(m.local.set(c, m.f32x4.add(m.local.get(c, v128), prod)));
-          stores.push(
-            m.v128.store(at, 4, get(pc), last ? epilogue(i, j * 4, c, true) : m.local.get(c, v128)),
-          );
         }
       }
     }
-    body.push(m.local.set(pa, add(get(pa), s.aK * 4)), m.local.set(pb, add(get(pb), s.bK * 4)));
+    body.push(m.local.set(pa, add(get(pa), s.aK * 4)), m.local.set(pb, add(get(pb), bStep(nv))));
+    for (let i = 0; i < rows; i++) {
+      if (nv === 0) {
+        const c = sacc[i]!;
+        init.push(m.local.set(c, first ? m.f32.const(0) : m.f32.load(i * s.cM * 4, 4, get(pc))));
+        stores.push(
+          m.f32.store(i * s.cM * 4, 4, get(pc), last ? epilogue(i, 0, c, false) : m.local.get(c, f32)),
+        );
+      }
+      for (let j = 0; j < nv; j++) {
+        const c = acc[i * NV + j]!;
+        const at = i * s.cM * 4 + j * 16;
+        init.push(m.local.set(c, first ? zero() : m.v128.load(at, 4, get(pc))));
+        stores.push(m.v128.store(at, 4, get(pc), last ? epilogue(i, j * 4, c, true) : m.local.get(c, v128)));
+      }
+    }
     const kLoop = fb.forLoop(kk, 0, kLen, 1, false, body);
     return [...setup, ...init, kLoop, ...stores];
   };
@@ -228,7 +213,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     fb.forRange(n0, null, nEnd, 1, false, tile(rows, 0, kLen, first, last)),
   ];
   /** All rows for one k-block of the current n-block. */
-  const kBlock = (kLen: number, first: boolean, last: boolean): Expr[] => [
+  const kBlock = (kLen: number, first: boolean, last: boolean, width: number): Expr[] => [
+    ...pack(kLen, width),
     fb.forLoop(m0, 0, M, MR, true, columns(MR, kLen, first, last)),
     fb.forLoop(m0, null, M, 1, false, columns(1, kLen, first, last)),
   ];
@@ -236,23 +222,23 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const kBlocks = Math.max(1, Math.ceil(K / KC));
   const lastLen = K - (kBlocks - 1) * KC;
   // a function: every n-block variant needs its own expressions (each may be used once)
-  const kSteps = (): Expr[] =>
+  const kSteps = (width: number): Expr[] =>
     kBlocks === 1
-      ? [m.local.set(kc0, m.i32.const(0)), ...kBlock(K, true, true)]
+      ? [m.local.set(kc0, m.i32.const(0)), ...kBlock(K, true, true, width)]
       : [
           m.local.set(kc0, m.i32.const(0)),
-          ...kBlock(KC, true, false),
+          ...kBlock(KC, true, false, width),
           ...(kBlocks > 2
-            ? [fb.forLoop(kc0, KC, (kBlocks - 1) * KC, KC, false, kBlock(KC, false, false))]
+            ? [fb.forLoop(kc0, KC, (kBlocks - 1) * KC, KC, false, kBlock(KC, false, false, width))]
             : []),
           m.local.set(kc0, m.i32.const((kBlocks - 1) * KC)),
-          ...kBlock(lastLen, false, true),
+          ...kBlock(lastLen, false, true, width),
         ];
   // n-blocks of NC columns keep a KC × NC panel of B in cache across all rows
   const fullN = Math.floor(N / NC) * NC;
   const nBlock = (width: number): Expr[] => [
     m.local.set(nEnd, m.i32.add(get(nc0), m.i32.const(width))),
-    ...kSteps(),
+    ...kSteps(width),
   ];
   const nLoops: Expr[] = [];
   if (fullN > 0) nLoops.push(fb.forLoop(nc0, 0, fullN, NC, true, nBlock(NC)));

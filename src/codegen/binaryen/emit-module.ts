@@ -9,6 +9,7 @@ import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
 import type { Node } from '../../ir/node.js';
 import type { Schedule } from '../../passes/kernel.js';
+import { scratchId } from '../../planner/liveness.js';
 import { emitKernelBody, chooseVectorMode, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
 import { FunctionBuilder } from './function-builder.js';
@@ -141,6 +142,7 @@ function buildModule(
       slots: new Map(),
       refs: new Map(),
       addresses: layout.addresses,
+      scratch: layout.addresses.get(scratchId(kernel.index)),
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
     const body = emitKernelBody(fb, kernel, env, options.simd);
