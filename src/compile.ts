@@ -24,6 +24,7 @@ import { verifyGraph } from './ir/verify.js';
 import { formatSchedule } from './passes/print-kernels.js';
 import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
 import { kernelScratchBytes } from './passes/matmul-shape.js';
+import { localizeRows } from './passes/localize-rows.js';
 import { planMemory, slotBuffer, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
@@ -299,7 +300,12 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
   const { schedule: merged, notes } = time('merge', () =>
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
-  const schedule = time('schedule', () => scheduleKernels(merged).schedule);
+  const scheduled = time('schedule', () => scheduleKernels(merged).schedule);
+  const localized = time('localize', () =>
+    (options.fuse ?? true) ? localizeRows(scheduled) : { schedule: scheduled, notes: [] as string[] },
+  );
+  const schedule = localized.schedule;
+  notes.push(...localized.notes);
   // SIMD matmuls pack B into scratch the planner places like any temp
   const scratch = (options.simd ?? true) ? kernelScratchBytes : undefined;
   const live = time('liveness', () => analyzeLiveness(schedule, scratch));

@@ -21,6 +21,7 @@ import {
   asElementwise,
   asReduction,
   loadsOf,
+  mapExpr,
   stepExprs,
   stepVars,
   type Kernel,
@@ -49,38 +50,6 @@ interface Group {
 const same = (a: readonly number[], b: readonly number[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 const extents = (vars: readonly LoopVar[]): number[] => vars.map((v) => v.extent);
-
-/** Rewrites the index maps, slots and binds of an expression. */
-function mapExpr(
-  e: KExpr,
-  index: (x: IndexExpr) => IndexExpr,
-  bind: (slot: number) => number,
-  load: (l: Extract<KExpr, { k: 'load' }>) => KExpr | undefined,
-): KExpr {
-  const go = (x: KExpr): KExpr => mapExpr(x, index, bind, load);
-  switch (e.k) {
-    case 'const':
-    case 'ref':
-      return e;
-    case 'load': {
-      const moved = { ...e, index: e.index.map(index) };
-      return load(moved) ?? moved;
-    }
-    case 'op':
-      return { ...e, args: e.args.map(go) };
-    case 'cast':
-      return { ...e, arg: go(e.arg) };
-    case 'guard':
-      return {
-        ...e,
-        guards: e.guards.map((g) => ({ index: index(g.index), size: g.size })),
-        then: go(e.then),
-        otherwise: go(e.otherwise),
-      };
-    case 'bind':
-      return { ...e, slot: bind(e.slot), value: go(e.value), body: go(e.body) };
-  }
-}
 
 /** Renames atoms of gather binds inside index maps too. */
 function renameDyn(e: IndexExpr, bind: (slot: number) => number): IndexExpr {

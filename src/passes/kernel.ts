@@ -11,6 +11,7 @@
  */
 import type { DType } from '../common/dtype.js';
 import type { Node } from '../ir/node.js';
+import type { Shape } from '../ir/shape.js';
 import type { BinaryOp, UnaryOp } from '../ir/ops.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 
@@ -151,6 +152,48 @@ export interface Schedule {
   readonly outputs: readonly (readonly [string, Node])[];
   /** Graph inputs and params in declaration order. */
   readonly leaves: readonly Node[];
+  /**
+   * Values stored in less than their whole shape (row-local values: one row,
+   * leading axes 1; see localize-rows.ts), by node id. Others are stored whole.
+   */
+  readonly storedShapes?: ReadonlyMap<number, Shape>;
+}
+
+/** The shape of the buffer that holds `node` (its own shape unless it is row-local). */
+export function storedShape(schedule: Schedule, node: Node): Shape {
+  return schedule.storedShapes?.get(node.id) ?? node.shape;
+}
+
+/** Rewrites the index maps, slots and binds of an expression. */
+export function mapExpr(
+  e: KExpr,
+  index: (x: IndexExpr) => IndexExpr,
+  bind: (slot: number) => number,
+  load: (l: Extract<KExpr, { k: 'load' }>) => KExpr | undefined,
+): KExpr {
+  const go = (x: KExpr): KExpr => mapExpr(x, index, bind, load);
+  switch (e.k) {
+    case 'const':
+    case 'ref':
+      return e;
+    case 'load': {
+      const moved = { ...e, index: e.index.map(index) };
+      return load(moved) ?? moved;
+    }
+    case 'op':
+      return { ...e, args: e.args.map(go) };
+    case 'cast':
+      return { ...e, arg: go(e.arg) };
+    case 'guard':
+      return {
+        ...e,
+        guards: e.guards.map((g) => ({ index: index(g.index), size: g.size })),
+        then: go(e.then),
+        otherwise: go(e.otherwise),
+      };
+    case 'bind':
+      return { ...e, slot: bind(e.slot), value: go(e.value), body: go(e.body) };
+  }
 }
 
 /** Every load in an expression tree, in evaluation order. */

@@ -6,7 +6,7 @@
  */
 import type { BufferKind } from '../common/plan.js';
 import { bytesOf, type Node } from '../ir/node.js';
-import type { Kernel, Schedule } from '../passes/kernel.js';
+import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
 
 /** A stored value, or a kernel's scratch, with its lifetime in schedule steps. */
 export interface LiveBuffer {
@@ -47,7 +47,13 @@ export function analyzeLiveness(
   const values = schedule.values.map((node): LiveBuffer => {
     const first = writer.get(node.id) ?? 0;
     const last = Math.max(first, lastReader.get(node.id) ?? first);
-    const base = { id: node.id, node, bytes: bytesOf(node), firstUse: first, lastUse: last };
+    const base = {
+      id: node.id,
+      node,
+      bytes: bytesOf({ shape: storedShape(schedule, node), dtype: node.dtype }),
+      firstUse: first,
+      lastUse: last,
+    };
     switch (node.op) {
       case 'input':
         return { ...base, name: node.attrs.name, kind: 'input' };

@@ -11,43 +11,48 @@
 import { PlanError } from '../common/errors.js';
 import * as ix from '../passes/index-expr.js';
 import type { IndexExpr } from '../passes/index-expr.js';
-import type { Kernel, KExpr, Schedule } from '../passes/kernel.js';
+import { storedShape, type Kernel, type KExpr, type Schedule } from '../passes/kernel.js';
+import type { Node } from '../ir/node.js';
+import type { Shape } from '../ir/shape.js';
 import { formatShape } from '../ir/shape.js';
 import { ARENA_ALIGN_BYTES } from './align.js';
 import { checkArenaPlan } from './check-overlap.js';
 import { inPlaceProblem } from './in-place.js';
 import { slotBuffer, type PlannedMemory } from './memory-plan.js';
 
+/** The shape of the buffer holding a value (smaller than the value for row-local ones). */
+type ShapeOf = (node: Node) => Shape;
+
 function guardKey(index: IndexExpr, size: number): string {
   return `${ix.exprKey(index)}<${size}`;
 }
 
 /** Checks every load in `e` under the variable ranges and guards in force. */
-function checkLoads(kernel: Kernel, e: KExpr, guarded: ReadonlySet<string>): void {
+function checkLoads(kernel: Kernel, e: KExpr, guarded: ReadonlySet<string>, shapeOf: ShapeOf): void {
   switch (e.k) {
     case 'const':
     case 'ref':
       return;
     case 'load':
-      checkAccess(kernel, 'load', e.node.id, e.node.shape, e.index, guarded);
+      checkAccess(kernel, 'load', e.node.id, shapeOf(e.node), e.index, guarded);
       return;
     case 'op':
-      e.args.forEach((a) => checkLoads(kernel, a, guarded));
+      e.args.forEach((a) => checkLoads(kernel, a, guarded, shapeOf));
       return;
     case 'cast':
-      checkLoads(kernel, e.arg, guarded);
+      checkLoads(kernel, e.arg, guarded, shapeOf);
       return;
     case 'bind':
-      checkLoads(kernel, e.value, guarded);
+      checkLoads(kernel, e.value, guarded, shapeOf);
       // an index into an empty axis always fails its check: the body never runs
-      if (e.size > 0) checkLoads(kernel, e.body, guarded);
+      if (e.size > 0) checkLoads(kernel, e.body, guarded, shapeOf);
       return;
     case 'guard': {
       const keys = new Set(guarded);
       for (const g of e.guards) keys.add(guardKey(g.index, g.size));
       // a guard `index in [0, 0)` never holds: its branch is never evaluated
-      if (e.guards.every((g) => g.size > 0)) checkLoads(kernel, e.then, keys);
-      checkLoads(kernel, e.otherwise, guarded);
+      if (e.guards.every((g) => g.size > 0)) checkLoads(kernel, e.then, keys, shapeOf);
+      checkLoads(kernel, e.otherwise, guarded, shapeOf);
       return;
     }
   }
@@ -88,26 +93,26 @@ function checkAccess(
 }
 
 /** Every access of one kernel, over its whole iteration space. */
-export function verifyKernelAccesses(kernel: Kernel): void {
+export function verifyKernelAccesses(kernel: Kernel, shapeOf: ShapeOf = (n) => n.shape): void {
   if (kernel.domain.some((v) => v.extent === 0)) return;
   const filled = new Set<number>();
   for (const step of kernel.steps) {
     if (step.kind === 'reduce') {
-      if (!step.reduction.vars.some((v) => v.extent === 0)) checkLoads(kernel, step.body, new Set());
+      if (!step.reduction.vars.some((v) => v.extent === 0)) checkLoads(kernel, step.body, new Set(), shapeOf);
       filled.add(step.slot);
       checkRefs(kernel, step.body, filled, step.slot);
       continue;
     }
     if (step.kind === 'let') {
       checkRefs(kernel, step.value, filled, undefined);
-      checkLoads(kernel, step.value, new Set());
+      checkLoads(kernel, step.value, new Set(), shapeOf);
       filled.add(step.slot);
       continue;
     }
     checkRefs(kernel, step.value, filled, undefined);
     if (step.vars.some((v) => v.extent === 0)) continue;
-    checkAccess(kernel, 'store', step.node.id, step.node.shape, step.index, new Set());
-    checkLoads(kernel, step.value, new Set());
+    checkAccess(kernel, 'store', step.node.id, shapeOf(step.node), step.index, new Set());
+    checkLoads(kernel, step.value, new Set(), shapeOf);
   }
 }
 
@@ -197,5 +202,5 @@ export function verifyPlan(schedule: Schedule, memory: PlannedMemory): void {
     if (!memory.addresses.has(node.id))
       throw new PlanError(`value %${node.id} has no address`, { node: node.id });
   }
-  for (const kernel of schedule.kernels) verifyKernelAccesses(kernel);
+  for (const kernel of schedule.kernels) verifyKernelAccesses(kernel, (n) => storedShape(schedule, n));
 }

@@ -17,8 +17,8 @@ describe('plan table', () => {
       probs               output      80     24  1..2  .##
       best                output     112      8  2..2  ..#
       k0_matmul_relu      temp       128     24  0..2  ###
-      k1_max_sub_exp_sum  temp       160     24  1..1  .#.
-      memory 192 B; temp arena 64 B (1.00x the lower bound 64 B; never reusing: 64 B)
+      k1_max_sub_exp_sum  temp       160     12  1..1  .#.
+      memory 176 B; temp arena 48 B (1.00x the lower bound 48 B; never reusing: 48 B)
       "
     `);
   });

@@ -122,7 +122,7 @@ describe('DEBUG levels', () => {
     const [line, ...rest] = await capture(1);
     expect(rest).toEqual([]);
     expect(line).toMatch(
-      /^tensorwasm: compiled 6 nodes \(10 after lowering\) -> 3 kernels; arena 64 B vs naive 64 B \(lower bound 64 B\), memory 192 B; [\d.]+ ms$/,
+      /^tensorwasm: compiled 6 nodes \(10 after lowering\) -> 3 kernels; arena 48 B vs naive 48 B \(lower bound 48 B\), memory 176 B; [\d.]+ ms$/,
     );
   });
 

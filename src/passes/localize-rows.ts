@@ -1,0 +1,112 @@
+/**
+ * Row-local values: a fused row kernel (softmax, layerNorm) often stores an
+ * intermediate that only its own later steps read, for the same row — e.g.
+ * exp(x - max), read by the sum and by the division. Such a value needs one
+ * row of storage, not the whole tensor: every outer point writes its row
+ * before reading it. This pass rewrites the value's index maps to address row
+ * 0 (outer variables set to 0) and records its stored shape (leading axes 1),
+ * so the planner reserves one row and the row stays in L1 instead of
+ * streaming the whole tensor through memory.
+ *
+ * A value qualifies when no other kernel reads it, it is not an output, and
+ * every access in its kernel indexes the same leading axes with outer
+ * variables (or 0 on unit axes) and the trailing axes without them. The
+ * fusion pass already guarantees a row's reads see that row's writes.
+ */
+import type { Node } from '../ir/node.js';
+import { formatShape } from '../ir/shape.js';
+import * as ix from './index-expr.js';
+import type { IndexExpr, LoopVar } from './index-expr.js';
+import { mapExpr, stepExprs, loadsOf, type Kernel, type Schedule, type Step } from './kernel.js';
+
+/** The accesses (index lists) of `node` in a kernel: its stores and loads. */
+function accessesOf(kernel: Kernel, node: Node): (readonly IndexExpr[])[] {
+  const stores = kernel.steps.flatMap((s) => (s.kind === 'store' && s.node.id === node.id ? [s.index] : []));
+  const loads = stepExprs(kernel).flatMap((e) =>
+    loadsOf(e)
+      .filter((l) => l.node.id === node.id)
+      .map((l) => l.index),
+  );
+  return [...stores, ...loads];
+}
+
+/** How many leading axes of `node` are row axes in every access, or undefined if it is not row-local. */
+function rowAxes(
+  node: Node,
+  accesses: readonly (readonly IndexExpr[])[],
+  outer: readonly LoopVar[],
+): number | undefined {
+  const isOuterVar = (e: IndexExpr): boolean =>
+    e.c === 0 && e.terms.length === 1 && e.terms[0]?.coef === 1 && outer.some((v) => ix.mentions(e, v));
+  const first = accesses[0];
+  if (first === undefined) return undefined;
+  // leading axes: outer variables (or 0 on a unit axis); the rest must not mention them
+  let p = 0;
+  while (
+    p < first.length &&
+    (isOuterVar(first[p]!) || (node.shape[p] === 1 && ix.exprKey(first[p]!) === '0'))
+  )
+    p++;
+  if (p === 0) return undefined;
+  const lead = first.slice(0, p).map(ix.exprKey);
+  for (const idx of accesses) {
+    if (idx.some(ix.hasDynamic)) return undefined;
+    if (idx.slice(0, p).some((e, j) => ix.exprKey(e) !== lead[j])) return undefined;
+    if (idx.slice(p).some((e) => outer.some((v) => ix.mentions(e, v)))) return undefined;
+  }
+  return p;
+}
+
+/** The step with `node`'s index maps sending outer variables to 0. */
+function toRowZero(step: Step, node: Node, zero: ReadonlyMap<number, IndexExpr>): Step {
+  const move = (idx: readonly IndexExpr[]): IndexExpr[] => idx.map((e) => ix.substitute(e, zero));
+  const expr = (e: Parameters<typeof mapExpr>[0]): ReturnType<typeof mapExpr> =>
+    mapExpr(
+      e,
+      (x) => x,
+      (s) => s,
+      (l) => (l.node.id === node.id ? { ...l, index: move(l.index) } : undefined),
+    );
+  switch (step.kind) {
+    case 'reduce':
+      return { ...step, body: expr(step.body) };
+    case 'let':
+      return { ...step, value: expr(step.value) };
+    case 'store':
+      return {
+        ...step,
+        index: step.node.id === node.id ? move(step.index) : step.index,
+        value: expr(step.value),
+      };
+  }
+}
+
+/**
+ * The schedule with row-local values stored one row each (`storedShapes`
+ * gives their stored shapes), and a note per value for ir('fused').
+ */
+export function localizeRows(schedule: Schedule): { schedule: Schedule; notes: string[] } {
+  const notes: string[] = [];
+  const outputs = new Set(schedule.outputs.map(([, n]) => n.id));
+  const readBy = new Map<number, number>();
+  for (const k of schedule.kernels) for (const n of k.reads) readBy.set(n.id, (readBy.get(n.id) ?? 0) + 1);
+  const storedShapes = new Map(schedule.storedShapes);
+  const kernels = schedule.kernels.map((kernel) => {
+    if (kernel.kind !== 'row') return kernel;
+    const outer = kernel.domain.filter((v) => v.extent > 1);
+    const zero = new Map(outer.map((v) => [v.id, ix.ZERO]));
+    let steps = kernel.steps;
+    for (const node of kernel.writes) {
+      // read here and nowhere else (its own kernel is its only reader)
+      if (outputs.has(node.id) || readBy.get(node.id) !== 1 || !kernel.reads.includes(node)) continue;
+      const p = rowAxes(node, accessesOf({ ...kernel, steps }, node), outer);
+      if (p === undefined) continue;
+      steps = steps.map((s) => toRowZero(s, node, zero));
+      const stored = node.shape.map((d, j) => (j < p ? 1 : d));
+      storedShapes.set(node.id, stored);
+      notes.push(`${kernel.name} stores its ${node.op} one row at a time (${formatShape(stored)})`);
+    }
+    return steps === kernel.steps ? kernel : { ...kernel, steps };
+  });
+  return { schedule: { ...schedule, kernels, storedShapes }, notes };
+}
