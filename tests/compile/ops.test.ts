@@ -4,7 +4,7 @@
  * exercise the scalar tails of the vector loops.
  */
 import { describe, expect, test } from 'vitest';
-import { Graph, compile, type Tensor } from '../../src/index.js';
+import { Graph, compile, interpret, type Tensor } from '../../src/index.js';
 import { checkGraph, randomData, VARIANTS } from '../support/differential.js';
 
 type D = 'f32' | 'i32' | 'bool';
@@ -171,6 +171,52 @@ describe('reductions', () => {
       });
     }
   }
+  test('f32 max and min are exact: NaN anywhere, signed zeros, infinities (bit-compared)', async () => {
+    // rows of 37: the 16-wide loop, the 4-wide loop and the scalar tail all see the special values
+    const n = 37;
+    const rows: number[][] = [
+      Array.from({ length: n }, (_, i) => (i === 20 ? NaN : Math.sin(i))),
+      Array.from({ length: n }, (_, i) => (i === 36 ? NaN : Math.sin(i))),
+      Array.from({ length: n }, (_, i) => (i === 5 ? 0 : -0)),
+      Array.from({ length: n }, (_, i) => (i === 30 ? -0 : 0)),
+      Array.from({ length: n }, () => -0),
+      Array.from({ length: n }, () => -Infinity),
+      Array.from({ length: n }, (_, i) => (i === 35 ? -0.5 : -1 - i)),
+      Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : i % 7 === 1 ? -0 : -1)),
+    ];
+    const g = new Graph();
+    const x = g.input('x', [rows.length, n]);
+    g.output('max', x.max(-1));
+    g.output('min', x.min(-1));
+    g.output('negMin', x.neg().min(-1));
+    const feeds = { x: new Float32Array(rows.flat()) };
+    const expected = interpret(g, feeds);
+    const bits = (a: unknown): number[] => Array.from(new Uint32Array((a as Float32Array).slice().buffer));
+    for (const options of [...VARIANTS, { debugPoison: true }]) {
+      const out = (await compile(g, options)).run(feeds);
+      for (const name of ['max', 'min', 'negMin'] as const)
+        expect(bits(out[name]), `${name} ${JSON.stringify(options)}`).toEqual(bits(expected[name]));
+    }
+  });
+  test('long reductions read four streams: sum, max, min, mean over 70,001 and 3 x 131,079', async () => {
+    // 70,001 = 4 streams of 17,500 + a 1-element tail; 131,079 = 4 x 32,768 + 7
+    for (const shape of [[70001], [3, 131079]]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const g = new Graph();
+      const x = g.input('x', shape);
+      g.output('sum', x.sum(-1));
+      g.output('max', x.max(-1));
+      g.output('min', x.min(-1));
+      g.output('mean', x.mean(-1));
+      const data = randomData('f32', size, 11, -1, 1) as Float32Array;
+      // the extremes sit in the last stream and in the tail
+      data[size - 1] = 7;
+      data[Math.floor((size * 7) / 8)] = -9;
+      await checkGraph(g, { x: data }, { rtol: 1e-4, atol: 1e-3 });
+      data[Math.floor((size * 5) / 8)] = NaN;
+      await checkGraph(g, { x: data }, { rtol: 1e-4, atol: 1e-3 }, [{}]);
+    }
+  });
   test('bool sum and max', async () => {
     const g = new Graph();
     const x = g.input('x', [4, 10], 'bool');
