@@ -12,6 +12,7 @@ import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
 import type { KExpr } from '../../passes/kernel.js';
 import { emitIndex, type IndexEnv } from './emit-index.js';
 import type { FunctionBuilder } from './function-builder.js';
+import { emitExpNonpositive } from './math/index.js';
 import { emitScalarCast, emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
 import { emitVectorCast, emitVectorOp, hasVectorForm, vectorConst } from './vector-ops.js';
 
@@ -21,6 +22,8 @@ type Expr = Binaryen.ExpressionRef;
 export interface ExprEnv extends IndexEnv {
   /** Node id -> absolute byte address of its buffer. */
   readonly addresses: ReadonlyMap<number, number>;
+  /** Expressions known to be <= 0, -inf or NaN (x - max(x)): exp of them takes a cheaper form. */
+  readonly nonpositive: ReadonlySet<KExpr>;
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
   readonly scratch: number | undefined;
   /** Registers a run-time check site (for error messages); returns its id (>= 1). */
@@ -145,6 +148,12 @@ export function isVectorizable(e: KExpr, v: LoopVar): boolean {
   }
 }
 
+/** exp of an argument known to be <= 0 (see nonpositive-args.ts). */
+function isNonpositiveExp(e: Extract<KExpr, { k: 'op' }>, env: ExprEnv): boolean {
+  const arg = e.args[0];
+  return e.op === 'exp' && arg !== undefined && env.nonpositive.has(arg);
+}
+
 function refLocal(env: ExprEnv, slot: number): { readonly scalar: number; readonly vector?: number } {
   const local = env.refs.get(slot);
   if (local === undefined) throw new InternalError('codegen', `slot $${slot} is read before it is computed`);
@@ -162,6 +171,7 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
     case 'load':
       return emitScalarLoad(fb, addressOf(env, e.node.id), ix.ravel(e.index, e.node.shape), e.dtype, env);
     case 'op':
+      if (isNonpositiveExp(e, env)) return emitExpNonpositive(fb, emitScalar(fb, e.args[0]!, env), 'scalar');
       return emitScalarOp(
         fb,
         e.op,
@@ -236,6 +246,7 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
       return emitVectorLoad(fb, address + shift, flat, e.dtype, env);
     }
     case 'op':
+      if (isNonpositiveExp(e, env)) return emitExpNonpositive(fb, emitVector(fb, e.args[0]!, v, env), 'simd');
       return emitVectorOp(
         fb,
         e.op,

@@ -13,6 +13,7 @@ import { scratchId } from '../../planner/liveness.js';
 import { emitKernelBody, chooseVectorMode, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
 import { FunctionBuilder } from './function-builder.js';
+import { nonpositiveArgs } from './nonpositive-args.js';
 import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
 import { emitIpowFunction } from './scalar-ops.js';
 
@@ -143,6 +144,7 @@ function buildModule(
       refs: new Map(),
       addresses: layout.addresses,
       scratch: layout.addresses.get(scratchId(kernel.index)),
+      nonpositive: nonpositiveArgs(kernel),
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
     const body = emitKernelBody(fb, kernel, env, options.simd);

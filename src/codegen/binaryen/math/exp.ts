@@ -101,3 +101,9 @@ export const emitExp: UnaryMathEmitter = (ctx, x, lanes) => {
   const b = new LaneOps(ctx, lanes);
   return b.finish(lowerExp(b, b.wrap(x)));
 };
+
+/** exp(x) for x known to be <= 0, -inf or NaN (e.g. x - max(x)): the 'nonpositive' range. */
+export const emitExpNonpositive: UnaryMathEmitter = (ctx, x, lanes) => {
+  const b = new LaneOps(ctx, lanes);
+  return b.finish(lowerExp(b, b.wrap(x), 'nonpositive'));
+};

@@ -6,6 +6,7 @@
  */
 import { emitErf } from './erf.js';
 import { emitExp } from './exp.js';
+export { emitExpNonpositive } from './exp.js';
 import { emitLog } from './log.js';
 import type { UnaryMathEmitter } from './math-context.js';
 import { emitSigmoid } from './sigmoid.js';

@@ -1,0 +1,52 @@
+/**
+ * exp(x - max(x)) takes exp's 'nonpositive' form: which arguments qualify,
+ * and that softmax/logSoftmax through it agree with the interpreter at the
+ * edges (infinities, NaN, results in the subnormal range).
+ */
+import { describe, expect, test } from 'vitest';
+import { nonpositiveArgs } from '../../src/codegen/binaryen/nonpositive-args.js';
+import { Graph, planGraph } from '../../src/index.js';
+import { checkGraph, VARIANTS } from '../support/differential.js';
+
+const found = (g: Graph): number =>
+  planGraph(g).schedule.kernels.reduce((n, k) => n + nonpositiveArgs(k).size, 0);
+
+describe('exp of x - max(x)', () => {
+  test('softmax and logSoftmax rows qualify; a max over other values does not', () => {
+    const g = new Graph();
+    const x = g.input('x', [4, 9]);
+    g.output('s', x.softmax(-1));
+    expect(found(g)).toBe(1);
+    const h = new Graph();
+    h.output('l', h.input('x', [4, 9]).logSoftmax(-1));
+    expect(found(h)).toBe(1);
+    const k = new Graph();
+    const a = k.input('a', [4, 9]);
+    const b = k.input('b', [4, 9]);
+    // a - max(b): not nonpositive
+    k.output('y', a.sub(b.max(-1, true)).exp().sum(-1));
+    expect(found(k)).toBe(0);
+  });
+
+  test('softmax and logSoftmax at the edges agree with the interpreter', async () => {
+    const n = 21;
+    const rows = [
+      Array.from({ length: n }, (_, i) => Math.sin(i) * 30),
+      Array.from({ length: n }, (_, i) => (i === 3 ? 0 : -100 - i)), // subnormal exps
+      Array.from({ length: n }, (_, i) => (i % 4 === 0 ? -Infinity : i)),
+      Array.from({ length: n }, () => -Infinity), // -inf - -inf = NaN
+      Array.from({ length: n }, (_, i) => (i === 7 ? Infinity : i)), // inf - inf = NaN
+      Array.from({ length: n }, (_, i) => (i === 17 ? NaN : i)),
+      Array.from({ length: n }, (_, i) => 80 + i / 10),
+    ];
+    for (const op of ['softmax', 'logSoftmax'] as const) {
+      const g = new Graph();
+      g.output('y', g.input('x', [rows.length, n])[op](-1));
+      expect(found(g), op).toBe(1);
+      await checkGraph(g, { x: new Float32Array(rows.flat()) }, { rtol: 2e-6, atol: 1e-44 }, [
+        ...VARIANTS,
+        { debugPoison: true },
+      ]);
+    }
+  });
+});
