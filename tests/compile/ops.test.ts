@@ -472,6 +472,26 @@ describe('bool inputs', () => {
   });
 });
 
+describe('long elementwise chains (interleaved four vectors at a time)', () => {
+  // 16 per interleaved iteration: 1000 leaves a one-vector loop, 1003 a scalar tail too
+  test.each([16, 1000, 1003])('%i elements: adds, muls, broadcasts, casts, where', async (size) => {
+    const g = new Graph();
+    const x = g.input('x', [size]);
+    const b = g.input('b', [1]);
+    const k = g.input('k', [size], 'i32');
+    let t: Tensor = x;
+    for (let i = 0; i < 12; i++)
+      t = i % 3 === 0 ? t.add(b) : i % 3 === 1 ? t.mul(0.75) : t.sub(k.cast('f32'));
+    g.output('y', g.where(t.gt(0), t.relu().maximum(x), t.neg()));
+    g.output('yi', k.add(3).mul(k).sub(1).add(k).mul(2).add(7).sub(k).mul(k));
+    await checkGraph(
+      g,
+      { x: randomData('f32', size, 1), b: randomData('f32', 1, 2), k: randomData('i32', size, 3) },
+      { rtol: 1e-5, atol: 1e-5 },
+    );
+  });
+});
+
 describe('tiled matmul edges', () => {
   // sizes around the 4x8 tile: row tails, vector and scalar column tails, strided A, batch broadcast
   const cases: [number, number, number][] = [

@@ -122,7 +122,8 @@ export function splat(fb: FunctionBuilder, x: Expr, dtype: DType): Expr {
   return m.i32x4.splat(m.i32.sub(m.i32.const(0), x));
 }
 
-function argType(e: Extract<KExpr, { k: 'op' }>): DType {
+/** The dtype an op's operands are computed in (where: its branches'). */
+export function argType(e: Extract<KExpr, { k: 'op' }>): DType {
   const first = e.op === 'where' ? e.args[1] : e.args[0];
   return first?.dtype ?? e.dtype;
 }

@@ -13,7 +13,7 @@
  * stays scalar.
  */
 import type Binaryen from 'binaryen';
-import type { DType } from '../../common/dtype.js';
+import { DTYPE_BYTES, type DType } from '../../common/dtype.js';
 import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
 import {
@@ -35,6 +35,7 @@ import {
   type ExprEnv,
 } from './emit-expr.js';
 import { emitArgReduce } from './emit-arg-reduce.js';
+import { emitInterleaved, INTERLEAVE, worthInterleaving } from './emit-interleaved.js';
 import { emitMatmul, matchMatmul } from './emit-matmul.js';
 import { identity } from './reduce-identity.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -133,6 +134,21 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
   const { mode, v } = chooseVectorMode(kernel, simd);
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
+    if (worthInterleaving(elementwise.value) && v.extent >= LANES * INTERLEAVE) {
+      // INTERLEAVE vectors per iteration, op by op; then one vector at a time and the scalar tail
+      const { stmts, results } = emitInterleaved(fb, elementwise.value, v, env);
+      const stores = results.map((r, u) =>
+        e.storeVec(elementwise, elementwise.value, v, m.local.get(r, fb.b.v128), LANES * u),
+      );
+      const wide = fb.forLoop(e.loopLocal(v), 0, v.extent, LANES * INTERLEAVE, true, [...stmts, ...stores]);
+      const rest = e.split(
+        v,
+        [e.storeVec(elementwise, elementwise.value, v)],
+        () => [e.store(elementwise, elementwise.value)],
+        false,
+      );
+      return m.block(null, e.nest(without(kernel.domain, v), [wide, ...rest]));
+    }
     const body = e.split(v, [e.storeVec(elementwise, elementwise.value, v)], () => [
       e.store(elementwise, elementwise.value),
     ]);
@@ -177,9 +193,13 @@ class StepEmitter {
     return inner;
   }
 
-  /** The vector loop over `v` then its scalar tail. */
-  split(v: LoopVar, vectorBody: Expr[], tailBody: () => Expr[]): Expr[] {
-    const out = [this.fb.forLoop(this.local(v), 0, v.extent, LANES, true, vectorBody)];
+  loopLocal(v: LoopVar): number {
+    return this.local(v);
+  }
+
+  /** The vector loop over `v` (from 0, or from where v is when `fromStart` is false) then its scalar tail. */
+  split(v: LoopVar, vectorBody: Expr[], tailBody: () => Expr[], fromStart = true): Expr[] {
+    const out = [this.fb.forLoop(this.local(v), fromStart ? 0 : null, v.extent, LANES, true, vectorBody)];
     if (v.extent % LANES !== 0)
       out.push(this.fb.forLoop(this.local(v), null, v.extent, 1, false, tailBody()));
     return out;
@@ -197,10 +217,12 @@ class StepEmitter {
     );
   }
 
-  storeVec(step: StoreStep, value: KExpr, v: LoopVar): Expr {
+  /** Stores `value` at four consecutive v (`computed`: already emitted; `shift`: elements further on). */
+  storeVec(step: StoreStep, value: KExpr, v: LoopVar, computed?: Expr, shift = 0): Expr {
     const flat = ix.ravel(step.index, step.node.shape);
-    const vector = emitVector(this.fb, value, v, this.env);
-    return emitVectorStore(this.fb, this.address(step), flat, step.node.dtype, vector, this.env);
+    const vector = computed ?? emitVector(this.fb, value, v, this.env);
+    const address = this.address(step) + shift * DTYPE_BYTES[step.node.dtype];
+    return emitVectorStore(this.fb, address, flat, step.node.dtype, vector, this.env);
   }
 
   private address(step: StoreStep): number {
