@@ -42,12 +42,13 @@ function lowerNode(node: Node, inputs: readonly Node[], out: Graph): Node | unde
       return b.bin('mul', b.bin('mul', xf, b.scalar(0.5)), b.bin('add', e, b.scalar(1)));
     }
     case 'softmax': {
-      // softmax(x) = e / Σe, e = exp(x - max x); over an empty axis the result is empty
+      // softmax(x) = e · (1 / Σe), e = exp(x - max x): one division per row, not per element
+      // (as PyTorch's and XNNPACK's kernels); over an empty axis the result is empty
       const xf = b.toF32(x);
       if (xf.shape[node.attrs.axis] === 0) return xf;
       const axes = [node.attrs.axis];
       const e = b.un('exp', b.bin('sub', xf, b.reduce('max', xf, axes, true)));
-      return b.bin('div', e, b.reduce('sum', e, axes, true));
+      return b.bin('mul', e, b.bin('div', b.scalar(1), b.reduce('sum', e, axes, true)));
     }
     case 'logSoftmax': {
       // logSoftmax(x) = s - log Σ exp(s), s = x - max x; over an empty axis the result is empty

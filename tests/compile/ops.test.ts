@@ -492,6 +492,22 @@ describe('long elementwise chains (interleaved four vectors at a time)', () => {
   });
 });
 
+describe('transcendentals interleaved four vectors at a time', () => {
+  test('exp log sin cos tanh sigmoid erf gelu pow over 1003 elements, and inside a softmax row', async () => {
+    const g = new Graph();
+    const x = g.input('x', [1003]);
+    const ops = ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'gelu'] as const;
+    for (const op of ops) g.output(op, op === 'log' ? x.abs()[op]() : x[op]());
+    g.output('pow', x.abs().pow(1.7));
+    g.output('softmax', x.reshape([17, 59]).softmax(-1));
+    const data = randomData('f32', 1003, 5, -6, 6) as Float32Array;
+    data[0] = NaN;
+    data[501] = -Infinity;
+    data[1002] = Infinity;
+    await checkGraph(g, { x: data }, { rtol: 2e-6, atol: 1e-6 });
+  });
+});
+
 describe('tiled matmul edges', () => {
   // sizes around the 4x8 tile: row tails, vector and scalar column tails, strided A, batch broadcast
   const cases: [number, number, number][] = [

@@ -56,7 +56,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('inspect a graph file', () => {
   test('no flags: the kernels and the plan', () => {
     const out = ok('inspect', 'graph.ts');
-    expect(out).toMatch(/^graph\.ts: 3 kernels; memory 176 B; temp arena 48 B/);
+    expect(out).toMatch(/^graph\.ts: 3 kernels; memory 192 B; temp arena 48 B/);
     expect(out).toMatch(
       /#\s+kernel\s+kind\s+vector\s+read\s+written\s+flops\n\s*0\s+k0_matmul_relu\s+matmul\s+matmul-tiled\s+192 B\s+24 B\s+54\n/,
     );
@@ -92,7 +92,7 @@ describe('inspect a saved module', () => {
     ok('build', 'graph.ts', '-o', 'model.wasm');
     const out = ok('inspect', 'model.wasm');
     expect(out).toMatch(
-      /^format 1, compiled by tensorwasm [\d.]+; features: simd128; memory 176 B\ninputs:\n  x  f32\[2,4\]  @48  32 B\n/,
+      /^format 1, compiled by tensorwasm [\d.]+; features: simd128; memory 192 B\ninputs:\n  x  f32\[2,4\]  @64  32 B\n/,
     );
     expect(out).toContain('\nbuffer              kind    offset');
     expect(out).toContain('\n(module\n');

@@ -32,25 +32,28 @@ describe('IR printer per stage', () => {
       %2 = max(%1) {axes=[1], keepdims=true} : f32[2,1]
       %3 = sub(%1, %2) : f32[2,3]
       %4 = exp(%3) : f32[2,3]
-      %5 = sum(%4) {axes=[1], keepdims=true} : f32[2,1]
-      %6 = div(%4, %5) : f32[2,3]
-      %7 = argmax(%1) {axis=1, keepdims=false} : i32[2]
-      output probs = %6
-      output best = %7
+      %5 = constant(1) : f32[]
+      %6 = sum(%4) {axes=[1], keepdims=true} : f32[2,1]
+      %7 = div(%5, %6) : f32[2,1]
+      %8 = mul(%4, %7) : f32[2,3]
+      %9 = argmax(%1) {axis=1, keepdims=false} : i32[2]
+      output probs = %8
+      output best = %9
       "
     `);
     expect(model.ir('fused')).toMatchInlineSnapshot(`
       "k0_matmul_relu: matmul [2,3] -> %1 [simd: matmul-tiled] reads %x, %w
         $0 = sum over [4] of mul(%x[i0, i2], %w[i2, i1])
         %1[i0, i1] = relu($0)
-      k1_max_sub_exp_sum: row [2,1] -> %4, %6 [simd: scalar] reads %1, %4
+      k1_max_sub_exp_sum: row [2,1] -> %4, %8 [simd: scalar] reads %1, %4, %5
         $0 = max over [3] of %1[i0, i2]
         for [3]: %4[0, i3] = exp(sub(%1[i0, i3], $0))
         $1 = sum over [3] of %4[0, i4]
-        for [3]: %6[i0, i5] = div(%4[0, i5], $1)
-      k2_argmax: reduce [2] -> %7 [simd: scalar] reads %1
+        $2 = div(%5[], $1)
+        for [3]: %8[i0, i5] = mul(%4[0, i5], $2)
+      k2_argmax: reduce [2] -> %9 [simd: scalar] reads %1
         $0 = argmax over [3] of %1[i0, i1]
-        %7[i0] = $0
+        %9[i0] = $0
 
       decisions:
         %0 matmul: stored (matmul is a kernel of its own)
@@ -58,40 +61,43 @@ describe('IR printer per stage', () => {
         %2 max: stored (a reduction is a kernel of its own)
         %3 sub: inline (fused into its only consumer exp)
         %4 exp: stored (read by 2 kernels)
-        %5 sum: stored (a reduction is a kernel of its own)
-        %6 div: stored (a graph output)
-        %7 argmax: stored (a reduction is a kernel of its own)
+        %6 sum: stored (a reduction is a kernel of its own)
+        %7 div: stored (mul would recompute it (broadcast))
+        %8 mul: stored (a graph output)
+        %9 argmax: stored (a reduction is a kernel of its own)
 
       merged kernels:
         k1_relu joined k0_matmul (epilogue)
         k2_max did not join k0_matmul: not an elementwise consumer of a single reduction
         k3_sub_exp joined k2_max (row)
         k4_sum joined k2_max (row reduction)
-        k5_div joined k2_max (row)
-        k6_argmax did not join k2_max: reduces other axes
+        k5_div joined k2_max (per-row value)
+        k6_mul joined k2_max (row)
+        k7_argmax did not join k2_max: reduces other axes
         k1_max_sub_exp_sum stores its exp one row at a time ([1,3])
-      output probs = %6
-      output best = %7
+      output probs = %8
+      output best = %9
       "
     `);
     expect(model.ir('scheduled')).toMatchInlineSnapshot(`
-      "schedule: 3 steps; memory 176 B; temp arena 48 B (1.00x the lower bound 48 B; never reusing: 48 B)
+      "schedule: 3 steps; memory 192 B; temp arena 48 B (1.00x the lower bound 48 B; never reusing: 48 B)
       step 0: k0_matmul_relu  matmul [2,3]
-        read   %x  x               input  @48   32 B  live 0..0
-        read   %w  w               param  @0    48 B  live 0..0
-        write  %1  k0_matmul_relu  temp   @128  24 B  live 0..2
+        read   %x  x               input  @64   32 B  live 0..0
+        read   %w  w               param  @16   48 B  live 0..0
+        write  %1  k0_matmul_relu  temp   @144  24 B  live 0..2
       step 1: k1_max_sub_exp_sum  row [2,1]
-        read   %1  k0_matmul_relu      temp    @128  24 B  live 0..2
-        read   %4  k1_max_sub_exp_sum  temp    @160  12 B  live 1..1
-        write  %4  k1_max_sub_exp_sum  temp    @160  12 B  live 1..1
-        write  %6  probs               output  @80   24 B  live 1..2
+        read   %1  k0_matmul_relu      temp    @144  24 B  live 0..2
+        read   %4  k1_max_sub_exp_sum  temp    @176  12 B  live 1..1
+        read   %5  const0              const   @0    4 B   live 0..1
+        write  %4  k1_max_sub_exp_sum  temp    @176  12 B  live 1..1
+        write  %8  probs               output  @96   24 B  live 1..2
         frees %4 (12 B)
       step 2: k2_argmax  reduce [2]
-        read   %1  k0_matmul_relu  temp    @128  24 B  live 0..2
-        write  %7  best            output  @112  8 B   live 2..2
+        read   %1  k0_matmul_relu  temp    @144  24 B  live 0..2
+        write  %9  best            output  @128  8 B   live 2..2
         frees %1 (24 B)
-      output probs = %6
-      output best = %7
+      output probs = %8
+      output best = %9
       "
     `);
     expect(model.ir('scheduled')).not.toBe(model.ir('fused'));

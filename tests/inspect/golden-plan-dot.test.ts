@@ -12,13 +12,14 @@ describe('plan table', () => {
   test('mlp head', () => {
     expect(planTable(planGraph(mlpHead()).memory.plan)).toMatchInlineSnapshot(`
       "buffer              kind    offset  bytes  life  steps
-      w                   param        0     48  0..0  #..
-      x                   input       48     32  0..0  #..
-      probs               output      80     24  1..2  .##
-      best                output     112      8  2..2  ..#
-      k0_matmul_relu      temp       128     24  0..2  ###
-      k1_max_sub_exp_sum  temp       160     12  1..1  .#.
-      memory 176 B; temp arena 48 B (1.00x the lower bound 48 B; never reusing: 48 B)
+      const0              const        0      4  0..1  ##.
+      w                   param       16     48  0..0  #..
+      x                   input       64     32  0..0  #..
+      probs               output      96     24  1..2  .##
+      best                output     128      8  2..2  ..#
+      k0_matmul_relu      temp       144     24  0..2  ###
+      k1_max_sub_exp_sum  temp       176     12  1..1  .#.
+      memory 192 B; temp arena 48 B (1.00x the lower bound 48 B; never reusing: 48 B)
       "
     `);
   });
@@ -63,6 +64,7 @@ describe('DOT', () => {
         edge [color="#666666", arrowsize=0.6];
         n0 [label="%x\\ninput f32[2,4]", shape=ellipse, fillcolor="#cfe2ff"];
         n1 [label="%w\\nparam f32[4,3]", shape=ellipse, fillcolor="#fde2c4"];
+        n7 [label="%5\\nconstant f32[]", shape=ellipse, fillcolor="#e9ecef"];
         subgraph cluster_0 {
           label="k0_matmul_relu (matmul)";
           style="rounded,filled"; fillcolor="#f4f6fb"; color="#8a94a6"; fontname="Helvetica"; fontsize=11;
@@ -75,13 +77,14 @@ describe('DOT', () => {
           n4 [label="%2 = max\\nf32[2,1]", style="rounded,filled,dashed"];
           n5 [label="%3 = sub\\nf32[2,3]", style="rounded,filled,dashed"];
           n6 [label="%4 = exp\\nf32[2,3]", penwidth=2];
-          n7 [label="%5 = sum\\nf32[2,1]", style="rounded,filled,dashed"];
-          n8 [label="%6 = div\\nf32[2,3]", penwidth=2];
+          n8 [label="%6 = sum\\nf32[2,1]", style="rounded,filled,dashed"];
+          n9 [label="%7 = div\\nf32[2,1]", style="rounded,filled,dashed"];
+          n10 [label="%8 = mul\\nf32[2,3]", penwidth=2];
         }
         subgraph cluster_2 {
           label="k2_argmax (reduce)";
           style="rounded,filled"; fillcolor="#f4f6fb"; color="#8a94a6"; fontname="Helvetica"; fontsize=11;
-          n9 [label="%7 = argmax\\ni32[2]", penwidth=2];
+          n11 [label="%9 = argmax\\ni32[2]", penwidth=2];
         }
         n0 -> n2;
         n1 -> n2;
@@ -90,14 +93,16 @@ describe('DOT', () => {
         n3 -> n5;
         n4 -> n5;
         n5 -> n6;
-        n6 -> n7;
         n6 -> n8;
-        n7 -> n8;
-        n3 -> n9;
+        n7 -> n9;
+        n8 -> n9;
+        n6 -> n10;
+        n9 -> n10;
+        n3 -> n11;
         out0 [label="probs", shape=plaintext, style=""];
-        n8 -> out0;
+        n10 -> out0;
         out1 [label="best", shape=plaintext, style=""];
-        n9 -> out1;
+        n11 -> out1;
       }
       "
     `);

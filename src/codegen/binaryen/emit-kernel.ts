@@ -134,25 +134,7 @@ export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv
   const { mode, v } = chooseVectorMode(kernel, simd);
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
-    if (worthInterleaving(elementwise.value) && v.extent >= LANES * INTERLEAVE) {
-      // INTERLEAVE vectors per iteration, op by op; then one vector at a time and the scalar tail
-      const { stmts, results } = emitInterleaved(fb, elementwise.value, v, env);
-      const stores = results.map((r, u) =>
-        e.storeVec(elementwise, elementwise.value, v, m.local.get(r, fb.b.v128), LANES * u),
-      );
-      const wide = fb.forLoop(e.loopLocal(v), 0, v.extent, LANES * INTERLEAVE, true, [...stmts, ...stores]);
-      const rest = e.split(
-        v,
-        [e.storeVec(elementwise, elementwise.value, v)],
-        () => [e.store(elementwise, elementwise.value)],
-        false,
-      );
-      return m.block(null, e.nest(without(kernel.domain, v), [wide, ...rest]));
-    }
-    const body = e.split(v, [e.storeVec(elementwise, elementwise.value, v)], () => [
-      e.store(elementwise, elementwise.value),
-    ]);
-    return m.block(null, e.nest(without(kernel.domain, v), body));
+    return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));
   }
   const single = asReduction(kernel);
   if (mode === 'across' && v !== undefined && single !== undefined) {
@@ -193,8 +175,22 @@ class StepEmitter {
     return inner;
   }
 
-  loopLocal(v: LoopVar): number {
-    return this.local(v);
+  /**
+   * The loops storing `step` along its vector variable `v`: INTERLEAVE
+   * vectors per iteration, op by op, when the value is worth it (see
+   * emit-interleaved.ts); then one vector at a time; then the scalar tail.
+   */
+  storeLoops(step: StoreStep, v: LoopVar): Expr[] {
+    const single = (): Expr[] => [this.storeVec(step, step.value, v)];
+    const tail = (): Expr[] => [this.store(step, step.value)];
+    if (!worthInterleaving(step.value) || v.extent < LANES * INTERLEAVE) return this.split(v, single(), tail);
+    const { stmts, results } = emitInterleaved(this.fb, step.value, v, this.env);
+    const stores = results.map((r, u) =>
+      this.storeVec(step, step.value, v, this.fb.m.local.get(r, this.fb.b.v128), LANES * u),
+    );
+    const step4 = LANES * results.length;
+    const wide = this.fb.forLoop(this.local(v), 0, v.extent, step4, true, [...stmts, ...stores]);
+    return [wide, ...this.split(v, single(), tail, false)];
   }
 
   /** The vector loop over `v` (from 0, or from where v is when `fromStart` is false) then its scalar tail. */
@@ -240,8 +236,7 @@ class StepEmitter {
     if (step.kind === 'store') {
       const v = this.simd ? storeLane(step) : undefined;
       if (v === undefined) return this.nest(step.vars, [this.store(step, step.value)]);
-      const body = this.split(v, [this.storeVec(step, step.value, v)], () => [this.store(step, step.value)]);
-      return this.nest(without(step.vars, v), body);
+      return this.nest(without(step.vars, v), this.storeLoops(step, v));
     }
     const red = step.reduction;
     const isArg = red.kind === 'argmax' || red.kind === 'argmin';
