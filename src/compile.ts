@@ -93,7 +93,7 @@ export class CompiledModel<
     module: WebAssembly.Module,
     manifest: Manifest,
     private readonly wasm: Uint8Array<ArrayBuffer>,
-    private readonly irText: Readonly<Record<IrStage, string>>,
+    private readonly irText: Readonly<Record<IrStage, () => string>>,
     /** Each kernel in schedule order. */
     readonly kernels: readonly KernelInfo[],
     /** Milliseconds per compile stage. */
@@ -104,8 +104,20 @@ export class CompiledModel<
 
   /** The text IR after a stage (default 'fused'). */
   ir(stage: IrStage = 'fused'): string {
-    return this.irText[stage];
+    const make = (this.irText as Partial<Record<string, () => string>>)[stage];
+    if (make === undefined) {
+      throw new InputError(
+        `ir: unknown stage ${JSON.stringify(stage)}`,
+        { stage },
+        `Use one of ${Object.keys(this.irText).join(', ')}`,
+      );
+    }
+    const text = this.irCache.get(stage) ?? make();
+    this.irCache.set(stage, text);
+    return text;
   }
+
+  private readonly irCache = new Map<IrStage, string>();
 
   /** The module as WebAssembly text, or only kernel `kernel`'s function. */
   async wat(kernel?: string): Promise<string> {
@@ -351,12 +363,13 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   stats.instantiate = performance.now() - instantiateStart;
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
-  const fused = formatSchedule(schedule, decisions, annotate, notes);
-  const irText: Record<IrStage, string> = {
-    built: graph.toString(),
-    simplified: lowered.toString(),
-    fused,
-    scheduled: formatScheduled(planned),
+  // the built graph may grow after compile: its text is taken now; the others are made on demand
+  const built = graph.toString();
+  const irText: Record<IrStage, () => string> = {
+    built: () => built,
+    simplified: () => lowered.toString(),
+    fused: () => formatSchedule(schedule, decisions, annotate, notes),
+    scheduled: () => formatScheduled(planned),
   };
   const names = nameNodes(nodes);
   const kernels = schedule.kernels.map((k) => ({

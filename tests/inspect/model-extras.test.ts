@@ -48,6 +48,17 @@ describe('kernel costs', () => {
   });
 });
 
+describe('ir', () => {
+  test('every stage has text, made once; an unknown stage is an InputError', async () => {
+    const model = await compile(mlpHead());
+    for (const stage of ['built', 'simplified', 'fused', 'scheduled'] as const) {
+      expect(model.ir(stage).length).toBeGreaterThan(0);
+      expect(model.ir(stage)).toBe(model.ir(stage));
+    }
+    expect(() => model.ir('lowered' as never)).toThrow(InputError);
+  });
+});
+
 describe('wat', () => {
   test('wat(kernel) is that kernel function alone; unknown names are InputErrors', async () => {
     const model = await compile(mlpHead());

@@ -207,16 +207,30 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   };
 
   /** Tiles over the columns [nc0, nEnd) of the current n-block, for `rows` rows at m0. */
-  const columns = (rows: number, kLen: number, first: boolean, last: boolean): Expr[] => [
-    fb.forRange(n0, get(nc0), nEnd, 4 * NV, true, tile(rows, NV, kLen, first, last)),
-    fb.forRange(n0, null, nEnd, 4, true, tile(rows, 1, kLen, first, last)),
-    fb.forRange(n0, null, nEnd, 1, false, tile(rows, 0, kLen, first, last)),
-  ];
-  /** All rows for one k-block of the current n-block. */
+  const columns = (rows: number, kLen: number, first: boolean, last: boolean, width: number): Expr[] => {
+    // only the loops that run (the widths are known): 8-column tiles, then a 4-column, then scalar
+    const out: Expr[] = [];
+    let covered = 0;
+    for (const [step, nv] of [
+      [4 * NV, NV],
+      [4, 1],
+      [1, 0],
+    ] as const) {
+      const count = Math.floor((width - covered) / step);
+      if (count === 0) continue;
+      const start = out.length === 0 ? get(nc0) : null;
+      out.push(fb.forRange(n0, start, nEnd, step, step > 1, tile(rows, nv, kLen, first, last)));
+      covered += count * step;
+    }
+    return out;
+  };
+  /** All rows for one k-block of the current n-block (`width` columns): MR-row tiles, then single rows. */
   const kBlock = (kLen: number, first: boolean, last: boolean, width: number): Expr[] => [
     ...pack(kLen, width),
-    fb.forLoop(m0, 0, M, MR, true, columns(MR, kLen, first, last)),
-    fb.forLoop(m0, null, M, 1, false, columns(1, kLen, first, last)),
+    ...(M >= MR ? [fb.forLoop(m0, 0, M, MR, true, columns(MR, kLen, first, last, width))] : []),
+    ...(M % MR !== 0
+      ? [fb.forLoop(m0, M >= MR ? null : 0, M, 1, false, columns(1, kLen, first, last, width))]
+      : []),
   ];
   // k-blocks of KC: the first (from zero), the middle ones (a loop), the last (with the epilogue)
   const kBlocks = Math.max(1, Math.ceil(K / KC));
