@@ -472,9 +472,9 @@ describe('bool inputs', () => {
   });
 });
 
-describe('long elementwise chains (interleaved four vectors at a time)', () => {
-  // 16 per interleaved iteration: 1000 leaves a one-vector loop, 1003 a scalar tail too
-  test.each([16, 1000, 1003])('%i elements: adds, muls, broadcasts, casts, where', async (size) => {
+describe('long elementwise chains (interleaved eight vectors at a time)', () => {
+  // 32 per interleaved iteration: 1000 leaves a one-vector loop, 1003 a scalar tail too
+  test.each([32, 1000, 1003])('%i elements: adds, muls, broadcasts, casts, where', async (size) => {
     const g = new Graph();
     const x = g.input('x', [size]);
     const b = g.input('b', [1]);

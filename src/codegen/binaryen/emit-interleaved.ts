@@ -3,13 +3,16 @@
  * one before, and one vector's chain fills the CPU's reorder window, so
  * vectors barely overlap — W7's 100 alternating adds and multiplies, and
  * every inline transcendental (exp is ~30 dependent instructions). Emitting
- * four vectors interleaved op by op (every op for vectors 0..3, then the next
- * op) gives the CPU four independent chains in one window and shares each
- * constant among them. Each value lives in a local (V8 sees through them).
- * Measured per 1M f32: exp 1.18 -> 0.97 ms, sigmoid 1.95 -> 1.36, gelu
- * 4.6 -> 2.8; W7 12 -> 10 us; W2 2.27 -> 1.47 ms. Eight vectors spill.
+ * several vectors interleaved op by op (every op for vectors 0..k-1, then the
+ * next op) gives the CPU k independent chains in one window and shares each
+ * constant and broadcast operand among them (one splat per op, not one per
+ * vector). Each value lives in a local (V8 sees through them).
+ * Measured per 1M f32 with 4 vectors: exp 1.18 -> 0.97 ms, sigmoid 1.95 ->
+ * 1.36, gelu 4.6 -> 2.8; W2 2.27 -> 1.47 ms (6 and 8 vectors spill: slower).
+ * W7 with 8 vectors: 12 -> 3 us (4 vectors: 5 us).
  */
 import type Binaryen from 'binaryen';
+import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
 import type { KExpr } from '../../passes/kernel.js';
 import { InternalError } from '../../common/errors.js';
@@ -19,15 +22,20 @@ import { emitVectorCast, emitVectorOp } from './vector-ops.js';
 
 type Expr = Binaryen.ExpressionRef;
 
-/** Vectors interleaved per iteration. */
-export const INTERLEAVE = 4;
+/** Vectors interleaved per iteration: chains with a transcendental (more would spill), cheap chains. */
+const HEAVY_VECTORS = 4;
+const CHEAP_VECTORS = 8;
 /** Chains of cheap ops shorter than this are not latency-bound enough to pay for it. */
 const MIN_OPS = 8;
 /** Ops with long inline expansions: one alone is a long chain (exp 1.18 -> 0.97 ms per 1M, log 3.1 -> 2.0). */
 const HEAVY = new Set(['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'pow', 'gelu']);
 
-/** Whether `e` (loads, constants, refs and vector ops) has a heavy op or at least MIN_OPS ops. */
-export function worthInterleaving(e: KExpr): boolean {
+/**
+ * How many vectors to interleave for `e` (loads, constants, refs and vector
+ * ops): HEAVY_VECTORS with a transcendental, CHEAP_VECTORS for a chain of at
+ * least MIN_OPS cheap ops, else 0 (not worth it).
+ */
+export function interleaveFactor(e: KExpr): number {
   let ops = 0;
   let heavy = false;
   const cheap = (x: KExpr): boolean => {
@@ -47,11 +55,12 @@ export function worthInterleaving(e: KExpr): boolean {
         return false;
     }
   };
-  return cheap(e) && (heavy || ops >= MIN_OPS);
+  if (!cheap(e)) return 0;
+  return heavy ? HEAVY_VECTORS : ops >= MIN_OPS ? CHEAP_VECTORS : 0;
 }
 
 /**
- * Statements computing `e` at INTERLEAVE consecutive vectors along `v`
+ * Statements computing `e` at `vectors` consecutive vectors along `v`
  * (vector u reads 4·u elements further on), op by op, and the locals that
  * hold the results.
  */
@@ -60,6 +69,7 @@ export function emitInterleaved(
   e: KExpr,
   v: LoopVar,
   env: ExprEnv,
+  vectors: number,
 ): { stmts: Expr[]; results: number[] } {
   const m = fb.m;
   const v128 = fb.b.v128;
@@ -69,7 +79,7 @@ export function emitInterleaved(
     stmts.push(m.local.set(local, value));
     return local;
   };
-  const lanes = Array.from({ length: INTERLEAVE }, (_, u) => u);
+  const lanes = Array.from({ length: vectors }, (_, u) => u);
   const go = (x: KExpr): number[] => {
     switch (x.k) {
       case 'const':
@@ -79,6 +89,11 @@ export function emitInterleaved(
         return lanes.map(() => local);
       }
       case 'load':
+        if (ix.affineCoef(ix.ravel(x.index, x.node.shape), v) === 0) {
+          // broadcast along v: the same in every vector
+          const local = set(emitVector(fb, x, v, env));
+          return lanes.map(() => local);
+        }
         return lanes.map((u) => {
           env.shift = { varId: v.id, elements: 4 * u };
           const local = set(emitVector(fb, x, v, env));

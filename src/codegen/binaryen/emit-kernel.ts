@@ -35,7 +35,7 @@ import {
   type ExprEnv,
 } from './emit-expr.js';
 import { emitArgReduce } from './emit-arg-reduce.js';
-import { emitInterleaved, INTERLEAVE, worthInterleaving } from './emit-interleaved.js';
+import { emitInterleaved, interleaveFactor } from './emit-interleaved.js';
 import { emitMatmul, matchMatmul } from './emit-matmul.js';
 import { identity } from './reduce-identity.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -176,15 +176,16 @@ class StepEmitter {
   }
 
   /**
-   * The loops storing `step` along its vector variable `v`: INTERLEAVE
+   * The loops storing `step` along its vector variable `v`: several
    * vectors per iteration, op by op, when the value is worth it (see
    * emit-interleaved.ts); then one vector at a time; then the scalar tail.
    */
   storeLoops(step: StoreStep, v: LoopVar): Expr[] {
     const single = (): Expr[] => [this.storeVec(step, step.value, v)];
     const tail = (): Expr[] => [this.store(step, step.value)];
-    if (!worthInterleaving(step.value) || v.extent < LANES * INTERLEAVE) return this.split(v, single(), tail);
-    const { stmts, results } = emitInterleaved(this.fb, step.value, v, this.env);
+    const vectors = interleaveFactor(step.value);
+    if (vectors === 0 || v.extent < LANES * vectors) return this.split(v, single(), tail);
+    const { stmts, results } = emitInterleaved(this.fb, step.value, v, this.env, vectors);
     const stores = results.map((r, u) =>
       this.storeVec(step, step.value, v, this.fb.m.local.get(r, this.fb.b.v128), LANES * u),
     );
