@@ -35,6 +35,8 @@ const NV = TILE_VECTORS;
 const KC = BLOCK_K;
 const NC = BLOCK_N;
 const W = STRIP_COLUMNS;
+/** k rows packed per step: one row gives each strip 32 scattered bytes (W5's packing 0.79 ms), 8 give it 256 (0.39 ms). */
+const PACK_ROWS = 8;
 
 /** A matmul kernel the micro-kernel handles (its epilogue vectorizes along n), or undefined. */
 export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
@@ -136,19 +138,29 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const pack = (kLen: number, width: number): Expr[] => {
     const strips = Math.floor(width / W);
     if (scratch < 0 || strips === 0) return [];
-    const copy: Expr[] = [];
-    for (let j = 0; j < NV; j++)
-      copy.push(m.v128.store(j * 16, 4, get(pdst), m.v128.load(j * 16, 4, get(psrc))));
-    copy.push(m.local.set(psrc, add(get(psrc), W * 4)), m.local.set(pdst, add(get(pdst), kLen * W * 4)));
+    /** Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes of scratch. */
+    const copy = (rows: number): Expr[] => {
+      const out: Expr[] = [];
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < NV; j++) {
+          const from = m.v128.load(r * s.bK * 4 + j * 16, 4, get(psrc));
+          out.push(m.v128.store(r * W * 4 + j * 16, 4, get(pdst), from));
+        }
+      out.push(m.local.set(psrc, add(get(psrc), W * 4)), m.local.set(pdst, add(get(pdst), kLen * W * 4)));
+      return out;
+    };
+    const rowsLoop = (rows: number): Expr[] => [
+      m.local.set(
+        psrc,
+        m.i32.add(m.i32.add(get(pb0), mulc(m.i32.add(get(kc0), get(pk)), s.bK * 4)), mulc(get(nc0), 4)),
+      ),
+      m.local.set(pdst, m.i32.add(m.i32.const(scratch), mulc(get(pk), W * 4))),
+      fb.forLoop(ps, 0, strips, 1, false, copy(rows)),
+    ];
+    // PACK_ROWS k rows at a time, so each strip receives 256 contiguous bytes; then single rows
     return [
-      fb.forLoop(pk, 0, kLen, 1, false, [
-        m.local.set(
-          psrc,
-          m.i32.add(m.i32.add(get(pb0), mulc(m.i32.add(get(kc0), get(pk)), s.bK * 4)), mulc(get(nc0), 4)),
-        ),
-        m.local.set(pdst, m.i32.add(m.i32.const(scratch), mulc(get(pk), W * 4))),
-        fb.forLoop(ps, 0, strips, 1, false, copy),
-      ]),
+      fb.forLoop(pk, 0, kLen, PACK_ROWS, true, rowsLoop(PACK_ROWS)),
+      fb.forLoop(pk, null, kLen, 1, false, rowsLoop(1)),
     ];
   };
   /**
