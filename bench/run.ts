@@ -5,6 +5,7 @@
  * bench/results.md and bench/results.json.
  *
  *   npm run bench [-- --quick] [--only=W1,W5] [--competitors=tensorwasm,tfjs] [--no-write]
+ *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -64,6 +65,8 @@ const SLOW_WARMUP_MS = 2000;
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** Compile tensorwasm with relaxed SIMD (run Node with --experimental-wasm-relaxed-simd). */
+const relaxedSimd = args.includes('--relaxed-simd');
 const settings = quick ? QUICK : FULL;
 const listArg = (name: string): string[] | undefined =>
   args
@@ -301,7 +304,7 @@ async function measureMlpCompile(workloads: readonly Workload[]): Promise<BenchR
 }
 
 async function main(): Promise<void> {
-  const all = [makeTensorwasm(), makeTfjs(), makeOrt(), makeJax(), makePlainJs()];
+  const all = [makeTensorwasm(relaxedSimd), makeTfjs(), makeOrt(), makeJax(), makePlainJs()];
   const chosen = all.filter(
     (c) => c.key === 'tensorwasm' || onlyCompetitors === undefined || onlyCompetitors.includes(c.key),
   );

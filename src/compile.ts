@@ -28,6 +28,7 @@ import { localizeRows } from './passes/localize-rows.js';
 import { planMemory, slotBuffer, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
+import { supportsRelaxedSimd } from './runtime/features.js';
 import { Model, type FeedsOf } from './runtime/model.js';
 import { costOfKernel } from './inspect/kernel-cost.js';
 import { debugCompile } from './inspect/debug.js';
@@ -60,6 +61,14 @@ export interface CompileOptions {
    * (~50 ms at 0, 180-370 ms at 2). It can help V8's first (Liftoff) calls.
    */
   readonly optimizeLevel?: number;
+  /**
+   * Use relaxed SIMD (`f32x4.relaxed_madd`: a fused multiply-add where the CPU
+   * has one) in the matmul tiles (default false). Results may differ from the
+   * default by rounding (one rounding per multiply-add instead of two). The
+   * engine must support it: check `supportsRelaxedSimd()` (Node 20 needs
+   * `--experimental-wasm-relaxed-simd`); compile throws InputError otherwise.
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 export type IrStage = 'built' | 'simplified' | 'fused' | 'scheduled';
@@ -166,7 +175,7 @@ function manifestOf(
   schedule: Schedule,
   memory: PlannedMemory,
   checkSites: readonly string[],
-  simd: boolean,
+  features: readonly string[],
 ): Manifest {
   const leaves = schedule.leaves.map(
     (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
@@ -174,7 +183,7 @@ function manifestOf(
   return {
     format: FORMAT_VERSION,
     compiler: COMPILER_VERSION,
-    features: simd ? ['simd128'] : [],
+    features: [...features],
     memoryBytes: memory.plan.memoryBytes,
     inputs: slotsOf(
       leaves.filter(([, n]) => n.op === 'input'),
@@ -237,6 +246,7 @@ const OPTION_RULES: Readonly<Record<keyof CompileOptions, readonly [string, (v: 
   fuse: ['true or false', (v) => typeof v === 'boolean'],
   inPlace: ['true or false', (v) => typeof v === 'boolean'],
   debugPoison: ['true or false', (v) => typeof v === 'boolean'],
+  relaxedSimd: ['true or false', (v) => typeof v === 'boolean'],
   planner: ["'best-fit' or 'bump'", (v) => v === 'best-fit' || v === 'bump'],
   optimizeLevel: [
     'an integer from 0 to 4',
@@ -267,6 +277,17 @@ function checkCompileOptions(options: unknown): void {
         },
       );
     }
+  }
+  const { relaxedSimd, simd } = options as CompileOptions;
+  if (relaxedSimd === true && simd === false) {
+    throw new InputError('compile: relaxedSimd needs simd (got simd: false)', { option: 'relaxedSimd' });
+  }
+  if (relaxedSimd === true && !supportsRelaxedSimd()) {
+    throw new InputError(
+      'compile: relaxedSimd: this engine does not support relaxed SIMD',
+      { option: 'relaxedSimd' },
+      'Check supportsRelaxedSimd() first; Node 20 needs --experimental-wasm-relaxed-simd',
+    );
   }
 }
 
@@ -347,6 +368,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   const planned = planGraph(graph, options);
   const { lowered, nodes, decisions, notes, schedule, memory, stats } = planned;
   const simd = options.simd ?? true;
+  const relaxedSimd = options.relaxedSimd ?? false;
   const start = performance.now();
   const layout: EmitLayout = {
     addresses: memory.addresses,
@@ -355,6 +377,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   };
   const emitted = await emitModule(schedule, layout, {
     simd,
+    relaxedSimd,
     optimizeLevel: options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL,
   });
   stats.emit = performance.now() - start;
@@ -379,13 +402,15 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
     ...costOfKernel(k),
   }));
-  const manifest = manifestOf(schedule, memory, emitted.checkSites, simd);
+  const features = [...(simd ? ['simd128'] : []), ...(relaxedSimd ? ['relaxed-simd'] : [])];
+  const manifest = manifestOf(schedule, memory, emitted.checkSites, features);
   const model = new CompiledModel<I, P, O>(module, manifest, emitted.wasm, irText, kernels, stats);
   await debugCompile({
     model,
     builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,
     loweredNodes: nodes.length,
-    unoptimizedWat: async () => watOf((await emitModule(schedule, layout, { simd, optimizeLevel: 0 })).wasm),
+    unoptimizedWat: async () =>
+      watOf((await emitModule(schedule, layout, { simd, relaxedSimd, optimizeLevel: 0 })).wasm),
   });
   return model;
 }

@@ -41,6 +41,7 @@ export {
   type TensorTypes,
 } from './runtime/model.js';
 export { load } from './runtime/load.js';
+export { supportsRelaxedSimd } from './runtime/features.js';
 export type { MemoryPlan, PlannedBuffer, BufferKind } from './common/plan.js';
 export { planArena } from './planner/plan-arena.js';
 export type { PlanBuffer, ArenaPlan, PlanArenaOptions } from './planner/types.js';

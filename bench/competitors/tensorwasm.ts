@@ -3,7 +3,7 @@
  * it, writes inputs once with `view(name).set(data)` and times `execute()`.
  * Weights are params (set once, kept across runs).
  */
-import { Graph, compile, type CompiledModel, type Tensor } from '../../src/index.js';
+import { Graph, compile, type CompiledModel, type CompileOptions, type Tensor } from '../../src/index.js';
 import type { Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
 import { byName } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
@@ -66,17 +66,20 @@ export function buildTinyGraph(): Graph {
   return g;
 }
 
-export function makeTensorwasm(): Competitor {
+/** `relaxedSimd`: compile with fused multiply-adds (the engine must support relaxed SIMD). */
+export function makeTensorwasm(relaxedSimd = false): Competitor {
+  const options: CompileOptions = relaxedSimd ? { relaxedSimd } : {};
   return {
     key: 'tensorwasm',
     label: 'tensorwasm',
-    describe: () => 'tensorwasm (this repo), compile() defaults: SIMD, fusion, best-fit planner',
+    describe: () =>
+      `tensorwasm (this repo), compile() defaults: SIMD, fusion, best-fit planner${relaxedSimd ? '; relaxedSimd: true' : ''}`,
     async init() {
       // Loads Binaryen (lazily imported by compile) so no workload pays for it.
-      (await compile(buildTinyGraph())).dispose();
+      (await compile(buildTinyGraph(), options)).dispose();
     },
     async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
-      const model: CompiledModel = await compile(buildGraph(workload.spec));
+      const model: CompiledModel = await compile(buildGraph(workload.spec), options);
       if (data.weights.length > 0) {
         model.setParams(Object.fromEntries(data.weights.map((w) => [w.name, w.data])));
       }

@@ -3,6 +3,7 @@
  * Binaryen, no graph IR) — the entry a web page or an edge function ships.
  */
 export { load } from './load.js';
+export { supportsRelaxedSimd } from './features.js';
 export { Model, type TensorInfo, type Feeds, type SaveOptions } from './model.js';
 export type { DType, TypedArray } from '../common/dtype.js';
 export type { Manifest, TensorSlot } from '../common/manifest.js';

@@ -6,18 +6,8 @@
 import { ArtifactError } from '../common/errors.js';
 import type { Manifest } from '../common/manifest.js';
 import { decodeArtifact } from './decode-artifact.js';
+import { FEATURE_PROBES } from './features.js';
 import { Model } from './model.js';
-
-/** A module that uses one f32x4 instruction: it validates only where SIMD is supported. */
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
-  11,
-]);
-
-/** Each Wasm feature a manifest may require, and whether this engine has it. */
-const FEATURE_PROBES: Readonly<Record<string, () => boolean>> = {
-  simd128: () => WebAssembly.validate(SIMD_PROBE),
-};
 
 function copyBytes(source: unknown): Uint8Array<ArrayBuffer> {
   if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));

@@ -24,6 +24,8 @@ export interface ExprEnv extends IndexEnv {
   readonly addresses: ReadonlyMap<number, number>;
   /** Expressions known to be <= 0, -inf or NaN (x - max(x)): exp of them takes a cheaper form. */
   readonly nonpositive: ReadonlySet<KExpr>;
+  /** Relaxed SIMD is enabled: matmul tiles use fused multiply-adds. */
+  readonly relaxedSimd: boolean;
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
   readonly scratch: number | undefined;
   /** Registers a run-time check site (for error messages); returns its id (>= 1). */

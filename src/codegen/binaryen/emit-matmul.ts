@@ -45,6 +45,20 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
   return shape !== undefined && isVectorizable(shape.store.value, shape.n) ? shape : undefined;
 }
 
+/**
+ * `f32x4.relaxed_madd(a, b, c)` = a·b + c, fused where the CPU has FMA.
+ * binaryen.js has no helper for it: the C API's SIMD ternary, through the
+ * module's pointer.
+ */
+function relaxedMadd(fb: FunctionBuilder, a: Expr, b: Expr, c: Expr): Expr {
+  const api = fb.b as unknown as {
+    _BinaryenSIMDTernary: (module: number, op: number, a: Expr, b: Expr, c: Expr) => Expr;
+    RelaxedMaddVecF32x4: number;
+  };
+  const module = (fb.m as unknown as { ptr: number }).ptr;
+  return api._BinaryenSIMDTernary(module, api.RelaxedMaddVecF32x4, a, b, c);
+}
+
 /** `flat` with m, n, k set to 0: the batch part of an address, in elements. */
 function basePart(flat: IndexExpr, vars: readonly (LoopVar | undefined)[]): IndexExpr {
   const zero = new Map(vars.filter((v): v is LoopVar => v !== undefined).map((v) => [v.id, ix.ZERO]));
@@ -193,8 +207,13 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
         body.push(m.local.set(av, m.v128.load32_splat(i * s.aM * 4, 4, get(pa))));
         for (let j = 0; j < nv; j++) {
           const c = acc[i * NV + j]!;
-          const prod = m.f32x4.mul(m.local.get(av, v128), m.local.get(bv[j]!, v128));
-          body.push(m.local.set(c, m.f32x4.add(m.local.get(c, v128), prod)));
+          const [a, b, sum] = [m.local.get(av, v128), m.local.get(bv[j]!, v128), m.local.get(c, v128)];
+          body.push(
+            m.local.set(
+              c,
+              env.relaxedSimd ? relaxedMadd(fb, a, b, sum) : m.f32x4.add(sum, m.f32x4.mul(a, b)),
+            ),
+          );
         }
       }
     }

@@ -21,6 +21,8 @@ export const WASM_PAGE_BYTES = 65536;
 
 export interface EmitOptions {
   readonly simd: boolean;
+  /** Fused multiply-adds (f32x4.relaxed_madd) in matmul tiles. */
+  readonly relaxedSimd: boolean;
   /** Binaryen optimization level (0 = none). */
   readonly optimizeLevel: number;
 }
@@ -44,7 +46,8 @@ export interface EmitLayout {
   };
 }
 
-const FEATURES = (b: BinaryenApi): number =>
+const FEATURES = (b: BinaryenApi, relaxedSimd = false): number =>
+  (relaxedSimd ? b.Features.RelaxedSIMD : 0) |
   b.Features.SIMD128 |
   b.Features.NontrappingFPToInt |
   b.Features.MutableGlobals |
@@ -117,7 +120,7 @@ function buildModule(
   options: EmitOptions,
 ): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[] } {
   const m = new b.Module();
-  m.setFeatures(FEATURES(b));
+  m.setFeatures(FEATURES(b, options.relaxedSimd));
   const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
   const segments = schedule.values
     .filter((n) => n.op === 'constant' && n.attrs.data.byteLength > 0)
@@ -145,6 +148,7 @@ function buildModule(
       addresses: layout.addresses,
       scratch: layout.addresses.get(scratchId(kernel.index)),
       nonpositive: nonpositiveArgs(kernel),
+      relaxedSimd: options.relaxedSimd,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
     const body = emitKernelBody(fb, kernel, env, options.simd);
@@ -205,7 +209,7 @@ export async function watOf(wasm: Uint8Array): Promise<string> {
   const b = await loadBinaryen();
   const m = b.readBinary(wasm);
   try {
-    m.setFeatures(FEATURES(b));
+    m.setFeatures(FEATURES(b, true));
     return m.emitText();
   } finally {
     m.dispose();

@@ -1,0 +1,55 @@
+/**
+ * Run by tests/codegen/relaxed-simd.test.ts under
+ * `node --experimental-wasm-relaxed-simd` (vitest's workers cannot take the
+ * flag): compiles matmuls with `relaxedSimd: true`, compares them with the
+ * interpreter, round-trips one through save/load, writes the saved bytes to
+ * the path in argv[2] and prints the results as JSON.
+ */
+import { writeFileSync } from 'node:fs';
+import { Graph, compile, interpret, load, supportsRelaxedSimd } from '../../src/index.js';
+
+/** Deterministic values in [-1, 1). */
+function data(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed;
+  for (let i = 0; i < size; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    out[i] = s / 1073741824 - 1;
+  }
+  return out;
+}
+
+const cases: [number, number, number][] = [
+  [1, 1, 1],
+  [9, 17, 33],
+  [13, 524, 257],
+  [64, 64, 600],
+];
+const results: { shape: string; worst: number; features: string[] }[] = [];
+let saved: Uint8Array | undefined;
+for (const [M, N, K] of cases) {
+  const g = new Graph();
+  const a = g.input('a', [M, K]);
+  const b = g.input('b', [K, N]);
+  g.output(
+    'c',
+    a
+      .matmul(b)
+      .add(b.slice([0]))
+      .relu(),
+  );
+  const feeds = { a: data(M * K, M), b: data(K * N, N) };
+  const model = await compile(g, { relaxedSimd: true });
+  const got = model.run(feeds).c as Float32Array;
+  const want = interpret(g, feeds).c as Float32Array;
+  // error relative to the accumulation's scale (K products of magnitude <= 1)
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / K);
+  const { manifest } = model as unknown as { manifest: { features: string[] } };
+  results.push({ shape: `${M}x${N}x${K}`, worst, features: [...manifest.features] });
+  saved ??= model.save();
+}
+const reloaded = await load(saved!);
+const again = reloaded.run({ a: new Float32Array([2]), b: new Float32Array([3]) }).c as Float32Array;
+writeFileSync(process.argv[2]!, saved!);
+console.log(JSON.stringify({ supported: supportsRelaxedSimd(), results, reloaded: Array.from(again) }));
