@@ -5,21 +5,27 @@
  * interpreter; a failure prints the seed, the shrunk program and its text IR.
  */
 import fc from 'fast-check';
-import { buildProgram, programArbitrary } from '../tests/ir/random-graph.js';
+import { buildProgram, programArbitrary, wideProgramArbitrary } from '../tests/ir/random-graph.js';
 import { checkRandomGraph } from '../tests/support/random-differential.js';
 
 /** Runs `count` random graphs from `seed`; returns false (after printing the shrunk case) on a failure. */
-export async function fuzzGraphs(count: number, seed: number): Promise<boolean> {
-  console.log(`fuzz: ${count} random graphs, seed ${seed}`);
+export async function fuzzGraphs(count: number, seed: number, wide = false): Promise<boolean> {
+  console.log(`fuzz: ${count} random${wide ? ' wide' : ''} graphs, seed ${seed}`);
   let done = 0;
   const start = performance.now();
   const result = await fc.check(
-    fc.asyncProperty(programArbitrary, fc.nat(1000), async (program, dataSeed) => {
-      await checkRandomGraph(buildProgram(program), dataSeed);
-      done++;
-      if (done % 100 === 0)
-        process.stdout.write(`  ${done} graphs ok (${((performance.now() - start) / 1000).toFixed(0)} s)\n`);
-    }),
+    fc.asyncProperty(
+      wide ? wideProgramArbitrary : programArbitrary,
+      fc.nat(1000),
+      async (program, dataSeed) => {
+        await checkRandomGraph(buildProgram(program), dataSeed);
+        done++;
+        if (done % 100 === 0)
+          process.stdout.write(
+            `  ${done} graphs ok (${((performance.now() - start) / 1000).toFixed(0)} s)\n`,
+          );
+      },
+    ),
     { seed, numRuns: count },
   );
   if (result.failed) {

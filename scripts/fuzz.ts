@@ -1,9 +1,10 @@
 /**
- * npm run fuzz -- [--graphs N] [--plans N] [--seed S]
+ * npm run fuzz -- [--graphs N] [--wide N] [--plans N] [--seed S]
  *
  * Random programs compiled and compared with the interpreter (scripts/fuzz-graphs.ts)
  * and random lifetimes planned and checked against a brute force
- * (scripts/fuzz-plans.ts). Any failure prints its seed and a shrunk case, to
+ * (scripts/fuzz-plans.ts); --wide N runs graphs with axes up to 33 (wider
+ * vector loops, packed matmuls). Any failure prints its seed and a shrunk case, to
  * save as a regression test; the exit code is 1. Without --graphs or --plans,
  * runs 1000 graphs.
  */
@@ -20,8 +21,10 @@ function flag(name: string): number | undefined {
 
 const seed = flag('seed') ?? Date.now() % 1_000_000;
 const plans = flag('plans');
-const graphs = flag('graphs') ?? (plans === undefined ? 1000 : undefined);
+const wide = flag('wide');
+const graphs = flag('graphs') ?? (plans === undefined && wide === undefined ? 1000 : undefined);
 let ok = true;
 if (plans !== undefined) ok = fuzzPlans(plans, seed) && ok;
 if (graphs !== undefined) ok = (await fuzzGraphs(graphs, seed)) && ok;
+if (wide !== undefined) ok = (await fuzzGraphs(wide, seed, true)) && ok;
 if (!ok) process.exitCode = 1;

@@ -163,16 +163,32 @@ const step: fc.Arbitrary<Step> = fc.record({
   value: fc.constantFrom(...NUMBERS),
 });
 
-/** Random programs of up to 30 steps over 1–3 leaves of rank 0–3. */
-export const programArbitrary: fc.Arbitrary<Program> = fc.record({
-  leaves: fc.array(
-    fc.record({
-      shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
-      dtype: fc.constantFrom<DType>('f32', 'f32', 'i32', 'bool'),
-      param: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 3 },
+/** Random programs of up to 30 steps over 1–3 leaves of rank 0–3 (axes of 0–4). */
+export const programArbitrary: fc.Arbitrary<Program> = programsWith(fc.integer({ min: 0, max: 4 }));
+
+/**
+ * The same with some axes of 8–33, so the code paths for wider data run too:
+ * interleaved vector loops (16+ elements), packed matmul tiles (8+ rows and
+ * columns), several matmul strips, 4-row tiles with row tails.
+ */
+export const wideProgramArbitrary: fc.Arbitrary<Program> = programsWith(
+  fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 4 }), weight: 1 },
+    { arbitrary: fc.constantFrom(8, 9, 16, 17, 33), weight: 2 },
   ),
-  steps: fc.array(step, { minLength: 1, maxLength: 30, size: '+1' }),
-  outputs: fc.integer({ min: 1, max: 3 }),
-});
+);
+
+function programsWith(axis: fc.Arbitrary<number>): fc.Arbitrary<Program> {
+  return fc.record({
+    leaves: fc.array(
+      fc.record({
+        shape: fc.array(axis, { maxLength: 3 }),
+        dtype: fc.constantFrom<DType>('f32', 'f32', 'i32', 'bool'),
+        param: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    steps: fc.array(step, { minLength: 1, maxLength: 30, size: '+1' }),
+    outputs: fc.integer({ min: 1, max: 3 }),
+  });
+}
