@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { nonpositiveArgs } from '../../src/codegen/binaryen/nonpositive-args.js';
-import { Graph, planGraph } from '../../src/index.js';
+import { Graph, compile, planGraph } from '../../src/index.js';
 import { checkGraph, VARIANTS } from '../support/differential.js';
 
 const found = (g: Graph): number =>
@@ -26,6 +26,20 @@ describe('exp of x - max(x)', () => {
     // a - max(b): not nonpositive
     k.output('y', a.sub(b.max(-1, true)).exp().sum(-1));
     expect(found(k)).toBe(0);
+  });
+
+  test('the emitted softmax exp has no overflow clamp (pmin), in plain and interleaved loops', async () => {
+    const wat = async (op: 'softmax' | 'exp', width: number): Promise<string> => {
+      const g = new Graph();
+      const x = g.input('x', [4, width]);
+      g.output('y', op === 'softmax' ? x.softmax(-1) : x.exp());
+      return (await compile(g)).wat();
+    };
+    for (const width of [9, 64]) {
+      // full-range exp clamps above with f32x4.pmin; x - max(x) <= 0 needs no clamp
+      expect(await wat('softmax', width), `softmax ${width}`).not.toContain('f32x4.pmin');
+      expect(await wat('exp', width), `exp ${width}`).toContain('f32x4.pmin');
+    }
   });
 
   test('softmax and logSoftmax at the edges agree with the interpreter', async () => {

@@ -152,7 +152,7 @@ export function isVectorizable(e: KExpr, v: LoopVar): boolean {
 }
 
 /** exp of an argument known to be <= 0 (see nonpositive-args.ts). */
-function isNonpositiveExp(e: Extract<KExpr, { k: 'op' }>, env: ExprEnv): boolean {
+export function isNonpositiveExp(e: Extract<KExpr, { k: 'op' }>, env: ExprEnv): boolean {
   const arg = e.args[0];
   return e.op === 'exp' && arg !== undefined && env.nonpositive.has(arg);
 }

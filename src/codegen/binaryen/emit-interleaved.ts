@@ -16,7 +16,8 @@ import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
 import type { KExpr } from '../../passes/kernel.js';
 import { InternalError } from '../../common/errors.js';
-import { argType, emitVector, type ExprEnv } from './emit-expr.js';
+import { argType, emitVector, isNonpositiveExp, type ExprEnv } from './emit-expr.js';
+import { emitExpNonpositive } from './math/index.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitVectorCast, emitVectorOp } from './vector-ops.js';
 
@@ -103,16 +104,15 @@ export function emitInterleaved(
       case 'op': {
         const args = x.args.map(go);
         const dtype = argType(x);
-        return lanes.map((u) =>
-          set(
-            emitVectorOp(
-              fb,
-              x.op,
-              args.map((a) => m.local.get(a[u] as number, v128)),
-              dtype,
-            ),
-          ),
-        );
+        const nonpositive = isNonpositiveExp(x, env);
+        return lanes.map((u) => {
+          const operands = args.map((a) => m.local.get(a[u] as number, v128));
+          return set(
+            nonpositive
+              ? emitExpNonpositive(fb, operands[0] as Expr, 'simd')
+              : emitVectorOp(fb, x.op, operands, dtype),
+          );
+        });
       }
       case 'cast': {
         const arg = go(x.arg);
