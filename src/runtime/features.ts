@@ -9,41 +9,14 @@ const SIMD_PROBE = new Uint8Array([
   11,
 ]);
 
-const V128_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
-/** `f32x4.relaxed_madd` of three zero vectors: validates only where relaxed SIMD is supported. */
-const RELAXED_SIMD_PROBE = new Uint8Array([
-  0,
-  97,
-  115,
-  109,
-  1,
-  0,
-  0,
-  0,
-  1,
-  5,
-  1,
-  96,
-  0,
-  1,
-  123,
-  3,
-  2,
-  1,
-  0,
-  10,
-  61,
-  1,
-  59,
-  0,
-  ...V128_ZERO,
-  ...V128_ZERO,
-  ...V128_ZERO,
-  0xfd,
-  0x85,
-  0x02,
-  11,
-]);
+/** The module header and a type and function section for one `() -> v128` function. */
+const V128_FUNCTION = [0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0];
+/** v128.const 0 (the opcode, then 16 zero bytes). */
+const V128_ZERO = [0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/** Code section (61 bytes) of one body (59 bytes, no locals): relaxed_madd of three zeros. */
+const MADD_BODY = [10, 61, 1, 59, 0, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0xfd, 0x85, 0x02, 11];
+/** `f32x4.relaxed_madd`: validates only where relaxed SIMD is supported. */
+const RELAXED_SIMD_PROBE = new Uint8Array([...V128_FUNCTION, ...MADD_BODY]);
 
 /** Each Wasm feature a manifest may require, and whether this engine has it. */
 export const FEATURE_PROBES: Readonly<Record<string, () => boolean>> = {
