@@ -38,10 +38,11 @@ export interface MatmulShape {
   readonly n: LoopVar;
   readonly k: LoopVar;
   readonly batch: readonly LoopVar[];
-  /** Element strides. */
+  /** Element strides (bN is 1 for row-major B, K for a transposed one). */
   readonly aM: number;
   readonly aK: number;
   readonly bK: number;
+  readonly bN: number;
   readonly cM: number;
   /** The store of the result, whose value is the epilogue applied to `$slot`. */
   readonly store: StoreStep;
@@ -50,8 +51,10 @@ export interface MatmulShape {
 
 /**
  * The operands of an f32 matmul kernel whose A and B are plain loads through
- * affine maps with B and C contiguous along n, or undefined. (Codegen also
- * needs the epilogue to vectorize along n.)
+ * affine maps with C contiguous along n, or undefined. B may have any stride
+ * along n (`x @ w.T`) when the kernel packs it (8+ rows and columns: packing
+ * reads B element by element); otherwise B must be contiguous along n.
+ * (Codegen also needs the epilogue to vectorize along n.)
  */
 export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   const single = asReduction(kernel);
@@ -70,9 +73,13 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   const fb = ix.ravel(b.index, b.node.shape);
   const fc = ix.ravel(out.index, out.node.shape);
   const live = kernel.domain.filter((v) => v.extent > 1);
-  const n = live.find(
-    (v) => ix.affineCoef(fb, v) === 1 && ix.affineCoef(fa, v) === 0 && ix.affineCoef(fc, v) === 1,
-  );
+  const n =
+    live.find(
+      (v) => ix.affineCoef(fb, v) === 1 && ix.affineCoef(fa, v) === 0 && ix.affineCoef(fc, v) === 1,
+    ) ??
+    live.find(
+      (v) => (ix.affineCoef(fb, v) ?? 0) > 0 && ix.affineCoef(fa, v) === 0 && ix.affineCoef(fc, v) === 1,
+    );
   if (n === undefined) return undefined;
   const m = live.find((v) => v !== n && (ix.affineCoef(fa, v) ?? 0) !== 0 && ix.affineCoef(fb, v) === 0);
   const batch = live.filter((v) => v !== n && v !== m);
@@ -81,12 +88,15 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   const aM = coef(fa, m);
   const aK = coef(fa, k);
   const bK = coef(fb, k);
+  const bN = coef(fb, n) ?? 0;
   const cM = coef(fc, m);
   if (aM === undefined || aK === undefined || bK === undefined || cM === undefined) return undefined;
   if (aM < 0 || aK < 0 || bK < 0 || cM < 0) return undefined;
   // batch variables must not mix with m, n, k (plain affine terms)
   if (batch.some((v) => [fa, fb, fc].some((e) => ix.affineCoef(e, v) === undefined))) return undefined;
-  return { a, b, m, n, k, batch, aM, aK, bK, cM, store: out, slot: single.reduce.slot };
+  const shape = { a, b, m, n, k, batch, aM, aK, bK, bN, cM, store: out, slot: single.reduce.slot };
+  // a strided B is only read through the packing copy
+  return bN === 1 || packedPanelBytes(shape) > 0 ? shape : undefined;
 }
 
 /**

@@ -573,6 +573,42 @@ describe('tiled matmul edges', () => {
       [...VARIANTS, { debugPoison: true }],
     );
   });
+  test.each([
+    [9, 17, 33],
+    [8, 8, 3],
+    [13, 524, 257],
+    [12, 7, 20],
+  ])('x @ w.T (B strided along n): M=%i N=%i K=%i, with bias, and batched', async (M, N, K) => {
+    const g = new Graph();
+    const x = g.input('x', [M, K]);
+    const w = g.input('w', [N, K]);
+    const wb = g.input('wb', [2, N, K]);
+    g.output('y', x.matmul(w.transpose()).add(g.input('bias', [N])));
+    g.output(
+      'yb',
+      g
+        .input('xb', [2, M, K])
+        .matmul(wb.transpose([0, 2, 1]))
+        .relu(),
+    );
+    await checkGraph(
+      g,
+      {
+        x: randomData('f32', M * K, 1),
+        w: randomData('f32', N * K, 2),
+        bias: randomData('f32', N, 5),
+        wb: randomData('f32', 2 * N * K, 3),
+        xb: randomData('f32', 2 * M * K, 4),
+      },
+      { rtol: 1e-5, atol: 2e-7 * 16 * K },
+      [...VARIANTS, { debugPoison: true }],
+    );
+    // tiled (8+ rows and columns: packed), else the generic loops
+    const model = await compile(g);
+    expect(model.kernels.map((k) => k.vectorMode).filter((mode) => mode === 'matmul-tiled').length).toBe(
+      N >= 8 ? 2 : 0,
+    );
+  });
   test('the packing scratch is a temp of the plan, live during its kernel only', async () => {
     const g = new Graph();
     g.output('c', g.input('a', [16, 300]).matmul(g.input('b', [300, 40])));

@@ -11,6 +11,7 @@
  * generic path.
  */
 import type Binaryen from 'binaryen';
+import { InternalError } from '../../common/errors.js';
 import * as ix from '../../passes/index-expr.js';
 import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
 import type { Kernel } from '../../passes/kernel.js';
@@ -141,6 +142,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
 
   // the planner reserved packedPanelBytes(s) of scratch for this kernel when it is > 0
   const scratch = env.scratch !== undefined && packedPanelBytes(s) > 0 ? env.scratch : -1;
+  if (scratch < 0 && s.bN !== 1)
+    throw new InternalError('codegen', `${kernel.name}: a strided B needs the packing scratch`);
   const packedTile = (nv: number): boolean => scratch >= 0 && nv === NV;
   /** Bytes between consecutive k of B as the tile reads it. */
   const bStep = (nv: number): number => (packedTile(nv) ? W * 4 : s.bK * 4);
@@ -152,21 +155,38 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const pack = (kLen: number, width: number): Expr[] => {
     const strips = Math.floor(width / W);
     if (scratch < 0 || strips === 0) return [];
-    /** Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes of scratch. */
+    /**
+     * Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes
+     * of scratch (vectors when B is contiguous along n, else element by element).
+     */
     const copy = (rows: number): Expr[] => {
       const out: Expr[] = [];
-      for (let r = 0; r < rows; r++)
-        for (let j = 0; j < NV; j++) {
-          const from = m.v128.load(r * s.bK * 4 + j * 16, 4, get(psrc));
-          out.push(m.v128.store(r * W * 4 + j * 16, 4, get(pdst), from));
+      for (let r = 0; r < rows; r++) {
+        if (s.bN === 1) {
+          for (let j = 0; j < NV; j++) {
+            const from = m.v128.load(r * s.bK * 4 + j * 16, 4, get(psrc));
+            out.push(m.v128.store(r * W * 4 + j * 16, 4, get(pdst), from));
+          }
+          continue;
         }
-      out.push(m.local.set(psrc, add(get(psrc), W * 4)), m.local.set(pdst, add(get(pdst), kLen * W * 4)));
+        for (let c = 0; c < W; c++) {
+          const from = m.f32.load((r * s.bK + c * s.bN) * 4, 4, get(psrc));
+          out.push(m.f32.store((r * W + c) * 4, 4, get(pdst), from));
+        }
+      }
+      out.push(
+        m.local.set(psrc, add(get(psrc), W * s.bN * 4)),
+        m.local.set(pdst, add(get(pdst), kLen * W * 4)),
+      );
       return out;
     };
     const rowsLoop = (rows: number): Expr[] => [
       m.local.set(
         psrc,
-        m.i32.add(m.i32.add(get(pb0), mulc(m.i32.add(get(kc0), get(pk)), s.bK * 4)), mulc(get(nc0), 4)),
+        m.i32.add(
+          m.i32.add(get(pb0), mulc(m.i32.add(get(kc0), get(pk)), s.bK * 4)),
+          mulc(get(nc0), s.bN * 4),
+        ),
       ),
       m.local.set(pdst, m.i32.add(m.i32.const(scratch), mulc(get(pk), W * 4))),
       fb.forLoop(ps, 0, strips, 1, false, copy(rows)),
@@ -187,7 +207,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
       m.local.set(pa, m.i32.add(m.i32.add(get(pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
       packedTile(nv)
         ? m.local.set(pb, m.i32.add(m.i32.const(scratch), mulc(m.i32.sub(get(n0), get(nc0)), kLen * 4)))
-        : m.local.set(pb, m.i32.add(m.i32.add(get(pb0), mulc(get(n0), 4)), mulc(get(kc0), s.bK * 4))),
+        : m.local.set(pb, m.i32.add(m.i32.add(get(pb0), mulc(get(n0), s.bN * 4)), mulc(get(kc0), s.bK * 4))),
       m.local.set(pc, m.i32.add(m.i32.add(get(pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4))),
     ];
     const init: Expr[] = [];
@@ -248,7 +268,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
       [1, 0],
     ] as const) {
       const count = Math.floor((width - covered) / step);
-      if (count === 0) continue;
+      // a 4-column tile loads B as a vector: only where B is contiguous along n
+      if (count === 0 || (nv === 1 && s.bN !== 1)) continue;
       const start = out.length === 0 ? get(nc0) : null;
       out.push(fb.forRange(n0, start, nEnd, step, step > 1, tile(rows, nv, kLen, first, last)));
       covered += count * step;
