@@ -41,22 +41,25 @@ export function checkArenaPlan(
       fail(`buffer ${i} [${at}, ${at + bytes}) ends past the arena (${arena} bytes)`, { index: i });
     }
   }
-  const starts = indicesBy(n, (i) => buffers[i]!.firstUse);
-  const ends = indicesBy(n, (i) => buffers[i]!.lastUse);
-  const live = new LiveSet(offsets, buffers);
+  const first = Float64Array.from(buffers, (b) => b.firstUse);
+  const last = Float64Array.from(buffers, (b) => b.lastUse);
+  const bytes = Float64Array.from(buffers, (b) => b.bytes);
+  const starts = indicesBy(first);
+  const ends = indicesBy(last);
+  const live = new LiveSet(offsets, bytes);
   let liveBytes = 0;
   let peak = 0;
   let e = 0;
   for (const b of starts) {
-    const t = buffers[b]!.firstUse;
-    while (e < n && buffers[ends[e]!]!.lastUse < t) {
+    const t = first[b]!;
+    while (e < n && last[ends[e]!]! < t) {
       const dead = ends[e++]!;
-      liveBytes -= alignUp(buffers[dead]!.bytes, align);
+      liveBytes -= alignUp(bytes[dead]!, align);
       live.remove(dead);
     }
-    liveBytes += alignUp(buffers[b]!.bytes, align);
+    liveBytes += alignUp(bytes[b]!, align);
     peak = Math.max(peak, liveBytes);
-    if (buffers[b]!.bytes === 0) continue;
+    if (bytes[b] === 0) continue;
     const clash =
       options.allowOverlap === undefined ? live.neighbourClash(b) : live.anyClash(b, options.allowOverlap);
     if (clash >= 0) {
@@ -85,9 +88,27 @@ function fail(what: string, details: Record<string, unknown>): never {
   throw new PlanError(`checkArenaPlan: ${what}`, details);
 }
 
-function indicesBy(n: number, key: (i: number) => number): Int32Array {
-  const keys = Float64Array.from({ length: n }, (_, i) => key(i));
-  return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+/**
+ * Indices sorted by (key, index). Keys are small non-negative integers (steps):
+ * key·n + index is an exact double, so a native numeric sort does it.
+ */
+function indicesBy(keys: Float64Array): Int32Array {
+  const n = keys.length;
+  const packed = new Float64Array(n);
+  let exact = true;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i]!;
+    exact &&= Number.isSafeInteger(k) && k >= 0 && (k + 1) * n <= Number.MAX_SAFE_INTEGER;
+    packed[i] = k * n + i;
+  }
+  const order = new Int32Array(n);
+  if (!exact) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  }
+  packed.sort();
+  for (let i = 0; i < n; i++) order[i] = packed[i]! % n;
+  return order;
 }
 
 /** Live non-empty buffers sorted by (offset, index). */
@@ -96,7 +117,7 @@ class LiveSet {
 
   constructor(
     private readonly offsets: readonly number[],
-    private readonly buffers: readonly PlanBuffer[],
+    private readonly bytes: Float64Array,
   ) {}
 
   /** Position of the first live buffer ordered after (offset of b, b). */
@@ -115,11 +136,11 @@ class LiveSet {
   }
 
   insert(b: number): void {
-    if (this.buffers[b]!.bytes > 0) this.order.splice(this.search(b), 0, b);
+    if (this.bytes[b]! > 0) this.order.splice(this.search(b), 0, b);
   }
 
   remove(b: number): void {
-    if (this.buffers[b]!.bytes === 0) return;
+    if (this.bytes[b]! === 0) return;
     const at = this.search(b);
     if (this.order[at] === b) this.order.splice(at, 1);
   }
@@ -128,9 +149,9 @@ class LiveSet {
   neighbourClash(b: number): number {
     const at = this.search(b);
     const lo = this.offsets[b]!;
-    const hi = lo + this.buffers[b]!.bytes;
+    const hi = lo + this.bytes[b]!;
     const before = this.order[at - 1];
-    if (before !== undefined && this.offsets[before]! + this.buffers[before]!.bytes > lo) return before;
+    if (before !== undefined && this.offsets[before]! + this.bytes[before]! > lo) return before;
     const after = this.order[at];
     if (after !== undefined && this.offsets[after]! < hi) return after;
     return -1;
@@ -139,10 +160,10 @@ class LiveSet {
   /** A live buffer sharing bytes with b that is not allowed to; or -1. */
   anyClash(b: number, allow: (a: number, b: number) => boolean): number {
     const lo = this.offsets[b]!;
-    const hi = lo + this.buffers[b]!.bytes;
+    const hi = lo + this.bytes[b]!;
     for (const x of this.order) {
       const xLo = this.offsets[x]!;
-      if (xLo < hi && xLo + this.buffers[x]!.bytes > lo && !(x < b ? allow(x, b) : allow(b, x))) return x;
+      if (xLo < hi && xLo + this.bytes[x]! > lo && !(x < b ? allow(x, b) : allow(b, x))) return x;
     }
     return -1;
   }

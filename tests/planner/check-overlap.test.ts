@@ -88,6 +88,18 @@ describe('checkArenaPlan catches injected faults', () => {
     expectPlanError(buffers, { offsets: [], arenaBytes: 16, lowerBoundBytes: 16 }, /0 offsets for 1 buffers/);
   });
 
+  it('steps too large to pack into one sort key are still swept in order', () => {
+    // steps near 2^52 take the comparator sort instead of the packed-key one
+    const big = 2 ** 52;
+    const buffers = [
+      { bytes: 16, firstUse: big, lastUse: big + 1 },
+      { bytes: 16, firstUse: big + 1, lastUse: big + 2 },
+      { bytes: 16, firstUse: 0, lastUse: 1 },
+    ];
+    checkArenaPlan(buffers, { offsets: [0, 16, 0], arenaBytes: 32, lowerBoundBytes: 32 });
+    expectPlanError(buffers, { offsets: [0, 0, 16], arenaBytes: 32, lowerBoundBytes: 32 }, /buffers 0 and 1/);
+  });
+
   it('allows overlap only for allowed pairs', () => {
     const buffers = [
       { bytes: 32, firstUse: 0, lastUse: 1 },
