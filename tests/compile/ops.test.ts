@@ -516,6 +516,9 @@ describe('tiled matmul edges', () => {
     [5, 13, 7],
     [9, 17, 33],
     [3, 4, 64],
+    // fewer than 4 rows read B in place with 32-column single-row tiles, then 8, 4 and 1 columns
+    [1, 70, 9],
+    [2, 32, 5],
     // cache blocks (256): several k-blocks (first, middle, last) and a partial n-block
     [5, 300, 600],
     [3, 513, 257],
