@@ -199,9 +199,12 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
       fb.forLoop(ps, 0, strips, 1, false, copy(rows)),
     ];
     // PACK_ROWS k rows at a time, so each strip receives 256 contiguous bytes; then single rows
+    // (only the loops that run: kLen is known)
     return [
-      fb.forLoop(pk, 0, kLen, PACK_ROWS, true, rowsLoop(PACK_ROWS)),
-      fb.forLoop(pk, null, kLen, 1, false, rowsLoop(1)),
+      ...(kLen >= PACK_ROWS ? [fb.forLoop(pk, 0, kLen, PACK_ROWS, true, rowsLoop(PACK_ROWS))] : []),
+      ...(kLen % PACK_ROWS !== 0
+        ? [fb.forLoop(pk, kLen >= PACK_ROWS ? null : 0, kLen, 1, false, rowsLoop(1))]
+        : []),
     ];
   };
   /**
