@@ -28,6 +28,7 @@ import {
 import { emitIndex } from './emit-index.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
+import { relaxedMadd } from './vector-ops.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -51,20 +52,6 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
   const shape = matchMatmulOperands(kernel);
   // a fused epilogue (bias, activation, residual) is computed per tile vector along n
   return shape !== undefined && isVectorizable(shape.store.value, shape.n) ? shape : undefined;
-}
-
-/**
- * `f32x4.relaxed_madd(a, b, c)` = a·b + c, fused where the CPU has FMA.
- * binaryen.js has no helper for it: the C API's SIMD ternary, through the
- * module's pointer.
- */
-function relaxedMadd(fb: FunctionBuilder, a: Expr, b: Expr, c: Expr): Expr {
-  const api = fb.b as unknown as {
-    _BinaryenSIMDTernary: (module: number, op: number, a: Expr, b: Expr, c: Expr) => Expr;
-    RelaxedMaddVecF32x4: number;
-  };
-  const module = (fb.m as unknown as { ptr: number }).ptr;
-  return api._BinaryenSIMDTernary(module, api.RelaxedMaddVecF32x4, a, b, c);
 }
 
 /** `flat` with m, n, k set to 0: the batch part of an address, in elements. */

@@ -249,3 +249,17 @@ export function emitVectorCast(fb: FunctionBuilder, x: Expr, from: DType, to: DT
   if (to === 'f32') return from === 'f32' ? x : m.f32x4.convert_i32x4_s(ints);
   return from === 'f32' ? m.i32x4.trunc_sat_f32x4_s(x) : ints;
 }
+
+/**
+ * `f32x4.relaxed_madd(a, b, c)` = a·b + c, fused where the CPU has FMA.
+ * binaryen.js has no helper for it: the C API's SIMD ternary, through the
+ * module's pointer.
+ */
+export function relaxedMadd(fb: FunctionBuilder, a: Expr, b: Expr, c: Expr): Expr {
+  const api = fb.b as unknown as {
+    _BinaryenSIMDTernary: (module: number, op: number, a: Expr, b: Expr, c: Expr) => Expr;
+    RelaxedMaddVecF32x4: number;
+  };
+  const module = (fb.m as unknown as { ptr: number }).ptr;
+  return api._BinaryenSIMDTernary(module, api.RelaxedMaddVecF32x4, a, b, c);
+}
