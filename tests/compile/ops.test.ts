@@ -612,6 +612,22 @@ describe('tiled matmul edges', () => {
       N >= 8 ? 2 : 0,
     );
   });
+  test('a second run starts from zero, not from the results of the first (several k-blocks)', async () => {
+    for (const [M, N, K] of [
+      [3, 40, 600],
+      [12, 300, 600],
+    ]) {
+      const g = new Graph();
+      g.output('c', g.input('a', [M, K]).matmul(g.input('b', [K, N])));
+      const model = await compile(g);
+      model.run({ a: randomData('f32', M * K, 1), b: randomData('f32', K * N, 2) });
+      const second = { a: randomData('f32', M * K, 3), b: randomData('f32', K * N, 4) };
+      const want = interpret(g, second).c as Float32Array;
+      const got = model.run(second).c as Float32Array;
+      const worst = Math.max(...want.map((w, i) => Math.abs(w - got[i]!)));
+      expect(worst, `M=${M} N=${N} K=${K}`).toBeLessThan(1e-3);
+    }
+  });
   test('the packing scratch is a temp of the plan, live during its kernel only', async () => {
     const g = new Graph();
     g.output('c', g.input('a', [16, 300]).matmul(g.input('b', [300, 40])));

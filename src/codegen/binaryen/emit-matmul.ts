@@ -54,6 +54,9 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
   return shape !== undefined && isVectorizable(shape.store.value, shape.n) ? shape : undefined;
 }
 
+/** Whether a tile's k-block is the first: known, or decided at run time. */
+type First = boolean | 'either';
+
 /** `flat` with m, n, k set to 0: the batch part of an address, in elements. */
 function basePart(flat: IndexExpr, vars: readonly (LoopVar | undefined)[]): IndexExpr {
   const zero = new Map(vars.filter((v): v is LoopVar => v !== undefined).map((v) => [v.id, ix.ZERO]));
@@ -133,6 +136,9 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const nc0 = fb.addLocal(i32);
   const nEnd = fb.addLocal(i32);
   const zero = (): Expr => m.v128.const(new Array<number>(16).fill(0));
+  /** An accumulator's start: 0 in the first k-block, else what C holds (`either`: kc0 = 0 decides). */
+  const start = (first: First, fromZero: () => Expr, fromC: () => Expr): Expr =>
+    first === 'either' ? m.select(m.i32.eqz(get(kc0)), fromZero(), fromC()) : first ? fromZero() : fromC();
 
   // the planner reserved packedPanelBytes(s) of scratch for this kernel when it is > 0
   const scratch = env.scratch !== undefined && packedPanelBytes(s) > 0 ? env.scratch : -1;
@@ -197,9 +203,11 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   /**
    * One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0)
    * over k in [kc0, kc0 + kLen). The first k-block starts from 0, later ones
-   * from what C holds; only the last applies the epilogue.
+   * from what C holds ('either': decided at run time by kc0 = 0, so the first
+   * and the middle k-blocks share one copy of the code); only the last applies
+   * the epilogue.
    */
-  const tile = (rows: number, nv: number, kLen: number, first: boolean, last: boolean): Expr[] => {
+  const tile = (rows: number, nv: number, kLen: number, first: First, last: boolean): Expr[] => {
     const setup = [
       m.local.set(pa, m.i32.add(m.i32.add(get(pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
       packedTile(nv)
@@ -243,7 +251,16 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     for (let i = 0; i < rows; i++) {
       if (nv === 0) {
         const c = sacc[i]!;
-        init.push(m.local.set(c, first ? m.f32.const(0) : m.f32.load(i * s.cM * 4, 4, get(pc))));
+        init.push(
+          m.local.set(
+            c,
+            start(
+              first,
+              () => m.f32.const(0),
+              () => m.f32.load(i * s.cM * 4, 4, get(pc)),
+            ),
+          ),
+        );
         stores.push(
           m.f32.store(i * s.cM * 4, 4, get(pc), last ? epilogue(i, 0, c, false) : m.local.get(c, f32)),
         );
@@ -251,7 +268,12 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
       for (let j = 0; j < nv; j++) {
         const c = acc[i * NV + j]!;
         const at = i * s.cM * 4 + j * 16;
-        init.push(m.local.set(c, first ? zero() : m.v128.load(at, 4, get(pc))));
+        init.push(
+          m.local.set(
+            c,
+            start(first, zero, () => m.v128.load(at, 4, get(pc))),
+          ),
+        );
         stores.push(m.v128.store(at, 4, get(pc), last ? epilogue(i, j * 4, c, true) : m.local.get(c, v128)));
       }
     }
@@ -260,7 +282,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   };
 
   /** Tiles over the columns [nc0, nEnd) of the current n-block, for `rows` rows at m0. */
-  const columns = (rows: number, kLen: number, first: boolean, last: boolean, width: number): Expr[] => {
+  const columns = (rows: number, kLen: number, first: First, last: boolean, width: number): Expr[] => {
     // only the loops that run (the widths are known): 8-column tiles, then a 4-column, then scalar
     const out: Expr[] = [];
     let covered = 0;
@@ -277,14 +299,15 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     return out;
   };
   /** All rows for one k-block of the current n-block (`width` columns): MR-row tiles, then single rows. */
-  const kBlock = (kLen: number, first: boolean, last: boolean, width: number): Expr[] => [
+  const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => [
     ...pack(kLen, width),
     ...(M >= MR ? [fb.forLoop(m0, 0, M, MR, true, columns(MR, kLen, first, last, width))] : []),
     ...(M % MR !== 0
       ? [fb.forLoop(m0, M >= MR ? null : 0, M, 1, false, columns(1, kLen, first, last, width))]
       : []),
   ];
-  // k-blocks of KC: the first (from zero), the middle ones (a loop), the last (with the epilogue)
+  // k-blocks of KC: all but the last in one loop (the first starts from zero), then the last
+  // (with the epilogue)
   const kBlocks = Math.max(1, Math.ceil(K / KC));
   const lastLen = K - (kBlocks - 1) * KC;
   // a function: every n-block variant needs its own expressions (each may be used once)
@@ -292,11 +315,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     kBlocks === 1
       ? [m.local.set(kc0, m.i32.const(0)), ...kBlock(K, true, true, width)]
       : [
-          m.local.set(kc0, m.i32.const(0)),
-          ...kBlock(KC, true, false, width),
-          ...(kBlocks > 2
-            ? [fb.forLoop(kc0, KC, (kBlocks - 1) * KC, KC, false, kBlock(KC, false, false, width))]
-            : []),
+          fb.forLoop(kc0, 0, (kBlocks - 1) * KC, KC, false, kBlock(KC, 'either', false, width)),
           m.local.set(kc0, m.i32.const((kBlocks - 1) * KC)),
           ...kBlock(lastLen, false, true, width),
         ];
