@@ -613,10 +613,11 @@ describe('tiled matmul edges', () => {
     );
   });
   test('a second run starts from zero, not from the results of the first (several k-blocks)', async () => {
-    for (const [M, N, K] of [
+    const shapes: [number, number, number][] = [
       [3, 40, 600],
       [12, 300, 600],
-    ]) {
+    ];
+    for (const [M, N, K] of shapes) {
       const g = new Graph();
       g.output('c', g.input('a', [M, K]).matmul(g.input('b', [K, N])));
       const model = await compile(g);
