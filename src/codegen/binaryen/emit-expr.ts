@@ -125,7 +125,7 @@ export function splat(fb: FunctionBuilder, x: Expr, dtype: DType): Expr {
 }
 
 /** The dtype an op's operands are computed in (where: its branches'). */
-export function argType(e: Extract<KExpr, { k: 'op' }>): DType {
+function argType(e: Extract<KExpr, { k: 'op' }>): DType {
   const first = e.op === 'where' ? e.args[1] : e.args[0];
   return first?.dtype ?? e.dtype;
 }
@@ -151,8 +151,22 @@ export function isVectorizable(e: KExpr, v: LoopVar): boolean {
   }
 }
 
+/**
+ * The vector form of op node `e` on its already emitted operands: exp of an
+ * argument known to be <= 0 takes the nonpositive form.
+ */
+export function emitVectorOpOf(
+  fb: FunctionBuilder,
+  e: Extract<KExpr, { k: 'op' }>,
+  operands: readonly Expr[],
+  env: ExprEnv,
+): Expr {
+  if (isNonpositiveExp(e, env)) return emitExpNonpositive(fb, operands[0]!, 'simd');
+  return emitVectorOp(fb, e.op, operands, argType(e));
+}
+
 /** exp of an argument known to be <= 0 (see nonpositive-args.ts). */
-export function isNonpositiveExp(e: Extract<KExpr, { k: 'op' }>, env: ExprEnv): boolean {
+function isNonpositiveExp(e: Extract<KExpr, { k: 'op' }>, env: ExprEnv): boolean {
   const arg = e.args[0];
   return e.op === 'exp' && arg !== undefined && env.nonpositive.has(arg);
 }
@@ -249,12 +263,11 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
       return emitVectorLoad(fb, address + shift, flat, e.dtype, env);
     }
     case 'op':
-      if (isNonpositiveExp(e, env)) return emitExpNonpositive(fb, emitVector(fb, e.args[0]!, v, env), 'simd');
-      return emitVectorOp(
+      return emitVectorOpOf(
         fb,
-        e.op,
+        e,
         e.args.map((a) => emitVector(fb, a, v, env)),
-        argType(e),
+        env,
       );
     case 'cast':
       return emitVectorCast(fb, emitVector(fb, e.arg, v, env), e.arg.dtype, e.dtype);

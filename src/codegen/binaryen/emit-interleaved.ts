@@ -16,10 +16,10 @@ import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
 import type { KExpr } from '../../passes/kernel.js';
 import { InternalError } from '../../common/errors.js';
-import { argType, emitVector, isNonpositiveExp, type ExprEnv } from './emit-expr.js';
-import { emitExpNonpositive } from './math/index.js';
+import { emitVector, emitVectorOpOf, type ExprEnv } from './emit-expr.js';
+import { LANES } from './loop-vars.js';
 import type { FunctionBuilder } from './function-builder.js';
-import { emitVectorCast, emitVectorOp } from './vector-ops.js';
+import { emitVectorCast } from './vector-ops.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -62,7 +62,7 @@ export function interleaveFactor(e: KExpr): number {
 
 /**
  * Statements computing `e` at `vectors` consecutive vectors along `v`
- * (vector u reads 4·u elements further on), op by op, and the locals that
+ * (vector u reads LANES·u elements further on), op by op, and the locals that
  * hold the results.
  */
 export function emitInterleaved(
@@ -81,38 +81,36 @@ export function emitInterleaved(
     return local;
   };
   const lanes = Array.from({ length: vectors }, (_, u) => u);
+  /** A value that is the same in every vector (a constant, a ref, a load broadcast along v): one local. */
+  const shared = (x: KExpr): number[] => {
+    const local = set(emitVector(fb, x, v, env));
+    return lanes.map(() => local);
+  };
   const go = (x: KExpr): number[] => {
     switch (x.k) {
       case 'const':
-      case 'ref': {
-        // the same in every vector: one local
-        const local = set(emitVector(fb, x, v, env));
-        return lanes.map(() => local);
-      }
+      case 'ref':
+        return shared(x);
       case 'load':
-        if (ix.affineCoef(ix.ravel(x.index, x.node.shape), v) === 0) {
-          // broadcast along v: the same in every vector
-          const local = set(emitVector(fb, x, v, env));
-          return lanes.map(() => local);
-        }
+        if (ix.affineCoef(ix.ravel(x.index, x.node.shape), v) === 0) return shared(x);
         return lanes.map((u) => {
-          env.shift = { varId: v.id, elements: 4 * u };
+          env.shift = { varId: v.id, elements: LANES * u };
           const local = set(emitVector(fb, x, v, env));
           delete env.shift;
           return local;
         });
       case 'op': {
         const args = x.args.map(go);
-        const dtype = argType(x);
-        const nonpositive = isNonpositiveExp(x, env);
-        return lanes.map((u) => {
-          const operands = args.map((a) => m.local.get(a[u] as number, v128));
-          return set(
-            nonpositive
-              ? emitExpNonpositive(fb, operands[0] as Expr, 'simd')
-              : emitVectorOp(fb, x.op, operands, dtype),
-          );
-        });
+        return lanes.map((u) =>
+          set(
+            emitVectorOpOf(
+              fb,
+              x,
+              args.map((a) => m.local.get(a[u] as number, v128)),
+              env,
+            ),
+          ),
+        );
       }
       case 'cast': {
         const arg = go(x.arg);

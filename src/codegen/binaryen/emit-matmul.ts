@@ -192,13 +192,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
       fb.forLoop(ps, 0, strips, 1, false, copy(rows)),
     ];
     // PACK_ROWS k rows at a time, so each strip receives 256 contiguous bytes; then single rows
-    // (only the loops that run: kLen is known)
-    return [
-      ...(kLen >= PACK_ROWS ? [fb.forLoop(pk, 0, kLen, PACK_ROWS, true, rowsLoop(PACK_ROWS))] : []),
-      ...(kLen % PACK_ROWS !== 0
-        ? [fb.forLoop(pk, kLen >= PACK_ROWS ? null : 0, kLen, 1, false, rowsLoop(1))]
-        : []),
-    ];
+    return fb.stepsThenSingles(pk, kLen, PACK_ROWS, rowsLoop);
   };
   /**
    * One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0)
@@ -301,10 +295,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   /** All rows for one k-block of the current n-block (`width` columns): MR-row tiles, then single rows. */
   const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => [
     ...pack(kLen, width),
-    ...(M >= MR ? [fb.forLoop(m0, 0, M, MR, true, columns(MR, kLen, first, last, width))] : []),
-    ...(M % MR !== 0
-      ? [fb.forLoop(m0, M >= MR ? null : 0, M, 1, false, columns(1, kLen, first, last, width))]
-      : []),
+    ...fb.stepsThenSingles(m0, M, MR, (rows) => columns(rows, kLen, first, last, width)),
   ];
   // k-blocks of KC: all but the last in one loop (the first starts from zero), then the last
   // (with the epilogue)
@@ -328,9 +319,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const nLoops: Expr[] = [];
   if (fullN > 0) nLoops.push(fb.forLoop(nc0, 0, fullN, NC, true, nBlock(NC)));
   if (N > fullN) nLoops.push(m.local.set(nc0, m.i32.const(fullN)), ...nBlock(N - fullN));
-  const rowsLoops = nLoops;
   const batchVars = s.batch;
-  let inner: Expr[] = [...bases, ...rowsLoops];
+  let inner: Expr[] = [...bases, ...nLoops];
   for (let i = batchVars.length - 1; i >= 0; i--) {
     const v = batchVars[i]!;
     inner = [fb.forLoop(env.vars.get(v.id)!, 0, v.extent, 1, false, inner)];

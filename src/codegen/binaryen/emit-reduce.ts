@@ -68,10 +68,13 @@ export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number)
       acc,
       emitScalarOp(fb, op, [m.local.get(acc, sType), emitScalar(fb, step.body, e.env)], dtype),
     );
+  /** The reduction one element at a time into `result`. */
+  const scalarReduce = (): Expr[] => [
+    m.local.set(result, scalarConst(fb, init, dtype)),
+    ...e.nest(red.vars, [accumulate(result)]),
+  ];
   const r = e.simd ? reduceLane(step) : undefined;
-  if (r === undefined) {
-    return [m.local.set(result, scalarConst(fb, init, dtype)), ...e.nest(red.vars, [accumulate(result)])];
-  }
+  if (r === undefined) return scalarReduce();
   const v128 = fb.b.v128;
   // ACCUMULATORS independent vector accumulators hide the add latency: the
   // main loop takes ACCUMULATORS·4 elements per iteration, one vector into
@@ -131,10 +134,7 @@ export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number)
             m.v128.any_true(m.local.get(nan, v128)),
             m.f32.eq(m.local.get(result, sType), m.f32.const(0)),
           ),
-          m.block(null, [
-            m.local.set(result, scalarConst(fb, init, dtype)),
-            ...e.nest(red.vars, [accumulate(result)]),
-          ]),
+          m.block(null, scalarReduce()),
         ),
       ]
     : [];

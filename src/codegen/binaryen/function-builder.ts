@@ -60,6 +60,17 @@ export class FunctionBuilder {
   }
 
   /**
+   * `body(step)` over [0, end) in whole steps of `step`, then `body(1)` one at a
+   * time for the rest; `end` is known, so only the loops that run are emitted.
+   */
+  stepsThenSingles(v: number, end: number, step: number, body: (width: number) => Expr[]): Expr[] {
+    const out: Expr[] = [];
+    if (end >= step) out.push(this.forLoop(v, 0, end, step, true, body(step)));
+    if (end % step !== 0) out.push(this.forLoop(v, end >= step ? null : 0, end, 1, false, body(1)));
+    return out;
+  }
+
+  /**
    * `for (v = start; v < end; v += step) body` where `end` is a compile-time
    * count; the loop runs while `v + step <= end` when `whole` (a vector loop),
    * else while `v < end`. `v` keeps its final value (the tail starts there).
