@@ -25,11 +25,13 @@ import { formatSchedule } from './passes/print-kernels.js';
 import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
 import { kernelScratchBytes } from './passes/matmul-shape.js';
 import { localizeRows } from './passes/localize-rows.js';
-import { planMemory, slotBuffer, type PlannerKind, type PlannedMemory } from './planner/memory-plan.js';
+import { planMemory, slotBuffer, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
-import { supportsRelaxedSimd } from './runtime/features.js';
 import { Model, type FeedsOf } from './runtime/model.js';
+import { checkCompileOptions, type CompileOptions } from './compile-options.js';
+
+export type { CompileOptions } from './compile-options.js';
 import { costOfKernel } from './inspect/kernel-cost.js';
 import { debugCompile } from './inspect/debug.js';
 import { formatScheduled } from './inspect/format-scheduled.js';
@@ -37,39 +39,6 @@ import { profileKernels, type Profile, type ProfileOptions } from './inspect/pro
 import { extractFunction } from './inspect/wat-function.js';
 
 export const COMPILER_VERSION = '0.1.0';
-
-/** Options of compile(). */
-export interface CompileOptions {
-  /** f32x4 SIMD loops (default true). */
-  readonly simd?: boolean;
-  /** Fuse elementwise producers into their consumers (default true). */
-  readonly fuse?: boolean;
-  /** Let a kernel write a temp over another temp that dies in it, element for element (default true). */
-  readonly inPlace?: boolean;
-  /** 'best-fit' reuses memory; 'bump' never does (for comparison). */
-  readonly planner?: PlannerKind;
-  /**
-   * Debugging aid: fill dead temps (and guard gaps between them) with NaN
-   * bytes after each kernel, so a read of stale or out-of-bounds memory shows
-   * up as a wrong result (default false).
-   */
-  readonly debugPoison?: boolean;
-  /**
-   * Binaryen optimization level 0-4 (default 0). Our own lowering already does
-   * what matters (SIMD, tiling, fusion); measured here, -O2 changed steady-state
-   * run time by less than the noise but made compiling the W5 MLP 3-6x slower
-   * (~50 ms at 0, 180-370 ms at 2). It can help V8's first (Liftoff) calls.
-   */
-  readonly optimizeLevel?: number;
-  /**
-   * Use relaxed SIMD (`f32x4.relaxed_madd`: a fused multiply-add where the CPU
-   * has one) in the matmul tiles (default false). Results may differ from the
-   * default by rounding (one rounding per multiply-add instead of two). The
-   * engine must support it: check `supportsRelaxedSimd()` (Node 20 needs
-   * `--experimental-wasm-relaxed-simd`); compile throws InputError otherwise.
-   */
-  readonly relaxedSimd?: boolean;
-}
 
 export type IrStage = 'built' | 'simplified' | 'fused' | 'scheduled';
 
@@ -238,57 +207,6 @@ export interface PlannedGraph {
   readonly memory: PlannedMemory;
   /** Milliseconds per stage so far. */
   readonly stats: Record<string, number>;
-}
-
-/** Each option's rule; a Record over CompileOptions' keys, so a new option needs its rule here. */
-const OPTION_RULES: Readonly<Record<keyof CompileOptions, readonly [string, (v: unknown) => boolean]>> = {
-  simd: ['true or false', (v) => typeof v === 'boolean'],
-  fuse: ['true or false', (v) => typeof v === 'boolean'],
-  inPlace: ['true or false', (v) => typeof v === 'boolean'],
-  debugPoison: ['true or false', (v) => typeof v === 'boolean'],
-  relaxedSimd: ['true or false', (v) => typeof v === 'boolean'],
-  planner: ["'best-fit' or 'bump'", (v) => v === 'best-fit' || v === 'bump'],
-  optimizeLevel: [
-    'an integer from 0 to 4',
-    (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 4,
-  ],
-};
-
-/** Throws InputError on options that are not an object, an unknown option, or a value outside its rule. */
-function checkCompileOptions(options: unknown): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InputError(
-      `compile: options must be an object (got ${options === null ? 'null' : typeof options})`,
-    );
-  }
-  const known = Object.keys(OPTION_RULES);
-  for (const [key, value] of Object.entries(options)) {
-    const rule = OPTION_RULES[key as keyof CompileOptions] as (typeof OPTION_RULES)['simd'] | undefined;
-    if (rule === undefined) {
-      throw new InputError(`compile: unknown option "${key}" (expected one of: ${known.join(', ')})`, {
-        option: key,
-      });
-    }
-    if (value !== undefined && !rule[1](value)) {
-      throw new InputError(
-        `compile: option ${key} must be ${rule[0]} (got ${JSON.stringify(value) ?? typeof value})`,
-        {
-          option: key,
-        },
-      );
-    }
-  }
-  const { relaxedSimd, simd } = options as CompileOptions;
-  if (relaxedSimd === true && simd === false) {
-    throw new InputError('compile: relaxedSimd needs simd (got simd: false)', { option: 'relaxedSimd' });
-  }
-  if (relaxedSimd === true && !supportsRelaxedSimd()) {
-    throw new InputError(
-      'compile: relaxedSimd: this engine does not support relaxed SIMD',
-      { option: 'relaxedSimd' },
-      'Check supportsRelaxedSimd() first; Node 20 needs --experimental-wasm-relaxed-simd',
-    );
-  }
 }
 
 /**
