@@ -23,7 +23,7 @@ import { simplify } from './passes/simplify.js';
 import { verifyGraph } from './ir/verify.js';
 import { formatSchedule } from './passes/print-kernels.js';
 import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
-import { kernelScratchBytes } from './passes/matmul-shape.js';
+import { kernelBuffers } from './passes/matmul-shape.js';
 import { localizeRows } from './passes/localize-rows.js';
 import { planMemory, slotBuffer, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
@@ -257,9 +257,10 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
   );
   const schedule = localized.schedule;
   notes.push(...localized.notes);
-  // SIMD matmuls pack B into scratch the planner places like any temp
-  const scratch = (options.simd ?? true) ? kernelScratchBytes : undefined;
-  const live = time('liveness', () => analyzeLiveness(schedule, scratch));
+  // SIMD matmuls pack B: into scratch the planner places like any temp, or once for all runs
+  // (a param or constant B) into a copy beside its source
+  const extras = (options.simd ?? true) ? kernelBuffers : undefined;
+  const live = time('liveness', () => analyzeLiveness(schedule, extras));
   const memory = time('plan', () =>
     planMemory(
       live,

@@ -6,8 +6,18 @@
 import type { DType } from './dtype.js';
 import type { MemoryPlan } from './plan.js';
 
-/** Bump when the manifest or the module's calling convention changes. */
-export const FORMAT_VERSION = 1;
+/**
+ * Bump when the manifest or the module's calling convention changes.
+ * 2: a module may export PACK_EXPORT, which the runtime calls before a run
+ * whenever params changed since the last call (and once after instantiation).
+ */
+export const FORMAT_VERSION = 2;
+
+/**
+ * The export that fills the packed copies of params and constants (a
+ * matmul's B in the layout its tiles read); present only when there are any.
+ */
+export const PACK_EXPORT = 'pack';
 
 /** A named tensor's place in memory. */
 export interface TensorSlot {

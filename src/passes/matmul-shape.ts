@@ -12,6 +12,7 @@
  * of N floats: with N a power of two every row of the strip falls into the
  * same few L1 sets (measured 23 GF/s at N = 512 against 37 packed).
  */
+import type { Node } from '../ir/node.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 import { asReduction, type Kernel, type KExpr, type StoreStep } from './kernel.js';
@@ -81,7 +82,15 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
       (v) => (ix.affineCoef(fb, v) ?? 0) > 0 && ix.affineCoef(fa, v) === 0 && ix.affineCoef(fc, v) === 1,
     );
   if (n === undefined) return undefined;
-  const m = live.find((v) => v !== n && (ix.affineCoef(fa, v) ?? 0) !== 0 && ix.affineCoef(fb, v) === 0);
+  // m: the row variable of A that B does not read; of several (a batch that B broadcasts over),
+  // the one with the smallest stride, so a batch of row blocks stays a batch (x[b, s, d] @ w[d, n])
+  const rowStride = (v: LoopVar): number => Math.abs(ix.affineCoef(fa, v) ?? 0);
+  const m = live
+    .filter((v) => v !== n && rowStride(v) !== 0 && ix.affineCoef(fb, v) === 0)
+    .reduce<LoopVar | undefined>(
+      (best, v) => (best === undefined || rowStride(v) < rowStride(best) ? v : best),
+      undefined,
+    );
   const batch = live.filter((v) => v !== n && v !== m);
   const coef = (e: IndexExpr, v: LoopVar | undefined): number | undefined =>
     v === undefined ? 0 : ix.affineCoef(e, v);
@@ -111,8 +120,36 @@ export function packedPanelBytes(shape: MatmulShape): number {
   return Math.min(shape.k.extent, BLOCK_K) * strips * STRIP_COLUMNS * 4;
 }
 
-/** Scratch bytes a kernel needs while it runs (SIMD code only: scalar code packs nothing). */
-export function kernelScratchBytes(kernel: Kernel): number {
+/**
+ * Bytes of B packed once for all runs, or 0. When B is a param or a constant
+ * that every batch reads at the same place, the whole of it is packed ahead
+ * of the runs (strip g of 8 columns holds all K rows, at g · K · 8 floats) by
+ * the module's `pack` function, which the runtime calls after params change:
+ * the kernel then packs nothing per run. The columns past the last whole strip
+ * are read in place, as the edge tiles always do.
+ */
+export function prepackedBytes(shape: MatmulShape): number {
+  const source = shape.b.node.op;
+  if ((source !== 'param' && source !== 'constant') || packedPanelBytes(shape) === 0) return 0;
+  const fb = ix.ravel(shape.b.index, shape.b.node.shape);
+  if (shape.batch.some((v) => ix.affineCoef(fb, v) !== 0)) return 0;
+  return Math.floor(shape.n.extent / STRIP_COLUMNS) * STRIP_COLUMNS * shape.k.extent * 4;
+}
+
+/** Memory a kernel needs besides the values it reads and writes (SIMD code only). */
+export interface KernelBuffers {
+  /** Bytes of scratch, live while the kernel runs. */
+  readonly scratchBytes: number;
+  /** B packed once for all runs (see prepackedBytes): its source and size. */
+  readonly packed: { readonly source: Node; readonly bytes: number } | undefined;
+}
+
+/** The scratch and packed copies a kernel's SIMD code uses. */
+export function kernelBuffers(kernel: Kernel): KernelBuffers {
   const shape = matchMatmulOperands(kernel);
-  return shape === undefined ? 0 : packedPanelBytes(shape);
+  if (shape === undefined) return { scratchBytes: 0, packed: undefined };
+  const bytes = prepackedBytes(shape);
+  return bytes > 0
+    ? { scratchBytes: 0, packed: { source: shape.b.node, bytes } }
+    : { scratchBytes: packedPanelBytes(shape), packed: undefined };
 }

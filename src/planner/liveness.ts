@@ -7,12 +7,13 @@
 import type { BufferKind } from '../common/plan.js';
 import { bytesOf, type Node } from '../ir/node.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
+import type { KernelBuffers } from '../passes/matmul-shape.js';
 
-/** A stored value, or a kernel's scratch, with its lifetime in schedule steps. */
+/** A stored value, or a kernel's scratch or packed copy, with its lifetime in schedule steps. */
 export interface LiveBuffer {
-  /** Address key: the node id of a value, scratchId(kernel) of a scratch. */
+  /** Address key: the node id of a value, scratchId / packedId (kernel) of a kernel's own buffer. */
   readonly id: number;
-  /** The value stored (undefined for scratch). */
+  /** The value stored (undefined for a kernel's own buffer). */
   readonly node: Node | undefined;
   readonly name: string;
   readonly kind: BufferKind;
@@ -26,15 +27,24 @@ export function scratchId(kernelIndex: number): number {
   return -1 - kernelIndex;
 }
 
+/** The address key of kernel `index`'s packed copy of a param or constant (below every scratch key). */
+export function packedId(kernelIndex: number): number {
+  return -(2 ** 30) - kernelIndex;
+}
+
+/** What a kernel needs besides its values (none by default). */
+export type KernelBuffersOf = (kernel: Kernel) => KernelBuffers;
+
+const NO_BUFFERS: KernelBuffersOf = () => ({ scratchBytes: 0, packed: undefined });
+
 /**
  * Every materialized value of the schedule with its region and lifetime, then
- * the scratch each kernel needs while it runs (`scratchBytes`, none by
- * default): a temp live during its kernel only.
+ * what each kernel needs besides (`buffersOf`): its scratch, a temp live
+ * during the kernel only, and its packed copy of a param or constant, which
+ * sits in its source's region (kind 'param' or 'const'), is filled before the
+ * run and read up to the kernel.
  */
-export function analyzeLiveness(
-  schedule: Schedule,
-  scratchBytes: (kernel: Kernel) => number = () => 0,
-): LiveBuffer[] {
+export function analyzeLiveness(schedule: Schedule, buffersOf: KernelBuffersOf = NO_BUFFERS): LiveBuffer[] {
   const writer = new Map<number, number>();
   const lastReader = new Map<number, number>();
   for (const kernel of schedule.kernels) {
@@ -75,12 +85,36 @@ export function analyzeLiveness(
       }
     }
   });
-  const scratch = schedule.kernels.flatMap((kernel): LiveBuffer[] => {
-    const bytes = scratchBytes(kernel);
-    if (bytes === 0) return [];
+  const extras = schedule.kernels.flatMap((kernel): LiveBuffer[] => {
+    const { scratchBytes, packed } = buffersOf(kernel);
     const at = kernel.index;
-    const name = `${kernel.name}.scratch`;
-    return [{ id: scratchId(at), node: undefined, name, kind: 'temp', bytes, firstUse: at, lastUse: at }];
+    const out: LiveBuffer[] = [];
+    if (scratchBytes > 0) {
+      const name = `${kernel.name}.scratch`;
+      out.push({
+        id: scratchId(at),
+        node: undefined,
+        name,
+        kind: 'temp',
+        bytes: scratchBytes,
+        firstUse: at,
+        lastUse: at,
+      });
+    }
+    if (packed !== undefined) {
+      const kind = packed.source.op === 'param' ? 'param' : 'const';
+      const name = `${kernel.name}.packed`;
+      out.push({
+        id: packedId(at),
+        node: undefined,
+        name,
+        kind,
+        bytes: packed.bytes,
+        firstUse: 0,
+        lastUse: at,
+      });
+    }
+    return out;
   });
-  return [...values, ...scratch];
+  return [...values, ...extras];
 }

@@ -47,14 +47,6 @@ function checkFormat(header: unknown): { format: number; checksum: string } {
       'Load it with a newer tensorwasm runtime, or save it again with this version of the compiler',
     );
   }
-  if (format !== FORMAT_VERSION) {
-    throw new ArtifactError(
-      `load: format version ${format} is not supported (this runtime reads ${FORMAT_VERSION})`,
-      {
-        format,
-      },
-    );
-  }
   if (typeof checksum !== 'string') throw new ArtifactError('load: the manifest header has no checksum');
   return { format, checksum };
 }

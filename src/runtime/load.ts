@@ -76,11 +76,6 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model>
   } catch (error) {
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
-  if (params !== undefined) {
-    manifest.params.forEach((slot, i) => {
-      const view = model.view(slot.name);
-      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(params[i] ?? new Uint8Array(0));
-    });
-  }
+  if (params !== undefined) model.restoreParams(params);
   return model;
 }

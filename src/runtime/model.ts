@@ -44,6 +44,8 @@ export type ResultsOf<T extends TensorTypes> = { [K in keyof T]: TypedArrayFor<T
 
 interface Exports {
   run: () => void;
+  /** Fills the packed copies of params and constants (PACK_EXPORT), when the module has any. */
+  pack?: () => void;
   err_site: WebAssembly.Global;
   err_value: WebAssembly.Global;
 }
@@ -73,6 +75,10 @@ export class Model<
   private memory: WebAssembly.Memory | undefined;
   private exports: Exports | undefined;
   private readonly paramsSet = new Set<string>();
+  /** The packed copies are older than the params and constants (true until the first run). */
+  private packStale = true;
+  /** A param view was handed out: its values may change at any time, so every run re-packs. */
+  private packEveryRun = false;
   private readonly moduleBytes: Uint8Array | undefined;
 
   /**
@@ -121,11 +127,25 @@ export class Model<
       this.slotArray(memory, slot).set(array);
       this.paramsSet.add(slot.name);
     }
+    this.packStale = true;
+  }
+
+  /** Writes the params' bytes as a saved module embeds them (load()). @internal */
+  restoreParams(bytes: readonly Uint8Array[]): void {
+    const memory = this.live('load');
+    this.manifest.params.forEach((slot, i) => {
+      new Uint8Array(memory.buffer, slot.offset, slot.bytes).set(bytes[i] ?? new Uint8Array(0));
+      this.paramsSet.add(slot.name);
+    });
+    this.packStale = true;
   }
 
   /**
    * A typed array over an input's, param's or output's region, for zero-copy
-   * use with `execute()`. Valid until `dispose()`.
+   * use with `execute()`. Valid until `dispose()`. Once a param's view is
+   * handed out its values may change at any time, so every later run re-packs
+   * the packed copies of params (matmul weights): where speed matters, set
+   * params with `setParams()`.
    */
   view(name: string): TypedArray {
     const memory = this.live('view');
@@ -138,7 +158,10 @@ export class Model<
         name,
       });
     }
-    if (this.manifest.params.includes(slot)) this.paramsSet.add(slot.name);
+    if (this.manifest.params.includes(slot)) {
+      this.paramsSet.add(slot.name);
+      this.packEveryRun = true;
+    }
     return this.slotArray(memory, slot);
   }
 
@@ -206,6 +229,10 @@ export class Model<
   private call(): void {
     const exports = this.exports as Exports;
     try {
+      if (exports.pack !== undefined && (this.packStale || this.packEveryRun)) {
+        exports.pack();
+        this.packStale = false;
+      }
       exports.run();
     } catch (error) {
       const site = exports.err_site.value as number;

@@ -11,7 +11,7 @@ import {
   MANIFEST_SECTION,
   stripArtifactSections,
 } from '../../src/common/artifact.js';
-import type { Manifest } from '../../src/common/manifest.js';
+import { FORMAT_VERSION, type Manifest } from '../../src/common/manifest.js';
 import { concatBytes, encodeCustomSection, readSections } from '../../src/common/wasm-sections.js';
 import { ArtifactError, compile, ErrorCode } from '../../src/index.js';
 import { load } from '../../src/runtime/index.js';
@@ -95,17 +95,27 @@ describe('single-byte flips', () => {
 });
 
 test('a future format version asks for a newer runtime', async () => {
-  const text = JSON.stringify({ ...manifest, format: 2 });
-  const bytes = withHeader(code, (c) => `{"format":2,"checksum":"${c}"}`, text);
-  await expectArtifactError(bytes, /format version 2 is newer than this runtime reads \(1\)/);
+  const next = FORMAT_VERSION + 1;
+  const text = JSON.stringify({ ...manifest, format: next });
+  const bytes = withHeader(code, (c) => `{"format":${next},"checksum":"${c}"}`, text);
+  await expectArtifactError(
+    bytes,
+    new RegExp(`format version ${next} is newer than this runtime reads \\(${FORMAT_VERSION}\\)`),
+  );
+});
+
+test('a format 1 module (before modules could export pack) still loads', async () => {
+  const text = JSON.stringify({ ...manifest, format: 1 });
+  const bytes = withHeader(code, (c) => `{"format":1,"checksum":"${c}"}`, text);
+  expect(await loadError(bytes)).toBeUndefined();
 });
 
 test('a wrong format version (0, not a number, missing, differing from the manifest) is refused', async () => {
   const text = JSON.stringify(manifest);
-  const format2 = JSON.stringify({ ...manifest, format: 2 });
+  const format1 = JSON.stringify({ ...manifest, format: 1 });
   await expectArtifactError(
-    withHeader(code, (c) => `{"format":1,"checksum":"${c}"}`, format2),
-    /manifest's format \(2\) differs/,
+    withHeader(code, (c) => `{"format":${FORMAT_VERSION},"checksum":"${c}"}`, format1),
+    /manifest's format \(1\) differs/,
   );
   await expectArtifactError(
     withHeader(code, (c) => `{"format":0,"checksum":"${c}"}`, text),
@@ -120,11 +130,11 @@ test('a wrong format version (0, not a number, missing, differing from the manif
     /no valid format/,
   );
   await expectArtifactError(
-    withHeader(code, () => `{"format":1}`, text),
+    withHeader(code, () => `{"format":${FORMAT_VERSION}}`, text),
     /no checksum/,
   );
   await expectArtifactError(
-    withHeader(code, (c) => `{"format":1,"checksum":"${c.toUpperCase()}"}`, text),
+    withHeader(code, (c) => `{"format":${FORMAT_VERSION},"checksum":"${c.toUpperCase()}"}`, text),
     /checksum/,
   );
 });

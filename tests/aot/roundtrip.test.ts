@@ -74,7 +74,7 @@ test('save is deterministic and ends with the tensorwasm section', () => {
   expect(Array.from(model.save())).toEqual(Array.from(a));
   const tail = new TextDecoder().decode(a.subarray(a.length - 4000));
   expect(tail).toContain('tensorwasm');
-  expect(tail).toContain('{"format":1,"checksum":"crc32:');
+  expect(tail).toContain('{"format":2,"checksum":"crc32:');
   expect(WebAssembly.Module.customSections(new WebAssembly.Module(a), 'tensorwasm')).toHaveLength(1);
 });
 

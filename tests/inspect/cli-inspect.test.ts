@@ -92,7 +92,7 @@ describe('inspect a saved module', () => {
     ok('build', 'graph.ts', '-o', 'model.wasm');
     const out = ok('inspect', 'model.wasm');
     expect(out).toMatch(
-      /^format 1, compiled by tensorwasm [\d.]+; features: simd128; memory 192 B\ninputs:\n  x  f32\[2,4\]  @64  32 B\n/,
+      /^format 2, compiled by tensorwasm [\d.]+; features: simd128; memory 192 B\ninputs:\n  x  f32\[2,4\]  @64  32 B\n/,
     );
     expect(out).toContain('\nbuffer              kind    offset');
     expect(out).toContain('\n(module\n');

@@ -5,6 +5,7 @@
  * at least never crash (manifests forged with a recomputed checksum).
  */
 import { checksumOf, MANIFEST_SECTION } from '../../src/common/artifact.js';
+import { FORMAT_VERSION } from '../../src/common/manifest.js';
 import { concatBytes, encodeCustomSection, readSections } from '../../src/common/wasm-sections.js';
 import { rng } from '../support/differential.js';
 
@@ -57,7 +58,7 @@ function withManifest(p: Parts, header: string, json: string): Uint8Array {
 
 /** The header line with a checksum recomputed for `json`. */
 function headerFor(p: Parts, json: string): string {
-  return JSON.stringify({ format: 1, checksum: checksumOf([p.outside], encoder.encode(json)) });
+  return JSON.stringify({ format: FORMAT_VERSION, checksum: checksumOf([p.outside], encoder.encode(json)) });
 }
 
 /** Every leaf path of a JSON value, as key lists. */
@@ -188,11 +189,11 @@ export function mutantsOf(saved: Uint8Array, seed: number): Mutant[] {
   const json = JSON.stringify(p.manifest);
   const { checksum } = JSON.parse(p.header) as { checksum: string };
   const headers = [
-    `{"checksum":"${checksum}","format":1}`,
-    `{ "format": 1, "checksum": "${checksum}" }`,
-    `{"format":1.0,"checksum":"${checksum}"}`,
-    `{"format":1,"checksum":"${checksum}","note":"x"}`,
-    `\t{"format":1,"checksum":"${checksum}"}  `,
+    `{"checksum":"${checksum}","format":${FORMAT_VERSION}}`,
+    `{ "format": ${FORMAT_VERSION}, "checksum": "${checksum}" }`,
+    `{"format":${FORMAT_VERSION}.0,"checksum":"${checksum}"}`,
+    `{"format":${FORMAT_VERSION},"checksum":"${checksum}","note":"x"}`,
+    `\t{"format":${FORMAT_VERSION},"checksum":"${checksum}"}  `,
   ];
   for (const header of headers) {
     out.push({

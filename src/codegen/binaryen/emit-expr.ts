@@ -28,6 +28,8 @@ export interface ExprEnv extends IndexEnv {
   readonly relaxedSimd: boolean;
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
   readonly scratch: number | undefined;
+  /** Absolute address of the kernel's packed copy of B (filled by the module's pack function), if planned. */
+  readonly packed: number | undefined;
   /** Registers a run-time check site (for error messages); returns its id (>= 1). */
   readonly addCheckSite: (what: string) => number;
   /** Gather slot -> local, filled in as binds are emitted. */

@@ -5,7 +5,9 @@
  * A[m, k] is splatted (one load32_splat) and multiplied into its own
  * accumulators. Cache blocks of BLOCK_K × BLOCK_N; in each, B is first packed
  * into the kernel's scratch as strips of BLOCK_K × 8 contiguous floats, so the
- * tiles read B sequentially. Edges use 4-column tiles and a scalar column,
+ * tiles read B sequentially; a param or constant B is packed whole once, by the
+ * module's `pack` function (emitPrepack), and read from there. Edges use
+ * 4-column tiles and a scalar column,
  * reading B in place. Pointers advance by constant strides; row and vector
  * offsets within a tile are constant memarg offsets. Other matmuls take the
  * generic path.
@@ -63,6 +65,169 @@ function basePart(flat: IndexExpr, vars: readonly (LoopVar | undefined)[]): Inde
   return ix.substitute(flat, zero);
 }
 
+/**
+ * The cache blocks in the order the kernel visits them: n-blocks of NC
+ * columns (a KC × NC panel of B stays in cache across all rows), and in each
+ * the k-blocks of KC, all but the last in one loop (the first starts from
+ * zero), then the last (with the epilogue). `visit` is called once per code
+ * copy (each expression may be used once) with the i32 locals `nc0` and `kc0`
+ * set at run time.
+ */
+function blockLoops(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  nc0: number,
+  kc0: number,
+  visit: (kLen: number, first: First, last: boolean, width: number) => Expr[],
+): Expr[] {
+  const m = fb.m;
+  const K = s.k.extent;
+  const N = s.n.extent;
+  const kBlocks = Math.max(1, Math.ceil(K / KC));
+  const lastLen = K - (kBlocks - 1) * KC;
+  const kSteps = (width: number): Expr[] =>
+    kBlocks === 1
+      ? [m.local.set(kc0, m.i32.const(0)), ...visit(K, true, true, width)]
+      : [
+          fb.forLoop(kc0, 0, (kBlocks - 1) * KC, KC, false, visit(KC, 'either', false, width)),
+          m.local.set(kc0, m.i32.const((kBlocks - 1) * KC)),
+          ...visit(lastLen, false, true, width),
+        ];
+  const fullN = Math.floor(N / NC) * NC;
+  const loops: Expr[] = [];
+  if (fullN > 0) loops.push(fb.forLoop(nc0, 0, fullN, NC, true, kSteps(NC)));
+  if (N > fullN) loops.push(m.local.set(nc0, m.i32.const(fullN)), ...kSteps(N - fullN));
+  return loops;
+}
+
+/**
+ * Where block (nc0, kc0)'s strips start in the whole packed B: blocks lie in
+ * the order the kernel visits them, each as the per-block scratch would hold
+ * it (strips of kLen × W floats), so the kernel reads the copy front to back.
+ * The full n-blocks before nc0 hold nc0 · K floats; the k-blocks before kc0 in
+ * this n-block kc0 · strips · W.
+ */
+function packedBlockAt(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  base: number,
+  nc0: number,
+  kc0: number,
+  width: number,
+): Expr {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const strips = Math.floor(width / W);
+  const blockStart = m.i32.add(
+    m.i32.mul(get(nc0), m.i32.const(s.k.extent * 4)),
+    m.i32.mul(get(kc0), m.i32.const(strips * W * 4)),
+  );
+  return m.i32.add(m.i32.const(base), blockStart);
+}
+
+/** Locals of the packing loops. */
+interface PackLocals {
+  readonly pk: number;
+  readonly ps: number;
+  readonly psrc: number;
+  readonly pdst: number;
+}
+
+function packLocals(fb: FunctionBuilder): PackLocals {
+  const i32 = fb.b.i32;
+  return { pk: fb.addLocal(i32), ps: fb.addLocal(i32), psrc: fb.addLocal(i32), pdst: fb.addLocal(i32) };
+}
+
+/**
+ * Copies `kLen` rows × `strips` strips of B, starting at byte address `src()`
+ * (B[k0, n0]), into `dst()` as strips of kLen × W contiguous floats: strip g
+ * at dst + g·kLen·W·4. PACK_ROWS k rows at a time, so each strip receives 256
+ * contiguous bytes, then single rows. Vectors when B is contiguous along n,
+ * else element by element. `src` and `dst` build fresh expressions per call.
+ */
+function packStrips(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  l: PackLocals,
+  src: () => Expr,
+  dst: () => Expr,
+  kLen: number,
+  strips: number,
+): Expr[] {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const add = (a: Expr, bytes: number): Expr => (bytes === 0 ? a : m.i32.add(a, m.i32.const(bytes)));
+  const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+  /** Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes of the copy. */
+  const copy = (rows: number): Expr[] => {
+    const out: Expr[] = [];
+    for (let r = 0; r < rows; r++) {
+      if (s.bN === 1) {
+        for (let j = 0; j < NV; j++) {
+          const from = m.v128.load(r * s.bK * 4 + j * 16, 4, get(l.psrc));
+          out.push(m.v128.store(r * W * 4 + j * 16, 4, get(l.pdst), from));
+        }
+        continue;
+      }
+      for (let c = 0; c < W; c++) {
+        const from = m.f32.load((r * s.bK + c * s.bN) * 4, 4, get(l.psrc));
+        out.push(m.f32.store((r * W + c) * 4, 4, get(l.pdst), from));
+      }
+    }
+    out.push(
+      m.local.set(l.psrc, add(get(l.psrc), W * s.bN * 4)),
+      m.local.set(l.pdst, add(get(l.pdst), kLen * W * 4)),
+    );
+    return out;
+  };
+  const rowsLoop = (rows: number): Expr[] => [
+    m.local.set(l.psrc, m.i32.add(src(), mulc(get(l.pk), s.bK * 4))),
+    m.local.set(l.pdst, m.i32.add(dst(), mulc(get(l.pk), W * 4))),
+    fb.forLoop(l.ps, 0, strips, 1, false, copy(rows)),
+  ];
+  return fb.stepsThenSingles(l.pk, kLen, PACK_ROWS, rowsLoop);
+}
+
+/** Byte address of B's element [0, 0] (of the first batch: a prepacked B reads the same for every batch). */
+function bBase(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): Expr {
+  const m = fb.m;
+  const flat = basePart(ix.ravel(s.b.index, s.b.node.shape), [s.m, s.n, s.k, ...s.batch]);
+  const at = env.addresses.get(s.b.node.id) ?? 0;
+  return m.i32.add(m.i32.mul(emitIndex(fb, flat, env), m.i32.const(4)), m.i32.const(at));
+}
+
+/**
+ * The whole of a param or constant B packed into `env.packed` (see
+ * prepackedBytes), block by block (packedBlockAt). For the module's `pack`
+ * function, which the runtime calls before a run whenever params changed.
+ */
+export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): Expr {
+  const m = fb.m;
+  const i32 = fb.b.i32;
+  const packed = env.packed;
+  if (packed === undefined) throw new InternalError('codegen', 'emitPrepack: no packed copy was planned');
+  const get = (local: number): Expr => m.local.get(local, i32);
+  const [base, nc0, kc0] = [fb.addLocal(i32), fb.addLocal(i32), fb.addLocal(i32)];
+  const l = packLocals(fb);
+  const src = (): Expr =>
+    m.i32.add(
+      m.i32.add(get(base), m.i32.mul(get(kc0), m.i32.const(s.bK * 4))),
+      m.i32.mul(get(nc0), m.i32.const(s.bN * 4)),
+    );
+  const loops = blockLoops(fb, s, nc0, kc0, (kLen, _first, _last, width) =>
+    packStrips(
+      fb,
+      s,
+      l,
+      src,
+      () => packedBlockAt(fb, s, packed, nc0, kc0, width),
+      kLen,
+      Math.floor(width / W),
+    ),
+  );
+  return m.block(null, [m.local.set(base, bBase(fb, s, env)), ...loops]);
+}
+
 /** Emits the tiled matmul for a matched kernel. */
 export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, env: ExprEnv): Expr {
   const m = fb.m;
@@ -72,8 +237,6 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const out = s.store;
   const addr = (nodeId: number): number => env.addresses.get(nodeId) ?? 0;
   const M = s.m?.extent ?? 1;
-  const N = s.n.extent;
-  const K = s.k.extent;
   const get = (l: number): Expr => m.local.get(l, i32);
   const add = (a: Expr, bytes: number): Expr => (bytes === 0 ? a : m.i32.add(a, m.i32.const(bytes)));
   const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
@@ -140,60 +303,31 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const start = (first: First, fromZero: () => Expr, fromC: () => Expr): Expr =>
     first === 'either' ? m.select(m.i32.eqz(get(kc0)), fromZero(), fromC()) : first ? fromZero() : fromC();
 
-  // the planner reserved packedPanelBytes(s) of scratch for this kernel when it is > 0
-  const scratch = env.scratch !== undefined && packedPanelBytes(s) > 0 ? env.scratch : -1;
-  if (scratch < 0 && s.bN !== 1)
+  // the planner reserved packedPanelBytes(s) of scratch for this kernel when it is > 0, or
+  // a copy of the whole B that the module's pack function fills (env.packed)
+  const prepacked = env.packed ?? -1;
+  const scratch = prepacked < 0 && env.scratch !== undefined && packedPanelBytes(s) > 0 ? env.scratch : -1;
+  const packing = scratch >= 0 || prepacked >= 0;
+  if (!packing && s.bN !== 1)
     throw new InternalError('codegen', `${kernel.name}: a strided B needs the packing scratch`);
-  const packedTile = (nv: number): boolean => scratch >= 0 && nv === NV;
+  const packedTile = (nv: number): boolean => packing && nv === NV;
   /** Bytes between consecutive k of B as the tile reads it. */
   const bStep = (nv: number): number => (packedTile(nv) ? W * 4 : s.bK * 4);
-  const pk = fb.addLocal(i32);
-  const ps = fb.addLocal(i32);
-  const psrc = fb.addLocal(i32);
-  const pdst = fb.addLocal(i32);
+  const locals = scratch >= 0 ? packLocals(fb) : undefined;
   /** Copies B[kc0 .. kc0 + kLen, nc0 .. nc0 + strips·W] into scratch as strips of kLen × W. */
   const pack = (kLen: number, width: number): Expr[] => {
     const strips = Math.floor(width / W);
-    if (scratch < 0 || strips === 0) return [];
-    /**
-     * Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes
-     * of scratch (vectors when B is contiguous along n, else element by element).
-     */
-    const copy = (rows: number): Expr[] => {
-      const out: Expr[] = [];
-      for (let r = 0; r < rows; r++) {
-        if (s.bN === 1) {
-          for (let j = 0; j < NV; j++) {
-            const from = m.v128.load(r * s.bK * 4 + j * 16, 4, get(psrc));
-            out.push(m.v128.store(r * W * 4 + j * 16, 4, get(pdst), from));
-          }
-          continue;
-        }
-        for (let c = 0; c < W; c++) {
-          const from = m.f32.load((r * s.bK + c * s.bN) * 4, 4, get(psrc));
-          out.push(m.f32.store((r * W + c) * 4, 4, get(pdst), from));
-        }
-      }
-      out.push(
-        m.local.set(psrc, add(get(psrc), W * s.bN * 4)),
-        m.local.set(pdst, add(get(pdst), kLen * W * 4)),
-      );
-      return out;
-    };
-    const rowsLoop = (rows: number): Expr[] => [
-      m.local.set(
-        psrc,
-        m.i32.add(
-          m.i32.add(get(pb0), mulc(m.i32.add(get(kc0), get(pk)), s.bK * 4)),
-          mulc(get(nc0), s.bN * 4),
-        ),
-      ),
-      m.local.set(pdst, m.i32.add(m.i32.const(scratch), mulc(get(pk), W * 4))),
-      fb.forLoop(ps, 0, strips, 1, false, copy(rows)),
-    ];
-    // PACK_ROWS k rows at a time, so each strip receives 256 contiguous bytes; then single rows
-    return fb.stepsThenSingles(pk, kLen, PACK_ROWS, rowsLoop);
+    if (locals === undefined || strips === 0) return [];
+    const src = (): Expr =>
+      m.i32.add(m.i32.add(get(pb0), mulc(get(kc0), s.bK * 4)), mulc(get(nc0), s.bN * 4));
+    return packStrips(fb, s, locals, src, () => m.i32.const(scratch), kLen, strips);
   };
+  /** Where a packed tile's strip starts: in the block's scratch, or in the whole packed B. */
+  const packedStrip = (kLen: number, width: number): Expr =>
+    m.i32.add(
+      prepacked >= 0 ? packedBlockAt(fb, s, prepacked, nc0, kc0, width) : m.i32.const(scratch),
+      mulc(m.i32.sub(get(n0), get(nc0)), kLen * 4),
+    );
   /**
    * One tile of `rows` × `nv` vectors (nv = 0: one scalar column) at (m0, n0)
    * over k in [kc0, kc0 + kLen). The first k-block starts from 0, later ones
@@ -201,11 +335,18 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
    * and the middle k-blocks share one copy of the code); only the last applies
    * the epilogue.
    */
-  const tile = (rows: number, nv: number, kLen: number, first: First, last: boolean): Expr[] => {
+  const tile = (
+    rows: number,
+    nv: number,
+    kLen: number,
+    first: First,
+    last: boolean,
+    width: number,
+  ): Expr[] => {
     const setup = [
       m.local.set(pa, m.i32.add(m.i32.add(get(pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
       packedTile(nv)
-        ? m.local.set(pb, m.i32.add(m.i32.const(scratch), mulc(m.i32.sub(get(n0), get(nc0)), kLen * 4)))
+        ? m.local.set(pb, packedStrip(kLen, width))
         : m.local.set(pb, m.i32.add(m.i32.add(get(pb0), mulc(get(n0), s.bN * 4)), mulc(get(kc0), s.bK * 4))),
       m.local.set(pc, m.i32.add(m.i32.add(get(pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4))),
     ];
@@ -281,13 +422,13 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     const out: Expr[] = [];
     let covered = 0;
     // single rows over B in place (no packing) take whole cache lines: 32 columns per tile
-    const wide = rows === 1 && scratch < 0 && s.bN === 1 ? [[4 * ROW_VECTORS, ROW_VECTORS] as const] : [];
+    const wide = rows === 1 && !packing && s.bN === 1 ? [[4 * ROW_VECTORS, ROW_VECTORS] as const] : [];
     for (const [step, nv] of [...wide, [4 * NV, NV], [4, 1], [1, 0]] as const) {
       const count = Math.floor((width - covered) / step);
       // a 4-column tile loads B as a vector: only where B is contiguous along n
       if (count === 0 || (nv === 1 && s.bN !== 1)) continue;
       const start = out.length === 0 ? get(nc0) : null;
-      out.push(fb.forRange(n0, start, nEnd, step, step > 1, tile(rows, nv, kLen, first, last)));
+      out.push(fb.forRange(n0, start, nEnd, step, step > 1, tile(rows, nv, kLen, first, last, width)));
       covered += count * step;
     }
     return out;
@@ -297,28 +438,10 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     ...pack(kLen, width),
     ...fb.stepsThenSingles(m0, M, MR, (rows) => columns(rows, kLen, first, last, width)),
   ];
-  // k-blocks of KC: all but the last in one loop (the first starts from zero), then the last
-  // (with the epilogue)
-  const kBlocks = Math.max(1, Math.ceil(K / KC));
-  const lastLen = K - (kBlocks - 1) * KC;
-  // a function: every n-block variant needs its own expressions (each may be used once)
-  const kSteps = (width: number): Expr[] =>
-    kBlocks === 1
-      ? [m.local.set(kc0, m.i32.const(0)), ...kBlock(K, true, true, width)]
-      : [
-          fb.forLoop(kc0, 0, (kBlocks - 1) * KC, KC, false, kBlock(KC, 'either', false, width)),
-          m.local.set(kc0, m.i32.const((kBlocks - 1) * KC)),
-          ...kBlock(lastLen, false, true, width),
-        ];
-  // n-blocks of NC columns keep a KC × NC panel of B in cache across all rows
-  const fullN = Math.floor(N / NC) * NC;
-  const nBlock = (width: number): Expr[] => [
+  const nLoops = blockLoops(fb, s, nc0, kc0, (kLen, first, last, width) => [
     m.local.set(nEnd, m.i32.add(get(nc0), m.i32.const(width))),
-    ...kSteps(width),
-  ];
-  const nLoops: Expr[] = [];
-  if (fullN > 0) nLoops.push(fb.forLoop(nc0, 0, fullN, NC, true, nBlock(NC)));
-  if (N > fullN) nLoops.push(m.local.set(nc0, m.i32.const(fullN)), ...nBlock(N - fullN));
+    ...kBlock(kLen, first, last, width),
+  ]);
   const batchVars = s.batch;
   let inner: Expr[] = [...bases, ...nLoops];
   for (let i = batchVars.length - 1; i >= 0; i--) {

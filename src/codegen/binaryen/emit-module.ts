@@ -9,7 +9,9 @@ import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
 import type { Node } from '../../ir/node.js';
 import type { Schedule } from '../../passes/kernel.js';
-import { scratchId } from '../../planner/liveness.js';
+import { packedId, scratchId } from '../../planner/liveness.js';
+import { PACK_EXPORT } from '../../common/manifest.js';
+import { emitPrepack, matchMatmul } from './emit-matmul.js';
 import { emitKernelBody, chooseVectorMode, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
 import { FunctionBuilder } from './function-builder.js';
@@ -139,6 +141,9 @@ function buildModule(
 
   const checkSites: string[] = [];
   const vectorModes: VectorMode[] = [];
+  // the packed copies of param and constant B operands, filled by one exported function
+  const packer = new FunctionBuilder(b, m);
+  const prepacks: Binaryen.ExpressionRef[] = [];
   for (const kernel of schedule.kernels) {
     const fb = new FunctionBuilder(b, m);
     const env: ExprEnv = {
@@ -147,11 +152,14 @@ function buildModule(
       refs: new Map(),
       addresses: layout.addresses,
       scratch: layout.addresses.get(scratchId(kernel.index)),
+      packed: layout.addresses.get(packedId(kernel.index)),
       nonpositive: nonpositiveArgs(kernel),
       relaxedSimd: options.relaxedSimd,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
     const body = emitKernelBody(fb, kernel, env, options.simd);
+    const tiled = options.simd ? matchMatmul(kernel) : undefined;
+    if (tiled !== undefined && env.packed !== undefined) prepacks.push(emitPrepack(packer, tiled, env));
     vectorModes.push(chooseVectorMode(kernel, options.simd).mode);
     m.addFunction(kernel.name, b.none, b.none, fb.locals, body);
     // exported too, so a profiler can time each kernel (model.profile)
@@ -175,6 +183,10 @@ function buildModule(
     m.block(null, [m.global.set('err_site', m.i32.const(0)), ...calls]),
   );
   m.addFunctionExport('run', 'run');
+  if (prepacks.length > 0) {
+    m.addFunction(PACK_EXPORT, b.none, b.none, packer.locals, m.block(null, prepacks));
+    m.addFunctionExport(PACK_EXPORT, PACK_EXPORT);
+  }
   return { m, checkSites, vectorModes };
 }
 
