@@ -10,12 +10,14 @@
  * section inference (each section's unplaced bytes must fit between max(its floor,
  * the current offset) and the capacity, where the floor is the lowest min offset of
  * its unplaced buffers), and dynamic decomposition (once no unplaced buffer crosses
- * a section boundary, the two sides are searched independently). Each node's
- * candidate list is derived from its parent's in linear time (no re-sort).
+ * a section boundary, the two sides are searched independently, each with its
+ * buffers re-ranked by the heuristic on the current section totals, as MiniMalloc
+ * does). Each node's candidate list is derived from its parent's in linear time
+ * (no re-sort).
  */
 import type { Problem } from './conflicts.js';
 import type { SearchHeuristic } from './search-space.js';
-import { makeSearchSpace } from './search-space.js';
+import { makeSearchSpace, rankPiece } from './search-space.js';
 
 export type { SearchHeuristic } from './search-space.js';
 
@@ -77,11 +79,14 @@ export function searchFit(
   const minTrail: number[] = [];
   const floorTrail: number[] = [];
   const placedStack: number[] = []; // (u, minTrail mark, floorTrail mark) per placement
-  // The lists of the open nodes, stacked: buffer ids[i] with key (offs[i], ids[i]).
+  // The lists of the open nodes, stacked: buffer ids[i] with key (offs[i], rks[i]),
+  // where rks is the rank within the node's piece (the static rank outside pieces).
   let ids = new Int32Array(Math.max(16, 4 * m));
   let offs = new Float64Array(ids.length);
+  let rks = new Int32Array(ids.length);
   const movedIds = new Int32Array(m); // scratch: entries a placement raised
   const movedOffs = new Float64Array(m);
+  const movedRks = new Int32Array(m);
   let keyTop = 0;
   let nodes = 0;
   let placements = 0;
@@ -172,10 +177,13 @@ export function searchFit(
     if (ids.length >= keyTop + more) return;
     const grownIds = new Int32Array(2 * (keyTop + more));
     const grownOffs = new Float64Array(grownIds.length);
+    const grownRks = new Int32Array(grownIds.length);
     grownIds.set(ids);
     grownOffs.set(offs);
+    grownRks.set(rks);
     ids = grownIds;
     offs = grownOffs;
+    rks = grownRks;
   };
 
   /**
@@ -196,32 +204,38 @@ export function searchFit(
       const u = ids[i]!;
       if (offset[u]! >= 0) continue;
       const at = minOff[u]!;
+      const rk = rks[i]!;
       if (at + size[u]! < minHeight) minHeight = at + size[u]!;
       if (at === offs[i]) {
         ids[keyTop] = u;
+        rks[keyTop] = rk;
         offs[keyTop++] = at;
         continue;
       }
       // Raised by the last placement: sorted into the side list (few entries).
       let k = moved++;
-      for (; k > 0 && (movedOffs[k - 1]! > at || (movedOffs[k - 1] === at && movedIds[k - 1]! > u)); k--) {
+      for (; k > 0 && (movedOffs[k - 1]! > at || (movedOffs[k - 1] === at && movedRks[k - 1]! > rk)); k--) {
         movedIds[k] = movedIds[k - 1]!;
         movedOffs[k] = movedOffs[k - 1]!;
+        movedRks[k] = movedRks[k - 1]!;
       }
       movedIds[k] = u;
       movedOffs[k] = at;
+      movedRks[k] = rk;
     }
     // Merge the side list in from the back.
     let i = keyTop - 1;
     keyTop += moved;
     for (let k = keyTop - 1; moved > 0; k--) {
       const at = movedOffs[moved - 1]!;
-      const u = movedIds[moved - 1]!;
-      if (i >= base && (offs[i]! > at || (offs[i] === at && ids[i]! > u))) {
+      const rk = movedRks[moved - 1]!;
+      if (i >= base && (offs[i]! > at || (offs[i] === at && rks[i]! > rk))) {
         ids[k] = ids[i]!;
+        rks[k] = rks[i]!;
         offs[k] = offs[i--]!;
       } else {
-        ids[k] = u;
+        ids[k] = movedIds[moved - 1]!;
+        rks[k] = rk;
         offs[k] = at;
         moved--;
       }
@@ -236,12 +250,13 @@ export function searchFit(
     for (let i = base; i < stop; i++) {
       const u = ids[i]!;
       const at = offs[i]!;
+      const rk = rks[i]!;
       if (at >= minHeight || at > highest) break;
-      if (at < lastOff || (at === lastOff && u < lastRank)) continue;
+      if (at < lastOff || (at === lastOff && rk < lastRank)) continue;
       const height = placedStack.length;
       if (place(u, at)) {
         const ok =
-          newCuts.length === 0 ? dfs(base, stop, a, b, at, u) : solveParts(base, stop, a, b, [...newCuts]);
+          newCuts.length === 0 ? dfs(base, stop, a, b, at, rk) : solveParts(base, stop, a, b, [...newCuts]);
         keyTop = stop;
         if (ok) {
           keyTop = base;
@@ -254,7 +269,10 @@ export function searchFit(
     return false;
   };
 
-  /** Dynamic decomposition: solves the pieces of ids[lo, hi) between the cut points on their own. */
+  /**
+   * Dynamic decomposition: solves the pieces of ids[lo, hi) between the cut points on
+   * their own, each re-ranked (rankPiece) and listed by (min offset, new rank).
+   */
   const solveParts = (lo: number, hi: number, a: number, b: number, cutAt: number[]): boolean => {
     const bounds = [a, ...cutAt.sort((x, y) => x - y), b];
     const top = keyTop;
@@ -264,11 +282,9 @@ export function searchFit(
       reserve(hi - lo);
       for (let i = lo; i < hi; i++) {
         const u = ids[i]!;
-        if (offset[u]! < 0 && s0[u]! < to && s1[u]! > from) {
-          ids[keyTop] = u;
-          offs[keyTop++] = offs[i]!;
-        }
+        if (offset[u]! < 0 && s0[u]! < to && s1[u]! > from) ids[keyTop++] = u;
       }
+      if (keyTop > top) listPiece(top, keyTop);
       const ok = keyTop === top || dfs(top, keyTop, from, to, 0, 0);
       keyTop = top;
       if (!ok) return false;
@@ -276,10 +292,24 @@ export function searchFit(
     return true;
   };
 
+  /** Re-ranks the piece ids[lo, hi) and sorts it by (min offset, new rank). */
+  const listPiece = (lo: number, hi: number): void => {
+    rankPiece(sp, total, ids, lo, hi);
+    const order = Array.from({ length: hi - lo }, (_, r) => r);
+    order.sort((x, y) => minOff[ids[lo + x]!]! - minOff[ids[lo + y]!]! || x - y);
+    const piece = ids.slice(lo, hi);
+    order.forEach((r, k) => {
+      ids[lo + k] = piece[r]!;
+      rks[lo + k] = r;
+      offs[lo + k] = minOff[piece[r]!]!;
+    });
+  };
+
   try {
     reserve(m);
     for (let u = 0; u < m; u++) {
       ids[keyTop] = u;
+      rks[keyTop] = u;
       offs[keyTop++] = 0;
     }
     if (!dfs(0, m, 0, sections, 0, 0)) return { status: 'infeasible', nodes };

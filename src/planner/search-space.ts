@@ -2,7 +2,9 @@
  * The exact search's static view of one group of buffers: buffers renumbered by
  * their rank in a MiniMalloc preordering, their sizes, section ranges, conflicts,
  * and each section's member list. Invariant: local index = rank, so scanning
- * 0..m-1 visits buffers in preorder.
+ * 0..m-1 visits buffers in preorder. `rankPiece` re-ranks the unplaced buffers of
+ * a piece of a decomposed search by the same heuristic with the current section
+ * totals (MiniMalloc re-sorts every sub-partition it solves).
  */
 import { InternalError } from '../common/errors.js';
 import type { Problem } from './conflicts.js';
@@ -34,6 +36,12 @@ export interface SearchSpace {
   readonly adj: Int32Array;
   /** cuts[s]: buffers covering both section s and s + 1. */
   readonly cuts: Int32Array;
+  readonly heuristic: SearchHeuristic;
+  /** Lifetime width and area of each rank, for re-ranking pieces. */
+  readonly width: Float64Array;
+  readonly area: Float64Array;
+  /** Factor on each rank's leading key (1 unless the run is seeded). */
+  readonly jitter: Float64Array;
 }
 
 /**
@@ -47,11 +55,16 @@ export function makeSearchSpace(
   seed?: number,
 ): SearchSpace {
   const sec = sweepSections(p, members);
-  const byRank = rankMembers(p, members, sec.start, sec.end, sec.totals, heuristic, seed);
   const m = members.length;
+  const random = makeRandom(seed ?? 0);
+  const jitterOf = Float64Array.from(members, () =>
+    seed === undefined ? 1 : 1 + SEED_JITTER * (random() - 0.5),
+  );
+  const byRank = rankMembers(p, members, sec.start, sec.end, sec.totals, heuristic, jitterOf);
   const rankOf = new Int32Array(m);
   byRank.forEach((k, r) => (rankOf[k] = r));
   const globals = Int32Array.from(byRank, (k) => members[k]!);
+  const width = Float64Array.from(globals, (g) => p.last[g]! - p.first[g]! + 1);
   const s0 = Int32Array.from(byRank, (k) => sec.start[k]!);
   const s1 = Int32Array.from(byRank, (k) => sec.end[k]!);
   const cuts = new Int32Array(Math.max(0, sec.count - 1));
@@ -68,7 +81,48 @@ export function makeSearchSpace(
     sectionList: sec.members.map((k) => rankOf[k]!),
     ...localAdjacency(p, globals),
     cuts,
+    heuristic,
+    width,
+    area: Float64Array.from(globals, (g, r) => width[r]! * p.size[g]!),
+    jitter: Float64Array.from(byRank, (k) => jitterOf[k]!),
   };
+}
+
+/**
+ * Writes into ids[from, to) the ranks listed there, reordered by `sp.heuristic`
+ * with T taken from the current section totals `total` (W and A do not change);
+ * ties by global index. The caller sorts the piece's list by (min offset, new rank).
+ */
+export function rankPiece(
+  sp: SearchSpace,
+  total: Float64Array,
+  ids: Int32Array,
+  from: number,
+  to: number,
+): void {
+  const keys = new Float64Array(3 * (to - from));
+  const order: number[] = [];
+  for (let i = from; i < to; i++) {
+    const u = ids[i]!;
+    let peak = 0;
+    for (let s = sp.s0[u]!; s < sp.s1[u]!; s++) if (total[s]! > peak) peak = total[s]!;
+    const k = 3 * (i - from);
+    for (let c = 0; c < 3; c++) {
+      const letter = sp.heuristic[c];
+      keys[k + c] = letter === 'T' ? peak : letter === 'W' ? sp.width[u]! : sp.area[u]!;
+    }
+    keys[k] = keys[k]! * sp.jitter[u]!;
+    order.push(i - from);
+  }
+  order.sort((a, b) => {
+    for (let c = 0; c < 3; c++) {
+      const d = keys[3 * b + c]! - keys[3 * a + c]!;
+      if (d !== 0) return d;
+    }
+    return sp.globals[ids[from + a]!]! - sp.globals[ids[from + b]!]!;
+  });
+  const piece = ids.slice(from, to);
+  order.forEach((k, r) => (ids[from + r] = piece[k]!));
 }
 
 /** The conflict graph restricted to the group, in ranks, as CSR. */
@@ -112,10 +166,8 @@ function rankMembers(
   end: Int32Array,
   totals: Float64Array,
   heuristic: SearchHeuristic,
-  seed?: number,
+  jitterOf: Float64Array,
 ): number[] {
-  const random = makeRandom(seed ?? 0);
-  const jitter = seed === undefined ? 0 : SEED_JITTER;
   const keyOf = (k: number): number[] => {
     const g = members[k]!;
     let peak = 0;
@@ -123,8 +175,8 @@ function rankMembers(
     const width = p.last[g]! - p.first[g]! + 1;
     const parts = { T: peak, W: width, A: width * p.size[g]! };
     const out = [...heuristic].map((c) => parts[c as 'T' | 'W' | 'A']);
-    // A seeded run scales the leading key by a factor in [1 - jitter/2, 1 + jitter/2).
-    out[0] = out[0]! * (1 + jitter * (random() - 0.5));
+    // A seeded run scales the leading key by its factor, in [1 - SEED_JITTER/2, 1 + SEED_JITTER/2).
+    out[0] = out[0]! * jitterOf[k]!;
     return out;
   };
   const keys = members.map((_, k) => keyOf(k));

@@ -21,6 +21,23 @@ const tinyArb = fc.array(
 );
 
 /**
+ * Instances that decompose: a buffer over the whole horizon and 2-6 short ones on
+ * either side of the middle, so placing the long one leaves pieces that are searched
+ * on their own (and re-ranked by the current section totals).
+ */
+const bridgeArb = fc
+  .tuple(
+    fc.integer({ min: 1, max: 8 }),
+    fc.array(
+      fc
+        .record({ k: fc.integer({ min: 1, max: 8 }), firstUse: fc.nat(9), life: fc.nat(2) })
+        .map(({ k, firstUse, life }) => ({ bytes: 16 * k, firstUse, lastUse: Math.min(9, firstUse + life) })),
+      { minLength: 2, maxLength: 6 },
+    ),
+  )
+  .map(([k, short]) => [{ bytes: 16 * k, firstUse: 0, lastUse: 9 }, ...short]);
+
+/**
  * The optimum by brute force: some order of "stack each buffer on top of its placed
  * conflicting buffers" gives every optimal plan pushed down (sort it by offset).
  */
@@ -72,6 +89,26 @@ describe('searchFit', () => {
           const plan = { offsets, arenaBytes: optimum, lowerBoundBytes: lowerBound(buffers, 16) };
           expect(findLiveOverlap(buffers, plan)).toBeNull();
           checkArenaPlan(buffers, plan);
+        }
+        expect(searchFit(p, members, optimum - 1, run(heuristic, seed)).status).toBe('infeasible');
+      }),
+      { ...PROPERTY_RUNS, numRuns: 150 },
+    );
+  });
+
+  it('is exact on instances that decompose into pieces (every heuristic, plain or seeded)', () => {
+    const seedArb = fc.option(fc.nat(1000), { nil: undefined });
+    const heuristicArb = fc.constantFrom<SearchHeuristic>('WAT', 'TAW', 'TWA');
+    fc.assert(
+      fc.property(bridgeArb, heuristicArb, seedArb, (buffers, heuristic, seed) => {
+        const optimum = bruteForceOptimum(buffers);
+        const p = makeProblem(buffers, 16);
+        const members = buffers.map((_, i) => i);
+        const fit = searchFit(p, members, optimum, run(heuristic, seed));
+        expect(fit.status).toBe('found');
+        if (fit.status === 'found') {
+          const offsets = members.map((i) => fit.offsets.get(i)!);
+          checkArenaPlan(buffers, { offsets, arenaBytes: optimum, lowerBoundBytes: lowerBound(buffers, 16) });
         }
         expect(searchFit(p, members, optimum - 1, run(heuristic, seed)).status).toBe('infeasible');
       }),
