@@ -30,6 +30,8 @@ export type SearchOutcome =
 /** Thrown through the recursion to stop a search at its node or time limit. */
 class SearchStopped extends Error {}
 const CLOCK_EVERY_NODES = 1023;
+/** How many recently failed sections are tested before a placement. */
+const HOT_SECTIONS = 4;
 
 /** How one search run is steered. */
 export interface SearchRun {
@@ -91,6 +93,45 @@ export function searchFit(
   let nodes = 0;
   let placements = 0;
   const { deadline, nodeLimit } = run;
+  // Sections whose check failed lately (most recent first, -1: none). Most tried
+  // candidates fail there, and testing a section costs one scan of its members
+  // instead of a placement's propagation.
+  const hot = new Int32Array(HOT_SECTIONS).fill(-1);
+  // The buffer that last kept each section from failing (a hint, tried first).
+  const witness = Int32Array.from({ length: sections }, (_, s) => sp.sectionList[sectionStart[s]!] ?? 0);
+
+  /**
+   * Whether placing u at `at` would make section s fail place()'s check: its unplaced
+   * buffers other than u (each raised to u's top if it conflicts with u, i.e. their
+   * section ranges overlap) would all sit too high for the bytes left in s.
+   */
+  const dooms = (u: number, at: number, s: number): boolean => {
+    const top = at + size[u]!;
+    const left = capacity - total[s]! + (s >= s0[u]! && s < s1[u]! ? size[u]! : 0);
+    const lowest = (w: number): number =>
+      minOff[w]! < top && s0[w]! < s1[u]! && s0[u]! < s1[w]! ? top : minOff[w]!;
+    const hint = witness[s]!;
+    if (hint !== u && offset[hint]! < 0 && lowest(hint) <= left) return false;
+    let others = false;
+    for (let i = sectionStart[s]!, stop = i + count[s]!; i < stop; i++) {
+      const w = unplaced[i]!;
+      if (w === u) continue;
+      others = true;
+      if (lowest(w) <= left) {
+        witness[s] = w;
+        return false;
+      }
+    }
+    return others;
+  };
+
+  /** Moves section s to the front of the hot list. */
+  const heat = (s: number): void => {
+    let k = hot.indexOf(s);
+    if (k < 0) k = HOT_SECTIONS - 1;
+    for (; k > 0; k--) hot[k] = hot[k - 1]!;
+    hot[0] = s;
+  };
 
   /**
    * Puts u at `at`; propagates min offsets, section floors and cuts (all undoable).
@@ -145,7 +186,11 @@ export function searchFit(
     }
     // Section inference where floors or totals changed (elsewhere at + total <= capacity
     // holds by the cut-off on offsets): unplaced bytes fit above max(floor, at).
-    for (const s of affected) if ((floor[s]! > at ? floor[s]! : at) + total[s]! > capacity) return false;
+    for (const s of affected) {
+      if ((floor[s]! > at ? floor[s]! : at) + total[s]! <= capacity) continue;
+      heat(s);
+      return false;
+    }
     return true;
   };
 
@@ -254,6 +299,12 @@ export function searchFit(
       if (at >= minHeight || at > highest) break;
       if (at < lastOff || (at === lastOff && rk < lastRank)) continue;
       const height = placedStack.length;
+      let doomed = false;
+      for (let k = 0; k < HOT_SECTIONS && !doomed; k++) {
+        const s = hot[k]!;
+        doomed = s >= a && s < b && dooms(u, at, s);
+      }
+      if (doomed) continue;
       if (place(u, at)) {
         const ok =
           newCuts.length === 0 ? dfs(base, stop, a, b, at, rk) : solveParts(base, stop, a, b, [...newCuts]);
