@@ -492,7 +492,7 @@ describe('long elementwise chains (interleaved eight vectors at a time)', () => 
   });
 });
 
-describe('transcendentals interleaved four vectors at a time', () => {
+describe('transcendentals interleaved four (exp, sigmoid: five) vectors at a time', () => {
   test('exp log sin cos tanh sigmoid erf gelu pow over 1003 elements, and inside a softmax row', async () => {
     const g = new Graph();
     const x = g.input('x', [1003]);
