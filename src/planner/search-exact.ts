@@ -13,7 +13,9 @@
  * a section boundary, the two sides are searched independently, each with its
  * buffers re-ranked by the heuristic on the current section totals, as MiniMalloc
  * does). Each node's candidate list is derived from its parent's in linear time
- * (no re-sort).
+ * (no re-sort). Candidates are first tested against the few sections that failed
+ * the inference check last, without placing them: that test rejects exactly the
+ * candidates whose placement would fail there, so it saves work, never a node.
  */
 import type { Problem } from './conflicts.js';
 import type { SearchHeuristic } from './search-space.js';
