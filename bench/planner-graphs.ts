@@ -6,7 +6,7 @@
  */
 import { Graph } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import { makeRandom } from './planner-lib.js';
+import { makeRandom } from '../src/planner/seeded-random.js';
 
 /** A named graph to plan. */
 export interface BenchGraph {

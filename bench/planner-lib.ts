@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { PlanBuffer } from '../src/planner/types.js';
 import { naiveBytes, planArena } from '../src/planner/plan-arena.js';
 import { checkArenaPlan } from '../src/planner/check-overlap.js';
+import { makeRandom } from '../src/planner/seeded-random.js';
 
 /** A named set of buffers to plan. */
 export interface BenchInstance {
@@ -58,17 +59,6 @@ export function loadMiniMalloc(dir: string): BenchInstance[] {
     const align = buffers.every((b) => b.bytes % 16 === 0) ? 16 : 1;
     return { name: `minimalloc-${file.split('.')[0] ?? file}`, buffers, align };
   });
-}
-
-/** mulberry32: a small seeded generator, so instances are the same on every run. */
-export function makeRandom(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { OverlapRule, Placement } from './best-fit.js';
 import { BEST_ORDERS, makeOrder, placeInOrder } from './best-fit.js';
 import type { SearchHeuristic } from './search-exact.js';
 import { searchFit } from './search-exact.js';
+import { makeRandom } from './seeded-random.js';
 
 /** Above this many buffers in one independent section the exact search is not tried. */
 export const EXACT_MAX_BUFFERS = 3000;
@@ -188,15 +189,4 @@ function localSearch(
     }
   }
   return best;
-}
-
-/** mulberry32: a small seeded generator (repeatable perturbations). */
-function makeRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

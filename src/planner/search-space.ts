@@ -9,6 +9,7 @@
 import { InternalError } from '../common/errors.js';
 import type { Problem } from './conflicts.js';
 import { sweepSections } from './sections.js';
+import { makeRandom } from './seeded-random.js';
 
 /**
  * Static preorderings (MiniMalloc's): T = peak section total over the buffer's
@@ -146,17 +147,6 @@ function localAdjacency(p: Problem, globals: Int32Array): { adjStart: Int32Array
 
 /** How much a seeded run may scale a buffer's leading key (diversified restarts). */
 const SEED_JITTER = 1;
-
-/** mulberry32: a small seeded generator (repeatable perturbations). */
-function makeRandom(seed: number): () => number {
-  let state = seed | 0;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Positions 0..m-1 sorted by the heuristic's keys (descending), ties by buffer index. */
 function rankMembers(
