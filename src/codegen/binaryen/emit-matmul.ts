@@ -125,6 +125,14 @@ function packedBlockAt(
   return m.i32.add(m.i32.const(base), blockStart);
 }
 
+/** Byte address of B[kc0, nc0], from B's address (batch included) in the i32 local `base`. */
+function bBlockAt(fb: FunctionBuilder, s: MatmulShape, base: number, nc0: number, kc0: number): Expr {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+  return m.i32.add(m.i32.add(get(base), mulc(get(kc0), s.bK * 4)), mulc(get(nc0), s.bN * 4));
+}
+
 /** Locals of the packing loops. */
 interface PackLocals {
   readonly pk: number;
@@ -206,14 +214,9 @@ export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): 
   const i32 = fb.b.i32;
   const packed = env.packed;
   if (packed === undefined) throw new InternalError('codegen', 'emitPrepack: no packed copy was planned');
-  const get = (local: number): Expr => m.local.get(local, i32);
   const [base, nc0, kc0] = [fb.addLocal(i32), fb.addLocal(i32), fb.addLocal(i32)];
   const l = packLocals(fb);
-  const src = (): Expr =>
-    m.i32.add(
-      m.i32.add(get(base), m.i32.mul(get(kc0), m.i32.const(s.bK * 4))),
-      m.i32.mul(get(nc0), m.i32.const(s.bN * 4)),
-    );
+  const src = (): Expr => bBlockAt(fb, s, base, nc0, kc0);
   const loops = blockLoops(fb, s, nc0, kc0, (kLen, _first, _last, width) =>
     packStrips(
       fb,
@@ -318,8 +321,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const pack = (kLen: number, width: number): Expr[] => {
     const strips = Math.floor(width / W);
     if (locals === undefined || strips === 0) return [];
-    const src = (): Expr =>
-      m.i32.add(m.i32.add(get(pb0), mulc(get(kc0), s.bK * 4)), mulc(get(nc0), s.bN * 4));
+    const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
     return packStrips(fb, s, locals, src, () => m.i32.const(scratch), kLen, strips);
   };
   /** Where a packed tile's strip starts: in the block's scratch, or in the whole packed B. */
