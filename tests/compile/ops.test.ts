@@ -555,6 +555,16 @@ describe('tiled matmul edges', () => {
       [...VARIANTS, { debugPoison: true }],
     );
   });
+  test('full tiles with 16+ k steps sit in single-pass loops (V8 unrolls them deeper)', async () => {
+    const loops = async (k: number): Promise<number> => {
+      const g = new Graph();
+      g.output('c', g.input('a', [8, k]).matmul(g.input('b', [k, 16])));
+      const wat = await (await compile(g)).wat();
+      return (wat.match(/\(loop /g) ?? []).length;
+    };
+    // the same loops but for six wrappers around the (single) full tile's k-loop
+    expect((await loops(40)) - (await loops(8))).toBe(6);
+  });
   test.each([
     [2, 9, 20, 19],
     [3, 16, 300, 40],

@@ -8,6 +8,11 @@ import type { BinaryenApi } from './load-binaryen.js';
 
 type Expr = Binaryen.ExpressionRef;
 
+/** Loops that run once around a hot inner loop (see nestForUnrolling); 6 measured as good as 10. */
+const UNROLL_NESTING = 6;
+/** Fewer iterations than this: a loop is not nested for unrolling. */
+const MIN_TRIPS_TO_NEST = 16;
+
 /** Locals of the function being built (it has no parameters). Also the math emitters' context. */
 export class FunctionBuilder {
   readonly locals: Binaryen.Type[] = [];
@@ -38,6 +43,33 @@ export class FunctionBuilder {
     const local = this.addLocal(type);
     const get = (): Expr => this.m.local.get(local, type);
     return this.m.block(null, [this.m.local.set(local, value), use(get)], resultType);
+  }
+
+  /**
+   * `loop` (a loop over the i32 local `v`, which it leaves >= 0) nested in
+   * UNROLL_NESTING loops that run once, so that V8 unrolls it further.
+   * TurboFan unrolls an innermost loop min(5, 50·(depth + 1) / size) times,
+   * depth being how many loops enclose it and size its graph nodes; each copy
+   * after the first runs without its own stack check. A matmul k-step of
+   * ~100 nodes under three tile loops got 2 copies; nested deeper, 5 (a
+   * 128×128 matmul 35 → 40 GF/s, docs/kernels.md). Each wrapper costs one
+   * compare and branch per run of `loop` and is harmless to other engines.
+   * Loops of fewer than MIN_TRIPS_TO_NEST iterations (`trips`) are returned
+   * as they are: there is little to unroll.
+   */
+  nestForUnrolling(loop: Expr, v: number, trips: number): Expr {
+    const m = this.m;
+    if (trips < MIN_TRIPS_TO_NEST) return loop;
+    let out = loop;
+    for (let i = 0; i < UNROLL_NESTING; i++) {
+      const again = this.label('once');
+      // v >= 0 after the loop: never taken, but not provably so (a loop without a back edge is not a loop)
+      out = m.loop(
+        again,
+        m.block(null, [out, m.br(again, m.i32.lt_s(m.local.get(v, this.b.i32), m.i32.const(0)))]),
+      );
+    }
+    return out;
   }
 
   /**
