@@ -1,0 +1,205 @@
+/**
+ * Packing B for the tiled matmul (emit-matmul.ts): the order in which the
+ * kernel visits its cache blocks, and the copies of B in that order — one
+ * KC × NC block at a time into the kernel's scratch before the tiles use it,
+ * or the whole of a param or constant B once, by the module's `pack` function
+ * (emitPrepack). Both copy strips of kLen × 8 contiguous floats.
+ */
+import type Binaryen from 'binaryen';
+import { InternalError } from '../../common/errors.js';
+import * as ix from '../../passes/index-expr.js';
+import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
+import {
+  BLOCK_K,
+  BLOCK_N,
+  STRIP_COLUMNS,
+  TILE_VECTORS,
+  type MatmulShape,
+} from '../../passes/matmul-shape.js';
+import { emitIndex } from './emit-index.js';
+import type { ExprEnv } from './emit-expr.js';
+import type { FunctionBuilder } from './function-builder.js';
+
+type Expr = Binaryen.ExpressionRef;
+
+const NV = TILE_VECTORS;
+const KC = BLOCK_K;
+const NC = BLOCK_N;
+const W = STRIP_COLUMNS;
+/** k rows packed per step: one row gives each strip 32 scattered bytes (W5's packing 0.79 ms), 8 give it 256 (0.39 ms). */
+const PACK_ROWS = 8;
+
+/** Whether a tile's k-block is the first: known, or decided at run time. */
+export type First = boolean | 'either';
+
+/** `flat` with m, n, k set to 0: the batch part of an address, in elements. */
+export function basePart(flat: IndexExpr, vars: readonly (LoopVar | undefined)[]): IndexExpr {
+  const zero = new Map(vars.filter((v): v is LoopVar => v !== undefined).map((v) => [v.id, ix.ZERO]));
+  return ix.substitute(flat, zero);
+}
+
+/**
+ * The cache blocks in the order the kernel visits them: n-blocks of NC
+ * columns (a KC × NC panel of B stays in cache across all rows), and in each
+ * the k-blocks of KC, all but the last in one loop (the first starts from
+ * zero), then the last (with the epilogue). `visit` is called once per code
+ * copy (each expression may be used once) with the i32 locals `nc0` and `kc0`
+ * set at run time.
+ */
+export function blockLoops(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  nc0: number,
+  kc0: number,
+  visit: (kLen: number, first: First, last: boolean, width: number) => Expr[],
+): Expr[] {
+  const m = fb.m;
+  const K = s.k.extent;
+  const N = s.n.extent;
+  const kBlocks = Math.max(1, Math.ceil(K / KC));
+  const lastLen = K - (kBlocks - 1) * KC;
+  const kSteps = (width: number): Expr[] =>
+    kBlocks === 1
+      ? [m.local.set(kc0, m.i32.const(0)), ...visit(K, true, true, width)]
+      : [
+          fb.forLoop(kc0, 0, (kBlocks - 1) * KC, KC, false, visit(KC, 'either', false, width)),
+          m.local.set(kc0, m.i32.const((kBlocks - 1) * KC)),
+          ...visit(lastLen, false, true, width),
+        ];
+  const fullN = Math.floor(N / NC) * NC;
+  const loops: Expr[] = [];
+  if (fullN > 0) loops.push(fb.forLoop(nc0, 0, fullN, NC, true, kSteps(NC)));
+  if (N > fullN) loops.push(m.local.set(nc0, m.i32.const(fullN)), ...kSteps(N - fullN));
+  return loops;
+}
+
+/**
+ * Where block (nc0, kc0)'s strips start in the whole packed B: blocks lie in
+ * the order the kernel visits them, each as the per-block scratch would hold
+ * it (strips of kLen × W floats), so the kernel reads the copy front to back.
+ * The full n-blocks before nc0 hold nc0 · K floats; the k-blocks before kc0 in
+ * this n-block kc0 · strips · W.
+ */
+export function packedBlockAt(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  base: number,
+  nc0: number,
+  kc0: number,
+  width: number,
+): Expr {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const strips = Math.floor(width / W);
+  const blockStart = m.i32.add(
+    m.i32.mul(get(nc0), m.i32.const(s.k.extent * 4)),
+    m.i32.mul(get(kc0), m.i32.const(strips * W * 4)),
+  );
+  return m.i32.add(m.i32.const(base), blockStart);
+}
+
+/** Byte address of B[kc0, nc0], from B's address (batch included) in the i32 local `base`. */
+export function bBlockAt(fb: FunctionBuilder, s: MatmulShape, base: number, nc0: number, kc0: number): Expr {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+  return m.i32.add(m.i32.add(get(base), mulc(get(kc0), s.bK * 4)), mulc(get(nc0), s.bN * 4));
+}
+
+/** Locals of the packing loops. */
+interface PackLocals {
+  readonly pk: number;
+  readonly ps: number;
+  readonly psrc: number;
+  readonly pdst: number;
+}
+
+export function packLocals(fb: FunctionBuilder): PackLocals {
+  const i32 = fb.b.i32;
+  return { pk: fb.addLocal(i32), ps: fb.addLocal(i32), psrc: fb.addLocal(i32), pdst: fb.addLocal(i32) };
+}
+
+/**
+ * Copies `kLen` rows × `strips` strips of B, starting at byte address `src()`
+ * (B[k0, n0]), into `dst()` as strips of kLen × W contiguous floats: strip g
+ * at dst + g·kLen·W·4. PACK_ROWS k rows at a time, so each strip receives 256
+ * contiguous bytes, then single rows. Vectors when B is contiguous along n,
+ * else element by element. `src` and `dst` build fresh expressions per call.
+ */
+export function packStrips(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  l: PackLocals,
+  src: () => Expr,
+  dst: () => Expr,
+  kLen: number,
+  strips: number,
+): Expr[] {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const add = (a: Expr, bytes: number): Expr => (bytes === 0 ? a : m.i32.add(a, m.i32.const(bytes)));
+  const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+  /** Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes of the copy. */
+  const copy = (rows: number): Expr[] => {
+    const out: Expr[] = [];
+    for (let r = 0; r < rows; r++) {
+      if (s.bN === 1) {
+        for (let j = 0; j < NV; j++) {
+          const from = m.v128.load(r * s.bK * 4 + j * 16, 4, get(l.psrc));
+          out.push(m.v128.store(r * W * 4 + j * 16, 4, get(l.pdst), from));
+        }
+        continue;
+      }
+      for (let c = 0; c < W; c++) {
+        const from = m.f32.load((r * s.bK + c * s.bN) * 4, 4, get(l.psrc));
+        out.push(m.f32.store((r * W + c) * 4, 4, get(l.pdst), from));
+      }
+    }
+    out.push(
+      m.local.set(l.psrc, add(get(l.psrc), W * s.bN * 4)),
+      m.local.set(l.pdst, add(get(l.pdst), kLen * W * 4)),
+    );
+    return out;
+  };
+  const rowsLoop = (rows: number): Expr[] => [
+    m.local.set(l.psrc, m.i32.add(src(), mulc(get(l.pk), s.bK * 4))),
+    m.local.set(l.pdst, m.i32.add(dst(), mulc(get(l.pk), W * 4))),
+    fb.forLoop(l.ps, 0, strips, 1, false, copy(rows)),
+  ];
+  return fb.stepsThenSingles(l.pk, kLen, PACK_ROWS, rowsLoop);
+}
+
+/** Byte address of B's element [0, 0] (of the first batch: a prepacked B reads the same for every batch). */
+function bBase(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): Expr {
+  const m = fb.m;
+  const flat = basePart(ix.ravel(s.b.index, s.b.node.shape), [s.m, s.n, s.k, ...s.batch]);
+  const at = env.addresses.get(s.b.node.id) ?? 0;
+  return m.i32.add(m.i32.mul(emitIndex(fb, flat, env), m.i32.const(4)), m.i32.const(at));
+}
+
+/**
+ * The whole of a param or constant B packed into `env.packed` (see
+ * prepackedBytes), block by block (packedBlockAt). For the module's `pack`
+ * function, which the runtime calls before a run whenever params changed.
+ */
+export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): Expr {
+  const m = fb.m;
+  const i32 = fb.b.i32;
+  const packed = env.packed;
+  if (packed === undefined) throw new InternalError('codegen', 'emitPrepack: no packed copy was planned');
+  const [base, nc0, kc0] = [fb.addLocal(i32), fb.addLocal(i32), fb.addLocal(i32)];
+  const l = packLocals(fb);
+  const src = (): Expr => bBlockAt(fb, s, base, nc0, kc0);
+  const loops = blockLoops(fb, s, nc0, kc0, (kLen, _first, _last, width) =>
+    packStrips(
+      fb,
+      s,
+      l,
+      src,
+      () => packedBlockAt(fb, s, packed, nc0, kc0, width),
+      kLen,
+      Math.floor(width / W),
+    ),
+  );
+  return m.block(null, [m.local.set(base, bBase(fb, s, env)), ...loops]);
+}
