@@ -15,7 +15,7 @@
 import type { Node } from '../ir/node.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
-import { asReduction, type Kernel, type KExpr, type StoreStep } from './kernel.js';
+import { asReduction, loadsOf, type Kernel, type KExpr, type StoreStep } from './kernel.js';
 
 type Load = Extract<KExpr, { k: 'load' }>;
 
@@ -39,6 +39,11 @@ export interface MatmulShape {
   readonly n: LoopVar;
   readonly k: LoopVar;
   readonly batch: readonly LoopVar[];
+  /**
+   * Batch variables folded into the rows (foldBatchIntoRows): `m` counts
+   * their rows too, and they stay 0 while every address moves with `m`.
+   */
+  readonly folded: readonly LoopVar[];
   /** Element strides (bN is 1 for row-major B, K for a transposed one). */
   readonly aM: number;
   readonly aK: number;
@@ -85,13 +90,19 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   // m: the row variable of A that B does not read; of several (a batch that B broadcasts over),
   // the one with the smallest stride, so a batch of row blocks stays a batch (x[b, s, d] @ w[d, n])
   const rowStride = (v: LoopVar): number => Math.abs(ix.affineCoef(fa, v) ?? 0);
-  const m = live
+  const row = live
     .filter((v) => v !== n && rowStride(v) !== 0 && ix.affineCoef(fb, v) === 0)
     .reduce<LoopVar | undefined>(
       (best, v) => (best === undefined || rowStride(v) < rowStride(best) ? v : best),
       undefined,
     );
-  const batch = live.filter((v) => v !== n && v !== m);
+  const indices = [...loadsOf(body), ...loadsOf(out.value), out].map((e) => ix.ravel(e.index, e.node.shape));
+  const { m, folded } = foldBatchIntoRows(
+    row,
+    live.filter((v) => v !== n && v !== row),
+    indices,
+  );
+  const batch = live.filter((v) => v !== n && v !== row && !folded.includes(v));
   const coef = (e: IndexExpr, v: LoopVar | undefined): number | undefined =>
     v === undefined ? 0 : ix.affineCoef(e, v);
   const aM = coef(fa, m);
@@ -103,9 +114,42 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   if (aM < 0 || aK < 0 || bK < 0 || cM < 0) return undefined;
   // batch variables must not mix with m, n, k (plain affine terms)
   if (batch.some((v) => [fa, fb, fc].some((e) => ix.affineCoef(e, v) === undefined))) return undefined;
-  const shape = { a, b, m, n, k, batch, aM, aK, bK, bN, cM, store: out, slot: single.reduce.slot };
+  const shape = { a, b, m, n, k, batch, folded, aM, aK, bK, bN, cM, store: out, slot: single.reduce.slot };
   // a strided B is only read through the packing copy
   return bN === 1 || packedPanelBytes(shape) > 0 ? shape : undefined;
+}
+
+/**
+ * Batch variables whose rows continue the rows of `m` in every access of the
+ * kernel (each index moves by M · (its stride along m) per step of the
+ * variable; B, shared, by 0): x[b, s, d] @ w[d, n] with x and the result
+ * contiguous is one matmul of b·s rows. Folding them gives the tiles more
+ * rows (full tiles, and the packing that 8+ rows repay) where each batch alone
+ * has few. `m` becomes a variable of the same id over all the rows; the
+ * folded variables are held at 0, so every address, the epilogue's included,
+ * is computed from `m` alone. Innermost (smallest stride) first.
+ */
+function foldBatchIntoRows(
+  row: LoopVar | undefined,
+  batch: readonly LoopVar[],
+  indices: readonly IndexExpr[],
+): { m: LoopVar | undefined; folded: LoopVar[] } {
+  if (row === undefined) return { m: row, folded: [] };
+  const folded: LoopVar[] = [];
+  let rows = row.extent;
+  const continuesRows = (v: LoopVar): boolean =>
+    indices.every((e) => {
+      const along = ix.affineCoef(e, row);
+      const step = ix.affineCoef(e, v);
+      return along !== undefined && step !== undefined && step === along * rows;
+    });
+  for (;;) {
+    const next = batch.find((v) => !folded.includes(v) && continuesRows(v));
+    if (next === undefined) break;
+    folded.push(next);
+    rows *= next.extent;
+  }
+  return { m: folded.length === 0 ? row : { id: row.id, extent: rows }, folded };
 }
 
 /**

@@ -172,7 +172,7 @@ export function packStrips(
 /** Byte address of B's element [0, 0] (of the first batch: a prepacked B reads the same for every batch). */
 function bBase(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): Expr {
   const m = fb.m;
-  const flat = basePart(ix.ravel(s.b.index, s.b.node.shape), [s.m, s.n, s.k, ...s.batch]);
+  const flat = basePart(ix.ravel(s.b.index, s.b.node.shape), [s.m, s.n, s.k, ...s.folded, ...s.batch]);
   const at = env.addresses.get(s.b.node.id) ?? 0;
   return m.i32.add(m.i32.mul(emitIndex(fb, flat, env), m.i32.const(4)), m.i32.const(at));
 }

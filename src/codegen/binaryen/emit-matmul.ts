@@ -74,7 +74,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const pa0 = fb.addLocal(i32);
   const pb0 = fb.addLocal(i32);
   const pc0 = fb.addLocal(i32);
-  const vars = [s.m, s.n, s.k];
+  const vars = [s.m, s.n, s.k, ...s.folded];
   const bases = [
     m.local.set(
       pa0,
@@ -273,7 +273,9 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     ...kBlock(kLen, first, last, width),
   ]);
   const batchVars = s.batch;
-  let inner: Expr[] = [...bases, ...nLoops];
+  // batch variables folded into the rows stay 0: the epilogue's addresses move with m alone
+  const pinned = s.folded.map((v) => m.local.set(env.vars.get(v.id)!, m.i32.const(0)));
+  let inner: Expr[] = [...pinned, ...bases, ...nLoops];
   for (let i = batchVars.length - 1; i >= 0; i--) {
     const v = batchVars[i]!;
     inner = [fb.forLoop(env.vars.get(v.id)!, 0, v.extent, 1, false, inner)];
