@@ -4,10 +4,16 @@
  * index maps) unless they are outputs. Without fusion every other op gets its
  * own buffer; with fusion an elementwise value is inlined into its only
  * consumer when that consumer evaluates it exactly once per element.
+ * One exception for views: a matmul operand that reads its source through
+ * div/mod (a reshape of a transposed view, as when attention merges its heads)
+ * is copied, so the matmul takes the tiled kernel (which needs affine
+ * operands) instead of the generic loop: 5.9x on [8,128,64] heads @ [512,512].
  */
 import type { Node } from '../ir/node.js';
 import { OP_CATEGORY } from '../ir/ops.js';
 import { sizeOf } from '../ir/shape.js';
+import * as ix from './index-expr.js';
+import { lowerAt } from './lower-at.js';
 
 /** Why a value was materialized or inlined, for `ir('fused')`. */
 export type Decision = { readonly node: Node; readonly materialized: boolean; readonly reason: string };
@@ -50,6 +56,23 @@ function readsAllDirectly(node: Node, consumer: Node): boolean {
 }
 
 /**
+ * Whether `view`, read by a matmul, reaches its source through an index that is
+ * not affine in the view's own indices (div/mod, guards): the tiled matmul
+ * cannot read it in place.
+ */
+function viewNeedsCopy(view: Node, materialized: ReadonlySet<number>): boolean {
+  const vars = view.shape.map((extent, id) => ({ id, extent }));
+  const at = lowerAt(
+    view,
+    vars.map((v) => ix.variable(v)),
+    { materialized, covered: new Set(), nextSlot: 0 },
+  );
+  if (at.k !== 'load') return false;
+  const flat = ix.ravel(at.index, at.node.shape);
+  return vars.some((v) => ix.affineCoef(flat, v) === undefined);
+}
+
+/**
  * The ids of values that get buffers, and the reason for each decision.
  * `nodes` is in topological order; `outputs` are the graph's results.
  */
@@ -83,8 +106,12 @@ export function chooseMaterialized(
     const forced = mustMaterialize(node);
     if (forced !== undefined) decide(node, true, forced);
     else if (outputIds.has(node.id)) decide(node, true, 'a graph output');
-    else if (OP_CATEGORY[node.op] === 'view') decide(node, false, 'a view is an index map on its readers');
-    else if (!fuse) decide(node, true, 'fusion is off');
+    else if (OP_CATEGORY[node.op] === 'view') {
+      const byMatmul = (users.get(node.id) ?? []).some((u) => OP_CATEGORY[u.op] === 'matmul');
+      if (byMatmul && viewNeedsCopy(node, materialized))
+        decide(node, true, 'a matmul operand read through div/mod: copied so the tiles read it by rows');
+      else decide(node, false, 'a view is an index map on its readers');
+    } else if (!fuse) decide(node, true, 'fusion is off');
     else {
       const consumers = consumersThroughViews(node, users);
       const only = consumers[0];
