@@ -68,3 +68,27 @@ test('fuzz 2026: logSoftmax of a dominant element is within tolerance of the int
     model.dispose();
   }
 });
+
+// fuzz --graphs 4000 --seed 777, graph 752: argmin over an axis of one element
+// whose value is a gather from an empty axis. The interpreter raises InputError
+// (index 0 out of range for size 0); the compiled argmin skipped its loop for a
+// single element (the answer is index 0 whatever the value), so the inlined
+// gather's checked load never ran. The step now runs once for one element.
+test('fuzz 777: argmin over one element still checks the gather index inside it', async () => {
+  const g = new Graph();
+  const x0 = g.input('x0', [0, 0]);
+  const idx = g.constant(new Int32Array([0, -1]), [2]);
+  g.output('out0', x0.sum(1, true).gather(idx, 0).argmin(1));
+  const feeds = { x0: new Float32Array(0) };
+  expect(() => interpret(g, feeds)).toThrow(InputError);
+  for (const options of VARIANTS) {
+    const model = await compile(g, options);
+    expect(() => model.run(feeds), JSON.stringify(options)).toThrow(InputError);
+    model.dispose();
+  }
+  // and with the index in range the single element's index is 0
+  const ok = new Graph();
+  const x = ok.input('x', [3, 1]);
+  ok.output('out0', x.gather(ok.constant(new Int32Array([2, -1]), [2]), 0).argmax(1));
+  await checkGraph(ok, { x: new Float32Array([1, 2, 3]) }, { rtol: 0, atol: 0 });
+});

@@ -56,6 +56,10 @@ export function emitArgReduce(
   return [
     m.local.set(best, scalarConst(fb, identity(kind, dtype), dtype)),
     m.local.set(result, m.i32.const(0)),
-    ...(r.extent === 1 ? [] : [fb.forLoop(local(r), 0, r.extent, 1, false, step)]),
+    // one element still runs the step once: its result is index 0, but evaluating the value checks
+    // any gather index inside it (an out-of-range index is an error even where the answer is known)
+    ...(r.extent === 1
+      ? [m.local.set(local(r), m.i32.const(0)), ...step]
+      : [fb.forLoop(local(r), 0, r.extent, 1, false, step)]),
   ];
 }
