@@ -25,7 +25,12 @@ function builder(out: Graph) {
     const n = sizeOf(attrs.axes.map((ax) => a.shape[ax] ?? 1));
     return bin('div', reduce('sum', toF32(a), attrs.axes, attrs.keepdims), scalar(n));
   };
-  return { scalar, bin, un, toF32, reduce, mean };
+  /** The first element along `axis`, kept as an axis of 1 (a view: x[..., 0:1, ...]). */
+  const first = (a: Node, axis: number): Node =>
+    out.addNode('slice', [a], {
+      axes: a.shape.map((size, i) => ({ start: 0, step: 1, size: i === axis ? 1 : size })),
+    });
+  return { scalar, bin, un, toF32, reduce, mean, first };
 }
 
 /** Replaces one composite node with primitives; undefined for primitives. */
@@ -59,10 +64,21 @@ function lowerNode(node: Node, inputs: readonly Node[], out: Graph): Node | unde
       return b.bin('sub', s, b.un('log', b.reduce('sum', b.un('exp', s), axes, true)));
     }
     case 'layerNorm': {
-      // y = (x - μ) · rsqrt(σ² + eps) · weight + bias, over the last axis
+      // y = (x - μ) · rsqrt(σ² + eps) · weight + bias, over the last axis. The mean is taken of
+      // x shifted by the row's first element k: μ = k + mean(x - k). A row of equal values then
+      // has μ = k exactly and normalizes to 0 (an f32 sum of 33 copies of 1e21 is not exactly
+      // 33e21, so μ = mean(x) was 1 ulp off and x - μ normalized to ±1); the sum also no longer
+      // carries the rounding of a large common offset (x - k is exact for x within a factor 2
+      // of k). x - k feeds the sum only, so it stays inline in the row kernel (W4 +7%).
       const xf = b.toF32(x);
-      const attrs = { axes: [xf.shape.length - 1], keepdims: true };
-      const d = b.bin('sub', xf, b.mean(xf, attrs));
+      const last = xf.shape.length - 1;
+      const attrs = { axes: [last], keepdims: true };
+      let mu: Node = b.mean(xf, attrs);
+      if ((xf.shape[last] ?? 0) > 0) {
+        const k = b.first(xf, last);
+        mu = b.bin('add', k, b.mean(b.bin('sub', xf, k), attrs));
+      }
+      const d = b.bin('sub', xf, mu);
       const variance = b.mean(b.bin('mul', d, d), attrs);
       let y = b.bin('mul', d, b.un('rsqrt', b.bin('add', variance, b.scalar(node.attrs.eps))));
       let next = 1;

@@ -92,3 +92,21 @@ test('fuzz 777: argmin over one element still checks the gather index inside it'
   ok.output('out0', x.gather(ok.constant(new Int32Array([2, -1]), [2]), 0).argmax(1));
   await checkGraph(ok, { x: new Float32Array([1, 2, 3]) }, { rtol: 0, atol: 0 });
 });
+
+// fuzz --wide 8000 --seed 31337, graph 3538: layerNorm(x + 1e21) over 33
+// elements. Every element is 1e21 in f32, so the interpreter (float64 sums)
+// normalizes the row to 0; compiled, the f32 sum of 33 copies of 1e21 is not
+// exactly 33e21, the mean was 1 ulp off, and x - mean normalized to -1. The
+// mean is now taken of x - x[0] (layerNorm's lowering): exact for equal values.
+test('fuzz 31337: layerNorm of a row of equal large values is 0', async () => {
+  const g = new Graph();
+  const x = g.input('x', [3, 33]);
+  g.output('equal', x.mul(0).add(g.constant(1e21)).layerNorm());
+  g.output('offset', x.add(g.constant(1e4)).layerNorm());
+  const data = Float32Array.from({ length: 99 }, (_, i) => Math.sin(i) * 0.01);
+  for (const options of VARIANTS) {
+    const out = (await compile(g, options)).run({ x: data });
+    expect(Array.from(out.equal ?? []), JSON.stringify(options)).toEqual(new Array(99).fill(0));
+  }
+  await checkGraph(g, { x: data }, { rtol: 1e-3, atol: 1e-4 });
+});

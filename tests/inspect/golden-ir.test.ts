@@ -114,58 +114,64 @@ describe('IR printer per stage', () => {
       %3 = constant(2) : f32[]
       %4 = mul(%2, %3) : f32[6,4]
       %5 = sum(%4) {axes=[0, 1], keepdims=false} : f32[]
-      %6 = sum(%x) {axes=[1], keepdims=true} : f32[4,1]
-      %7 = constant(6) : f32[]
-      %8 = div(%6, %7) : f32[4,1]
-      %9 = sub(%x, %8) : f32[4,6]
-      %10 = mul(%9, %9) : f32[4,6]
-      %11 = sum(%10) {axes=[1], keepdims=true} : f32[4,1]
-      %12 = div(%11, %7) : f32[4,1]
-      %13 = constant(0.000009999999747378752) : f32[]
-      %14 = add(%12, %13) : f32[4,1]
-      %15 = rsqrt(%14) : f32[4,1]
-      %16 = mul(%9, %15) : f32[4,6]
+      %6 = constant(6) : f32[]
+      %7 = slice(%x) {axes=[[0, 1, 4], [0, 1, 1]]} : f32[4,1]
+      %8 = sub(%x, %7) : f32[4,6]
+      %9 = sum(%8) {axes=[1], keepdims=true} : f32[4,1]
+      %10 = div(%9, %6) : f32[4,1]
+      %11 = add(%7, %10) : f32[4,1]
+      %12 = sub(%x, %11) : f32[4,6]
+      %13 = mul(%12, %12) : f32[4,6]
+      %14 = sum(%13) {axes=[1], keepdims=true} : f32[4,1]
+      %15 = div(%14, %6) : f32[4,1]
+      %16 = constant(0.000009999999747378752) : f32[]
+      %17 = add(%15, %16) : f32[4,1]
+      %18 = rsqrt(%17) : f32[4,1]
+      %19 = mul(%12, %18) : f32[4,6]
       output y = %5
-      output z = %16
+      output z = %19
       "
     `);
     expect(model.ir('fused')).toMatchInlineSnapshot(`
       "k0_add_mul_sum: reduce [] -> %5 [simd: scalar] reads %x, %0, %3
         $0 = sum over [6,4] of mul(add(%x[i1, i0], %0[i0]), %3[])
         %5[] = $0
-      k1_sum_div_sub_mul: row [4,1] -> %9, %16 [simd: row] reads %x, %7, %9, %13
-        $0 = sum over [6] of %x[i0, i2]
-        $1 = div($0, %7[])
-        for [6]: %9[0, i3] = sub(%x[i0, i3], $1)
-        $2 = sum over [6] of mul(%9[0, i4], %9[0, i4])
-        $3 = rsqrt(add(div($2, %7[]), %13[]))
-        for [6]: %16[i0, i5] = mul(%9[0, i5], $3)
+      k1_sub_sum_div_add: row [4,1] -> %12, %19 [simd: row] reads %x, %6, %12, %16
+        $0 = sum over [6] of sub(%x[i0, i2], %x[i0, 0])
+        $1 = add(%x[i0, 0], div($0, %6[]))
+        for [6]: %12[0, i3] = sub(%x[i0, i3], $1)
+        $2 = sum over [6] of mul(%12[0, i4], %12[0, i4])
+        $3 = rsqrt(add(div($2, %6[]), %16[]))
+        for [6]: %19[i0, i5] = mul(%12[0, i5], $3)
 
       decisions:
         %1 add: inline (fused into its only consumer mul)
         %2 transpose: inline (a view is an index map on its readers)
         %4 mul: inline (fused into its only consumer sum)
         %5 sum: stored (a reduction is a kernel of its own)
-        %6 sum: stored (a reduction is a kernel of its own)
-        %8 div: stored (sub would recompute it (broadcast))
-        %9 sub: stored (read by 2 kernels)
-        %10 mul: inline (fused into its only consumer sum)
-        %11 sum: stored (a reduction is a kernel of its own)
-        %12 div: inline (fused into its only consumer add)
-        %14 add: inline (fused into its only consumer rsqrt)
-        %15 rsqrt: stored (mul would recompute it (broadcast))
-        %16 mul: stored (a graph output)
+        %7 slice: inline (a view is an index map on its readers)
+        %8 sub: inline (fused into its only consumer sum)
+        %9 sum: stored (a reduction is a kernel of its own)
+        %10 div: inline (fused into its only consumer add)
+        %11 add: stored (sub would recompute it (broadcast))
+        %12 sub: stored (read by 2 kernels)
+        %13 mul: inline (fused into its only consumer sum)
+        %14 sum: stored (a reduction is a kernel of its own)
+        %15 div: inline (fused into its only consumer add)
+        %17 add: inline (fused into its only consumer rsqrt)
+        %18 rsqrt: stored (mul would recompute it (broadcast))
+        %19 mul: stored (a graph output)
 
       merged kernels:
-        k1_sum did not join k0_add_mul_sum: different rows
-        k2_div joined k1_sum (per-row value)
-        k3_sub joined k1_sum (row)
-        k4_mul_sum joined k1_sum (row reduction)
-        k5_div_add_rsqrt joined k1_sum (per-row value)
-        k6_mul joined k1_sum (row)
-        k1_sum_div_sub_mul stores its sub one row at a time ([1,6])
+        k1_sub_sum did not join k0_add_mul_sum: different rows
+        k2_div_add joined k1_sub_sum (per-row value)
+        k3_sub joined k1_sub_sum (row)
+        k4_mul_sum joined k1_sub_sum (row reduction)
+        k5_div_add_rsqrt joined k1_sub_sum (per-row value)
+        k6_mul joined k1_sub_sum (row)
+        k1_sub_sum_div_add stores its sub one row at a time ([1,6])
       output y = %5
-      output z = %16
+      output z = %19
       "
     `);
     await checkGraph(normAndSum(), { x: randomData('f32', 24, 2) }, { rtol: 1e-5, atol: 1e-5 });

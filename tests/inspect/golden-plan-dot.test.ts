@@ -118,8 +118,8 @@ describe('DOT', () => {
         n0 [label="%x\\ninput f32[4,6]", shape=ellipse, fillcolor="#cfe2ff"];
         n1 [label="%0\\nconstant f32[6]", shape=ellipse, fillcolor="#e9ecef"];
         n4 [label="%3\\nconstant f32[]", shape=ellipse, fillcolor="#e9ecef"];
-        n8 [label="%7\\nconstant f32[]", shape=ellipse, fillcolor="#e9ecef"];
-        n14 [label="%13\\nconstant f32[]", shape=ellipse, fillcolor="#e9ecef"];
+        n7 [label="%6\\nconstant f32[]", shape=ellipse, fillcolor="#e9ecef"];
+        n17 [label="%16\\nconstant f32[]", shape=ellipse, fillcolor="#e9ecef"];
         subgraph cluster_0 {
           label="k0_add_mul_sum (reduce)";
           style="rounded,filled"; fillcolor="#f4f6fb"; color="#8a94a6"; fontname="Helvetica"; fontsize=11;
@@ -129,17 +129,20 @@ describe('DOT', () => {
           n6 [label="%5 = sum\\nf32[]", penwidth=2];
         }
         subgraph cluster_1 {
-          label="k1_sum_div_sub_mul (row)";
+          label="k1_sub_sum_div_add (row)";
           style="rounded,filled"; fillcolor="#f4f6fb"; color="#8a94a6"; fontname="Helvetica"; fontsize=11;
-          n7 [label="%6 = sum\\nf32[4,1]", style="rounded,filled,dashed"];
-          n9 [label="%8 = div\\nf32[4,1]", style="rounded,filled,dashed"];
-          n10 [label="%9 = sub\\nf32[4,6]", penwidth=2];
-          n11 [label="%10 = mul\\nf32[4,6]", style="rounded,filled,dashed"];
-          n12 [label="%11 = sum\\nf32[4,1]", style="rounded,filled,dashed"];
-          n13 [label="%12 = div\\nf32[4,1]", style="rounded,filled,dashed"];
-          n15 [label="%14 = add\\nf32[4,1]", style="rounded,filled,dashed"];
-          n16 [label="%15 = rsqrt\\nf32[4,1]", style="rounded,filled,dashed"];
-          n17 [label="%16 = mul\\nf32[4,6]", penwidth=2];
+          n8 [label="%7 = slice\\nf32[4,1]", style="rounded,filled,dashed"];
+          n9 [label="%8 = sub\\nf32[4,6]", style="rounded,filled,dashed"];
+          n10 [label="%9 = sum\\nf32[4,1]", style="rounded,filled,dashed"];
+          n11 [label="%10 = div\\nf32[4,1]", style="rounded,filled,dashed"];
+          n12 [label="%11 = add\\nf32[4,1]", style="rounded,filled,dashed"];
+          n13 [label="%12 = sub\\nf32[4,6]", penwidth=2];
+          n14 [label="%13 = mul\\nf32[4,6]", style="rounded,filled,dashed"];
+          n15 [label="%14 = sum\\nf32[4,1]", style="rounded,filled,dashed"];
+          n16 [label="%15 = div\\nf32[4,1]", style="rounded,filled,dashed"];
+          n18 [label="%17 = add\\nf32[4,1]", style="rounded,filled,dashed"];
+          n19 [label="%18 = rsqrt\\nf32[4,1]", style="rounded,filled,dashed"];
+          n20 [label="%19 = mul\\nf32[4,6]", penwidth=2];
         }
         n0 -> n2;
         n1 -> n2;
@@ -147,25 +150,30 @@ describe('DOT', () => {
         n3 -> n5;
         n4 -> n5;
         n5 -> n6;
-        n0 -> n7;
-        n7 -> n9;
+        n0 -> n8;
+        n0 -> n9;
         n8 -> n9;
-        n0 -> n10;
         n9 -> n10;
         n10 -> n11;
-        n10 -> n11;
+        n7 -> n11;
+        n8 -> n12;
         n11 -> n12;
+        n0 -> n13;
         n12 -> n13;
-        n8 -> n13;
-        n13 -> n15;
+        n13 -> n14;
+        n13 -> n14;
         n14 -> n15;
         n15 -> n16;
-        n10 -> n17;
-        n16 -> n17;
+        n7 -> n16;
+        n16 -> n18;
+        n17 -> n18;
+        n18 -> n19;
+        n13 -> n20;
+        n19 -> n20;
         out0 [label="y", shape=plaintext, style=""];
         n6 -> out0;
         out1 [label="z", shape=plaintext, style=""];
-        n17 -> out1;
+        n20 -> out1;
       }
       "
     `);
