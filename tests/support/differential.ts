@@ -20,29 +20,39 @@ export const VARIANTS: readonly CompileOptions[] = [
   { planner: 'bump', optimizeLevel: 0 },
 ];
 
-/** Asserts `actual` equals `expected`: exactly for i32/bool, within tolerance for f32 (NaN equals NaN). */
-export function expectClose(actual: TypedArray, expected: TypedArray, tol: Tolerance = {}, label = ''): void {
+/** Whether one element agrees: exactly for i32/bool, within tolerance for f32 (NaN equals NaN, infinities exactly). */
+export function elementClose(a: number, e: number, float: boolean, tol: Tolerance = {}): boolean {
+  if (!float) return a === e;
+  if (Number.isNaN(e)) return Number.isNaN(a);
+  if (!Number.isFinite(e)) return a === e;
+  return Math.abs(a - e) <= (tol.atol ?? 1e-6) + (tol.rtol ?? 2e-6) * Math.abs(e);
+}
+
+/**
+ * Asserts `actual` equals `expected`: exactly for i32/bool, within tolerance
+ * for f32 (NaN equals NaN). `excused(i)`, when given, may let a disagreeing
+ * element pass (see sensitivity.ts).
+ */
+export function expectClose(
+  actual: TypedArray,
+  expected: TypedArray,
+  tol: Tolerance = {},
+  label = '',
+  excused?: (i: number) => boolean,
+): void {
   expect(actual.constructor.name, `${label}: array class`).toBe(expected.constructor.name);
   expect(actual.length, `${label}: length`).toBe(expected.length);
-  if (!(expected instanceof Float32Array)) {
+  const float = expected instanceof Float32Array;
+  if (!float && excused === undefined) {
     expect(Array.from(actual), label).toEqual(Array.from(expected));
     return;
   }
-  const rtol = tol.rtol ?? 2e-6;
-  const atol = tol.atol ?? 1e-6;
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i] as number;
     const e = expected[i] as number;
-    if (Number.isNaN(e)) {
-      if (!Number.isNaN(a)) expect.fail(`${label}[${i}]: got ${a}, expected NaN`);
-      continue;
-    }
-    if (!Number.isFinite(e)) {
-      if (a !== e) expect.fail(`${label}[${i}]: got ${a}, expected ${e}`);
-      continue;
-    }
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
-      expect.fail(`${label}[${i}]: got ${a}, expected ${e} (|diff| ${Math.abs(a - e)})`);
+    if (!elementClose(a, e, float, tol) && !(excused?.(i) ?? false)) {
+      const diff = Number.isFinite(e) ? ` (|diff| ${Math.abs(a - e)})` : '';
+      expect.fail(`${label}[${i}]: got ${a}, expected ${Number.isNaN(e) ? 'NaN' : e}${diff}`);
     }
   }
 }

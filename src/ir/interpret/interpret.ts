@@ -55,6 +55,21 @@ export function evaluate(
   outputs: readonly (readonly [string, Node])[],
   leaves: ReadonlyMap<string, TypedArray>,
 ): Record<string, TypedArray> {
+  return evaluateWithHook(outputs, leaves, (_node, data) => data);
+}
+
+/**
+ * `evaluate`, with each computed (non-leaf) node's value replaced by
+ * `after(node, data)` before its readers see it. `after` must not write into
+ * `data` (a view's value may share its input's array): it returns a new array
+ * to change it. For tests that measure how sensitive an output is to rounding
+ * in between.
+ */
+export function evaluateWithHook(
+  outputs: readonly (readonly [string, Node])[],
+  leaves: ReadonlyMap<string, TypedArray>,
+  after: (node: Node, data: TypedArray) => TypedArray,
+): Record<string, TypedArray> {
   const values = new Map<number, Operand>();
   const operandOf = (node: Node): Operand => {
     const value = values.get(node.id);
@@ -64,7 +79,8 @@ export function evaluate(
     return value;
   };
   for (const node of topoSort(outputs.map(([, node]) => node))) {
-    const data = leafValue(node, leaves) ?? evaluateNode(node, node.inputs.map(operandOf));
+    const leaf = leafValue(node, leaves);
+    const data = leaf ?? after(node, evaluateNode(node, node.inputs.map(operandOf)));
     checkResult(node, data);
     values.set(node.id, { data, shape: node.shape, dtype: node.dtype });
   }
