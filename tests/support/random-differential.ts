@@ -19,7 +19,7 @@ import { sensitivityExcuse } from './sensitivity.js';
 /** Outputs agree within this (f32); i32 and bool exactly. */
 const TOLERANCE = { rtol: 1e-3, atol: 1e-4 };
 /** Nudged reference runs tried before a disagreement fails (sensitivity.ts). */
-const NUDGED_RUNS = 8;
+const NUDGED_RUNS = 16;
 
 /** Variants compared: fusion, SIMD and planner, each on and off. */
 export const RANDOM_VARIANTS: readonly CompileOptions[] = [
