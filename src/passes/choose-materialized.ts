@@ -7,7 +7,7 @@
  * One exception for views: a matmul operand that reads its source through
  * div/mod (a reshape of a transposed view, as when attention merges its heads)
  * is copied, so the matmul takes the tiled kernel (which needs affine
- * operands) instead of the generic loop: 5.9x on [8,128,64] heads @ [512,512].
+ * operands) instead of the generic loop: [8,128,64] heads @ [512,512] 13.3 -> 1.77 ms.
  */
 import type { Node } from '../ir/node.js';
 import { OP_CATEGORY } from '../ir/ops.js';
