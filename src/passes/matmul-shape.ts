@@ -75,6 +75,10 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   if (a?.k !== 'load' || b?.k !== 'load' || a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;
   const k = red.vars[0];
   if (k === undefined || red.vars.length !== 1) return undefined;
+  // an empty product (a zero extent anywhere) is left to the generic loops, which then run
+  // no step: the tiles compute their base addresses before any loop, and a view of a
+  // zero-size tensor indexes through a division by that zero extent (a trap)
+  if (k.extent === 0 || kernel.domain.some((v) => v.extent === 0)) return undefined;
   const fa = ix.ravel(a.index, a.node.shape);
   const fb = ix.ravel(b.index, b.node.shape);
   const fc = ix.ravel(out.index, out.node.shape);

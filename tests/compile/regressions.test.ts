@@ -110,3 +110,25 @@ test('fuzz 31337: layerNorm of a row of equal large values is 0', async () => {
   }
   await checkGraph(g, { x: data }, { rtol: 1e-3, atol: 1e-4 });
 });
+
+// fuzz --graphs 6000 --seed 303, graph 2093: x0: f32[1,0,2] reshaped to [0],
+// then [0] @ [1,0,2] -> [1,2] (an empty sum: zeros). The tiled matmul
+// computed its operands' base addresses before any loop, and A's address, a
+// view of a zero-size tensor, divides by that zero extent: the module trapped
+// ("remainder by zero") where the interpreter gives [0, 0]. Empty products now
+// take the generic loops, which run no step.
+test('fuzz 303: a matmul over an empty contraction gives zeros, without trapping', async () => {
+  const g = new Graph();
+  const x0 = g.input('x0', [1, 0, 2]);
+  g.output('out0', x0.reshape([0]).matmul(x0));
+  g.output(
+    'out1',
+    g
+      .input('a', [3, 0])
+      .matmul(g.input('b', [0, 9]))
+      .add(1),
+  );
+  const feeds = { x0: new Float32Array(0), a: new Float32Array(0), b: new Float32Array(0) };
+  await checkGraph(g, feeds, { rtol: 0, atol: 0 });
+  expect(Array.from((await compile(g)).run(feeds).out1 ?? [])).toEqual(new Array(27).fill(1));
+});
