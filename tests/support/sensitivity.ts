@@ -30,23 +30,33 @@ function nudged(data: Float32Array, random: () => number): Float32Array {
   return out;
 }
 
-/**
- * `data` rounded to the grid of one ulp of its largest finite magnitude: the
- * absolute error of ops computed relative to their largest value (logSoftmax's
- * log of a sum that rounds to 1 gives 0 where the oracle has -1.9e-12).
- */
-function snapped(data: Float32Array): Float32Array {
+/** One ulp of the largest finite magnitude in `data` (0 when it has none). */
+function tensorUlp(data: Float32Array): number {
   let largest = 0;
   for (const v of data) if (Number.isFinite(v)) largest = Math.max(largest, Math.abs(v));
-  if (largest === 0) return data;
-  const grid = 2 ** (Math.floor(Math.log2(largest)) - 23);
-  return Float32Array.from(data, (v) => (Number.isFinite(v) ? Math.round(v / grid) * grid : v));
+  return largest === 0 ? 0 : 2 ** (Math.floor(Math.log2(largest)) - 23);
+}
+
+/**
+ * `data` rounded to a grid of `grid` (snap: exact zeros, as where a log of a
+ * sum rounds to 1 or a dot product cancels to 0) or moved by up to `grid` at
+ * random (dither: the values in between). `grid` is a few ulps of the
+ * tensor's largest value: the absolute error of ops whose result is computed
+ * relative to their largest value (logSoftmax, sums, dot products).
+ */
+function onGrid(data: Float32Array, grid: number, random: (() => number) | undefined): Float32Array {
+  if (grid === 0) return data;
+  return Float32Array.from(data, (v) => {
+    if (!Number.isFinite(v)) return v;
+    return random === undefined ? Math.round(v / grid) * grid : v + (2 * random() - 1) * grid;
+  });
 }
 
 /**
  * The graph's outputs from `count` evaluations with every intermediate f32
- * value changed: even runs nudge each element an ulp (seeded), odd runs snap
- * each value to the grid of its tensor's largest magnitude.
+ * value changed. Runs cycle through four kinds: an ulp nudge per element
+ * (twice), a snap to the grid of 2^c ulps of the tensor's largest value, and a
+ * dither by up to that much (c = 0..3 over the cycles).
  */
 export function nudgedReferences(
   graph: Graph,
@@ -56,9 +66,13 @@ export function nudgedReferences(
   const leaves = checkFeeds('interpret', graph.leaves, feeds);
   return Array.from({ length: count }, (_, n) => {
     const random = rng(n + 1);
+    const kind = n % 4;
+    const coarser = 2 ** ((n >> 2) % 4);
     return evaluateWithHook(graph.outputs, leaves, (node, data) => {
       if (node.dtype !== 'f32') return data;
-      return n % 2 === 0 ? nudged(data as Float32Array, random) : snapped(data as Float32Array);
+      const values = data as Float32Array;
+      if (kind === 0 || kind === 2) return nudged(values, random);
+      return onGrid(values, tensorUlp(values) * coarser, kind === 1 ? undefined : random);
     });
   });
 }
@@ -67,8 +81,9 @@ export function nudgedReferences(
  * For output `name`: whether element i of `actual`, which disagrees with
  * `expected`, is excused. It is when the nudged references show the element
  * is sensitive (one of them moved out of tolerance of `expected`) and
- * `actual` lies within what they span (with `expected`, plus tolerance); a
- * NaN, an infinity or an integer must equal one of them. The nudged runs are
+ * `actual` lies within what they span (with `expected`, and 0 when NaN and
+ * numbers are both among them, plus tolerance); a NaN, an infinity or an
+ * integer must equal one of them. The nudged runs are
  * made on first use.
  */
 export function sensitivityExcuse(
@@ -87,7 +102,12 @@ export function sensitivityExcuse(
       const moved = refs.map((ref) => (ref[name] as TypedArray)[i] as number);
       if (!moved.some((v) => !elementClose(v, e, float, tol))) return false;
       if (!float || !Number.isFinite(a)) return moved.some((v) => elementClose(a, v, float, tol));
-      const span = [e, ...moved].filter((v) => Number.isFinite(v));
+      // NaN beside numbers (the reference or a changed one) means a domain boundary was crossed
+      // (sqrt, log or pow of a value that reached below 0): the boundary, 0, is within reach too
+      const all = [e, ...moved];
+      const crossed = all.some((v) => Number.isNaN(v)) && all.some((v) => !Number.isNaN(v));
+      // (a changed reference at ±inf, as rsqrt of a product that cancelled to 0, opens the span)
+      const span = [...all, ...(crossed ? [0] : [])].filter((v) => !Number.isNaN(v));
       const slack = (tol.atol ?? 0) + (tol.rtol ?? 0) * Math.abs(a);
       return a >= Math.min(...span) - slack && a <= Math.max(...span) + slack;
     };
