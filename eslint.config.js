@@ -32,14 +32,26 @@ const boundaries = PIPELINE.filter((f) => f !== 'runtime').map((folder) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.scratch/**', 'coverage/**', 'bench/results/**', 'examples/browser/dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.scratch/**',
+      'coverage/**',
+      'bench/results/**',
+      'examples/browser/dist/**',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -54,8 +66,18 @@ export default tseslint.config(
           paths: [binaryenOnlyInCodegen],
           patterns: [
             {
-              group: ['**/ir/*', '**/passes/*', '**/planner/*', '**/codegen/*', '**/inspect/*', '**/cli/*', '../compile*', '../index*'],
-              message: 'The runtime loads saved modules without the compiler: it may import only src/runtime and src/common.',
+              group: [
+                '**/ir/*',
+                '**/passes/*',
+                '**/planner/*',
+                '**/codegen/*',
+                '**/inspect/*',
+                '**/cli/*',
+                '../compile*',
+                '../index*',
+              ],
+              message:
+                'The runtime loads saved modules without the compiler: it may import only src/runtime and src/common.',
             },
           ],
         },
