@@ -17,6 +17,7 @@ import type Binaryen from 'binaryen';
 import { DTYPE_BYTES } from '../../common/dtype.js';
 import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
+import type { MatmulShape } from '../../passes/matmul-shape.js';
 import {
   asElementwise,
   asReduction,
@@ -54,14 +55,19 @@ function storeLane(step: StoreStep): LoopVar | undefined {
   return ix.affineCoef(ix.ravel(step.index, step.node.shape), v) === 1 ? v : undefined;
 }
 
+/** How a kernel is vectorized: its mode, the vector variable, and for a tiled matmul its shape. */
+export interface VectorChoice {
+  readonly mode: VectorMode;
+  readonly v: LoopVar | undefined;
+  readonly matmul?: MatmulShape;
+}
+
 /** Chooses how to vectorize `kernel`. */
-export function chooseVectorMode(
-  kernel: Kernel,
-  simd: boolean,
-): { mode: VectorMode; v: LoopVar | undefined } {
+function chooseVectorMode(kernel: Kernel, simd: boolean): VectorChoice {
   const scalar = { mode: 'scalar' as const, v: undefined };
   if (!simd) return scalar;
-  if (matchMatmul(kernel) !== undefined) return { mode: 'matmul-tiled', v: undefined };
+  const matmul = matchMatmul(kernel);
+  if (matmul !== undefined) return { mode: 'matmul-tiled', v: undefined, matmul };
   const d = innermost(kernel.domain);
   const elementwise = asElementwise(kernel);
   if (elementwise !== undefined) {
@@ -90,17 +96,32 @@ export function chooseVectorMode(
   return vectorized ? { mode: 'row', v: undefined } : scalar;
 }
 
-/** Emits a kernel's function body. */
-export function emitKernelBody(fb: FunctionBuilder, kernel: Kernel, env: ExprEnv, simd: boolean): Expr {
+/** Emits a kernel's function body, and says how it was vectorized (chooseVectorMode). */
+export function emitKernelBody(
+  fb: FunctionBuilder,
+  kernel: Kernel,
+  env: ExprEnv,
+  simd: boolean,
+): { body: Expr; choice: VectorChoice } {
+  const choice = chooseVectorMode(kernel, simd);
+  return { body: emitChosen(fb, kernel, env, simd, choice), choice };
+}
+
+function emitChosen(
+  fb: FunctionBuilder,
+  kernel: Kernel,
+  env: ExprEnv,
+  simd: boolean,
+  choice: VectorChoice,
+): Expr {
   const m = fb.m;
   const i32 = fb.b.i32;
   const vars = env.vars as Map<number, number>;
   for (const v of [...kernel.domain, ...kernel.steps.flatMap(stepVars)]) vars.set(v.id, fb.addLocal(i32));
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
-  const matmul = simd ? matchMatmul(kernel) : undefined;
-  if (matmul !== undefined) return emitMatmul(fb, kernel, matmul, env);
+  if (choice.matmul !== undefined) return emitMatmul(fb, kernel, choice.matmul, env);
   const e = new StepEmitter(fb, env, simd);
-  const { mode, v } = chooseVectorMode(kernel, simd);
+  const { mode, v } = choice;
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));

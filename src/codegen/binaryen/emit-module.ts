@@ -11,9 +11,8 @@ import type { Node } from '../../ir/node.js';
 import type { Schedule } from '../../passes/kernel.js';
 import { packedId, scratchId } from '../../planner/liveness.js';
 import { PACK_EXPORT } from '../../common/manifest.js';
-import { matchMatmul } from './emit-matmul.js';
 import { emitPrepack } from './emit-matmul-pack.js';
-import { emitKernelBody, chooseVectorMode, type VectorMode } from './emit-kernel.js';
+import { emitKernelBody, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
 import { FunctionBuilder } from './function-builder.js';
 import { nonpositiveArgs } from './nonpositive-args.js';
@@ -158,10 +157,10 @@ function buildModule(
       relaxedSimd: options.relaxedSimd,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
-    const body = emitKernelBody(fb, kernel, env, options.simd);
-    const tiled = options.simd ? matchMatmul(kernel) : undefined;
-    if (tiled !== undefined && env.packed !== undefined) prepacks.push(emitPrepack(packer, tiled, env));
-    vectorModes.push(chooseVectorMode(kernel, options.simd).mode);
+    const { body, choice } = emitKernelBody(fb, kernel, env, options.simd);
+    if (choice.matmul !== undefined && env.packed !== undefined)
+      prepacks.push(emitPrepack(packer, choice.matmul, env));
+    vectorModes.push(choice.mode);
     m.addFunction(kernel.name, b.none, b.none, fb.locals, body);
     // exported too, so a profiler can time each kernel (model.profile)
     m.addFunctionExport(kernel.name, kernel.name);
