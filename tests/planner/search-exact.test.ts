@@ -74,46 +74,30 @@ const run = (heuristic: SearchHeuristic, seed?: number): SearchRun => {
 };
 
 describe('searchFit', () => {
+  const heuristicArb = fc.constantFrom<SearchHeuristic>('WAT', 'TAW', 'TWA');
+  const seedArb = fc.option(fc.nat(1000), { nil: undefined });
+  /** searchFit places `buffers` in their brute-force optimum (a valid plan) and proves one byte less infeasible. */
+  const expectExact = (buffers: PlanBuffer[], heuristic: SearchHeuristic, seed: number | undefined): void => {
+    const optimum = bruteForceOptimum(buffers);
+    const p = makeProblem(buffers, 16);
+    const members = buffers.map((_, i) => i);
+    const fit = searchFit(p, members, optimum, run(heuristic, seed));
+    expect(fit.status).toBe('found');
+    if (fit.status === 'found') {
+      const offsets = members.map((i) => fit.offsets.get(i)!);
+      const plan = { offsets, arenaBytes: optimum, lowerBoundBytes: lowerBound(buffers, 16) };
+      expect(findLiveOverlap(buffers, plan)).toBeNull();
+      checkArenaPlan(buffers, plan);
+    }
+    expect(searchFit(p, members, optimum - 1, run(heuristic, seed)).status).toBe('infeasible');
+  };
+
   it('fits at the brute-force optimum and proves one byte less infeasible (plain or seeded preorder)', () => {
-    const seedArb = fc.option(fc.nat(1000), { nil: undefined });
-    const heuristicArb = fc.constantFrom<SearchHeuristic>('WAT', 'TAW', 'TWA');
-    fc.assert(
-      fc.property(tinyArb, heuristicArb, seedArb, (buffers, heuristic, seed) => {
-        const optimum = bruteForceOptimum(buffers);
-        const p = makeProblem(buffers, 16);
-        const members = buffers.map((_, i) => i);
-        const fit = searchFit(p, members, optimum, run(heuristic, seed));
-        expect(fit.status).toBe('found');
-        if (fit.status === 'found') {
-          const offsets = members.map((i) => fit.offsets.get(i)!);
-          const plan = { offsets, arenaBytes: optimum, lowerBoundBytes: lowerBound(buffers, 16) };
-          expect(findLiveOverlap(buffers, plan)).toBeNull();
-          checkArenaPlan(buffers, plan);
-        }
-        expect(searchFit(p, members, optimum - 1, run(heuristic, seed)).status).toBe('infeasible');
-      }),
-      { ...PROPERTY_RUNS, numRuns: 150 },
-    );
+    fc.assert(fc.property(tinyArb, heuristicArb, seedArb, expectExact), { ...PROPERTY_RUNS, numRuns: 150 });
   });
 
   it('is exact on instances that decompose into pieces (every heuristic, plain or seeded)', () => {
-    const seedArb = fc.option(fc.nat(1000), { nil: undefined });
-    const heuristicArb = fc.constantFrom<SearchHeuristic>('WAT', 'TAW', 'TWA');
-    fc.assert(
-      fc.property(bridgeArb, heuristicArb, seedArb, (buffers, heuristic, seed) => {
-        const optimum = bruteForceOptimum(buffers);
-        const p = makeProblem(buffers, 16);
-        const members = buffers.map((_, i) => i);
-        const fit = searchFit(p, members, optimum, run(heuristic, seed));
-        expect(fit.status).toBe('found');
-        if (fit.status === 'found') {
-          const offsets = members.map((i) => fit.offsets.get(i)!);
-          checkArenaPlan(buffers, { offsets, arenaBytes: optimum, lowerBoundBytes: lowerBound(buffers, 16) });
-        }
-        expect(searchFit(p, members, optimum - 1, run(heuristic, seed)).status).toBe('infeasible');
-      }),
-      { ...PROPERTY_RUNS, numRuns: 150 },
-    );
+    fc.assert(fc.property(bridgeArb, heuristicArb, seedArb, expectExact), { ...PROPERTY_RUNS, numRuns: 150 });
   });
 
   it('optimize reaches the brute-force optimum on tiny instances', () => {
