@@ -171,8 +171,8 @@ export function packedPanelBytes(shape: MatmulShape): number {
 /**
  * Bytes of B packed once for all runs, or 0. When B is a param or a constant
  * that every batch reads at the same place, the whole of it is packed ahead
- * of the runs (strip g of 8 columns holds all K rows, at g · K · 8 floats) by
- * the module's `pack` function, which the runtime calls after params change:
+ * of the runs, block by block in the order the kernel visits its cache blocks
+ * (packedBlockAt in emit-matmul-pack.ts), by the module's `pack` function, which the runtime calls after params change:
  * the kernel then packs nothing per run. The columns past the last whole strip
  * are read in place, as the edge tiles always do.
  */
