@@ -8,6 +8,7 @@ import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
+import { checkBool, normalizeRange, resolveReshape, type SliceRange } from './tensor-args.js';
 import type { Node } from './node.js';
 import type { BinaryOp, OpAttrs, SliceAxis } from './ops.js';
 import type { SumDType } from './types/dtype-types.js';
@@ -37,16 +38,9 @@ import type {
   SqueezeShape,
   UnsqueezeShape,
 } from './types/view-types.js';
-import {
-  checkShape,
-  describe,
-  formatShape,
-  isArray,
-  normalizeAxes,
-  normalizeAxis,
-  sizeOf,
-  type Shape,
-} from './shape.js';
+import { checkShape, describe, formatShape, isArray, normalizeAxes, normalizeAxis, sizeOf } from './shape.js';
+
+export type { SliceRange } from './tensor-args.js';
 
 /** A tensor or a JS number (which takes the tensor's dtype, see design.md). */
 export type Operand = AnyTensor | number;
@@ -58,9 +52,6 @@ type Axes = number | readonly number[] | undefined;
 function typed<R extends AnyTensor>(t: AnyTensor): R {
   return t as R;
 }
-
-/** One axis of `slice`: pick an index, a `[start, stop, step?]` range, or `null` for all. */
-export type SliceRange = number | null | readonly [number | null, number | null, (number | null)?];
 
 /** The dtype a JS number takes next to a tensor of dtype `other`. */
 function numberDType(x: number, other: DType): DType {
@@ -611,76 +602,4 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   toString(): string {
     return `Tensor<${this.dtype}${formatShape(this.shape)}>`;
   }
-}
-
-function checkBool(op: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    throw new ShapeError(`${op}: keepdims must be true or false (got ${describe(value)})`, { op });
-  return value;
-}
-
-/** Resolves one -1 and checks the element count. */
-function resolveReshape(from: Shape, shape: readonly number[]): number[] {
-  if (!isArray(shape))
-    throw new ShapeError(`reshape: shape must be an array (got ${describe(shape)})`, { op: 'reshape' });
-  const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1)
-    throw new ShapeError(`reshape: at most one -1 allowed (got ${formatShape(shape)})`, {
-      op: 'reshape',
-      shape,
-    });
-  const known = checkShape(
-    'reshape',
-    shape.filter((d) => d !== -1),
-  );
-  const total = sizeOf(from);
-  if (unknown === 0) return checkShape('reshape', shape);
-  const rest = sizeOf(known);
-  if (rest === 0 || total % rest !== 0) {
-    throw new ShapeError(
-      `reshape: cannot infer -1: ${formatShape(from)} (${total} elements) -> ${formatShape(shape)}`,
-      { op: 'reshape', from, to: shape },
-      'The known dimensions must divide the element count',
-    );
-  }
-  return shape.map((d) => (d === -1 ? total / rest : d));
-}
-
-/** Python slice semantics for one axis. */
-function normalizeRange(axis: number, dim: number, r: SliceRange | undefined): SliceAxis {
-  if (r === undefined || r === null) return { start: 0, step: 1, size: dim };
-  if (!isArray(r) || r.length < 2 || r.length > 3) {
-    throw new ShapeError(
-      `slice: axis ${axis} range must be a number, null or [start, stop, step?] (got ${describe(r)})`,
-      { op: 'slice', axis },
-    );
-  }
-  const [rawStart, rawStop, rawStep] = r;
-  const step = rawStep ?? 1;
-  for (const v of [rawStart, rawStop, step]) {
-    if (v !== null && (typeof v !== 'number' || !Number.isInteger(v))) {
-      throw new ShapeError(`slice: axis ${axis} bounds must be integers (got ${describe(r)})`, {
-        op: 'slice',
-        axis,
-      });
-    }
-  }
-  if (step === 0)
-    throw new ShapeError(`slice: step is 0 on axis ${axis} (expected a non-zero integer)`, {
-      op: 'slice',
-      axis,
-    });
-  const clampIndex = (v: number, lo: number, hi: number): number =>
-    Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
-  let start: number;
-  let stop: number;
-  if (step > 0) {
-    start = rawStart === null ? 0 : clampIndex(rawStart, 0, dim);
-    stop = rawStop === null ? dim : clampIndex(rawStop, 0, dim);
-  } else {
-    start = rawStart === null ? dim - 1 : clampIndex(rawStart, -1, dim - 1);
-    stop = rawStop === null ? -1 : clampIndex(rawStop, -1, dim - 1);
-  }
-  const size = Math.max(0, Math.ceil((stop - start) / step));
-  return { start: size === 0 ? 0 : start, step, size };
 }

@@ -1,7 +1,9 @@
 /**
  * How sensitive a graph's outputs are to rounding inside it: the reference
  * interpreter re-run with every intermediate f32 value nudged by one ulp up or
- * down (a seeded choice per element). Compiled code rounds differently from the
+ * down (a seeded choice per element), and with sums, products and dot
+ * products accumulated in f32 (f32-accumulation.ts: where partial results
+ * overflow or underflow). Compiled code rounds differently from the
  * float64 oracle (f32 sums, polynomial transcendentals), so where an output
  * moves by more than the comparison's tolerance under such nudges (a sum that
  * cancels and then a sqrt, an argmin between values an ulp apart), a mismatch
@@ -14,6 +16,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { checkFeeds } from '../../src/ir/interpret/feeds.js';
 import { evaluateWithHook } from '../../src/ir/interpret/interpret.js';
 import { elementClose, rng, type Tolerance } from './differential.js';
+import { f32AccumulationReferences } from './f32-accumulation.js';
 
 /** `data` with each finite element moved one f32 ulp up or down at random. */
 function nudged(data: Float32Array, random: () => number): Float32Array {
@@ -79,7 +82,8 @@ export function nudgedReferences(
 
 /**
  * For output `name`: whether element i of `actual`, which disagrees with
- * `expected`, is excused. It is when the nudged references show the element
+ * `expected`, is excused. It is when the changed references (`runs` nudged
+ * ones and the f32-accumulation ones) show the element
  * is sensitive (one of them moved out of tolerance of `expected`) and
  * `actual` lies within what they span (with `expected`, and 0 when NaN and
  * numbers are both among them, plus tolerance); a NaN, an infinity or an
@@ -96,7 +100,7 @@ export function sensitivityExcuse(
   return (name, expected, actual) => {
     const float = expected instanceof Float32Array;
     return (i) => {
-      refs ??= nudgedReferences(graph, feeds, runs);
+      refs ??= [...nudgedReferences(graph, feeds, runs), ...f32AccumulationReferences(graph, feeds)];
       const e = expected[i] as number;
       const a = actual[i] as number;
       const moved = refs.map((ref) => (ref[name] as TypedArray)[i] as number);

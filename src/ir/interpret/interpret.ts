@@ -60,15 +60,16 @@ export function evaluate(
 
 /**
  * `evaluate`, with each computed (non-leaf) node's value replaced by
- * `after(node, data)` before its readers see it. `after` must not write into
- * `data` (a view's value may share its input's array): it returns a new array
- * to change it. For tests that measure how sensitive an output is to rounding
- * in between.
+ * `after(node, data, args)` (`args`: its operands' values) before its readers
+ * see it. `after` must not write into `data` or `args` (a view's value may
+ * share its input's array): it returns a new array to change it. For tests
+ * that measure how sensitive an output is to rounding in between, or that
+ * compute a node another way (f32 accumulation).
  */
 export function evaluateWithHook(
   outputs: readonly (readonly [string, Node])[],
   leaves: ReadonlyMap<string, TypedArray>,
-  after: (node: Node, data: TypedArray) => TypedArray,
+  after: (node: Node, data: TypedArray, args: readonly Operand[]) => TypedArray,
 ): Record<string, TypedArray> {
   const values = new Map<number, Operand>();
   const operandOf = (node: Node): Operand => {
@@ -80,7 +81,8 @@ export function evaluateWithHook(
   };
   for (const node of topoSort(outputs.map(([, node]) => node))) {
     const leaf = leafValue(node, leaves);
-    const data = leaf ?? after(node, evaluateNode(node, node.inputs.map(operandOf)));
+    const args = node.inputs.map(operandOf);
+    const data = leaf ?? after(node, evaluateNode(node, args), args);
     checkResult(node, data);
     values.set(node.id, { data, shape: node.shape, dtype: node.dtype });
   }
