@@ -5,7 +5,7 @@
  * /usr/bin/chromium is missing (.ci/run installs it).
  */
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -13,22 +13,12 @@ import type { Browser } from 'playwright-core';
 import { serveFolder, type StaticServer } from '../../examples/browser/static-server.js';
 import { compile } from '../../src/index.js';
 import { ROOT } from './ensure-built.js';
+import { chromiumMissing, launchChromium } from '../support/chromium.js';
 import { bytesOf, testModels } from './models.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-const available = existsSync(CHROMIUM);
-if (!available) {
-  console.warn(`SKIPPED tests/aot/browser.test.ts: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-}
+const missing = chromiumMissing();
+const available = missing === '';
+if (!available) console.warn(`SKIPPED tests/aot/browser.test.ts: ${missing}`);
 
 let dir = '';
 let server: StaticServer | undefined;
@@ -61,8 +51,7 @@ beforeAll(async () => {
     writeFileSync(join(dir, `dist/${spec.name}.inputs.json`), JSON.stringify(inputs));
   }
   server = await serveFolder(dir);
-  const { chromium } = await import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

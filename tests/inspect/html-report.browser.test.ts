@@ -5,35 +5,25 @@
  * network and throws nothing. Skipped, with a warning, when Chromium is
  * missing or cannot launch. The screenshot is left in the temp folder.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { compile, htmlReport, planGraph, toDot } from '../../src/index.js';
 import { mlpHead } from './graphs.js';
+import { chromiumMissing, launchChromium } from '../support/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** Where the test leaves its screenshot, for a person to look at. */
 const SCREENSHOT = join(tmpdir(), 'tensorwasm-inspect-report.png');
 
 let browser: Browser | undefined;
-let skipReason = existsSync(CHROMIUM) ? '' : `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
+let skipReason = chromiumMissing();
 
 beforeAll(async () => {
   if (skipReason !== '') return;
   try {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   } catch (error) {
     skipReason = `Chromium did not launch: ${String(error).split('\n')[0]}`;
   }
