@@ -176,13 +176,14 @@ export function summaryTable(result: BenchResult): string {
 
 /**
  * Whether a workload met its goals vs tfjs-wasm (and in GFLOP/s), with the
- * measured ratio to two places: a 1.497x shows as 1.5x elsewhere.
+ * measured ratio to two places below 10x: a 1.497x shows as 1.5x elsewhere.
  */
 function goalText(w: WorkloadResult): string {
   const goal = GOALS_VS_TFJS[w.id];
   if (goal === undefined) return '';
   const ratio = speedup(w, 'tfjs');
-  const parts = [`>= ${goal}x: ${ratio.toFixed(2)}x ${ratio >= goal ? 'met' : 'not yet'}`];
+  const shown = ratio < 10 ? ratio.toFixed(2) : ratio.toFixed(0);
+  const parts = [`>= ${goal}x: ${shown}x ${ratio >= goal ? 'met' : 'not yet'}`];
   const ours = cellOf(w, 'tensorwasm');
   const gfGoal = GOAL_GFLOPS[w.id];
   if (gfGoal !== undefined && ours !== undefined && ours.error === undefined && w.flops !== undefined) {
