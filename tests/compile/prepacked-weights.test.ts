@@ -11,13 +11,16 @@ import { checkGraph, expectClose, randomData, VARIANTS } from '../support/differ
 const tolFor = (k: number) => ({ rtol: 1e-5, atol: 2e-7 * 16 * k });
 
 describe('matmul with a param or constant B, packed once', () => {
-  // strips of 8 with 4-column and scalar tails read in place, several k- and n-blocks, row tails
+  // strips of 8 and a last strip padded with zero columns, several k- and n-blocks, row tails;
+  // fewer than 8 columns: 4-column and scalar tiles reading B in place
   const cases: [number, number, number][] = [
     [8, 8, 1],
     [9, 17, 33],
     [12, 7, 20],
     [11, 300, 600],
     [13, 524, 257],
+    // the last n-block narrower than a strip: only the padded strip
+    [9, 260, 40],
     [128, 64, 784],
   ];
   test.each(cases)('M=%i N=%i K=%i: param B, constant B, param w.T, with epilogues', async (M, N, K) => {
@@ -68,17 +71,17 @@ describe('matmul with a param or constant B, packed once', () => {
     ]);
   });
 
-  test('the packed copy sits with the params, sized to the whole strips of B, read until its kernel', async () => {
+  test('the packed copy sits with the params, sized to the strips of B (the last padded), read until its kernel', async () => {
     const g = new Graph();
     const h = g.input('x', [16, 300]).matmul(g.param('w', [300, 44]));
     g.output('y', h.matmul(g.constant(randomData('f32', 44 * 20, 3) as Float32Array, [44, 20])));
     const model = await compile(g);
     const packed = model.plan.buffers.filter((b) => b.name.endsWith('.packed'));
     expect(packed).toEqual([
-      // 20 columns: 2 strips of 8 (the last 4 columns are read in place), all 44 rows of k
-      expect.objectContaining({ kind: 'const', bytes: 16 * 44 * 4, firstUse: 0, lastUse: 1 }),
-      // 44 columns: 5 strips, all 300 rows
-      expect.objectContaining({ kind: 'param', bytes: 40 * 300 * 4, firstUse: 0, lastUse: 0 }),
+      // 20 columns: 2 strips of 8 and one of the last 4 columns padded with 4 zero columns, all 44 rows of k
+      expect.objectContaining({ kind: 'const', bytes: 24 * 44 * 4, firstUse: 0, lastUse: 1 }),
+      // 44 columns: 5 strips and one padded, all 300 rows
+      expect.objectContaining({ kind: 'param', bytes: 48 * 300 * 4, firstUse: 0, lastUse: 0 }),
     ]);
     // no per-run scratch, and nothing in the arena for it
     expect(model.plan.buffers.some((b) => b.name.endsWith('.scratch'))).toBe(false);

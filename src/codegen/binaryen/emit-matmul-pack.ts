@@ -12,6 +12,7 @@ import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
 import {
   BLOCK_K,
   BLOCK_N,
+  paddedStrips,
   STRIP_COLUMNS,
   TILE_VECTORS,
   type MatmulShape,
@@ -90,7 +91,7 @@ export function packedBlockAt(
 ): Expr {
   const m = fb.m;
   const get = (local: number): Expr => m.local.get(local, fb.b.i32);
-  const strips = Math.floor(width / W);
+  const strips = paddedStrips(width);
   const blockStart = m.i32.add(
     m.i32.mul(get(nc0), m.i32.const(s.k.extent * 4)),
     m.i32.mul(get(kc0), m.i32.const(strips * W * 4)),
@@ -190,16 +191,47 @@ export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): 
   const [base, nc0, kc0] = [fb.addLocal(i32), fb.addLocal(i32), fb.addLocal(i32)];
   const l = packLocals(fb);
   const src = (): Expr => bBlockAt(fb, s, base, nc0, kc0);
-  const loops = blockLoops(fb, s, nc0, kc0, (kLen, _first, _last, width) =>
-    packStrips(
-      fb,
-      s,
-      l,
-      src,
-      () => packedBlockAt(fb, s, packed, nc0, kc0, width),
-      kLen,
-      Math.floor(width / W),
-    ),
-  );
+  const loops = blockLoops(fb, s, nc0, kc0, (kLen, _first, _last, width) => {
+    const strips = Math.floor(width / W);
+    const dst = (): Expr => packedBlockAt(fb, s, packed, nc0, kc0, width);
+    const whole = strips > 0 ? packStrips(fb, s, l, src, dst, kLen, strips) : [];
+    if (width % W === 0) return whole;
+    // the columns past the last whole strip, then zeros: one padded strip after the others
+    const partSrc = (): Expr => m.i32.add(src(), m.i32.const(strips * W * s.bN * 4));
+    const partDst = (): Expr => m.i32.add(dst(), m.i32.const(strips * kLen * W * 4));
+    return [...whole, packPaddedStrip(fb, s, l, partSrc, partDst, kLen, width % W)];
+  });
   return m.block(null, [m.local.set(base, bBase(fb, s, env)), ...loops]);
+}
+
+/**
+ * Copies `kLen` rows of the `columns` (< W) columns of B starting at `src()`
+ * into a strip of kLen × W floats at `dst()`, the other W − columns of each
+ * row zero. Element by element: it runs once per change of params.
+ */
+function packPaddedStrip(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  l: PackLocals,
+  src: () => Expr,
+  dst: () => Expr,
+  kLen: number,
+  columns: number,
+): Expr {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const row: Expr[] = [];
+  for (let c = 0; c < W; c++) {
+    const value = c < columns ? m.f32.load(c * s.bN * 4, 4, get(l.psrc)) : m.f32.const(0);
+    row.push(m.f32.store(c * 4, 4, get(l.pdst), value));
+  }
+  row.push(
+    m.local.set(l.psrc, m.i32.add(get(l.psrc), m.i32.const(s.bK * 4))),
+    m.local.set(l.pdst, m.i32.add(get(l.pdst), m.i32.const(W * 4))),
+  );
+  return m.block(null, [
+    m.local.set(l.psrc, src()),
+    m.local.set(l.pdst, dst()),
+    fb.forLoop(l.pk, 0, kLen, 1, false, row),
+  ]);
 }

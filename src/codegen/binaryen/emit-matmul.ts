@@ -7,7 +7,9 @@
  * as packed strips of BLOCK_K × 8 contiguous floats (emit-matmul-pack.ts: the
  * block order, and the copies, per run into the kernel's scratch or once for
  * a param or constant B). Edges use 4-column tiles and a scalar column,
- * reading B in place. Pointers advance by constant strides; row and vector
+ * reading B in place, or, for a B packed once, the 8-column tile over its last
+ * strip padded with zero columns, storing only the real columns. Pointers
+ * advance by constant strides; row and vector
  * offsets within a tile are constant memarg offsets. Other matmuls take the
  * generic path.
  */
@@ -161,7 +163,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
    * over k in [kc0, kc0 + kLen). The first k-block starts from 0, later ones
    * from what C holds ('either': decided at run time by kc0 = 0, so the first
    * and the middle k-blocks share one copy of the code); only the last applies
-   * the epilogue.
+   * the epilogue. `valid`: the tile's columns that exist (fewer in a padded
+   * strip), loaded, stored and given the epilogue lane by lane.
    */
   const tile = (
     rows: number,
@@ -170,6 +173,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     first: First,
     last: boolean,
     width: number,
+    valid = 4 * nv,
   ): Expr[] => {
     const setup = [
       m.local.set(pa, m.i32.add(m.i32.add(get(pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
@@ -231,13 +235,39 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
       for (let j = 0; j < nv; j++) {
         const c = acc[i * NV + j]!;
         const at = i * s.cM * 4 + j * 16;
-        init.push(
-          m.local.set(
-            c,
-            start(first, zero, () => m.v128.load(at, 4, get(pc))),
-          ),
-        );
-        stores.push(m.v128.store(at, 4, get(pc), last ? epilogue(i, j * 4, c, true) : m.local.get(c, v128)));
+        // columns of this vector that exist (a padded strip's last vectors have fewer, or none)
+        const lanes = Math.min(4, Math.max(0, valid - 4 * j));
+        if (lanes === 4) {
+          init.push(
+            m.local.set(
+              c,
+              start(first, zero, () => m.v128.load(at, 4, get(pc))),
+            ),
+          );
+          stores.push(
+            m.v128.store(at, 4, get(pc), last ? epilogue(i, j * 4, c, true) : m.local.get(c, v128)),
+          );
+          continue;
+        }
+        // lane by lane: a whole vector would read and write past the row (the next row, or past C)
+        const fromC = (): Expr => {
+          let v = zero();
+          for (let l = 0; l < lanes; l++) v = m.f32x4.replace_lane(v, l, m.f32.load(at + 4 * l, 4, get(pc)));
+          return v;
+        };
+        init.push(m.local.set(c, lanes === 0 ? zero() : start(first, zero, fromC)));
+        for (let l = 0; l < lanes; l++) {
+          const lane = sacc[0]!;
+          stores.push(
+            m.local.set(lane, m.f32x4.extract_lane(m.local.get(c, v128), l)),
+            m.f32.store(
+              at + 4 * l,
+              4,
+              get(pc),
+              last ? epilogue(i, j * 4 + l, lane, false) : m.local.get(lane, f32),
+            ),
+          );
+        }
       }
     }
     const kLoop = fb.forLoop(kk, 0, kLen, 1, false, body);
@@ -253,13 +283,25 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     let covered = 0;
     // single rows over B in place (no packing) take whole cache lines: 32 columns per tile
     const wide = rows === 1 && !packing && s.bN === 1 ? [[4 * ROW_VECTORS, ROW_VECTORS] as const] : [];
-    for (const [step, nv] of [...wide, [4 * NV, NV], [4, 1], [1, 0]] as const) {
+    // a prepacked B pads its last strip with zero columns: one more 8-column tile covers the rest
+    const padded = prepacked >= 0 && width % W !== 0;
+    const tails = padded
+      ? []
+      : ([
+          [4, 1],
+          [1, 0],
+        ] as const);
+    for (const [step, nv] of [...wide, [4 * NV, NV] as const, ...tails]) {
       const count = Math.floor((width - covered) / step);
       // a 4-column tile loads B as a vector: only where B is contiguous along n
       if (count === 0 || (nv === 1 && s.bN !== 1)) continue;
       const start = out.length === 0 ? get(nc0) : null;
       out.push(fb.forRange(n0, start, nEnd, step, step > 1, tile(rows, nv, kLen, first, last, width)));
       covered += count * step;
+    }
+    if (padded) {
+      const at = m.local.set(n0, m.i32.add(get(nc0), m.i32.const(covered)));
+      out.push(at, ...tile(rows, NV, kLen, first, last, width, width - covered));
     }
     return out;
   };
