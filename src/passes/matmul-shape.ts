@@ -158,13 +158,13 @@ function foldBatchIntoRows(
 
 /**
  * Bytes of scratch the tiled matmul packs B into (one KC × NC block at a
- * time), or 0 when it reads B in place: too few rows to repay the copy, or
- * fewer columns than one strip.
+ * time, its last strip padded with zero columns: padsLastStrip), or 0 when
+ * it reads B in place: too few rows to repay the copy, or only 4 columns.
  */
 export function packedPanelBytes(shape: MatmulShape): number {
   const rows = shape.m?.extent ?? 1;
-  const strips = Math.floor(Math.min(shape.n.extent, BLOCK_N) / STRIP_COLUMNS);
-  if (rows < MIN_ROWS_TO_PACK || strips === 0) return 0;
+  if (rows < MIN_ROWS_TO_PACK) return 0;
+  const strips = packedStrips(Math.min(shape.n.extent, BLOCK_N), shape.bN);
   return Math.min(shape.k.extent, BLOCK_K) * strips * STRIP_COLUMNS * 4;
 }
 
@@ -173,26 +173,37 @@ export function packedPanelBytes(shape: MatmulShape): number {
  * that every batch reads at the same place, the whole of it is packed ahead
  * of the runs, block by block in the order the kernel visits its cache blocks
  * (packedBlockAt in emit-matmul-pack.ts), by the module's `pack` function, which the runtime calls after params change:
- * the kernel then packs nothing per run. Columns past the last whole strip of
- * an n-block are packed as one more strip padded with zero columns (see
- * paddedStrips), so they take the 8-column tiles too.
+ * the kernel then packs nothing per run. As in the per-run panel, columns
+ * past the last whole strip of an n-block are packed as one more strip
+ * padded with zero columns (see padsLastStrip).
  */
 export function prepackedBytes(shape: MatmulShape): number {
   const source = shape.b.node.op;
   if ((source !== 'param' && source !== 'constant') || packedPanelBytes(shape) === 0) return 0;
   const fb = ix.ravel(shape.b.index, shape.b.node.shape);
   if (shape.batch.some((v) => ix.affineCoef(fb, v) !== 0)) return 0;
-  return paddedStrips(shape.n.extent) * STRIP_COLUMNS * shape.k.extent * 4;
+  const full = Math.floor(shape.n.extent / BLOCK_N) * BLOCK_N;
+  const lastStrips = packedStrips(shape.n.extent - full, shape.bN);
+  return (full / STRIP_COLUMNS + lastStrips) * STRIP_COLUMNS * shape.k.extent * 4;
 }
 
 /**
- * Strips of a prepacked B over `columns` columns: the last one padded with
- * zero columns. Its tile computes the padding too and stores only the real
- * columns: 128 × 1024 @ 1024 × 10 + bias went 150 → 101 us (its 2 leftover
- * columns took scalar tiles).
+ * Whether the columns of a packed B past its last whole strip (of an
+ * n-block of `columns`) are packed as one more strip padded with zero
+ * columns. Its tile computes the padding too and stores only the real
+ * columns: 128 × 1024 @ 1024 × 10 + bias 150 → 101 us, × 3 5.6 → 19.7 GF/s,
+ * × 9 23.3 → 24.9 (the leftover columns took scalar tiles). Not for exactly
+ * 4 columns of a B contiguous along n: a 4-column tile reads them in place,
+ * faster (128 × 1024 × 12: 33.8 against 31.9 GF/s).
  */
-export function paddedStrips(columns: number): number {
-  return Math.ceil(columns / STRIP_COLUMNS);
+export function padsLastStrip(columns: number, bN: number): boolean {
+  const rest = columns % STRIP_COLUMNS;
+  return rest !== 0 && !(rest === 4 && bN === 1);
+}
+
+/** Strips of a packed B over `columns` columns, a padded one included. */
+export function packedStrips(columns: number, bN: number): number {
+  return Math.floor(columns / STRIP_COLUMNS) + (padsLastStrip(columns, bN) ? 1 : 0);
 }
 
 /** Memory a kernel needs besides the values it reads and writes (SIMD code only). */

@@ -73,14 +73,14 @@ describe('matmul with a param or constant B, packed once', () => {
 
   test('the packed copy sits with the params, sized to the strips of B (the last padded), read until its kernel', async () => {
     const g = new Graph();
-    const h = g.input('x', [16, 300]).matmul(g.param('w', [300, 44]));
-    g.output('y', h.matmul(g.constant(randomData('f32', 44 * 20, 3) as Float32Array, [44, 20])));
+    const h = g.input('x', [16, 300]).matmul(g.param('w', [300, 46]));
+    g.output('y', h.matmul(g.constant(randomData('f32', 46 * 20, 3) as Float32Array, [46, 20])));
     const model = await compile(g);
     const packed = model.plan.buffers.filter((b) => b.name.endsWith('.packed'));
     expect(packed).toEqual([
-      // 20 columns: 2 strips of 8 and one of the last 4 columns padded with 4 zero columns, all 44 rows of k
-      expect.objectContaining({ kind: 'const', bytes: 24 * 44 * 4, firstUse: 0, lastUse: 1 }),
-      // 44 columns: 5 strips and one padded, all 300 rows
+      // 20 columns: 2 strips of 8 (the last 4 columns take a 4-column tile in place), all 46 rows of k
+      expect.objectContaining({ kind: 'const', bytes: 16 * 46 * 4, firstUse: 0, lastUse: 1 }),
+      // 46 columns: 5 strips and the last 6 columns padded to a sixth, all 300 rows
       expect.objectContaining({ kind: 'param', bytes: 48 * 300 * 4, firstUse: 0, lastUse: 0 }),
     ]);
     // no per-run scratch, and nothing in the arena for it

@@ -12,7 +12,8 @@ import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
 import {
   BLOCK_K,
   BLOCK_N,
-  paddedStrips,
+  packedStrips,
+  padsLastStrip,
   STRIP_COLUMNS,
   TILE_VECTORS,
   type MatmulShape,
@@ -91,7 +92,7 @@ export function packedBlockAt(
 ): Expr {
   const m = fb.m;
   const get = (local: number): Expr => m.local.get(local, fb.b.i32);
-  const strips = paddedStrips(width);
+  const strips = packedStrips(width, s.bN);
   const blockStart = m.i32.add(
     m.i32.mul(get(nc0), m.i32.const(s.k.extent * 4)),
     m.i32.mul(get(kc0), m.i32.const(strips * W * 4)),
@@ -195,7 +196,7 @@ export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): 
     const strips = Math.floor(width / W);
     const dst = (): Expr => packedBlockAt(fb, s, packed, nc0, kc0, width);
     const whole = strips > 0 ? packStrips(fb, s, l, src, dst, kLen, strips) : [];
-    if (width % W === 0) return whole;
+    if (!padsLastStrip(width, s.bN)) return whole;
     // the columns past the last whole strip, then zeros: one padded strip after the others
     const partSrc = (): Expr => m.i32.add(src(), m.i32.const(strips * W * s.bN * 4));
     const partDst = (): Expr => m.i32.add(dst(), m.i32.const(strips * kLen * W * 4));
@@ -207,9 +208,10 @@ export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): 
 /**
  * Copies `kLen` rows of the `columns` (< W) columns of B starting at `src()`
  * into a strip of kLen × W floats at `dst()`, the other W − columns of each
- * row zero. Element by element: it runs once per change of params.
+ * row zero. Element by element: one strip per block (per run, or once per
+ * change of params).
  */
-function packPaddedStrip(
+export function packPaddedStrip(
   fb: FunctionBuilder,
   s: MatmulShape,
   l: PackLocals,

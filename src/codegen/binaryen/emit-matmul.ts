@@ -7,7 +7,7 @@
  * as packed strips of BLOCK_K × 8 contiguous floats (emit-matmul-pack.ts: the
  * block order, and the copies, per run into the kernel's scratch or once for
  * a param or constant B). Edges use 4-column tiles and a scalar column,
- * reading B in place, or, for a B packed once, the 8-column tile over its last
+ * reading B in place, or, where B is packed, the 8-column tile over its last
  * strip padded with zero columns, storing only the real columns. Pointers
  * advance by constant strides; row and vector
  * offsets within a tile are constant memarg offsets. Other matmuls take the
@@ -20,6 +20,7 @@ import type { Kernel } from '../../passes/kernel.js';
 import {
   matchMatmulOperands,
   packedPanelBytes,
+  padsLastStrip,
   STRIP_COLUMNS,
   TILE_ROWS,
   TILE_VECTORS,
@@ -32,6 +33,7 @@ import {
   blockLoops,
   packedBlockAt,
   packLocals,
+  packPaddedStrip,
   packStrips,
   type First,
 } from './emit-matmul-pack.js';
@@ -145,12 +147,19 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   /** Bytes between consecutive k of B as the tile reads it. */
   const bStep = (nv: number): number => (packedTile(nv) ? W * 4 : s.bK * 4);
   const locals = scratch >= 0 ? packLocals(fb) : undefined;
-  /** Copies B[kc0 .. kc0 + kLen, nc0 .. nc0 + strips·W] into scratch as strips of kLen × W. */
+  /**
+   * Copies B[kc0 .. kc0 + kLen, nc0 .. nc0 + width] into scratch as strips of
+   * kLen × W, the last padded with zero columns.
+   */
   const pack = (kLen: number, width: number): Expr[] => {
+    if (locals === undefined) return [];
     const strips = Math.floor(width / W);
-    if (locals === undefined || strips === 0) return [];
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
-    return packStrips(fb, s, locals, src, () => m.i32.const(scratch), kLen, strips);
+    const whole = strips > 0 ? packStrips(fb, s, locals, src, () => m.i32.const(scratch), kLen, strips) : [];
+    if (!padsLastStrip(width, s.bN)) return whole;
+    const partSrc = (): Expr => m.i32.add(src(), m.i32.const(strips * W * s.bN * 4));
+    const partDst = (): Expr => m.i32.const(scratch + strips * kLen * W * 4);
+    return [...whole, packPaddedStrip(fb, s, locals, partSrc, partDst, kLen, width % W)];
   };
   /** Where a packed tile's strip starts: in the block's scratch, or in the whole packed B. */
   const packedStrip = (kLen: number, width: number): Expr =>
@@ -283,8 +292,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     let covered = 0;
     // single rows over B in place (no packing) take whole cache lines: 32 columns per tile
     const wide = rows === 1 && !packing && s.bN === 1 ? [[4 * ROW_VECTORS, ROW_VECTORS] as const] : [];
-    // a prepacked B pads its last strip with zero columns: one more 8-column tile covers the rest
-    const padded = prepacked >= 0 && width % W !== 0;
+    // a packed B pads its last strip with zero columns: one more 8-column tile covers the rest
+    const padded = packing && padsLastStrip(width, s.bN);
     const tails = padded
       ? []
       : ([
