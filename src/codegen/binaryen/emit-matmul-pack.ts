@@ -121,6 +121,16 @@ export function packLocals(fb: FunctionBuilder): PackLocals {
   return { pk: fb.addLocal(i32), ps: fb.addLocal(i32), psrc: fb.addLocal(i32), pdst: fb.addLocal(i32) };
 }
 
+/** One block's copy: from byte address `src()` (B[k0, n0]) to `dst()`, `kLen` rows of k, with the locals `l`. */
+export interface BlockCopy {
+  readonly fb: FunctionBuilder;
+  readonly s: MatmulShape;
+  readonly l: PackLocals;
+  readonly src: () => Expr;
+  readonly dst: () => Expr;
+  readonly kLen: number;
+}
+
 /**
  * Copies `kLen` rows × `strips` strips of B, starting at byte address `src()`
  * (B[k0, n0]), into `dst()` as strips of kLen × W contiguous floats: strip g
@@ -128,15 +138,7 @@ export function packLocals(fb: FunctionBuilder): PackLocals {
  * contiguous bytes, then single rows. Vectors when B is contiguous along n,
  * else element by element. `src` and `dst` build fresh expressions per call.
  */
-export function packStrips(
-  fb: FunctionBuilder,
-  s: MatmulShape,
-  l: PackLocals,
-  src: () => Expr,
-  dst: () => Expr,
-  kLen: number,
-  strips: number,
-): Expr[] {
+function packStrips({ fb, s, l, src, dst, kLen }: BlockCopy, strips: number): Expr[] {
   const m = fb.m;
   const get = (local: number): Expr => m.local.get(local, fb.b.i32);
   const add = (a: Expr, bytes: number): Expr => (bytes === 0 ? a : m.i32.add(a, m.i32.const(bytes)));
@@ -193,35 +195,25 @@ export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): 
   const l = packLocals(fb);
   const src = (): Expr => bBlockAt(fb, s, base, nc0, kc0);
   const loops = blockLoops(fb, s, nc0, kc0, (kLen, _first, _last, width) => {
-    const strips = Math.floor(width / W);
     const dst = (): Expr => packedBlockAt(fb, s, packed, nc0, kc0, width);
-    const whole = strips > 0 ? packStrips(fb, s, l, src, dst, kLen, strips) : [];
-    if (!padsLastStrip(width, s.bN)) return whole;
-    // the columns past the last whole strip, then zeros: one padded strip after the others
-    const partSrc = (): Expr => m.i32.add(src(), m.i32.const(strips * W * s.bN * 4));
-    const partDst = (): Expr => m.i32.add(dst(), m.i32.const(strips * kLen * W * 4));
-    return [...whole, packPaddedStrip(fb, s, l, partSrc, partDst, kLen, width % W)];
+    return packBlock({ fb, s, l, src, dst, kLen }, width);
   });
   return m.block(null, [m.local.set(base, bBase(fb, s, env)), ...loops]);
 }
 
 /**
- * Copies `kLen` rows of the `columns` (< W) columns of B starting at `src()`
- * into a strip of kLen × W floats at `dst()`, the other W − columns of each
- * row zero. Element by element: one strip per block (per run, or once per
- * change of params).
+ * Packs one block of `width` columns of B: its whole strips (packStrips), then, where padsLastStrip,
+ * the columns past them in one more strip with zero columns after them
+ * (element by element: one strip per block).
  */
-export function packPaddedStrip(
-  fb: FunctionBuilder,
-  s: MatmulShape,
-  l: PackLocals,
-  src: () => Expr,
-  dst: () => Expr,
-  kLen: number,
-  columns: number,
-): Expr {
+export function packBlock(copy: BlockCopy, width: number): Expr[] {
+  const { fb, s, l, src, dst, kLen } = copy;
   const m = fb.m;
+  const strips = Math.floor(width / W);
+  const whole = strips > 0 ? packStrips(copy, strips) : [];
+  if (!padsLastStrip(width, s.bN)) return whole;
   const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const columns = width % W;
   const row: Expr[] = [];
   for (let c = 0; c < W; c++) {
     const value = c < columns ? m.f32.load(c * s.bN * 4, 4, get(l.psrc)) : m.f32.const(0);
@@ -231,9 +223,10 @@ export function packPaddedStrip(
     m.local.set(l.psrc, m.i32.add(get(l.psrc), m.i32.const(s.bK * 4))),
     m.local.set(l.pdst, m.i32.add(get(l.pdst), m.i32.const(W * 4))),
   );
-  return m.block(null, [
-    m.local.set(l.psrc, src()),
-    m.local.set(l.pdst, dst()),
+  return [
+    ...whole,
+    m.local.set(l.psrc, m.i32.add(src(), m.i32.const(strips * W * s.bN * 4))),
+    m.local.set(l.pdst, m.i32.add(dst(), m.i32.const(strips * kLen * W * 4))),
     fb.forLoop(l.pk, 0, kLen, 1, false, row),
-  ]);
+  ];
 }

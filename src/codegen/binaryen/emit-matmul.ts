@@ -32,9 +32,8 @@ import {
   bBlockAt,
   blockLoops,
   packedBlockAt,
+  packBlock,
   packLocals,
-  packPaddedStrip,
-  packStrips,
   type First,
 } from './emit-matmul-pack.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
@@ -153,13 +152,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
    */
   const pack = (kLen: number, width: number): Expr[] => {
     if (locals === undefined) return [];
-    const strips = Math.floor(width / W);
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
-    const whole = strips > 0 ? packStrips(fb, s, locals, src, () => m.i32.const(scratch), kLen, strips) : [];
-    if (!padsLastStrip(width, s.bN)) return whole;
-    const partSrc = (): Expr => m.i32.add(src(), m.i32.const(strips * W * s.bN * 4));
-    const partDst = (): Expr => m.i32.const(scratch + strips * kLen * W * 4);
-    return [...whole, packPaddedStrip(fb, s, locals, partSrc, partDst, kLen, width % W)];
+    return packBlock({ fb, s, l: locals, src, dst: () => m.i32.const(scratch), kLen }, width);
   };
   /** Where a packed tile's strip starts: in the block's scratch, or in the whole packed B. */
   const packedStrip = (kLen: number, width: number): Expr =>
