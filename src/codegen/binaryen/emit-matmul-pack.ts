@@ -202,9 +202,9 @@ export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): 
 }
 
 /**
- * Packs one block of `width` columns of B: its whole strips (packStrips), then, where padsLastStrip,
- * the columns past them in one more strip with zero columns after them
- * (element by element: one strip per block).
+ * Packs one block of `width` columns of B: its whole strips (packStrips),
+ * then, where padsLastStrip, the columns past them in one more strip with
+ * zero columns after them (element by element: one strip per block).
  */
 export function packBlock(copy: BlockCopy, width: number): Expr[] {
   const { fb, s, l, src, dst, kLen } = copy;
