@@ -522,8 +522,9 @@ describe('tiled matmul edges', () => {
     // cache blocks (256): several k-blocks (first, middle, last) and a partial n-block
     [5, 300, 600],
     [3, 513, 257],
-    // 8+ rows pack B into scratch strips of 8 columns: exact strips, strip + 4 + scalar tails,
-    // fewer columns than a strip, several k-blocks and n-blocks with a partial last one
+    // 8+ rows pack B into scratch strips of 8 columns: exact strips, a last strip padded with
+    // zero columns (17, fewer columns than a strip), 4 leftover columns read in place (524),
+    // several k-blocks and n-blocks with a partial last one
     [8, 8, 1],
     [8, 16, 5],
     [9, 17, 33],

@@ -11,8 +11,8 @@ import { checkGraph, expectClose, randomData, VARIANTS } from '../support/differ
 const tolFor = (k: number) => ({ rtol: 1e-5, atol: 2e-7 * 16 * k });
 
 describe('matmul with a param or constant B, packed once', () => {
-  // strips of 8 and a last strip padded with zero columns, several k- and n-blocks, row tails;
-  // fewer than 8 columns: 4-column and scalar tiles reading B in place
+  // strips of 8 and a last strip padded with zero columns (fewer than 8 columns: that strip
+  // alone; 4 leftover columns of w: a 4-column tile in place), several k- and n-blocks, row tails
   const cases: [number, number, number][] = [
     [8, 8, 1],
     [9, 17, 33],

@@ -281,7 +281,8 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
 
   /** Tiles over the columns [nc0, nEnd) of the current n-block, for `rows` rows at m0. */
   const columns = (rows: number, kLen: number, first: First, last: boolean, width: number): Expr[] => {
-    // only the loops that run (the widths are known): 8-column tiles, then a 4-column, then scalar
+    // only the loops that run (the widths are known): 8-column tiles, then a 4-column, then scalar,
+    // or after the 8-column tiles one over a padded strip
     const out: Expr[] = [];
     let covered = 0;
     // single rows over B in place (no packing) take whole cache lines: 32 columns per tile
