@@ -14,6 +14,7 @@ import type { Node } from '../../src/ir/node.js';
 import { checkFeeds } from '../../src/ir/interpret/feeds.js';
 import { broadcastIndexMap } from '../../src/ir/interpret/indexing.js';
 import { evaluateWithHook } from '../../src/ir/interpret/interpret.js';
+import { asMatrix } from '../../src/ir/interpret/matmul.js';
 import type { Operand } from '../../src/ir/interpret/operands.js';
 import { reductionTargets } from '../../src/ir/interpret/reduce.js';
 import { broadcastShapes, sizeOf } from '../../src/ir/shape.js';
@@ -52,15 +53,9 @@ function reduceF32(node: Node, x: Operand, lanes: number): Float32Array | undefi
   return out;
 }
 
-/** The shape an operand has once a 1-D operand gets its missing matrix axis. */
-function asMatrix(shape: readonly number[], side: 'left' | 'right'): readonly number[] {
-  if (shape.length !== 1) return shape;
-  return side === 'left' ? [1, shape[0]!] : [shape[0]!, 1];
-}
-
 /** An f32 matmul with each product rounded to f32 and the k terms accumulated in f32. */
 function matmulF32(node: Node, a: Operand, b: Operand, lanes: number): Float32Array | undefined {
-  if (node.op !== 'matmul' || a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;
+  if (a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;
   const aShape = asMatrix(a.shape, 'left');
   const bShape = asMatrix(b.shape, 'right');
   const [m, k] = aShape.slice(-2) as [number, number];

@@ -12,7 +12,7 @@ import { broadcastIndexMap } from './indexing.js';
 import { argAt, at, convert, makeResult, type Operand } from './operands.js';
 
 /** The shape an operand has once a 1-D operand gets its missing matrix axis. */
-function asMatrix(shape: readonly number[], side: 'left' | 'right'): readonly number[] {
+export function asMatrix(shape: readonly number[], side: 'left' | 'right'): readonly number[] {
   if (shape.length !== 1) return shape;
   const k = shape[0] ?? 0;
   return side === 'left' ? [1, k] : [k, 1];
