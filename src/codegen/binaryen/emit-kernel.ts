@@ -41,6 +41,7 @@ import { innermost, LANES, wide, without } from './loop-vars.js';
 import { emitInterleaved, interleaveFactor } from './emit-interleaved.js';
 import { emitMatmul, matchMatmul } from './emit-matmul.js';
 import type { FunctionBuilder } from './function-builder.js';
+import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
 import { scalarType } from './scalar-ops.js';
 
 type Expr = Binaryen.ExpressionRef;
@@ -120,8 +121,9 @@ function emitChosen(
   for (const v of [...kernel.domain, ...kernel.steps.flatMap(stepVars)]) vars.set(v.id, fb.addLocal(i32));
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
   if (choice.matmul !== undefined) return emitMatmul(fb, kernel, choice.matmul, env);
-  const e = new StepEmitter(fb, env, simd);
   const { mode, v } = choice;
+  const prefetch = mode === 'row' ? planRowTouch(fb, kernel, env) : undefined;
+  const e = new StepEmitter(fb, env, simd, prefetch?.touch);
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));
@@ -133,10 +135,10 @@ function emitChosen(
   // generic: scalar outer loops, each step vectorized over its own innermost variable where it can be
   return m.block(
     null,
-    e.nest(
-      kernel.domain,
-      kernel.steps.flatMap((step) => e.step(step)),
-    ),
+    e.nest(kernel.domain, [
+      ...(prefetch === undefined ? [] : [prefetch.setShift]),
+      ...kernel.steps.flatMap((step) => e.step(step)),
+    ]),
   );
 }
 
@@ -146,10 +148,17 @@ class StepEmitter implements LoopEmitter {
     readonly fb: FunctionBuilder,
     readonly env: ExprEnv,
     readonly simd: boolean,
+    /** Loads of the next row to add to the interleaved loops (row-prefetch.ts). */
+    readonly touch?: RowTouch,
   ) {}
 
   local(v: LoopVar): number {
     return this.env.vars.get(v.id) as number;
+  }
+
+  touches(step: Step, v: LoopVar, elements: number): Expr[] {
+    const touch = this.touch;
+    return touch?.host === step ? emitTouches(this.fb, touch, v, elements, this.env) : [];
   }
 
   /** Loops over `loopVars` (outermost first) around `body`. */
@@ -178,7 +187,8 @@ class StepEmitter implements LoopEmitter {
       this.storeVec(step, step.value, v, this.fb.m.local.get(r, this.fb.b.v128), LANES * u),
     );
     const step4 = LANES * results.length;
-    const wide = this.fb.forLoop(this.local(v), 0, v.extent, step4, true, [...stmts, ...stores]);
+    const touches = this.touches(step, v, step4);
+    const wide = this.fb.forLoop(this.local(v), 0, v.extent, step4, true, [...touches, ...stmts, ...stores]);
     return [wide, ...this.split(v, single(), tail, false)];
   }
 

@@ -7,7 +7,7 @@
 import type Binaryen from 'binaryen';
 import type { DType } from '../../common/dtype.js';
 import type { LoopVar } from '../../passes/index-expr.js';
-import type { KExpr, ReduceStep, StoreStep } from '../../passes/kernel.js';
+import type { KExpr, ReduceStep, Step, StoreStep } from '../../passes/kernel.js';
 import { emitScalar, emitVector, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { identity } from './reduce-identity.js';
@@ -25,6 +25,8 @@ export interface LoopEmitter {
   readonly simd: boolean;
   /** The i32 local of a loop variable. */
   local(v: LoopVar): number;
+  /** Loads prefetching the next row, for `step`'s main loop over `v` (`elements` per iteration); see row-prefetch.ts. */
+  touches(step: Step, v: LoopVar, elements: number): Expr[];
   /** Loops over `loopVars` (outermost first) around `body`. */
   nest(loopVars: readonly LoopVar[], body: Expr[]): Expr[];
   /** The vector loop over `v`, then its scalar tail. */
@@ -111,7 +113,10 @@ export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number)
         fb.forLoop(rLocal, 0, chunk, LANES, true, body),
         m.local.set(rLocal, m.i32.const(chunk * ACCUMULATORS)),
       ])
-    : fb.forLoop(rLocal, 0, r.extent, LANES * ACCUMULATORS, true, body);
+    : fb.forLoop(rLocal, 0, r.extent, LANES * ACCUMULATORS, true, [
+        ...e.touches(step, r, LANES * ACCUMULATORS),
+        ...body,
+      ]);
   const vectorLoop = fb.forLoop(rLocal, null, r.extent, LANES, true, [into(accs[0] as number)]);
   const tail =
     r.extent % LANES === 0 ? [] : [fb.forLoop(rLocal, null, r.extent, 1, false, [accumulate(result)])];
