@@ -135,10 +135,7 @@ function emitChosen(
   // generic: scalar outer loops, each step vectorized over its own innermost variable where it can be
   return m.block(
     null,
-    e.nest(kernel.domain, [
-      ...(prefetch === undefined ? [] : [prefetch.setShift]),
-      ...kernel.steps.flatMap((step) => e.step(step)),
-    ]),
+    e.nest(kernel.domain, [...(prefetch?.perRow ?? []), ...kernel.steps.flatMap((step) => e.step(step))]),
   );
 }
 
