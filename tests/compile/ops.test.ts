@@ -492,6 +492,42 @@ describe('long elementwise chains (interleaved eight vectors at a time)', () => 
   });
 });
 
+describe('short elementwise chains (interleaved four vectors at a time)', () => {
+  // 16 per interleaved iteration: 15 runs no wide loop, 1003 leaves a one-vector loop and a scalar
+  // tail; the rows of the slice start 2 elements into rows of size + 5
+  test.each([15, 16, 36, 1003])(
+    '%i elements: one and a few ops, f32 and i32, a strided row',
+    async (size) => {
+      const g = new Graph();
+      const x = g.input('x', [size]);
+      const k = g.input('k', [size], 'i32');
+      g.output('scaled', x.mul(2));
+      g.output('few', x.mul(0.5).add(x).sub(1.25));
+      g.output('ints', k.mul(3).add(k));
+      g.output('cmp', x.gt(0.25));
+      const m = g.input('m', [3, size + 5]);
+      g.output(
+        'rows',
+        m
+          .slice([
+            [0, 3],
+            [2, size + 2],
+          ])
+          .mul(-1.5),
+      );
+      await checkGraph(
+        g,
+        {
+          x: randomData('f32', size, 1),
+          k: randomData('i32', size, 2),
+          m: randomData('f32', 3 * (size + 5), 3),
+        },
+        { rtol: 1e-6, atol: 1e-6 },
+      );
+    },
+  );
+});
+
 describe('transcendentals interleaved four (exp, sigmoid: five) vectors at a time', () => {
   test('exp log sin cos tanh sigmoid erf gelu pow over 1003 elements, and inside a softmax row', async () => {
     const g = new Graph();
