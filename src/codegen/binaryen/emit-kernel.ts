@@ -6,7 +6,9 @@
  *     interleaved when the value is a long chain (emit-interleaved.ts);
  *   - a reduction over the innermost input axis: vector accumulators, lanes
  *     combined at the end ("reduce-inner"); the same inside fused row kernels,
- *     whose store steps vectorize over their own innermost axis ("row");
+ *     whose store steps vectorize over their own innermost axis ("row"), and
+ *     which bring the rows they will read or write into cache while a pass
+ *     runs (row-prefetch.ts);
  *   - other reductions: across the innermost output axis, one accumulator
  *     lane per output ("across"); both in emit-reduce.ts;
  *   - f32 matmul over affine operands: register tiles (emit-matmul.ts).
@@ -145,7 +147,7 @@ class StepEmitter implements LoopEmitter {
     readonly fb: FunctionBuilder,
     readonly env: ExprEnv,
     readonly simd: boolean,
-    /** Loads of the next row to add to the interleaved loops (row-prefetch.ts). */
+    /** The rows a row kernel touches ahead of use, and the step whose main loop loads them (row-prefetch.ts). */
     readonly touch?: RowTouch,
   ) {}
 
@@ -153,6 +155,7 @@ class StepEmitter implements LoopEmitter {
     return this.env.vars.get(v.id) as number;
   }
 
+  /** The touching loads for `step`'s main loop over `v`, when `step` is the touch's host. */
   touches(step: Step, v: LoopVar, elements: number): Expr[] {
     const touch = this.touch;
     return touch?.host === step ? emitTouches(this.fb, touch, v, elements, this.env) : [];

@@ -25,7 +25,7 @@ export interface LoopEmitter {
   readonly simd: boolean;
   /** The i32 local of a loop variable. */
   local(v: LoopVar): number;
-  /** Loads prefetching the next row, for `step`'s main loop over `v` (`elements` per iteration); see row-prefetch.ts. */
+  /** Loads bringing rows into cache, for `step`'s main loop over `v` (`elements` per iteration); see row-prefetch.ts. */
   touches(step: Step, v: LoopVar, elements: number): Expr[];
   /** Loops over `loopVars` (outermost first) around `body`. */
   nest(loopVars: readonly LoopVar[], body: Expr[]): Expr[];
