@@ -51,7 +51,9 @@ function onGrid(data: Float32Array, grid: number, random: (() => number) | undef
   if (grid === 0) return data;
   return Float32Array.from(data, (v) => {
     if (!Number.isFinite(v)) return v;
-    return random === undefined ? Math.round(v / grid) * grid : v + (2 * random() - 1) * grid;
+    // a snapped zero is +0, as a cancellation rounds in f32 (x - x, a log of exactly 1):
+    // Math.round(-0.4) is -0, whose reciprocal has the other sign
+    return random === undefined ? Math.round(v / grid) * grid + 0 : v + (2 * random() - 1) * grid;
   });
 }
 
