@@ -16,6 +16,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { checkFeeds } from '../../src/ir/interpret/feeds.js';
 import { evaluateWithHook } from '../../src/ir/interpret/interpret.js';
 import { elementClose, rng, type Tolerance } from './differential.js';
+import { argTies } from './arg-ties.js';
 import { f32AccumulationReferences } from './f32-accumulation.js';
 
 /** `data` with each finite element moved one f32 ulp up or down at random. */
@@ -84,7 +85,8 @@ export function nudgedReferences(
 
 /**
  * For output `name`: whether element i of `actual`, which disagrees with
- * `expected`, is excused. It is when the changed references (`runs` nudged
+ * `expected`, is excused. It is when the output is an argmax or argmin and
+ * `actual` points at a near-tie (arg-ties.ts), or when the changed references (`runs` nudged
  * ones and the f32-accumulation ones) show the element
  * is sensitive (one of them moved out of tolerance of `expected`) and
  * `actual` lies within what they span (with `expected`, and 0 when NaN and
@@ -99,9 +101,12 @@ export function sensitivityExcuse(
   tol: Tolerance,
 ): (name: string, expected: TypedArray, actual: TypedArray) => (i: number) => boolean {
   let refs: Record<string, TypedArray>[] | undefined;
+  let ties: ReturnType<typeof argTies> | undefined;
   return (name, expected, actual) => {
     const float = expected instanceof Float32Array;
     return (i) => {
+      ties ??= argTies(graph, feeds);
+      if (ties.get(name)?.(i, actual[i] as number) === true) return true;
       refs ??= [...nudgedReferences(graph, feeds, runs), ...f32AccumulationReferences(graph, feeds)];
       const e = expected[i] as number;
       const a = actual[i] as number;
