@@ -1,9 +1,10 @@
 /**
  * How sensitive a graph's outputs are to rounding inside it: the reference
  * interpreter re-run with every intermediate f32 value nudged by one ulp up or
- * down (a seeded choice per element), and with sums, products and dot
+ * down (a seeded choice per element), with sums, products and dot
  * products accumulated in f32 (f32-accumulation.ts: where partial results
- * overflow or underflow). Compiled code rounds differently from the
+ * overflow or underflow), and with argmax/argmin breaking near-ties to another
+ * candidate (arg-ties.ts). Compiled code rounds differently from the
  * float64 oracle (f32 sums, polynomial transcendentals), so where an output
  * moves by more than the comparison's tolerance under such nudges (a sum that
  * cancels and then a sqrt, an argmin between values an ulp apart), a mismatch
@@ -16,7 +17,7 @@ import type { Graph } from '../../src/ir/graph.js';
 import { checkFeeds } from '../../src/ir/interpret/feeds.js';
 import { evaluateWithHook } from '../../src/ir/interpret/interpret.js';
 import { elementClose, rng, type Tolerance } from './differential.js';
-import { argTies } from './arg-ties.js';
+import { tieReferences } from './arg-ties.js';
 import { f32AccumulationReferences } from './f32-accumulation.js';
 
 /** `data` with each finite element moved one f32 ulp up or down at random. */
@@ -85,9 +86,8 @@ export function nudgedReferences(
 
 /**
  * For output `name`: whether element i of `actual`, which disagrees with
- * `expected`, is excused. It is when the output is an argmax or argmin and
- * `actual` points at a near-tie (arg-ties.ts), or when the changed references (`runs` nudged
- * ones and the f32-accumulation ones) show the element
+ * `expected`, is excused. It is when the changed references (`runs` nudged
+ * ones, the f32-accumulation ones and the arg-tie ones) show the element
  * is sensitive (one of them moved out of tolerance of `expected`) and
  * `actual` lies within what they span (with `expected`, and 0 when NaN and
  * numbers are both among them, plus tolerance); a NaN, an infinity or an
@@ -101,13 +101,14 @@ export function sensitivityExcuse(
   tol: Tolerance,
 ): (name: string, expected: TypedArray, actual: TypedArray) => (i: number) => boolean {
   let refs: Record<string, TypedArray>[] | undefined;
-  let ties: ReturnType<typeof argTies> | undefined;
   return (name, expected, actual) => {
     const float = expected instanceof Float32Array;
     return (i) => {
-      ties ??= argTies(graph, feeds);
-      if (ties.get(name)?.(i, actual[i] as number) === true) return true;
-      refs ??= [...nudgedReferences(graph, feeds, runs), ...f32AccumulationReferences(graph, feeds)];
+      refs ??= [
+        ...nudgedReferences(graph, feeds, runs),
+        ...f32AccumulationReferences(graph, feeds),
+        ...tieReferences(graph, feeds),
+      ];
       const e = expected[i] as number;
       const a = actual[i] as number;
       const moved = refs.map((ref) => (ref[name] as TypedArray)[i] as number);
