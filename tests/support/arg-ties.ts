@@ -12,9 +12,8 @@
  */
 import type { TypedArray } from '../../src/index.js';
 import type { Graph } from '../../src/ir/graph.js';
-import { checkFeeds } from '../../src/ir/interpret/feeds.js';
-import { evaluateWithHook } from '../../src/ir/interpret/interpret.js';
 import type { Operand } from '../../src/ir/interpret/operands.js';
+import { hookedReferences, type ValueHook } from './hooked-references.js';
 
 /** How many ulps of a lane's largest magnitude two candidates may differ by and tie (f32 rounding in a few ops). */
 const TIE_ULPS = 4;
@@ -27,13 +26,11 @@ export function tieReferences(
   feeds: Readonly<Record<string, TypedArray>>,
 ): Record<string, TypedArray>[] {
   if (!graph.nodes.some((n) => n.op === 'argmax' || n.op === 'argmin')) return [];
-  const leaves = checkFeeds('interpret', graph.leaves, feeds);
-  return CHOICES.map((choice) =>
-    evaluateWithHook(graph.outputs, leaves, (node, data, args) => {
-      if ((node.op !== 'argmax' && node.op !== 'argmin') || args[0] === undefined) return data;
-      return pickTied(args[0], node.attrs.axis, node.op === 'argmax', data as Int32Array, choice);
-    }),
-  );
+  const hooks = CHOICES.map((choice): ValueHook => (node, data, args) => {
+    if ((node.op !== 'argmax' && node.op !== 'argmin') || args[0] === undefined) return data;
+    return pickTied(args[0], node.attrs.axis, node.op === 'argmax', data as Int32Array, choice);
+  });
+  return hookedReferences(graph, feeds, hooks);
 }
 
 /** `result` with each lane's index moved to its `choice`-th near-tied candidate. */

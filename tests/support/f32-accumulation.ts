@@ -11,13 +11,12 @@
 import type { TypedArray } from '../../src/index.js';
 import type { Graph } from '../../src/ir/graph.js';
 import type { Node } from '../../src/ir/node.js';
-import { checkFeeds } from '../../src/ir/interpret/feeds.js';
 import { broadcastIndexMap } from '../../src/ir/interpret/indexing.js';
-import { evaluateWithHook } from '../../src/ir/interpret/interpret.js';
 import { asMatrix } from '../../src/ir/interpret/matmul.js';
 import type { Operand } from '../../src/ir/interpret/operands.js';
 import { reductionTargets } from '../../src/ir/interpret/reduce.js';
 import { broadcastShapes, sizeOf } from '../../src/ir/shape.js';
+import { hookedReferences, type ValueHook } from './hooked-references.js';
 
 const f = Math.fround;
 
@@ -82,14 +81,12 @@ export function f32AccumulationReferences(
   graph: Graph,
   feeds: Readonly<Record<string, TypedArray>>,
 ): Record<string, TypedArray>[] {
-  const leaves = checkFeeds('interpret', graph.leaves, feeds);
-  return ACCUMULATION_LANES.map((lanes) =>
-    evaluateWithHook(graph.outputs, leaves, (node, data, args) => {
-      if (node.dtype !== 'f32') return data;
-      const [a, b] = args;
-      if (node.op === 'matmul' && a !== undefined && b !== undefined)
-        return matmulF32(node, a, b, lanes) ?? data;
-      return (a !== undefined ? reduceF32(node, a, lanes) : undefined) ?? data;
-    }),
-  );
+  const hooks = ACCUMULATION_LANES.map((lanes): ValueHook => (node, data, args) => {
+    if (node.dtype !== 'f32') return data;
+    const [a, b] = args;
+    if (node.op === 'matmul' && a !== undefined && b !== undefined)
+      return matmulF32(node, a, b, lanes) ?? data;
+    return (a !== undefined ? reduceF32(node, a, lanes) : undefined) ?? data;
+  });
+  return hookedReferences(graph, feeds, hooks);
 }

@@ -14,11 +14,10 @@
  */
 import type { TypedArray } from '../../src/index.js';
 import type { Graph } from '../../src/ir/graph.js';
-import { checkFeeds } from '../../src/ir/interpret/feeds.js';
-import { evaluateWithHook } from '../../src/ir/interpret/interpret.js';
 import { elementClose, rng, type Tolerance } from './differential.js';
 import { tieReferences } from './arg-ties.js';
 import { f32AccumulationReferences } from './f32-accumulation.js';
+import { hookedReferences, type ValueHook } from './hooked-references.js';
 
 /** `data` with each finite element moved one f32 ulp up or down at random. */
 function nudged(data: Float32Array, random: () => number): Float32Array {
@@ -70,18 +69,18 @@ export function nudgedReferences(
   feeds: Readonly<Record<string, TypedArray>>,
   count: number,
 ): Record<string, TypedArray>[] {
-  const leaves = checkFeeds('interpret', graph.leaves, feeds);
-  return Array.from({ length: count }, (_, n) => {
+  const hooks = Array.from({ length: count }, (_, n): ValueHook => {
     const random = rng(n + 1);
     const kind = n % 4;
     const coarser = 2 ** ((n >> 2) % 4);
-    return evaluateWithHook(graph.outputs, leaves, (node, data) => {
+    return (node, data) => {
       if (node.dtype !== 'f32') return data;
       const values = data as Float32Array;
       if (kind === 0 || kind === 2) return nudged(values, random);
       return onGrid(values, tensorUlp(values) * coarser, kind === 1 ? undefined : random);
-    });
+    };
   });
+  return hookedReferences(graph, feeds, hooks);
 }
 
 /**
