@@ -81,6 +81,7 @@ function makeContext(m: binaryen.Module, params: number): MathContext & { vars: 
       vars.push(type);
       return params + vars.length - 1;
     },
+    v128Const: (bytes) => m.v128.const(bytes),
   };
 }
 

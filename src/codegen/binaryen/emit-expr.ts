@@ -97,7 +97,7 @@ function emitVectorLoad(
   if (dtype !== 'bool') return m.v128.load(address, 4, ptr);
   const bytes = m.v128.load32_zero(address, 1, ptr);
   const lanes = m.i32x4.extend_low_i16x8_u(m.i16x8.extend_low_i8x16_u(bytes));
-  return m.i32x4.ne(lanes, m.i32x4.splat(m.i32.const(0)));
+  return m.i32x4.ne(lanes, vectorConst(fb, 0, 'i32'));
 }
 
 /** Stores four lanes at the flat index (bool masks as bytes 0/1). */

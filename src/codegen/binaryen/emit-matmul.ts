@@ -130,7 +130,7 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
   const kc0 = fb.addLocal(i32);
   const nc0 = fb.addLocal(i32);
   const nEnd = fb.addLocal(i32);
-  const zero = (): Expr => m.v128.const(new Array<number>(16).fill(0));
+  const zero = (): Expr => fb.v128Const(new Uint8Array(16));
   /** An accumulator's start: 0 in the first k-block, else what C holds (`either`: kc0 = 0 decides). */
   const start = (first: First, fromZero: () => Expr, fromC: () => Expr): Expr =>
     first === 'either' ? m.select(m.i32.eqz(get(kc0)), fromZero(), fromC()) : first ? fromZero() : fromC();

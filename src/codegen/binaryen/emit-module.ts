@@ -161,7 +161,7 @@ function buildModule(
     if (choice.matmul !== undefined && env.packed !== undefined)
       prepacks.push(emitPrepack(packer, choice.matmul, env));
     vectorModes.push(choice.mode);
-    m.addFunction(kernel.name, b.none, b.none, fb.locals, body);
+    m.addFunction(kernel.name, b.none, b.none, fb.locals, fb.withConstants(body));
     // exported too, so a profiler can time each kernel (model.profile)
     m.addFunctionExport(kernel.name, kernel.name);
   }
@@ -184,7 +184,7 @@ function buildModule(
   );
   m.addFunctionExport('run', 'run');
   if (prepacks.length > 0) {
-    m.addFunction(PACK_EXPORT, b.none, b.none, packer.locals, m.block(null, prepacks));
+    m.addFunction(PACK_EXPORT, b.none, b.none, packer.locals, packer.withConstants(m.block(null, prepacks)));
     m.addFunctionExport(PACK_EXPORT, PACK_EXPORT);
   }
   return { m, checkSites, vectorModes };

@@ -17,6 +17,8 @@ const MIN_TRIPS_TO_NEST = 16;
 export class FunctionBuilder {
   readonly locals: Binaryen.Type[] = [];
   private labels = 0;
+  /** v128 constants of this function by their bytes (hex), each held in one local. */
+  private readonly constants = new Map<string, { readonly local: number; readonly bytes: Uint8Array }>();
 
   constructor(
     readonly b: BinaryenApi,
@@ -27,6 +29,33 @@ export class FunctionBuilder {
   addLocal(type: Binaryen.Type): number {
     this.locals.push(type);
     return this.locals.length - 1;
+  }
+
+  /**
+   * A v128 constant, read from a local set once at function entry (see
+   * `withConstants`). V8's Turboshaft (Node 22+, Chromium) rebuilds every
+   * `v128.const` at each use inside a loop, about five instructions each, where
+   * the older TurboFan hoisted them; a local.get is a register (or one spill
+   * reload). Equal constants share one local.
+   */
+  v128Const(bytes: Uint8Array): Expr {
+    const key = Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join('');
+    let entry = this.constants.get(key);
+    if (!entry) {
+      entry = { local: this.addLocal(this.b.v128), bytes: bytes.slice() };
+      this.constants.set(key, entry);
+    }
+    return this.m.local.get(entry.local, this.b.v128);
+  }
+
+  /** `body` preceded by the sets of the v128 constant locals it reads. */
+  withConstants(body: Expr): Expr {
+    if (this.constants.size === 0) return body;
+    const m = this.m;
+    const sets = [...this.constants.values()].map(({ local, bytes }) =>
+      m.local.set(local, m.v128.const(bytes)),
+    );
+    return m.block(null, [...sets, body], this.b.none);
   }
 
   /** A fresh label name. */

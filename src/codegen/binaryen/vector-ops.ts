@@ -78,18 +78,17 @@ export function hasVectorForm(op: ScalarOp, argType: DType): boolean {
 
 /** A vector of four copies of a constant of `dtype` (bool as a mask). */
 export function vectorConst(fb: FunctionBuilder, value: number, dtype: DType): Expr {
-  const m = fb.m;
-  if (dtype === 'f32') return m.f32x4.splat(m.f32.const(value));
-  if (dtype === 'bool') return m.i32x4.splat(m.i32.const(value !== 0 ? -1 : 0));
-  return m.i32x4.splat(m.i32.const(value | 0));
+  if (dtype === 'f32') return fb.v128Const(new Uint8Array(new Float32Array(4).fill(value).buffer));
+  const lane = dtype === 'bool' ? (value !== 0 ? -1 : 0) : value | 0;
+  return fb.v128Const(new Uint8Array(new Int32Array(4).fill(lane).buffer));
 }
 
 function f32Vector(fb: FunctionBuilder, op: ScalarOp, args: readonly Expr[]): Expr {
   const m = fb.m;
   const v128 = fb.b.v128;
   const [a, b] = args as [Expr, Expr];
-  const zero = (): Expr => m.f32x4.splat(m.f32.const(0));
-  const one = (): Expr => m.f32x4.splat(m.f32.const(1));
+  const zero = (): Expr => vectorConst(fb, 0, 'f32');
+  const one = (): Expr => vectorConst(fb, 1, 'f32');
   switch (op) {
     case 'neg':
       return m.f32x4.neg(a);
@@ -119,7 +118,7 @@ function f32Vector(fb: FunctionBuilder, op: ScalarOp, args: readonly Expr[]): Ex
         (v) =>
           m.v128.bitselect(
             one(),
-            m.v128.bitselect(m.f32x4.splat(m.f32.const(-1)), v(), m.f32x4.lt(v(), zero())),
+            m.v128.bitselect(vectorConst(fb, -1, 'f32'), v(), m.f32x4.lt(v(), zero())),
             m.f32x4.gt(v(), zero()),
           ),
         v128,
@@ -178,7 +177,7 @@ function i32Vector(fb: FunctionBuilder, op: ScalarOp, args: readonly Expr[]): Ex
     case 'square':
       return fb.bind(a, fb.b.v128, (v) => m.i32x4.mul(v(), v()), fb.b.v128);
     case 'relu':
-      return m.i32x4.max_s(a, m.i32x4.splat(m.i32.const(0)));
+      return m.i32x4.max_s(a, vectorConst(fb, 0, 'i32'));
     case 'add':
       return m.i32x4.add(a, b);
     case 'sub':
@@ -242,8 +241,8 @@ export function emitVectorCast(fb: FunctionBuilder, x: Expr, from: DType, to: DT
   if (from === to) return x;
   if (to === 'bool') {
     return from === 'f32'
-      ? m.f32x4.ne(x, m.f32x4.splat(m.f32.const(0)))
-      : m.i32x4.ne(x, m.i32x4.splat(m.i32.const(0)));
+      ? m.f32x4.ne(x, vectorConst(fb, 0, 'f32'))
+      : m.i32x4.ne(x, vectorConst(fb, 0, 'i32'));
   }
   const ints = from === 'bool' ? m.i32x4.neg(x) : x; // mask -1 -> 1
   if (to === 'f32') return from === 'f32' ? x : m.f32x4.convert_i32x4_s(ints);

@@ -44,16 +44,6 @@ export type ExpRange = 'full' | 'nonpositive' | 'normal';
 const SCALE_BIAS: Readonly<Record<ExpRange, number>> = { full: 254, nonpositive: 152, normal: 127 };
 
 /**
- * The float constants `lowerExp` uses for `range`: a caller that packs its own
- * constants (`LaneOps.packConstants`) lists these with them, so they share v128s.
- */
-export function expConstants(range: ExpRange): number[] {
-  const clamps = range === 'full' ? [EXP_MIN_ARG, EXP_MAX_ARG] : range === 'nonpositive' ? [EXP_MIN_ARG] : [];
-  const tail = range === 'nonpositive' ? [2 ** -(SCALE_BIAS.nonpositive - 127)] : [];
-  return [...clamps, LOG2E, ROUND_MAGIC_F32 + SCALE_BIAS[range], LN2_HI, LN2_LO, ...EXP_Q, ...tail];
-}
-
-/**
  * exp(x) in the builder's lanes (an f32 builder). Binds 6 float locals (x, t,
  * n, r, r^2, p) and one for the scale (`full` in scalar code: 1 float and 2
  * integer locals; SIMD `full` reuses t's local for its bits).
@@ -61,7 +51,6 @@ export function expConstants(range: ExpRange): number[] {
  * 2^-149 round to 0 and above FLT_MAX to +inf.
  */
 export function lowerExp(b: LaneOps, x: FVal, range: ExpRange = 'full'): Ex {
-  b.packConstants(expConstants(range));
   // clamp with NaN kept (pmax/pmin with x first)
   let xc: FVal = x;
   if (range !== 'normal') xc = b.clampMin(xc, EXP_MIN_ARG);

@@ -132,44 +132,15 @@ export class LaneOps {
 
   // ---- float arithmetic ------------------------------------------------------
 
-  /** f32 constants packed 4 to a v128 (see `packConstants`); lane per constant. */
-  private readonly packs = new Map<number, { readonly bytes: Uint8Array; readonly lane: number }>();
-
-  /**
-   * From now on in SIMD f32 code, each of `cs` is built as one 32-bit lane
-   * shuffle (x64 pshufd) of a v128.const holding 4 of them, instead of its own
-   * splatted v128.const: V8 rebuilds every v128.const in each loop iteration
-   * through a general register (3 instructions), so 4 constants cost 4 + 4
-   * instructions instead of 12. Values are unchanged.
-   */
-  packConstants(constants: readonly number[]): void {
-    if (!this.simd || this.elem !== 'f32') return;
-    // ±0 is one instruction already (and a Map does not tell 0 from -0)
-    const cs = [...new Set(constants)].filter((c) => c !== 0 && !this.packs.has(c));
-    for (let at = 0; at < cs.length; at += 4) {
-      const group = cs.slice(at, at + 4);
-      while (group.length < 4) group.push(group[0] ?? 0);
-      const bytes = new Uint8Array(new Float32Array(group).buffer);
-      group.forEach((c, lane) => {
-        if (!this.packs.has(c)) this.packs.set(c, { bytes, lane });
-      });
-    }
-  }
-
   /** A float constant in every lane. */
   f(c: number): Ex {
     const m = this.m;
     if (this.elem === 'f32') {
       if (!this.simd) return new Ex(m.f32.const(c));
-      const packed = c === 0 ? undefined : this.packs.get(c);
-      if (packed) {
-        const mask = Array.from({ length: 16 }, (_, i) => packed.lane * 4 + (i % 4));
-        return new Ex(m.i8x16.shuffle(m.v128.const(packed.bytes), m.v128.const(packed.bytes), mask));
-      }
-      return new Ex(m.v128.const(new Uint8Array(new Float32Array([c, c, c, c]).buffer)));
+      return new Ex(this.ctx.v128Const(new Uint8Array(new Float32Array([c, c, c, c]).buffer)));
     }
     if (!this.simd) return new Ex(m.f64.const(c));
-    return new Ex(m.v128.const(new Uint8Array(new Float64Array([c, c]).buffer)));
+    return new Ex(this.ctx.v128Const(new Uint8Array(new Float64Array([c, c]).buffer)));
   }
 
   /** Float operand: numbers become constants. */
@@ -286,11 +257,11 @@ export class LaneOps {
     if (this.elem === 'f32') {
       const v = Number(c) | 0;
       if (!this.simd) return new Ex(m.i32.const(v));
-      return new Ex(m.v128.const(new Uint8Array(new Int32Array([v, v, v, v]).buffer)));
+      return new Ex(this.ctx.v128Const(new Uint8Array(new Int32Array([v, v, v, v]).buffer)));
     }
     const v = BigInt.asIntN(64, BigInt(c));
     if (!this.simd) return new Ex(m.i64.const(v));
-    return new Ex(m.v128.const(new Uint8Array(new BigInt64Array([v, v]).buffer)));
+    return new Ex(this.ctx.v128Const(new Uint8Array(new BigInt64Array([v, v]).buffer)));
   }
 
   /** Integer operand: numbers and bigints become constants. */

@@ -13,6 +13,8 @@ export interface MathContext {
   readonly m: binaryen.Module;
   /** Adds a local of `type` to the function being built; returns its index. */
   addLocal(type: binaryen.Type): number;
+  /** A v128 constant of the function being built (a read of a local set at its entry). */
+  v128Const(bytes: Uint8Array): binaryen.ExpressionRef;
 }
 
 /**

@@ -4,7 +4,7 @@
  * in [0, 1] for every input, and tiny negative-side results keep their value
  * down to the subnormal range instead of flushing to 0 early.
  */
-import { expConstants, lowerExp } from './exp.js';
+import { lowerExp } from './exp.js';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
 
@@ -14,7 +14,6 @@ import type { UnaryMathEmitter } from './math-context.js';
  * sigmoid(NaN) = NaN.
  */
 export function lowerSigmoid(b: LaneOps, x: FVal): Ex {
-  b.packConstants([...expConstants('nonpositive'), 1]);
   const xs = b.bindF(x);
   // -|x| <= 0, so only the low clamp is needed
   const e = b.bindF(lowerExp(b, b.neg(b.abs(xs)), 'nonpositive'));

@@ -3,7 +3,7 @@
  * else 1 - 2/(exp(2|x|) + 1) with the sign of x. Both are computed and one is
  * selected per lane, so there are no branches.
  */
-import { expConstants, lowerExp } from './exp.js';
+import { lowerExp } from './exp.js';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
 
@@ -21,7 +21,6 @@ const TANH_P = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.333144
  */
 export function lowerTanh(b: LaneOps, x: FVal): Ex {
   // tanh is odd: compute tanh|x| and put the sign of x back (exact symmetry, tanh(-0) = -0)
-  b.packConstants([...TANH_P, TANH_SMALL, TANH_CLAMP, 2, 1, ...expConstants('normal')]);
   const xs = b.bindF(x);
   const ax = b.bindF(b.abs(xs));
   // small: |x| + |x| z P(z), z = x^2
