@@ -30,13 +30,19 @@ export interface CompileOptions {
    */
   readonly optimizeLevel?: number;
   /**
-   * Use relaxed SIMD (`f32x4.relaxed_madd`: a fused multiply-add where the CPU
-   * has one) in the matmul tiles (default false). Results may differ from the
-   * default by rounding (one rounding per multiply-add instead of two). The
-   * engine must support it: check `supportsRelaxedSimd()` (Node 20 needs
-   * `--experimental-wasm-relaxed-simd`); compile throws InputError otherwise.
+   * Relaxed SIMD (`f32x4.relaxed_madd`, a fused multiply-add where the CPU has
+   * FMA) in the matmul tiles and the inline math polynomials. The module then
+   * carries two builds in one file: the baseline, and a relaxed-SIMD variant
+   * in a custom section that the runtime runs where the engine has relaxed
+   * SIMD (Node 22+, Chromium 114+; Node 20 only with
+   * `--experimental-wasm-relaxed-simd`). Results stay within the documented
+   * bounds of the baseline (docs/math.md); they may differ from it by rounding.
+   * - `'auto'` (default): the variant is built when this engine has relaxed SIMD.
+   * - `true`: always built (to save a file for other engines); this process
+   *   runs it only if its engine has relaxed SIMD.
+   * - `false`: baseline only.
    */
-  readonly relaxedSimd?: boolean;
+  readonly relaxedSimd?: boolean | 'auto';
 }
 
 /** Each option's rule; a Record over CompileOptions' keys, so a new option needs its rule here. */
@@ -45,7 +51,7 @@ const OPTION_RULES: Readonly<Record<keyof CompileOptions, readonly [string, (v: 
   fuse: ['true or false', (v) => typeof v === 'boolean'],
   inPlace: ['true or false', (v) => typeof v === 'boolean'],
   debugPoison: ['true or false', (v) => typeof v === 'boolean'],
-  relaxedSimd: ['true or false', (v) => typeof v === 'boolean'],
+  relaxedSimd: ["true, false or 'auto'", (v) => typeof v === 'boolean' || v === 'auto'],
   planner: ["'best-fit' or 'bump'", (v) => v === 'best-fit' || v === 'bump'],
   optimizeLevel: [
     'an integer from 0 to 4',
@@ -81,11 +87,10 @@ export function checkCompileOptions(options: unknown): void {
   if (relaxedSimd === true && simd === false) {
     throw new InputError('compile: relaxedSimd needs simd (got simd: false)', { option: 'relaxedSimd' });
   }
-  if (relaxedSimd === true && !supportsRelaxedSimd()) {
-    throw new InputError(
-      'compile: relaxedSimd: this engine does not support relaxed SIMD',
-      { option: 'relaxedSimd' },
-      'Check supportsRelaxedSimd() first; Node 20 needs --experimental-wasm-relaxed-simd',
-    );
-  }
+}
+
+/** Whether compile builds the relaxed-SIMD variant (see CompileOptions.relaxedSimd). */
+export function wantsRelaxedVariant(options: CompileOptions): boolean {
+  if ((options.simd ?? true) === false || options.relaxedSimd === false) return false;
+  return options.relaxedSimd === true || supportsRelaxedSimd();
 }

@@ -5,7 +5,15 @@
  *   liveness -> plan memory -> verify plan -> emit with Binaryen -> instantiate.
  */
 import { GraphError, InputError, InternalError } from './common/errors.js';
-import { FORMAT_VERSION, type Manifest, type TensorSlot } from './common/manifest.js';
+import {
+  FORMAT_VERSION,
+  RELAXED_SECTION,
+  type Manifest,
+  type ModuleVariant,
+  type TensorSlot,
+} from './common/manifest.js';
+import { concatBytes, encodeCustomSection } from './common/wasm-sections.js';
+import { supportsRelaxedSimd } from './runtime/features.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
@@ -29,7 +37,7 @@ import { planMemory, slotBuffer, type PlannedMemory } from './planner/memory-pla
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
 import { Model, type FeedsOf } from './runtime/model.js';
-import { checkCompileOptions, type CompileOptions } from './compile-options.js';
+import { checkCompileOptions, wantsRelaxedVariant, type CompileOptions } from './compile-options.js';
 
 export type { CompileOptions } from './compile-options.js';
 import { costOfKernel } from './inspect/kernel-cost.js';
@@ -76,8 +84,9 @@ export class CompiledModel<
     readonly kernels: readonly KernelInfo[],
     /** Milliseconds per compile stage. */
     readonly stats: CompileStats,
+    features?: readonly string[],
   ) {
-    super(module, manifest, wasm);
+    super(module, manifest, wasm, features);
   }
 
   /** The text IR after a stage (default 'fused'). */
@@ -145,6 +154,7 @@ function manifestOf(
   memory: PlannedMemory,
   checkSites: readonly string[],
   features: readonly string[],
+  variants: readonly ModuleVariant[],
 ): Manifest {
   const leaves = schedule.leaves.map(
     (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
@@ -153,6 +163,7 @@ function manifestOf(
     format: FORMAT_VERSION,
     compiler: COMPILER_VERSION,
     features: [...features],
+    ...(variants.length > 0 ? { variants } : {}),
     memoryBytes: memory.plan.memoryBytes,
     inputs: slotsOf(
       leaves.filter(([, n]) => n.op === 'input'),
@@ -287,22 +298,29 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   const planned = planGraph(graph, options);
   const { lowered, nodes, decisions, notes, schedule, memory, stats } = planned;
   const simd = options.simd ?? true;
-  const relaxedSimd = options.relaxedSimd ?? false;
+  const relaxed = wantsRelaxedVariant(options);
   const start = performance.now();
   const layout: EmitLayout = {
     addresses: memory.addresses,
     memoryBytes: memory.plan.memoryBytes,
     ...(options.debugPoison === true ? { poison: poisonRanges(memory, schedule) } : {}),
   };
-  const emitted = await emitModule(schedule, layout, {
-    simd,
-    relaxedSimd,
-    optimizeLevel: options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL,
-  });
+  const optimizeLevel = options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL;
+  const emitted = await emitModule(schedule, layout, { simd, relaxedSimd: false, optimizeLevel });
+  // the relaxed-SIMD variant rides in a custom section of the baseline module (see ModuleVariant)
+  const variant = relaxed
+    ? (await emitModule(schedule, layout, { simd, relaxedSimd: true, optimizeLevel })).wasm
+    : undefined;
   stats.emit = performance.now() - start;
+  const baseFeatures = simd ? ['simd128'] : [];
+  const variants = variant ? [{ section: RELAXED_SECTION, features: [...baseFeatures, 'relaxed-simd'] }] : [];
+  const runsVariant = variant !== undefined && supportsRelaxedSimd();
   const instantiateStart = performance.now();
-  const module = new WebAssembly.Module(emitted.wasm);
+  const module = new WebAssembly.Module(runsVariant ? variant : emitted.wasm);
   stats.instantiate = performance.now() - instantiateStart;
+  const wasm = variant
+    ? concatBytes([emitted.wasm, encodeCustomSection(RELAXED_SECTION, variant)])
+    : emitted.wasm;
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
   // the built graph may grow after compile: its text is taken now; the others are made on demand
@@ -321,15 +339,22 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
     ...costOfKernel(k),
   }));
-  const features = [...(simd ? ['simd128'] : []), ...(relaxedSimd ? ['relaxed-simd'] : [])];
-  const manifest = manifestOf(schedule, memory, emitted.checkSites, features);
-  const model = new CompiledModel<I, P, O>(module, manifest, emitted.wasm, irText, kernels, stats);
+  const manifest = manifestOf(schedule, memory, emitted.checkSites, baseFeatures, variants);
+  const model = new CompiledModel<I, P, O>(
+    module,
+    manifest,
+    wasm,
+    irText,
+    kernels,
+    stats,
+    runsVariant ? variants[0]?.features : undefined,
+  );
   await debugCompile({
     model,
     builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,
     loweredNodes: nodes.length,
     unoptimizedWat: async () =>
-      watOf((await emitModule(schedule, layout, { simd, relaxedSimd, optimizeLevel: 0 })).wasm),
+      watOf((await emitModule(schedule, layout, { simd, relaxedSimd: runsVariant, optimizeLevel: 0 })).wasm),
   });
   return model;
 }

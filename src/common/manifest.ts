@@ -29,11 +29,30 @@ export interface TensorSlot {
   readonly bytes: number;
 }
 
+/**
+ * Another build of the same module (same memory layout, imports and exports;
+ * other instructions), carried whole in a custom section of the saved file.
+ * Engines never validate custom sections, so the file loads everywhere; the
+ * runtime instantiates the first variant whose features the engine has, else
+ * the file's own module.
+ */
+export interface ModuleVariant {
+  /** The custom section holding the variant's module bytes. */
+  readonly section: string;
+  /** Wasm features the variant needs, e.g. 'simd128', 'relaxed-simd'. */
+  readonly features: readonly string[];
+}
+
+/** The custom section of the relaxed-SIMD variant. */
+export const RELAXED_SECTION = 'tensorwasm.relaxed';
+
 export interface Manifest {
   readonly format: number;
   readonly compiler: string;
   /** Wasm features the module needs, e.g. 'simd128'. */
   readonly features: readonly string[];
+  /** Faster builds for engines with more features, preferred in order (optional). */
+  readonly variants?: readonly ModuleVariant[];
   readonly memoryBytes: number;
   readonly inputs: readonly TensorSlot[];
   readonly outputs: readonly TensorSlot[];

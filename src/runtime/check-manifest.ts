@@ -84,6 +84,15 @@ export function checkManifest(value: unknown): Manifest {
   count(f.format, 'format');
   string(f.compiler, 'compiler');
   list(f.features, 'features').forEach((s, i) => string(s, `features[${i}]`));
+  if (f.variants !== undefined) {
+    list(f.variants, 'variants').forEach((v, i) => {
+      const variant = object(v, `variants[${i}]`);
+      string(variant.section, `variants[${i}].section`);
+      list(variant.features, `variants[${i}].features`).forEach((s, j) =>
+        string(s, `variants[${i}].features[${j}]`),
+      );
+    });
+  }
   const memoryBytes = count(f.memoryBytes, 'memoryBytes');
   const inputs = checkSlots(f.inputs, 'inputs', memoryBytes);
   const params = checkSlots(f.params, 'params', memoryBytes);

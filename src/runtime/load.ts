@@ -5,6 +5,7 @@
  */
 import { ArtifactError } from '../common/errors.js';
 import type { Manifest } from '../common/manifest.js';
+import { readSections } from '../common/wasm-sections.js';
 import { decodeArtifact } from './decode-artifact.js';
 import { FEATURE_PROBES } from './features.js';
 import { Model } from './model.js';
@@ -15,6 +16,37 @@ function copyBytes(source: unknown): Uint8Array<ArrayBuffer> {
     return new Uint8Array(source.buffer, source.byteOffset, source.byteLength).slice();
   }
   throw new ArtifactError('load: expected the bytes of a saved module (a Uint8Array or an ArrayBuffer)');
+}
+
+/** Whether this engine has every one of `features` (an unknown feature counts as missing). */
+function hasFeatures(features: readonly string[]): boolean {
+  return features.every((f) => Object.hasOwn(FEATURE_PROBES, f) && FEATURE_PROBES[f]?.() === true);
+}
+
+/**
+ * The module to run and the features it uses: the first variant (see
+ * ModuleVariant) whose features this engine has, else the file's own module,
+ * whose features it must have.
+ */
+function chooseModule(
+  code: Uint8Array<ArrayBuffer>,
+  manifest: Manifest,
+): { bytes: Uint8Array<ArrayBuffer>; features: readonly string[] } {
+  for (const variant of manifest.variants ?? []) {
+    if (!hasFeatures(variant.features)) continue;
+    const section = readSections(code).find((s) => s.name === variant.section);
+    if (section === undefined) {
+      throw new ArtifactError(
+        `load: the manifest names a "${variant.section}" section the file does not have`,
+        {
+          section: variant.section,
+        },
+      );
+    }
+    return { bytes: code.slice(section.dataStart ?? section.end, section.end), features: variant.features };
+  }
+  checkFeatures(manifest);
+  return { bytes: code, features: manifest.features };
 }
 
 function checkFeatures(manifest: Manifest): void {
@@ -62,17 +94,17 @@ function checkInterface(module: WebAssembly.Module): void {
  */
 export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model> {
   const { code, manifest, params } = decodeArtifact(copyBytes(bytes));
-  checkFeatures(manifest);
+  const chosen = chooseModule(code, manifest);
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(code);
+    module = await WebAssembly.compile(chosen.bytes);
   } catch (error) {
     throw new ArtifactError(`load: the module does not compile: ${String(error)}`);
   }
   checkInterface(module);
   let model: Model;
   try {
-    model = new Model(module, manifest, code);
+    model = new Model(module, manifest, code, chosen.features);
   } catch (error) {
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }

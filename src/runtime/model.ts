@@ -70,6 +70,11 @@ export class Model<
   readonly outputs: readonly TensorInfo[];
   readonly params: readonly TensorInfo[];
   readonly plan: MemoryPlan;
+  /**
+   * The Wasm features of the module this model runs: the file's own, or a
+   * variant's where the engine has more (['simd128', 'relaxed-simd']).
+   */
+  readonly features: readonly string[];
   /** @internal */
   protected readonly manifest: Manifest;
   private memory: WebAssembly.Memory | undefined;
@@ -83,10 +88,18 @@ export class Model<
 
   /**
    * Instantiates `module` over a fresh memory sized to the plan. `wasm` is the
-   * module's bytes (without tensorwasm sections), kept for save(). @internal
+   * module's bytes (without the manifest and params sections), kept for
+   * save(); `features`: those of the module instantiated (default: the
+   * manifest's). @internal
    */
-  constructor(module: WebAssembly.Module, manifest: Manifest, wasm?: Uint8Array) {
+  constructor(
+    module: WebAssembly.Module,
+    manifest: Manifest,
+    wasm?: Uint8Array,
+    features?: readonly string[],
+  ) {
     this.manifest = manifest;
+    this.features = features ?? manifest.features;
     this.moduleBytes = wasm;
     this.inputs = manifest.inputs.map(info);
     this.outputs = manifest.outputs.map(info);

@@ -4,7 +4,6 @@
  * computes bit-identical outputs to Node. Skipped, with a warning, when
  * /usr/bin/chromium is missing (.ci/run installs it).
  */
-import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { serveFolder, type StaticServer } from '../../examples/browser/static-se
 import { compile } from '../../src/index.js';
 import { ROOT } from './ensure-built.js';
 import { chromiumMissing, launchChromium } from '../support/chromium.js';
+import { bundleRuntime } from '../support/runtime-bundle.js';
 import { bytesOf, testModels } from './models.js';
 
 const missing = chromiumMissing();
@@ -31,16 +31,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'dist'));
   for (const file of ['index.html', 'main.js'])
     copyFileSync(join(ROOT, 'examples/browser', file), join(dir, file));
-  // the same bundle as `npm run build:browser-runtime`
-  await build({
-    entryPoints: [join(ROOT, 'src/runtime/index.ts')],
-    outfile: join(dir, 'dist/tensorwasm-runtime.js'),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    logLevel: 'warning',
-  });
+  await bundleRuntime(join(dir, 'dist/tensorwasm-runtime.js'));
   for (const spec of testModels()) {
     const model = await compile(spec.graph);
     model.setParams(spec.params);

@@ -1,16 +1,17 @@
 /**
- * Relaxed SIMD (`compile(g, { relaxedSimd: true })`): off by default, refused
- * with a clear error where the engine lacks it (as in vitest's workers), and
- * correct where it has it — checked in a child `node
- * --experimental-wasm-relaxed-simd` process, whose saved module this process
- * (without the flag) then refuses to load.
+ * Relaxed SIMD: used by default where the engine has it, correct there —
+ * checked in a child `node --experimental-wasm-relaxed-simd` process — and a
+ * module saved there still loads and runs here (vitest's workers have no
+ * relaxed SIMD), on the baseline build the file carries beside the relaxed one.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ArtifactError, Graph, InputError, compile, load, supportsRelaxedSimd } from '../../src/index.js';
+import { Graph, InputError, compile, load, supportsRelaxedSimd } from '../../src/index.js';
+import { RELAXED_SECTION } from '../../src/common/manifest.js';
+import { readSections } from '../../src/common/wasm-sections.js';
 
 const matmul = (): Graph => {
   const g = new Graph();
@@ -19,17 +20,26 @@ const matmul = (): Graph => {
 };
 
 describe('relaxed SIMD', () => {
-  test('without engine support: compile refuses it with an InputError; bad values too', async () => {
+  test('without engine support: the default builds no variant; true builds one and runs the baseline', async () => {
     expect(supportsRelaxedSimd()).toBe(false);
-    await expect(compile(matmul(), { relaxedSimd: true })).rejects.toThrow(InputError);
-    await expect(compile(matmul(), { relaxedSimd: true })).rejects.toThrow(/experimental-wasm-relaxed-simd/);
+    const auto = await compile(matmul());
+    expect(auto.features).toEqual(['simd128']);
+    expect(await auto.wat()).not.toMatch(/relaxed/);
+    const forced = await compile(matmul(), { relaxedSimd: true });
+    expect(forced.features).toEqual(['simd128']);
+    const feeds = { a: new Float32Array(32).fill(0.5), b: new Float32Array(64).fill(2) };
+    expect(forced.run(feeds).c).toEqual(auto.run(feeds).c);
+    // the saved file carries the relaxed build in a custom section
+    const saved = forced.save();
+    expect(readSections(saved).map((s) => s.name)).toContain(RELAXED_SECTION);
+    const again = await load(saved);
+    expect(again.features).toEqual(['simd128']);
+    expect(again.run(feeds).c).toEqual(auto.run(feeds).c);
     await expect(compile(matmul(), { relaxedSimd: 'yes' as never })).rejects.toThrow(InputError);
     await expect(compile(matmul(), { relaxedSimd: true, simd: false })).rejects.toThrow(/needs simd/);
-    // the default does not use it
-    await expect(compile(matmul(), { relaxedSimd: false })).resolves.toBeDefined();
   });
 
-  test('with engine support: matmuls agree with the interpreter, and the saved module needs the feature', async () => {
+  test('with engine support: matmuls agree with the interpreter, and a saved module runs its baseline here', async () => {
     const root = new URL('../..', import.meta.url).pathname;
     const file = join(mkdtempSync(join(tmpdir(), 'tw-relaxed-')), 'relaxed.wasm');
     const out = execFileSync(
@@ -41,6 +51,7 @@ describe('relaxed SIMD', () => {
       supported: boolean;
       results: { shape: string; worst: number; features: string[] }[];
       reloaded: number[];
+      reloadedFeatures: string[];
     };
     expect(result.supported).toBe(true);
     expect(result.results).toHaveLength(4);
@@ -50,8 +61,10 @@ describe('relaxed SIMD', () => {
       expect(r.worst, r.shape).toBeLessThan(1e-6);
     }
     expect(result.reloaded).toEqual([9]);
-    // this process has no relaxed SIMD: loading the saved module says so
-    await expect(load(readFileSync(file))).rejects.toThrow(ArtifactError);
-    await expect(load(readFileSync(file))).rejects.toThrow(/relaxed-simd/);
+    expect(result.reloadedFeatures).toEqual(['simd128', 'relaxed-simd']);
+    // this process has no relaxed SIMD: the saved module runs its baseline build here
+    const here = await load(readFileSync(file));
+    expect(here.features).toEqual(['simd128']);
+    expect(here.run({ a: new Float32Array([2]), b: new Float32Array([3]) }).c).toEqual(new Float32Array([9]));
   }, 60_000);
 });

@@ -72,9 +72,14 @@ export function checkValid(m: binaryen.Module): void {
 }
 
 /** A function-local context: locals after the parameters, in order. */
-function makeContext(m: binaryen.Module, params: number): MathContext & { vars: binaryen.Type[] } {
+function makeContext(
+  m: binaryen.Module,
+  params: number,
+  relaxed = false,
+): MathContext & { vars: binaryen.Type[] } {
   const vars: binaryen.Type[] = [];
   return {
+    ...(relaxed ? { fusedMaddF32x4: (a: Expr, b: Expr, c: Expr) => relaxedMadd(m, a, b, c) } : {}),
     m,
     vars,
     addLocal(type) {
@@ -89,8 +94,15 @@ function makeContext(m: binaryen.Module, params: number): MathContext & { vars: 
  * Adds `name(n)`: out[i] = f(x[i], y[i]) for i < n over the fixed buffers at
  * `xAt`, `yAt`, `outAt` (bytes); SIMD kernels need n % 4 == 0.
  */
-function addKernel(m: binaryen.Module, name: string, op: MeasuredOp, lanes: Lanes, at: Layout): void {
-  const ctx = makeContext(m, 1);
+function addKernel(
+  m: binaryen.Module,
+  name: string,
+  op: MeasuredOp,
+  lanes: Lanes,
+  at: Layout,
+  relaxed = false,
+): void {
+  const ctx = makeContext(m, 1, relaxed);
   const p = ctx.addLocal(binaryen.i32);
   const ptr = (): Expr => m.local.get(p, binaryen.i32);
   const simd = lanes === 'simd';
@@ -138,9 +150,18 @@ function instantiate(m: binaryen.Module, optimizeLevel: number): WebAssembly.Ins
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
 }
 
-function newModule(bytes: number): binaryen.Module {
+/** `f32x4.relaxed_madd` through the C API (binaryen.js has no helper for it). */
+function relaxedMadd(m: binaryen.Module, a: Expr, b: Expr, c: Expr): Expr {
+  const api = binaryen as unknown as {
+    _BinaryenSIMDTernary: (module: number, op: number, a: Expr, b: Expr, c: Expr) => Expr;
+    RelaxedMaddVecF32x4: number;
+  };
+  return api._BinaryenSIMDTernary((m as unknown as { ptr: number }).ptr, api.RelaxedMaddVecF32x4, a, b, c);
+}
+
+function newModule(bytes: number, relaxed = false): binaryen.Module {
   const m = new binaryen.Module();
-  m.setFeatures(binaryen.Features.SIMD128);
+  m.setFeatures(binaryen.Features.SIMD128 | (relaxed ? binaryen.Features.RelaxedSIMD : 0));
   const pages = Math.ceil(bytes / WASM_PAGE_BYTES);
   m.setMemory(pages, pages, 'memory');
   return m;
@@ -154,12 +175,15 @@ function exportedKernel(instance: WebAssembly.Instance, name: string): Kernel {
   return f as Kernel;
 }
 
-/** Builds every measured function as a scalar and a SIMD kernel in one module. */
-export function buildMathKernels(optimizeLevel = 0): MathKernels {
+/**
+ * Builds every measured function as a scalar and a SIMD kernel in one module;
+ * `relaxed`: the SIMD kernels use `relaxed_madd` (needs an engine with relaxed SIMD).
+ */
+export function buildMathKernels(optimizeLevel = 0, relaxed = false): MathKernels {
   const at: Layout = { x: 0, y: CHUNK * F32_BYTES, out: 2 * CHUNK * F32_BYTES };
-  const m = newModule(3 * CHUNK * F32_BYTES);
+  const m = newModule(3 * CHUNK * F32_BYTES, relaxed);
   for (const op of MEASURED_OPS)
-    for (const lanes of ['scalar', 'simd'] as const) addKernel(m, `${op}_${lanes}`, op, lanes, at);
+    for (const lanes of ['scalar', 'simd'] as const) addKernel(m, `${op}_${lanes}`, op, lanes, at, relaxed);
   const instance = instantiate(m, optimizeLevel);
   const memory = instance.exports['memory'];
   if (!(memory instanceof WebAssembly.Memory)) throw new Error('math harness: no memory export');

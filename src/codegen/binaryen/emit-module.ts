@@ -142,10 +142,10 @@ function buildModule(
   const checkSites: string[] = [];
   const vectorModes: VectorMode[] = [];
   // the packed copies of param and constant B operands, filled by one exported function
-  const packer = new FunctionBuilder(b, m);
+  const packer = new FunctionBuilder(b, m, options.relaxedSimd);
   const prepacks: Binaryen.ExpressionRef[] = [];
   for (const kernel of schedule.kernels) {
-    const fb = new FunctionBuilder(b, m);
+    const fb = new FunctionBuilder(b, m, options.relaxedSimd);
     const env: ExprEnv = {
       vars: new Map(),
       slots: new Map(),

@@ -5,6 +5,7 @@
  */
 import type Binaryen from 'binaryen';
 import type { BinaryenApi } from './load-binaryen.js';
+import { relaxedMadd } from './vector-ops.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -20,10 +21,16 @@ export class FunctionBuilder {
   /** v128 constants of this function by their bytes (hex), each held in one local. */
   private readonly constants = new Map<string, { readonly local: number; readonly bytes: Uint8Array }>();
 
+  /** a·b + c on f32x4 lanes, fused where the CPU has FMA; set only when the module may use relaxed SIMD. */
+  readonly fusedMaddF32x4?: (a: Expr, b: Expr, c: Expr) => Expr;
+
   constructor(
     readonly b: BinaryenApi,
     readonly m: Binaryen.Module,
-  ) {}
+    relaxedSimd = false,
+  ) {
+    if (relaxedSimd) this.fusedMaddF32x4 = (x, y, z) => relaxedMadd(this, x, y, z);
+  }
 
   /** Adds a local of `type`; returns its index. */
   addLocal(type: Binaryen.Type): number {

@@ -166,8 +166,16 @@ export class LaneOps {
   div(a: FVal, b: FVal): Ex {
     return new Ex(this.fops.div(this.fe(a), this.fe(b)));
   }
-  /** a*b + c, as a rounded multiply then a rounded add (baseline Wasm has no FMA). */
+  /**
+   * a*b + c: a rounded multiply then a rounded add (baseline Wasm has no FMA),
+   * or in f32x4 code with relaxed SIMD `relaxed_madd`, fused where the CPU
+   * has FMA (one rounding, at least as accurate). Turboshaft (Node 22+,
+   * Chromium) runs each chain's ops in order rather than interleaving
+   * vectors, so shorter chains are what speed it up (docs/math.md).
+   */
   madd(a: FVal, b: FVal, c: FVal): Ex {
+    const fused = this.ctx.fusedMaddF32x4;
+    if (fused && this.simd && this.elem === 'f32') return new Ex(fused(this.fe(a), this.fe(b), this.fe(c)));
     return this.add(this.mul(a, b), c);
   }
   neg(a: FVal): Ex {

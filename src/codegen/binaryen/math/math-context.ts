@@ -15,6 +15,15 @@ export interface MathContext {
   addLocal(type: binaryen.Type): number;
   /** A v128 constant of the function being built (a read of a local set at its entry). */
   v128Const(bytes: Uint8Array): binaryen.ExpressionRef;
+  /**
+   * a·b + c on f32x4 lanes with `f32x4.relaxed_madd` (fused where the CPU has
+   * FMA); present only when the module may use relaxed SIMD.
+   */
+  readonly fusedMaddF32x4?: (
+    a: binaryen.ExpressionRef,
+    b: binaryen.ExpressionRef,
+    c: binaryen.ExpressionRef,
+  ) => binaryen.ExpressionRef;
 }
 
 /**

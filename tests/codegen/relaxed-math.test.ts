@@ -1,0 +1,40 @@
+/**
+ * The inline math with relaxed SIMD (`relaxed_madd` in every polynomial step,
+ * fused where the CPU has FMA) keeps the baseline's ULP bounds and its exact
+ * special values. Measured in a child `node --experimental-wasm-relaxed-simd`
+ * (vitest's workers cannot take the flag; Node 22+ need none).
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+
+/** The baseline bounds asserted in math.test.ts (docs/math.md). */
+const ULP_BOUND: Readonly<Record<string, number>> = {
+  exp: 1,
+  log: 1,
+  sin: 2,
+  cos: 2,
+  tanh: 1,
+  sigmoid: 2,
+  erf: 1,
+  pow: 1,
+};
+
+describe('relaxed-SIMD math', () => {
+  test('every function within its baseline ULP bound; special values exact', () => {
+    const root = new URL('../..', import.meta.url).pathname;
+    const out = execFileSync(
+      process.execPath,
+      ['--experimental-wasm-relaxed-simd', 'scripts/run-ts.mjs', 'tests/support/relaxed-math-probe.ts'],
+      { cwd: root, encoding: 'utf8' },
+    );
+    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+      maxUlp: Record<string, number>;
+      worst: Record<string, unknown>;
+      specialMismatches: string[];
+    };
+    expect(Object.keys(result.maxUlp).sort()).toEqual(Object.keys(ULP_BOUND).sort());
+    for (const [op, bound] of Object.entries(ULP_BOUND))
+      expect(result.maxUlp[op], `${op}: ${JSON.stringify(result.worst[op])}`).toBeLessThanOrEqual(bound);
+    expect(result.specialMismatches).toEqual([]);
+  }, 120_000);
+});
