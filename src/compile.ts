@@ -85,8 +85,9 @@ export class CompiledModel<
     /** Milliseconds per compile stage. */
     readonly stats: CompileStats,
     features?: readonly string[],
+    dataModule?: WebAssembly.Module,
   ) {
-    super(module, manifest, wasm, features);
+    super(module, manifest, wasm, features, dataModule);
   }
 
   /** The text IR after a stage (default 'fused'). */
@@ -309,7 +310,8 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   const emitted = await emitModule(schedule, layout, { simd, relaxedSimd: false, optimizeLevel });
   // the relaxed-SIMD variant rides in a custom section of the baseline module (see ModuleVariant)
   const variant = relaxed
-    ? (await emitModule(schedule, layout, { simd, relaxedSimd: true, optimizeLevel })).wasm
+    ? (await emitModule(schedule, layout, { simd, relaxedSimd: true, optimizeLevel, dataSegments: false }))
+        .wasm
     : undefined;
   stats.emit = performance.now() - start;
   const baseFeatures = simd ? ['simd128'] : [];
@@ -317,6 +319,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   const runsVariant = variant !== undefined && supportsRelaxedSimd();
   const instantiateStart = performance.now();
   const module = new WebAssembly.Module(runsVariant ? variant : emitted.wasm);
+  const dataModule = runsVariant ? new WebAssembly.Module(emitted.wasm) : undefined;
   stats.instantiate = performance.now() - instantiateStart;
   const wasm = variant
     ? concatBytes([emitted.wasm, encodeCustomSection(RELAXED_SECTION, variant)])
@@ -348,6 +351,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     kernels,
     stats,
     runsVariant ? variants[0]?.features : undefined,
+    dataModule,
   );
   await debugCompile({
     model,

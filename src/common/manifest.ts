@@ -31,10 +31,11 @@ export interface TensorSlot {
 
 /**
  * Another build of the same module (same memory layout, imports and exports;
- * other instructions), carried whole in a custom section of the saved file.
- * Engines never validate custom sections, so the file loads everywhere; the
- * runtime instantiates the first variant whose features the engine has, else
- * the file's own module.
+ * other instructions; no data segments), carried in a custom section of the
+ * saved file. Engines never validate custom sections, so the file loads
+ * everywhere. The runtime instantiates the file's own module, which fills the
+ * memory with the constants, and then, on the same memory, the first variant
+ * whose features the engine has, which runs.
  */
 export interface ModuleVariant {
   /** The custom section holding the variant's module bytes. */

@@ -31,7 +31,7 @@ function hasFeatures(features: readonly string[]): boolean {
 function chooseModule(
   code: Uint8Array<ArrayBuffer>,
   manifest: Manifest,
-): { bytes: Uint8Array<ArrayBuffer>; features: readonly string[] } {
+): { bytes: Uint8Array<ArrayBuffer>; features: readonly string[]; variant: boolean } {
   for (const variant of manifest.variants ?? []) {
     if (!hasFeatures(variant.features)) continue;
     const section = readSections(code).find((s) => s.name === variant.section);
@@ -43,10 +43,14 @@ function chooseModule(
         },
       );
     }
-    return { bytes: code.slice(section.dataStart ?? section.end, section.end), features: variant.features };
+    return {
+      bytes: code.slice(section.dataStart ?? section.end, section.end),
+      features: variant.features,
+      variant: true,
+    };
   }
   checkFeatures(manifest);
-  return { bytes: code, features: manifest.features };
+  return { bytes: code, features: manifest.features, variant: false };
 }
 
 function checkFeatures(manifest: Manifest): void {
@@ -96,15 +100,18 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model>
   const { code, manifest, params } = decodeArtifact(copyBytes(bytes));
   const chosen = chooseModule(code, manifest);
   let module: WebAssembly.Module;
+  // a variant runs on a memory the file's own module filled with the constants
+  let dataModule: WebAssembly.Module | undefined;
   try {
     module = await WebAssembly.compile(chosen.bytes);
+    if (chosen.variant) dataModule = await WebAssembly.compile(code);
   } catch (error) {
     throw new ArtifactError(`load: the module does not compile: ${String(error)}`);
   }
   checkInterface(module);
   let model: Model;
   try {
-    model = new Model(module, manifest, code, chosen.features);
+    model = new Model(module, manifest, code, chosen.features, dataModule);
   } catch (error) {
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }

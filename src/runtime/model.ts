@@ -90,13 +90,15 @@ export class Model<
    * Instantiates `module` over a fresh memory sized to the plan. `wasm` is the
    * module's bytes (without the manifest and params sections), kept for
    * save(); `features`: those of the module instantiated (default: the
-   * manifest's). @internal
+   * manifest's); `dataModule`: a module instantiated first on the same
+   * memory to fill it with the constants (a variant's baseline). @internal
    */
   constructor(
     module: WebAssembly.Module,
     manifest: Manifest,
     wasm?: Uint8Array,
     features?: readonly string[],
+    dataModule?: WebAssembly.Module,
   ) {
     this.manifest = manifest;
     this.features = features ?? manifest.features;
@@ -107,6 +109,7 @@ export class Model<
     this.plan = manifest.plan;
     const pages = Math.max(1, Math.ceil(manifest.memoryBytes / WASM_PAGE_BYTES));
     this.memory = new WebAssembly.Memory({ initial: pages });
+    if (dataModule) new WebAssembly.Instance(dataModule, { env: { memory: this.memory } });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
     for (const p of manifest.params) if (slotSize(p) === 0) this.paramsSet.add(p.name);

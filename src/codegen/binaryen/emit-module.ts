@@ -23,8 +23,14 @@ export const WASM_PAGE_BYTES = 65536;
 
 export interface EmitOptions {
   readonly simd: boolean;
-  /** Fused multiply-adds (f32x4.relaxed_madd) in matmul tiles. */
+  /** Fused multiply-adds (f32x4.relaxed_madd) in matmul tiles and math polynomials. */
   readonly relaxedSimd: boolean;
+  /**
+   * Constants as active data segments (default true). A variant built to run
+   * beside a baseline module leaves them out: the baseline's instance fills
+   * the shared memory (see ModuleVariant), so the file holds them once.
+   */
+  readonly dataSegments?: boolean;
   /** Binaryen optimization level (0 = none). */
   readonly optimizeLevel: number;
 }
@@ -125,7 +131,7 @@ function buildModule(
   m.setFeatures(FEATURES(b, options.relaxedSimd));
   const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
   const segments = schedule.values
-    .filter((n) => n.op === 'constant' && n.attrs.data.byteLength > 0)
+    .filter((n) => options.dataSegments !== false && n.op === 'constant' && n.attrs.data.byteLength > 0)
     .map((n) => ({
       offset: m.i32.const(layout.addresses.get(n.id) ?? 0),
       data: constantBytes(n),
