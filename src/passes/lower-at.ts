@@ -65,7 +65,11 @@ export function loadAt(node: Node, idx: readonly IndexExpr[]): KExpr {
 export function lowerAt(node: Node, idx: readonly IndexExpr[], ctx: LowerContext): KExpr {
   const compute = (): KExpr =>
     ctx.materialized.has(node.id) ? loadAt(node, idx) : lowerInline(node, idx, ctx);
-  if (ctx.shared === undefined) return compute();
+  // a load at a fixed address (a scalar constant) stays unbound: reading it again is as cheap
+  // as keeping it live through a long chain (W7's 100 ops read 10 constants), and interleaved
+  // vectors already share its splat
+  const fixed = ctx.materialized.has(node.id) && idx.every((e) => e.terms.length === 0);
+  if (ctx.shared === undefined || fixed) return compute();
   return ctx.shared.value(`%${node.id}[${idx.map(ix.exprKey).join(',')}]`, compute);
 }
 

@@ -71,6 +71,11 @@ describe('shared values', () => {
     const { kernels, ir } = await fusedOf(g);
     expect(kernels).toBe(1);
     expect(ir).toMatch(/let t0 = add\(\$0, %b\[i1\]\) in mul\(t0, sigmoid\(t0\)\)/);
+    // the bound add counts once: 2·9·27·16 for the matmul, then add, sigmoid, mul per element
+    const model = await compile(g);
+    expect(model.kernels[0]?.flops).toBe(2 * 9 * 27 * 16 + 3 * 9 * 27);
+    expect(model.kernels[0]?.bytesRead).toBe(4 * (2 * 9 * 27 * 16 + 9 * 27));
+    model.dispose();
     await checkGraph(
       g,
       { x: randomData('f32', 144, 6), w: randomData('f32', 432, 7), b: randomData('f32', 27, 8) },
