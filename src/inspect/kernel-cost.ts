@@ -38,6 +38,7 @@ function exprCost(e: KExpr): ExprCost {
   switch (e.k) {
     case 'const':
     case 'ref':
+    case 'get':
       return NONE;
     case 'load':
       return { bytes: DTYPE_BYTES[e.node.dtype], ops: 0 };
@@ -51,6 +52,8 @@ function exprCost(e: KExpr): ExprCost {
       return then.bytes + then.ops >= otherwise.bytes + otherwise.ops ? then : otherwise;
     }
     case 'bind':
+    case 'let':
+      // a bound value is computed once, however often its body reads it
       return plus(exprCost(e.value), exprCost(e.body));
   }
 }

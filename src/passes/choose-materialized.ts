@@ -3,7 +3,9 @@
  * inside the kernel that reads it. Views are never materialized (they are
  * index maps) unless they are outputs. Without fusion every other op gets its
  * own buffer; with fusion an elementwise value is inlined into its only
- * consumer when that consumer evaluates it exactly once per element.
+ * consumer when that consumer evaluates it exactly once per element, or
+ * into the one kernel all its consumers end up in when each reads it at that
+ * kernel's point (it is then computed once per point and bound).
  * One exception for views: a matmul operand that reads its source through
  * div/mod (a reshape of a transposed view, as when attention merges its heads)
  * is copied, so the matmul takes the tiled kernel (which needs affine
@@ -127,5 +129,68 @@ export function chooseMaterialized(
       else decide(node, false, `fused into its only consumer ${only.op}`);
     }
   }
+  if (fuse) shareWithinKernels(nodes, users, materialized, decisions, gathers);
   return { materialized, decisions };
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * True when `consumer`'s kernel evaluates `node` once per point at the
+ * consumer's own point: an elementwise op of the same shape (no broadcast,
+ * no view between), or a reduction of it (once per reduced point).
+ */
+function readsAtOwnPoint(node: Node, consumer: Node): boolean {
+  if (!consumer.inputs.includes(node)) return false;
+  const cat = OP_CATEGORY[consumer.op];
+  if (cat === 'reduce' || cat === 'argreduce') return consumer.inputs[0] === node;
+  return (cat === 'unary' || cat === 'binary' || cat === 'ternary') && sameShape(node.shape, consumer.shape);
+}
+
+/**
+ * Values read by several consumers that all end up in one kernel at the same
+ * point (`x` in `x * sigmoid(x)`, `a + b` in gelu(a + b)) need no buffer: the
+ * kernel computes them once per point and binds them (shared-values.ts).
+ * Walks consumers first: `pointOf` is the materialized value whose kernel
+ * evaluates a node once per point at that kernel's own point, when there is
+ * one. A use through a view, a broadcast or a matmul has none, so a value
+ * read that way keeps its buffer; so does one computing a gather inline
+ * (every gathered index must be checked exactly once per element).
+ */
+function shareWithinKernels(
+  nodes: readonly Node[],
+  users: ReadonlyMap<number, Node[]>,
+  materialized: Set<number>,
+  decisions: Decision[],
+  gathers: (node: Node) => boolean,
+): void {
+  const pointOf = new Map<number, number | undefined>();
+  const readBy = new Map(decisions.map((d, i) => [d.node.id, i]));
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i] as Node;
+    const consumers = users.get(node.id) ?? [];
+    const points = consumers.map((c) => (readsAtOwnPoint(node, c) ? pointOf.get(c.id) : undefined));
+    const first = points[0];
+    const common = first !== undefined && points.every((p) => p === first) ? first : undefined;
+    const at = readBy.get(node.id);
+    const decision = at === undefined ? undefined : decisions[at];
+    if (!materialized.has(node.id)) pointOf.set(node.id, common);
+    else if (
+      decision !== undefined &&
+      decision.reason.startsWith('read by ') &&
+      consumers.length > 1 &&
+      common !== undefined &&
+      !gathers(node)
+    ) {
+      materialized.delete(node.id);
+      const kernel = nodes.find((n) => n.id === common) as Node;
+      decisions[at as number] = {
+        node,
+        materialized: false,
+        reason: `read ${consumers.length} times in the kernel of ${kernel.op}: bound once per point`,
+      };
+      pointOf.set(node.id, common);
+    } else pointOf.set(node.id, node.id);
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Forms kernels: one per materialized non-leaf value, in topological order.
  * Each kernel's body evaluates its value at the domain point through
- * lowerAt, which inlines every non-materialized producer.
+ * lowerAt, which inlines every non-materialized producer and binds a value
+ * asked for more than once at the same index (shared-values.ts).
  */
 import { InternalError } from '../common/errors.js';
 import type { Graph } from '../ir/graph.js';
@@ -13,6 +14,7 @@ import type { IndexExpr, LoopVar } from './index-expr.js';
 import type { Kernel, KernelKind, KExpr, Reduction, Schedule, Step } from './kernel.js';
 import { loadsOf } from './kernel.js';
 import { broadcastIndex, convert, lowerAt, lowerInline, type LowerContext } from './lower-at.js';
+import { SharedValues } from './shared-values.js';
 
 /** Allocates loop variables with kernel-local ids. */
 class VarPool {
@@ -105,7 +107,8 @@ export function kernelName(index: number, covers: readonly Node[], fallback: str
 function formKernel(root: Node, index: number, materialized: ReadonlySet<number>): Kernel {
   const pool = new VarPool();
   const domain = root.shape.map((extent) => pool.make(extent));
-  const ctx: LowerContext = { materialized, covered: new Set(), nextSlot: 0 };
+  const shared = new SharedValues();
+  const ctx: LowerContext = { materialized, covered: new Set(), nextSlot: 0, shared };
   const cat = OP_CATEGORY[root.op];
   const outIdx = domain.map((v) => ix.variable(v));
   let shape: KernelShape;
@@ -115,6 +118,8 @@ function formKernel(root: Node, index: number, materialized: ReadonlySet<number>
     const body = lowerInline(root, outIdx, ctx);
     shape = { kind: cat === 'view' || cat === 'leaf' ? 'copy' : 'elementwise', reduction: undefined, body };
   }
+  // values used more than once at a point are computed once (shared-values.ts)
+  shape = { ...shape, body: shared.close(shape.body) };
   const covers = [...ctx.covered].sort((x, y) => x.id - y.id);
   const reads = [...new Set(loadsOf(shape.body).map((l) => l.node))];
   const red = shape.reduction;

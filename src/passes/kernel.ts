@@ -3,7 +3,9 @@
  * whose body is a sequence of steps run at each outer point: a reduction into
  * a slot (over inner loops), or a store of an expression (over inner loops, or
  * none). Expressions are scalar trees of loads through index maps, elementwise
- * ops and references to earlier reductions' slots. A plain elementwise kernel
+ * ops and references to earlier reductions' slots; a value used several times
+ * at one point is bound once (`let`) and read by id (`get`), so a body is a
+ * DAG written as a tree. A plain elementwise kernel
  * is one store step; a reduction is a reduce step plus a store of its slot
  * (maybe through an epilogue); a fused softmax row is several of each. Kernels
  * read and write only materialized values (buffers); everything between is
@@ -52,7 +54,21 @@ export type KExpr =
       readonly dtype: DType;
       /** Who reads it, for the InputError message. */
       readonly what: string;
-    };
+    }
+  /**
+   * A value computed once per point and read wherever `body` needs it (`get`
+   * with the same id): a subexpression used several times at the same index,
+   * such as `x` in `x * sigmoid(x)`. Ids are unique within one expression.
+   */
+  | {
+      readonly k: 'let';
+      readonly id: number;
+      readonly value: KExpr;
+      readonly body: KExpr;
+      readonly dtype: DType;
+    }
+  /** The value bound by the enclosing `let` with this id. */
+  | { readonly k: 'get'; readonly id: number; readonly dtype: DType };
 
 /** How a reduction combines values along its reduced axes. */
 export type ReduceKind = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
@@ -175,6 +191,7 @@ export function mapExpr(
   switch (e.k) {
     case 'const':
     case 'ref':
+    case 'get':
       return e;
     case 'load': {
       const moved = { ...e, index: e.index.map(index) };
@@ -193,6 +210,8 @@ export function mapExpr(
       };
     case 'bind':
       return { ...e, slot: bind(e.slot), value: go(e.value), body: go(e.body) };
+    case 'let':
+      return { ...e, value: go(e.value), body: go(e.body) };
   }
 }
 
@@ -206,6 +225,7 @@ export function loadsOf(e: KExpr): Extract<KExpr, { k: 'load' }>[] {
         return;
       case 'const':
       case 'ref':
+      case 'get':
         return;
       case 'op':
         x.args.forEach(visit);
@@ -218,6 +238,7 @@ export function loadsOf(e: KExpr): Extract<KExpr, { k: 'load' }>[] {
         visit(x.otherwise);
         return;
       case 'bind':
+      case 'let':
         visit(x.value);
         visit(x.body);
         return;

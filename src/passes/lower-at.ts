@@ -12,6 +12,7 @@ import type { Node } from '../ir/node.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr } from './index-expr.js';
 import type { KExpr, ScalarOp } from './kernel.js';
+import type { SharedValues } from './shared-values.js';
 
 /** What the lowering needs to know and records while it works. */
 export interface LowerContext {
@@ -21,6 +22,11 @@ export interface LowerContext {
   readonly covered: Set<Node>;
   /** Next free run-time index slot. */
   nextSlot: number;
+  /**
+   * When set, a node asked for twice at the same index is computed once and
+   * bound (shared-values.ts); without it each request computes it again.
+   */
+  readonly shared?: SharedValues;
 }
 
 /** Converts a value to `dtype` (no-op when it already has it). */
@@ -57,8 +63,19 @@ export function loadAt(node: Node, idx: readonly IndexExpr[]): KExpr {
 
 /** `node` evaluated at multi-index `idx` (of node.shape). */
 export function lowerAt(node: Node, idx: readonly IndexExpr[], ctx: LowerContext): KExpr {
-  if (ctx.materialized.has(node.id)) return loadAt(node, idx);
-  return lowerInline(node, idx, ctx);
+  const compute = (): KExpr =>
+    ctx.materialized.has(node.id) ? loadAt(node, idx) : lowerInline(node, idx, ctx);
+  // a load at a fixed address (a scalar constant) stays unbound: reading it again is as cheap
+  // as keeping it live through a long chain (W7's 100 ops read 10 constants), and interleaved
+  // vectors already share its splat
+  const fixed = ctx.materialized.has(node.id) && idx.every((e) => e.terms.length === 0);
+  if (ctx.shared === undefined || fixed) return compute();
+  return ctx.shared.value(`%${node.id}[${idx.map(ix.exprKey).join(',')}]`, compute);
+}
+
+/** `make` as a part of the body evaluated only sometimes (a guard's branch, a gather's body). */
+function scoped(ctx: LowerContext, make: () => KExpr): KExpr {
+  return ctx.shared === undefined ? make() : ctx.shared.scoped(make);
 }
 
 /** Like lowerAt, but computes `node` itself inline even when it is materialized (a kernel's root). */
@@ -148,9 +165,11 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         // an axis without padding is in range by construction
         .filter((_, j) => (node.attrs.widths[j]?.[0] ?? 0) + (node.attrs.widths[j]?.[1] ?? 0) > 0);
       const value: KExpr = { k: 'const', value: castNumber(node.dtype, node.attrs.value), dtype: node.dtype };
-      const inner = at(
-        0,
-        shifted.map((e, j) => ix.within(e, input.shape[j] ?? 0)),
+      const inner = scoped(ctx, () =>
+        at(
+          0,
+          shifted.map((e, j) => ix.within(e, input.shape[j] ?? 0)),
+        ),
       );
       return guards.length === 0
         ? inner
@@ -167,7 +186,7 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         if (size === 0) continue;
         const local = ix.addConst(idx[axis] ?? ix.ZERO, -offset);
         const inIdx = idx.map((e, j) => (j === axis ? ix.within(local, size) : e));
-        const value = convert(at(i, inIdx), node.dtype);
+        const value = scoped(ctx, () => convert(at(i, inIdx), node.dtype));
         result = {
           k: 'guard',
           guards: [{ index: local, size }],
@@ -187,7 +206,7 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
       const size = x.shape[axis] ?? 0;
       const value = at(1, idx.slice(axis, axis + r));
       const xIdx = [...idx.slice(0, axis), ix.dynamic(slot, size), ...idx.slice(axis + r)];
-      const body = at(0, xIdx);
+      const body = scoped(ctx, () => at(0, xIdx));
       return {
         k: 'bind',
         slot,

@@ -33,6 +33,10 @@ export function formatKExpr(e: KExpr, names: Names): string {
       const cond = e.guards.map((g) => `${formatIndex(g.index)} in [0,${g.size})`).join(' && ');
       return `(${cond} ? ${formatKExpr(e.then, names)} : ${formatKExpr(e.otherwise, names)})`;
     }
+    case 'get':
+      return `t${e.id}`;
+    case 'let':
+      return `let t${e.id} = ${formatKExpr(e.value, names)} in ${formatKExpr(e.body, names)}`;
     case 'bind':
       return `let idx${e.slot} = checked(${formatKExpr(e.value, names)}, ${e.size}) in ${formatKExpr(e.body, names)}`;
   }

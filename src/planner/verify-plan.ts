@@ -32,6 +32,11 @@ function checkLoads(kernel: Kernel, e: KExpr, guarded: ReadonlySet<string>, shap
   switch (e.k) {
     case 'const':
     case 'ref':
+    case 'get':
+      return;
+    case 'let':
+      checkLoads(kernel, e.value, guarded, shapeOf);
+      checkLoads(kernel, e.body, guarded, shapeOf);
       return;
     case 'load':
       checkAccess(kernel, 'load', e.node.id, shapeOf(e.node), e.index, guarded);
@@ -127,7 +132,7 @@ function checkRefs(kernel: Kernel, e: KExpr, filled: ReadonlySet<number>, own: n
     if (x.k === 'op') x.args.forEach(visit);
     else if (x.k === 'cast') visit(x.arg);
     else if (x.k === 'guard') [x.then, x.otherwise].forEach(visit);
-    else if (x.k === 'bind') [x.value, x.body].forEach(visit);
+    else if (x.k === 'bind' || x.k === 'let') [x.value, x.body].forEach(visit);
   };
   visit(e);
 }

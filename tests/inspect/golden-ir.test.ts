@@ -140,7 +140,7 @@ describe('IR printer per stage', () => {
         $0 = sum over [6] of sub(%x[i0, i2], %x[i0, 0])
         $1 = add(%x[i0, 0], div($0, %6[]))
         for [6]: %12[0, i3] = sub(%x[i0, i3], $1)
-        $2 = sum over [6] of mul(%12[0, i4], %12[0, i4])
+        $2 = sum over [6] of let t0 = %12[0, i4] in mul(t0, t0)
         $3 = rsqrt(add(div($2, %6[]), %16[]))
         for [6]: %19[i0, i5] = mul(%12[0, i5], $3)
 

@@ -51,7 +51,11 @@ function splitFeeds(graph: Graph, feeds: Record<string, TypedArray>) {
 }
 
 /** Compiles `graph` under every variant and checks each against the interpreter. Throws on disagreement. */
-export async function checkRandomGraph(graph: Graph, seed: number): Promise<void> {
+export async function checkRandomGraph(
+  graph: Graph,
+  seed: number,
+  variants: readonly CompileOptions[] = RANDOM_VARIANTS,
+): Promise<void> {
   const feeds = feedsFor(graph, seed);
   let expected: Record<string, TypedArray> | undefined;
   let expectedError: unknown;
@@ -63,7 +67,7 @@ export async function checkRandomGraph(graph: Graph, seed: number): Promise<void
   }
   const { params, inputs } = splitFeeds(graph, feeds);
   const excuse = sensitivityExcuse(graph, feeds, NUDGED_RUNS, TOLERANCE);
-  for (const options of RANDOM_VARIANTS) {
+  for (const options of variants) {
     const model = await compile(graph, options);
     try {
       model.setParams(params);

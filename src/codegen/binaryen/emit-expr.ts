@@ -41,6 +41,8 @@ export interface ExprEnv extends IndexEnv {
    */
   shift?: { readonly varId: number; readonly elements: number };
   readonly refs: Map<number, { readonly scalar: number; readonly vector?: number }>;
+  /** Binding id -> the local holding its value in the expression being emitted (scalar or v128). */
+  readonly lets: Map<number, number>;
 }
 
 function addressOf(env: ExprEnv, nodeId: number): number {
@@ -146,7 +148,10 @@ export function isVectorizable(e: KExpr, v: LoopVar): boolean {
     case 'cast':
       return isVectorizable(e.arg, v);
     case 'ref':
+    case 'get':
       return true;
+    case 'let':
+      return isVectorizable(e.value, v) && isVectorizable(e.body, v);
     case 'guard':
     case 'bind':
       return false;
@@ -173,6 +178,27 @@ function isNonpositiveExp(e: Extract<KExpr, { k: 'op' }>, env: ExprEnv): boolean
   return e.op === 'exp' && arg !== undefined && env.nonpositive.has(arg);
 }
 
+function letLocal(env: ExprEnv, id: number): number {
+  const local = env.lets.get(id);
+  if (local === undefined) throw new InternalError('codegen', `binding t${id} is read outside its let`);
+  return local;
+}
+
+/** `let`: the value into a fresh local of `type`, then the body (which reads it by id). */
+function emitLet(
+  fb: FunctionBuilder,
+  e: Extract<KExpr, { k: 'let' }>,
+  type: Binaryen.Type,
+  bodyType: Binaryen.Type,
+  emit: (x: KExpr) => Expr,
+  env: ExprEnv,
+): Expr {
+  const local = fb.addLocal(type);
+  const set = fb.m.local.set(local, emit(e.value));
+  env.lets.set(e.id, local);
+  return fb.m.block(null, [set, emit(e.body)], bodyType);
+}
+
 function refLocal(env: ExprEnv, slot: number): { readonly scalar: number; readonly vector?: number } {
   const local = env.refs.get(slot);
   if (local === undefined) throw new InternalError('codegen', `slot $${slot} is read before it is computed`);
@@ -187,6 +213,12 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
       return scalarConst(fb, e.value, e.dtype);
     case 'ref':
       return m.local.get(refLocal(env, e.slot).scalar, scalarType(fb, e.dtype));
+    case 'get':
+      return m.local.get(letLocal(env, e.id), scalarType(fb, e.dtype));
+    case 'let': {
+      const type = scalarType(fb, e.value.dtype);
+      return emitLet(fb, e, type, scalarType(fb, e.dtype), (x) => emitScalar(fb, x, env), env);
+    }
     case 'load':
       return emitScalarLoad(fb, addressOf(env, e.node.id), ix.ravel(e.index, e.node.shape), e.dtype, env);
     case 'op':
@@ -256,6 +288,10 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
       if (local.vector !== undefined) return fb.m.local.get(local.vector, fb.b.v128);
       return splat(fb, fb.m.local.get(local.scalar, scalarType(fb, e.dtype)), e.dtype);
     }
+    case 'get':
+      return fb.m.local.get(letLocal(env, e.id), fb.b.v128);
+    case 'let':
+      return emitLet(fb, e, fb.b.v128, fb.b.v128, (x) => emitVector(fb, x, v, env), env);
     case 'load': {
       const flat = ix.ravel(e.index, e.node.shape);
       const address = addressOf(env, e.node.id);

@@ -156,6 +156,7 @@ function buildModule(
       vars: new Map(),
       slots: new Map(),
       refs: new Map(),
+      lets: new Map(),
       addresses: layout.addresses,
       scratch: layout.addresses.get(scratchId(kernel.index)),
       packed: layout.addresses.get(packedId(kernel.index)),

@@ -26,14 +26,24 @@ function sameElements(load: Load, vars: readonly LoopVar[], max: Load, maxVars: 
 export function nonpositiveArgs(kernel: Kernel): Set<KExpr> {
   const maxes = new Map<number, { body: Load; vars: readonly LoopVar[] }>();
   const found = new Set<KExpr>();
+  // a bound value is seen through its reads: `let t0 = sub(...) in exp(t0)`
+  const bound = new Map<number, KExpr>();
+  const resolve = (e: KExpr | undefined): KExpr | undefined =>
+    e?.k === 'get' ? resolve(bound.get(e.id)) : e;
   const visit = (e: KExpr, vars: readonly LoopVar[]): void => {
     if (e.k === 'op' && e.op === 'sub' && e.dtype === 'f32') {
-      const [x, r] = e.args;
+      const [x0, r0] = e.args;
+      const [x, r] = [resolve(x0), resolve(r0)];
       const max = r?.k === 'ref' ? maxes.get(r.slot) : undefined;
       if (x?.k === 'load' && max !== undefined && sameElements(x, vars, max.body, max.vars)) found.add(e);
     }
     if (e.k === 'op') e.args.forEach((a) => visit(a, vars));
     else if (e.k === 'cast') visit(e.arg, vars);
+    else if (e.k === 'let') {
+      visit(e.value, vars);
+      bound.set(e.id, e.value);
+      visit(e.body, vars);
+    } else if (e.k === 'get' && found.has(resolve(e) as KExpr)) found.add(e);
   };
   for (const step of kernel.steps) {
     visit(valueOf(step), stepVars(step));

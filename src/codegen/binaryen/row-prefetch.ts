@@ -154,6 +154,8 @@ function rowLoad(
       return undefined;
     case 'cast':
       return rowLoad(e.arg, row, along, written);
+    case 'let':
+      return rowLoad(e.value, row, along, written) ?? rowLoad(e.body, row, along, written);
     default:
       return undefined;
   }
