@@ -6,6 +6,7 @@
  */
 import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
+import * as act from './build/activations.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
 import { checkBool, normalizeRange, resolveReshape, type SliceRange } from './tensor-args.js';
@@ -279,9 +280,9 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   relu(): Tensor<S, D> {
     return this.unary('relu');
   }
-  /** The exact (erf) form: 0.5 x (1 + erf(x / sqrt 2)). */
-  gelu(): Tensor<S, 'f32'> {
-    return this.unary('gelu');
+  /** The exact (erf) form 0.5 x (1 + erf(x / sqrt 2)), or ONNX's `approximate = 'tanh'` form. */
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor<S, 'f32'> {
+    return approximate === 'tanh' ? typed(act.geluTanh(this)) : this.unary('gelu');
   }
   erf(): Tensor<S, 'f32'> {
     return this.unary('erf');
@@ -596,6 +597,64 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
       hasWeight: weight != null,
       hasBias: bias != null,
     });
+  }
+
+  // activations, built from primitives by build/activations.ts (ONNX semantics)
+  /** ONNX Clip: min(max(x, min), max); a bound is a number, a tensor of x's dtype, or null (none). */
+  clip(min?: Operand | null, max?: Operand | null): Tensor<S, D> {
+    return typed(act.clip(this, min, max));
+  }
+  /** ONNX LeakyRelu: x < 0 ? alpha·x : x. */
+  leakyRelu(alpha = 0.01): Tensor<S, 'f32'> {
+    return typed(act.leakyRelu(this, alpha));
+  }
+  /** ONNX PRelu: x < 0 ? slope·x : x, slope broadcast to x's shape. */
+  prelu(slope: AnyTensor | number): Tensor<S, 'f32'> {
+    return typed(act.prelu(this, slope));
+  }
+  /** ONNX Elu: x < 0 ? alpha·(exp(x) - 1) : x. */
+  elu(alpha = 1): Tensor<S, 'f32'> {
+    return typed(act.elu(this, alpha));
+  }
+  /** ONNX Selu: gamma·(x <= 0 ? alpha·(exp(x) - 1) : x). */
+  selu(alpha = act.SELU_ALPHA, gamma = act.SELU_GAMMA): Tensor<S, 'f32'> {
+    return typed(act.selu(this, alpha, gamma));
+  }
+  /** ONNX HardSigmoid: max(0, min(1, alpha·x + beta)). */
+  hardSigmoid(alpha = 0.2, beta = 0.5): Tensor<S, 'f32'> {
+    return typed(act.hardSigmoid(this, alpha, beta));
+  }
+  /** ONNX HardSwish: x·max(0, min(1, x/6 + 1/2)). */
+  hardSwish(): Tensor<S, 'f32'> {
+    return typed(act.hardSwish(this));
+  }
+  /** ONNX Softplus: log(1 + exp(x)), computed stably. */
+  softplus(): Tensor<S, 'f32'> {
+    return typed(act.softplus(this));
+  }
+  /** ONNX Softsign: x / (1 + |x|). */
+  softsign(): Tensor<S, 'f32'> {
+    return typed(act.softsign(this));
+  }
+  /** SiLU (swish): x·sigmoid(x). */
+  silu(): Tensor<S, 'f32'> {
+    return typed(act.silu(this));
+  }
+  /** ONNX Mish: x·tanh(softplus(x)). */
+  mish(): Tensor<S, 'f32'> {
+    return typed(act.mish(this));
+  }
+  /** ONNX Celu: max(0, x) + min(0, alpha·(exp(x/alpha) - 1)). */
+  celu(alpha = 1): Tensor<S, 'f32'> {
+    return typed(act.celu(this, alpha));
+  }
+  /** ONNX ThresholdedRelu: x > alpha ? x : 0. */
+  thresholdedRelu(alpha = 1): Tensor<S, 'f32'> {
+    return typed(act.thresholdedRelu(this, alpha));
+  }
+  /** ONNX Shrink: x < -lambd ? x + bias : x > lambd ? x - bias : 0. */
+  shrink(lambd = 0.5, bias = 0): Tensor<S, D> {
+    return typed(act.shrink(this, lambd, bias));
   }
 
   /** The text IR of this value and everything it depends on. */
