@@ -7,6 +7,7 @@
 import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
 import * as act from './build/activations.js';
+import * as norm from './build/normalize.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
 import { checkBool, normalizeRange, resolveReshape, type SliceRange } from './tensor-args.js';
@@ -581,22 +582,28 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   logSoftmax(axis = -1): Tensor<S, 'f32'> {
     return this.record('logSoftmax', [this.node], { axis: normalizeAxis('logSoftmax', axis, this.rank) });
   }
-  /** Normalizes over the last axis, then scales by `weight` and shifts by `bias` when given. */
-  layerNorm(weight?: AnyTensor | null, bias?: AnyTensor | null, eps = 1e-5): Tensor<S, 'f32'> {
-    const extra: Node[] = [];
-    for (const t of [weight, bias]) {
-      if (t !== undefined && t !== null) {
-        this.graph.own('layerNorm', t);
-        extra.push(t.node);
-      }
-    }
-    if (typeof eps !== 'number')
-      throw new ShapeError(`layerNorm: eps must be a number (got ${describe(eps)})`, { op: 'layerNorm' });
-    return this.record('layerNorm', [this.node, ...extra], {
-      eps,
-      hasWeight: weight != null,
-      hasBias: bias != null,
-    });
+  /**
+   * ONNX LayerNormalization: normalizes over axes `axis … rank-1` (default the last), then
+   * scales by `weight` and shifts by `bias` when given (each broadcast to x's shape).
+   */
+  layerNorm(weight?: AnyTensor | null, bias?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
+    return typed(norm.layerNorm(this, weight, bias, eps, axis));
+  }
+  /** ONNX RMSNormalization: x / sqrt(mean(x², axes axis…) + eps) · scale. */
+  rmsNorm(scale?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
+    return typed(norm.rmsNorm(this, scale, eps, axis));
+  }
+  /** ONNX InstanceNormalization of [N, C, D…]: per (n, c) over the spatial axes, then · scale[c] + bias[c]. */
+  instanceNorm(scale: AnyTensor, bias: AnyTensor, eps = 1e-5): Tensor<S, 'f32'> {
+    return typed(norm.instanceNorm(this, scale, bias, eps));
+  }
+  /** ONNX GroupNormalization (opset 21) of [N, C, …]: per group of channels, then · scale[c] + bias[c]. */
+  groupNorm(numGroups: number, scale: AnyTensor, bias: AnyTensor, eps = 1e-5): Tensor<S, 'f32'> {
+    return typed(norm.groupNorm(this, numGroups, scale, bias, eps));
+  }
+  /** ONNX LRN across channels (axis 1): x / (bias + alpha/size · Σ x²)^beta. */
+  lrn(size: number, alpha = 1e-4, beta = 0.75, bias = 1): Tensor<S, 'f32'> {
+    return typed(norm.lrn(this, size, alpha, beta, bias));
   }
 
   // activations, built from primitives by build/activations.ts (ONNX semantics)
