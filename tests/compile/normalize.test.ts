@@ -10,6 +10,9 @@ import { Graph, ShapeError } from '../../src/index.js';
 import { randomData } from '../support/differential.js';
 import { checkAgainstReference } from '../support/reference-check.js';
 
+/** Random f32 data in [-4, 4). */
+const randomF32 = (n: number, seed: number): Float32Array => randomData('f32', n, seed) as Float32Array;
+
 const TOL = { rtol: 2e-5, atol: 2e-5 };
 
 /** Each consecutive run of `inner` values normalized: (x - mean) / sqrt(var + eps). */
@@ -52,9 +55,9 @@ describe('layerNorm from any axis (ONNX LayerNormalization)', () => {
       const b = g.input('b', normalized);
       g.output('y', x.layerNorm(w, b, 1e-3, axis));
       g.output('plain', x.layerNorm(null, null, 1e-5, axis));
-      const xs = randomData('f32', 105, 7);
-      const ws = randomData('f32', inner, 8);
-      const bs = randomData('f32', inner, 9);
+      const xs = randomF32(105, 7);
+      const ws = randomF32(inner, 8);
+      const bs = randomF32(inner, 9);
       const y = normalizeRows(xs, inner, 1e-3);
       await checkAgainstReference(
         g,
@@ -74,9 +77,9 @@ describe('layerNorm from any axis (ONNX LayerNormalization)', () => {
     const w = g.input('w', [4, 1, 1]);
     const b = g.input('b', [5]);
     g.output('y', x.layerNorm(w, b, 1e-5, 1));
-    const xs = randomData('f32', 60, 1);
-    const ws = randomData('f32', 4, 2);
-    const bs = randomData('f32', 5, 3);
+    const xs = randomF32(60, 1);
+    const ws = randomF32(4, 2);
+    const bs = randomF32(5, 3);
     const y = normalizeRows(xs, 15, 1e-5);
     await checkAgainstReference(
       g,
@@ -93,8 +96,8 @@ describe('rmsNorm (ONNX RMSNormalization)', () => {
     const x = g.input('x', [2, 3, 9]);
     const s = g.input('s', [9]);
     g.output('y', x.rmsNorm(s, 1e-6, axis));
-    const xs = randomData('f32', 54, 4);
-    const ss = randomData('f32', 9, 5);
+    const xs = randomF32(54, 4);
+    const ss = randomF32(9, 5);
     const inner = axis === -1 ? 9 : 27;
     const y = Float32Array.from(xs, (v, i) => {
       const r = Math.floor(i / inner);
@@ -113,7 +116,7 @@ describe('instanceNorm, groupNorm', () => {
     const s = g.input('s', [3]);
     const b = g.input('b', [3]);
     g.output('y', x.instanceNorm(s, b, 1e-4));
-    const [xs, ss, bs] = [randomData('f32', 90, 1), randomData('f32', 3, 2), randomData('f32', 3, 3)];
+    const [xs, ss, bs] = [randomF32(90, 1), randomF32(3, 2), randomF32(3, 3)];
     await checkAgainstReference(
       g,
       { x: xs, s: ss, b: bs },
@@ -136,7 +139,7 @@ describe('instanceNorm, groupNorm', () => {
           const b = g.input('b', [c]);
           g.output('y', x.groupNorm(groups, s, b, 1e-5));
           const n = 2 * c * spatial;
-          const [xs, ss, bs] = [randomData('f32', n, c), randomData('f32', c, 2), randomData('f32', c, 3)];
+          const [xs, ss, bs] = [randomF32(n, c), randomF32(c, 2), randomF32(c, 3)];
           const y = perChannel(normalizeRows(xs, perGroup * spatial, 1e-5), c, spatial, ss, bs);
           await checkAgainstReference(g, { x: xs, s: ss, b: bs }, { y }, TOL);
         },
@@ -151,7 +154,7 @@ describe('lrn (ONNX LRN)', () => {
     const g = new Graph();
     const x = g.input('x', [2, 6, 3]);
     g.output('y', x.lrn(size, 0.02, 0.75, 1.5));
-    const xs = randomData('f32', 36, size);
+    const xs = randomF32(36, size);
     const y = Float32Array.from(xs, (v, i) => {
       const [n, c, p] = [Math.floor(i / 18), Math.floor(i / 3) % 6, i % 3];
       let sum = 0;
