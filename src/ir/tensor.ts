@@ -7,6 +7,7 @@
 import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
 import * as act from './build/activations.js';
+import * as dm from './build/data-movement.js';
 import * as norm from './build/normalize.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
@@ -523,13 +524,18 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
       : sliced.reshaped(sliced.shape.filter((_, i) => !dropped.includes(i)));
   }
 
-  /** Pads each axis with `[before, after]` elements of `value`. */
+  /**
+   * Pads each axis with `[before, after]` elements: of `value` (mode 'constant'), or
+   * (ONNX Pad modes) mirrored without the edge ('reflect'), the edge repeated ('edge'), periodic ('wrap').
+   */
   pad<S2 extends ShapeType, D2 extends DType, const W extends readonly (readonly [number, number])[]>(
     this: Tensor<S2, D2>,
     padding: Checked<W, PadShape<S2, W>>,
     value = 0,
+    mode: dm.PadMode = 'constant',
   ): Tensor<ShapeOf<PadShape<S2, W>>, D2> {
     const widths = padding as readonly (readonly [number, number])[];
+    if (mode !== 'constant') return typed(dm.padWithMode(this, widths, mode));
     if (!isArray(widths) || widths.some((w) => !isArray(w) || w.length !== 2)) {
       throw new ShapeError(`pad: widths must be [before, after] pairs (got ${describe(widths)})`, {
         op: 'pad',
@@ -604,6 +610,36 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   /** ONNX LRN across channels (axis 1): x / (bias + alpha/size · Σ x²)^beta. */
   lrn(size: number, alpha = 1e-4, beta = 0.75, bias = 1): Tensor<S, 'f32'> {
     return typed(norm.lrn(this, size, alpha, beta, bias));
+  }
+
+  // shape and data movement with ONNX semantics, built from views by build/data-movement.ts
+  /** ONNX Split: parts of the given sizes along `axis`, or `count` parts of ceil(n/count) (the last smaller); each a view. */
+  split(parts: number | readonly number[], axis = 0): Tensor<number[], D>[] {
+    return dm.split(this, parts, axis) as Tensor<number[], D>[];
+  }
+  /** ONNX Tile: `repeats[i]` copies along axis i (a view). */
+  tile(repeats: readonly number[]): Tensor<number[], D> {
+    return typed(dm.tile(this, repeats));
+  }
+  /** ONNX DepthToSpace of [N, C, H, W] (mode 'DCR' or 'CRD'; a view). */
+  depthToSpace(blocksize: number, mode: 'DCR' | 'CRD' = 'DCR'): Tensor<number[], D> {
+    return typed(dm.depthToSpace(this, blocksize, mode));
+  }
+  /** ONNX SpaceToDepth of [N, C, H, W] (a view). */
+  spaceToDepth(blocksize: number): Tensor<number[], D> {
+    return typed(dm.spaceToDepth(this, blocksize));
+  }
+  /** ONNX Trilu over the last two axes: keeps col - row >= k (upper) or <= k (lower), zeros the rest. */
+  trilu(upper = true, k = 0): Tensor<S, D> {
+    return typed(dm.trilu(this, upper, k));
+  }
+  /** ONNX CumSum along `axis` (exclusive: the sum before each element; reverse: from the end). */
+  cumsum(axis: number, exclusive = false, reverse = false): Tensor<S, D> {
+    return typed(dm.cumsum(this, axis, exclusive, reverse));
+  }
+  /** ONNX Mod on i32: the remainder with the divisor's sign, or (fmod) the dividend's; x mod 0 is 0. */
+  mod(divisor: AnyTensor | number, fmod = false): Tensor<number[], 'i32'> {
+    return typed(dm.mod(this, divisor, fmod));
   }
 
   // activations, built from primitives by build/activations.ts (ONNX semantics)
