@@ -39,9 +39,9 @@ function gatherRef(
   xShape: readonly number[],
   shape: readonly number[],
   f: (c: number[]) => number[],
-) {
-  const make = x instanceof Int32Array ? Int32Array : Float32Array;
-  return make.from(indices(shape), (c) => x[flatOf(xShape, f(c))] as number);
+): Float32Array | Int32Array {
+  const values = indices(shape).map((c: number[]) => x[flatOf(xShape, f(c))] as number);
+  return x instanceof Int32Array ? Int32Array.from(values) : Float32Array.from(values);
 }
 
 describe('split and tile', () => {
