@@ -276,7 +276,7 @@ describe('trilu, cumsum, mod', () => {
 describe('typed errors', () => {
   test('shapes, modes and dtypes', () => {
     const g = new Graph();
-    const x = g.input('x', [2, 6, 4, 4]);
+    const x = g.input('x', [2, 6, 4, 4] as number[]);
     expect(() => x.split([1, 2], 1)).toThrow(
       /split: sizes \[1,2\] sum to 3, not to axis 1 of \[2,6,4,4\] \(6\)/,
     );
