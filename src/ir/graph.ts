@@ -4,6 +4,7 @@
  */
 import { arrayFromNumbers, dtypeOfArray, isDType, type DType, type TypedArray } from '../common/dtype.js';
 import { DTypeError, GraphError, ShapeError } from '../common/errors.js';
+import { foldElementwise, meanOf } from './build/n-ary.js';
 import { inferType } from './infer.js';
 import type { Node, NodeOf } from './node.js';
 import type { OpAttrs, OpCode } from './ops.js';
@@ -187,6 +188,26 @@ export class Graph<
     }
     const lifted = tensors.map((t) => t.unsqueeze(ax).node);
     return this.wrap(this.addNode('concat', lifted, { axis: ax }));
+  }
+
+  /** ONNX Sum: the elementwise sum of several tensors, with broadcasting. */
+  sum(tensors: readonly AnyTensor[]): AnyTensor {
+    return foldElementwise('add', 'sum', tensors);
+  }
+
+  /** ONNX Mean: the elementwise mean of several tensors, with broadcasting (f32). */
+  mean(tensors: readonly AnyTensor[]): AnyTensor {
+    return meanOf(tensors);
+  }
+
+  /** ONNX Max: the elementwise maximum of several tensors, with broadcasting. */
+  maximum(tensors: readonly AnyTensor[]): AnyTensor {
+    return foldElementwise('maximum', 'maximum', tensors);
+  }
+
+  /** ONNX Min: the elementwise minimum of several tensors, with broadcasting. */
+  minimum(tensors: readonly AnyTensor[]): AnyTensor {
+    return foldElementwise('minimum', 'minimum', tensors);
   }
 
   /** The text IR of everything recorded so far. */

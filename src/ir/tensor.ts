@@ -6,6 +6,9 @@
  */
 import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
+import * as act from './build/activations.js';
+import * as dm from './build/data-movement.js';
+import * as norm from './build/normalize.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
 import { checkBool, normalizeRange, resolveReshape, type SliceRange } from './tensor-args.js';
@@ -279,9 +282,9 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   relu(): Tensor<S, D> {
     return this.unary('relu');
   }
-  /** The exact (erf) form: 0.5 x (1 + erf(x / sqrt 2)). */
-  gelu(): Tensor<S, 'f32'> {
-    return this.unary('gelu');
+  /** The exact (erf) form 0.5 x (1 + erf(x / sqrt 2)), or ONNX's `approximate = 'tanh'` form. */
+  gelu(approximate: 'none' | 'tanh' = 'none'): Tensor<S, 'f32'> {
+    return approximate === 'tanh' ? typed(act.geluTanh(this)) : this.unary('gelu');
   }
   erf(): Tensor<S, 'f32'> {
     return this.unary('erf');
@@ -521,13 +524,18 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
       : sliced.reshaped(sliced.shape.filter((_, i) => !dropped.includes(i)));
   }
 
-  /** Pads each axis with `[before, after]` elements of `value`. */
+  /**
+   * Pads each axis with `[before, after]` elements: of `value` (mode 'constant'), or
+   * (ONNX Pad modes) mirrored without the edge ('reflect'), the edge repeated ('edge'), periodic ('wrap').
+   */
   pad<S2 extends ShapeType, D2 extends DType, const W extends readonly (readonly [number, number])[]>(
     this: Tensor<S2, D2>,
     padding: Checked<W, PadShape<S2, W>>,
     value = 0,
+    mode: dm.PadMode = 'constant',
   ): Tensor<ShapeOf<PadShape<S2, W>>, D2> {
     const widths = padding as readonly (readonly [number, number])[];
+    if (mode !== 'constant') return typed(dm.padWithMode(this, widths, mode));
     if (!isArray(widths) || widths.some((w) => !isArray(w) || w.length !== 2)) {
       throw new ShapeError(`pad: widths must be [before, after] pairs (got ${describe(widths)})`, {
         op: 'pad',
@@ -580,22 +588,116 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   logSoftmax(axis = -1): Tensor<S, 'f32'> {
     return this.record('logSoftmax', [this.node], { axis: normalizeAxis('logSoftmax', axis, this.rank) });
   }
-  /** Normalizes over the last axis, then scales by `weight` and shifts by `bias` when given. */
-  layerNorm(weight?: AnyTensor | null, bias?: AnyTensor | null, eps = 1e-5): Tensor<S, 'f32'> {
-    const extra: Node[] = [];
-    for (const t of [weight, bias]) {
-      if (t !== undefined && t !== null) {
-        this.graph.own('layerNorm', t);
-        extra.push(t.node);
-      }
-    }
-    if (typeof eps !== 'number')
-      throw new ShapeError(`layerNorm: eps must be a number (got ${describe(eps)})`, { op: 'layerNorm' });
-    return this.record('layerNorm', [this.node, ...extra], {
-      eps,
-      hasWeight: weight != null,
-      hasBias: bias != null,
-    });
+  /**
+   * ONNX LayerNormalization: normalizes over axes `axis … rank-1` (default the last), then
+   * scales by `weight` and shifts by `bias` when given (each broadcast to x's shape).
+   */
+  layerNorm(weight?: AnyTensor | null, bias?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
+    return typed(norm.layerNorm(this, weight, bias, eps, axis));
+  }
+  /** ONNX RMSNormalization: x / sqrt(mean(x², axes axis…) + eps) · scale. */
+  rmsNorm(scale?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
+    return typed(norm.rmsNorm(this, scale, eps, axis));
+  }
+  /** ONNX InstanceNormalization of [N, C, D…]: per (n, c) over the spatial axes, then · scale[c] + bias[c]. */
+  instanceNorm(scale: AnyTensor, bias: AnyTensor, eps = 1e-5): Tensor<S, 'f32'> {
+    return typed(norm.instanceNorm(this, scale, bias, eps));
+  }
+  /** ONNX GroupNormalization (opset 21) of [N, C, …]: per group of channels, then · scale[c] + bias[c]. */
+  groupNorm(numGroups: number, scale: AnyTensor, bias: AnyTensor, eps = 1e-5): Tensor<S, 'f32'> {
+    return typed(norm.groupNorm(this, numGroups, scale, bias, eps));
+  }
+  /** ONNX LRN across channels (axis 1): x / (bias + alpha/size · Σ x²)^beta. */
+  lrn(size: number, alpha = 1e-4, beta = 0.75, bias = 1): Tensor<S, 'f32'> {
+    return typed(norm.lrn(this, size, alpha, beta, bias));
+  }
+
+  // shape and data movement with ONNX semantics, built from views by build/data-movement.ts
+  /** ONNX Split: parts of the given sizes along `axis`, or `count` parts of ceil(n/count) (the last smaller); each a view. */
+  split(parts: number | readonly number[], axis = 0): Tensor<number[], D>[] {
+    return dm.split(this, parts, axis) as Tensor<number[], D>[];
+  }
+  /** ONNX Tile: `repeats[i]` copies along axis i (a view). */
+  tile(repeats: readonly number[]): Tensor<number[], D> {
+    return typed(dm.tile(this, repeats));
+  }
+  /** ONNX DepthToSpace of [N, C, H, W] (mode 'DCR' or 'CRD'; a view). */
+  depthToSpace(blocksize: number, mode: 'DCR' | 'CRD' = 'DCR'): Tensor<number[], D> {
+    return typed(dm.depthToSpace(this, blocksize, mode));
+  }
+  /** ONNX SpaceToDepth of [N, C, H, W] (a view). */
+  spaceToDepth(blocksize: number): Tensor<number[], D> {
+    return typed(dm.spaceToDepth(this, blocksize));
+  }
+  /** ONNX Trilu over the last two axes: keeps col - row >= k (upper) or <= k (lower), zeros the rest. */
+  trilu(upper = true, k = 0): Tensor<S, D> {
+    return typed(dm.trilu(this, upper, k));
+  }
+  /** ONNX CumSum along `axis` (exclusive: the sum before each element; reverse: from the end). */
+  cumsum(axis: number, exclusive = false, reverse = false): Tensor<S, D> {
+    return typed(dm.cumsum(this, axis, exclusive, reverse));
+  }
+  /** ONNX Mod on i32: the remainder with the divisor's sign, or (fmod) the dividend's; x mod 0 is 0. */
+  mod(divisor: AnyTensor | number, fmod = false): Tensor<number[], 'i32'> {
+    return typed(dm.mod(this, divisor, fmod));
+  }
+
+  // activations, built from primitives by build/activations.ts (ONNX semantics)
+  /** ONNX Clip: min(max(x, min), max); a bound is a number, a tensor of x's dtype, or null (none). */
+  clip(min?: Operand | null, max?: Operand | null): Tensor<S, D> {
+    return typed(act.clip(this, min, max));
+  }
+  /** ONNX LeakyRelu: x < 0 ? alpha·x : x. */
+  leakyRelu(alpha = 0.01): Tensor<S, 'f32'> {
+    return typed(act.leakyRelu(this, alpha));
+  }
+  /** ONNX PRelu: x < 0 ? slope·x : x, slope broadcast to x's shape. */
+  prelu(slope: AnyTensor | number): Tensor<S, 'f32'> {
+    return typed(act.prelu(this, slope));
+  }
+  /** ONNX Elu: x < 0 ? alpha·(exp(x) - 1) : x. */
+  elu(alpha = 1): Tensor<S, 'f32'> {
+    return typed(act.elu(this, alpha));
+  }
+  /** ONNX Selu: gamma·(x <= 0 ? alpha·(exp(x) - 1) : x). */
+  selu(alpha = act.SELU_ALPHA, gamma = act.SELU_GAMMA): Tensor<S, 'f32'> {
+    return typed(act.selu(this, alpha, gamma));
+  }
+  /** ONNX HardSigmoid: max(0, min(1, alpha·x + beta)). */
+  hardSigmoid(alpha = 0.2, beta = 0.5): Tensor<S, 'f32'> {
+    return typed(act.hardSigmoid(this, alpha, beta));
+  }
+  /** ONNX HardSwish: x·max(0, min(1, x/6 + 1/2)). */
+  hardSwish(): Tensor<S, 'f32'> {
+    return typed(act.hardSwish(this));
+  }
+  /** ONNX Softplus: log(1 + exp(x)), computed stably. */
+  softplus(): Tensor<S, 'f32'> {
+    return typed(act.softplus(this));
+  }
+  /** ONNX Softsign: x / (1 + |x|). */
+  softsign(): Tensor<S, 'f32'> {
+    return typed(act.softsign(this));
+  }
+  /** SiLU (swish): x·sigmoid(x). */
+  silu(): Tensor<S, 'f32'> {
+    return typed(act.silu(this));
+  }
+  /** ONNX Mish: x·tanh(softplus(x)). */
+  mish(): Tensor<S, 'f32'> {
+    return typed(act.mish(this));
+  }
+  /** ONNX Celu: max(0, x) + min(0, alpha·(exp(x/alpha) - 1)). */
+  celu(alpha = 1): Tensor<S, 'f32'> {
+    return typed(act.celu(this, alpha));
+  }
+  /** ONNX ThresholdedRelu: x > alpha ? x : 0. */
+  thresholdedRelu(alpha = 1): Tensor<S, 'f32'> {
+    return typed(act.thresholdedRelu(this, alpha));
+  }
+  /** ONNX Shrink: x < -lambd ? x + bias : x > lambd ? x - bias : 0. */
+  shrink(lambd = 0.5, bias = 0): Tensor<S, D> {
+    return typed(act.shrink(this, lambd, bias));
   }
 
   /** The text IR of this value and everything it depends on. */
