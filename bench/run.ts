@@ -7,13 +7,14 @@
  * (this script again, under each binary, with --json) and in headless
  * Chromium, and adds one table per engine (bench/engines/).
  *
- *   npm run bench [-- --quick] [--only=W1,W5] [--competitors=tensorwasm,tfjs] [--no-write]
+ *   npm run bench [-- --quick] [--only=W1,W5] [--competitors=tensorwasm,tfjs] [--no-write | --out=DIR]
  *   npm run bench -- --engines[=node,chromium] [--node-majors=22,24,26 | --node-versions=22.21.1,...]
  *                    [--offline] [--engine-competitors=tfjs,ort]
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { compile } from '../src/index.js';
 import { supportsRelaxedSimd } from '../src/runtime/features.js';
 import type { Competitor } from './competitors/competitor.js';
@@ -45,6 +46,8 @@ const onlyWorkloads = listArg('only');
 const onlyCompetitors = listArg('competitors');
 /** Child mode: measure on this engine and write {engine, result} as JSON to this file. */
 const jsonPath = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
+/** Where results.md and results.json go (bench/ unless --out=DIR). */
+const outDir = args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'bench';
 const started = performance.now();
 
 /** One line of progress, rewritten in place on a terminal, every few seconds otherwise. */
@@ -196,10 +199,11 @@ async function main(): Promise<void> {
   if (!args.includes('--no-write')) {
     const result: BenchResult = runs === undefined ? here : { ...here, engines: runs };
     const engineSection = runs === undefined ? '' : `\n${renderEnginesSection(runs)}`;
-    writeFileSync('bench/results.md', renderMarkdown(result) + engineSection);
-    writeFileSync('bench/results.json', `${JSON.stringify(result, null, 1)}\n`);
-    console.log('\nwrote bench/results.md and bench/results.json');
-    if (runs !== undefined && !quick) {
+    writeFileSync(join(outDir, 'results.md'), renderMarkdown(result) + engineSection);
+    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(result, null, 1)}\n`);
+    console.log(`\nwrote ${outDir}/results.md and ${outDir}/results.json`);
+    // The README shows full runs written to bench/ only.
+    if (runs !== undefined && !quick && outDir === 'bench') {
       const readme = readFileSync('README.md', 'utf8');
       if (readme.includes(README_BEGIN)) {
         writeFileSync('README.md', replaceReadmeBlock(readme, renderEngines(runs)));
