@@ -24,7 +24,7 @@ import { makePlainJs } from './competitors/plainjs.js';
 import { buildGraph, makeTensorwasm } from './competitors/tensorwasm.js';
 import { makeTfjs } from './competitors/tfjs.js';
 import { README_BEGIN, renderEngines, renderEnginesSection, replaceReadmeBlock } from './engine-report.js';
-import { runOtherEngines, type EnginesOptions } from './engines/run-engines.js';
+import { copyScript, runOtherEngines, type EnginesOptions } from './engines/run-engines.js';
 import { competitorVersions, gitRevision } from './provenance.js';
 import { FULL, QUICK, initCompetitors, measureWorkloads, type Reporter } from './measure.js';
 import type { BenchResult, EngineInfo, EngineRun } from './report.js';
@@ -176,7 +176,7 @@ function enginesOptions(): EnginesOptions | undefined {
     quick,
     ...(onlyWorkloads === undefined ? {} : { only: onlyWorkloads }),
     competitors: listArg('engine-competitors') ?? ['tfjs', 'ort'],
-    script: process.argv[1] ?? '',
+    script: '',
     reporter,
   };
 }
@@ -184,6 +184,7 @@ function enginesOptions(): EnginesOptions | undefined {
 async function main(): Promise<void> {
   const loadStart = loadavg();
   const engines = enginesOptions();
+  const script = engines?.node === true ? copyScript(process.argv[1] ?? '') : undefined;
   const here = await benchHere();
   const current: EngineRun = { engine: thisEngine(loadStart), result: here };
   if (jsonPath !== undefined) {
@@ -191,7 +192,13 @@ async function main(): Promise<void> {
     return;
   }
   printSummary(here);
-  const runs = engines === undefined ? undefined : [current, ...(await runOtherEngines(engines))];
+  let runs: EngineRun[] | undefined;
+  try {
+    if (engines !== undefined)
+      runs = [current, ...(await runOtherEngines({ ...engines, script: script?.path ?? '' }))];
+  } finally {
+    script?.remove();
+  }
   if (runs !== undefined) {
     console.log('');
     console.log(renderEngines(runs));

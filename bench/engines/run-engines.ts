@@ -25,7 +25,7 @@ export interface EnginesOptions {
   readonly only?: readonly string[];
   /** Competitors besides tensorwasm on the other engines. */
   readonly competitors: readonly string[];
-  /** The bundled benchmark script this process runs (process.argv[1] under scripts/run-ts.mjs). */
+  /** The bundled benchmark script (a copyScript() of process.argv[1] under scripts/run-ts.mjs). */
   readonly script: string;
   readonly reporter: Reporter;
 }
@@ -70,6 +70,17 @@ async function runNodeEngine(engine: NodeEngine, options: EnginesOptions): Promi
   }
 }
 
+/**
+ * A private copy of the bundled script for the children, made when the run
+ * starts: scripts/run-ts.mjs rewrites its output file whenever any checkout
+ * sharing node_modules starts a run. `remove` deletes it.
+ */
+export function copyScript(script: string): { path: string; remove: () => void } {
+  const path = join(dirname(script), `bench-engines-${process.pid}.mjs`);
+  copyFileSync(script, path);
+  return { path, remove: () => rmSync(path, { force: true }) };
+}
+
 /** Every requested engine besides this process's Node, in order: Node versions, then Chromium. */
 export async function runOtherEngines(options: EnginesOptions): Promise<EngineRun[]> {
   const runs: EngineRun[] = [];
@@ -81,15 +92,7 @@ export async function runOtherEngines(options: EnginesOptions): Promise<EngineRu
       log: (line) => options.reporter.progress(line, true),
     });
     for (const problem of problems) options.reporter.print(`engines: ${problem}`);
-    // The children run a private copy of the bundle: scripts/run-ts.mjs rewrites
-    // its output file whenever any checkout sharing node_modules starts a run.
-    const script = join(dirname(options.script), `bench-engines-${process.pid}.mjs`);
-    copyFileSync(options.script, script);
-    try {
-      for (const engine of engines) runs.push(await runNodeEngine(engine, { ...options, script }));
-    } finally {
-      rmSync(script, { force: true });
-    }
+    for (const engine of engines) runs.push(await runNodeEngine(engine, options));
   }
   if (options.chromium) {
     options.reporter.print('\n== Chromium');
