@@ -9,7 +9,7 @@
  *
  *   npm run bench [-- --quick] [--only=W1,W5] [--competitors=tensorwasm,tfjs] [--no-write | --out=DIR]
  *   npm run bench -- --engines[=node,chromium] [--node-majors=22,24,26 | --node-versions=22.21.1,...]
- *                    [--offline] [--engine-competitors=tfjs,ort]
+ *                    [--node-binaries=/path/to/node,...] [--offline] [--engine-competitors=tfjs,ort]
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -165,6 +165,7 @@ function enginesOptions(): EnginesOptions | undefined {
   if (flag === undefined) return undefined;
   const kinds = flag === '--engines' ? ['node', 'chromium'] : flag.slice('--engines='.length).split(',');
   const pinned = listArg('node-versions');
+  const binaries = listArg('node-binaries');
   return {
     node: kinds.includes('node'),
     chromium: kinds.includes('chromium'),
@@ -172,6 +173,7 @@ function enginesOptions(): EnginesOptions | undefined {
       .map(Number)
       .filter((m) => m !== Number(process.versions.node.split('.')[0])),
     ...(pinned === undefined ? {} : { pinned }),
+    ...(binaries === undefined ? {} : { binaries }),
     offline: args.includes('--offline'),
     quick,
     ...(onlyWorkloads === undefined ? {} : { only: onlyWorkloads }),

@@ -19,6 +19,8 @@ export interface EnginesOptions {
   /** Node majors to run (the newest release of each), unless `pinned` names versions. */
   readonly majors: readonly number[];
   readonly pinned?: readonly string[];
+  /** Node binaries given by path: used instead of majors and pinned versions. */
+  readonly binaries?: readonly string[];
   /** Use cached Node binaries only, never the registry. */
   readonly offline: boolean;
   readonly quick: boolean;
@@ -85,12 +87,15 @@ export function copyScript(script: string): { path: string; remove: () => void }
 export async function runOtherEngines(options: EnginesOptions): Promise<EngineRun[]> {
   const runs: EngineRun[] = [];
   if (options.node) {
-    const { engines, problems } = resolveNodeEngines({
-      majors: options.majors,
-      pinned: options.pinned,
-      offline: options.offline,
-      log: (line) => options.reporter.progress(line, true),
-    });
+    const { engines, problems } =
+      options.binaries === undefined
+        ? resolveNodeEngines({
+            majors: options.majors,
+            pinned: options.pinned,
+            offline: options.offline,
+            log: (line) => options.reporter.progress(line, true),
+          })
+        : { engines: options.binaries.map((binary) => ({ version: binary, binary })), problems: [] };
     for (const problem of problems) options.reporter.print(`engines: ${problem}`);
     for (const engine of engines) runs.push(await runNodeEngine(engine, options));
   }
