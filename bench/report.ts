@@ -66,6 +66,29 @@ export interface BenchResult {
     readonly mlpStats: Readonly<Record<string, number>>;
   };
   readonly workloads: readonly WorkloadResult[];
+  /** With `--engines`: the run on each engine, this process's Node first. */
+  readonly engines?: readonly EngineRun[];
+}
+
+/** The JavaScript engine a result was measured on. */
+export interface EngineInfo {
+  /** 'Node 22.21.1', 'Chromium 131.0.6778.85'. */
+  readonly name: string;
+  readonly v8: string;
+  /** process.version in Node, navigator.userAgent in a browser. */
+  readonly detail: string;
+  /** Whether the engine validates relaxed SIMD without flags (src/runtime/features.ts). */
+  readonly relaxedSimd: boolean;
+  /** The machine's load averages (1, 5, 15 minutes) when the engine's run started and ended. */
+  readonly loadStart: readonly number[];
+  readonly loadEnd: readonly number[];
+}
+
+/** One engine's run: its result, or why it has none. */
+export interface EngineRun {
+  readonly engine: EngineInfo;
+  readonly result?: BenchResult;
+  readonly error?: string;
 }
 
 /** A scaled difference above this is flagged as a wrong result. */
@@ -150,7 +173,8 @@ function gflops(w: WorkloadResult, cell: CellResult): string {
   return w.flops === undefined ? '' : `${(w.flops / cell.medianMs / 1e6).toFixed(1)}`;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A markdown table. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

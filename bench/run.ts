@@ -2,66 +2,35 @@
  * `npm run bench`: W1-W7 with tensorwasm, TF.js (wasm), ONNX Runtime Web,
  * jax-js and plain JS, single-threaded, interleaved round-robin per sample
  * after a warm-up, every output checked against tensorwasm's. Writes
- * bench/results.md and bench/results.json.
+ * bench/results.md and bench/results.json. With `--engines` it then runs the
+ * same workloads with tensorwasm, tfjs-wasm and ORT-web on other Node versions
+ * (this script again, under each binary, with --json) and in headless
+ * Chromium, and adds one table per engine (bench/engines/).
  *
- *   npm run bench [-- --quick] [--only=W1,W5] [--competitors=tensorwasm,tfjs] [--no-write]
+ *   npm run bench [-- --quick] [--only=W1,W5] [--competitors=tensorwasm,tfjs] [--no-write | --out=DIR]
+ *   npm run bench -- --engines[=node,chromium] [--node-majors=22,24,26 | --node-versions=22.21.1,...]
+ *                    [--node-binaries=/path/to/node,...] [--offline] [--engine-competitors=tfjs,ort]
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { compile } from '../src/index.js';
-import type { Competitor, Prepared } from './competitors/competitor.js';
+import { supportsRelaxedSimd } from '../src/runtime/features.js';
+import type { Competitor } from './competitors/competitor.js';
 import { makeJax } from './competitors/jax.js';
 import { makeOrt } from './competitors/ort.js';
 import { makePlainJs } from './competitors/plainjs.js';
 import { buildGraph, makeTensorwasm } from './competitors/tensorwasm.js';
 import { makeTfjs } from './competitors/tfjs.js';
-import type { BenchResult, CellResult, StartupResult, WorkloadResult } from './report.js';
-import {
-  compareOutputs,
-  formatMs,
-  formatRatio,
-  median,
-  quantile,
-  renderMarkdown,
-  speedup,
-  summaryTable,
-} from './report.js';
+import { README_BEGIN, renderEngines, renderEnginesSection, replaceReadmeBlock } from './engine-report.js';
+import { copyScript, runOtherEngines, type EnginesOptions } from './engines/run-engines.js';
+import { competitorVersions, gitRevision } from './provenance.js';
+import { FULL, QUICK, initCompetitors, measureWorkloads, type Reporter } from './measure.js';
+import type { BenchResult, EngineInfo, EngineRun } from './report.js';
+import { formatMs, renderMarkdown, summaryTable } from './report.js';
 import type { Workload } from './workloads.js';
-import { makeWorkloads } from './workloads.js';
-
-/** How long and how often to measure. */
-interface Settings {
-  /** Warm-up per competitor per workload: at least this long and this many runs. */
-  readonly warmupMs: number;
-  readonly warmupRuns: number;
-  /** Runs are batched so one sample lasts about this long (tiny workloads like W7). */
-  readonly sampleMs: number;
-  readonly minSamples: number;
-  readonly maxSamples: number;
-  /** Measuring time per workload, shared by the competitors; past it only minSamples are taken. */
-  readonly workloadBudgetMs: number;
-}
-
-const QUICK: Settings = {
-  warmupMs: 100,
-  warmupRuns: 2,
-  sampleMs: 2,
-  minSamples: 5,
-  maxSamples: 15,
-  workloadBudgetMs: 5_000,
-};
-const FULL: Settings = {
-  warmupMs: 300,
-  warmupRuns: 3,
-  sampleMs: 5,
-  minSamples: 10,
-  maxSamples: 60,
-  workloadBudgetMs: 35_000,
-};
-const MAX_REPS = 5000;
-const SLOW_WARMUP_MS = 2000;
+import { makeWorkloads, selectWorkloads } from './workloads.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -75,6 +44,10 @@ const listArg = (name: string): string[] | undefined =>
     .split(',');
 const onlyWorkloads = listArg('only');
 const onlyCompetitors = listArg('competitors');
+/** Child mode: measure on this engine and write {engine, result} as JSON to this file. */
+const jsonPath = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
+/** Where results.md and results.json go (bench/ unless --out=DIR). */
+const outDir = args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'bench';
 const started = performance.now();
 
 /** One line of progress, rewritten in place on a terminal, every few seconds otherwise. */
@@ -92,197 +65,15 @@ function progress(text: string, force = false): void {
 function endProgress(): void {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 }
-
-function errorText(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-}
-
-function packageVersion(name: string): string {
-  try {
-    const json = JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as {
-      version?: string;
-    };
-    return json.version ?? '?';
-  } catch {
-    return '?';
-  }
-}
-
-/** The commit measured, and whether src/ had uncommitted changes (BENCH_COMMIT overrides, for an exported tree). */
-function gitRevision(): string {
-  if (process.env.BENCH_COMMIT !== undefined) return process.env.BENCH_COMMIT;
-  try {
-    const run = (...cmd: string[]): string =>
-      execFileSync('git', cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return `${run('rev-parse', '--short', 'HEAD')}${run('status', '--porcelain', 'src') === '' ? '' : ' (src modified)'}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
-const VERSIONS: Readonly<Record<string, string>> = {
-  tensorwasm: `${packageVersion('binaryen') === '?' ? '' : `(binaryen ${packageVersion('binaryen')})`}`,
-  tfjs: `${packageVersion('@tensorflow/tfjs-core')} (tfjs-backend-wasm ${packageVersion('@tensorflow/tfjs-backend-wasm')})`,
-  ort: packageVersion('onnxruntime-web'),
-  jax: packageVersion('@jax-js/jax'),
-  plainjs: '',
+const reporter: Reporter = {
+  progress,
+  print: (line) => {
+    endProgress();
+    // A child's result lines go to stderr: its stdout is the parent's console.
+    if (jsonPath === undefined) console.log(line);
+    else process.stderr.write(`${line}\n`);
+  },
 };
-
-/** Runs `reps` times; returns milliseconds per run. */
-async function timeRuns(prepared: Prepared, reps: number): Promise<number> {
-  const start = performance.now();
-  for (let i = 0; i < reps; i++) {
-    const pending = prepared.run();
-    if (pending !== undefined) await pending;
-  }
-  return (performance.now() - start) / reps;
-}
-
-/** A competitor's state while one workload is measured. */
-interface Entry {
-  readonly competitor: Competitor;
-  prepared?: Prepared | undefined;
-  error?: string;
-  setupMs: number;
-  firstRunMs: number;
-  reps: number;
-  spentMs: number;
-  readonly samples: number[];
-}
-
-async function prepareEntry(
-  competitor: Competitor,
-  workload: Workload,
-  data: ReturnType<Workload['makeData']>,
-): Promise<Entry> {
-  const entry: Entry = { competitor, setupMs: NaN, firstRunMs: NaN, reps: 1, spentMs: 0, samples: [] };
-  try {
-    let start = performance.now();
-    entry.prepared = await competitor.setup(workload, data);
-    entry.setupMs = performance.now() - start;
-    start = performance.now();
-    entry.firstRunMs = await timeRuns(entry.prepared, 1);
-    // Warm up, and size a sample to about settings.sampleMs.
-    start = performance.now();
-    let runs = 0;
-    // Slow runs (plain-JS matmul takes seconds) stop warming up after SLOW_WARMUP_MS.
-    const warm = (): boolean => {
-      const elapsed = performance.now() - start;
-      return (
-        runs > 0 && elapsed >= settings.warmupMs && (runs >= settings.warmupRuns || elapsed >= SLOW_WARMUP_MS)
-      );
-    };
-    while (!warm()) {
-      await timeRuns(entry.prepared, 1);
-      runs++;
-    }
-    const perRun = (performance.now() - start) / runs;
-    entry.reps = Math.min(MAX_REPS, Math.max(1, Math.round(settings.sampleMs / perRun)));
-  } catch (e) {
-    entry.error = errorText(e);
-    entry.prepared?.dispose();
-    entry.prepared = undefined;
-  }
-  return entry;
-}
-
-/** Whether `entry` takes part in the next round. */
-function wantsSample(entry: Entry, share: number): boolean {
-  if (entry.prepared === undefined) return false;
-  const n = entry.samples.length;
-  return n < settings.minSamples || (n < settings.maxSamples && entry.spentMs < share);
-}
-
-function liveMedians(entries: readonly Entry[]): string {
-  return entries
-    .filter((e) => e.samples.length > 0)
-    .map((e) => `${e.competitor.key} ${formatMs(median(e.samples))}`)
-    .join(' · ');
-}
-
-async function measureWorkload(
-  workload: Workload,
-  index: number,
-  total: number,
-  competitors: readonly Competitor[],
-): Promise<WorkloadResult> {
-  const tag = `${workload.id} (${index + 1}/${total})`;
-  progress(`${tag}: setting up`, true);
-  const data = workload.makeData();
-  const entries: Entry[] = [];
-  for (const competitor of competitors) {
-    progress(`${tag}: setting up and warming up ${competitor.key}`);
-    entries.push(await prepareEntry(competitor, workload, data));
-  }
-  const share = settings.workloadBudgetMs / Math.max(1, entries.filter((e) => e.prepared).length);
-  for (let round = 0; ; round++) {
-    const active = entries.filter((e) => wantsSample(e, share));
-    if (active.length === 0) break;
-    // Rotate the order every round so no competitor always runs right after another.
-    for (let k = 0; k < active.length; k++) {
-      const entry = active[(k + round) % active.length];
-      if (entry?.prepared === undefined) continue;
-      try {
-        const ms = await timeRuns(entry.prepared, entry.reps);
-        entry.samples.push(ms);
-        entry.spentMs += ms * entry.reps;
-      } catch (e) {
-        entry.error = errorText(e);
-        entry.prepared.dispose();
-        entry.prepared = undefined;
-      }
-    }
-    progress(`${tag}: round ${round + 1} · ${liveMedians(entries)}`);
-  }
-
-  const reference = entries.find((e) => e.competitor.key === 'tensorwasm')?.prepared?.output();
-  const cells = entries.map((entry): CellResult => {
-    const sorted = [...entry.samples].sort((a, b) => a - b);
-    let diff: ReturnType<typeof compareOutputs> | undefined;
-    if (entry.prepared !== undefined && reference !== undefined && entry.competitor.key !== 'tensorwasm') {
-      try {
-        diff = compareOutputs(reference, entry.prepared.output());
-      } catch (e) {
-        entry.error = `output: ${errorText(e)}`;
-      }
-    }
-    entry.prepared?.dispose();
-    return {
-      competitor: entry.competitor.key,
-      ...(entry.error === undefined ? {} : { error: entry.error }),
-      samples: entry.samples,
-      reps: entry.reps,
-      medianMs: quantile(sorted, 0.5),
-      p25Ms: quantile(sorted, 0.25),
-      p75Ms: quantile(sorted, 0.75),
-      minMs: sorted[0] ?? NaN,
-      setupMs: entry.setupMs,
-      firstRunMs: entry.firstRunMs,
-      ...(diff === undefined ? {} : diff),
-    };
-  });
-  const result: WorkloadResult = {
-    id: workload.id,
-    group: workload.group,
-    title: workload.title,
-    ...(workload.flops === undefined ? {} : { flops: workload.flops }),
-    cells,
-  };
-  endProgress();
-  console.log(formatWorkloadLine(result));
-  return result;
-}
-
-function formatWorkloadLine(w: WorkloadResult): string {
-  const parts = w.cells.map((c) => {
-    if (c.error !== undefined) return `${c.competitor} FAILED (${c.error})`;
-    const ratio = c.competitor === 'tensorwasm' ? '' : ` [${formatRatio(speedup(w, c.competitor))}]`;
-    const flag = c.flagged === true ? ` WRONG? max diff ${c.maxAbsDiff}` : '';
-    const diff = c.maxAbsDiff === undefined ? '' : ` diff ${c.maxAbsDiff.toExponential(1)}`;
-    return `${c.competitor} ${formatMs(c.medianMs)}${ratio}${diff}${flag}`;
-  });
-  return `${w.id.padEnd(10)} ${parts.join(' | ')}`;
-}
 
 /** compile() wall time of the W5 MLP, after a tiny compile has loaded Binaryen. */
 async function measureMlpCompile(workloads: readonly Workload[]): Promise<BenchResult['compile']> {
@@ -303,47 +94,35 @@ async function measureMlpCompile(workloads: readonly Workload[]): Promise<BenchR
   return { mlpMs: times[0] ?? NaN, mlpBestMs: Math.min(...times), mlpStats: stats };
 }
 
-async function main(): Promise<void> {
+/** This process's engine. */
+function thisEngine(loadStart: readonly number[]): EngineInfo {
+  return {
+    name: `Node ${process.versions.node}`,
+    v8: process.versions.v8,
+    detail: process.version,
+    relaxedSimd: supportsRelaxedSimd(),
+    loadStart,
+    loadEnd: loadavg(),
+  };
+}
+
+/** The whole benchmark on this Node. */
+async function benchHere(): Promise<BenchResult> {
   const all = [makeTensorwasm(relaxedSimd), makeTfjs(), makeOrt(), makeJax(), makePlainJs()];
-  const chosen = all.filter(
+  const chosen: Competitor[] = all.filter(
     (c) => c.key === 'tensorwasm' || onlyCompetitors === undefined || onlyCompetitors.includes(c.key),
   );
-  const workloads = makeWorkloads(quick).filter(
-    (w) => onlyWorkloads === undefined || onlyWorkloads.includes(w.group) || onlyWorkloads.includes(w.id),
-  );
+  const workloads = selectWorkloads(makeWorkloads(quick), onlyWorkloads);
+  const { startup, ready } = await initCompetitors(chosen, competitorVersions(), reporter);
 
-  const startup: StartupResult[] = [];
-  const ready: Competitor[] = [];
-  for (const c of chosen) {
-    progress(`loading ${c.key}`, true);
-    const start = performance.now();
-    let error: string | undefined;
-    try {
-      await c.init();
-      ready.push(c);
-    } catch (e) {
-      error = errorText(e);
-      console.log(`${c.key} cannot run here: ${error}`);
-    }
-    startup.push({
-      competitor: c.key,
-      label: c.label,
-      description: c.describe(),
-      version: VERSIONS[c.key] ?? '',
-      initMs: performance.now() - start,
-      ...(error === undefined ? {} : { error }),
-    });
-  }
-  if (!ready.some((c) => c.key === 'tensorwasm')) throw new Error('bench: tensorwasm itself failed to load');
-
-  progress('compiling the W5 MLP', true);
-  const compileResult = await measureMlpCompile(workloads);
-
-  const results: WorkloadResult[] = [];
-  for (const [i, w] of workloads.entries())
-    results.push(await measureWorkload(w, i, workloads.length, ready));
-
-  const result: BenchResult = {
+  // A child measures the engine only; compile time is the parent's.
+  if (jsonPath === undefined) progress('compiling the W5 MLP', true);
+  const compileResult =
+    jsonPath === undefined
+      ? await measureMlpCompile(workloads)
+      : { mlpMs: NaN, mlpBestMs: NaN, mlpStats: {} };
+  const results = await measureWorkloads(workloads, ready, settings, reporter);
+  return {
     meta: {
       date: new Date().toISOString().slice(0, 10),
       machine: cpus()[0]?.model.trim() ?? 'unknown',
@@ -358,6 +137,10 @@ async function main(): Promise<void> {
     compile: compileResult,
     workloads: results,
   };
+}
+
+function printSummary(result: BenchResult): void {
+  const { compile: compileResult, competitors: startup, workloads: results } = result;
   console.log('');
   console.log(summaryTable(result));
   console.log('');
@@ -374,10 +157,68 @@ async function main(): Promise<void> {
     w.cells.filter((c) => c.flagged === true).map((c) => `${w.id}/${c.competitor}`),
   );
   if (flagged.length > 0) console.log(`\nWARNING: outputs differ from tensorwasm's: ${flagged.join(', ')}`);
+}
+
+/** --engines[=node,chromium] and its options. */
+function enginesOptions(): EnginesOptions | undefined {
+  const flag = args.find((a) => a === '--engines' || a.startsWith('--engines='));
+  if (flag === undefined) return undefined;
+  const kinds = flag === '--engines' ? ['node', 'chromium'] : flag.slice('--engines='.length).split(',');
+  const pinned = listArg('node-versions');
+  const binaries = listArg('node-binaries');
+  return {
+    node: kinds.includes('node'),
+    chromium: kinds.includes('chromium'),
+    majors: (listArg('node-majors') ?? ['22', '24', '26'])
+      .map(Number)
+      .filter((m) => m !== Number(process.versions.node.split('.')[0])),
+    ...(pinned === undefined ? {} : { pinned }),
+    ...(binaries === undefined ? {} : { binaries }),
+    offline: args.includes('--offline'),
+    quick,
+    ...(onlyWorkloads === undefined ? {} : { only: onlyWorkloads }),
+    competitors: listArg('engine-competitors') ?? ['tfjs', 'ort'],
+    script: '',
+    reporter,
+  };
+}
+
+async function main(): Promise<void> {
+  const loadStart = loadavg();
+  const engines = enginesOptions();
+  const script = engines?.node === true ? copyScript(process.argv[1] ?? '') : undefined;
+  const here = await benchHere();
+  const current: EngineRun = { engine: thisEngine(loadStart), result: here };
+  if (jsonPath !== undefined) {
+    writeFileSync(jsonPath, JSON.stringify(current));
+    return;
+  }
+  printSummary(here);
+  let runs: EngineRun[] | undefined;
+  try {
+    if (engines !== undefined)
+      runs = [current, ...(await runOtherEngines({ ...engines, script: script?.path ?? '' }))];
+  } finally {
+    script?.remove();
+  }
+  if (runs !== undefined) {
+    console.log('');
+    console.log(renderEngines(runs));
+  }
   if (!args.includes('--no-write')) {
-    writeFileSync('bench/results.md', renderMarkdown(result));
-    writeFileSync('bench/results.json', `${JSON.stringify(result, null, 1)}\n`);
-    console.log('\nwrote bench/results.md and bench/results.json');
+    const result: BenchResult = runs === undefined ? here : { ...here, engines: runs };
+    const engineSection = runs === undefined ? '' : `\n${renderEnginesSection(runs)}`;
+    writeFileSync(join(outDir, 'results.md'), renderMarkdown(result) + engineSection);
+    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(result, null, 1)}\n`);
+    console.log(`\nwrote ${outDir}/results.md and ${outDir}/results.json`);
+    // The README shows full runs written to bench/ only.
+    if (runs !== undefined && !quick && outDir === 'bench') {
+      const readme = readFileSync('README.md', 'utf8');
+      if (readme.includes(README_BEGIN)) {
+        writeFileSync('README.md', replaceReadmeBlock(readme, renderEngines(runs)));
+        console.log('updated the engine tables in README.md');
+      }
+    }
   }
 }
 

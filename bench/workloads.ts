@@ -189,3 +189,11 @@ export function byName(tensors: readonly TensorData[], name: string): TensorData
   if (found === undefined) throw new Error(`bench: workload has no tensor "${name}"`);
   return found;
 }
+
+/** The workloads named by `only` (groups like 'W1' or ids like 'W1 N=512'); all when undefined. */
+export function selectWorkloads(
+  workloads: readonly Workload[],
+  only: readonly string[] | undefined,
+): Workload[] {
+  return workloads.filter((w) => only === undefined || only.includes(w.group) || only.includes(w.id));
+}

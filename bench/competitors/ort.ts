@@ -11,7 +11,8 @@ import { buildOnnxModel } from '../onnx-models.js';
 import type { Workload, WorkloadData } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 
-export function makeOrt(): Competitor {
+/** `load` imports onnxruntime-web (a browser page imports its dist/ file and sets the wasm paths). */
+export function makeOrt(load: () => Promise<typeof Ort> = () => import('onnxruntime-web')): Competitor {
   let loaded: typeof Ort | undefined;
   return {
     key: 'ort',
@@ -24,7 +25,7 @@ export function makeOrt(): Competitor {
       // a Worker and go multi-threaded (and fail on blob: URLs): put it back.
       const globals = globalThis as { Worker?: unknown };
       const workerBefore = globals.Worker;
-      const ort = await import('onnxruntime-web');
+      const ort = await load();
       ort.env.wasm.numThreads = 1;
       ort.env.wasm.proxy = false;
       ort.env.logLevel = 'error';

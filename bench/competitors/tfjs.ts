@@ -66,15 +66,28 @@ function makeOp(tf: Tf, spec: WorkloadSpec, t: Tensors): () => TfCore.Tensor {
   }
 }
 
-export function makeTfjs(): Competitor {
+/** The two packages the adapter needs, however they were loaded. */
+export interface TfjsModules {
+  readonly tf: Tf;
+  readonly setThreadsCount: (count: number) => void;
+}
+
+/** Node: import the packages from node_modules. */
+async function importTfjs(): Promise<TfjsModules> {
+  const tf = await import('@tensorflow/tfjs-core');
+  const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return { tf, setThreadsCount };
+}
+
+/** `load` brings in tfjs-core and the wasm backend (a browser page loads their dist/ files and sets the wasm paths). */
+export function makeTfjs(load: () => Promise<TfjsModules> = importTfjs): Competitor {
   let loaded: Tf | undefined;
   return {
     key: 'tfjs',
     label: 'tfjs-wasm',
     describe: () => 'wasm backend (XNNPACK), setThreadsCount(1); W5 uses tf.fused.matMul (bias + relu)',
     async init() {
-      const tf = await import('@tensorflow/tfjs-core');
-      const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+      const { tf, setThreadsCount } = await load();
       setThreadsCount(1);
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
       await tf.ready();

@@ -10,6 +10,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
 };
@@ -20,8 +21,12 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `folder` on 127.0.0.1 (port 0 picks a free one). */
-export async function serveFolder(folder: string, port = 0): Promise<StaticServer> {
+/** Serves `folder` on 127.0.0.1 (port 0 picks a free one), adding `headers` to every file. */
+export async function serveFolder(
+  folder: string,
+  port = 0,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<StaticServer> {
   const root = resolve(folder);
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
@@ -33,7 +38,7 @@ export async function serveFolder(folder: string, port = 0): Promise<StaticServe
     readFile(file).then(
       (body) =>
         response
-          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+          .writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
           .end(body),
       () => response.writeHead(404).end('not found'),
     );

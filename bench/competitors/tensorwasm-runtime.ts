@@ -1,0 +1,42 @@
+/**
+ * tensorwasm as a web page runs it: each workload's module was compiled and
+ * saved in Node (bench/engines/chromium.ts), and the page fetches it and
+ * loads it with the runtime alone (no compiler, no Binaryen). Setup is fetch +
+ * load; a run is `execute()` with inputs written once, as in the Node adapter.
+ */
+import { load, type Model } from '../../src/runtime/index.js';
+import type { Workload, WorkloadData } from '../workloads.js';
+import { byName } from '../workloads.js';
+import type { Competitor, Prepared } from './competitor.js';
+
+/** The file name of a workload's saved module ('W1 N=128' -> 'W1-N-128.wasm'). */
+export function moduleFileName(workload: Workload): string {
+  return `${workload.id.replace(/[^A-Za-z0-9]+/g, '-')}.wasm`;
+}
+
+/** `baseUrl`: where the saved modules are served (ends with '/'). */
+export function makeTensorwasmRuntime(baseUrl: string): Competitor {
+  return {
+    key: 'tensorwasm',
+    label: 'tensorwasm',
+    describe: () =>
+      'modules compiled in Node with compile() defaults and saved; the page loads them with the runtime bundle',
+    init: () => Promise.resolve(),
+    async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
+      const response = await fetch(`${baseUrl}${moduleFileName(workload)}`);
+      if (!response.ok) throw new Error(`tensorwasm: ${moduleFileName(workload)}: HTTP ${response.status}`);
+      const model: Model = await load(await response.arrayBuffer());
+      if (data.weights.length > 0) {
+        model.setParams(Object.fromEntries(data.weights.map((w) => [w.name, w.data])));
+      }
+      for (const name of model.inputs.map((i) => i.name)) {
+        model.view(name).set(byName(data.inputs, name).data);
+      }
+      return {
+        run: () => model.execute(),
+        output: () => Float32Array.from(model.view('y')),
+        dispose: () => model.dispose(),
+      };
+    },
+  };
+}

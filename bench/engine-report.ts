@@ -1,0 +1,85 @@
+/**
+ * Renders the cross-engine benchmark (`npm run bench -- --engines`): one
+ * compact table per engine (Node versions, Chromium) with the engine's
+ * version, relaxed-SIMD support and the machine's load while it ran, for
+ * bench/results.md and the README's marked block.
+ */
+import type { EngineRun, WorkloadResult } from './report.js';
+import { formatMs, formatRatio, speedup, table } from './report.js';
+
+/** The competitors every engine runs, in column order. */
+export const ENGINE_COLUMNS: readonly string[] = ['tensorwasm', 'tfjs', 'ort'];
+
+/** The README block the engine tables replace (kept between these lines). */
+export const README_BEGIN = '<!-- bench:engines:begin (written by `npm run bench -- --engines`) -->';
+export const README_END = '<!-- bench:engines:end -->';
+
+function loads(values: readonly number[]): string {
+  return values.map((v) => v.toFixed(2)).join(' ');
+}
+
+/** The line above an engine's table: version, relaxed SIMD, load, date. */
+export function engineHeading(run: EngineRun): string {
+  const { engine, result } = run;
+  const parts = [
+    `V8 ${engine.v8}`,
+    `relaxed SIMD ${engine.relaxedSimd ? 'yes' : 'no'}`,
+    `load average ${loads(engine.loadStart)} at the start, ${loads(engine.loadEnd)} at the end`,
+  ];
+  if (result !== undefined)
+    parts.push(`${result.meta.date}, ${result.meta.mode}, ${result.meta.totalSeconds.toFixed(0)} s`);
+  return `**${engine.name}** (${parts.join('; ')})`;
+}
+
+function cellText(w: WorkloadResult, key: string): string {
+  const cell = w.cells.find((c) => c.competitor === key);
+  if (cell === undefined) return 'n/a';
+  if (cell.error !== undefined) return 'failed';
+  if (key === 'tensorwasm') return formatMs(cell.medianMs);
+  const flag = cell.flagged === true ? ' ⚠' : '';
+  return `${formatMs(cell.medianMs)} (${formatRatio(speedup(w, key))})${flag}`;
+}
+
+/** One engine's table: medians, and competitor time / tensorwasm time in parentheses. */
+export function engineTable(run: EngineRun, columns: readonly string[] = ENGINE_COLUMNS): string {
+  const result = run.result;
+  if (result === undefined) return `could not run: ${run.error ?? 'unknown error'}`;
+  const present = columns.filter((key) => result.competitors.some((c) => c.competitor === key));
+  const labels = present.map((key) => result.competitors.find((c) => c.competitor === key)?.label ?? key);
+  const failed = result.competitors.filter((c) => c.error !== undefined && present.includes(c.competitor));
+  const rows = result.workloads.map((w) => [w.id, ...present.map((key) => cellText(w, key))]);
+  const notes = failed.map((c) => `\n\n${c.label} could not load: ${c.error ?? ''}`).join('');
+  return `${table(['workload', ...labels], rows)}${notes}`;
+}
+
+/** Every engine: a heading line and a table each. */
+export function renderEngines(
+  runs: readonly EngineRun[],
+  columns: readonly string[] = ENGINE_COLUMNS,
+): string {
+  return runs.map((run) => `${engineHeading(run)}\n\n${engineTable(run, columns)}`).join('\n\n');
+}
+
+/** bench/results.md's section for the engines. */
+export function renderEnginesSection(runs: readonly EngineRun[]): string {
+  return [
+    '## Every engine',
+    '',
+    'The same workloads with tensorwasm, tfjs-wasm and ORT-web on each engine (`npm run bench -- --engines`).',
+    'In Chromium tensorwasm runs modules compiled and saved in Node, loaded by the runtime bundle',
+    "(what a web page ships); tfjs-wasm and ORT-web load from their packages' dist/. In parentheses:",
+    'competitor time / tensorwasm time (> 1x: tensorwasm is faster). The load average is the',
+    "machine's (2 cores): above ~1 other work competed for the cores, so compare ratios, not times.",
+    '',
+    renderEngines(runs),
+    '',
+  ].join('\n');
+}
+
+/** `text` with the block between README_BEGIN and README_END replaced by `block` (unchanged if the markers are missing). */
+export function replaceReadmeBlock(text: string, block: string): string {
+  const begin = text.indexOf(README_BEGIN);
+  const end = text.indexOf(README_END);
+  if (begin < 0 || end < begin) return text;
+  return `${text.slice(0, begin + README_BEGIN.length)}\n${block}\n${text.slice(end)}`;
+}
