@@ -5,7 +5,7 @@
  *   liveness -> plan memory -> verify plan -> emit with Binaryen -> instantiate.
  */
 import { GraphError, InputError, InternalError } from './common/errors.js';
-import { FORMAT_VERSION, type Manifest, type TensorSlot } from './common/manifest.js';
+import { BASE_FORMAT, EXTERNAL_TYPES_FORMAT, type Manifest, type TensorSlot } from './common/manifest.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
@@ -130,14 +130,22 @@ export class CompiledModel<
   }
 }
 
-function slotsOf(nodes: readonly (readonly [string, Node])[], memory: PlannedMemory): TensorSlot[] {
-  return nodes.map(([name, node]) => ({
-    name,
-    shape: [...node.shape],
-    dtype: node.dtype,
-    offset: memory.addresses.get(node.id) ?? 0,
-    bytes: bytesOf(node),
-  }));
+function slotsOf(
+  nodes: readonly (readonly [string, Node])[],
+  memory: PlannedMemory,
+  externals: ReadonlyMap<string, 'int64'>,
+): TensorSlot[] {
+  return nodes.map(([name, node]) => {
+    const external = externals.get(name);
+    return {
+      name,
+      shape: [...node.shape],
+      dtype: node.dtype,
+      offset: memory.addresses.get(node.id) ?? 0,
+      bytes: bytesOf(node),
+      ...(external === undefined ? {} : { external }),
+    };
+  });
 }
 
 function manifestOf(
@@ -145,24 +153,27 @@ function manifestOf(
   memory: PlannedMemory,
   checkSites: readonly string[],
   features: readonly string[],
+  externals: ReadonlyMap<string, 'int64'>,
 ): Manifest {
   const leaves = schedule.leaves.map(
     (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
   );
   return {
-    format: FORMAT_VERSION,
+    format: externals.size > 0 ? EXTERNAL_TYPES_FORMAT : BASE_FORMAT,
     compiler: COMPILER_VERSION,
     features: [...features],
     memoryBytes: memory.plan.memoryBytes,
     inputs: slotsOf(
       leaves.filter(([, n]) => n.op === 'input'),
       memory,
+      externals,
     ),
     params: slotsOf(
       leaves.filter(([, n]) => n.op === 'param'),
       memory,
+      externals,
     ),
-    outputs: slotsOf(schedule.outputs, memory),
+    outputs: slotsOf(schedule.outputs, memory, externals),
     plan: memory.plan,
     checkSites,
   };
@@ -322,7 +333,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     ...costOfKernel(k),
   }));
   const features = [...(simd ? ['simd128'] : []), ...(relaxedSimd ? ['relaxed-simd'] : [])];
-  const manifest = manifestOf(schedule, memory, emitted.checkSites, features);
+  const manifest = manifestOf(schedule, memory, emitted.checkSites, features, graph.externals);
   const model = new CompiledModel<I, P, O>(module, manifest, emitted.wasm, irText, kernels, stats);
   await debugCompile({
     model,
