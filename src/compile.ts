@@ -6,7 +6,8 @@
  */
 import { GraphError, InputError, InternalError } from './common/errors.js';
 import {
-  FORMAT_VERSION,
+  BASE_FORMAT,
+  EXTERNAL_TYPES_FORMAT,
   RELAXED_SECTION,
   type Manifest,
   type ModuleVariant,
@@ -140,14 +141,22 @@ export class CompiledModel<
   }
 }
 
-function slotsOf(nodes: readonly (readonly [string, Node])[], memory: PlannedMemory): TensorSlot[] {
-  return nodes.map(([name, node]) => ({
-    name,
-    shape: [...node.shape],
-    dtype: node.dtype,
-    offset: memory.addresses.get(node.id) ?? 0,
-    bytes: bytesOf(node),
-  }));
+function slotsOf(
+  nodes: readonly (readonly [string, Node])[],
+  memory: PlannedMemory,
+  externals: ReadonlyMap<string, 'int64'>,
+): TensorSlot[] {
+  return nodes.map(([name, node]) => {
+    const external = externals.get(name);
+    return {
+      name,
+      shape: [...node.shape],
+      dtype: node.dtype,
+      offset: memory.addresses.get(node.id) ?? 0,
+      bytes: bytesOf(node),
+      ...(external === undefined ? {} : { external }),
+    };
+  });
 }
 
 function manifestOf(
@@ -156,12 +165,13 @@ function manifestOf(
   checkSites: readonly string[],
   features: readonly string[],
   variants: readonly ModuleVariant[],
+  externals: ReadonlyMap<string, 'int64'>,
 ): Manifest {
   const leaves = schedule.leaves.map(
     (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
   );
   return {
-    format: FORMAT_VERSION,
+    format: externals.size > 0 ? EXTERNAL_TYPES_FORMAT : BASE_FORMAT,
     compiler: COMPILER_VERSION,
     features: [...features],
     ...(variants.length > 0 ? { variants } : {}),
@@ -169,12 +179,14 @@ function manifestOf(
     inputs: slotsOf(
       leaves.filter(([, n]) => n.op === 'input'),
       memory,
+      externals,
     ),
     params: slotsOf(
       leaves.filter(([, n]) => n.op === 'param'),
       memory,
+      externals,
     ),
-    outputs: slotsOf(schedule.outputs, memory),
+    outputs: slotsOf(schedule.outputs, memory, externals),
     plan: memory.plan,
     checkSites,
   };
@@ -342,7 +354,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
     ...costOfKernel(k),
   }));
-  const manifest = manifestOf(schedule, memory, emitted.checkSites, baseFeatures, variants);
+  const manifest = manifestOf(schedule, memory, emitted.checkSites, baseFeatures, variants, graph.externals);
   const model = new CompiledModel<I, P, O>(
     module,
     manifest,

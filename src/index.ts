@@ -1,7 +1,7 @@
 /**
  * tensorwasm: the public API. Build a Graph, compile it, run it.
  */
-export { Graph, type ConstantData } from './ir/graph.js';
+export { Graph, type ConstantData, type ExternalType } from './ir/graph.js';
 export { Tensor, type Operand, type SliceRange } from './ir/tensor.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
 export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
@@ -19,6 +19,8 @@ export {
   LimitError,
   InternalError,
   ParseError,
+  UnsupportedError,
+  OnnxError,
   ErrorCode,
 } from './common/errors.js';
 export {
@@ -52,3 +54,4 @@ export { planTable } from './inspect/plan-table.js';
 export { htmlReport, type HtmlReportOptions } from './inspect/html-report.js';
 export type { Profile, KernelTiming, ProfileOptions } from './inspect/profile-kernels.js';
 export type { KernelCost } from './inspect/kernel-cost.js';
+export { fromOnnx, type FromOnnxOptions, type OnnxInputValue } from './onnx/from-onnx.js';

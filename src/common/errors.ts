@@ -14,6 +14,9 @@ export const ErrorCode = {
   limit: 'E_LIMIT',
   internal: 'E_INTERNAL',
   parse: 'E_PARSE',
+  // ONNX import (src/onnx)
+  unsupported: 'E_UNSUPPORTED',
+  onnx: 'E_ONNX',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -105,5 +108,25 @@ export class InternalError extends TensorWasmError {
 export class ParseError extends TensorWasmError {
   constructor(message: string, details: ErrorDetails = {}, hint?: string) {
     super(ErrorCode.parse, message, details, hint);
+  }
+}
+
+// ONNX import (src/onnx) ------------------------------------------------------
+
+/**
+ * fromOnnx(): the model uses something tensorwasm does not support (an op, an
+ * attribute value, an element type, an unfixed symbolic dimension, a domain).
+ * Names the node (name or index), its op type and opset, and what is missing.
+ */
+export class UnsupportedError extends TensorWasmError {
+  constructor(message: string, details: ErrorDetails = {}, hint?: string) {
+    super(ErrorCode.unsupported, message, details, hint);
+  }
+}
+
+/** fromOnnx(): the bytes are not a valid ONNX model (undecodable, or inconsistent with the ONNX spec). */
+export class OnnxError extends TensorWasmError {
+  constructor(message: string, details: ErrorDetails = {}, hint?: string) {
+    super(ErrorCode.onnx, message, details, hint);
   }
 }

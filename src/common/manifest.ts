@@ -11,7 +11,15 @@ import type { MemoryPlan } from './plan.js';
  * 2: a module may export PACK_EXPORT, which the runtime calls before a run
  * whenever params changed since the last call (and once after instantiation).
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+
+/**
+ * 3: a slot may carry `external` (an i32 value exchanged as int64). Modules
+ * without such slots are written as format 2, so older runtimes still load them.
+ */
+export const EXTERNAL_TYPES_FORMAT = 3;
+/** The format written for modules that need nothing newer. */
+export const BASE_FORMAT = 2;
 
 /**
  * The export that fills the packed copies of params and constants (a
@@ -27,6 +35,8 @@ export interface TensorSlot {
   /** Absolute byte address. */
   readonly offset: number;
   readonly bytes: number;
+  /** Present when the i32 slot is fed and returned as int64 (BigInt64Array); format 3. */
+  readonly external?: 'int64';
 }
 
 /**

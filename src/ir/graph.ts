@@ -31,6 +31,9 @@ export const NAME_PATTERN = /^[A-Za-z_][\w.:-]*$/;
 /** Constants up to this many elements are hash-consed by value. */
 const HASHED_CONSTANT_ELEMENTS = 16;
 
+/** A type an i32 input or output is exchanged as at the boundary (see `Graph.external`). */
+export type ExternalType = 'int64';
+
 /** Data accepted by `Graph.constant`. */
 export type ConstantData = TypedArray | readonly number[] | number | boolean;
 
@@ -68,6 +71,7 @@ export class Graph<
   private readonly byKey = new Map<string, Node>();
   private readonly leafByName = new Map<string, NodeOf<'input'> | NodeOf<'param'>>();
   private readonly outputList: [string, Node][] = [];
+  private readonly externalByName = new Map<string, ExternalType>();
 
   /** A per-run value fed to `run()`. A literal shape types the tensor: `Tensor<[2, 3], 'f32'>`. */
   input<const S extends ShapeType, D extends DType = 'f32'>(
@@ -208,6 +212,32 @@ export class Graph<
   /** ONNX Min: the elementwise minimum of several tensors, with broadcasting. */
   minimum(tensors: readonly AnyTensor[]): AnyTensor {
     return foldElementwise('minimum', 'minimum', tensors);
+  }
+
+  // External types (ONNX import) ---------------------------------------------
+
+  /**
+   * Declares that the i32 input or output `name` is exchanged as `type` at
+   * the model's boundary: an 'int64' value is fed and returned as a
+   * BigInt64Array and computed as i32 (a feed that does not fit i32 is an
+   * InputError). Declare it after the input or output.
+   */
+  external(name: string, type: ExternalType): void {
+    const leaf = this.leafByName.get(name);
+    const out = this.outputList.find(([n]) => n === name)?.[1];
+    const node = leaf?.op === 'input' ? leaf : out;
+    if (type !== 'int64' || node === undefined || node.dtype !== 'i32') {
+      throw new GraphError(
+        `external: "${name}" must be an i32 input or output and the type 'int64' (got ${describe(type)})`,
+        { name, type },
+      );
+    }
+    this.externalByName.set(name, type);
+  }
+
+  /** The external types declared with `external()`, by input or output name. */
+  get externals(): ReadonlyMap<string, ExternalType> {
+    return this.externalByName;
   }
 
   /** The text IR of everything recorded so far. */

@@ -50,6 +50,9 @@ function checkSlot(value: unknown, path: string, memoryBytes: number): TensorSlo
   if (bytes !== size * DTYPE_BYTES[dtype]) fail(`${path}.bytes`, 'the size of its shape and dtype');
   if (offset % DTYPE_BYTES[dtype] !== 0) fail(`${path}.offset`, `a multiple of ${DTYPE_BYTES[dtype]}`);
   if (offset + bytes > memoryBytes) fail(`${path}.offset`, 'inside memoryBytes');
+  if (f.external !== undefined && (f.external !== 'int64' || dtype !== 'i32')) {
+    fail(`${path}.external`, "absent or 'int64' on an i32 slot");
+  }
   return f as unknown as TensorSlot;
 }
 

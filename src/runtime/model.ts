@@ -9,7 +9,7 @@ import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '..
 import { InputError, InternalError } from '../common/errors.js';
 import type { Manifest, TensorSlot } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
-import { checkFeeds, slotSize } from './feeds.js';
+import { checkFeeds, slotSize, toExternal } from './feeds.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -18,6 +18,8 @@ export interface TensorInfo {
   readonly name: string;
   readonly shape: readonly number[];
   readonly dtype: DType;
+  /** 'int64' when the value is fed and returned as a BigInt64Array (computed as i32; ONNX models). */
+  readonly external?: 'int64';
 }
 
 /** Options of save(). */
@@ -27,16 +29,20 @@ export interface SaveOptions {
 }
 
 /** Values by name: typed arrays, or plain number arrays (converted). */
-export type Feeds = Readonly<Record<string, TypedArray | readonly number[]>>;
+export type Feeds = Readonly<Record<string, TypedArray | BigInt64Array | readonly number[]>>;
 
 /** Names to shapes and dtypes, as a typed graph records them (type-level only); the default takes any name. */
 export type TensorTypes = Readonly<
   Record<string, { readonly shape: readonly number[]; readonly dtype: DType }>
 >;
 
-/** `run()`/`setParams()` values for the names in `T`: each dtype's typed array class, or a number array. */
+/**
+ * `run()`/`setParams()` values for the names in `T`: each dtype's typed array
+ * class, or a number array; an i32 slot exchanged as int64 (ONNX) takes a BigInt64Array.
+ */
 export type FeedsOf<T extends TensorTypes> = {
-  readonly [K in keyof T]: TypedArrayFor<T[K]['dtype']> | readonly number[];
+  readonly [K in keyof T]:
+    TypedArrayFor<T[K]['dtype']> | readonly number[] | ('i32' extends T[K]['dtype'] ? BigInt64Array : never);
 };
 
 /** `run()` results by output name, each in its dtype's typed array class. */
@@ -51,7 +57,8 @@ interface Exports {
 }
 
 function info(slot: TensorSlot): TensorInfo {
-  return { name: slot.name, shape: [...slot.shape], dtype: slot.dtype };
+  const base = { name: slot.name, shape: [...slot.shape], dtype: slot.dtype };
+  return slot.external === undefined ? base : { ...base, external: slot.external };
 }
 
 /**
@@ -127,7 +134,10 @@ export class Model<
     for (const [slot, array] of checked) this.slotArray(memory, slot).set(array);
     this.call();
     const out: Record<string, TypedArray> = {};
-    for (const slot of this.manifest.outputs) out[slot.name] = this.slotArray(memory, slot).slice();
+    for (const slot of this.manifest.outputs) {
+      // an int64 output (ONNX) is returned as a BigInt64Array
+      out[slot.name] = toExternal(slot, this.slotArray(memory, slot).slice()) as TypedArray;
+    }
     return out as ResultsOf<O>;
   }
 
@@ -161,7 +171,8 @@ export class Model<
    * use with `execute()`. Valid until `dispose()`. Once a param's view is
    * handed out its values may change at any time, so every later run re-packs
    * the packed copies of params (matmul weights): where speed matters, set
-   * params with `setParams()`.
+   * params with `setParams()`. An int64 slot (TensorInfo.external) is viewed
+   * as the Int32Array it is computed in.
    */
   view(name: string): TypedArray {
     const memory = this.live('view');

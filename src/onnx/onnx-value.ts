@@ -1,0 +1,79 @@
+/**
+ * An imported ONNX value: its ONNX element type and shape, the graph tensor
+ * that computes it (made lazily), and its data when it is known at import
+ * (initializers, constants, folded shape arithmetic), so shape subgraphs fold.
+ */
+import { UnsupportedError } from '../common/errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { Tensor } from '../ir/tensor.js';
+import type { HostArray } from './decode-model.js';
+import { ElemType, elemTypeName } from './elem-types.js';
+
+/** One named value of the ONNX graph as the importer sees it. */
+export interface OnnxValue {
+  /** TensorProto.DataType code. */
+  readonly elemType: number;
+  readonly shape: readonly number[];
+  /** Its data when known at import (int64 as Float64Array, see HostArray). */
+  readonly known: HostArray | undefined;
+  /** The tensor in the imported graph (made from `known` on first use). */
+  tensor: Tensor | undefined;
+  /** Where the value comes from, for error messages. */
+  readonly origin: string;
+  /** Set when the value's element type cannot be held: refused where it is used. */
+  readonly unsupported?: string;
+}
+
+/** A value computed by `tensor`. */
+export function computedValue(tensor: Tensor, elemType: number, origin: string): OnnxValue {
+  return { elemType, shape: tensor.shape, known: undefined, tensor, origin };
+}
+
+/** A value known at import. */
+export function knownValue(
+  data: HostArray,
+  shape: readonly number[],
+  elemType: number,
+  origin: string,
+): OnnxValue {
+  return { elemType, shape, known: data, tensor: undefined, origin };
+}
+
+/** int64 values an i32 holds exactly. */
+function fitsI32(x: number): boolean {
+  return Number.isInteger(x) && x >= -2147483648 && x <= 2147483647;
+}
+
+/**
+ * The constant that holds a known value in `graph`: float as f32, int32 and
+ * int64 as i32 (every int64 must fit, else UnsupportedError naming `user`),
+ * bool as bool.
+ */
+export function constantOf(graph: Graph, value: OnnxValue, user: string): Tensor {
+  const data = value.known;
+  if (data === undefined) throw new Error('constantOf: the value is not known');
+  const shape = [...value.shape];
+  switch (value.elemType) {
+    case ElemType.float:
+      return graph.constant(data instanceof Float32Array ? data : Float32Array.from(data), shape);
+    case ElemType.int32:
+      return graph.constant(data instanceof Int32Array ? data : Int32Array.from(data), shape);
+    case ElemType.int64: {
+      const bad = data.findIndex((x) => !fitsI32(x));
+      if (bad >= 0) {
+        throw new UnsupportedError(
+          `${user}: the int64 value ${value.origin} holds ${data[bad]} at index ${bad}, which does not fit in 32 bits (tensorwasm computes int64 as i32)`,
+          { value: value.origin, index: bad },
+        );
+      }
+      return graph.constant(Int32Array.from(data), shape);
+    }
+    case ElemType.bool:
+      return graph.constant(data instanceof Uint8Array ? data : Uint8Array.from(data), shape, 'bool');
+    default:
+      throw new UnsupportedError(
+        `${user}: ${value.origin} has element type ${elemTypeName(value.elemType)}, which tensorwasm does not support`,
+        { value: value.origin, elemType: elemTypeName(value.elemType) },
+      );
+  }
+}

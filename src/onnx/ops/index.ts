@@ -1,0 +1,21 @@
+/**
+ * The ONNX op table: every family's entries by op type. A new family is one
+ * file in this folder exporting an OpTable, plus one line here.
+ */
+import type { OpTable } from '../op-entry.js';
+import { controlOps } from './control.js';
+import { elementwiseOps } from './elementwise.js';
+import { movementOps } from './movement.js';
+import { nnOps } from './nn.js';
+import { reduceOps } from './reduce.js';
+import { shapeOps } from './shape.js';
+
+/** Every supported ONNX op type (default domain) and how it is imported. */
+export const OPS: OpTable = {
+  ...elementwiseOps,
+  ...reduceOps,
+  ...shapeOps,
+  ...movementOps,
+  ...nnOps,
+  ...controlOps,
+};
