@@ -52,12 +52,12 @@ function arity(op: string, inputs: readonly ValueType[], n: number): void {
 }
 
 /** Checks attribute list lengths and values against the spatial rank `n`. */
-function checkWindow(op: string, a: WindowAttrs, n: number, x: Shape): void {
+function checkWindow(op: string, a: WindowAttrs, n: number, x: Shape, minPad = 0): void {
   const ok = (list: readonly number[], len: number, min: number): boolean =>
     list.length === len && list.every((v) => Number.isInteger(v) && v >= min);
-  if (!ok(a.strides, n, 1) || !ok(a.dilations, n, 1) || !ok(a.pads, 2 * n, 0))
+  if (!ok(a.strides, n, 1) || !ok(a.dilations, n, 1) || !ok(a.pads, 2 * n, minPad))
     throw new ShapeError(
-      `${op}: strides/dilations need ${n} integers >= 1 and pads ${2 * n} integers >= 0 for input ${formatShape(x)}`,
+      `${op}: strides/dilations need ${n} integers >= 1 and pads ${2 * n} integers${minPad === 0 ? ' >= 0' : ''} for input ${formatShape(x)}`,
       { op, strides: a.strides, dilations: a.dilations, pads: a.pads },
     );
 }
@@ -149,7 +149,8 @@ function convTransposeRule(inputs: readonly ValueType[], a: OpAttrs['convTranspo
   const w = operand(op, inputs, 1);
   const n = checkInput(op, x);
   float(op, w);
-  checkWindow(op, a, n, x.shape);
+  // negative pads (from an outputShape past the full output) add zero outputs
+  checkWindow(op, a, n, x.shape, -Infinity);
   if (w.shape.length !== n + 2)
     throw new ShapeError(
       `convTranspose: weights must be [C, M/groups, k...] of rank ${n + 2} (got ${formatShape(w.shape)} for input ${formatShape(x.shape)})`,

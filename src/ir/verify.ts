@@ -143,7 +143,11 @@ const ATTR_RULES: Readonly<Record<OpCode, AttrRule>> = {
   conv: convRule,
   convTranspose: {
     keys: [...convRule.keys, 'outputPadding'],
-    check: (a) => convRule.check(a) ?? checkDims('outputPadding', a.outputPadding),
+    // its pads may be negative (an outputShape past the full output)
+    check: (a) =>
+      convRule.check({ ...a, pads: [] }) ??
+      (isList(a.pads) && a.pads.every(Number.isInteger) ? undefined : 'pads must be integers') ??
+      checkDims('outputPadding', a.outputPadding),
   },
   maxPool: poolRule,
   sumPool: poolRule,

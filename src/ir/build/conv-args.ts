@@ -190,7 +190,8 @@ export function convAttrs(x: Shape, w: Shape, options: unknown, hasBias: boolean
  * Normalized attributes of convTranspose(x, w) with ONNX ConvTranspose's options.
  * With `outputShape` (or autoPad 'SAME_*', which asks for in·stride) the pads are
  * derived: total = stride·(in - 1) + outputPadding + (k - 1)·dilation + 1 - out,
- * split with the odd element at the beginning except for SAME_UPPER (ONNX's rule).
+ * split with the odd element at the beginning except for SAME_UPPER (ONNX's rule,
+ * with Python's floor division: a negative total gives negative pads).
  */
 export function convTransposeAttrs(
   x: Shape,
@@ -229,13 +230,9 @@ export function convTransposeAttrs(
     const begins: number[] = [];
     const ends: number[] = [];
     target.forEach((out, i) => {
+      // a negative total (outputShape beyond the full output) gives negative pads: zero
+      // outputs (bias only) at that side, as ONNX's reference computes
       const total = (full[i] ?? 0) - out;
-      if (total < 0)
-        throw new ShapeError(
-          `convTranspose: outputShape ${formatShape(target ?? [])} is larger than the full output ${formatShape(full)}`,
-          { op, outputShape: target, full },
-          'Raise outputPadding or give a smaller outputShape',
-        );
       const half = Math.floor(total / 2);
       begins.push(autoPad === 'SAME_UPPER' ? half : total - half);
       ends.push(autoPad === 'SAME_UPPER' ? total - half : half);
