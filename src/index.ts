@@ -3,6 +3,14 @@
  */
 export { Graph, type ConstantData, type ExternalType } from './ir/graph.js';
 export { Tensor, type Operand, type SliceRange } from './ir/tensor.js';
+export type {
+  AutoPad,
+  AvgPoolOptions,
+  ConvOptions,
+  ConvTransposeOptions,
+  PoolOptions,
+  WindowOptions,
+} from './ir/build/conv-args.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
 export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
 export type { AnyTensor } from './ir/types/tensor-types.js';

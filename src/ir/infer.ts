@@ -11,6 +11,7 @@ import { checkArity, checkAxesAttr, operand, promote, type RuleTable } from './i
 
 export { promote } from './infer-checks.js';
 import { MOVEMENT_RULES } from './infer-movement.js';
+import { CONV_RULES } from './infer-conv.js';
 import type { ValueType } from './node.js';
 import { broadcastShapes, broadcastsTo, formatShape, type Shape } from './shape.js';
 
@@ -278,6 +279,7 @@ const RULES: RuleTable = {
     }
     return x;
   },
+  ...CONV_RULES,
 };
 
 /**

@@ -74,6 +74,13 @@ export const OpCode = {
   softmax: 'softmax',
   logSoftmax: 'logSoftmax',
   layerNorm: 'layerNorm',
+  // convolution and pooling (issue #19): window ops over NCHW spatial axes
+  conv: 'conv',
+  convTranspose: 'convTranspose',
+  maxPool: 'maxPool',
+  sumPool: 'sumPool',
+  avgPool: 'avgPool',
+  batchNorm: 'batchNorm',
 } as const;
 export type OpCode = (typeof OpCode)[keyof typeof OpCode];
 
@@ -140,6 +147,29 @@ interface ReduceAttrs {
   readonly keepdims: boolean;
 }
 
+/**
+ * Window geometry of conv, convTranspose and the pools, per spatial axis
+ * (axes 2.. of an [N, C, D...] value), normalized: auto_pad already resolved.
+ */
+export interface WindowAttrs {
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  /** ONNX order: [x1_begin, x2_begin, ..., x1_end, x2_end, ...]. */
+  readonly pads: readonly number[];
+}
+
+/** conv/convTranspose: inputs [x, w] or [x, w, bias]. */
+export interface ConvAttrs extends WindowAttrs {
+  readonly groups: number;
+  readonly hasBias: boolean;
+}
+
+/** A pooling window: its kernel shape, and whether the output size rounds up (ONNX ceil_mode). */
+export interface PoolAttrs extends WindowAttrs {
+  readonly kernelShape: readonly number[];
+  readonly ceilMode: boolean;
+}
+
 /** The attributes each op carries (normalized: no negative axes, no -1 in shapes). */
 export interface OpAttrs {
   input: { readonly name: string };
@@ -201,16 +231,40 @@ export interface OpAttrs {
   logSoftmax: { readonly axis: number };
   /** Inputs are [x, weight?, bias?] in that order, as the flags say. */
   layerNorm: { readonly eps: number; readonly hasWeight: boolean; readonly hasBias: boolean };
+  // convolution and pooling
+  conv: ConvAttrs;
+  /** `outputPadding` adds elements at the end of each output axis (ONNX output_padding). */
+  convTranspose: ConvAttrs & { readonly outputPadding: readonly number[] };
+  maxPool: PoolAttrs;
+  /** The sum over each window (in-range elements only): avgPool's numerator. */
+  sumPool: PoolAttrs;
+  avgPool: PoolAttrs & { readonly countIncludePad: boolean };
+  /** Inputs [x, scale, bias, mean, var], each of the last four shaped [C]. */
+  batchNorm: { readonly eps: number };
 }
 
 /** How later stages treat an op. */
 export type OpCategory =
-  'leaf' | 'unary' | 'binary' | 'ternary' | 'reduce' | 'argreduce' | 'matmul' | 'view' | 'data' | 'composite';
+  | 'leaf'
+  | 'unary'
+  | 'binary'
+  | 'ternary'
+  | 'reduce'
+  | 'argreduce'
+  | 'matmul'
+  | 'conv'
+  | 'pool'
+  | 'view'
+  | 'data'
+  | 'composite';
 
 function categoryOf(op: OpCode): OpCategory {
   if (op === 'input' || op === 'param' || op === 'constant') return 'leaf';
   if (op === 'gelu' || op === 'mean' || op === 'softmax' || op === 'logSoftmax' || op === 'layerNorm')
     return 'composite';
+  if (op === 'avgPool' || op === 'batchNorm') return 'composite';
+  if (op === 'conv' || op === 'convTranspose') return 'conv';
+  if (op === 'maxPool' || op === 'sumPool') return 'pool';
   if ((UNARY_OPS as readonly string[]).includes(op) || op === 'cast') return 'unary';
   if ((BINARY_OPS as readonly string[]).includes(op)) return 'binary';
   if (op === 'where') return 'ternary';

@@ -31,6 +31,17 @@ const argReduce = (r: AttrReader): OpAttrs['argmax'] =>
 const axis = (r: AttrReader): { axis: number } => r.done({ axis: r.int('axis') });
 const shape = (r: AttrReader): { shape: number[] } => r.done({ shape: checkShape('shape', r.ints('shape')) });
 
+// convolution and pooling
+const window = (r: AttrReader): { strides: number[]; dilations: number[]; pads: number[] } => ({
+  strides: r.ints('strides'),
+  dilations: r.ints('dilations'),
+  pads: r.ints('pads'),
+});
+const conv = (r: AttrReader): OpAttrs['conv'] =>
+  r.done({ ...window(r), groups: r.int('groups'), hasBias: r.bool('hasBias') });
+const pool = (r: AttrReader): OpAttrs['maxPool'] =>
+  r.done({ ...window(r), kernelShape: r.ints('kernelShape'), ceilMode: r.bool('ceilMode') });
+
 /** How to read each op's attributes (exhaustive: a new op must say). */
 const ATTR_PARSERS: { readonly [K in NodeOp]: AttrParser<K> } = {
   ...{ neg: none, abs: none, sqrt: none, rsqrt: none, exp: none, log: none, sin: none, cos: none },
@@ -53,6 +64,24 @@ const ATTR_PARSERS: { readonly [K in NodeOp]: AttrParser<K> } = {
     }),
   layerNorm: (r) =>
     r.done({ eps: r.number('eps'), hasWeight: r.bool('hasWeight'), hasBias: r.bool('hasBias') }),
+  conv,
+  convTranspose: (r) =>
+    r.done({
+      ...window(r),
+      groups: r.int('groups'),
+      hasBias: r.bool('hasBias'),
+      outputPadding: r.ints('outputPadding'),
+    }),
+  maxPool: pool,
+  sumPool: pool,
+  avgPool: (r) =>
+    r.done({
+      ...window(r),
+      kernelShape: r.ints('kernelShape'),
+      ceilMode: r.bool('ceilMode'),
+      countIncludePad: r.bool('countIncludePad'),
+    }),
+  batchNorm: (r) => r.done({ eps: r.number('eps') }),
 };
 
 function addParsedNode<K extends NodeOp>(

@@ -44,6 +44,8 @@ import type {
 import { checkShape, describe, formatShape, isArray, normalizeAxes, normalizeAxis, sizeOf } from './shape.js';
 
 export type { SliceRange } from './tensor-args.js';
+import { buildBatchNorm, buildConv, buildConvTranspose, buildPool, spatialAxes } from './build/conv-build.js';
+import type { AvgPoolOptions, ConvOptions, ConvTransposeOptions, PoolOptions } from './build/conv-args.js';
 
 /** A tensor or a JS number (which takes the tensor's dtype, see design.md). */
 export type Operand = AnyTensor | number;
@@ -698,6 +700,49 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   /** ONNX Shrink: x < -lambd ? x + bias : x > lambd ? x - bias : 0. */
   shrink(lambd = 0.5, bias = 0): Tensor<S, D> {
     return typed(act.shrink(this, lambd, bias));
+  }
+
+  // convolution and pooling over [N, C, D...] (ONNX semantics; options in build/conv-args.ts)
+  /** ONNX Conv: weights [M, C/groups, k...], optional bias [M]. */
+  conv(weight: AnyTensor, bias?: AnyTensor | null, options?: ConvOptions): Tensor<number[], 'f32'> {
+    return buildConv(this, weight, bias, options) as Tensor<number[], 'f32'>;
+  }
+  /** ONNX ConvTranspose: weights [C, M/groups, k...], optional bias [M]. */
+  convTranspose(
+    weight: AnyTensor,
+    bias?: AnyTensor | null,
+    options?: ConvTransposeOptions,
+  ): Tensor<number[], 'f32'> {
+    return buildConvTranspose(this, weight, bias, options) as Tensor<number[], 'f32'>;
+  }
+  /** ONNX MaxPool over windows of `kernelShape` (one size per spatial axis). */
+  maxPool(kernelShape: readonly number[], options?: PoolOptions): Tensor<number[], 'f32'> {
+    return buildPool('maxPool', this, kernelShape, options) as Tensor<number[], 'f32'>;
+  }
+  /** ONNX AveragePool over windows of `kernelShape`. */
+  avgPool(kernelShape: readonly number[], options?: AvgPoolOptions): Tensor<number[], 'f32'> {
+    return buildPool('avgPool', this, kernelShape, options) as Tensor<number[], 'f32'>;
+  }
+  /** ONNX GlobalAveragePool: the mean over the spatial axes, kept as size 1. */
+  globalAvgPool(): Tensor<number[], 'f32'> {
+    return (this as AnyTensor).mean(spatialAxes('globalAvgPool', this as AnyTensor), true);
+  }
+  /** ONNX GlobalMaxPool: the max over the spatial axes, kept as size 1. */
+  globalMaxPool(): Tensor<number[], D> {
+    return (this as AnyTensor).max(spatialAxes('globalMaxPool', this as AnyTensor), true) as Tensor<
+      number[],
+      D
+    >;
+  }
+  /** ONNX BatchNormalization (inference): (x - mean) / sqrt(var + eps) · scale + bias per channel (axis 1). */
+  batchNorm(
+    scale: AnyTensor,
+    bias: AnyTensor,
+    mean: AnyTensor,
+    variance: AnyTensor,
+    eps = 1e-5,
+  ): Tensor<S, 'f32'> {
+    return buildBatchNorm(this, [scale, bias, mean, variance], eps) as Tensor<S, 'f32'>;
   }
 
   /** The text IR of this value and everything it depends on. */

@@ -64,6 +64,24 @@ const axis: AttrRule = {
 };
 const shape: AttrRule = { keys: ['shape'], check: (a) => checkDims('shape', a.shape) };
 
+// convolution and pooling: window lists checked again (with the operands) by infer-conv.ts
+const windowKeys = ['strides', 'dilations', 'pads'];
+const windowLists = (a: Attrs): string | undefined =>
+  checkDims('strides', a.strides) ?? checkDims('dilations', a.dilations) ?? checkDims('pads', a.pads);
+const convRule: AttrRule = {
+  keys: [...windowKeys, 'groups', 'hasBias'],
+  check: (a) =>
+    windowLists(a) ??
+    (isIndex(a.groups) && isBool(a.hasBias) ? undefined : 'groups must be an integer, hasBias a boolean'),
+};
+const poolRule: AttrRule = {
+  keys: [...windowKeys, 'kernelShape', 'ceilMode'],
+  check: (a) =>
+    windowLists(a) ??
+    checkDims('kernelShape', a.kernelShape) ??
+    (isBool(a.ceilMode) ? undefined : 'ceilMode must be a boolean'),
+};
+
 /** Attribute keys and normal form of every op (exhaustive: a new op must say). */
 const ATTR_RULES: Readonly<Record<OpCode, AttrRule>> = {
   input: leafName,
@@ -120,6 +138,27 @@ const ATTR_RULES: Readonly<Record<OpCode, AttrRule>> = {
     keys: ['eps', 'hasWeight', 'hasBias'],
     check: (a) =>
       isBool(a.hasWeight) && isBool(a.hasBias) ? undefined : 'hasWeight and hasBias must be booleans',
+  },
+  // convolution and pooling
+  conv: convRule,
+  convTranspose: {
+    keys: [...convRule.keys, 'outputPadding'],
+    // its pads may be negative (an outputShape past the full output)
+    check: (a) =>
+      convRule.check({ ...a, pads: [] }) ??
+      (isList(a.pads) && a.pads.every(Number.isInteger) ? undefined : 'pads must be integers') ??
+      checkDims('outputPadding', a.outputPadding),
+  },
+  maxPool: poolRule,
+  sumPool: poolRule,
+  avgPool: {
+    keys: [...poolRule.keys, 'countIncludePad'],
+    check: (a) =>
+      poolRule.check(a) ?? (isBool(a.countIncludePad) ? undefined : 'countIncludePad must be a boolean'),
+  },
+  batchNorm: {
+    keys: ['eps'],
+    check: (a) => (typeof a.eps === 'number' ? undefined : 'eps must be a number'),
   },
 };
 

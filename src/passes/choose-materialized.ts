@@ -26,6 +26,8 @@ function mustMaterialize(node: Node): string | undefined {
   if (cat === 'leaf') return 'a leaf lives in its own region';
   if (cat === 'reduce' || cat === 'argreduce') return 'a reduction is a kernel of its own';
   if (cat === 'matmul') return 'matmul is a kernel of its own';
+  if (cat === 'conv') return `${node.op} is a kernel of its own`;
+  if (cat === 'pool') return 'a pool is a reduction over windows';
   return undefined;
 }
 
@@ -45,6 +47,9 @@ function consumersThroughViews(node: Node, users: ReadonlyMap<number, Node[]>): 
 function iterationsOf(consumer: Node): number {
   const cat = OP_CATEGORY[consumer.op];
   if (cat === 'reduce' || cat === 'argreduce') return sizeOf((consumer.inputs[0] as Node).shape);
+  // a pool evaluates its input once per window tap
+  if (consumer.op === 'maxPool' || consumer.op === 'sumPool')
+    return sizeOf(consumer.shape) * sizeOf(consumer.attrs.kernelShape);
   return sizeOf(consumer.shape);
 }
 
@@ -120,6 +125,7 @@ export function chooseMaterialized(
       if (consumers.length !== 1 || only === undefined)
         decide(node, true, `read by ${consumers.length} kernels`);
       else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
+      else if (OP_CATEGORY[only.op] === 'conv') decide(node, true, `a ${only.op} operand is read many times`);
       else if (iterationsOf(only) > sizeOf(node.shape))
         decide(node, true, `${only.op} would recompute it (broadcast)`);
       // every gather index must be read (and checked) exactly when the gather has

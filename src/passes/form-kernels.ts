@@ -15,6 +15,7 @@ import type { Kernel, KernelKind, KExpr, Reduction, Schedule, Step } from './ker
 import { loadsOf } from './kernel.js';
 import { broadcastIndex, convert, lowerAt, lowerInline, type LowerContext } from './lower-at.js';
 import { SharedValues } from './shared-values.js';
+import { windowKernel } from './form-window.js';
 
 /** Allocates loop variables with kernel-local ids. */
 class VarPool {
@@ -114,6 +115,7 @@ function formKernel(root: Node, index: number, materialized: ReadonlySet<number>
   let shape: KernelShape;
   if (cat === 'reduce' || cat === 'argreduce') shape = reduceKernel(root, domain, pool, ctx);
   else if (cat === 'matmul') shape = matmulKernel(root, domain, pool, ctx);
+  else if (cat === 'conv' || cat === 'pool') shape = windowKernel(root, domain, pool, ctx);
   else {
     const body = lowerInline(root, outIdx, ctx);
     shape = { kind: cat === 'view' || cat === 'leaf' ? 'copy' : 'elementwise', reduction: undefined, body };

@@ -108,8 +108,13 @@ export interface LetStep {
 
 export type Step = ReduceStep | StoreStep | LetStep;
 
-/** 'row': several steps per outer point (fused reductions and their consumers). */
-export type KernelKind = 'elementwise' | 'reduce' | 'matmul' | 'copy' | 'row';
+/**
+ * 'row': several steps per outer point (fused reductions and their consumers).
+ * 'conv': a convolution (conv, convTranspose) as a reduction over input channels
+ * and kernel taps per output point, its bias in the store (form-window.ts);
+ * 'pool': a max/sum over each window.
+ */
+export type KernelKind = 'elementwise' | 'reduce' | 'matmul' | 'conv' | 'pool' | 'copy' | 'row';
 
 /** One fused loop nest. */
 export interface Kernel {

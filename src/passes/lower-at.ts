@@ -229,6 +229,12 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
     case 'softmax':
     case 'logSoftmax':
     case 'layerNorm':
+    case 'conv':
+    case 'convTranspose':
+    case 'maxPool':
+    case 'sumPool':
+    case 'avgPool':
+    case 'batchNorm':
       throw new InternalError(
         'lower-at',
         `${node.op} cannot be computed inline (it must be materialized or lowered)`,

@@ -1,5 +1,6 @@
 /**
- * Lowers composite ops (mean, gelu, softmax, logSoftmax, layerNorm) to
+ * Lowers composite ops (mean, gelu, softmax, logSoftmax, layerNorm; the window
+ * composites in lower-conv.ts) to
  * primitives so that fusion and codegen see through them. Each rewrite is
  * written once, with its math.
  */
@@ -7,6 +8,7 @@ import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { OpAttrs } from '../ir/ops.js';
 import { sizeOf } from '../ir/shape.js';
+import { makeConvLowering } from './lower-conv.js';
 import { rewriteGraph } from './rewrite.js';
 
 /** Helpers that record primitive nodes in the graph being built. */
@@ -93,5 +95,9 @@ function lowerNode(node: Node, inputs: readonly Node[], out: Graph): Node | unde
 
 /** The graph with every composite replaced by primitives. */
 export function lowerComposites(graph: Graph): Graph {
-  return rewriteGraph(graph, lowerNode);
+  const lowerConv = makeConvLowering(graph);
+  return rewriteGraph(
+    graph,
+    (node, inputs, out) => lowerNode(node, inputs, out) ?? lowerConv(node, inputs, out),
+  );
 }

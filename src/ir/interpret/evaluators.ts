@@ -16,6 +16,9 @@ import {
 } from './composites.js';
 import { evaluateBinary, evaluateCast, evaluateUnary, evaluateWhere } from './elementwise.js';
 import { evaluateMatmul } from './matmul.js';
+import { evaluateBatchNorm } from './batch-norm.js';
+import { evaluateConv, evaluateConvTranspose } from './conv.js';
+import { evaluateAvgPool, evaluateMaxPool, evaluateSumPool } from './pool.js';
 import {
   evaluateConcat,
   evaluateExpand,
@@ -95,6 +98,13 @@ export const EVALUATORS: { readonly [K in OpCode]: Evaluator<K> } = {
   softmax: evaluateSoftmax,
   logSoftmax: evaluateLogSoftmax,
   layerNorm: evaluateLayerNorm,
+  // convolution and pooling
+  conv: evaluateConv,
+  convTranspose: evaluateConvTranspose,
+  maxPool: evaluateMaxPool,
+  sumPool: evaluateSumPool,
+  avgPool: evaluateAvgPool,
+  batchNorm: evaluateBatchNorm,
 };
 
 /** The value of a non-leaf node, by its op's evaluator. */
