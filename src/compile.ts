@@ -8,12 +8,11 @@ import { GraphError, InputError, InternalError } from './common/errors.js';
 import {
   BASE_FORMAT,
   EXTERNAL_TYPES_FORMAT,
-  RELAXED_SECTION,
   type Manifest,
   type ModuleVariant,
   type TensorSlot,
 } from './common/manifest.js';
-import { concatBytes, encodeCustomSection } from './common/wasm-sections.js';
+import { emitBuilds } from './codegen/binaryen/emit-builds.js';
 import { supportsRelaxedSimd } from './runtime/features.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
@@ -311,31 +310,25 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   const planned = planGraph(graph, options);
   const { lowered, nodes, decisions, notes, schedule, memory, stats } = planned;
   const simd = options.simd ?? true;
-  const relaxed = wantsRelaxedVariant(options);
   const start = performance.now();
   const layout: EmitLayout = {
     addresses: memory.addresses,
     memoryBytes: memory.plan.memoryBytes,
     ...(options.debugPoison === true ? { poison: poisonRanges(memory, schedule) } : {}),
   };
-  const optimizeLevel = options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL;
-  const emitted = await emitModule(schedule, layout, { simd, relaxedSimd: false, optimizeLevel });
-  // the relaxed-SIMD variant rides in a custom section of the baseline module (see ModuleVariant)
-  const variant = relaxed
-    ? (await emitModule(schedule, layout, { simd, relaxedSimd: true, optimizeLevel, dataSegments: false }))
-        .wasm
-    : undefined;
+  const builds = await emitBuilds(schedule, layout, {
+    simd,
+    relaxed: wantsRelaxedVariant(options),
+    optimizeLevel: options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL,
+  });
+  const emitted = builds.baseline;
   stats.emit = performance.now() - start;
-  const baseFeatures = simd ? ['simd128'] : [];
-  const variants = variant ? [{ section: RELAXED_SECTION, features: [...baseFeatures, 'relaxed-simd'] }] : [];
-  const runsVariant = variant !== undefined && supportsRelaxedSimd();
+  // the relaxed build runs where the engine has relaxed SIMD, on memory the baseline's instance filled
+  const runsVariant = builds.relaxed !== undefined && supportsRelaxedSimd();
   const instantiateStart = performance.now();
-  const module = new WebAssembly.Module(runsVariant ? variant : emitted.wasm);
+  const module = new WebAssembly.Module(builds.relaxed && runsVariant ? builds.relaxed : emitted.wasm);
   const dataModule = runsVariant ? new WebAssembly.Module(emitted.wasm) : undefined;
   stats.instantiate = performance.now() - instantiateStart;
-  const wasm = variant
-    ? concatBytes([emitted.wasm, encodeCustomSection(RELAXED_SECTION, variant)])
-    : emitted.wasm;
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
   // the built graph may grow after compile: its text is taken now; the others are made on demand
@@ -354,15 +347,22 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
     ...costOfKernel(k),
   }));
-  const manifest = manifestOf(schedule, memory, emitted.checkSites, baseFeatures, variants, graph.externals);
+  const manifest = manifestOf(
+    schedule,
+    memory,
+    emitted.checkSites,
+    builds.features,
+    builds.variants,
+    graph.externals,
+  );
   const model = new CompiledModel<I, P, O>(
     module,
     manifest,
-    wasm,
+    builds.bytes,
     irText,
     kernels,
     stats,
-    runsVariant ? variants[0]?.features : undefined,
+    runsVariant ? builds.variants[0]?.features : undefined,
     dataModule,
   );
   await debugCompile({
