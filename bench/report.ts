@@ -87,6 +87,8 @@ export interface EngineInfo {
 /** One engine's run: its result, or why it has none. */
 export interface EngineRun {
   readonly engine: EngineInfo;
+  /** The engine the top-level result ran on: results.json leaves `result` out here, not to repeat it. */
+  readonly current?: boolean;
   readonly result?: BenchResult;
   readonly error?: string;
 }

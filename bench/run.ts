@@ -209,7 +209,11 @@ async function main(): Promise<void> {
     const result: BenchResult = runs === undefined ? here : { ...here, engines: runs };
     const engineSection = runs === undefined ? '' : `\n${renderEnginesSection(runs)}`;
     writeFileSync(join(outDir, 'results.md'), renderMarkdown(result) + engineSection);
-    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(result, null, 1)}\n`);
+    const json: BenchResult =
+      runs === undefined
+        ? here
+        : { ...here, engines: runs.map((r) => (r === current ? { engine: r.engine, current: true } : r)) };
+    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(json, null, 1)}\n`);
     console.log(`\nwrote ${outDir}/results.md and ${outDir}/results.json`);
     // The README shows full runs written to bench/ only.
     if (runs !== undefined && !quick && outDir === 'bench') {
