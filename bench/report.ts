@@ -79,6 +79,8 @@ export interface EngineInfo {
   readonly detail: string;
   /** Whether the engine validates relaxed SIMD without flags (src/runtime/features.ts). */
   readonly relaxedSimd: boolean;
+  /** tensorwasm was compiled with relaxed SIMD on this engine (`--relaxed-simd`). */
+  readonly relaxedSimdUsed?: boolean;
   /** The machine's load averages (1, 5, 15 minutes) when the engine's run started and ended. */
   readonly loadStart: readonly number[];
   readonly loadEnd: readonly number[];
