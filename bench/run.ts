@@ -224,8 +224,8 @@ async function main(): Promise<void> {
         : { ...here, engines: runs.map((r) => (r === current ? { engine: r.engine, current: true } : r)) };
     writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(json, null, 1)}\n`);
     console.log(`\nwrote ${outDir}/results.md and ${outDir}/results.json`);
-    // The README shows full runs written to bench/ only.
-    if (runs !== undefined && !quick && outDir === 'bench') {
+    // The README shows complete full runs written to bench/ only.
+    if (runs !== undefined && !quick && onlyWorkloads === undefined && outDir === 'bench') {
       const readme = readFileSync('README.md', 'utf8');
       if (readme.includes(README_BEGIN)) {
         writeFileSync('README.md', replaceReadmeBlock(readme, renderEngines(runs)));
