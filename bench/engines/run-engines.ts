@@ -83,7 +83,10 @@ async function runNodeEngine(engine: NodeEngine, options: EnginesOptions): Promi
 export function copyScript(script: string): { path: string; remove: () => void } {
   const path = join(dirname(script), `bench-engines-${process.pid}.mjs`);
   copyFileSync(script, path);
-  return { path, remove: () => rmSync(path, { force: true }) };
+  const remove = (): void => rmSync(path, { force: true });
+  // Also when the run dies (an uncaught error, a closed pipe): 'exit' still fires.
+  process.once('exit', remove);
+  return { path, remove };
 }
 
 /** Every requested engine besides this process's Node, in order: Node versions, then Chromium. */
