@@ -23,7 +23,7 @@ export function engineHeading(run: EngineRun): string {
   const { engine, result } = run;
   const parts = [
     `V8 ${engine.v8}`,
-    `relaxed SIMD ${engine.relaxedSimd ? 'yes' : 'no'}`,
+    `relaxed SIMD ${engine.relaxedSimd ? 'yes' : 'no'}${engine.relaxedSimdUsed === true ? ', used by tensorwasm' : ''}`,
     `load average ${loads(engine.loadStart)} at the start, ${loads(engine.loadEnd)} at the end`,
   ];
   if (result !== undefined)

@@ -79,6 +79,8 @@ export interface EngineInfo {
   readonly detail: string;
   /** Whether the engine validates relaxed SIMD without flags (src/runtime/features.ts). */
   readonly relaxedSimd: boolean;
+  /** tensorwasm was compiled with relaxed SIMD on this engine (`--relaxed-simd`). */
+  readonly relaxedSimdUsed?: boolean;
   /** The machine's load averages (1, 5, 15 minutes) when the engine's run started and ended. */
   readonly loadStart: readonly number[];
   readonly loadEnd: readonly number[];
@@ -87,6 +89,8 @@ export interface EngineInfo {
 /** One engine's run: its result, or why it has none. */
 export interface EngineRun {
   readonly engine: EngineInfo;
+  /** The engine the top-level result ran on: results.json leaves `result` out here, not to repeat it. */
+  readonly current?: boolean;
   readonly result?: BenchResult;
   readonly error?: string;
 }

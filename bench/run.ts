@@ -34,8 +34,13 @@ import { makeWorkloads, selectWorkloads } from './workloads.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-/** Compile tensorwasm with relaxed SIMD (run Node with --experimental-wasm-relaxed-simd). */
-const relaxedSimd = args.includes('--relaxed-simd');
+/**
+ * Compile tensorwasm with relaxed SIMD where the engine runs it (Node 22+,
+ * Chromium; Node 20 only with --experimental-wasm-relaxed-simd). With
+ * --engines it applies to every engine that supports it.
+ */
+const relaxedSimdAsked = args.includes('--relaxed-simd');
+const relaxedSimd = relaxedSimdAsked && supportsRelaxedSimd();
 const settings = quick ? QUICK : FULL;
 const listArg = (name: string): string[] | undefined =>
   args
@@ -101,6 +106,7 @@ function thisEngine(loadStart: readonly number[]): EngineInfo {
     v8: process.versions.v8,
     detail: process.version,
     relaxedSimd: supportsRelaxedSimd(),
+    ...(relaxedSimd ? { relaxedSimdUsed: true } : {}),
     loadStart,
     loadEnd: loadavg(),
   };
@@ -108,6 +114,8 @@ function thisEngine(loadStart: readonly number[]): EngineInfo {
 
 /** The whole benchmark on this Node. */
 async function benchHere(): Promise<BenchResult> {
+  if (relaxedSimdAsked && !relaxedSimd)
+    reporter.print(`Node ${process.versions.node} has no relaxed SIMD: tensorwasm is compiled without it`);
   const all = [makeTensorwasm(relaxedSimd), makeTfjs(), makeOrt(), makeJax(), makePlainJs()];
   const chosen: Competitor[] = all.filter(
     (c) => c.key === 'tensorwasm' || onlyCompetitors === undefined || onlyCompetitors.includes(c.key),
@@ -178,6 +186,7 @@ function enginesOptions(): EnginesOptions | undefined {
     quick,
     ...(onlyWorkloads === undefined ? {} : { only: onlyWorkloads }),
     competitors: listArg('engine-competitors') ?? ['tfjs', 'ort'],
+    relaxedSimd: relaxedSimdAsked,
     script: '',
     reporter,
   };
@@ -209,10 +218,14 @@ async function main(): Promise<void> {
     const result: BenchResult = runs === undefined ? here : { ...here, engines: runs };
     const engineSection = runs === undefined ? '' : `\n${renderEnginesSection(runs)}`;
     writeFileSync(join(outDir, 'results.md'), renderMarkdown(result) + engineSection);
-    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(result, null, 1)}\n`);
+    const json: BenchResult =
+      runs === undefined
+        ? here
+        : { ...here, engines: runs.map((r) => (r === current ? { engine: r.engine, current: true } : r)) };
+    writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(json, null, 1)}\n`);
     console.log(`\nwrote ${outDir}/results.md and ${outDir}/results.json`);
-    // The README shows full runs written to bench/ only.
-    if (runs !== undefined && !quick && outDir === 'bench') {
+    // The README shows complete full runs written to bench/ only.
+    if (runs !== undefined && !quick && onlyWorkloads === undefined && outDir === 'bench') {
       const readme = readFileSync('README.md', 'utf8');
       if (readme.includes(README_BEGIN)) {
         writeFileSync('README.md', replaceReadmeBlock(readme, renderEngines(runs)));

@@ -22,6 +22,8 @@ export interface PageConfig {
   readonly only?: readonly string[];
   /** Competitors besides tensorwasm: 'tfjs', 'ort', 'plainjs'. */
   readonly competitors: readonly string[];
+  /** The saved modules were compiled with relaxed SIMD. */
+  readonly relaxedSimd: boolean;
   readonly versions: Readonly<Record<string, string>>;
 }
 
@@ -91,7 +93,7 @@ async function tensorwasmBench(config: PageConfig): Promise<PageResult> {
     plainjs: makePlainJs,
   };
   const chosen = [
-    makeTensorwasmRuntime('/tw/'),
+    makeTensorwasmRuntime('/tw/', config.relaxedSimd),
     ...config.competitors.flatMap((key) => available[key]?.() ?? []),
   ];
   const { startup, ready } = await initCompetitors(chosen, config.versions, reporter);

@@ -14,13 +14,13 @@ export function moduleFileName(workload: Workload): string {
   return `${workload.id.replace(/[^A-Za-z0-9]+/g, '-')}.wasm`;
 }
 
-/** `baseUrl`: where the saved modules are served (ends with '/'). */
-export function makeTensorwasmRuntime(baseUrl: string): Competitor {
+/** `baseUrl`: where the saved modules are served (ends with '/'); `relaxedSimd`: how they were compiled. */
+export function makeTensorwasmRuntime(baseUrl: string, relaxedSimd = false): Competitor {
   return {
     key: 'tensorwasm',
     label: 'tensorwasm',
     describe: () =>
-      'modules compiled in Node with compile() defaults and saved; the page loads them with the runtime bundle',
+      `modules compiled in Node with compile() defaults${relaxedSimd ? ' and relaxedSimd: true' : ''} and saved; the page loads them with the runtime bundle`,
     init: () => Promise.resolve(),
     async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
       const response = await fetch(`${baseUrl}${moduleFileName(workload)}`);

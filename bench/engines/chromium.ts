@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { serveFolder, type StaticServer } from '../../examples/browser/static-server.js';
 import { compile } from '../../src/index.js';
+import { supportsRelaxedSimd } from '../../src/runtime/features.js';
 import type { PageConfig, PageResult } from '../browser/page.js';
 import { buildGraph } from '../competitors/tensorwasm.js';
 import { moduleFileName } from '../competitors/tensorwasm-runtime.js';
@@ -53,11 +54,13 @@ export interface ChromiumOptions {
   readonly quick: boolean;
   readonly only?: readonly string[];
   readonly competitors: readonly string[];
+  /** Compile the saved modules with relaxed SIMD (Chromium runs it). */
+  readonly relaxedSimd: boolean;
   readonly reporter: Reporter;
 }
 
 /** Writes the page, its bundle, the saved modules and links to the dist/ folders into `dir`. */
-async function preparePage(dir: string, options: ChromiumOptions): Promise<void> {
+async function preparePage(dir: string, options: ChromiumOptions): Promise<boolean> {
   for (const [name, folder] of Object.entries(DIST_FOLDERS)) symlinkSync(resolve(folder), join(dir, name));
   await build({
     entryPoints: [resolve('bench/browser/page.ts')],
@@ -75,12 +78,19 @@ async function preparePage(dir: string, options: ChromiumOptions): Promise<void>
     '<!doctype html><meta charset="utf-8"><title>tensorwasm benchmark</title><link rel="icon" href="data:,"><script type="module" src="page.js"></script>\n',
   );
   mkdirSync(join(dir, 'tw'));
+  // compile() instantiates the module here, so relaxed SIMD needs a Node that runs it.
+  const relaxed = options.relaxedSimd && supportsRelaxedSimd();
+  if (options.relaxedSimd && !relaxed)
+    options.reporter.print(
+      `chromium: Node ${process.versions.node} cannot compile with relaxed SIMD (run it with --experimental-wasm-relaxed-simd); compiling without`,
+    );
   for (const workload of selectWorkloads(makeWorkloads(options.quick), options.only)) {
     options.reporter.progress(`chromium: compiling ${workload.id}`);
-    const model = await compile(buildGraph(workload.spec));
+    const model = await compile(buildGraph(workload.spec), relaxed ? { relaxedSimd: true } : {});
     writeFileSync(join(dir, 'tw', moduleFileName(workload)), model.save());
     model.dispose();
   }
+  return relaxed;
 }
 
 /** Chromium 131.0.6778.85 ships V8 13.1 (V8's version is Chromium's milestone / 10). */
@@ -103,7 +113,7 @@ export async function runChromium(options: ChromiumOptions): Promise<EngineRun> 
   let browser: Browser | undefined;
   try {
     options.reporter.progress('chromium: preparing the page', true);
-    await preparePage(dir, options);
+    const relaxed = await preparePage(dir, options);
     server = await serveFolder(dir, 0, ISOLATION_HEADERS);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -124,6 +134,7 @@ export async function runChromium(options: ChromiumOptions): Promise<EngineRun> 
       quick: options.quick,
       ...(options.only === undefined ? {} : { only: options.only }),
       competitors: options.competitors,
+      relaxedSimd: relaxed,
       versions: competitorVersions(),
     };
     const out: PageResult = await page.evaluate(
@@ -138,6 +149,7 @@ export async function runChromium(options: ChromiumOptions): Promise<EngineRun> 
         v8: v8OfChromium(version),
         detail: out.userAgent,
         relaxedSimd: out.relaxedSimd,
+        ...(relaxed ? { relaxedSimdUsed: true } : {}),
         loadStart,
         loadEnd: loadavg(),
       },

@@ -27,6 +27,8 @@ export interface EnginesOptions {
   readonly only?: readonly string[];
   /** Competitors besides tensorwasm on the other engines. */
   readonly competitors: readonly string[];
+  /** Compile tensorwasm with relaxed SIMD on the engines that run it. */
+  readonly relaxedSimd: boolean;
   /** The bundled benchmark script (a copyScript() of process.argv[1] under scripts/run-ts.mjs). */
   readonly script: string;
   readonly reporter: Reporter;
@@ -42,6 +44,7 @@ async function runNodeEngine(engine: NodeEngine, options: EnginesOptions): Promi
     `--json=${json}`,
     `--competitors=${options.competitors.join(',')}`,
     ...(options.quick ? ['--quick'] : []),
+    ...(options.relaxedSimd ? ['--relaxed-simd'] : []),
     ...(options.only === undefined ? [] : [`--only=${options.only.join(',')}`]),
   ];
   options.reporter.print(`\n== Node ${engine.version} (${engine.binary})`);
@@ -80,7 +83,10 @@ async function runNodeEngine(engine: NodeEngine, options: EnginesOptions): Promi
 export function copyScript(script: string): { path: string; remove: () => void } {
   const path = join(dirname(script), `bench-engines-${process.pid}.mjs`);
   copyFileSync(script, path);
-  return { path, remove: () => rmSync(path, { force: true }) };
+  const remove = (): void => rmSync(path, { force: true });
+  // Also when the run dies (an uncaught error, a closed pipe): 'exit' still fires.
+  process.once('exit', remove);
+  return { path, remove };
 }
 
 /** Every requested engine besides this process's Node, in order: Node versions, then Chromium. */
