@@ -108,6 +108,18 @@ describe('shared values', () => {
     await checkGraph(g, { x: randomData('f32', 270, 10) }, TOL);
   });
 
+  test('t = tanh(t * t - 0.5) 24 times is one kernel of 24 bindings, not a tree of 2^24 leaves', async () => {
+    const g = new Graph();
+    let t: Tensor = g.input('x', [4, 33]);
+    for (let i = 0; i < 24; i++) t = t.mul(t).sub(0.5).tanh();
+    g.output('y', t);
+    const { kernels, ir } = await fusedOf(g);
+    expect(kernels).toBe(1);
+    expect(ir).toContain('let t23 = ');
+    expect(ir).not.toContain('let t24 = ');
+    await checkGraph(g, { x: randomData('f32', 132, 23, -1, 1) }, { rtol: 1e-4, atol: 1e-5 });
+  });
+
   test('a value shared inside a reduction: sum(h * sigmoid(h)) is one kernel', async () => {
     const g = new Graph();
     const h = g.input('a', [7, 50]).add(g.input('b', [7, 50]));
