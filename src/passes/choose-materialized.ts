@@ -94,6 +94,8 @@ export function chooseMaterialized(
   const outputIds = new Set(outputs.map((n) => n.id));
   const materialized = new Set<number>();
   const decisions: Decision[] = [];
+  // stored only because several consumers read them: candidates for binding (shareWithinKernels)
+  const readBySeveral = new Set<number>();
   const decide = (node: Node, keep: boolean, reason: string): void => {
     if (keep) materialized.add(node.id);
     decisions.push({ node, materialized: keep, reason });
@@ -117,9 +119,10 @@ export function chooseMaterialized(
     else {
       const consumers = consumersThroughViews(node, users);
       const only = consumers[0];
-      if (consumers.length !== 1 || only === undefined)
+      if (consumers.length !== 1 || only === undefined) {
         decide(node, true, `read by ${consumers.length} kernels`);
-      else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
+        if (consumers.length > 1) readBySeveral.add(node.id);
+      } else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
       else if (iterationsOf(only) > sizeOf(node.shape))
         decide(node, true, `${only.op} would recompute it (broadcast)`);
       // every gather index must be read (and checked) exactly when the gather has
@@ -129,7 +132,7 @@ export function chooseMaterialized(
       else decide(node, false, `fused into its only consumer ${only.op}`);
     }
   }
-  if (fuse) shareWithinKernels(nodes, users, materialized, decisions, gathers);
+  if (fuse) shareWithinKernels(nodes, users, readBySeveral, { materialized, decisions }, gathers);
   return { materialized, decisions };
 }
 
@@ -161,34 +164,29 @@ function readsAtOwnPoint(node: Node, consumer: Node): boolean {
 function shareWithinKernels(
   nodes: readonly Node[],
   users: ReadonlyMap<number, Node[]>,
-  materialized: Set<number>,
-  decisions: Decision[],
+  candidates: ReadonlySet<number>,
+  chosen: { materialized: Set<number>; decisions: Decision[] },
   gathers: (node: Node) => boolean,
 ): void {
+  const { materialized, decisions } = chosen;
   const pointOf = new Map<number, number | undefined>();
-  const readBy = new Map(decisions.map((d, i) => [d.node.id, i]));
+  const decisionAt = new Map(decisions.map((d, i) => [d.node.id, i]));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i] as Node;
     const consumers = users.get(node.id) ?? [];
     const points = consumers.map((c) => (readsAtOwnPoint(node, c) ? pointOf.get(c.id) : undefined));
     const first = points[0];
     const common = first !== undefined && points.every((p) => p === first) ? first : undefined;
-    const at = readBy.get(node.id);
-    const decision = at === undefined ? undefined : decisions[at];
+    const at = decisionAt.get(node.id);
     if (!materialized.has(node.id)) pointOf.set(node.id, common);
-    else if (
-      decision !== undefined &&
-      decision.reason.startsWith('read by ') &&
-      consumers.length > 1 &&
-      common !== undefined &&
-      !gathers(node)
-    ) {
+    else if (candidates.has(node.id) && common !== undefined && at !== undefined && !gathers(node)) {
       materialized.delete(node.id);
-      const kernel = nodes.find((n) => n.id === common) as Node;
-      decisions[at as number] = {
+      const root = byId.get(common)?.op ?? 'its consumer';
+      decisions[at] = {
         node,
         materialized: false,
-        reason: `read ${consumers.length} times in the kernel of ${kernel.op}: bound once per point`,
+        reason: `read ${consumers.length} times in the kernel of ${root}: bound once per point`,
       };
       pointOf.set(node.id, common);
     } else pointOf.set(node.id, node.id);
