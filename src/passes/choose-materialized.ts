@@ -94,8 +94,6 @@ export function chooseMaterialized(
   const outputIds = new Set(outputs.map((n) => n.id));
   const materialized = new Set<number>();
   const decisions: Decision[] = [];
-  // stored only because several consumers read them: candidates for binding (shareWithinKernels)
-  const readBySeveral = new Set<number>();
   const decide = (node: Node, keep: boolean, reason: string): void => {
     if (keep) materialized.add(node.id);
     decisions.push({ node, materialized: keep, reason });
@@ -119,10 +117,9 @@ export function chooseMaterialized(
     else {
       const consumers = consumersThroughViews(node, users);
       const only = consumers[0];
-      if (consumers.length !== 1 || only === undefined) {
+      if (consumers.length !== 1 || only === undefined)
         decide(node, true, `read by ${consumers.length} kernels`);
-        if (consumers.length > 1) readBySeveral.add(node.id);
-      } else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
+      else if (OP_CATEGORY[only.op] === 'matmul') decide(node, true, 'a matmul operand is read many times');
       else if (iterationsOf(only) > sizeOf(node.shape))
         decide(node, true, `${only.op} would recompute it (broadcast)`);
       // every gather index must be read (and checked) exactly when the gather has
@@ -132,7 +129,15 @@ export function chooseMaterialized(
       else decide(node, false, `fused into its only consumer ${only.op}`);
     }
   }
-  if (fuse) shareWithinKernels(nodes, users, readBySeveral, { materialized, decisions }, gathers);
+  if (fuse) {
+    // stored only because several consumers read them: the candidates for binding
+    const readBySeveral = (node: Node): boolean =>
+      mustMaterialize(node) === undefined &&
+      !outputIds.has(node.id) &&
+      OP_CATEGORY[node.op] !== 'view' &&
+      consumersThroughViews(node, users).length > 1;
+    shareWithinKernels(nodes, users, readBySeveral, { materialized, decisions }, gathers);
+  }
   return { materialized, decisions };
 }
 
@@ -164,7 +169,7 @@ function readsAtOwnPoint(node: Node, consumer: Node): boolean {
 function shareWithinKernels(
   nodes: readonly Node[],
   users: ReadonlyMap<number, Node[]>,
-  candidates: ReadonlySet<number>,
+  candidate: (node: Node) => boolean,
   chosen: { materialized: Set<number>; decisions: Decision[] },
   gathers: (node: Node) => boolean,
 ): void {
@@ -180,7 +185,7 @@ function shareWithinKernels(
     const common = first !== undefined && points.every((p) => p === first) ? first : undefined;
     const at = decisionAt.get(node.id);
     if (!materialized.has(node.id)) pointOf.set(node.id, common);
-    else if (candidates.has(node.id) && common !== undefined && at !== undefined && !gathers(node)) {
+    else if (candidate(node) && common !== undefined && at !== undefined && !gathers(node)) {
       materialized.delete(node.id);
       const root = byId.get(common)?.op ?? 'its consumer';
       decisions[at] = {
