@@ -9,8 +9,11 @@ import { describe, expect, test } from 'vitest';
 import { compile, Graph, type Tensor } from '../../src/index.js';
 import { nameNodes } from '../../src/ir/print.js';
 import { formKernels } from '../../src/passes/form-kernels.js';
-import type { Kernel } from '../../src/passes/kernel.js';
-import { formatKernel } from '../../src/passes/print-kernels.js';
+import * as ix from '../../src/passes/index-expr.js';
+import type { Kernel, KExpr } from '../../src/passes/kernel.js';
+import { lowerAt, lowerScoped, type LowerContext } from '../../src/passes/lower-at.js';
+import { formatKernel, formatKExpr } from '../../src/passes/print-kernels.js';
+import { SharedValues } from '../../src/passes/shared-values.js';
 import { verifyKernelAccesses } from '../../src/planner/verify-plan.js';
 import { checkGraph, randomData } from '../support/differential.js';
 
@@ -180,6 +183,32 @@ describe('shared values', () => {
     const text = formatKernel(kernel, nameNodes([a.node, sq.node, p.node]));
     expect(text).toContain('= (i1 + -2 in [0,6) ? let t0 = %a[i0, [i1 + -2]] in mul(t0, t0) : 0)');
     expect(() => verifyKernelAccesses(kernel)).not.toThrow();
+  });
+
+  test('a value read at a guarded index binds only inside a scope (a guard a kernel former builds itself)', () => {
+    const g = new Graph();
+    const a = g.input('a', [6]);
+    const sq = a.mul(a).exp();
+    const both = sq.mul(sq);
+    const names = nameNodes([a.node, sq.node, both.node]);
+    const i0 = ix.variable({ id: 0, extent: 8 });
+    const at = [ix.within(ix.addConst(i0, -1), 6)];
+    const lower = (scoped: boolean): string => {
+      const shared = new SharedValues();
+      const ctx: LowerContext = {
+        materialized: new Set([a.node.id]),
+        covered: new Set(),
+        nextSlot: 0,
+        shared,
+      };
+      const make = (): KExpr => lowerAt(both.node, at, ctx);
+      return formatKExpr(shared.close(scoped ? lowerScoped(ctx, make) : make()), names);
+    };
+    // at the top the guard may be outside the body being lowered: computed where used, unbound
+    expect(lower(false)).toBe(
+      'mul(exp(mul(%a[[i0 + -1]], %a[[i0 + -1]])), exp(mul(%a[[i0 + -1]], %a[[i0 + -1]])))',
+    );
+    expect(lower(true)).toBe('let t0 = %a[[i0 + -1]] in let t1 = exp(mul(t0, t0)) in mul(t1, t1)');
   });
 
   test('a value also read through a transpose, a broadcast or a gather keeps its buffer', async () => {
