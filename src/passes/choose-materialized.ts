@@ -135,7 +135,15 @@ export function chooseMaterialized(
       else decide(node, false, `fused into its only consumer ${only.op}`);
     }
   }
-  if (fuse) shareWithinKernels(nodes, users, materialized, decisions, gathers);
+  if (fuse) {
+    // stored only because several consumers read them: the candidates for binding
+    const readBySeveral = (node: Node): boolean =>
+      mustMaterialize(node) === undefined &&
+      !outputIds.has(node.id) &&
+      OP_CATEGORY[node.op] !== 'view' &&
+      consumersThroughViews(node, users).length > 1;
+    shareWithinKernels(nodes, users, readBySeveral, { materialized, decisions }, gathers);
+  }
   return { materialized, decisions };
 }
 
@@ -167,34 +175,29 @@ function readsAtOwnPoint(node: Node, consumer: Node): boolean {
 function shareWithinKernels(
   nodes: readonly Node[],
   users: ReadonlyMap<number, Node[]>,
-  materialized: Set<number>,
-  decisions: Decision[],
+  candidate: (node: Node) => boolean,
+  chosen: { materialized: Set<number>; decisions: Decision[] },
   gathers: (node: Node) => boolean,
 ): void {
+  const { materialized, decisions } = chosen;
   const pointOf = new Map<number, number | undefined>();
-  const readBy = new Map(decisions.map((d, i) => [d.node.id, i]));
+  const decisionAt = new Map(decisions.map((d, i) => [d.node.id, i]));
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i] as Node;
     const consumers = users.get(node.id) ?? [];
     const points = consumers.map((c) => (readsAtOwnPoint(node, c) ? pointOf.get(c.id) : undefined));
     const first = points[0];
     const common = first !== undefined && points.every((p) => p === first) ? first : undefined;
-    const at = readBy.get(node.id);
-    const decision = at === undefined ? undefined : decisions[at];
+    const at = decisionAt.get(node.id);
     if (!materialized.has(node.id)) pointOf.set(node.id, common);
-    else if (
-      decision !== undefined &&
-      decision.reason.startsWith('read by ') &&
-      consumers.length > 1 &&
-      common !== undefined &&
-      !gathers(node)
-    ) {
+    else if (candidate(node) && common !== undefined && at !== undefined && !gathers(node)) {
       materialized.delete(node.id);
-      const kernel = nodes.find((n) => n.id === common) as Node;
-      decisions[at as number] = {
+      const root = byId.get(common)?.op ?? 'its consumer';
+      decisions[at] = {
         node,
         materialized: false,
-        reason: `read ${consumers.length} times in the kernel of ${kernel.op}: bound once per point`,
+        reason: `read ${consumers.length} times in the kernel of ${root}: bound once per point`,
       };
       pointOf.set(node.id, common);
     } else pointOf.set(node.id, node.id);

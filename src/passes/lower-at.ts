@@ -70,11 +70,16 @@ export function lowerAt(node: Node, idx: readonly IndexExpr[], ctx: LowerContext
   // vectors already share its splat
   const fixed = ctx.materialized.has(node.id) && idx.every((e) => e.terms.length === 0);
   if (ctx.shared === undefined || fixed) return compute();
-  return ctx.shared.value(`%${node.id}[${idx.map(ix.exprKey).join(',')}]`, compute);
+  const guarded = idx.some((e) => ix.withinAtoms(e).length > 0);
+  return ctx.shared.value(`%${node.id}[${idx.map(ix.exprKey).join(',')}]`, compute, guarded);
 }
 
-/** `make` as a part of the body evaluated only sometimes (a guard's branch, a gather's body). */
-function scoped(ctx: LowerContext, make: () => KExpr): KExpr {
+/**
+ * `make` as a part of the body evaluated only sometimes (a guard's branch, a
+ * gather's body): values it binds stay inside it. A kernel former that builds
+ * its own guard lowers the guarded part through this.
+ */
+export function lowerScoped(ctx: LowerContext, make: () => KExpr): KExpr {
   return ctx.shared === undefined ? make() : ctx.shared.scoped(make);
 }
 
@@ -165,7 +170,7 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         // an axis without padding is in range by construction
         .filter((_, j) => (node.attrs.widths[j]?.[0] ?? 0) + (node.attrs.widths[j]?.[1] ?? 0) > 0);
       const value: KExpr = { k: 'const', value: castNumber(node.dtype, node.attrs.value), dtype: node.dtype };
-      const inner = scoped(ctx, () =>
+      const inner = lowerScoped(ctx, () =>
         at(
           0,
           shifted.map((e, j) => ix.within(e, input.shape[j] ?? 0)),
@@ -186,7 +191,7 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         if (size === 0) continue;
         const local = ix.addConst(idx[axis] ?? ix.ZERO, -offset);
         const inIdx = idx.map((e, j) => (j === axis ? ix.within(local, size) : e));
-        const value = scoped(ctx, () => convert(at(i, inIdx), node.dtype));
+        const value = lowerScoped(ctx, () => convert(at(i, inIdx), node.dtype));
         result = {
           k: 'guard',
           guards: [{ index: local, size }],
@@ -206,7 +211,7 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
       const size = x.shape[axis] ?? 0;
       const value = at(1, idx.slice(axis, axis + r));
       const xIdx = [...idx.slice(0, axis), ix.dynamic(slot, size), ...idx.slice(axis + r)];
-      const body = scoped(ctx, () => at(0, xIdx));
+      const body = lowerScoped(ctx, () => at(0, xIdx));
       return {
         k: 'bind',
         slot,

@@ -25,8 +25,15 @@ export class SharedValues {
   private readonly scopes: Scope[] = [{ lets: [], keys: [] }];
   private readonly known = new Map<string, KExpr>();
 
-  /** The value named `key` (a node at an index): computed by `make` the first time in scope, then read. */
-  value(key: string, make: () => KExpr): KExpr {
+  /**
+   * The value named `key` (a node at an index): computed by `make` the first
+   * time in scope, then read. A value `guarded` (read at an index that is in
+   * range only under a guard) is bound only inside a scope: at the top it may
+   * sit under a guard its lowering did not make (a conv's padding), which a
+   * binding would escape.
+   */
+  value(key: string, make: () => KExpr, guarded = false): KExpr {
+    if (guarded && this.scopes.length === 1) return make();
     const known = this.known.get(key);
     if (known !== undefined) return known;
     const value = make();

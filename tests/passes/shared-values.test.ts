@@ -9,8 +9,11 @@ import { describe, expect, test } from 'vitest';
 import { compile, Graph, type Tensor } from '../../src/index.js';
 import { nameNodes } from '../../src/ir/print.js';
 import { formKernels } from '../../src/passes/form-kernels.js';
-import type { Kernel } from '../../src/passes/kernel.js';
-import { formatKernel } from '../../src/passes/print-kernels.js';
+import * as ix from '../../src/passes/index-expr.js';
+import type { Kernel, KExpr } from '../../src/passes/kernel.js';
+import { lowerAt, lowerScoped, type LowerContext } from '../../src/passes/lower-at.js';
+import { formatKernel, formatKExpr } from '../../src/passes/print-kernels.js';
+import { SharedValues } from '../../src/passes/shared-values.js';
 import { verifyKernelAccesses } from '../../src/planner/verify-plan.js';
 import { checkGraph, randomData } from '../support/differential.js';
 
@@ -108,6 +111,18 @@ describe('shared values', () => {
     await checkGraph(g, { x: randomData('f32', 270, 10) }, TOL);
   });
 
+  test('t = tanh(t * t - 0.5) 24 times is one kernel of 24 bindings, not a tree of 2^24 leaves', async () => {
+    const g = new Graph();
+    let t: Tensor = g.input('x', [4, 33]);
+    for (let i = 0; i < 24; i++) t = t.mul(t).sub(0.5).tanh();
+    g.output('y', t);
+    const { kernels, ir } = await fusedOf(g);
+    expect(kernels).toBe(1);
+    expect(ir).toContain('let t23 = ');
+    expect(ir).not.toContain('let t24 = ');
+    await checkGraph(g, { x: randomData('f32', 132, 23, -1, 1) }, { rtol: 1e-4, atol: 1e-5 });
+  });
+
   test('a value shared inside a reduction: sum(h * sigmoid(h)) is one kernel', async () => {
     const g = new Graph();
     const h = g.input('a', [7, 50]).add(g.input('b', [7, 50]));
@@ -168,6 +183,32 @@ describe('shared values', () => {
     const text = formatKernel(kernel, nameNodes([a.node, sq.node, p.node]));
     expect(text).toContain('= (i1 + -2 in [0,6) ? let t0 = %a[i0, [i1 + -2]] in mul(t0, t0) : 0)');
     expect(() => verifyKernelAccesses(kernel)).not.toThrow();
+  });
+
+  test('a value read at a guarded index binds only inside a scope (a guard a kernel former builds itself)', () => {
+    const g = new Graph();
+    const a = g.input('a', [6]);
+    const sq = a.mul(a).exp();
+    const both = sq.mul(sq);
+    const names = nameNodes([a.node, sq.node, both.node]);
+    const i0 = ix.variable({ id: 0, extent: 8 });
+    const at = [ix.within(ix.addConst(i0, -1), 6)];
+    const lower = (scoped: boolean): string => {
+      const shared = new SharedValues();
+      const ctx: LowerContext = {
+        materialized: new Set([a.node.id]),
+        covered: new Set(),
+        nextSlot: 0,
+        shared,
+      };
+      const make = (): KExpr => lowerAt(both.node, at, ctx);
+      return formatKExpr(shared.close(scoped ? lowerScoped(ctx, make) : make()), names);
+    };
+    // at the top the guard may be outside the body being lowered: computed where used, unbound
+    expect(lower(false)).toBe(
+      'mul(exp(mul(%a[[i0 + -1]], %a[[i0 + -1]])), exp(mul(%a[[i0 + -1]], %a[[i0 + -1]])))',
+    );
+    expect(lower(true)).toBe('let t0 = %a[[i0 + -1]] in let t1 = exp(mul(t0, t0)) in mul(t1, t1)');
   });
 
   test('a value also read through a transpose, a broadcast or a gather keeps its buffer', async () => {
