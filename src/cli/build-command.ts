@@ -45,7 +45,10 @@ export async function buildCommand(args: BuildArgs): Promise<string> {
   const start = performance.now();
   const model = await compile(graph);
   const seconds = (performance.now() - start) / 1000;
-  if (seconds > 1) process.stderr.write(`tensorwasm: compiled ${args.graph} in ${seconds.toFixed(1)} s\n`);
+  // ONNX models can be large: say how long a slow compile took (graph files stay quiet)
+  if (seconds > 1 && extname(args.graph).toLowerCase() === '.onnx') {
+    process.stderr.write(`tensorwasm: compiled ${args.graph} in ${seconds.toFixed(1)} s\n`);
+  }
   const output = args.output ?? `${basename(args.graph, extname(args.graph))}.wasm`;
   let bytes: Uint8Array;
   let note = '';

@@ -17,12 +17,12 @@ import { loadGraph } from './load-graph.js';
 import type { OnnxFlags } from './onnx-flags.js';
 import { UsageError } from './usage-error.js';
 
-export const INSPECT_USAGE = `usage: tensorwasm inspect <graph.ts|graph.js|model.onnx|model.wasm> [--stage built|simplified|fused|scheduled] [--plan] [--wat] [--dot] [--html report.html]
+export const INSPECT_USAGE = `usage: tensorwasm inspect <graph.ts|graph.js|model.wasm> [--stage built|simplified|fused|scheduled] [--plan] [--wat] [--dot] [--html report.html]
+  a model.onnx file is inspected like a graph file (with --shape/--value/--weights as in build).
   no flags: a graph file prints its kernels and plan; a saved .wasm its manifest, plan and WAT.
   --stage S   the IR after stage S      --plan  the memory-plan table
   --wat       the WebAssembly text      --dot   the graph as Graphviz DOT (graph files only)
-  --html F    write a self-contained HTML report to F
-  --shape name=1,3,224,224  --value name=16000  --weights params   (for .onnx files, as in build)`;
+  --html F    write a self-contained HTML report to F`;
 
 /** Parsed arguments of `inspect`. */
 interface InspectArgs {
