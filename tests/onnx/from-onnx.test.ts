@@ -188,9 +188,11 @@ describe('int64 at the boundary', () => {
     expect(() => model.run({ a: new Int32Array(3), b: new Int32Array(3) })).toThrow(/is int64/);
     // the saved module keeps the boundary type (manifest format 3)
     const again = await load(model.save());
-    expect(
-      Array.from(again.run({ a: [1, 2, 3], b: [1, 1, 1] }).c as unknown as BigInt64Array),
-    ).toEqual([2n, 3n, 4n]);
+    expect(Array.from(again.run({ a: [1, 2, 3], b: [1, 1, 1] }).c as unknown as BigInt64Array)).toEqual([
+      2n,
+      3n,
+      4n,
+    ]);
   });
 
   test('an int64 initializer that does not fit i32 is refused naming the node', async () => {
@@ -318,12 +320,11 @@ describe('typed refusals', () => {
     const relu = oneNode('Relu', [x23], { name: 'y', type: FLOAT });
     await expect(fromOnnx(relu, { shapes: { nope: [1] } })).rejects.toThrow(/has no input "nope"/);
     await expect(fromOnnx(relu, { shapes: { x: [3, 2] } })).rejects.toThrow(OnnxError);
-    const ln = makeModel({
-      nodes: [{ op: 'LayerNormalization', inputs: ['x', 's'], outputs: ['y', 'mean'] }],
+    const extra = makeModel({
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y', 'more'] }],
       inputs: [x23],
       outputs: [{ name: 'y', type: FLOAT }],
-      initializers: [{ name: 's', type: FLOAT, dims: [3], values: [1, 1, 1] }],
     });
-    await expect(fromOnnx(ln)).rejects.toThrow(/output 1 \("mean"\) is not supported/);
+    await expect(fromOnnx(extra)).rejects.toThrow(/output 1 \("more"\) is not supported/);
   });
 });

@@ -5,6 +5,7 @@
 import type { OpTable } from '../op-entry.js';
 import { controlOps } from './control.js';
 import { elementwiseOps } from './elementwise.js';
+import { matrixOps } from './matrix.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
 import { reduceOps } from './reduce.js';
@@ -18,4 +19,5 @@ export const OPS: OpTable = {
   ...movementOps,
   ...nnOps,
   ...controlOps,
+  ...matrixOps,
 };

@@ -146,7 +146,7 @@ function slice(n: NodeContext): Tensor {
 function pad(n: NodeContext): Tensor {
   const x = n.tensor(0);
   let pads: number[];
-  let value: number;
+  let value: number | Tensor;
   let axes: number[] | undefined;
   if (n.opset < 11) {
     pads = n.ints(n.opset < 2 ? 'paddings' : 'pads') ?? n.invalid('attribute pads is required');
@@ -154,7 +154,11 @@ function pad(n: NodeContext): Tensor {
   } else {
     n.checkTypes([E.int64], [1]);
     pads = n.numbers(1, 'pads');
-    value = n.has(2) ? n.scalar(2, 'constant_value') : 0;
+    value = !n.has(2)
+      ? 0
+      : n.known(2) !== undefined
+        ? n.scalar(2, 'constant_value')
+        : n.tensor(2).reshape([]);
     axes = n.opset >= 18 && n.has(3) ? n.numbers(3, 'axes').map((a) => n.axis(a, x.rank)) : undefined;
   }
   const mode = n.string('mode', 'constant');
@@ -168,7 +172,10 @@ function pad(n: NodeContext): Tensor {
   list.forEach((axis, i) => {
     widths[axis] = [pads[i] as number, pads[i + list.length] as number];
   });
-  return x.pad(widths, value);
+  if (typeof value === 'number') return x.pad(widths, value);
+  // a constant_value computed at run time: the padding is where a padded mask is true
+  const border = n.graph.constant(new Uint8Array(x.size), [...x.shape], 'bool').pad(widths, 1);
+  return n.graph.where(border, value, x.pad(widths, 0));
 }
 
 /** Tile as reshape + expand + reshape: [d0, d1] by [r0, r1] = [r0, d0, r1, d1] merged pairwise. */
