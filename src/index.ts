@@ -3,6 +3,8 @@
  */
 export { Graph, type ConstantData } from './ir/graph.js';
 export { Tensor, type Operand, type SliceRange } from './ir/tensor.js';
+export type { PadMode } from './ir/build/data-movement.js';
+export type { ResizeOptions, CoordinateTransform, NearestMode } from './ir/build/resize.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
 export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
 export type { AnyTensor } from './ir/types/tensor-types.js';

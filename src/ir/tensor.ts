@@ -8,6 +8,7 @@ import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
 import * as act from './build/activations.js';
 import * as dm from './build/data-movement.js';
+import { resize, type ResizeOptions } from './build/resize.js';
 import * as norm from './build/normalize.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
@@ -620,6 +621,10 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   /** ONNX GatherElements: out[c] = x[c with c[axis] = indices[c]] (i32 indices shaped like x; negative count from the end). */
   gatherElements(indices: AnyTensor, axis: number): Tensor<number[], D> {
     return typed(dm.gatherElements(this, indices, axis));
+  }
+  /** ONNX Resize, modes 'nearest' and 'linear' (scales or sizes; ONNX coordinate and rounding modes). */
+  resize(options: ResizeOptions): Tensor<number[], D> {
+    return typed(resize(this, options));
   }
   /** ONNX Tile: `repeats[i]` copies along axis i (a view). */
   tile(repeats: readonly number[]): Tensor<number[], D> {
