@@ -9,6 +9,7 @@ import { DTypeError, ShapeError } from '../common/errors.js';
 import * as act from './build/activations.js';
 import * as dm from './build/data-movement.js';
 import { resize, type ResizeOptions } from './build/resize.js';
+import { topK } from './build/top-k.js';
 import * as norm from './build/normalize.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
@@ -625,6 +626,10 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   /** ONNX Resize, modes 'nearest' and 'linear' (scales or sizes; ONNX coordinate and rounding modes). */
   resize(options: ResizeOptions): Tensor<number[], D> {
     return typed(resize(this, options));
+  }
+  /** ONNX TopK: [values, i32 indices] of the k largest (or smallest) along `axis`, sorted; ties keep index order. */
+  topK(k: number, axis = -1, largest = true): [Tensor<number[], D>, Tensor<number[], 'i32'>] {
+    return topK(this, k, axis, largest) as [Tensor<number[], D>, Tensor<number[], 'i32'>];
   }
   /** ONNX Tile: `repeats[i]` copies along axis i (a view). */
   tile(repeats: readonly number[]): Tensor<number[], D> {
