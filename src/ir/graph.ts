@@ -4,6 +4,7 @@
  */
 import { arrayFromNumbers, dtypeOfArray, isDType, type DType, type TypedArray } from '../common/dtype.js';
 import { DTypeError, GraphError, ShapeError } from '../common/errors.js';
+import { einsum } from './build/einsum.js';
 import { foldElementwise, meanOf } from './build/n-ary.js';
 import { inferType } from './infer.js';
 import type { Node, NodeOf } from './node.js';
@@ -208,6 +209,11 @@ export class Graph<
   /** ONNX Min: the elementwise minimum of several tensors, with broadcasting. */
   minimum(tensors: readonly AnyTensor[]): AnyTensor {
     return foldElementwise('minimum', 'minimum', tensors);
+  }
+
+  /** ONNX Einsum: Einstein summation over `tensors` (e.g. 'bij,bjk->bik'; '...' broadcasts). */
+  einsum(equation: string, tensors: readonly AnyTensor[]): AnyTensor {
+    return einsum(equation, tensors);
   }
 
   /** The text IR of everything recorded so far. */

@@ -103,6 +103,11 @@ const MAPPERS: Record<string, Mapper> = {
     if (c.t.opset < 10) throw new Unsupported('TopK-1 attribute k');
     return c.tensor(0).topK(c.values(1)[0] ?? 0, c.attr('axis', -1), c.attr<number>('largest', 1) === 1);
   },
+  Einsum: (c) =>
+    c.g.einsum(
+      c.attr('equation', ''),
+      c.t.nodeInputs.map((_, i) => c.tensor(i)),
+    ),
   GatherElements: (c) => c.tensor(0).gatherElements(c.tensor(1), c.attr('axis', 0)),
   Resize: (c) => {
     for (const a of ['axes', 'keep_aspect_ratio_policy', 'exclude_outside', 'extrapolation_value']) {
