@@ -8,6 +8,8 @@ import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
 import * as act from './build/activations.js';
 import * as dm from './build/data-movement.js';
+import { resize, type ResizeOptions } from './build/resize.js';
+import { topK } from './build/top-k.js';
 import * as norm from './build/normalize.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
@@ -618,6 +620,18 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   /** ONNX Split: parts of the given sizes along `axis`, or `count` parts of ceil(n/count) (the last smaller); each a view. */
   split(parts: number | readonly number[], axis = 0): Tensor<number[], D>[] {
     return dm.split(this, parts, axis) as Tensor<number[], D>[];
+  }
+  /** ONNX GatherElements: out[c] = x[c with c[axis] = indices[c]] (i32 indices shaped like x; negative count from the end). */
+  gatherElements(indices: AnyTensor, axis: number): Tensor<number[], D> {
+    return typed(dm.gatherElements(this, indices, axis));
+  }
+  /** ONNX Resize, modes 'nearest' and 'linear' (scales or sizes; ONNX coordinate and rounding modes). */
+  resize(options: ResizeOptions): Tensor<number[], D> {
+    return typed(resize(this, options));
+  }
+  /** ONNX TopK: [values, i32 indices] of the k largest (or smallest) along `axis`, sorted; ties keep index order. */
+  topK(k: number, axis = -1, largest = true): [Tensor<number[], D>, Tensor<number[], 'i32'>] {
+    return topK(this, k, axis, largest) as [Tensor<number[], D>, Tensor<number[], 'i32'>];
   }
   /** ONNX Tile: `repeats[i]` copies along axis i (a view). */
   tile(repeats: readonly number[]): Tensor<number[], D> {
