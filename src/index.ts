@@ -3,6 +3,14 @@
  */
 export { Graph, type ConstantData } from './ir/graph.js';
 export { Tensor, type Operand, type SliceRange } from './ir/tensor.js';
+export type {
+  AutoPad,
+  AvgPoolOptions,
+  ConvOptions,
+  ConvTransposeOptions,
+  PoolOptions,
+  WindowOptions,
+} from './ir/build/conv-args.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
 export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
 export type { AnyTensor } from './ir/types/tensor-types.js';
@@ -52,12 +60,3 @@ export { planTable } from './inspect/plan-table.js';
 export { htmlReport, type HtmlReportOptions } from './inspect/html-report.js';
 export type { Profile, KernelTiming, ProfileOptions } from './inspect/profile-kernels.js';
 export type { KernelCost } from './inspect/kernel-cost.js';
-// convolution and pooling options (ONNX's attributes)
-export type {
-  AutoPad,
-  AvgPoolOptions,
-  ConvOptions,
-  ConvTransposeOptions,
-  PoolOptions,
-  WindowOptions,
-} from './ir/build/conv-args.js';

@@ -8,12 +8,12 @@ import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
 import { OP_CATEGORY } from '../ir/ops.js';
-import { windowKernel } from './form-window.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 import type { Kernel, KernelKind, KExpr, Reduction, Schedule, Step } from './kernel.js';
 import { loadsOf } from './kernel.js';
 import { broadcastIndex, convert, lowerAt, lowerInline, type LowerContext } from './lower-at.js';
+import { windowKernel } from './form-window.js';
 
 /** Allocates loop variables with kernel-local ids. */
 class VarPool {
