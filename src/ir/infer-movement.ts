@@ -6,7 +6,8 @@ import { DTypeError, ShapeError } from '../common/errors.js';
 import { checkArity, checkAxesAttr, operand, promote, type RuleTable } from './infer-checks.js';
 import { broadcastsTo, formatShape, sizeOf } from './shape.js';
 
-type MovementOp = 'reshape' | 'transpose' | 'expand' | 'slice' | 'pad' | 'gather' | 'concat';
+type MovementOp =
+  'reshape' | 'transpose' | 'expand' | 'slice' | 'pad' | 'gather' | 'concat' | 'gatherElements';
 
 /** The rules of the movement ops, merged into infer.ts's table. */
 export const MOVEMENT_RULES: Pick<RuleTable, MovementOp> = {
@@ -112,6 +113,32 @@ export const MOVEMENT_RULES: Pick<RuleTable, MovementOp> = {
     checkAxesAttr('gather', [attrs.axis], x.shape.length);
     const shape = [...x.shape.slice(0, attrs.axis), ...idx.shape, ...x.shape.slice(attrs.axis + 1)];
     return { shape, dtype: x.dtype };
+  },
+  gatherElements: (inputs, attrs) => {
+    const op = 'gatherElements';
+    checkArity(op, inputs, 2);
+    const x = operand(op, inputs, 0);
+    const idx = operand(op, inputs, 1);
+    if (idx.dtype !== 'i32') {
+      throw new DTypeError(
+        `${op}: indices must be i32 (got ${idx.dtype})`,
+        { op, dtype: idx.dtype },
+        'Cast them with .cast("i32")',
+      );
+    }
+    checkAxesAttr(op, [attrs.axis], x.shape.length);
+    const fits =
+      idx.shape.length === x.shape.length &&
+      idx.shape.every((d, i) => i === attrs.axis || d <= (x.shape[i] ?? 0)) &&
+      ((x.shape[attrs.axis] ?? 0) > 0 || sizeOf(idx.shape) === 0);
+    if (!fits) {
+      throw new ShapeError(
+        `${op}: indices ${formatShape(idx.shape)} do not fit x ${formatShape(x.shape)} on axis ${attrs.axis}`,
+        { op, shapes: [x.shape, idx.shape], axis: attrs.axis },
+        'Indices need the rank of x, and no larger a dimension than x off the axis (and a non-empty axis)',
+      );
+    }
+    return { shape: idx.shape, dtype: x.dtype };
   },
   concat: (inputs, attrs) => {
     if (inputs.length === 0) throw new ShapeError('concat: needs at least one tensor', { op: 'concat' });

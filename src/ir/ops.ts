@@ -68,6 +68,8 @@ export const OpCode = {
   pad: 'pad',
   gather: 'gather',
   concat: 'concat',
+  // ONNX data movement that reads by run-time indices (checked like gather)
+  gatherElements: 'gatherElements',
   // composites, lowered to primitives by passes/lower-composites.ts
   mean: 'mean',
   gelu: 'gelu',
@@ -226,6 +228,8 @@ export interface OpAttrs {
   pad: { readonly widths: readonly (readonly [number, number])[]; readonly value: number };
   gather: { readonly axis: number };
   concat: { readonly axis: number };
+  /** out[…, i_axis, …] = x[…, indices[…, i_axis, …], …] (ONNX GatherElements). */
+  gatherElements: { readonly axis: number };
   gelu: NoAttrs;
   softmax: { readonly axis: number };
   logSoftmax: { readonly axis: number };

@@ -50,7 +50,7 @@ const ATTR_PARSERS: { readonly [K in NodeOp]: AttrParser<K> } = {
   ...{ add: none, sub: none, mul: none, div: none, pow: none, maximum: none, minimum: none },
   ...{ eq: none, ne: none, lt: none, le: none, gt: none, ge: none, and: none, or: none },
   ...{ sum: reduce, prod: reduce, max: reduce, min: reduce, mean: reduce },
-  ...{ argmax: argReduce, argmin: argReduce, gather: axis, concat: axis, softmax: axis, logSoftmax: axis },
+  ...{ argmax: argReduce, argmin: argReduce, gather: axis, concat: axis, gatherElements: axis, softmax: axis, logSoftmax: axis },
   cast: (r) => r.done({ to: r.dtype('to') }),
   reshape: shape,
   expand: shape,

@@ -619,6 +619,10 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   split(parts: number | readonly number[], axis = 0): Tensor<number[], D>[] {
     return dm.split(this, parts, axis) as Tensor<number[], D>[];
   }
+  /** ONNX GatherElements: out[c] = x[c with c[axis] = indices[c]] (i32 indices shaped like x; negative count from the end). */
+  gatherElements(indices: AnyTensor, axis: number): Tensor<number[], D> {
+    return typed(dm.gatherElements(this, indices, axis));
+  }
   /** ONNX Tile: `repeats[i]` copies along axis i (a view). */
   tile(repeats: readonly number[]): Tensor<number[], D> {
     return typed(dm.tile(this, repeats));

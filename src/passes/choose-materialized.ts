@@ -107,6 +107,7 @@ export function chooseMaterialized(
   const gatherInside = new Map<number, boolean>();
   const gathers = (node: Node): boolean =>
     node.op === 'gather' ||
+    node.op === 'gatherElements' ||
     node.inputs.some((i) => !materialized.has(i.id) && gatherInside.get(i.id) === true);
   for (const node of nodes) {
     gatherInside.set(node.id, gathers(node));

@@ -102,7 +102,7 @@ function convKernel(root: Node, domain: readonly LoopVar[], pool: VarMaker, ctx:
 }
 
 /**
- * convTranspose in gather form: out[n, m, o...] = Σ_{c, k...} x[n, g·C/g + c, i...] · w[g·C/g + c, m - g·M/g, k...]
+ * convTranspose in gather form: out[n, m, o...] = Σ_{c, k...} x[n, g·C/g + c, i...] · w[g·C/g + c, m mod M/g, k...]
  * over the taps where o + pb - k·d = i·s with 0 <= i < in (g = m div (M/groups)). The
  * numerator is shifted by a multiple of s to stay non-negative, so its division and
  * remainder are plain unsigned ones.
@@ -140,7 +140,7 @@ function convTransposeKernel(
     return ix.within(at, size);
   });
   ctx.covered.add(root);
-  const wIdx = [channel, ix.add(mv, ix.scale(group, -mg)), ...taps.map((k) => ix.variable(k))];
+  const wIdx = [channel, ix.mod(mv, mg), ...taps.map((k) => ix.variable(k))];
   const product: KExpr = {
     k: 'op',
     op: 'mul',

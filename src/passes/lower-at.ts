@@ -217,6 +217,23 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         what: `gather on axis ${axis} of size ${size}`,
       };
     }
+    case 'gatherElements': {
+      // out[idx] = x[idx with axis -> indices[idx]]: the index is bound and checked like gather's
+      const x = inputs[0] as Node;
+      const axis = node.attrs.axis;
+      const slot = ctx.nextSlot++;
+      const size = x.shape[axis] ?? 0;
+      const xIdx = idx.map((e, j) => (j === axis ? ix.dynamic(slot, size) : e));
+      return {
+        k: 'bind',
+        slot,
+        value: at(1, idx),
+        size,
+        body: at(0, xIdx),
+        dtype: node.dtype,
+        what: `gatherElements on axis ${axis} of size ${size}`,
+      };
+    }
     case 'sum':
     case 'prod':
     case 'max':

@@ -98,7 +98,7 @@ function foldConstant(node: Node, inputs: readonly Node[], out: Graph): Node | u
   const cat = OP_CATEGORY[node.op];
   if (cat === 'leaf' || inputs.length === 0 || !inputs.every((i) => i.op === 'constant')) return undefined;
   // gather checks its indices at run time; a fold would move that error to compile time
-  if (node.op === 'gather') return undefined;
+  if (node.op === 'gather' || node.op === 'gatherElements') return undefined;
   const size = sizeOf(node.shape);
   const inputSize = inputs.reduce((s, i) => s + sizeOf(i.shape), 0);
   if (size > MAX_FOLDED_ELEMENTS && size > inputSize) return undefined;

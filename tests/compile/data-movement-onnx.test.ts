@@ -6,7 +6,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { DTypeError, Graph, ShapeError, type TypedArray } from '../../src/index.js';
+import {
+  compile,
+  DTypeError,
+  Graph,
+  InputError,
+  interpret,
+  ShapeError,
+  type TypedArray,
+} from '../../src/index.js';
 import { randomData } from '../support/differential.js';
 import { checkAgainstReference } from '../support/reference-check.js';
 
@@ -270,6 +278,72 @@ describe('trilu, cumsum, mod', () => {
       EXACT,
       EXACT,
     );
+  });
+});
+
+describe('gatherElements (ONNX GatherElements)', () => {
+  test.each([0, 1, 2, -1])('axis %i of [4,3,5] with smaller, negative and fused indices', async (axis) => {
+    const a = axis < 0 ? axis + 3 : axis;
+    const xShape = [4, 3, 5];
+    const iShape = [3, 2, 4];
+    iShape[a] = 6;
+    const size = xShape[a] as number;
+    const g = new Graph();
+    const x = g.input('x', xShape);
+    const idx = g.input('idx', iShape, 'i32');
+    const y = x.gatherElements(idx, axis);
+    expect(y.shape).toEqual(iShape);
+    g.output('y', y);
+    g.output('fused', x.exp().gatherElements(idx, axis).mul(2));
+    const xs = randomData('f32', 60, 2);
+    const n = iShape.reduce((p, d) => p * d, 1);
+    const is = Int32Array.from({ length: n }, (_, i) => ((i * 7) % (2 * size)) - size);
+    const pick = (c: number[]): number[] => {
+      const v = is[flatOf(iShape, c)] as number;
+      return c.map((u, j) => (j === a ? (v < 0 ? v + size : v) : u));
+    };
+    const ref = gatherRef(xs, xShape, iShape, pick);
+    await checkAgainstReference(
+      g,
+      { x: xs, idx: is },
+      { y: ref, fused: Float32Array.from(ref, (v) => 2 * Math.exp(v)) },
+      { rtol: 1e-6, atol: 0 },
+    );
+  });
+
+  test('an index out of range is an InputError from the interpreter and from run()', async () => {
+    const g = new Graph();
+    const x = g.input('x', [2, 3]);
+    const idx = g.input('idx', [2, 3], 'i32');
+    g.output('y', x.gatherElements(idx, 1));
+    const feeds = { x: randomData('f32', 6, 1), idx: new Int32Array([0, 1, 2, -3, 3, 0]) };
+    expect(() => interpret(g, feeds)).toThrow(InputError);
+    expect(() => interpret(g, feeds)).toThrow(/gatherElements: index 3 is out of range for axis 1 of size 3/);
+    const model = await compile(g);
+    expect(() => model.run(feeds)).toThrow(InputError);
+    expect(() => model.run(feeds)).toThrow(/gatherElements on axis 1 of size 3/);
+    expect(Array.from(model.run({ ...feeds, idx: new Int32Array([0, 1, 2, -3, 2, 0]) })['y'] ?? [])).toEqual(
+      [0, 1, 2, 3, 5, 3].map((i) => feeds.x[i]),
+    );
+    model.dispose();
+  });
+
+  test('shape and dtype rules', () => {
+    const g = new Graph();
+    const x = g.input('x', [2, 3] as number[]);
+    expect(() => x.gatherElements(g.input('a', [2, 4], 'i32'), 0)).toThrow(
+      /indices \[2,4\] do not fit x \[2,3\] on axis 0/,
+    );
+    expect(() => x.gatherElements(g.input('b', [2], 'i32'), 0)).toThrow(ShapeError);
+    expect(() => x.gatherElements(g.input('c', [2, 3]), 0)).toThrow(DTypeError);
+    expect(x.gatherElements(g.input('d', [5, 1], 'i32'), 0).shape).toEqual([5, 1]);
+  });
+
+  test('round-trips through the text IR', async () => {
+    const { parseGraph } = await import('../../src/ir/parse.js');
+    const g = new Graph();
+    g.output('y', g.input('x', [2, 3]).gatherElements(g.input('i', [2, 2], 'i32'), -1));
+    expect(parseGraph(g.toString()).toString()).toBe(g.toString());
   });
 });
 

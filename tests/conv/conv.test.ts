@@ -198,3 +198,19 @@ describe('conv epilogue fusion', () => {
     model.dispose();
   });
 });
+
+describe('zero-size values', () => {
+  test('an empty batch gives an empty result', async () => {
+    const g = new Graph();
+    const x = g.input('x', [0, 2, 5, 5]);
+    g.output('c', x.conv(g.input('w', [3, 2, 3, 3]), null, { pads: [1, 1, 1, 1] }));
+    g.output('p', x.maxPool([2, 2]));
+    g.output('t', x.convTranspose(g.input('wt', [2, 1, 2, 2]), null, { strides: [2, 2] }));
+    await checkGraph(g, { x: new Float32Array(0), w: randomData('f32', 54, 1), wt: randomData('f32', 8, 2) });
+  });
+  test('zero input channels leave the bias', async () => {
+    const g = new Graph();
+    g.output('y', g.input('x', [1, 0, 4, 4]).conv(g.input('w', [2, 0, 3, 3]), g.input('b', [2])));
+    await checkGraph(g, { x: new Float32Array(0), w: new Float32Array(0), b: new Float32Array([1.5, -2]) });
+  });
+});

@@ -188,9 +188,11 @@ describe('int64 at the boundary', () => {
     expect(() => model.run({ a: new Int32Array(3), b: new Int32Array(3) })).toThrow(/is int64/);
     // the saved module keeps the boundary type (manifest format 3)
     const again = await load(model.save());
-    expect(
-      Array.from(again.run({ a: [1, 2, 3], b: [1, 1, 1] }).c as unknown as BigInt64Array),
-    ).toEqual([2n, 3n, 4n]);
+    expect(Array.from(again.run({ a: [1, 2, 3], b: [1, 1, 1] }).c as unknown as BigInt64Array)).toEqual([
+      2n,
+      3n,
+      4n,
+    ]);
   });
 
   test('an int64 initializer that does not fit i32 is refused naming the node', async () => {

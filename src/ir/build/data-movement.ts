@@ -61,6 +61,18 @@ export function split(x: AnyTensor, parts: number | readonly number[], axis = 0)
   });
 }
 
+/**
+ * ONNX GatherElements: the result has the indices' shape and reads
+ * `x[c with c[axis] = indices[c]]`; an index outside [-size, size) is an
+ * InputError from run() (the kernel checks it, as for gather).
+ */
+export function gatherElements(x: AnyTensor, indices: AnyTensor, axis: number): AnyTensor {
+  const op = 'gatherElements';
+  x.graph.own(op, indices);
+  const g = x.graph;
+  return g.wrap(g.addNode(op, [x.node, indices.node], { axis: normalizeAxis(op, axis, x.rank) }));
+}
+
 /** ONNX Tile: `repeats[i]` copies along each axis, as reshape + expand + reshape views. */
 export function tile(x: AnyTensor, repeats: readonly number[]): AnyTensor {
   const op = 'tile';

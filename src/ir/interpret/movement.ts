@@ -139,3 +139,33 @@ export function evaluateConcat(node: NodeOf<'concat'>, args: readonly Operand[])
   }
   return out;
 }
+
+/**
+ * gatherElements (ONNX GatherElements, PyTorch gather): the result has the
+ * indices' shape, and `out[c] = x[c with c[axis] replaced by indices[c]]`. A
+ * negative index counts from the end; one outside [-size, size) is an InputError.
+ */
+export function evaluateGatherElements(node: NodeOf<'gatherElements'>, args: readonly Operand[]): TypedArray {
+  const x = argAt(node, args, 0);
+  const indices = argAt(node, args, 1);
+  const axis = node.attrs.axis;
+  const size = at(x.shape, axis);
+  const xStrides = stridesOf(x.shape);
+  const out = makeResult(node);
+  forEachIndex(node.shape, (coords, flat) => {
+    const index = at(indices.data, flat);
+    if (!(index >= -size && index < size)) {
+      throw new InputError(
+        `gatherElements: index ${index} is out of range for axis ${axis} of size ${size} in ${formatShape(x.shape)} (expected an integer in [${-size}, ${size - 1}])`,
+        { op: 'gatherElements', index, axis, size, shape: x.shape },
+        'Indices count from 0, or from the end when negative',
+      );
+    }
+    let src = 0;
+    coords.forEach(
+      (c, i) => (src += (i === axis ? (index < 0 ? index + size : index) : c) * at(xStrides, i)),
+    );
+    out[flat] = at(x.data, src);
+  });
+  return out;
+}
