@@ -3,6 +3,7 @@
  * file in this folder exporting an OpTable, plus one line here.
  */
 import type { OpTable } from '../op-entry.js';
+import { activationOps } from './activations.js';
 import { controlOps } from './control.js';
 import { elementwiseOps } from './elementwise.js';
 import { movementOps } from './movement.js';
@@ -18,4 +19,5 @@ export const OPS: OpTable = {
   ...movementOps,
   ...nnOps,
   ...controlOps,
+  ...activationOps,
 };
