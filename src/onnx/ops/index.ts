@@ -3,6 +3,7 @@
  * file in this folder exporting an OpTable, plus one line here.
  */
 import type { OpTable } from '../op-entry.js';
+import { activationOps } from './activations.js';
 import { controlOps } from './control.js';
 import { elementwiseOps } from './elementwise.js';
 import { matrixOps } from './matrix.js';
@@ -20,4 +21,5 @@ export const OPS: OpTable = {
   ...nnOps,
   ...controlOps,
   ...matrixOps,
+  ...activationOps,
 };
