@@ -599,6 +599,10 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   layerNorm(weight?: AnyTensor | null, bias?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
     return typed(norm.layerNorm(this, weight, bias, eps, axis));
   }
+  /** ONNX LayerNormalization's Mean and InvStdDev outputs over axes `axis…`, with size-1 axes kept. */
+  layerNormStats(axis = -1, eps = 1e-5): [Tensor<number[], 'f32'>, Tensor<number[], 'f32'>] {
+    return norm.layerNormStats(this, axis, eps) as [Tensor<number[], 'f32'>, Tensor<number[], 'f32'>];
+  }
   /** ONNX RMSNormalization: x / sqrt(mean(x², axes axis…) + eps) · scale. */
   rmsNorm(scale?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
     return typed(norm.rmsNorm(this, scale, eps, axis));

@@ -61,10 +61,13 @@ const MAPPERS: Record<string, Mapper> = {
   Mean: (c) => c.g.mean(c.t.nodeInputs.map((_, i) => c.tensor(i))),
   Max: (c) => c.g.maximum(c.t.nodeInputs.map((_, i) => c.tensor(i))),
   Min: (c) => c.g.minimum(c.t.nodeInputs.map((_, i) => c.tensor(i))),
-  LayerNormalization: (c) =>
-    c
-      .tensor(0)
-      .layerNorm(c.tensor(1), c.has(2) ? c.tensor(2) : null, c.attr('epsilon', 1e-5), c.attr('axis', -1)),
+  LayerNormalization: (c) => {
+    const [eps, axis] = [c.attr('epsilon', 1e-5), c.attr('axis', -1)];
+    const y = c.tensor(0).layerNorm(c.tensor(1), c.has(2) ? c.tensor(2) : null, eps, axis);
+    return c.t.nodeOutputs === 1
+      ? y
+      : [y, ...c.tensor(0).layerNormStats(axis, eps)].slice(0, c.t.nodeOutputs);
+  },
   RMSNormalization: (c) => c.tensor(0).rmsNorm(c.tensor(1), c.attr('epsilon', 1e-5), c.attr('axis', -1)),
   InstanceNormalization: (c) => c.tensor(0).instanceNorm(c.tensor(1), c.tensor(2), c.attr('epsilon', 1e-5)),
   GroupNormalization: (c) => {
