@@ -6,6 +6,7 @@ import type { OpTable } from '../op-entry.js';
 import { activationOps } from './activations.js';
 import { controlOps } from './control.js';
 import { elementwiseOps } from './elementwise.js';
+import { lossOps } from './loss.js';
 import { matrixOps } from './matrix.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
@@ -22,4 +23,5 @@ export const OPS: OpTable = {
   ...controlOps,
   ...matrixOps,
   ...activationOps,
+  ...lossOps,
 };
