@@ -5,6 +5,7 @@
 import type { OpTable } from '../op-entry.js';
 import { activationOps } from './activations.js';
 import { controlOps } from './control.js';
+import { convOps } from './conv.js';
 import { elementwiseOps } from './elementwise.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
@@ -20,4 +21,5 @@ export const OPS: OpTable = {
   ...nnOps,
   ...controlOps,
   ...activationOps,
+  ...convOps,
 };
