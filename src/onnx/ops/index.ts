@@ -9,6 +9,7 @@ import { convOps } from './conv.js';
 import { elementwiseOps } from './elementwise.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
+import { normOps } from './norms.js';
 import { reduceOps } from './reduce.js';
 import { shapeOps } from './shape.js';
 
@@ -22,4 +23,5 @@ export const OPS: OpTable = {
   ...controlOps,
   ...activationOps,
   ...convOps,
+  ...normOps,
 };

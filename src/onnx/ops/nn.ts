@@ -1,7 +1,7 @@
 /**
  * Neural-network ONNX ops built from the builder's matmul and composites:
  * MatMul, Gemm (alpha, beta, transA/B), Softmax and LogSoftmax (flattening
- * to 2-D at `axis` before opset 13), LayerNormalization over any trailing axes.
+ * to 2-D at `axis` before opset 13). LayerNormalization is in norms.ts.
  */
 import type { Tensor } from '../../ir/tensor.js';
 import { elementCount } from '../decode-model.js';
@@ -45,23 +45,6 @@ function softmax(method: 'softmax' | 'logSoftmax'): OpTable[string] {
   };
 }
 
-function layerNorm(n: NodeContext): Tensor {
-  n.checkTypes([E.float]);
-  const x = n.tensor(0);
-  const axis = n.axis(n.int('axis', -1), x.rank);
-  const eps = n.float('epsilon', 1e-5);
-  n.requireInt('stash_type', 1, 'statistics in float32');
-  const normalized = x.shape.slice(axis);
-  const count = elementCount(normalized);
-  if (axis === x.rank - 1) return x.layerNorm(n.tensor(1), n.has(2) ? n.tensor(2) : null, eps);
-  // several normalized axes: one row of `count` elements, scale and bias flattened alike
-  const flat = (t: Tensor): Tensor => t.expand(normalized).reshape([count]);
-  const scale = flat(n.tensor(1));
-  const bias = n.has(2) ? flat(n.tensor(2)) : null;
-  const rows = x.reshape([...x.shape.slice(0, axis), count]);
-  return rows.layerNorm(scale, bias, eps).reshape([...x.shape]);
-}
-
 export const nnOps: OpTable = {
   MatMul: {
     since: 1,
@@ -73,5 +56,4 @@ export const nnOps: OpTable = {
   Gemm: { since: 1, run: (n) => n.out(gemm(n), E.float) },
   Softmax: softmax('softmax'),
   LogSoftmax: softmax('logSoftmax'),
-  LayerNormalization: { since: 17, run: (n) => n.out(layerNorm(n), E.float) },
 };
