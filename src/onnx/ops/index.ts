@@ -6,6 +6,7 @@ import type { OpTable } from '../op-entry.js';
 import { activationOps } from './activations.js';
 import { controlOps } from './control.js';
 import { convOps } from './conv.js';
+import { dataOps } from './data.js';
 import { elementwiseOps } from './elementwise.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
@@ -24,4 +25,5 @@ export const OPS: OpTable = {
   ...activationOps,
   ...convOps,
   ...normOps,
+  ...dataOps,
 };

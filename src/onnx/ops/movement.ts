@@ -1,11 +1,12 @@
 /**
  * Data movement ONNX ops: Reshape, Transpose, Expand, Squeeze, Unsqueeze,
- * Flatten, Concat, Gather, Slice, Pad (constant mode), Tile. Shape-like
+ * Flatten, Concat, Gather, Slice, Pad (constant, reflect, edge, wrap), Tile. Shape-like
  * operands (shapes, axes, starts, pads) must be known at import; attributes
  * that became inputs (Reshape 5, Slice 10, Pad 11, Squeeze/Unsqueeze 13) are
  * read from wherever the node's opset keeps them.
  */
 import type { Tensor } from '../../ir/tensor.js';
+import type { PadMode } from '../../ir/build/data-movement.js';
 import type { SliceRange } from '../../ir/tensor-args.js';
 import { elementCount } from '../decode-model.js';
 import { ElemType as E } from '../elem-types.js';
@@ -146,7 +147,7 @@ function slice(n: NodeContext): Tensor {
 function pad(n: NodeContext): Tensor {
   const x = n.tensor(0);
   let pads: number[];
-  let value: number;
+  let value: number | Tensor;
   let axes: number[] | undefined;
   if (n.opset < 11) {
     pads = n.ints(n.opset < 2 ? 'paddings' : 'pads') ?? n.invalid('attribute pads is required');
@@ -154,11 +155,13 @@ function pad(n: NodeContext): Tensor {
   } else {
     n.checkTypes([E.int64], [1]);
     pads = n.numbers(1, 'pads');
-    value = n.has(2) ? n.scalar(2, 'constant_value') : 0;
+    value = !n.has(2) ? 0 : n.known(2) !== undefined ? n.scalar(2, 'constant_value') : n.tensor(2);
     axes = n.opset >= 18 && n.has(3) ? n.numbers(3, 'axes').map((a) => n.axis(a, x.rank)) : undefined;
   }
   const mode = n.string('mode', 'constant');
-  if (mode !== 'constant') n.refuse(`mode="${mode}" is not supported (only constant)`);
+  // wrap came with opset 19; edge and reflect are as old as Pad
+  const modes = n.opset >= 19 ? ['constant', 'reflect', 'edge', 'wrap'] : ['constant', 'reflect', 'edge'];
+  if (!modes.includes(mode)) n.invalid(`mode="${mode}" (expected ${modes.join(', ')})`);
   const list = axes ?? x.shape.map((_, i) => i);
   distinct(n, list);
   if (pads.length !== 2 * list.length)
@@ -168,7 +171,12 @@ function pad(n: NodeContext): Tensor {
   list.forEach((axis, i) => {
     widths[axis] = [pads[i] as number, pads[i + list.length] as number];
   });
-  return x.pad(widths, value);
+  if (typeof value === 'number') return x.pad(widths, value, mode as PadMode);
+  if (mode !== 'constant') return x.pad(widths, 0, mode as PadMode);
+  // a constant_value known only at run time: x padded with 0, then the value where the padding is
+  if (value.size !== 1) n.invalid('constant_value must hold one value');
+  const inside = n.graph.constant(1, [], 'bool').expand(x.shape).pad(widths, 0);
+  return n.graph.where(inside, x.pad(widths, 0), value.reshape([]));
 }
 
 /** Tile as reshape + expand + reshape: [d0, d1] by [r0, r1] = [r0, d0, r1, d1] merged pairwise. */
