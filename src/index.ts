@@ -11,6 +11,8 @@ export type {
   PoolOptions,
   WindowOptions,
 } from './ir/build/conv-args.js';
+export type { PadMode } from './ir/build/data-movement.js';
+export type { ResizeOptions, CoordinateTransform, NearestMode } from './ir/build/resize.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
 export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
 export type { AnyTensor } from './ir/types/tensor-types.js';

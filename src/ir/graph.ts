@@ -4,6 +4,7 @@
  */
 import { arrayFromNumbers, dtypeOfArray, isDType, type DType, type TypedArray } from '../common/dtype.js';
 import { DTypeError, GraphError, ShapeError } from '../common/errors.js';
+import { einsum } from './build/einsum.js';
 import { foldElementwise, meanOf } from './build/n-ary.js';
 import { inferType } from './infer.js';
 import type { Node, NodeOf } from './node.js';
@@ -238,6 +239,11 @@ export class Graph<
   /** The external types declared with `external()`, by input or output name. */
   get externals(): ReadonlyMap<string, ExternalType> {
     return this.externalByName;
+  }
+
+  /** ONNX Einsum: Einstein summation over `tensors` (e.g. 'bij,bjk->bik'; '...' broadcasts). */
+  einsum(equation: string, tensors: readonly AnyTensor[]): AnyTensor {
+    return einsum(equation, tensors);
   }
 
   /** The text IR of everything recorded so far. */

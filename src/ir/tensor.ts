@@ -8,6 +8,8 @@ import { arrayFromNumbers, isDType, type DType } from '../common/dtype.js';
 import { DTypeError, ShapeError } from '../common/errors.js';
 import * as act from './build/activations.js';
 import * as dm from './build/data-movement.js';
+import { resize, type ResizeOptions } from './build/resize.js';
+import { topK } from './build/top-k.js';
 import * as norm from './build/normalize.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
@@ -597,6 +599,10 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   layerNorm(weight?: AnyTensor | null, bias?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
     return typed(norm.layerNorm(this, weight, bias, eps, axis));
   }
+  /** ONNX LayerNormalization's Mean and InvStdDev outputs over axes `axis…`, with size-1 axes kept. */
+  layerNormStats(axis = -1, eps = 1e-5): [Tensor<number[], 'f32'>, Tensor<number[], 'f32'>] {
+    return norm.layerNormStats(this, axis, eps) as [Tensor<number[], 'f32'>, Tensor<number[], 'f32'>];
+  }
   /** ONNX RMSNormalization: x / sqrt(mean(x², axes axis…) + eps) · scale. */
   rmsNorm(scale?: AnyTensor | null, eps = 1e-5, axis = -1): Tensor<S, 'f32'> {
     return typed(norm.rmsNorm(this, scale, eps, axis));
@@ -622,6 +628,14 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
   /** ONNX GatherElements: out[c] = x[c with c[axis] = indices[c]] (i32 indices shaped like x; negative count from the end). */
   gatherElements(indices: AnyTensor, axis: number): Tensor<number[], D> {
     return typed(dm.gatherElements(this, indices, axis));
+  }
+  /** ONNX Resize, modes 'nearest' and 'linear' (scales or sizes; ONNX coordinate and rounding modes). */
+  resize(options: ResizeOptions): Tensor<number[], D> {
+    return typed(resize(this, options));
+  }
+  /** ONNX TopK: [values, i32 indices] of the k largest (or smallest) along `axis`, sorted; ties keep index order. */
+  topK(k: number, axis = -1, largest = true): [Tensor<number[], D>, Tensor<number[], 'i32'>] {
+    return topK(this, k, axis, largest) as [Tensor<number[], D>, Tensor<number[], 'i32'>];
   }
   /** ONNX Tile: `repeats[i]` copies along axis i (a view). */
   tile(repeats: readonly number[]): Tensor<number[], D> {

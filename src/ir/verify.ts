@@ -119,7 +119,8 @@ const ATTR_RULES: Readonly<Record<OpCode, AttrRule>> = {
     argmax: argReduce,
     argmin: argReduce,
   },
-  ...{ gather: axis, concat: axis, gatherElements: axis, softmax: axis, logSoftmax: axis, reshape: shape, expand: shape },
+  ...{ gather: axis, concat: axis, softmax: axis, logSoftmax: axis, reshape: shape, expand: shape },
+  gatherElements: axis,
   cast: { keys: ['to'], check: (a) => (isDType(a.to) ? undefined : `unknown dtype ${JSON.stringify(a.to)}`) },
   transpose: { keys: ['perm'], check: (a) => checkDims('perm', a.perm) },
   slice: {

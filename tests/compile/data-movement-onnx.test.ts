@@ -383,6 +383,7 @@ describe('typed errors', () => {
       ),
     ).toThrow(ShapeError);
     expect(() => x.mod(2)).toThrow(DTypeError);
+    expect(() => g.input('xi', [3], 'i32').mod(2.5)).toThrow(DTypeError);
     expect(() => g.input('b', [2], 'bool').cumsum(0)).toThrow(DTypeError);
   });
 });

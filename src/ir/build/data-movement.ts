@@ -291,6 +291,9 @@ export function cumsum(x: AnyTensor, axis: number, exclusive = false, reverse = 
  */
 export function mod(a: AnyTensor, b: AnyTensor | number, fmod = false): AnyTensor {
   const op = 'mod';
+  if (typeof b === 'number' && !Number.isInteger(b)) {
+    throw new DTypeError(`mod: divisor ${b} is not an integer (i32 mod only)`, { op, divisor: b });
+  }
   const bt = typeof b === 'number' ? a.graph.constant(b, [], 'i32') : b;
   a.graph.own(op, bt);
   if (a.dtype !== 'i32' || bt.dtype !== 'i32') {

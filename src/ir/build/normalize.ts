@@ -90,6 +90,22 @@ export function layerNorm(x: AnyTensor, weight?: Affine, bias?: Affine, eps = 1e
 }
 
 /**
+ * ONNX LayerNormalization's optional outputs Mean and InvStdDev: over axes
+ * `axis … rank-1`, kept as size-1 axes: `mean(x)` and `1 / sqrt(mean((x - mean)²) + eps)`.
+ */
+export function layerNormStats(x: AnyTensor, axis = -1, eps = 1e-5): [AnyTensor, AnyTensor] {
+  const op = 'layerNormStats';
+  const e = checkEps(op, eps);
+  const xf = floatOperand(op, x);
+  if (x.rank === 0) throw new ShapeError('layerNormStats: operand must have rank >= 1', { op });
+  const a = normalizeAxis(op, axis, x.rank);
+  const axes = Array.from({ length: x.rank - a }, (_, i) => a + i);
+  const mean = xf.mean(axes, true);
+  const centered = xf.sub(mean);
+  return [mean, centered.mul(centered).mean(axes, true).add(e).rsqrt()];
+}
+
+/**
  * ONNX RMSNormalization (opset 23): `x / sqrt(mean(x², axes axis…rank-1) + eps) · scale`,
  * scale broadcast to x's shape (usually shaped like the normalized axes).
  */
