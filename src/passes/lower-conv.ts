@@ -14,7 +14,7 @@
  *     kernel over the weights, not a pass over the activations).
  */
 import type { Graph } from '../ir/graph.js';
-import type { Node } from '../ir/node.js';
+import { topoSort, type Node } from '../ir/node.js';
 import type { OpAttrs } from '../ir/ops.js';
 
 /** The new-graph operands of a conv as lowered: x, w and the bias if any. */
@@ -67,8 +67,10 @@ function axisCounts(
 export function makeConvLowering(
   graph: Graph,
 ): (node: Node, inputs: readonly Node[], out: Graph) => Node | undefined {
+  // readers among the nodes the outputs need (a dead reader does not keep a conv from folding)
   const users = new Map<number, number>();
-  for (const n of graph.nodes) for (const i of new Set(n.inputs)) users.set(i.id, (users.get(i.id) ?? 0) + 1);
+  const live = topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]);
+  for (const n of live) for (const i of new Set(n.inputs)) users.set(i.id, (users.get(i.id) ?? 0) + 1);
   for (const [, n] of graph.outputs) users.set(n.id, (users.get(n.id) ?? 0) + 1);
   const convs = new Map<number, LoweredConv>();
 

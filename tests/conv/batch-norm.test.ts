@@ -114,3 +114,17 @@ describe('batchNorm', () => {
     );
   });
 });
+
+test('a dead reader of the conv does not keep batchNorm from folding', async () => {
+  const g = new Graph();
+  const x = g.input('x', [1, 2, 5, 5]);
+  const c = (seed: number, lo = -1, hi = 1) =>
+    g.constant(randomData('f32', 3, seed, lo, hi) as Float32Array, [3]);
+  const y = x.conv(g.constant(randomData('f32', 54, 30) as Float32Array, [3, 2, 3, 3]));
+  y.exp(); // recorded, never an output
+  g.output('y', y.batchNorm(c(31, 0.5, 2), c(32), c(33), c(34, 0.5, 2)).relu());
+  await checkGraph(g, { x: randomData('f32', 50, 35) }, TOL);
+  const model = await compile(g);
+  expect(model.kernels.map((k) => k.kind)).toEqual(['conv']);
+  model.dispose();
+});

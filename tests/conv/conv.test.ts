@@ -214,3 +214,22 @@ describe('zero-size values', () => {
     await checkGraph(g, { x: new Float32Array(0), w: new Float32Array(0), b: new Float32Array([1.5, -2]) });
   });
 });
+
+describe('padded window kernels vectorize across the output width', () => {
+  test('conv and maxPool with pads run in vector mode and match', async () => {
+    const g = new Graph();
+    const x = g.input('x', [1, 3, 6, 13]);
+    g.output('c', x.conv(g.input('w', [2, 3, 3, 3]), null, { pads: [1, 2, 1, 0], dilations: [1, 2] }));
+    g.output('p', x.maxPool([3, 3], { pads: [1, 1, 1, 1] }));
+    g.output('a', x.avgPool([2, 3], { pads: [0, 2, 1, 1] }));
+    const xs = randomData('f32', 3 * 78, 40) as Float32Array;
+    // NaN and infinities at the borders take the per-lane path
+    xs[0] = NaN;
+    xs[12] = -Infinity;
+    xs[77] = Infinity;
+    await checkGraph(g, { x: xs, w: randomData('f32', 54, 41) }, TOL);
+    const model = await compile(g);
+    expect(model.kernels.map((k) => k.vectorMode)).toEqual(['across', 'across', 'across']);
+    model.dispose();
+  });
+});

@@ -11,6 +11,7 @@ import * as ix from '../../passes/index-expr.js';
 import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
 import type { KExpr } from '../../passes/kernel.js';
 import { emitIndex, type IndexEnv } from './emit-index.js';
+import { emitVectorGuard } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitExpNonpositive } from './math/index.js';
 import { emitScalarCast, emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
@@ -310,6 +311,8 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
     case 'cast':
       return emitVectorCast(fb, emitVector(fb, e.arg, v, env), e.arg.dtype, e.dtype);
     case 'guard':
+      // window kernels only (emit-kernel.ts decides; isVectorizable stays false for guards)
+      return emitVectorGuard(fb, e, v, env, { vector: emitVector, scalar: emitScalar, isVectorizable });
     case 'bind':
       throw new InternalError('codegen', `${e.k} has no vector form`);
   }

@@ -42,6 +42,7 @@ import { emitAcross, emitReduceInto, reduceLane, type LoopEmitter } from './emit
 import { innermost, LANES, wide, without } from './loop-vars.js';
 import { emitInterleaved, interleaveFactor } from './emit-interleaved.js';
 import { emitMatmul, matchMatmul } from './emit-matmul.js';
+import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
 import { scalarType } from './scalar-ops.js';
@@ -82,10 +83,13 @@ function chooseVectorMode(kernel: Kernel, simd: boolean): VectorChoice {
     if (r !== undefined) return { mode: 'reduce-inner', v: r };
     const red = single.reduce.reduction;
     const vectorOk = red.kind !== 'argmax' && red.kind !== 'argmin' && red.dtype !== 'bool';
+    // a window kernel's padding guards take a vector form across the output (emit-vector-guard.ts)
+    const window = kernel.kind === 'conv' || kernel.kind === 'pool';
+    const body = single.reduce.body;
     if (
       vectorOk &&
       wide(d) &&
-      isVectorizable(single.reduce.body, d) &&
+      (isVectorizable(body, d) || (window && isVectorizableGuarded(body, d, isVectorizable))) &&
       isVectorizable(single.store.value, d)
     ) {
       return { mode: 'across', v: d };
