@@ -14,6 +14,12 @@ const binaryenOnlyInCodegen = {
   message: 'Only src/codegen/binaryen/ may import binaryen (it is 15 MB and slow to load).',
 };
 
+/** src/onnx is a frontend beside the pipeline: only src/index.ts and src/cli import it. */
+const onnxOnlyFromApi = {
+  group: ['**/onnx/*', '**/onnx/**'],
+  message: 'src/onnx (the ONNX frontend) is imported only by src/index.ts and src/cli.',
+};
+
 const boundaries = PIPELINE.filter((f) => f !== 'runtime').map((folder) => ({
   files: [`src/${folder}/**/*.ts`],
   ignores: ['src/codegen/binaryen/**'],
@@ -22,14 +28,47 @@ const boundaries = PIPELINE.filter((f) => f !== 'runtime').map((folder) => ({
       'error',
       {
         paths: [binaryenOnlyInCodegen],
-        patterns: laterThan(folder).map((later) => ({
-          group: [`**/${later}/*`, `../${later}`],
-          message: `src/${folder} comes before src/${later} in the pipeline: imports only point backwards.`,
-        })),
+        patterns: [
+          ...laterThan(folder).map((later) => ({
+            group: [`**/${later}/*`, `../${later}`],
+            message: `src/${folder} comes before src/${later} in the pipeline: imports only point backwards.`,
+          })),
+          ...(folder === 'cli' ? [] : [onnxOnlyFromApi]),
+        ],
       },
     ],
   },
 }));
+
+/** src/onnx builds graphs through the public builder: it imports src/ir and src/common only. */
+const onnxBoundary = {
+  files: ['src/onnx/**/*.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: [binaryenOnlyInCodegen],
+        patterns: [
+          {
+            group: [
+              '**/passes/*',
+              '**/planner/*',
+              '**/codegen/*',
+              '**/runtime/*',
+              '**/inspect/*',
+              '**/cli/*',
+              '**/compile*',
+              '../index.js',
+              '../../index.js',
+            ],
+            message:
+              'src/onnx builds graphs through the public builder: it imports only src/ir and src/common.',
+          },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   {
@@ -57,6 +96,7 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  onnxBoundary,
   {
     files: ['src/runtime/**/*.ts'],
     rules: {
@@ -73,6 +113,8 @@ export default tseslint.config(
                 '**/codegen/*',
                 '**/inspect/*',
                 '**/cli/*',
+                '**/onnx/*',
+                '**/onnx/**',
                 '../compile*',
                 '../index*',
               ],

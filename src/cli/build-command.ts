@@ -1,23 +1,28 @@
 /**
- * `tensorwasm build <graph.ts|graph.js> [-o model.wasm] [--params file]`:
- * compiles a graph file and writes one self-describing .wasm, with the params
- * embedded when a params file is given.
+ * `tensorwasm build <graph.ts|graph.js|model.onnx> [-o model.wasm] [--params file]`:
+ * compiles a graph file (or imports an ONNX model) and writes one
+ * self-describing .wasm, with the params embedded when a params file is given.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { readFileOrFail, readParamsFile } from './tensor-files.js';
 import { UsageError } from './usage-error.js';
 import { loadGraph } from './load-graph.js';
+import type { OnnxFlags } from './onnx-flags.js';
 
 /** Parsed arguments of `build`. */
 export interface BuildArgs {
   readonly graph: string;
   readonly output: string | undefined;
   readonly params: string | undefined;
+  /** --shape/--value/--weights for a .onnx file. */
+  readonly onnx?: OnnxFlags;
 }
 
-function describe(list: readonly { name: string; shape: readonly number[]; dtype: string }[]): string {
-  return list.map((t) => `${t.name} ${t.dtype}[${t.shape.join(',')}]`).join(', ') || 'none';
+function describe(
+  list: readonly { name: string; shape: readonly number[]; dtype: string; external?: string }[],
+): string {
+  return list.map((t) => `${t.name} ${t.external ?? t.dtype}[${t.shape.join(',')}]`).join(', ') || 'none';
 }
 
 /** Writes bytes to a file, creating its folder; a failure is a UsageError. */
@@ -35,9 +40,15 @@ export function writeOutput(path: string, bytes: Uint8Array | string, what: stri
 /** Runs `build`; returns the line to print. */
 export async function buildCommand(args: BuildArgs): Promise<string> {
   if (args.params !== undefined) readFileOrFail(args.params, 'build: --params'); // fail before compiling
-  const graph = await loadGraph(args.graph);
+  const graph = await loadGraph(args.graph, args.onnx ?? {}, 'build');
   const { compile } = await import('../compile.js');
+  const start = performance.now();
   const model = await compile(graph);
+  const seconds = (performance.now() - start) / 1000;
+  // ONNX models can be large: say how long a slow compile took (graph files stay quiet)
+  if (seconds > 1 && extname(args.graph).toLowerCase() === '.onnx') {
+    process.stderr.write(`tensorwasm: compiled ${args.graph} in ${seconds.toFixed(1)} s\n`);
+  }
   const output = args.output ?? `${basename(args.graph, extname(args.graph))}.wasm`;
   let bytes: Uint8Array;
   let note = '';

@@ -14,9 +14,11 @@ import { formatManifest } from '../inspect/manifest-text.js';
 import { planSummary, planTable } from '../inspect/plan-table.js';
 import { writeOutput } from './build-command.js';
 import { loadGraph } from './load-graph.js';
+import type { OnnxFlags } from './onnx-flags.js';
 import { UsageError } from './usage-error.js';
 
 export const INSPECT_USAGE = `usage: tensorwasm inspect <graph.ts|graph.js|model.wasm> [--stage built|simplified|fused|scheduled] [--plan] [--wat] [--dot] [--html report.html]
+  a model.onnx file is inspected like a graph file (with --shape/--value/--weights as in build).
   no flags: a graph file prints its kernels and plan; a saved .wasm its manifest, plan and WAT.
   --stage S   the IR after stage S      --plan  the memory-plan table
   --wat       the WebAssembly text      --dot   the graph as Graphviz DOT (graph files only)
@@ -30,6 +32,7 @@ interface InspectArgs {
   readonly wat: boolean;
   readonly dot: boolean;
   readonly html: string | undefined;
+  readonly onnx: OnnxFlags;
 }
 
 function isStage(value: string): value is IrStage {
@@ -50,6 +53,9 @@ function parseInspectArgs(argv: string[]): InspectArgs | 'help' {
         dot: { type: 'boolean' },
         html: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        shape: { type: 'string', multiple: true },
+        value: { type: 'string', multiple: true },
+        weights: { type: 'string' },
       },
     });
   } catch (error) {
@@ -76,6 +82,7 @@ function parseInspectArgs(argv: string[]): InspectArgs | 'help' {
     wat: values.wat === true,
     dot: values.dot === true,
     html: values.html,
+    onnx: { shape: values.shape, value: values.value, weights: values.weights },
   };
 }
 
@@ -106,7 +113,7 @@ async function inspectModule(args: InspectArgs): Promise<string> {
 
 /** A graph file: compiled in process; by default its kernels and plan. */
 async function inspectGraph(args: InspectArgs): Promise<string> {
-  const graph = await loadGraph(args.file);
+  const graph = await loadGraph(args.file, args.onnx, 'inspect');
   const { compile, planGraph } = await import('../compile.js');
   const model = await compile(graph);
   const parts: string[] = [];

@@ -1,5 +1,6 @@
 /**
- * Loads a user's graph file for `tensorwasm build`: a .ts file is bundled with
+ * Loads a user's graph file for `tensorwasm build` (a .onnx file is imported
+ * with fromOnnx, see onnx-flags.ts): a .ts file is bundled with
  * esbuild (loaded only then) and run by plain Node — never under tsx, which
  * makes importing Binaryen take 11-27 s — with `tensorwasm` resolved to this
  * CLI's own copy, so the file's Graph is this compiler's Graph.
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Graph } from '../ir/graph.js';
+import { hasOnnxFlags, loadOnnx, type OnnxFlags } from './onnx-flags.js';
 import { UsageError } from './usage-error.js';
 
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
@@ -84,7 +86,10 @@ async function graphFrom(exported: unknown, file: string): Promise<Graph> {
  * The Graph a file default-exports (or returns from its default-exported
  * function). Errors in the file are UsageErrors naming it.
  */
-export async function loadGraph(path: string): Promise<Graph> {
+export async function loadGraph(path: string, onnx: OnnxFlags = {}, command = 'build'): Promise<Graph> {
+  if (extname(path).toLowerCase() === '.onnx') return loadOnnx(command, path, onnx);
+  if (hasOnnxFlags(onnx))
+    throw new UsageError(`${command}: --shape, --value and --weights apply to .onnx files`);
   const file = resolve(path);
   if (!existsSync(file)) throw new UsageError(`build: no such file: ${path}`);
   const outDir = mkdtempSync(join(tmpdir(), 'tensorwasm-build-'));

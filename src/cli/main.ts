@@ -7,14 +7,16 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { TensorWasmError } from '../common/errors.js';
 import { buildCommand } from './build-command.js';
+import { hasOnnxFlags } from './onnx-flags.js';
 import { inspectMain } from './inspect-command.js';
 import { runCommand } from './run-command.js';
 import { USAGE_EXIT_CODE, UsageError } from './usage-error.js';
 
 const USAGE = `usage:
   tensorwasm build <graph.ts|graph.js> [-o model.wasm] [--params weights.json|weights.bin]
+  tensorwasm build <model.onnx> [-o model.wasm] [--shape input=1,3,224,224]... [--value name=16000]... [--weights params]
   tensorwasm run <model.wasm> [--input name=file.json|file.bin]... [--params file] [--output out.json|out.bin]
-  tensorwasm inspect <graph.ts|model.wasm> [--stage S] [--plan] [--wat] [--dot] [--html report.html]
+  tensorwasm inspect <graph.ts|model.onnx|model.wasm> [--stage S] [--plan] [--wat] [--dot] [--html report.html] [--shape …] [--value …]
   tensorwasm --help | --version`;
 
 type Parsed = ReturnType<typeof parseCommand>;
@@ -30,6 +32,9 @@ function parseCommand(command: string, args: string[]) {
         output: { type: 'string', short: 'o' },
         params: { type: 'string', short: 'p' },
         input: { type: 'string', short: 'i', multiple: true },
+        shape: { type: 'string', multiple: true },
+        value: { type: 'string', multiple: true },
+        weights: { type: 'string' },
       },
     });
   } catch (error) {
@@ -72,12 +77,15 @@ export async function main(argv: string[]): Promise<number> {
       const parsed = parseCommand(command, rest);
       if (parsed.values.input !== undefined) throw new UsageError('build: --input belongs to run');
       const graph = onePositional(command, parsed, 'the graph file');
-      const line = await buildCommand({ graph, output: parsed.values.output, params: parsed.values.params });
+      const { output, params, shape, value, weights } = parsed.values;
+      const line = await buildCommand({ graph, output, params, onnx: { shape, value, weights } });
       process.stdout.write(`${line}\n`);
       return 0;
     }
     if (command === 'run') {
       const parsed = parseCommand(command, rest);
+      if (hasOnnxFlags(parsed.values))
+        throw new UsageError('run: --shape, --value and --weights belong to build');
       const model = onePositional(command, parsed, 'the model file');
       const { input = [], params, output } = parsed.values;
       process.stdout.write(await runCommand({ model, inputs: input, params, output }));

@@ -28,7 +28,7 @@ export interface RunArgs {
 /** Runs `run`; returns the text to print (the outputs as JSON, or a note that they were written). */
 export async function runCommand(args: RunArgs): Promise<string> {
   const model = await load(readFileOrFail(args.model, 'run'));
-  const feeds: Record<string, TypedArray> = {};
+  const feeds: Record<string, TypedArray | BigInt64Array> = {};
   for (const spec of args.inputs) {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) {
@@ -40,11 +40,18 @@ export async function runCommand(args: RunArgs): Promise<string> {
       const names = model.inputs.map((i) => i.name).join(', ') || 'none';
       throw new UsageError(`run: --input ${name}: the model has no input "${name}" (its inputs: ${names})`);
     }
-    feeds[name] = readTensorFile(spec.slice(eq + 1), info, `run: --input ${name}`);
+    const data = readTensorFile(spec.slice(eq + 1), info, `run: --input ${name}`);
+    // an int64 input (ONNX) is read as i32 values and fed as the BigInt64Array run() expects
+    feeds[name] = info.external === 'int64' ? BigInt64Array.from(data, (v) => BigInt(v)) : data;
   }
   if (args.params !== undefined) model.setParams(readParamsFile(args.params, model.params, 'run: --params'));
-  const outputs = model.run(feeds);
+  const results = model.run(feeds) as Record<string, TypedArray | BigInt64Array>;
   model.dispose();
+  // int64 outputs are written as the i32 values they were computed as
+  const outputs: Record<string, TypedArray> = {};
+  for (const [name, data] of Object.entries(results)) {
+    outputs[name] = data instanceof BigInt64Array ? Int32Array.from(data, (v) => Number(v)) : data;
+  }
   if (args.output === undefined) return formatOutputsJson(outputs, model.outputs);
   const bytes =
     extname(args.output) === '.bin'

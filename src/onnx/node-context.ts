@@ -113,7 +113,7 @@ export class NodeContext {
     if (data === undefined) {
       this.refuse(
         `input ${i} (${what}) must be known at import`,
-        'Fix it with a constant, or pass the input in fromOnnx({ values })',
+        'Fix it with a constant, or pass the input in fromOnnx({ values }) (CLI: --value name=...)',
       );
     }
     return Array.from(data);

@@ -10,6 +10,8 @@ import {
   InternalError,
   LimitError,
   ParseError,
+  UnsupportedError,
+  OnnxError,
   PlanError,
   ShapeError,
   TensorWasmError,
@@ -59,6 +61,8 @@ describe('every error code', () => {
       [new LimitError('m'), 'E_LIMIT'],
       [new InternalError('stage', 'm'), 'E_INTERNAL'],
       [new ParseError('m'), 'E_PARSE'],
+      [new UnsupportedError('m'), 'E_UNSUPPORTED'],
+      [new OnnxError('m'), 'E_ONNX'],
     ];
     for (const [err, code] of made) {
       expect(err).toBeInstanceOf(TensorWasmError);

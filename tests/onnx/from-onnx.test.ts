@@ -9,11 +9,14 @@ import {
   fromOnnx,
   interpret,
   load,
+  ArtifactError,
   InputError,
   OnnxError,
   UnsupportedError,
   type Graph,
 } from '../../src/index.js';
+import { checkManifest } from '../../src/runtime/check-manifest.js';
+import { decodeArtifact } from '../../src/runtime/decode-artifact.js';
 import { BOOL, DOUBLE, FLOAT, INT64, makeModel, oneNode, type GraphSpec } from './onnx-model.js';
 
 async function run(graph: Graph, feeds: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -35,6 +38,17 @@ describe('elementwise and nn ops', () => {
     const out = await run(g, feeds);
     expect(Array.from(out.sum as Float32Array)).toEqual([11, 22, 33, 14, 25, 36]);
     expect(interpret(g, feeds).sum).toEqual(out.sum);
+  });
+
+  test('names that are not tensorwasm names get a leading _ (PyTorch names inputs "0")', async () => {
+    const bytes = oneNode('Relu', [{ name: '0', type: FLOAT, dims: [2] }], {
+      name: '/out/Relu:0',
+      type: FLOAT,
+    });
+    const g = await fromOnnx(bytes);
+    expect(g.leaves.map((l) => l.attrs.name)).toEqual(['_0']);
+    expect(g.outputs.map(([n]) => n)).toEqual(['_out_Relu:0']);
+    expect(Array.from((await run(g, { _0: [-1, 2] }))['_out_Relu:0'] as Float32Array)).toEqual([0, 2]);
   });
 
   test('legacy broadcast with axis (opset 6) broadcasts B from the axis', async () => {
@@ -195,6 +209,16 @@ describe('int64 at the boundary', () => {
     ]);
   });
 
+  test('the manifest marks int64 slots; a bad external field is refused by load', async () => {
+    const model = await compile(await fromOnnx(bytes));
+    const { manifest } = decodeArtifact(model.save());
+    expect(manifest.format).toBe(3);
+    expect(manifest.inputs.map((s) => s.external)).toEqual(['int64', 'int64']);
+    const bad = { ...manifest, inputs: manifest.inputs.map((s) => ({ ...s, external: 'int16' })) };
+    expect(() => checkManifest(bad)).toThrow(ArtifactError);
+    expect(() => checkManifest(bad)).toThrow(/inputs\[0\]\.external/);
+  });
+
   test('an int64 initializer that does not fit i32 is refused naming the node', async () => {
     const big = makeModel({
       nodes: [{ op: 'Add', name: 'add_big', inputs: ['a', 'k'], outputs: ['c'] }],
@@ -318,13 +342,11 @@ describe('typed refusals', () => {
     const relu = oneNode('Relu', [x23], { name: 'y', type: FLOAT });
     await expect(fromOnnx(relu, { shapes: { nope: [1] } })).rejects.toThrow(/has no input "nope"/);
     await expect(fromOnnx(relu, { shapes: { x: [3, 2] } })).rejects.toThrow(OnnxError);
-    const pool = makeModel({
-      nodes: [
-        { op: 'MaxPool', inputs: ['x'], outputs: ['y', 'indices'], attrs: { kernel_shape: { ints: [1] } } },
-      ],
-      inputs: [{ name: 'x', type: FLOAT, dims: [1, 2, 3] }],
+    const extra = makeModel({
+      nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y', 'more'] }],
+      inputs: [x23],
       outputs: [{ name: 'y', type: FLOAT }],
     });
-    await expect(fromOnnx(pool)).rejects.toThrow(/output 1 \("indices"\) is not supported/);
+    await expect(fromOnnx(extra)).rejects.toThrow(/output 1 \("more"\) is not supported/);
   });
 });

@@ -56,9 +56,15 @@ function withManifest(p: Parts, header: string, json: string): Uint8Array {
   return concatBytes([p.outside, encodeCustomSection(MANIFEST_SECTION, payload)]);
 }
 
-/** The header line with a checksum recomputed for `json`. */
+/** The header line with a checksum recomputed for `json`, keeping the manifest's own format (2 or 3). */
 function headerFor(p: Parts, json: string): string {
-  return JSON.stringify({ format: FORMAT_VERSION, checksum: checksumOf([p.outside], encoder.encode(json)) });
+  let format: unknown = FORMAT_VERSION;
+  try {
+    format = (JSON.parse(json) as { format?: unknown }).format ?? FORMAT_VERSION;
+  } catch {
+    // text that is not JSON: any format will do, the manifest is refused anyway
+  }
+  return JSON.stringify({ format, checksum: checksumOf([p.outside], encoder.encode(json)) });
 }
 
 /** Every leaf path of a JSON value, as key lists. */
@@ -187,13 +193,14 @@ export function mutantsOf(saved: Uint8Array, seed: number): Mutant[] {
 
   // edits the checksum cannot see: the header line's spelling, JSON whitespace, LEB128 padding
   const json = JSON.stringify(p.manifest);
-  const { checksum } = JSON.parse(p.header) as { checksum: string };
+  // the module's own format (2, or 3 with int64 slots), which its manifest repeats
+  const { checksum, format } = JSON.parse(p.header) as { checksum: string; format: number };
   const headers = [
-    `{"checksum":"${checksum}","format":${FORMAT_VERSION}}`,
-    `{ "format": ${FORMAT_VERSION}, "checksum": "${checksum}" }`,
-    `{"format":${FORMAT_VERSION}.0,"checksum":"${checksum}"}`,
-    `{"format":${FORMAT_VERSION},"checksum":"${checksum}","note":"x"}`,
-    `\t{"format":${FORMAT_VERSION},"checksum":"${checksum}"}  `,
+    `{"checksum":"${checksum}","format":${format}}`,
+    `{ "format": ${format}, "checksum": "${checksum}" }`,
+    `{"format":${format}.0,"checksum":"${checksum}"}`,
+    `{"format":${format},"checksum":"${checksum}","note":"x"}`,
+    `\t{"format":${format},"checksum":"${checksum}"}  `,
   ];
   for (const header of headers) {
     out.push({

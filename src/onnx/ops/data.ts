@@ -1,8 +1,8 @@
 /**
  * Data-movement ONNX ops built on the builder's view-based helpers: Split
  * (sizes as an attribute before opset 13, an input from 13, num_outputs from
- * 18), DepthToSpace, SpaceToDepth, Trilu, CumSum, GatherElements, and Mod on
- * integers. Sizes, k and axis inputs must be known at import.
+ * 18), DepthToSpace, SpaceToDepth, CumSum, GatherElements. Sizes and axis
+ * inputs must be known at import (Trilu is in matrix.ts, Mod in elementwise.ts).
  */
 import type { Tensor } from '../../ir/tensor.js';
 import { ElemType as E } from '../elem-types.js';
@@ -56,12 +56,6 @@ function depthToSpace(n: NodeContext): Tensor {
   return n.tensor(0).depthToSpace(blocksizeOf(n), mode);
 }
 
-function trilu(n: NodeContext): Tensor {
-  n.checkTypes(ANY, [0]);
-  const k = n.has(1) ? n.scalar(1, 'k') : 0;
-  return n.tensor(0).trilu(n.int('upper', 1) !== 0, k);
-}
-
 function cumsum(n: NodeContext): Tensor {
   n.checkTypes(NUMERIC, [0]);
   n.checkTypes(INDEX, [1]);
@@ -69,13 +63,6 @@ function cumsum(n: NodeContext): Tensor {
   if (n.shape(1).length > 1) n.invalid('axis must be a scalar');
   const axis = n.axis(n.scalar(1, 'axis'), x.rank);
   return x.cumsum(axis, n.int('exclusive', 0) !== 0, n.int('reverse', 0) !== 0);
-}
-
-/** Mod on int32/int64 (computed as i32); floating-point Mod (fmod=1) is refused. */
-function mod(n: NodeContext): Tensor {
-  n.checkTypes(INDEX);
-  if (n.elemType(0) !== n.elemType(1)) n.invalid('A and B must have the same element type');
-  return n.tensor(0).mod(n.tensor(1), n.int('fmod', 0) !== 0);
 }
 
 function gatherElements(n: NodeContext): Tensor {
@@ -97,8 +84,6 @@ export const dataOps: OpTable = {
     n.checkTypes(ANY);
     return n.tensor(0).spaceToDepth(blocksizeOf(n));
   }),
-  Trilu: keepsType(14, trilu),
   CumSum: keepsType(11, cumsum),
-  Mod: keepsType(10, mod),
   GatherElements: keepsType(11, gatherElements),
 };

@@ -150,7 +150,22 @@ function gelu(n: NodeContext): Tensor {
   return x.mul(0.5).mul(inner.tanh().add(1));
 }
 
+/**
+ * Integer Mod: r = a - trunc(a / b) * b (C's fmod, fmod=1), moved to the
+ * divisor's sign when fmod=0 (Python's %). Float Mod is refused: a - trunc(a/b)*b
+ * in f32 is not the exact fmod ONNX specifies.
+ */
+function mod(n: NodeContext): Tensor {
+  n.checkTypes([E.int32, E.int64]);
+  const [a, b] = binaryOperands(n);
+  const r = a.sub(a.div(b).mul(b));
+  if (n.int('fmod', 0) !== 0) return r;
+  const differ = r.ne(0).and(r.lt(0).ne(b.lt(0)));
+  return n.graph.where(differ, r.add(b), r);
+}
+
 export const elementwiseOps: OpTable = {
+  Mod: { since: 10, run: (n) => n.out(mod(n), n.elemType(0)) },
   Add: arithmetic('add'),
   Sub: arithmetic('sub'),
   Mul: arithmetic('mul'),

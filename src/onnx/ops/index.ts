@@ -8,6 +8,8 @@ import { controlOps } from './control.js';
 import { convOps } from './conv.js';
 import { dataOps } from './data.js';
 import { elementwiseOps } from './elementwise.js';
+import { lossOps } from './loss.js';
+import { matrixOps } from './matrix.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
 import { normOps } from './norms.js';
@@ -22,6 +24,8 @@ export const OPS: OpTable = {
   ...movementOps,
   ...nnOps,
   ...controlOps,
+  ...matrixOps,
+  ...lossOps,
   ...activationOps,
   ...convOps,
   ...normOps,

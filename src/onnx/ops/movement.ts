@@ -155,7 +155,11 @@ function pad(n: NodeContext): Tensor {
   } else {
     n.checkTypes([E.int64], [1]);
     pads = n.numbers(1, 'pads');
-    value = !n.has(2) ? 0 : n.known(2) !== undefined ? n.scalar(2, 'constant_value') : n.tensor(2);
+    value = !n.has(2)
+      ? 0
+      : n.known(2) !== undefined
+        ? n.scalar(2, 'constant_value')
+        : n.tensor(2).reshape([]);
     axes = n.opset >= 18 && n.has(3) ? n.numbers(3, 'axes').map((a) => n.axis(a, x.rank)) : undefined;
   }
   const mode = n.string('mode', 'constant');
@@ -173,10 +177,9 @@ function pad(n: NodeContext): Tensor {
   });
   if (typeof value === 'number') return x.pad(widths, value, mode as PadMode);
   if (mode !== 'constant') return x.pad(widths, 0, mode as PadMode);
-  // a constant_value known only at run time: x padded with 0, then the value where the padding is
-  if (value.size !== 1) n.invalid('constant_value must hold one value');
-  const inside = n.graph.constant(1, [], 'bool').expand(x.shape).pad(widths, 0);
-  return n.graph.where(inside, x.pad(widths, 0), value.reshape([]));
+  // a constant_value computed at run time: the padding is where a padded mask is true
+  const border = n.graph.constant(new Uint8Array(x.size), [...x.shape], 'bool').pad(widths, 1);
+  return n.graph.where(border, value, x.pad(widths, 0));
 }
 
 /** Tile as reshape + expand + reshape: [d0, d1] by [r0, r1] = [r0, d0, r1, d1] merged pairwise. */

@@ -1,9 +1,9 @@
 /**
  * Normalization ONNX ops through the builder's normalize composites:
- * LayerNormalization (with its Mean and InvStdDev outputs when asked for),
  * RMSNormalization, InstanceNormalization, GroupNormalization (opset 18's
  * per-group scale and bias as well as opset 21's per-channel ones) and LRN.
  * Statistics are computed in float32, so stash_type must be 1 (float).
+ * LayerNormalization is in nn.ts.
  */
 import type { Tensor } from '../../ir/tensor.js';
 import { ElemType as E } from '../elem-types.js';
@@ -11,33 +11,6 @@ import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
 const FLOAT = [E.float];
-
-/** True when the node names output `i` (a trailing optional output may be absent or ''). */
-function wants(n: NodeContext, i: number): boolean {
-  return (n.node.outputs[i] ?? '') !== '';
-}
-
-/**
- * LayerNormalization over axes axis…rank-1: Y through the layerNorm
- * composite; Mean and InvStdDev = 1/sqrt(population variance + epsilon), each
- * shaped like X with the normalized axes kept as 1, built only when used.
- */
-function layerNorm(n: NodeContext): Tensor[] {
-  n.checkTypes(FLOAT);
-  n.requireInt('stash_type', 1, 'statistics in float32');
-  const x = n.tensor(0);
-  const axis = n.axis(n.int('axis', -1), x.rank);
-  const eps = n.float('epsilon', 1e-5);
-  const y = x.layerNorm(n.tensor(1), n.has(2) ? n.tensor(2) : null, eps, axis);
-  const results = [y];
-  if (wants(n, 1) || wants(n, 2)) {
-    const axes = Array.from({ length: x.rank - axis }, (_, i) => axis + i);
-    const mean = x.mean(axes, true);
-    const invStdDev = x.sub(mean).square().mean(axes, true).add(eps).rsqrt();
-    results.push(mean, invStdDev);
-  }
-  return results;
-}
 
 function rmsNorm(n: NodeContext): Tensor {
   n.checkTypes(FLOAT);
@@ -90,7 +63,6 @@ function lrn(n: NodeContext): Tensor {
 }
 
 export const normOps: OpTable = {
-  LayerNormalization: { since: 17, run: (n) => layerNorm(n).map((t) => n.out(t, E.float)) },
   RMSNormalization: { since: 23, run: (n) => n.out(rmsNorm(n), E.float) },
   InstanceNormalization: { since: 1, run: (n) => n.out(instanceNorm(n), E.float) },
   GroupNormalization: { since: 18, run: (n) => n.out(groupNorm(n), E.float) },

@@ -46,7 +46,9 @@ function reduce(spec: ReduceSpec): OpTable[string] {
       }
       const list = (axes ?? x.shape.map((_, i) => i)).map((a) => n.axis(a, x.rank));
       if (new Set(list).size !== list.length) n.invalid(`axes [${list.join(',')}] repeat an axis`);
-      const input = spec.before === undefined ? x : spec.before(x);
+      // bool max/min (opset 20) are any/all: reduced as 0/1 integers
+      const numeric = x.dtype === 'bool' ? x.cast('i32') : x;
+      const input = spec.before === undefined ? numeric : spec.before(numeric);
       let y = input[spec.base](list, keepdims);
       if (spec.after !== undefined) y = spec.after(y);
       // an integer mean is computed in f32 and truncated back, as NumPy's astype does
@@ -74,8 +76,8 @@ const FLOAT = [E.float];
 export const reduceOps: OpTable = {
   ReduceSum: reduce({ base: 'sum', axesInputSince: 13, types: NUMERIC }),
   ReduceMean: reduce({ base: 'mean', axesInputSince: 18, types: NUMERIC }),
-  ReduceMax: reduce({ base: 'max', axesInputSince: 18, types: NUMERIC }),
-  ReduceMin: reduce({ base: 'min', axesInputSince: 18, types: NUMERIC }),
+  ReduceMax: reduce({ base: 'max', axesInputSince: 18, types: [...NUMERIC, E.bool] }),
+  ReduceMin: reduce({ base: 'min', axesInputSince: 18, types: [...NUMERIC, E.bool] }),
   ReduceProd: reduce({ base: 'prod', axesInputSince: 18, types: NUMERIC }),
   ReduceSumSquare: reduce({ base: 'sum', before: (x) => x.mul(x), axesInputSince: 18, types: NUMERIC }),
   ReduceL1: reduce({ base: 'sum', before: (x) => x.abs(), axesInputSince: 18, types: NUMERIC }),
