@@ -137,3 +137,51 @@ describe('CumSum, Trilu, Mod', () => {
     await expect(fromOnnx(model(1, FLOAT))).rejects.toThrow(/input 0 has element type float/);
   });
 });
+
+describe('TopK and Einsum', () => {
+  test('TopK: k as an attribute (opset 1) or an input (11, smallest first); indices are int64', async () => {
+    const old = makeModel(
+      {
+        nodes: [{ op: 'TopK', inputs: ['x'], outputs: ['v', 'i'], attrs: { k: 2 } }],
+        inputs: [x6],
+        outputs: [
+          { name: 'v', type: FLOAT },
+          { name: 'i', type: INT64 },
+        ],
+      },
+      1,
+    );
+    expect(await run(await fromOnnx(old), { x: [3, 9, 1, 9, 4] })).toEqual({ v: [9, 9], i: [1, 3] });
+    const smallest = makeModel(
+      {
+        nodes: [{ op: 'TopK', inputs: ['x', 'k'], outputs: ['v', 'i'], attrs: { largest: 0, sorted: 1 } }],
+        inputs: [x6],
+        outputs: [
+          { name: 'v', type: FLOAT },
+          { name: 'i', type: INT64 },
+        ],
+        initializers: [{ name: 'k', type: INT64, dims: [1], values: [3] }],
+      },
+      11,
+    );
+    expect(await run(await fromOnnx(smallest), { x: [3, 9, 1, 9, 4] })).toEqual({
+      v: [1, 3, 4],
+      i: [2, 0, 4],
+    });
+  });
+
+  test('Einsum contracts by its equation', async () => {
+    const bytes = makeModel(
+      {
+        nodes: [{ op: 'Einsum', inputs: ['a', 'b'], outputs: ['y'], attrs: { equation: 'ij,jk->ik' } }],
+        inputs: [
+          { name: 'a', type: FLOAT, dims: [1, 2] },
+          { name: 'b', type: FLOAT, dims: [2, 2] },
+        ],
+        outputs: [{ name: 'y', type: FLOAT }],
+      },
+      12,
+    );
+    expect((await run(await fromOnnx(bytes), { a: [1, 2], b: [1, 2, 3, 4] })).y).toEqual([7, 10]);
+  });
+});

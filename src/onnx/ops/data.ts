@@ -1,8 +1,8 @@
 /**
  * Data-movement ONNX ops built on the builder's view-based helpers: Split
  * (sizes as an attribute before opset 13, an input from 13, num_outputs from
- * 18), DepthToSpace, SpaceToDepth, CumSum, GatherElements. Sizes and axis
- * inputs must be known at import (Trilu is in matrix.ts, Mod in elementwise.ts).
+ * 18), DepthToSpace, SpaceToDepth, CumSum, GatherElements, TopK, Einsum.
+ * Sizes, k and axis inputs must be known at import (Trilu is in matrix.ts, Mod in elementwise.ts).
  */
 import type { Tensor } from '../../ir/tensor.js';
 import { ElemType as E } from '../elem-types.js';
@@ -72,6 +72,40 @@ function gatherElements(n: NodeContext): Tensor {
   return x.gatherElements(n.tensor(1), n.axis(n.int('axis', 0), x.rank));
 }
 
+/**
+ * TopK: k as an attribute before opset 10, an input from 10; largest and
+ * sorted from 11 (results are always sorted, which sorted=0 allows).
+ * Returns the values and their indices (int64).
+ */
+function topK(n: NodeContext): [Tensor, Tensor] {
+  n.checkTypes(NUMERIC, [0]);
+  const x = n.tensor(0);
+  let k: number;
+  if (n.opset < 10) {
+    if (!n.hasAttr('k')) n.invalid('attribute k is required');
+    k = n.int('k', 0);
+  } else {
+    n.checkTypes([E.int64], [1]);
+    k = n.scalar(1, 'k');
+  }
+  let largest = true;
+  if (n.opset >= 11) {
+    largest = n.int('largest', 1) !== 0;
+    n.ignore('sorted');
+  }
+  return x.topK(k, n.axis(n.int('axis', -1), x.rank), largest);
+}
+
+/** Einsum over the node's inputs (one element type among them). */
+function einsum(n: NodeContext): Tensor {
+  n.checkTypes(NUMERIC);
+  const tensors = Array.from({ length: n.inputCount }, (_, i) => n.tensor(i));
+  if (tensors.length === 0) n.invalid('needs at least one input');
+  if (tensors.some((_, i) => n.elemType(i) !== n.elemType(0))) n.invalid('inputs must have one element type');
+  if (!n.hasAttr('equation')) n.invalid('attribute equation is required');
+  return n.graph.einsum(n.string('equation', ''), tensors);
+}
+
 /** An entry whose result keeps input 0's element type. */
 function keepsType(since: number, build: (n: NodeContext) => Tensor): OpTable[string] {
   return { since, run: (n) => n.out(build(n), n.elemType(0)) };
@@ -86,4 +120,12 @@ export const dataOps: OpTable = {
   }),
   CumSum: keepsType(11, cumsum),
   GatherElements: keepsType(11, gatherElements),
+  TopK: {
+    since: 1,
+    run: (n) => {
+      const [values, indices] = topK(n);
+      return [n.out(values, n.elemType(0)), n.out(indices, E.int64)];
+    },
+  },
+  Einsum: keepsType(12, einsum),
 };
