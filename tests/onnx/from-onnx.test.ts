@@ -294,12 +294,10 @@ describe('If, Constant, weights', () => {
 
 describe('typed refusals', () => {
   test('an unsupported op names the node, op type and opset', async () => {
-    const error = await fromOnnx(oneNode('Conv', [x23], { name: 'y', type: FLOAT })).catch((e: unknown) => e);
+    const error = await fromOnnx(oneNode('Det', [x23], { name: 'y', type: FLOAT })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedError);
-    expect((error as Error).message).toBe(
-      'node "conv_node" (#0, Conv, opset 18): the op Conv is not supported',
-    );
-    expect((error as UnsupportedError).details).toMatchObject({ opType: 'Conv', opset: 18 });
+    expect((error as Error).message).toBe('node "det_node" (#0, Det, opset 18): the op Det is not supported');
+    expect((error as UnsupportedError).details).toMatchObject({ opType: 'Det', opset: 18 });
   });
 
   test('an attribute value that is not supported, and an unknown attribute, are refused', async () => {
