@@ -20,6 +20,7 @@ import { nonpositiveArgs } from './nonpositive-args.js';
 import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
 import { emitIpowFunction } from './scalar-ops.js';
 import { kernelRange } from '../../passes/kernel-range.js';
+import { packedPanelBytes } from '../../passes/matmul-shape.js';
 import { emitKernelCalls, emitWarmCalls, kernelCalls, type KernelCalls } from './emit-run.js';
 
 export const WASM_PAGE_BYTES = 65536;
@@ -177,8 +178,13 @@ function buildModule(
     if (choice.matmul !== undefined && env.packed !== undefined)
       prepacks.push(emitPrepack(packer, choice.matmul, env));
     vectorModes.push(choice.mode);
-    // a matmul without a packed copy of B may pack it in each call
-    calls.push(kernelCalls(kernel, range, choice.matmul !== undefined && env.packed === undefined));
+    // a matmul without a packed copy of B packs it into its scratch in each call (as emitMatmul decides)
+    const packsPerRun =
+      choice.matmul !== undefined &&
+      env.packed === undefined &&
+      env.scratch !== undefined &&
+      packedPanelBytes(choice.matmul) > 0;
+    calls.push(kernelCalls(kernel, range, packsPerRun));
     m.addFunction(kernel.name, rangeParams, b.none, fb.locals, fb.withConstants(body));
     // exported too, so a profiler can time each kernel (model.profile)
     m.addFunctionExport(kernel.name, kernel.name);

@@ -26,11 +26,6 @@ export const MAX_CHUNKS = 32;
 /** Rows per chunk at least for a matmul: each chunk reads all of B. */
 const MIN_ROWS_PER_CHUNK = 8;
 /**
- * Rows per chunk at least for a matmul that packs B per run: each chunk
- * packs every block of B again.
- */
-const MIN_ROWS_PER_PACKING_CHUNK = 64;
-/**
  * Work (kernelWork) the warm-up runs per kernel at least: V8 tiers a function
  * up after it ran about a budget of bytes of its code in the baseline tier
  * (--wasm-tiering-budget: 1.8M in Node 20, 13M since V8 12; an elementwise
@@ -57,11 +52,10 @@ export function kernelCalls(
 ): KernelCalls {
   if (range === undefined) return { units: 1, size: 1, chunks: 1, warmCalls: 1 };
   let chunks = Math.min(MAX_CHUNKS, range.units, Math.floor(kernelWork(kernel) / CHUNK_WORK));
-  // a matmul chunk reads all of B again (from cache, at best)
-  if (kernel.kind === 'matmul') {
-    const minRows = packsPerRun ? MIN_ROWS_PER_PACKING_CHUNK : MIN_ROWS_PER_CHUNK;
-    chunks = Math.min(chunks, Math.floor(range.v.extent / minRows));
-  }
+  // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
+  // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: 7 -> 15 ms), so it runs whole
+  if (kernel.kind === 'matmul')
+    chunks = packsPerRun ? 1 : Math.min(chunks, Math.floor(range.v.extent / MIN_ROWS_PER_CHUNK));
   const size = Math.ceil(range.units / Math.max(1, chunks));
   const count = Math.ceil(range.units / size);
   const warmCalls = Math.min(count, Math.ceil(WARM_WORK / (kernelWork(kernel) / count)));
