@@ -18,6 +18,7 @@
  * stays scalar.
  */
 import type Binaryen from 'binaryen';
+import { InternalError } from '../../common/errors.js';
 import { DTYPE_BYTES } from '../../common/dtype.js';
 import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
@@ -134,6 +135,11 @@ function emitChosen(
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
   const sliced = range === undefined ? undefined : rangeBounds(fb, range);
   const body = emitSlice(fb, kernel, env, simd, choice, sliced?.bounds);
+  if (sliced !== undefined && !sliced.bounds.used)
+    throw new InternalError(
+      'codegen',
+      `${kernel.name}: its loops ignore its range (each chunk would run it whole)`,
+    );
   return sliced === undefined ? body : m.block(null, [...sliced.setup, body]);
 }
 
@@ -197,6 +203,7 @@ class StepEmitter implements LoopEmitter {
     if (bounds?.id !== v.id)
       return this.fb.forLoop(this.local(v), from === 'start' ? 0 : null, v.extent, step, whole, body);
     const start = from === 'start' ? this.fb.m.local.get(bounds.start, this.fb.b.i32) : null;
+    bounds.used = true;
     return this.fb.forRange(this.local(v), start, bounds.end, step, whole, body);
   }
 

@@ -324,6 +324,7 @@ export function emitMatmul(
   /** MR-row tiles over the rows, then single rows: all of them, or this call's slice. */
   const rowLoops = (body: (rows: number) => Expr[]): Expr[] => {
     if (bounds === undefined) return fb.stepsThenSingles(m0, M, MR, body);
+    bounds.used = true;
     const out: Expr[] = [];
     if (M >= MR) out.push(fb.forRange(m0, get(bounds.start), bounds.end, MR, true, body(MR)));
     if (M % MR !== 0)

@@ -15,6 +15,12 @@ export interface RangeBounds {
   readonly id: number;
   readonly start: number;
   readonly end: number;
+  /**
+   * Set by the emitters when a loop runs over these bounds: a kernel emitted
+   * without would run whole in every chunk (an in-place one would then apply
+   * its op several times), so emitKernelBody refuses it.
+   */
+  used: boolean;
 }
 
 /**
@@ -43,5 +49,5 @@ export function rangeBounds(fb: FunctionBuilder, range: KernelRange): { bounds: 
   ];
   // the last unit may be partial
   if (range.units * range.unit !== range.v.extent) setup.push(...clamp(end, range.v.extent, 1));
-  return { bounds: { id: range.v.id, start, end }, setup };
+  return { bounds: { id: range.v.id, start, end, used: false }, setup };
 }
