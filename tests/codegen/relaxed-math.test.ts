@@ -6,18 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-
-/** The baseline bounds asserted in math.test.ts (docs/math.md). */
-const ULP_BOUND: Readonly<Record<string, number>> = {
-  exp: 1,
-  log: 1,
-  sin: 2,
-  cos: 2,
-  tanh: 1,
-  sigmoid: 2,
-  erf: 1,
-  pow: 1,
-};
+import { ULP_BOUND } from '../support/math-measure.js';
 
 describe('relaxed-SIMD math', () => {
   test('every function within its baseline ULP bound; special values exact', () => {

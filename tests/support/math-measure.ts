@@ -49,6 +49,22 @@ export function powReference(x: number, y: number): number {
   return Math.pow(x, y);
 }
 
+/**
+ * The contract: max distance in ULPs from the correctly rounded result
+ * (docs/math.md). exp/sigmoid/tanh may use up to 2/3/3 ULP; what they measure
+ * (1/2/1) is asserted, so a change that loses accuracy shows here.
+ */
+export const ULP_BOUND: Readonly<Record<MeasuredOp, number>> = {
+  exp: 1,
+  log: 1,
+  sin: 2,
+  cos: 2,
+  tanh: 1,
+  sigmoid: 2,
+  erf: 1,
+  pow: 1,
+};
+
 /** Runs compiled kernels over arrays of any length. */
 export interface MathKernels {
   run(op: MeasuredOp, lanes: Lanes, xs: Float32Array, ys?: Float32Array): Float32Array;
