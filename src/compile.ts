@@ -20,7 +20,7 @@ import { Graph } from './ir/graph.js';
 import type { TensorSpecs } from './ir/types/graph-types.js';
 import type { Node } from './ir/node.js';
 import { bytesOf, topoSort } from './ir/node.js';
-import { nameNodes } from './ir/print.js';
+import { nameNodes, printGraph } from './ir/print.js';
 import { chooseMaterialized, type Decision } from './passes/choose-materialized.js';
 import { formKernels } from './passes/form-kernels.js';
 import { fuseKernels } from './passes/fuse-kernels.js';
@@ -331,10 +331,12 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   stats.instantiate = performance.now() - instantiateStart;
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
-  // the built graph may grow after compile: its text is taken now; the others are made on demand
-  const built = graph.toString();
+  // the built graph may grow after compile: its outputs and leaves are taken now (nodes are
+  // immutable) and every text is made on demand (a model with large constants prints megabytes)
+  const builtOutputs = [...graph.outputs];
+  const builtLeaves = graph.leaves;
   const irText: Record<IrStage, () => string> = {
-    built: () => built,
+    built: () => printGraph(builtOutputs, builtLeaves),
     simplified: () => lowered.toString(),
     fused: () => formatSchedule(schedule, decisions, annotate, notes),
     scheduled: () => formatScheduled(planned),

@@ -5,10 +5,14 @@
 import type { OpTable } from '../op-entry.js';
 import { activationOps } from './activations.js';
 import { controlOps } from './control.js';
+import { convOps } from './conv.js';
+import { dataOps } from './data.js';
 import { elementwiseOps } from './elementwise.js';
+import { lossOps } from './loss.js';
 import { matrixOps } from './matrix.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
+import { normOps } from './norms.js';
 import { reduceOps } from './reduce.js';
 import { shapeOps } from './shape.js';
 
@@ -21,5 +25,9 @@ export const OPS: OpTable = {
   ...nnOps,
   ...controlOps,
   ...matrixOps,
+  ...lossOps,
   ...activationOps,
+  ...convOps,
+  ...normOps,
+  ...dataOps,
 };
