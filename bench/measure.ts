@@ -10,6 +10,9 @@ import type { CellResult, StartupResult, WorkloadResult } from './report.js';
 import { compareOutputs, formatMs, formatRatio, median, quantile, speedup } from './report.js';
 import type { Workload } from './workloads.js';
 
+/** What the measuring loop needs of a workload (W1-W7, or a whole model). */
+export type Measurable = Pick<Workload, 'id' | 'group' | 'title' | 'flops' | 'makeData'>;
+
 /** How long and how often to measure. */
 export interface Settings {
   /** Warm-up per competitor per workload: at least this long and this many runs. */
@@ -66,13 +69,13 @@ async function timeRuns(prepared: Prepared, reps: number): Promise<number> {
  * Loads each competitor (timed as start-up); one that fails is reported and
  * left out. tensorwasm must load: without it there is no reference.
  */
-export async function initCompetitors(
-  competitors: readonly Competitor[],
+export async function initCompetitors<W = Workload>(
+  competitors: readonly Competitor<W>[],
   versions: Readonly<Record<string, string>>,
   reporter: Reporter,
-): Promise<{ startup: StartupResult[]; ready: Competitor[] }> {
+): Promise<{ startup: StartupResult[]; ready: Competitor<W>[] }> {
   const startup: StartupResult[] = [];
-  const ready: Competitor[] = [];
+  const ready: Competitor<W>[] = [];
   for (const c of competitors) {
     reporter.progress(`loading ${c.key}`, true);
     const start = performance.now();
@@ -98,8 +101,8 @@ export async function initCompetitors(
 }
 
 /** A competitor's state while one workload is measured. */
-interface Entry {
-  readonly competitor: Competitor;
+interface Entry<W> {
+  readonly competitor: Competitor<W>;
   prepared?: Prepared | undefined;
   error?: string;
   setupMs: number;
@@ -109,13 +112,13 @@ interface Entry {
   readonly samples: number[];
 }
 
-async function prepareEntry(
-  competitor: Competitor,
-  workload: Workload,
+async function prepareEntry<W extends Measurable>(
+  competitor: Competitor<W>,
+  workload: W,
   data: ReturnType<Workload['makeData']>,
   settings: Settings,
-): Promise<Entry> {
-  const entry: Entry = { competitor, setupMs: NaN, firstRunMs: NaN, reps: 1, spentMs: 0, samples: [] };
+): Promise<Entry<W>> {
+  const entry: Entry<W> = { competitor, setupMs: NaN, firstRunMs: NaN, reps: 1, spentMs: 0, samples: [] };
   try {
     let start = performance.now();
     entry.prepared = await competitor.setup(workload, data);
@@ -147,13 +150,13 @@ async function prepareEntry(
 }
 
 /** Whether `entry` takes part in the next round. */
-function wantsSample(entry: Entry, share: number, settings: Settings): boolean {
+function wantsSample<W>(entry: Entry<W>, share: number, settings: Settings): boolean {
   if (entry.prepared === undefined) return false;
   const n = entry.samples.length;
   return n < settings.minSamples || (n < settings.maxSamples && entry.spentMs < share);
 }
 
-function liveMedians(entries: readonly Entry[]): string {
+function liveMedians<W>(entries: readonly Entry<W>[]): string {
   return entries
     .filter((e) => e.samples.length > 0)
     .map((e) => `${e.competitor.key} ${formatMs(median(e.samples))}`)
@@ -161,18 +164,18 @@ function liveMedians(entries: readonly Entry[]): string {
 }
 
 /** Measures one workload on every competitor, interleaved, and checks outputs against tensorwasm's. */
-export async function measureWorkload(
-  workload: Workload,
+export async function measureWorkload<W extends Measurable>(
+  workload: W,
   index: number,
   total: number,
-  competitors: readonly Competitor[],
+  competitors: readonly Competitor<W>[],
   settings: Settings,
   reporter: Reporter,
 ): Promise<WorkloadResult> {
   const tag = `${workload.id} (${index + 1}/${total})`;
   reporter.progress(`${tag}: setting up`, true);
   const data = workload.makeData();
-  const entries: Entry[] = [];
+  const entries: Entry<W>[] = [];
   for (const competitor of competitors) {
     reporter.progress(`${tag}: setting up and warming up ${competitor.key}`);
     entries.push(await prepareEntry(competitor, workload, data, settings));
@@ -248,9 +251,9 @@ export function formatWorkloadLine(w: WorkloadResult): string {
 }
 
 /** Measures every workload in turn. */
-export async function measureWorkloads(
-  workloads: readonly Workload[],
-  competitors: readonly Competitor[],
+export async function measureWorkloads<W extends Measurable>(
+  workloads: readonly W[],
+  competitors: readonly Competitor<W>[],
   settings: Settings,
   reporter: Reporter,
 ): Promise<WorkloadResult[]> {

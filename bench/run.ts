@@ -11,6 +11,8 @@
  *   npm run bench -- --engines[=node,chromium] [--node-majors=22,24,26 | --node-versions=22.21.1,...]
  *                    [--node-binaries=/path/to/node,...] [--offline] [--engine-competitors=tfjs,ort]
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
+ *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write]   (or --only=models): whole ONNX
+ *                    models on tensorwasm and ORT-web (bench/models/); only the models unless --only names more
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -29,6 +31,8 @@ import { competitorVersions, gitRevision } from './provenance.js';
 import { FULL, QUICK, initCompetitors, measureWorkloads, type Reporter } from './measure.js';
 import type { BenchResult, EngineInfo, EngineRun } from './report.js';
 import { formatMs, renderMarkdown, summaryTable } from './report.js';
+import { modelsBlockOf, replaceModelsBlock } from './models/models-report.js';
+import { runModels } from './models/run-models.js';
 import type { Workload } from './workloads.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
 
@@ -47,7 +51,12 @@ const listArg = (name: string): string[] | undefined =>
     .find((a) => a.startsWith(`--${name}=`))
     ?.slice(name.length + 3)
     .split(',');
-const onlyWorkloads = listArg('only');
+/** `--models[=ids]` or `--only=models,...`: the whole-model group; W1-W7 run only when --only names them. */
+const modelsFlag = args.find((a) => a === '--models' || a.startsWith('--models='));
+const onlyModels = modelsFlag?.startsWith('--models=') === true ? listArg('models') : undefined;
+const wantsModels = modelsFlag !== undefined || (listArg('only') ?? []).includes('models');
+const onlyWorkloads = listArg('only')?.filter((w) => w !== 'models');
+const wantsWorkloads = !wantsModels || (onlyWorkloads !== undefined && onlyWorkloads.length > 0);
 const onlyCompetitors = listArg('competitors');
 /** Child mode: measure on this engine and write {engine, result} as JSON to this file. */
 const jsonPath = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
@@ -97,6 +106,14 @@ async function measureMlpCompile(workloads: readonly Workload[]): Promise<BenchR
   // The first compile of a graph this size is what a user waits for; later
   // ones run on JIT-warmer compiler code.
   return { mlpMs: times[0] ?? NaN, mlpBestMs: Math.min(...times), mlpStats: stats };
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** This process's engine. */
@@ -193,6 +210,23 @@ function enginesOptions(): EnginesOptions | undefined {
 }
 
 async function main(): Promise<void> {
+  if (wantsWorkloads) await mainWorkloads();
+  if (wantsModels && jsonPath === undefined) {
+    const run = await runModels({
+      quick,
+      ...(onlyModels === undefined ? {} : { only: onlyModels }),
+      write: !args.includes('--no-write'),
+      outDir,
+      reporter,
+    });
+    endProgress();
+    console.log('');
+    console.log(run.models.length === 0 ? 'no model matched --models' : 'models done');
+  }
+}
+
+/** W1-W7 (and the other engines with --engines). */
+async function mainWorkloads(): Promise<void> {
   const loadStart = loadavg();
   const engines = enginesOptions();
   const script = engines?.node === true ? copyScript(process.argv[1] ?? '') : undefined;
@@ -217,7 +251,16 @@ async function main(): Promise<void> {
   if (!args.includes('--no-write')) {
     const result: BenchResult = runs === undefined ? here : { ...here, engines: runs };
     const engineSection = runs === undefined ? '' : `\n${renderEnginesSection(runs)}`;
-    writeFileSync(join(outDir, 'results.md'), renderMarkdown(result) + engineSection);
+    // keep the whole-model section a `--models` run wrote
+    const previous = readText(join(outDir, 'results.md'));
+    const models = modelsBlockOf(previous);
+    const markdown = renderMarkdown(result) + engineSection;
+    writeFileSync(
+      join(outDir, 'results.md'),
+      models === ''
+        ? markdown
+        : replaceModelsBlock(markdown, models.slice(models.indexOf('\n') + 1, models.lastIndexOf('\n'))),
+    );
     const json: BenchResult =
       runs === undefined
         ? here

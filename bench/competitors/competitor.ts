@@ -15,8 +15,8 @@ export interface Prepared {
   dispose(): void;
 }
 
-/** One engine under test. */
-export interface Competitor {
+/** One engine under test; `W` is what it sets up (the W1-W7 workloads, or the whole models of bench/models/). */
+export interface Competitor<W = Workload> {
   /** Short key used in JSON and flags: 'tensorwasm', 'tfjs', 'ort', 'jax', 'plainjs'. */
   readonly key: string;
   /** Column label in tables. */
@@ -24,7 +24,7 @@ export interface Competitor {
   /** Loads the engine (timed as start-up); throws if it cannot run here. */
   init(): Promise<void>;
   /** Builds the workload's computation and places its data. */
-  setup(workload: Workload, data: WorkloadData): Promise<Prepared>;
+  setup(workload: W, data: WorkloadData): Promise<Prepared>;
   /** Version and configuration, for the report. */
   describe(): string;
 }

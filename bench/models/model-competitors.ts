@@ -1,0 +1,175 @@
+/**
+ * The two engines of the whole-model benchmark. tensorwasm: `fromOnnx` (weights
+ * as constants, the default) then `compile`, input written once with `view`,
+ * `execute()` timed. ORT-web: WASM EP, one thread, graphOptimizationLevel
+ * 'all', `session.run` timed (it copies the input in and the output out).
+ * Each records what the measuring loop does not: import and compile time, code
+ * and memory sizes, into `details` by model id.
+ */
+import type * as Ort from 'onnxruntime-web';
+import { compile, fromOnnx } from '../../src/index.js';
+import type { Competitor, Prepared } from '../competitors/competitor.js';
+import { buildTinyGraph } from '../competitors/tensorwasm.js';
+import type { WorkloadData } from '../workloads.js';
+import type { ModelWorkload } from './model-workloads.js';
+import { wasmSectionBytes } from './wasm-sections.js';
+
+/** What one engine reported about one model besides its run times. */
+export interface ModelDetails {
+  /** tensorwasm: fromOnnx() wall time. */
+  importMs?: number;
+  /** tensorwasm: compile() wall time (Binaryen already loaded); ORT: InferenceSession.create. */
+  compileMs?: number;
+  /** tensorwasm: the module's code section (kernels; no weights). */
+  codeBytes?: number;
+  /** tensorwasm: constants baked in as data segments (the weights). */
+  weightBytes?: number;
+  /** tensorwasm: the Wasm memory (weights + arena + inputs/outputs); ORT: its Wasm heap, see below. */
+  memoryBytes?: number;
+  /** tensorwasm: the temp arena within memoryBytes. */
+  arenaBytes?: number;
+  kernels?: number;
+}
+
+/** Details per model id, per competitor key. */
+export type DetailsTable = Map<string, Map<string, ModelDetails>>;
+
+function record(table: DetailsTable, id: string, key: string, details: ModelDetails): void {
+  const row = table.get(id) ?? new Map<string, ModelDetails>();
+  row.set(key, { ...row.get(key), ...details });
+  table.set(id, row);
+}
+
+/** tensorwasm on whole ONNX models. */
+export function makeModelTensorwasm(details: DetailsTable): Competitor<ModelWorkload> {
+  return {
+    key: 'tensorwasm',
+    label: 'tensorwasm',
+    describe: () => "fromOnnx (weights as constants) + compile() defaults; execute() on the input's view",
+    async init() {
+      // loads Binaryen, so no model's compile time includes it
+      (await compile(buildTinyGraph())).dispose();
+    },
+    async setup(workload: ModelWorkload, data: WorkloadData): Promise<Prepared> {
+      let start = performance.now();
+      const graph = await fromOnnx(workload.bytes());
+      const importMs = performance.now() - start;
+      record(details, workload.id, 'tensorwasm', { importMs });
+      start = performance.now();
+      const model = await compile(graph);
+      const compileMs = performance.now() - start;
+      const sections = wasmSectionBytes(model.save());
+      record(details, workload.id, 'tensorwasm', {
+        compileMs,
+        codeBytes: sections.code,
+        weightBytes: sections.data,
+        memoryBytes: model.plan.memoryBytes,
+        arenaBytes: model.plan.arenaBytes,
+        kernels: model.kernels.length,
+      });
+      const input = data.inputs[0];
+      const output = model.outputs[0]?.name ?? '';
+      if (input !== undefined) model.view(model.inputs[0]?.name ?? '').set(input.data);
+      return {
+        run: () => model.execute(),
+        output: () => Float32Array.from(model.view(output) as Float32Array),
+        dispose: () => model.dispose(),
+      };
+    },
+  };
+}
+
+/**
+ * Catches the Wasm memories of modules instantiated from now on: ORT-web
+ * exposes no heap size, but its Emscripten module exports its memory.
+ */
+function watchWasmMemories(): { memories: WebAssembly.Memory[]; restore: () => void } {
+  const memories: WebAssembly.Memory[] = [];
+  const original = WebAssembly.instantiate.bind(WebAssembly);
+  const collect = (instance: WebAssembly.Instance): void => {
+    for (const value of Object.values(instance.exports))
+      if (value instanceof WebAssembly.Memory) memories.push(value);
+  };
+  const patched = async (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> => {
+    const result = await (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(
+      source,
+      imports,
+    );
+    if (result instanceof WebAssembly.Instance) collect(result);
+    else collect((result as WebAssembly.WebAssemblyInstantiatedSource).instance);
+    for (const value of Object.values(imports ?? {}))
+      for (const v of Object.values(value)) if (v instanceof WebAssembly.Memory) memories.push(v);
+    return result;
+  };
+  (WebAssembly as { instantiate: unknown }).instantiate = patched;
+  return {
+    memories,
+    restore: () => {
+      (WebAssembly as { instantiate: unknown }).instantiate = original;
+    },
+  };
+}
+
+/** ONNX Runtime Web on the same model bytes. */
+export function makeModelOrt(details: DetailsTable): Competitor<ModelWorkload> {
+  let ort: typeof Ort | undefined;
+  let memories: readonly WebAssembly.Memory[] = [];
+  const heapBytes = (): number | undefined =>
+    memories.length === 0 ? undefined : Math.max(...memories.map((m) => m.buffer.byteLength));
+  return {
+    key: 'ort',
+    label: 'ORT-web',
+    describe: () =>
+      "WASM EP, numThreads = 1, graphOptimizationLevel 'all'; run() includes input/output copies",
+    async init() {
+      const globals = globalThis as { Worker?: unknown };
+      const workerBefore = globals.Worker;
+      const watch = watchWasmMemories();
+      try {
+        ort = await import('onnxruntime-web');
+        ort.env.wasm.numThreads = 1;
+        ort.env.wasm.proxy = false;
+        ort.env.logLevel = 'error';
+        // the Wasm runtime loads with the first session: load it now (start-up, not a model's setup)
+        const { buildAudioModel } = await import('./audio-model.js');
+        await (
+          await ort.InferenceSession.create(buildAudioModel(), { executionProviders: ['wasm'] })
+        ).release();
+      } finally {
+        watch.restore();
+        if (workerBefore === undefined) delete globals.Worker;
+        else globals.Worker = workerBefore;
+      }
+      memories = watch.memories;
+    },
+    async setup(workload: ModelWorkload, data: WorkloadData): Promise<Prepared> {
+      if (ort === undefined) throw new Error('ort: setup() before init()');
+      const start = performance.now();
+      const session = await ort.InferenceSession.create(workload.bytes(), {
+        executionProviders: ['wasm'],
+        graphOptimizationLevel: 'all',
+      });
+      record(details, workload.id, 'ort', { compileMs: performance.now() - start });
+      const feeds: Record<string, Ort.Tensor> = {};
+      for (const t of data.inputs) feeds[t.name] = new ort.Tensor('float32', t.data, [...t.shape]);
+      const outputName = session.outputNames[0] ?? '';
+      let last: Ort.InferenceSession.ReturnType | undefined;
+      return {
+        run: async () => {
+          last = await session.run(feeds);
+        },
+        output: () => {
+          const y = last?.[outputName];
+          if (y === undefined) throw new Error('ort: output() before run()');
+          return Float32Array.from(y.data as Float32Array);
+        },
+        dispose: () => {
+          // the heap only grows: its size after this model ran is a high-water mark of the process
+          const heap = heapBytes();
+          if (heap !== undefined) record(details, workload.id, 'ort', { memoryBytes: heap });
+          void session.release();
+        },
+      };
+    },
+  };
+}

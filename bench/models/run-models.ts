@@ -1,0 +1,128 @@
+/**
+ * `npm run bench -- --models`: every whole model (model-workloads.ts) on
+ * tensorwasm and ORT-web, interleaved per sample by the shared measuring loop
+ * (bench/measure.ts) within a time budget per model, outputs compared; then
+ * the table goes into bench/results.md and the README (between markers).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { initCompetitors, measureWorkload, type Reporter, type Settings } from '../measure.js';
+import { competitorVersions, gitRevision } from '../provenance.js';
+import { formatMs } from '../report.js';
+import { makeModelOrt, makeModelTensorwasm, type DetailsTable } from './model-competitors.js';
+import { makeModelWorkloads } from './model-workloads.js';
+import {
+  modelRatio,
+  renderModelsCompact,
+  renderModelsFull,
+  replaceModelsBlock,
+  type ModelResult,
+  type ModelsRun,
+} from './models-report.js';
+
+/**
+ * Whole models take 10 ms to seconds per run: a sample is one run, and each
+ * model gets a time budget shared by both engines; past it only minSamples
+ * are taken (VGG-19 and ResNet-50 on a generic conv kernel take seconds).
+ */
+export const MODELS_FULL: Settings = {
+  warmupMs: 300,
+  warmupRuns: 2,
+  sampleMs: 1,
+  minSamples: 5,
+  maxSamples: 40,
+  workloadBudgetMs: 20_000,
+};
+export const MODELS_QUICK: Settings = {
+  warmupMs: 0,
+  warmupRuns: 1,
+  sampleMs: 1,
+  minSamples: 3,
+  maxSamples: 10,
+  workloadBudgetMs: 3_000,
+};
+
+/** Options of runModels. */
+export interface ModelsOptions {
+  readonly quick: boolean;
+  /** Model ids (prefixes, case-insensitive); all when undefined. */
+  readonly only?: readonly string[];
+  /** Write bench/results.md's and README's models block (default: to outDir and the README). */
+  readonly write: boolean;
+  readonly outDir: string;
+  readonly reporter: Reporter;
+}
+
+function uptimeLoad(): number[] {
+  return loadavg().map((v) => Math.round(v * 100) / 100);
+}
+
+/** Measures every selected model and returns the run (written unless `write` is false). */
+export async function runModels(options: ModelsOptions): Promise<ModelsRun> {
+  const started = performance.now();
+  const loadStart = uptimeLoad();
+  const { reporter } = options;
+  const details: DetailsTable = new Map();
+  const versions = competitorVersions();
+  const { ready } = await initCompetitors(
+    [makeModelTensorwasm(details), makeModelOrt(details)],
+    versions,
+    reporter,
+  );
+  const workloads = makeModelWorkloads(options.only);
+  const settings = options.quick ? MODELS_QUICK : MODELS_FULL;
+  const models: ModelResult[] = [];
+  for (const [i, w] of workloads.entries()) {
+    reporter.progress(`${w.id}: making the model (random weights)`, true);
+    const result = await measureWorkload(w, i, workloads.length, ready, settings, reporter);
+    w.release();
+    const row = details.get(w.id);
+    models.push({ result, details: Object.fromEntries(row ?? []) });
+    const tw = row?.get('tensorwasm');
+    reporter.print(
+      `${''.padEnd(10)} ratio ${modelRatio(models[models.length - 1] as ModelResult).toFixed(2)}, import ${formatMs(tw?.importMs ?? NaN)}, compile ${formatMs(tw?.compileMs ?? NaN)}`,
+    );
+  }
+  const run: ModelsRun = {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    mode: options.quick ? 'quick' : 'full',
+    machine: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    node: process.versions.node,
+    ortVersion: versions.ort ?? '?',
+    commit: gitRevision(),
+    loadStart,
+    loadEnd: uptimeLoad(),
+    models,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+  if (options.write) writeModels(run, options);
+  return run;
+}
+
+function writeModels(run: ModelsRun, options: ModelsOptions): void {
+  const results = join(options.outDir, 'results.md');
+  let text = '';
+  try {
+    text = readFileSync(results, 'utf8');
+  } catch {
+    text = '# Benchmark results\n';
+  }
+  writeFileSync(results, replaceModelsBlock(text, renderModelsFull(run)));
+  writeFileSync(join(options.outDir, 'results-models.json'), `${JSON.stringify(run, null, 1)}\n`);
+  options.reporter.print(`wrote ${results} (models section) and ${options.outDir}/results-models.json`);
+  // the README shows a complete full run written to bench/ only
+  if (!options.quick && options.only === undefined && options.outDir === 'bench') {
+    const readme = readFileSync('README.md', 'utf8');
+    const updated = replaceModelsBlockIfPresent(readme, renderModelsCompact(run));
+    if (updated !== readme) {
+      writeFileSync('README.md', updated);
+      options.reporter.print('updated the models table in README.md');
+    }
+  }
+}
+
+function replaceModelsBlockIfPresent(text: string, block: string): string {
+  return text.includes('<!-- bench:models:begin') ? replaceModelsBlock(text, block) : text;
+}
