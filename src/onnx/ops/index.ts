@@ -9,6 +9,7 @@ import { elementwiseOps } from './elementwise.js';
 import { matrixOps } from './matrix.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
+import { recurrentOps } from './recurrent.js';
 import { reduceOps } from './reduce.js';
 import { shapeOps } from './shape.js';
 
@@ -22,4 +23,5 @@ export const OPS: OpTable = {
   ...controlOps,
   ...matrixOps,
   ...activationOps,
+  ...recurrentOps,
 };
