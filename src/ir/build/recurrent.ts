@@ -275,3 +275,18 @@ export function recurrent(
   }
   return { y, yH, yC };
 }
+
+/** ONNX LSTM (gates i, o, f, c): see recurrent(). */
+export function lstm(x: AnyTensor, w: AnyTensor, r: AnyTensor, options?: RecurrentOptions): RecurrentResult {
+  return recurrent('lstm', x, w, r, options);
+}
+
+/** ONNX GRU (gates z, r, h): see recurrent(). */
+export function gru(x: AnyTensor, w: AnyTensor, r: AnyTensor, options?: RecurrentOptions): RecurrentResult {
+  return recurrent('gru', x, w, r, options);
+}
+
+/** ONNX RNN (one gate): see recurrent(). */
+export function rnn(x: AnyTensor, w: AnyTensor, r: AnyTensor, options?: RecurrentOptions): RecurrentResult {
+  return recurrent('rnn', x, w, r, options);
+}

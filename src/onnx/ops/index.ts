@@ -4,6 +4,7 @@
  */
 import type { OpTable } from '../op-entry.js';
 import { activationOps } from './activations.js';
+import { attentionOps } from './attention.js';
 import { controlOps } from './control.js';
 import { elementwiseOps } from './elementwise.js';
 import { matrixOps } from './matrix.js';
@@ -24,4 +25,5 @@ export const OPS: OpTable = {
   ...matrixOps,
   ...activationOps,
   ...recurrentOps,
+  ...attentionOps,
 };

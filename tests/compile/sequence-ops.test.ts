@@ -1,0 +1,91 @@
+/**
+ * The recurrent (lstm, gru, rnn) and attention composites compiled and compared
+ * with the reference interpreter on small odd sizes, plus their builder errors.
+ */
+import { describe, expect, test } from 'vitest';
+import { attention, Graph, gru, lstm, rnn, ShapeError, type AttentionOptions } from '../../src/index.js';
+import { checkGraph, randomData } from '../support/differential.js';
+
+const TOL = { rtol: 1e-4, atol: 1e-5 };
+const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+describe('recurrent composites', () => {
+  const [seq, batch, input, hidden] = [3, 2, 5, 3];
+  test.each([
+    ['lstm', 'forward'],
+    ['lstm', 'bidirectional'],
+    ['gru', 'reverse'],
+    ['gru', 'bidirectional'],
+    ['rnn', 'bidirectional'],
+  ] as const)('%s %s', async (cell, direction) => {
+    const dirs = direction === 'bidirectional' ? 2 : 1;
+    const gates = { lstm: 4, gru: 3, rnn: 1 }[cell];
+    const g = new Graph();
+    const x = g.input('x', [batch, seq, input]);
+    const w = g.param('w', [dirs, gates * hidden, input]);
+    const r = g.param('r', [dirs, gates * hidden, hidden]);
+    const b = g.param('b', [dirs, 2 * gates * hidden]);
+    const f = { lstm, gru, rnn }[cell];
+    const out = f(x, w, r, { direction, bias: b, layout: 1, sequenceLens: [3, 2], linearBeforeReset: true });
+    g.output('y', out.y);
+    g.output('yh', out.yH);
+    if (out.yC !== undefined) g.output('yc', out.yC);
+    const feeds = Object.fromEntries(
+      [x, w, r, b].map((t, i) => [
+        ['x', 'w', 'r', 'b'][i] as string,
+        randomData('f32', size(t.shape), 3 + i, -1, 1),
+      ]),
+    );
+    await checkGraph(g, feeds, TOL);
+  });
+
+  test('a wrong W shape is a ShapeError naming the op', () => {
+    const g = new Graph();
+    const x = g.input('x', [3, 1, 4]);
+    expect(() => lstm(x, g.input('w', [1, 12, 5]), g.input('r', [1, 12, 3]))).toThrow(ShapeError);
+    expect(() => lstm(x, g.input('w2', [1, 12, 5]), g.input('r2', [1, 12, 3]))).toThrow(/lstm: W/);
+  });
+});
+
+describe('attention composite', () => {
+  const cases: [string, number[], number[], number[], AttentionOptions, number[] | null][] = [
+    [
+      '3-D grouped-query causal',
+      [2, 3, 12],
+      [2, 5, 4],
+      [2, 5, 6],
+      { qNumHeads: 6, kvNumHeads: 2, isCausal: true },
+      null,
+    ],
+    ['4-D bool mask, scale', [1, 3, 5, 7], [1, 3, 6, 7], [1, 3, 6, 3], { scale: 0.3 }, [5, 6]],
+    ['4-D softcap, float mask', [2, 1, 3, 5], [2, 1, 4, 5], [2, 1, 4, 5], { softcap: 1.5 }, [2, 1, 3, 4]],
+  ];
+  test.each(cases)('%s', async (_, qs, ks, vs, options, maskShape) => {
+    const g = new Graph();
+    const q = g.input('q', qs);
+    const k = g.input('k', ks);
+    const v = g.input('v', vs);
+    const feeds: Record<string, Float32Array | Uint8Array> = {
+      q: randomData('f32', size(qs), 1) as Float32Array,
+      k: randomData('f32', size(ks), 2) as Float32Array,
+      v: randomData('f32', size(vs), 3) as Float32Array,
+    };
+    let mask = null;
+    if (maskShape !== null) {
+      const bool = options.softcap === undefined;
+      mask = g.input('m', maskShape, bool ? 'bool' : 'f32');
+      feeds.m = randomData(bool ? 'bool' : 'f32', size(maskShape), 4) as Float32Array | Uint8Array;
+    }
+    const r = attention(q, k, v, { ...options, mask });
+    g.output('y', r.y);
+    g.output('p', r.probs);
+    await checkGraph(g, feeds, TOL);
+  });
+
+  test('kv heads that do not divide q heads are a ShapeError', () => {
+    const g = new Graph();
+    const q = g.input('q', [1, 3, 2, 4]);
+    const k = g.input('k', [1, 2, 2, 4]);
+    expect(() => attention(q, k, k)).toThrow(ShapeError);
+  });
+});
