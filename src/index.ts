@@ -22,6 +22,7 @@ export {
   type RecurrentActivation,
 } from './ir/build/recurrent.js';
 export { attention, type AttentionOptions, type AttentionResult } from './ir/build/attention.js';
+export { rotaryEmbedding, type RotaryOptions } from './ir/build/rotary.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
 export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
 export type { AnyTensor } from './ir/types/tensor-types.js';

@@ -3,7 +3,16 @@
  * with the reference interpreter on small odd sizes, plus their builder errors.
  */
 import { describe, expect, test } from 'vitest';
-import { attention, Graph, gru, lstm, rnn, ShapeError, type AttentionOptions } from '../../src/index.js';
+import {
+  attention,
+  Graph,
+  gru,
+  lstm,
+  rnn,
+  rotaryEmbedding,
+  ShapeError,
+  type AttentionOptions,
+} from '../../src/index.js';
 import { checkGraph, randomData } from '../support/differential.js';
 
 const TOL = { rtol: 1e-4, atol: 1e-5 };
@@ -87,5 +96,37 @@ describe('attention composite', () => {
     const q = g.input('q', [1, 3, 2, 4]);
     const k = g.input('k', [1, 2, 2, 4]);
     expect(() => attention(q, k, k)).toThrow(ShapeError);
+  });
+});
+
+describe('rotary embedding composite', () => {
+  test.each([
+    ['halves, position ids', false, 0],
+    ['interleaved, rotary dim 4', true, 4],
+  ] as const)('%s', async (_, interleaved, rotaryDim) => {
+    const g = new Graph();
+    const x = g.input('x', [2, 3, 30]);
+    const half = (rotaryDim === 0 ? 10 : rotaryDim) / 2;
+    const cos = g.input('c', [7, half]);
+    const sin = g.input('s', [7, half]);
+    const ids = g.input('p', [2, 3], 'i32');
+    g.output('y', rotaryEmbedding(x, cos, sin, { positionIds: ids, interleaved, rotaryDim, numHeads: 3 }));
+    await checkGraph(
+      g,
+      {
+        x: randomData('f32', 180, 1),
+        c: randomData('f32', 7 * half, 2, -1, 1),
+        s: randomData('f32', 7 * half, 3, -1, 1),
+        p: Int32Array.from([0, 6, 2, 5, 1, 3]),
+      },
+      TOL,
+    );
+  });
+
+  test('an odd rotary dim is a ShapeError', () => {
+    const g = new Graph();
+    const x = g.input('x', [1, 1, 2, 6]);
+    const c = g.input('c', [1, 2, 1]);
+    expect(() => rotaryEmbedding(x, c, c, { rotaryDim: 3 })).toThrow(ShapeError);
   });
 });

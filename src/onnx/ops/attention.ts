@@ -4,6 +4,7 @@
  * ONNX versions are refused rather than guessed.
  */
 import { attention } from '../../ir/build/attention.js';
+import { rotaryEmbedding } from '../../ir/build/rotary.js';
 import { ElemType as E } from '../elem-types.js';
 import type { NodeContext, OpResult } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
@@ -52,6 +53,19 @@ function importAttention(n: NodeContext): OpResult[] {
   return outs.map((t) => n.out(t, E.float));
 }
 
+function importRotary(n: NodeContext): OpResult {
+  n.checkTypes([E.float], [0, 1, 2]);
+  if (n.has(3)) n.checkTypes([E.int64], [3]);
+  const y = rotaryEmbedding(n.tensor(0), n.tensor(1), n.tensor(2), {
+    positionIds: n.has(3) ? n.tensor(3) : null,
+    interleaved: n.int('interleaved', 0) !== 0,
+    rotaryDim: n.int('rotary_embedding_dim', 0),
+    numHeads: n.hasAttr('num_heads') ? n.int('num_heads', 0) : undefined,
+  });
+  return n.out(y, E.float);
+}
+
 export const attentionOps: OpTable = {
   Attention: { since: 23, run: importAttention },
+  RotaryEmbedding: { since: 23, run: importRotary },
 };
