@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   attention,
+  compile,
   Graph,
   gru,
   lstm,
@@ -12,6 +13,7 @@ import {
   rotaryEmbedding,
   ShapeError,
   type AttentionOptions,
+  type Tensor,
 } from '../../src/index.js';
 import { checkGraph, randomData } from '../support/differential.js';
 
@@ -89,6 +91,40 @@ describe('attention composite', () => {
     g.output('y', r.y);
     g.output('p', r.probs);
     await checkGraph(g, feeds, TOL);
+  });
+
+  test('a causal block compiles to as many kernels as the hand-written one', async () => {
+    const shape = [1, 3, 9, 5];
+    const kernels = async (build: (g: Graph) => void): Promise<string[]> => {
+      const g = new Graph();
+      build(g);
+      const model = await compile(g);
+      const names = model.kernels.map((k) => k.name);
+      model.dispose();
+      return names;
+    };
+    const io = (g: Graph) => ['q', 'k', 'v'].map((n) => g.input(n, shape)) as [Tensor, Tensor, Tensor];
+    const hand = await kernels((g) => {
+      const [q, k, v] = io(g);
+      const causal = g.constant(
+        Float32Array.from({ length: 81 }, (_, n) => (n % 9 > Math.floor(n / 9) ? -Infinity : 0)),
+        [9, 9],
+      );
+      g.output(
+        'y',
+        q
+          .matmul(k.transpose([0, 1, 3, 2]))
+          .mul(0.5)
+          .add(causal)
+          .softmax(-1)
+          .matmul(v),
+      );
+    });
+    const composite = await kernels((g) => {
+      const [q, k, v] = io(g);
+      g.output('y', attention(q, k, v, { isCausal: true, scale: 0.5 }).y);
+    });
+    expect(composite.length).toBe(hand.length);
   });
 
   test('kv heads that do not divide q heads are a ShapeError', () => {

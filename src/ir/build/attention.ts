@@ -70,13 +70,17 @@ function splitHeads(what: string, t: AnyTensor, n: number): AnyTensor {
   return t.reshape([b, s, n, hidden / n]).transpose([0, 2, 1, 3]);
 }
 
-/** The additive bias of mask, causality and padding: broadcasts to [batch, 1|heads, qSeq, kv]. */
+/**
+ * The additive bias of mask, causality and padding (broadcasting to [batch,
+ * 1|heads, qSeq, kv]), and whether a row may be all -inf: always with a mask
+ * input; for the build-time causal and padding masks, only if one is.
+ */
 function buildBias(
   q: AnyTensor,
   kvLen: number,
   past: number,
   options: AttentionOptions,
-): AnyTensor | undefined {
+): { bias: AnyTensor | undefined; maybeEmpty: boolean } {
   const g = q.graph;
   const [batch, , qLen] = q.shape as [number, number, number, number];
   let bias: AnyTensor | undefined;
@@ -102,11 +106,17 @@ function buildBias(
     (lens.length !== batch || lens.some((l) => !Number.isInteger(l) || l < 0 || l > kvLen))
   )
     fail(`nonpadKvSeqlen must hold ${batch} integers in 0..${kvLen} (got ${describe(lens)})`);
+  // which (b, i, j) the build-time masks allow, to find rows they hide entirely
+  const seen = new Uint8Array(batch * qLen * kvLen).fill(1);
   const constBias = (rows: number, allowed: (b: number, i: number, j: number) => boolean): AnyTensor => {
     const data = new Float32Array(rows * qLen * kvLen);
-    for (let b = 0; b < rows; b++)
+    for (let b = 0; b < batch; b++)
       for (let i = 0; i < qLen; i++)
-        for (let j = 0; j < kvLen; j++) data[(b * qLen + i) * kvLen + j] = allowed(b, i, j) ? 0 : -Infinity;
+        for (let j = 0; j < kvLen; j++) {
+          const ok = allowed(b, i, j);
+          if (!ok) seen[(b * qLen + i) * kvLen + j] = 0;
+          if (b < rows) data[(b * qLen + i) * kvLen + j] = ok ? 0 : -Infinity;
+        }
     return g.constant(data, [rows, 1, qLen, kvLen]);
   };
   const add = (t: AnyTensor): void => {
@@ -124,7 +134,10 @@ function buildBias(
     const ls = lens;
     add(constBias(batch, (b, _, j) => j < (ls[b] as number)));
   }
-  return bias;
+  let emptyRow = false;
+  for (let row = 0; row < batch * qLen && !emptyRow; row++)
+    emptyRow = seen.subarray(row * kvLen, (row + 1) * kvLen).every((a) => a === 0);
+  return { bias, maybeEmpty: mask !== null || emptyRow };
 }
 
 /**
@@ -206,15 +219,15 @@ export function attention(
       .expand([batch, kvHeads, qHeads / kvHeads, n, d])
       .reshape([batch, qHeads, n, d]);
   };
-  // ONNX scales q and k each by sqrt(scale)
-  const root = Math.sqrt(scale);
-  let scores = q4.mul(root).matmul(group(presentKey).mul(root).transpose([0, 1, 3, 2]));
+  // ONNX's reference scales q and k each by sqrt(scale); scaling the product instead differs by
+  // rounding only and fuses into the matmul like a hand-written attention block
+  let scores = q4.matmul(group(presentKey).transpose([0, 1, 3, 2])).mul(scale);
   if (softcap > 0) scores = scores.div(softcap).tanh().mul(softcap);
-  const bias = buildBias(q4, kvLen, past, options);
+  const { bias, maybeEmpty } = buildBias(q4, kvLen, past, options);
   const maskedScores = bias === undefined ? scores : scores.add(bias);
   let probs = maskedScores.softmax(-1);
   // ONNX: a row the mask hides entirely attends to nothing (zeros, where softmax gives NaN)
-  if (bias !== undefined) probs = g.where(maskedScores.max(-1, true).eq(-Infinity), 0, probs);
+  if (maybeEmpty) probs = g.where(maskedScores.max(-1, true).eq(-Infinity), 0, probs);
   let y = probs.matmul(group(presentValue));
   if (threeD) {
     const [, , qLen, vSize] = y.shape as [number, number, number, number];
