@@ -15,6 +15,8 @@ interface Case {
   layout?: 0 | 1;
   lbr?: boolean;
   lens?: number[];
+  /** sequence_lens as a graph input (read at run time) rather than an initializer. */
+  lensInput?: boolean;
   bias?: boolean;
   init?: boolean;
   peepholes?: boolean;
@@ -27,6 +29,7 @@ const [SEQ, BATCH, INPUT, HIDDEN] = [5, 3, 7, 5];
 function build(c: Case): {
   bytes: Uint8Array;
   feeds: Record<string, Float32Array>;
+  lens: Int32Array | undefined;
   dims: Record<string, number[]>;
   outputs: string[];
 } {
@@ -55,12 +58,14 @@ function build(c: Case): {
   const attrs: Record<string, AttrValue> = { hidden_size: HIDDEN, direction: c.direction, layout };
   if (c.lbr === true) attrs.linear_before_reset = 1;
   const inputs: ValueSpec[] = specs.map(([name, dims]) => ({ name, type: FLOAT, dims }));
+  const lensInit = c.lens !== undefined && c.lensInput !== true;
+  if (c.lens !== undefined && !lensInit) inputs.push({ name: 'L', type: INT32, dims: [BATCH] });
   const bytes = makeModel(
     {
       nodes: [{ op: c.cell, inputs: names, outputs, name: 'rec', attrs }],
       inputs,
       outputs: outputs.map((name, i) => ({ name, type: FLOAT, dims: i === 0 ? yShape : state })),
-      initializers: c.lens === undefined ? [] : [{ name: 'L', type: INT32, dims: [BATCH], values: c.lens }],
+      initializers: lensInit ? [{ name: 'L', type: INT32, dims: [BATCH], values: c.lens ?? [] }] : [],
     },
     14,
   );
@@ -76,7 +81,8 @@ function build(c: Case): {
       ) as Float32Array,
     ]),
   );
-  return { bytes, feeds, dims: Object.fromEntries(specs), outputs };
+  const lens = lensInit || c.lens === undefined ? undefined : Int32Array.from(c.lens);
+  return { bytes, feeds, lens, dims: Object.fromEntries(specs), outputs };
 }
 
 const CASES: Case[] = [];
@@ -90,6 +96,7 @@ for (const cell of ['RNN', 'GRU', 'LSTM'] as const) {
 }
 CASES.push({ cell: 'GRU', direction: 'bidirectional', lbr: true, bias: true, init: true, lens: [3, 5, 1] });
 CASES.push({ cell: 'GRU', direction: 'forward', lbr: true });
+CASES.push({ cell: 'LSTM', direction: 'bidirectional', lens: [4, 0, 2], lensInput: true, bias: true });
 
 beforeAll(() => {
   ort.env.wasm.numThreads = 1;
@@ -98,14 +105,17 @@ beforeAll(() => {
 
 describe('recurrent ops against ONNX Runtime', () => {
   test.each(CASES.map((c) => [JSON.stringify(c), c] as const))('%s', async (_, c) => {
-    const { bytes, feeds, dims, outputs } = build(c);
+    const { bytes, feeds: floats, lens, dims, outputs } = build(c);
+    const feeds = lens === undefined ? floats : { ...floats, L: lens };
     const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
     const graph = await fromOnnx(bytes);
     const model = await compile(graph);
     const ours = model.run(feeds);
-    const theirs = await session.run(
-      Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v, dims[k])])),
+    const theirFeeds: Record<string, ort.Tensor> = Object.fromEntries(
+      Object.entries(floats).map(([k, v]) => [k, new ort.Tensor('float32', v, dims[k])]),
     );
+    if (lens !== undefined) theirFeeds.L = new ort.Tensor('int32', lens, [BATCH]);
+    const theirs = await session.run(theirFeeds);
     for (const name of outputs) {
       expectClose(
         ours[name] as Float32Array,

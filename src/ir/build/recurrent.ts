@@ -4,7 +4,7 @@
  * code and the interpreter computes them exactly as the compiled model does.
  */
 import { ShapeError } from '../../common/errors.js';
-import { describe, formatShape } from '../shape.js';
+import { describe, formatShape, isArray } from '../shape.js';
 import type { AnyTensor } from '../types/tensor-types.js';
 import { softplus, softsign } from './activations.js';
 
@@ -35,9 +35,10 @@ export interface RecurrentOptions {
   linearBeforeReset?: boolean;
   /**
    * Valid steps per batch row (ONNX sequence_lens); later steps keep the state
-   * and output 0, and 'reverse' starts at each row's last valid step. Default: all.
+   * and output 0, and 'reverse' starts at each row's last valid step. Numbers, or
+   * an i32 [batch] tensor read at run time. Default: all.
    */
-  sequenceLens?: readonly number[] | null;
+  sequenceLens?: readonly number[] | AnyTensor | null | undefined;
   /** 0 (default): x [seq, batch, input], y [seq, dirs, batch, hidden]; 1: batch first. */
   layout?: 0 | 1;
 }
@@ -204,10 +205,27 @@ export function recurrent(
   const per = DEFAULT_ACTIVATIONS[cell].length;
   if (act.length !== per * dirs) fail(op, `expected ${per * dirs} activations (got ${act.length})`);
   const lbr = cell === 'gru' && options.linearBeforeReset === true;
-  const lens = options.sequenceLens ?? null;
-  if (lens !== null && (lens.length !== batch || lens.some((l) => !Number.isInteger(l) || l < 0 || l > seq)))
-    fail(op, `sequenceLens must hold ${batch} integers in 0..${seq} (got ${describe(lens)})`);
-  const masked = lens !== null && lens.some((l) => l !== seq);
+  const given = options.sequenceLens ?? null;
+  let live: (t: number) => AnyTensor;
+  let masked = false;
+  if (given !== null && !isArray(given)) {
+    g.own(op, given);
+    if (given.dtype !== 'i32' || given.rank !== 1 || given.shape[0] !== batch)
+      fail(op, `sequenceLens must be i32 [${batch}] (got ${given.dtype} ${formatShape(given.shape)})`);
+    const column = given.reshape([batch, 1]);
+    // the reference's mask: step t is live in row b when t < lens[b]
+    live = (t) => column.gt(t);
+    masked = true;
+  } else {
+    const lens = given;
+    if (
+      lens !== null &&
+      (lens.length !== batch || lens.some((l) => !Number.isInteger(l) || l < 0 || l > seq))
+    )
+      fail(op, `sequenceLens must hold ${batch} integers in 0..${seq} (got ${describe(lens)})`);
+    masked = lens !== null && lens.some((l) => l !== seq);
+    live = (t) => g.constant(Uint8Array.from((lens ?? []).map((l) => (t < l ? 1 : 0))), [batch, 1], 'bool');
+  }
   const zeros = g.constant(new Float32Array(batch * hidden), [batch, hidden]);
   // 2-D matmul over every step at once: the input projection does not depend on the state
   const flatX = xs.reshape([seq * batch, input]);
@@ -251,7 +269,7 @@ export function recurrent(
       if (masked) {
         // the reference's mask, flipped with the sequence in reverse: a row's padded steps keep its state
         // (in reverse, flipped step s reads position t = seq-1-s, live when t < the row's length)
-        const on = g.constant(Uint8Array.from(lens.map((l) => (t < l ? 1 : 0))), [batch, 1], 'bool');
+        const on = live(t);
         h = g.where(on, h, d.h);
         if (c !== undefined) c = g.where(on, c, d.c as AnyTensor);
         out[t] = g.where(on, h, 0);

@@ -1,10 +1,11 @@
 /**
  * ONNX's recurrent ops (RNN, GRU, LSTM) imported as the builder's unrolled
  * recurrent composite: gate layouts, defaults, directions, layouts and
- * sequence_lens as ONNX's reference computes them; clip, input_forget and
- * activations that take alpha/beta are refused.
+ * sequence_lens (known at import or read at run time) as ONNX's reference
+ * computes them; clip, input_forget and activations with alpha/beta are refused.
  */
 import { recurrent, type RecurrentActivation, type RecurrentCell } from '../../ir/build/recurrent.js';
+import type { Tensor } from '../../ir/tensor.js';
 import { ElemType as E } from '../elem-types.js';
 import type { NodeContext, OpResult } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
@@ -51,10 +52,11 @@ function importRecurrent(cell: RecurrentCell, n: NodeContext): OpResult[] {
   const hiddenSize = n.int('hidden_size', r.shape[2] as number);
   if (hiddenSize !== r.shape[2])
     n.invalid(`hidden_size ${hiddenSize} does not match R ${JSON.stringify(r.shape)}`);
-  let sequenceLens: number[] | null = null;
+  let sequenceLens: number[] | Tensor | null = null;
   if (n.has(4)) {
     n.checkTypes([E.int32], [4]);
-    sequenceLens = n.numbers(4, 'sequence_lens');
+    // known lengths drop the masks when every row is full; otherwise they are read at run time
+    sequenceLens = n.known(4) === undefined ? n.tensor(4) : n.numbers(4, 'sequence_lens');
   }
   const linearBeforeReset = cell === 'gru' ? n.int('linear_before_reset', 0) !== 0 : false;
   const opt = (i: number) => (n.has(i) ? n.tensor(i) : null);
