@@ -123,7 +123,7 @@ function buildBias(
     bias = bias === undefined ? t : bias.add(t);
   };
   if (options.isCausal === true) {
-    if (lens !== null && past === 0) {
+    if (lens !== null && (options.pastKey ?? null) === null) {
       const ls = lens;
       add(constBias(batch, (b, i, j) => j <= i + (ls[b] as number) - qLen));
     } else {
