@@ -13,6 +13,7 @@ import type { BenchInstance, BenchRow } from './planner-lib.js';
 import { benchInstances, loadMiniMalloc, markdownTable, randomDagInstance } from './planner-lib.js';
 import type { BenchGraph } from './planner-graphs.js';
 import { benchGraphs, randomGraphs } from './planner-graphs.js';
+import { cnnGraphs } from './planner-cnn-graphs.js';
 
 // scripts/run-ts.mjs runs a bundle from node_modules/.cache, so paths are taken from
 // the package root (npm runs scripts there), not from this file.
@@ -74,7 +75,7 @@ function summarize(label: string, rows: readonly BenchRow[]): string[] {
 const header =
   '| instance | buffers | align | lower bound | naive | best-fit arena | ratio | plan ms | check ms | optimize arena | ratio | optimize ms |';
 console.log(header);
-const graphPlans = [...benchGraphs(), ...randomGraphs()].map(planOfGraph);
+const graphPlans = [...benchGraphs(), ...cnnGraphs(), ...randomGraphs()].map(planOfGraph);
 const graphRows = benchInstances(
   graphPlans.map((g) => g.instance),
   { optimize: !quick, optimizeMs: GRAPH_MS },

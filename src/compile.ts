@@ -20,7 +20,7 @@ import { Graph } from './ir/graph.js';
 import type { TensorSpecs } from './ir/types/graph-types.js';
 import type { Node } from './ir/node.js';
 import { bytesOf, topoSort } from './ir/node.js';
-import { nameNodes } from './ir/print.js';
+import { nameNodes, printGraph } from './ir/print.js';
 import { chooseMaterialized, type Decision } from './passes/choose-materialized.js';
 import { formKernels } from './passes/form-kernels.js';
 import { fuseKernels } from './passes/fuse-kernels.js';
@@ -63,6 +63,13 @@ export interface KernelInfo {
   readonly bytesWritten: number;
   /** Arithmetic operations per run (elementwise ops and reduction combines). */
   readonly flops: number;
+  /**
+   * Units of the kernel's range (its function's (start, end) parameters run
+   * units [start, end); 1 when it has none: see src/passes/kernel-range.ts).
+   */
+  readonly units: number;
+  /** Calls run() makes to it per run, each over a chunk of its range (docs/kernels.md "The first run"). */
+  readonly chunks: number;
 }
 
 /** Milliseconds spent in each compile stage. */
@@ -134,7 +141,9 @@ export class CompiledModel<
       const fn = exports[k.name];
       if (typeof fn !== 'function')
         throw new InternalError('profile', `the module does not export kernel ${k.name}`);
-      return { name: k.name, call: fn as () => void };
+      // one call over the kernel's whole range
+      const call = fn as (start: number, end: number) => void;
+      return { name: k.name, call: () => call(0, k.units) };
     });
     return profileKernels(calls, options);
   }
@@ -331,10 +340,12 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   stats.instantiate = performance.now() - instantiateStart;
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
-  // the built graph may grow after compile: its text is taken now; the others are made on demand
-  const built = graph.toString();
+  // the built graph may grow after compile: its outputs and leaves are taken now (nodes are
+  // immutable) and every text is made on demand (a model with large constants prints megabytes)
+  const builtOutputs = [...graph.outputs];
+  const builtLeaves = graph.leaves;
   const irText: Record<IrStage, () => string> = {
-    built: () => built,
+    built: () => printGraph(builtOutputs, builtLeaves),
     simplified: () => lowered.toString(),
     fused: () => formatSchedule(schedule, decisions, annotate, notes),
     scheduled: () => formatScheduled(planned),
@@ -346,6 +357,8 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     kind: k.kind,
     vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
     ...costOfKernel(k),
+    units: emitted.calls[k.index]?.units ?? 1,
+    chunks: emitted.calls[k.index]?.chunks ?? 1,
   }));
   const manifest = manifestOf(
     schedule,
@@ -365,6 +378,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     runsVariant ? builds.variants[0]?.features : undefined,
     dataModule,
   );
+  model.warmUp();
   await debugCompile({
     model,
     builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,

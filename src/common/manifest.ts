@@ -27,6 +27,14 @@ export const BASE_FORMAT = 2;
  */
 export const PACK_EXPORT = 'pack';
 
+/**
+ * An optional export the runtime calls once after instantiating: it runs
+ * each kernel over the first chunk of its range, so the engine starts
+ * compiling optimized code before the first run (docs/kernels.md "The first
+ * run"). Its results are overwritten by every run; it changes no param.
+ */
+export const WARM_EXPORT = 'warm';
+
 /** A named tensor's place in memory. */
 export interface TensorSlot {
   readonly name: string;

@@ -27,12 +27,14 @@ export interface FromOnnxOptions {
 
 /**
  * The name a graph input or output gets: the ONNX name when it is a valid
- * tensorwasm name, else `_` + the name with characters outside `[A-Za-z0-9_.:-]`
- * replaced by `_` (pytorch names outputs "0", "1", …).
+ * tensorwasm name; else its characters outside `[A-Za-z0-9_.:-]` become `_`,
+ * and `_` goes in front unless it now starts with a letter or `_` (PyTorch
+ * names values "0", "1", "/conv1/Conv_output_0", …).
  */
 export function graphName(onnxName: string): string {
   if (NAME_PATTERN.test(onnxName) && onnxName !== '__proto__') return onnxName;
-  return `_${onnxName.replace(/[^\w.:-]/g, '_')}`;
+  const replaced = onnxName.replace(/[^\w.:-]/g, '_');
+  return /^[A-Za-z_]/.test(replaced) && replaced !== '__proto__' ? replaced : `_${replaced}`;
 }
 
 /** The declared shape of an input, with `shapes` filling unknown dimensions. */

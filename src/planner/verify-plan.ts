@@ -5,13 +5,16 @@
  * every kernel, over its whole iteration space, stays inside its buffer —
  * proved per axis by interval arithmetic on the index maps. Pad/concat
  * indices are `within` atoms whose range holds under their guard (checked
- * here), and gather indices are checked at run time. Any failure is a
+ * here), and gather indices are checked at run time. Each kernel's range
+ * (passes/kernel-range.ts), which run() splits into chunks, must cover its
+ * domain, so every chunk runs inside the proved space. Any failure is a
  * PlanError and no module is made.
  */
 import { PlanError } from '../common/errors.js';
 import * as ix from '../passes/index-expr.js';
 import type { IndexExpr } from '../passes/index-expr.js';
 import { storedShape, type Kernel, type KExpr, type Schedule } from '../passes/kernel.js';
+import { checkKernelRange, kernelRange } from '../passes/kernel-range.js';
 import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
 import { formatShape } from '../ir/shape.js';
@@ -207,5 +210,13 @@ export function verifyPlan(schedule: Schedule, memory: PlannedMemory): void {
     if (!memory.addresses.has(node.id))
       throw new PlanError(`value %${node.id} has no address`, { node: node.id });
   }
-  for (const kernel of schedule.kernels) verifyKernelAccesses(kernel, (n) => storedShape(schedule, n));
+  for (const kernel of schedule.kernels) {
+    verifyKernelAccesses(kernel, (n) => storedShape(schedule, n));
+    // codegen calls the kernel over chunks of this range: each a subrange of the domain just proved
+    const range = kernelRange(kernel);
+    if (range !== undefined)
+      checkKernelRange(kernel, range, (why) => {
+        throw new PlanError(`${kernel.name}: ${why}`, { kernel: kernel.name });
+      });
+  }
 }

@@ -116,5 +116,6 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model>
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
   if (params !== undefined) model.restoreParams(params);
+  model.warmUp();
   return model;
 }

@@ -52,9 +52,14 @@ interface Exports {
   run: () => void;
   /** Fills the packed copies of params and constants (PACK_EXPORT), when the module has any. */
   pack?: () => void;
+  /** Runs each kernel over its first chunk (WARM_EXPORT), in modules that have it. */
+  warm?: () => void;
   err_site: WebAssembly.Global;
   err_value: WebAssembly.Global;
 }
+
+/** 32-bit words per page of the operating system's memory (4 KiB; touching more often costs nothing). */
+const PAGE_WORDS = 1024;
 
 function info(slot: TensorSlot): TensorInfo {
   const base = { name: slot.name, shape: [...slot.shape], dtype: slot.dtype };
@@ -120,6 +125,33 @@ export class Model<
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
     for (const p of manifest.params) if (slotSize(p) === 0) this.paramsSet.add(p.name);
+  }
+
+  /**
+   * Readies the instance for its first run (docs/kernels.md "The first run"),
+   * which would otherwise pay for what happens only once: the operating
+   * system mapping each page of memory at its first touch (here: every page
+   * touched now), the packed copies of constant weights (filled now when every
+   * param is set), and V8 running each function's first call in its baseline
+   * tier (the module's warm function calls each kernel over one chunk, so
+   * the optimized code compiles in the background meanwhile). load() and
+   * compile() call it. @internal
+   */
+  warmUp(): void {
+    const memory = this.live('warmUp');
+    const exports = this.exports as Exports;
+    const words = new Int32Array(memory.buffer);
+    for (let i = 0; i < words.length; i += PAGE_WORDS) words[i] = words[i] ?? 0;
+    try {
+      if (exports.pack !== undefined && this.paramsSet.size === this.manifest.params.length) {
+        exports.pack();
+        this.packStale = false;
+      }
+      exports.warm?.();
+    } catch {
+      // a kernel may trap on what memory holds now (a gather's index check, an integer division by
+      // zero): the warm-up only readies code, and every run starts afresh
+    }
   }
 
   /** Runs on `feeds` (every input, by name) and returns copies of every output. */

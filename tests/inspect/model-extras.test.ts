@@ -65,7 +65,8 @@ describe('wat', () => {
     const whole = await model.wat();
     for (const k of model.kernels) {
       const fn = await model.wat(k.name);
-      expect(fn.startsWith(`(func $${k.name}\n`)).toBe(true);
+      // every kernel function takes (start, end) over its range
+      expect(fn.startsWith(`(func $${k.name} (param $0 i32) (param $1 i32)\n`)).toBe(true);
       expect(fn.trimEnd().endsWith(')')).toBe(true);
       expect(fn).not.toContain('(func $run');
       expect(whole).toContain(fn.split('\n')[1]!);

@@ -98,12 +98,12 @@ describe('parameterized activations', () => {
     ]);
   });
 
-  test('PRelu before opset 7: one shared slope value, or X-shaped; other shapes are invalid', async () => {
-    const model = (dims: number[], values: number[]): Uint8Array =>
+  test('PRelu before opset 7: one shared slope value, X-shaped, or per channel; others are refused', async () => {
+    const model = (dims: number[], values: number[], xDims = [5]): Uint8Array =>
       makeModel(
         {
           nodes: [{ op: 'PRelu', inputs: ['x', 's'], outputs: ['y'] }],
-          inputs: [x],
+          inputs: [{ name: 'x', type: FLOAT, dims: xDims }],
           outputs: [y],
           initializers: [{ name: 's', type: FLOAT, dims, values }],
         },
@@ -113,7 +113,11 @@ describe('parameterized activations', () => {
     expect(Array.from(shared.y as Float32Array)).toEqual([-1.5, -0.25, 0, 0.5, 3]);
     const each = await run(await fromOnnx(model([5], [1, 2, 3, 4, 5])), { x: data });
     expect(Array.from(each.y as Float32Array)).toEqual([-3, -1, 0, 0.5, 3]);
-    await expect(fromOnnx(model([2], [1, 2]))).rejects.toThrow(/one value or X's shape before opset 7/);
+    // [1, 2, 2] with slope [2]: per channel (axis 1) as PyTorch exported it, not along the last axis
+    const channels = await run(await fromOnnx(model([2], [2, 3], [1, 2, 3])), { x: [-1, -1, -1, -1, 1, -1] });
+    expect(Array.from(channels.y as Float32Array)).toEqual([-2, -2, -2, -3, 1, -3]);
+    await expect(fromOnnx(model([2], [1, 2]))).rejects.toThrow(UnsupportedError);
+    await expect(fromOnnx(model([2], [1, 2], [1, 2, 2]))).rejects.toThrow(/one per channel/);
   });
 
   test('unknown attributes and unsupported element types are refused, naming the node', async () => {

@@ -9,11 +9,14 @@ import {
   fromOnnx,
   interpret,
   load,
+  ArtifactError,
   InputError,
   OnnxError,
   UnsupportedError,
   type Graph,
 } from '../../src/index.js';
+import { checkManifest } from '../../src/runtime/check-manifest.js';
+import { decodeArtifact } from '../../src/runtime/decode-artifact.js';
 import { BOOL, DOUBLE, FLOAT, INT64, makeModel, oneNode, type GraphSpec } from './onnx-model.js';
 
 async function run(graph: Graph, feeds: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -35,6 +38,17 @@ describe('elementwise and nn ops', () => {
     const out = await run(g, feeds);
     expect(Array.from(out.sum as Float32Array)).toEqual([11, 22, 33, 14, 25, 36]);
     expect(interpret(g, feeds).sum).toEqual(out.sum);
+  });
+
+  test('names that are not tensorwasm names get a leading _ (PyTorch names inputs "0")', async () => {
+    const bytes = oneNode('Relu', [{ name: '0', type: FLOAT, dims: [2] }], {
+      name: '/out/Relu:0',
+      type: FLOAT,
+    });
+    const g = await fromOnnx(bytes);
+    expect(g.leaves.map((l) => l.attrs.name)).toEqual(['_0']);
+    expect(g.outputs.map(([n]) => n)).toEqual(['_out_Relu:0']);
+    expect(Array.from((await run(g, { _0: [-1, 2] }))['_out_Relu:0'] as Float32Array)).toEqual([0, 2]);
   });
 
   test('legacy broadcast with axis (opset 6) broadcasts B from the axis', async () => {
@@ -195,6 +209,16 @@ describe('int64 at the boundary', () => {
     ]);
   });
 
+  test('the manifest marks int64 slots; a bad external field is refused by load', async () => {
+    const model = await compile(await fromOnnx(bytes));
+    const { manifest } = decodeArtifact(model.save());
+    expect(manifest.format).toBe(3);
+    expect(manifest.inputs.map((s) => s.external)).toEqual(['int64', 'int64']);
+    const bad = { ...manifest, inputs: manifest.inputs.map((s) => ({ ...s, external: 'int16' })) };
+    expect(() => checkManifest(bad)).toThrow(ArtifactError);
+    expect(() => checkManifest(bad)).toThrow(/inputs\[0\]\.external/);
+  });
+
   test('an int64 initializer that does not fit i32 is refused naming the node', async () => {
     const big = makeModel({
       nodes: [{ op: 'Add', name: 'add_big', inputs: ['a', 'k'], outputs: ['c'] }],
@@ -270,12 +294,10 @@ describe('If, Constant, weights', () => {
 
 describe('typed refusals', () => {
   test('an unsupported op names the node, op type and opset', async () => {
-    const error = await fromOnnx(oneNode('Conv', [x23], { name: 'y', type: FLOAT })).catch((e: unknown) => e);
+    const error = await fromOnnx(oneNode('Det', [x23], { name: 'y', type: FLOAT })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedError);
-    expect((error as Error).message).toBe(
-      'node "conv_node" (#0, Conv, opset 18): the op Conv is not supported',
-    );
-    expect((error as UnsupportedError).details).toMatchObject({ opType: 'Conv', opset: 18 });
+    expect((error as Error).message).toBe('node "det_node" (#0, Det, opset 18): the op Det is not supported');
+    expect((error as UnsupportedError).details).toMatchObject({ opType: 'Det', opset: 18 });
   });
 
   test('an attribute value that is not supported, and an unknown attribute, are refused', async () => {

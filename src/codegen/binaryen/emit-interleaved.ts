@@ -25,13 +25,13 @@ import { emitVectorCast } from './vector-ops.js';
 type Expr = Binaryen.ExpressionRef;
 
 /** Vectors interleaved per iteration: chains with a transcendental (more would spill), cheap chains. */
-const HEAVY_VECTORS = Number(process.env.HV ?? 4);
+const HEAVY_VECTORS = 4;
 /**
  * Chains whose transcendentals are all exp or sigmoid take one vector more
  * (softmax 1.30 -> 1.23 ms, sigmoid 1.26 -> 1.16, exp 0.95 -> 0.92; W2 within
  * noise); with log, tanh, sin or pow five measured slower than four.
  */
-const EXP_VECTORS = Number(process.env.EV ?? 5);
+const EXP_VECTORS = 5;
 const EXP_FAMILY = new Set(['exp', 'sigmoid']);
 const CHEAP_VECTORS = 8;
 /** Chains of cheap ops at least this long take CHEAP_VECTORS (they are latency-bound). */

@@ -1,6 +1,8 @@
 /**
  * One kernel to one Wasm function: loops over its domain, then its steps at
- * each outer point. Vector loops run four elements at a time over the
+ * each outer point. The function takes (start, end) over the kernel's range
+ * (passes/kernel-range.ts) and runs only that slice of its range's loop:
+ * run() calls it over several chunks (emit-run.ts). Vector loops run four elements at a time over the
  * innermost contiguous axis, with a scalar tail:
  *   - elementwise: over the innermost output axis, several vectors
  *     interleaved when the value is a long chain (emit-interleaved.ts);
@@ -16,10 +18,13 @@
  * stays scalar.
  */
 import type Binaryen from 'binaryen';
+import { InternalError } from '../../common/errors.js';
 import { DTYPE_BYTES } from '../../common/dtype.js';
 import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
 import type { MatmulShape } from '../../passes/matmul-shape.js';
+import type { KernelRange } from '../../passes/kernel-range.js';
+import { rangeBounds, type RangeBounds } from './range-bounds.js';
 import {
   asElementwise,
   asReduction,
@@ -103,15 +108,20 @@ function chooseVectorMode(kernel: Kernel, simd: boolean): VectorChoice {
   return vectorized ? { mode: 'row', v: undefined } : scalar;
 }
 
-/** Emits a kernel's function body, and says how it was vectorized (chooseVectorMode). */
+/**
+ * Emits a kernel's function body over the slice of `range` its parameters
+ * ask for (the whole kernel when there is no range), and says how it was
+ * vectorized (chooseVectorMode).
+ */
 export function emitKernelBody(
   fb: FunctionBuilder,
   kernel: Kernel,
   env: ExprEnv,
   simd: boolean,
+  range?: KernelRange,
 ): { body: Expr; choice: VectorChoice } {
   const choice = chooseVectorMode(kernel, simd);
-  return { body: emitChosen(fb, kernel, env, simd, choice), choice };
+  return { body: emitChosen(fb, kernel, env, simd, choice, range), choice };
 }
 
 function emitChosen(
@@ -120,16 +130,36 @@ function emitChosen(
   env: ExprEnv,
   simd: boolean,
   choice: VectorChoice,
+  range: KernelRange | undefined,
 ): Expr {
   const m = fb.m;
   const i32 = fb.b.i32;
   const vars = env.vars as Map<number, number>;
   for (const v of [...kernel.domain, ...kernel.steps.flatMap(stepVars)]) vars.set(v.id, fb.addLocal(i32));
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
-  if (choice.matmul !== undefined) return emitMatmul(fb, kernel, choice.matmul, env);
+  const sliced = range === undefined ? undefined : rangeBounds(fb, range);
+  const body = emitSlice(fb, kernel, env, simd, choice, sliced?.bounds);
+  if (sliced !== undefined && !sliced.bounds.used)
+    throw new InternalError(
+      'codegen',
+      `${kernel.name}: its loops ignore its range (each chunk would run it whole)`,
+    );
+  return sliced === undefined ? body : m.block(null, [...sliced.setup, body]);
+}
+
+function emitSlice(
+  fb: FunctionBuilder,
+  kernel: Kernel,
+  env: ExprEnv,
+  simd: boolean,
+  choice: VectorChoice,
+  bounds: RangeBounds | undefined,
+): Expr {
+  const m = fb.m;
+  if (choice.matmul !== undefined) return emitMatmul(fb, kernel, choice.matmul, env, bounds);
   const { mode, v } = choice;
   const prefetch = mode === 'row' ? planRowTouch(fb, kernel, env) : undefined;
-  const e = new StepEmitter(fb, env, simd, prefetch?.touch);
+  const e = new StepEmitter(fb, env, simd, prefetch?.touch, bounds);
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));
@@ -153,6 +183,8 @@ class StepEmitter implements LoopEmitter {
     readonly simd: boolean,
     /** The rows a row kernel touches ahead of use, and the step whose main loop loads them (row-prefetch.ts). */
     readonly touch?: RowTouch,
+    /** This call's slice of the kernel's range variable. */
+    readonly bounds?: RangeBounds,
   ) {}
 
   local(v: LoopVar): number {
@@ -165,13 +197,27 @@ class StepEmitter implements LoopEmitter {
     return touch?.host === step ? emitTouches(this.fb, touch, v, elements, this.env) : [];
   }
 
+  /**
+   * A loop over `v` by `step` (`whole`: only whole steps) from its start
+   * ('start') or from where v is ('here') to its end: over [0, extent), or
+   * for the range variable over this call's slice.
+   */
+  loop(v: LoopVar, from: 'start' | 'here', step: number, whole: boolean, body: Expr[]): Expr {
+    const bounds = this.bounds;
+    if (bounds?.id !== v.id)
+      return this.fb.forLoop(this.local(v), from === 'start' ? 0 : null, v.extent, step, whole, body);
+    const start = from === 'start' ? this.fb.m.local.get(bounds.start, this.fb.b.i32) : null;
+    bounds.used = true;
+    return this.fb.forRange(this.local(v), start, bounds.end, step, whole, body);
+  }
+
   /** Loops over `loopVars` (outermost first) around `body`. */
   nest(loopVars: readonly LoopVar[], body: Expr[]): Expr[] {
     let inner = body;
     for (let i = loopVars.length - 1; i >= 0; i--) {
       const v = loopVars[i] as LoopVar;
       if (v.extent === 1) continue;
-      inner = [this.fb.forLoop(this.local(v), 0, v.extent, 1, false, inner)];
+      inner = [this.loop(v, 'start', 1, false, inner)];
     }
     return inner;
   }
@@ -192,15 +238,16 @@ class StepEmitter implements LoopEmitter {
     );
     const step4 = LANES * results.length;
     const touches = this.touches(step, v, step4);
-    const wide = this.fb.forLoop(this.local(v), 0, v.extent, step4, true, [...touches, ...stmts, ...stores]);
+    const wide = this.loop(v, 'start', step4, true, [...touches, ...stmts, ...stores]);
     return [wide, ...this.split(v, single(), tail, false)];
   }
 
   /** The vector loop over `v` (from 0, or from where v is when `fromStart` is false) then its scalar tail. */
   split(v: LoopVar, vectorBody: Expr[], tailBody: () => Expr[], fromStart = true): Expr[] {
-    const out = [this.fb.forLoop(this.local(v), fromStart ? 0 : null, v.extent, LANES, true, vectorBody)];
-    if (v.extent % LANES !== 0)
-      out.push(this.fb.forLoop(this.local(v), null, v.extent, 1, false, tailBody()));
+    const out = [this.loop(v, fromStart ? 'start' : 'here', LANES, true, vectorBody)];
+    // a slice of the range may end inside a vector (a unit of one step)
+    if (v.extent % LANES !== 0 || this.bounds?.id === v.id)
+      out.push(this.loop(v, 'here', 1, false, tailBody()));
     return out;
   }
 

@@ -38,6 +38,7 @@ import {
 } from './emit-matmul-pack.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
+import type { RangeBounds } from './range-bounds.js';
 import { relaxedMadd } from './vector-ops.js';
 
 type Expr = Binaryen.ExpressionRef;
@@ -60,8 +61,17 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
   return shape !== undefined && isVectorizable(shape.store.value, shape.n) ? shape : undefined;
 }
 
-/** Emits the tiled matmul for a matched kernel. */
-export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, env: ExprEnv): Expr {
+/**
+ * Emits the tiled matmul for a matched kernel: all its rows, or with `bounds`
+ * (over s.m, in whole tiles but the last) the rows of this call's slice.
+ */
+export function emitMatmul(
+  fb: FunctionBuilder,
+  kernel: Kernel,
+  s: MatmulShape,
+  env: ExprEnv,
+  bounds?: RangeBounds,
+): Expr {
   const m = fb.m;
   const i32 = fb.b.i32;
   const f32 = fb.b.f32;
@@ -309,10 +319,22 @@ export function emitMatmul(fb: FunctionBuilder, kernel: Kernel, s: MatmulShape, 
     }
     return out;
   };
+  if (bounds !== undefined && bounds.id !== s.m?.id)
+    throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows`);
+  /** MR-row tiles over the rows, then single rows: all of them, or this call's slice. */
+  const rowLoops = (body: (rows: number) => Expr[]): Expr[] => {
+    if (bounds === undefined) return fb.stepsThenSingles(m0, M, MR, body);
+    bounds.used = true;
+    const out: Expr[] = [];
+    if (M >= MR) out.push(fb.forRange(m0, get(bounds.start), bounds.end, MR, true, body(MR)));
+    if (M % MR !== 0)
+      out.push(fb.forRange(m0, M >= MR ? null : get(bounds.start), bounds.end, 1, false, body(1)));
+    return out;
+  };
   /** All rows for one k-block of the current n-block (`width` columns): MR-row tiles, then single rows. */
   const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => [
     ...pack(kLen, width),
-    ...fb.stepsThenSingles(m0, M, MR, (rows) => columns(rows, kLen, first, last, width)),
+    ...rowLoops((rows) => columns(rows, kLen, first, last, width)),
   ];
   const nLoops = blockLoops(fb, s, nc0, kc0, (kLen, first, last, width) => [
     m.local.set(nEnd, m.i32.add(get(nc0), m.i32.const(width))),

@@ -1,8 +1,9 @@
 /**
  * The whole module: one imported memory sized to the plan, constants as data
- * segments at their planned addresses, one function per kernel, and one
- * exported `run()` that calls the kernels in schedule order (a run is one call
- * from JS into Wasm). Validation failures become InternalError carrying the
+ * segments at their planned addresses, one function per kernel taking
+ * (start, end) over its range, and one exported `run()` that calls the
+ * kernels in schedule order, long ones in chunks (emit-run.ts; a run is one
+ * call from JS into Wasm). Validation failures become InternalError carrying the
  * validator's text and the WAT.
  */
 import type Binaryen from 'binaryen';
@@ -10,7 +11,7 @@ import { InternalError } from '../../common/errors.js';
 import type { Node } from '../../ir/node.js';
 import type { Schedule } from '../../passes/kernel.js';
 import { packedId, scratchId } from '../../planner/liveness.js';
-import { PACK_EXPORT } from '../../common/manifest.js';
+import { PACK_EXPORT, WARM_EXPORT } from '../../common/manifest.js';
 import { emitPrepack } from './emit-matmul-pack.js';
 import { emitKernelBody, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
@@ -18,6 +19,9 @@ import { FunctionBuilder } from './function-builder.js';
 import { nonpositiveArgs } from './nonpositive-args.js';
 import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
 import { emitIpowFunction } from './scalar-ops.js';
+import { kernelRange } from '../../passes/kernel-range.js';
+import { packedPanelBytes } from '../../passes/matmul-shape.js';
+import { emitKernelCalls, emitWarmCalls, kernelCalls, type KernelCalls } from './emit-run.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -69,6 +73,8 @@ export interface EmittedModule {
   readonly checkSites: readonly string[];
   /** How each kernel was vectorized, by kernel index. */
   readonly vectorModes: readonly VectorMode[];
+  /** How run() calls each kernel (its range's units, in how many chunks), by kernel index. */
+  readonly calls: readonly KernelCalls[];
 }
 
 /** Runs `fn` while collecting what Binaryen prints to stderr/console. */
@@ -126,7 +132,7 @@ function buildModule(
   schedule: Schedule,
   layout: EmitLayout,
   options: EmitOptions,
-): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[] } {
+): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[]; calls: KernelCalls[] } {
   const m = new b.Module();
   m.setFeatures(FEATURES(b, options.relaxedSimd));
   const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
@@ -147,11 +153,15 @@ function buildModule(
 
   const checkSites: string[] = [];
   const vectorModes: VectorMode[] = [];
+  const calls: KernelCalls[] = [];
+  // every kernel function takes (start, end) over its range
+  const rangeParams = b.createType([b.i32, b.i32]);
   // the packed copies of param and constant B operands, filled by one exported function
   const packer = new FunctionBuilder(b, m, options.relaxedSimd);
   const prepacks: Binaryen.ExpressionRef[] = [];
   for (const kernel of schedule.kernels) {
-    const fb = new FunctionBuilder(b, m, options.relaxedSimd);
+    const fb = new FunctionBuilder(b, m, options.relaxedSimd, [b.i32, b.i32]);
+    const range = kernelRange(kernel);
     const env: ExprEnv = {
       vars: new Map(),
       slots: new Map(),
@@ -164,21 +174,30 @@ function buildModule(
       relaxedSimd: options.relaxedSimd,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
-    const { body, choice } = emitKernelBody(fb, kernel, env, options.simd);
+    const { body, choice } = emitKernelBody(fb, kernel, env, options.simd, range);
     if (choice.matmul !== undefined && env.packed !== undefined)
       prepacks.push(emitPrepack(packer, choice.matmul, env));
     vectorModes.push(choice.mode);
-    m.addFunction(kernel.name, b.none, b.none, fb.locals, fb.withConstants(body));
+    // a matmul without a packed copy of B packs it into its scratch in each call (as emitMatmul decides)
+    const packsPerRun =
+      choice.matmul !== undefined &&
+      env.packed === undefined &&
+      env.scratch !== undefined &&
+      packedPanelBytes(choice.matmul) > 0;
+    calls.push(kernelCalls(kernel, range, packsPerRun));
+    m.addFunction(kernel.name, rangeParams, b.none, fb.locals, fb.withConstants(body));
     // exported too, so a profiler can time each kernel (model.profile)
     m.addFunctionExport(kernel.name, kernel.name);
   }
   const fill = ([offset, bytes]: ByteRange): Binaryen.ExpressionRef =>
     m.memory.fill(m.i32.const(offset), m.i32.const(0xff), m.i32.const(bytes));
   const poison = layout.poison;
-  const calls = [
+  // run()'s locals: a chunk's start and end
+  const [s, e] = [0, 1];
+  const body = [
     ...(poison?.start ?? []).map(fill),
     ...schedule.kernels.flatMap((k) => [
-      m.call(k.name, [], b.none),
+      ...emitKernelCalls(b, m, k.name, calls[k.index] as KernelCalls, s, e),
       ...(poison?.after.get(k.index) ?? []).map(fill),
     ]),
   ];
@@ -186,15 +205,18 @@ function buildModule(
     'run',
     b.none,
     b.none,
-    [],
-    m.block(null, [m.global.set('err_site', m.i32.const(0)), ...calls]),
+    [b.i32, b.i32],
+    m.block(null, [m.global.set('err_site', m.i32.const(0)), ...body]),
   );
   m.addFunctionExport('run', 'run');
+  const warm = schedule.kernels.flatMap((k) => emitWarmCalls(b, m, k.name, calls[k.index] as KernelCalls, 0));
+  m.addFunction(WARM_EXPORT, b.none, b.none, [b.i32], m.block(null, warm));
+  m.addFunctionExport(WARM_EXPORT, WARM_EXPORT);
   if (prepacks.length > 0) {
     m.addFunction(PACK_EXPORT, b.none, b.none, packer.locals, packer.withConstants(m.block(null, prepacks)));
     m.addFunctionExport(PACK_EXPORT, PACK_EXPORT);
   }
-  return { m, checkSites, vectorModes };
+  return { m, checkSites, vectorModes, calls };
 }
 
 /** Emits, validates and optionally optimizes the module for a schedule and its layout. */
@@ -204,7 +226,7 @@ export async function emitModule(
   options: EmitOptions,
 ): Promise<EmittedModule> {
   const b = await loadBinaryen();
-  const { m, checkSites, vectorModes } = buildModule(b, schedule, layout, options);
+  const { m, checkSites, vectorModes, calls } = buildModule(b, schedule, layout, options);
   try {
     validateOrThrow(m, 'as emitted');
     if (options.optimizeLevel > 0) {
@@ -217,7 +239,7 @@ export async function emitModule(
     }
     b.setDebugInfo(true);
     const wasm = m.emitBinary() as Uint8Array<ArrayBuffer>;
-    return { wasm, checkSites, vectorModes };
+    return { wasm, checkSites, vectorModes, calls };
   } finally {
     m.dispose();
   }

@@ -14,7 +14,7 @@ const UNROLL_NESTING = 6;
 /** Fewer iterations than this: a loop is not nested for unrolling. */
 const MIN_TRIPS_TO_NEST = 16;
 
-/** Locals of the function being built (it has no parameters). Also the math emitters' context. */
+/** Locals of the function being built (after its parameters, if any). Also the math emitters' context. */
 export class FunctionBuilder {
   readonly locals: Binaryen.Type[] = [];
   private labels = 0;
@@ -28,6 +28,8 @@ export class FunctionBuilder {
     readonly b: BinaryenApi,
     readonly m: Binaryen.Module,
     relaxedSimd = false,
+    /** Types of the function's parameters: locals 0 .. params.length - 1. */
+    readonly params: readonly Binaryen.Type[] = [],
   ) {
     if (relaxedSimd) this.fusedMaddF32x4 = (x, y, z) => relaxedMadd(this, x, y, z);
   }
@@ -35,7 +37,7 @@ export class FunctionBuilder {
   /** Adds a local of `type`; returns its index. */
   addLocal(type: Binaryen.Type): number {
     this.locals.push(type);
-    return this.locals.length - 1;
+    return this.params.length + this.locals.length - 1;
   }
 
   /**

@@ -66,18 +66,26 @@ function clip(n: NodeContext): Tensor {
 }
 
 /**
- * PRelu: from opset 7 the slope broadcasts to X (unidirectionally); before,
- * it is X's shape or holds one value shared by every element.
+ * PRelu: from opset 7 the slope broadcasts to X (unidirectionally). Before,
+ * it holds one value shared by every element, has X's shape, or (as PyTorch
+ * exported it) holds one value per channel of axis 1; a slope that would
+ * also fit X's last axis is ambiguous there and refused.
  */
 function prelu(n: NodeContext): Tensor {
   if (n.opset < 6) n.ignore('consumed_inputs');
   n.checkTypes(FLOAT);
   const x = n.tensor(0);
   let slope = n.tensor(1);
-  if (n.opset < 7) {
-    if (slope.size === 1) slope = slope.reshape([]);
-    else if (slope.shape.join(',') !== x.shape.join(','))
-      n.invalid(`slope [${slope.shape.join(',')}] must have one value or X's shape before opset 7`);
+  if (n.opset < 7 && slope.size === 1) slope = slope.reshape([]);
+  else if (n.opset < 7 && slope.shape.join(',') !== x.shape.join(',')) {
+    const c = x.shape[1] ?? 0;
+    const perChannel =
+      slope.rank === 1 && x.rank >= 2 && slope.shape[0] === c && (x.rank === 2 || x.shape[x.rank - 1] !== c);
+    if (!perChannel)
+      n.refuse(
+        `slope [${slope.shape.join(',')}] for X [${x.shape.join(',')}] before opset 7 (supported: one value, X's shape, or one per channel)`,
+      );
+    slope = slope.reshape([c, ...new Array<number>(x.rank - 2).fill(1)]);
   }
   return x.prelu(slope);
 }

@@ -6,10 +6,14 @@ import type { OpTable } from '../op-entry.js';
 import { activationOps } from './activations.js';
 import { attentionOps } from './attention.js';
 import { controlOps } from './control.js';
+import { convOps } from './conv.js';
+import { dataOps } from './data.js';
 import { elementwiseOps } from './elementwise.js';
+import { lossOps } from './loss.js';
 import { matrixOps } from './matrix.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
+import { normOps } from './norms.js';
 import { recurrentOps } from './recurrent.js';
 import { reduceOps } from './reduce.js';
 import { shapeOps } from './shape.js';
@@ -24,6 +28,10 @@ export const OPS: OpTable = {
   ...controlOps,
   ...matrixOps,
   ...activationOps,
+  ...lossOps,
+  ...convOps,
+  ...normOps,
+  ...dataOps,
   ...recurrentOps,
   ...attentionOps,
 };

@@ -1,11 +1,12 @@
 /**
  * Data movement ONNX ops: Reshape, Transpose, Expand, Squeeze, Unsqueeze,
- * Flatten, Concat, Gather, Slice, Pad (constant mode), Tile. Shape-like
+ * Flatten, Concat, Gather, Slice, Pad (constant, reflect, edge, wrap), Tile. Shape-like
  * operands (shapes, axes, starts, pads) must be known at import; attributes
  * that became inputs (Reshape 5, Slice 10, Pad 11, Squeeze/Unsqueeze 13) are
  * read from wherever the node's opset keeps them.
  */
 import type { Tensor } from '../../ir/tensor.js';
+import type { PadMode } from '../../ir/build/data-movement.js';
 import type { SliceRange } from '../../ir/tensor-args.js';
 import { elementCount } from '../decode-model.js';
 import { ElemType as E } from '../elem-types.js';
@@ -162,7 +163,9 @@ function pad(n: NodeContext): Tensor {
     axes = n.opset >= 18 && n.has(3) ? n.numbers(3, 'axes').map((a) => n.axis(a, x.rank)) : undefined;
   }
   const mode = n.string('mode', 'constant');
-  if (mode !== 'constant') n.refuse(`mode="${mode}" is not supported (only constant)`);
+  // wrap came with opset 19; edge and reflect are as old as Pad
+  const modes = n.opset >= 19 ? ['constant', 'reflect', 'edge', 'wrap'] : ['constant', 'reflect', 'edge'];
+  if (!modes.includes(mode)) n.invalid(`mode="${mode}" (expected ${modes.join(', ')})`);
   const list = axes ?? x.shape.map((_, i) => i);
   distinct(n, list);
   if (pads.length !== 2 * list.length)
@@ -172,7 +175,8 @@ function pad(n: NodeContext): Tensor {
   list.forEach((axis, i) => {
     widths[axis] = [pads[i] as number, pads[i + list.length] as number];
   });
-  if (typeof value === 'number') return x.pad(widths, value);
+  if (typeof value === 'number') return x.pad(widths, value, mode as PadMode);
+  if (mode !== 'constant') return x.pad(widths, 0, mode as PadMode);
   // a constant_value computed at run time: the padding is where a padded mask is true
   const border = n.graph.constant(new Uint8Array(x.size), [...x.shape], 'bool').pad(widths, 1);
   return n.graph.where(border, value, x.pad(widths, 0));

@@ -1,7 +1,7 @@
 /**
  * Neural-network ONNX ops built from the builder's matmul and composites:
  * MatMul, Gemm (alpha, beta, transA/B), Softmax and LogSoftmax (flattening
- * to 2-D at `axis` before opset 13), LayerNormalization over any trailing axes.
+ * to 2-D at `axis` before opset 13). LayerNormalization is in norms.ts.
  */
 import type { Tensor } from '../../ir/tensor.js';
 import { elementCount } from '../decode-model.js';

@@ -1,0 +1,131 @@
+/**
+ * The exported run(): the kernels in schedule order, each called over its
+ * range (passes/kernel-range.ts) in one call, or, for a long kernel, in
+ * several chunks. Why chunks: V8 runs a Wasm function's first call in its
+ * baseline tier (Liftoff) and has no on-stack replacement for Wasm, so one
+ * long call stays slow even after the optimized code is ready; the first
+ * chunk makes V8 compile the function in the background and later chunks,
+ * calling it again, run the optimized code once it is there (docs/kernels.md
+ * "The first run"). Chunks also are the units threads will split.
+ */
+import type Binaryen from 'binaryen';
+import { kernelWork, type KernelRange } from '../../passes/kernel-range.js';
+import type { Kernel } from '../../passes/kernel.js';
+import type { BinaryenApi } from './load-binaryen.js';
+
+type Expr = Binaryen.ExpressionRef;
+
+/**
+ * Kernels with less work than this per chunk (kernelWork: loop iterations)
+ * are not split further: a call costs tens of nanoseconds, a chunk of 32K
+ * iterations several microseconds.
+ */
+const CHUNK_WORK = 1 << 15;
+/** Most chunks per kernel: enough that the baseline tier runs a small share. */
+export const MAX_CHUNKS = 32;
+/** Rows per chunk at least for a matmul: each chunk reads all of B. */
+const MIN_ROWS_PER_CHUNK = 8;
+/**
+ * Work (kernelWork) the warm-up runs per kernel at least: V8 tiers a function
+ * up after it ran about a budget of bytes of its code in the baseline tier
+ * (--wasm-tiering-budget: 1.8M in Node 20, 13M since V8 12; an elementwise
+ * kernel runs ~100 bytes per element), and a chunk may be less.
+ */
+const WARM_WORK = 1 << 18;
+
+/** How run() calls one kernel: over `units` of its range in calls of `size` units. */
+export interface KernelCalls {
+  readonly units: number;
+  /** Units per call (the last call may have fewer). */
+  readonly size: number;
+  /** Calls per run. */
+  readonly chunks: number;
+  /** Calls of the warm-up over the first chunk. */
+  readonly warmCalls: number;
+}
+
+/** How run() calls `kernel` (`packsPerRun`: a matmul packing B into scratch in each call). */
+export function kernelCalls(
+  kernel: Kernel,
+  range: KernelRange | undefined,
+  packsPerRun: boolean,
+): KernelCalls {
+  if (range === undefined) return { units: 1, size: 1, chunks: 1, warmCalls: 1 };
+  let chunks = Math.min(MAX_CHUNKS, range.units, Math.floor(kernelWork(kernel) / CHUNK_WORK));
+  // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
+  // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: best of 20 5.5 -> 5.7-5.9 ms in
+  // one process, A/B), so it runs whole
+  if (kernel.kind === 'matmul')
+    chunks = packsPerRun ? 1 : Math.min(chunks, Math.floor(range.v.extent / MIN_ROWS_PER_CHUNK));
+  const size = Math.ceil(range.units / Math.max(1, chunks));
+  const count = Math.ceil(range.units / size);
+  const warmCalls = Math.min(count, Math.ceil(WARM_WORK / (kernelWork(kernel) / count)));
+  return { units: range.units, size, chunks: count, warmCalls };
+}
+
+/**
+ * The statements of run() calling kernel `name` as `calls` says; `s` and `e`
+ * are i32 locals of run() (the chunk's start and end).
+ */
+export function emitKernelCalls(
+  b: BinaryenApi,
+  m: Binaryen.Module,
+  name: string,
+  calls: KernelCalls,
+  s: number,
+  e: number,
+): Expr[] {
+  const i32 = b.i32;
+  const get = (l: number): Expr => m.local.get(l, i32);
+  if (calls.chunks === 1) return [m.call(name, [m.i32.const(0), m.i32.const(calls.units)], b.none)];
+  const again = `${name}_chunks`;
+  // s = 0; do { e = min(s + size, units); name(s, e); s = e } while (s < units)
+  return [
+    m.local.set(s, m.i32.const(0)),
+    m.loop(
+      again,
+      m.block(null, [
+        m.local.set(e, m.i32.add(get(s), m.i32.const(calls.size))),
+        m.local.set(
+          e,
+          m.select(m.i32.lt_s(get(e), m.i32.const(calls.units)), get(e), m.i32.const(calls.units)),
+        ),
+        m.call(name, [get(s), get(e)], b.none),
+        m.local.set(s, get(e)),
+        m.br(again, m.i32.lt_s(get(s), m.i32.const(calls.units))),
+      ]),
+    ),
+  ];
+}
+
+/**
+ * The statements of the warm-up function (WARM_EXPORT) for kernel `name`:
+ * calls over its first chunk, enough to exhaust V8's baseline tiering budget
+ * (WARM_WORK), so that its optimized code is compiled in the background
+ * before (or while) the first run calls it; a short kernel runs whole once.
+ * `i` is an i32 local of the warm-up function.
+ */
+export function emitWarmCalls(
+  b: BinaryenApi,
+  m: Binaryen.Module,
+  name: string,
+  calls: KernelCalls,
+  i: number,
+): Expr[] {
+  const call = (): Expr =>
+    m.call(name, [m.i32.const(0), m.i32.const(Math.min(calls.size, calls.units))], b.none);
+  if (calls.warmCalls <= 1) return [call()];
+  const again = `${name}_warm`;
+  const get = (): Expr => m.local.get(i, b.i32);
+  return [
+    m.local.set(i, m.i32.const(0)),
+    m.loop(
+      again,
+      m.block(null, [
+        call(),
+        m.local.set(i, m.i32.add(get(), m.i32.const(1))),
+        m.br(again, m.i32.lt_s(get(), m.i32.const(calls.warmCalls))),
+      ]),
+    ),
+  ];
+}

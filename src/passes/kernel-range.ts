@@ -1,0 +1,76 @@
+/**
+ * A kernel's range: the slice of its outermost parallel iteration space that
+ * one call of its function computes. Every kernel function takes (start, end)
+ * in units of the range, so that run() can call a long kernel over several
+ * chunks (the first call of a Wasm function runs in V8's baseline tier, which
+ * has no on-stack replacement: the later chunks pick up the optimized code,
+ * docs/kernels.md "The first run"), and later threads can split the same
+ * range. Units: rows of a matmul in whole register tiles; for a kernel whose
+ * only loop is its innermost axis, groups of RANGE_VECTOR_UNIT elements (whole
+ * interleaved vector steps); otherwise single steps of the outermost loop.
+ * The plan verifier checks a range covers the domain (verifyKernelRange):
+ * every chunk is a subrange of it, so the access proofs over the whole
+ * domain hold for each chunk.
+ */
+import type { LoopVar } from './index-expr.js';
+import { stepVars, type Kernel } from './kernel.js';
+import { matchMatmulOperands, TILE_ROWS } from './matmul-shape.js';
+
+/**
+ * Elements per unit when the range is over the innermost axis: a multiple of
+ * every interleaved vector step (4 lanes × 4, 5 or 8 vectors: 16, 20, 32), so
+ * only the last chunk has a tail.
+ */
+export const RANGE_VECTOR_UNIT = 320;
+
+/** The range a kernel function's (start, end) parameters index. */
+export interface KernelRange {
+  /** The domain variable the range runs over. */
+  readonly v: LoopVar;
+  /** Values of `v` per unit: units [s, e) are v in [s·unit, min(e·unit, extent)). */
+  readonly unit: number;
+  /** Units in the whole range: ceil(v.extent / unit). */
+  readonly units: number;
+}
+
+/** The range of `kernel`, or undefined when its function runs whole (called with (0, 1)). */
+export function kernelRange(kernel: Kernel): KernelRange | undefined {
+  if (kernel.domain.some((v) => v.extent === 0)) return undefined;
+  const make = (v: LoopVar, unit: number): KernelRange => ({ v, unit, units: Math.ceil(v.extent / unit) });
+  const matmul = matchMatmulOperands(kernel);
+  if (matmul !== undefined) {
+    // rows in whole tiles; rows folded with a batch run whole (their variable spans several axes)
+    const m = matmul.m;
+    if (m === undefined || matmul.folded.length > 0 || m.extent < 2) return undefined;
+    return make(m, TILE_ROWS);
+  }
+  const v = kernel.domain.find((u) => u.extent > 1);
+  if (v === undefined) return undefined;
+  const innermost = kernel.domain[kernel.domain.length - 1] === v;
+  // a cheap point (an elementwise or across step) is grouped into whole vector steps
+  return make(v, innermost && pointWork(kernel) < RANGE_VECTOR_UNIT ? RANGE_VECTOR_UNIT : 1);
+}
+
+/** Iterations of each step's own loops at one point of the domain, summed over the steps. */
+function pointWork(kernel: Kernel): number {
+  return kernel.steps.reduce((sum, step) => sum + stepVars(step).reduce((p, u) => p * u.extent, 1), 0);
+}
+
+/** Roughly the kernel's work per run: domain points times each point's step iterations. */
+export function kernelWork(kernel: Kernel): number {
+  return kernel.domain.reduce((p, u) => p * u.extent, 1) * Math.max(1, pointWork(kernel));
+}
+
+/**
+ * Throws (through `fail`) unless `range` is a range over `kernel`'s domain:
+ * its variable is one of the domain's, with the same extent, and its units
+ * cover exactly [0, extent). Any chunk [s, e) ⊆ [0, units) then runs a subset
+ * of the domain, where every access was proved in bounds.
+ */
+export function checkKernelRange(kernel: Kernel, range: KernelRange, fail: (why: string) => never): void {
+  const v = kernel.domain.find((u) => u.id === range.v.id);
+  if (v === undefined || v.extent !== range.v.extent) fail('its range is not over a domain variable');
+  if (!Number.isInteger(range.unit) || range.unit < 1) fail(`its range unit ${range.unit} is not a count`);
+  if (range.units * range.unit < v.extent || (range.units - 1) * range.unit >= v.extent)
+    fail(`its range of ${range.units} × ${range.unit} does not cover ${v.extent}`);
+}
