@@ -13,6 +13,16 @@ export type {
 } from './ir/build/conv-args.js';
 export type { PadMode } from './ir/build/data-movement.js';
 export type { ResizeOptions, CoordinateTransform, NearestMode } from './ir/build/resize.js';
+export {
+  lstm,
+  gru,
+  rnn,
+  type RecurrentOptions,
+  type RecurrentResult,
+  type RecurrentActivation,
+} from './ir/build/recurrent.js';
+export { attention, type AttentionOptions, type AttentionResult } from './ir/build/attention.js';
+export { rotaryEmbedding, type RotaryOptions } from './ir/build/rotary.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';
 export type { TensorSpec, TensorSpecs } from './ir/types/graph-types.js';
 export type { AnyTensor } from './ir/types/tensor-types.js';

@@ -4,6 +4,7 @@
  */
 import { expect, test } from 'vitest';
 import { activationOps } from '../../src/onnx/ops/activations.js';
+import { attentionOps } from '../../src/onnx/ops/attention.js';
 import { controlOps } from '../../src/onnx/ops/control.js';
 import { convOps } from '../../src/onnx/ops/conv.js';
 import { dataOps } from '../../src/onnx/ops/data.js';
@@ -14,12 +15,14 @@ import { matrixOps } from '../../src/onnx/ops/matrix.js';
 import { movementOps } from '../../src/onnx/ops/movement.js';
 import { nnOps } from '../../src/onnx/ops/nn.js';
 import { normOps } from '../../src/onnx/ops/norms.js';
+import { recurrentOps } from '../../src/onnx/ops/recurrent.js';
 import { reduceOps } from '../../src/onnx/ops/reduce.js';
 import { shapeOps } from '../../src/onnx/ops/shape.js';
 
 test('no op type is defined by two families, and OPS holds them all', () => {
   const families = {
     activationOps,
+    attentionOps,
     controlOps,
     convOps,
     dataOps,
@@ -29,6 +32,7 @@ test('no op type is defined by two families, and OPS holds them all', () => {
     movementOps,
     nnOps,
     normOps,
+    recurrentOps,
     reduceOps,
     shapeOps,
   };

@@ -4,6 +4,7 @@
  */
 import type { OpTable } from '../op-entry.js';
 import { activationOps } from './activations.js';
+import { attentionOps } from './attention.js';
 import { controlOps } from './control.js';
 import { convOps } from './conv.js';
 import { dataOps } from './data.js';
@@ -13,6 +14,7 @@ import { matrixOps } from './matrix.js';
 import { movementOps } from './movement.js';
 import { nnOps } from './nn.js';
 import { normOps } from './norms.js';
+import { recurrentOps } from './recurrent.js';
 import { reduceOps } from './reduce.js';
 import { shapeOps } from './shape.js';
 
@@ -30,4 +32,6 @@ export const OPS: OpTable = {
   ...convOps,
   ...normOps,
   ...dataOps,
+  ...recurrentOps,
+  ...attentionOps,
 };
