@@ -16,6 +16,7 @@ import { nnOps } from './nn.js';
 import { normOps } from './norms.js';
 import { recurrentOps } from './recurrent.js';
 import { reduceOps } from './reduce.js';
+import { resizeOps } from './resize.js';
 import { shapeOps } from './shape.js';
 
 /** Every supported ONNX op type (default domain) and how it is imported. */
@@ -34,4 +35,5 @@ export const OPS: OpTable = {
   ...dataOps,
   ...recurrentOps,
   ...attentionOps,
+  ...resizeOps,
 };
