@@ -17,6 +17,7 @@ import { nnOps } from '../../src/onnx/ops/nn.js';
 import { normOps } from '../../src/onnx/ops/norms.js';
 import { recurrentOps } from '../../src/onnx/ops/recurrent.js';
 import { reduceOps } from '../../src/onnx/ops/reduce.js';
+import { resizeOps } from '../../src/onnx/ops/resize.js';
 import { shapeOps } from '../../src/onnx/ops/shape.js';
 
 test('no op type is defined by two families, and OPS holds them all', () => {
@@ -34,6 +35,7 @@ test('no op type is defined by two families, and OPS holds them all', () => {
     normOps,
     recurrentOps,
     reduceOps,
+    resizeOps,
     shapeOps,
   };
   const owner = new Map<string, string>();
