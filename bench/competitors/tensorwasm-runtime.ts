@@ -6,8 +6,8 @@
  */
 import { load, type Model } from '../../src/runtime/index.js';
 import type { Workload, WorkloadData } from '../workloads.js';
-import { byName } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
+import { prepareModel } from './tensorwasm-prepare.js';
 
 /** The file name of a workload's saved module ('W1 N=128' -> 'W1-N-128.wasm'). */
 export function moduleFileName(workload: Workload): string {
@@ -26,17 +26,7 @@ export function makeTensorwasmRuntime(baseUrl: string, relaxedSimd = false): Com
       const response = await fetch(`${baseUrl}${moduleFileName(workload)}`);
       if (!response.ok) throw new Error(`tensorwasm: ${moduleFileName(workload)}: HTTP ${response.status}`);
       const model: Model = await load(await response.arrayBuffer());
-      if (data.weights.length > 0) {
-        model.setParams(Object.fromEntries(data.weights.map((w) => [w.name, w.data])));
-      }
-      for (const name of model.inputs.map((i) => i.name)) {
-        model.view(name).set(byName(data.inputs, name).data);
-      }
-      return {
-        run: () => model.execute(),
-        output: () => Float32Array.from(model.view('y')),
-        dispose: () => model.dispose(),
-      };
+      return prepareModel(model, data);
     },
   };
 }

@@ -5,8 +5,8 @@
  */
 import { Graph, compile, type CompiledModel, type CompileOptions, type Tensor } from '../../src/index.js';
 import type { Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
-import { byName } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
+import { prepareModel } from './tensorwasm-prepare.js';
 
 /** The graph of a workload; inputs and weights are named as in WorkloadData. */
 export function buildGraph(spec: WorkloadSpec): Graph {
@@ -80,17 +80,7 @@ export function makeTensorwasm(relaxedSimd = false): Competitor {
     },
     async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
       const model: CompiledModel = await compile(buildGraph(workload.spec), options);
-      if (data.weights.length > 0) {
-        model.setParams(Object.fromEntries(data.weights.map((w) => [w.name, w.data])));
-      }
-      for (const name of model.inputs.map((i) => i.name)) {
-        model.view(name).set(byName(data.inputs, name).data);
-      }
-      return {
-        run: () => model.execute(),
-        output: () => Float32Array.from(model.view('y')),
-        dispose: () => model.dispose(),
-      };
+      return prepareModel(model, data);
     },
   };
 }
