@@ -1,64 +1,11 @@
 /**
  * Builds each workload as an ONNX model in memory (protobuf bytes) for ONNX
- * Runtime Web. Encoding uses protobufjs with the subset of onnx.proto written
- * below; field numbers match the official schema, so the bytes are a valid
- * ONNX model (IR version 8, default-domain opset 17).
+ * Runtime Web, encoded with the importer's onnx.proto schema (src/onnx/onnx-schema.ts,
+ * field names as in the .proto), so the bytes are a valid ONNX model (IR
+ * version 8, default-domain opset 17).
  */
-import protobuf from 'protobufjs';
+import { onnxMessage } from '../src/onnx/onnx-schema.js';
 import type { TensorData, WorkloadData, WorkloadSpec } from './workloads.js';
-
-/** The subset of onnx/onnx.proto (proto2) that the benchmark's models use. */
-const ONNX_SUBSET_PROTO = `
-syntax = "proto2";
-package onnx;
-message AttributeProto {
-  enum AttributeType { UNDEFINED = 0; FLOAT = 1; INT = 2; STRING = 3; TENSOR = 4; GRAPH = 5; FLOATS = 6; INTS = 7; }
-  optional string name = 1;
-  optional float f = 2;
-  optional int64 i = 3;
-  optional bytes s = 4;
-  repeated float floats = 7;
-  repeated int64 ints = 8;
-  optional AttributeType type = 20;
-}
-message ValueInfoProto { optional string name = 1; optional TypeProto type = 2; }
-message NodeProto {
-  repeated string input = 1;
-  repeated string output = 2;
-  optional string name = 3;
-  optional string op_type = 4;
-  repeated AttributeProto attribute = 5;
-  optional string domain = 7;
-}
-message ModelProto {
-  optional int64 ir_version = 1;
-  optional string producer_name = 2;
-  optional GraphProto graph = 7;
-  repeated OperatorSetIdProto opset_import = 8;
-}
-message GraphProto {
-  repeated NodeProto node = 1;
-  optional string name = 2;
-  repeated TensorProto initializer = 5;
-  repeated ValueInfoProto input = 11;
-  repeated ValueInfoProto output = 12;
-}
-message TensorProto {
-  repeated int64 dims = 1;
-  optional int32 data_type = 2;
-  optional string name = 8;
-  optional bytes raw_data = 9;
-}
-message TensorShapeProto {
-  message Dimension { oneof value { int64 dim_value = 1; string dim_param = 2; } }
-  repeated Dimension dim = 1;
-}
-message TypeProto {
-  message Tensor { optional int32 elem_type = 1; optional TensorShapeProto shape = 2; }
-  oneof value { Tensor tensor_type = 1; }
-}
-message OperatorSetIdProto { optional string domain = 1; optional int64 version = 2; }
-`;
 
 /** TensorProto.DataType.FLOAT */
 const FLOAT = 1;
@@ -74,7 +21,7 @@ interface Attribute {
   i?: number;
 }
 interface OnnxNode {
-  opType: string;
+  op_type: string;
   input: string[];
   output: string[];
   attribute?: Attribute[];
@@ -82,8 +29,8 @@ interface OnnxNode {
 interface Initializer {
   name: string;
   dims: number[];
-  dataType: number;
-  rawData: Uint8Array;
+  data_type: number;
+  raw_data: Uint8Array;
 }
 
 /** A graph under construction: nodes, initializers and fresh value names. */
@@ -95,14 +42,14 @@ class OnnxBuilder {
   /** Adds a node with one output and returns the output's name. */
   node(opType: string, input: string[], attribute?: Attribute[]): string {
     const out = `v${this.count++}`;
-    this.nodes.push({ opType, input, output: [out], ...(attribute ? { attribute } : {}) });
+    this.nodes.push({ op_type: opType, input, output: [out], ...(attribute ? { attribute } : {}) });
     return out;
   }
 
   /** Adds a float initializer (a weight baked into the model) and returns its name. */
   constant(name: string, shape: readonly number[], data: Float32Array): string {
-    const rawData = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-    this.initializers.push({ name, dims: [...shape], dataType: FLOAT, rawData });
+    const raw_data = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+    this.initializers.push({ name, dims: [...shape], data_type: FLOAT, raw_data });
     return name;
   }
 
@@ -159,15 +106,13 @@ function buildNodes(b: OnnxBuilder, spec: WorkloadSpec, data: WorkloadData): str
 function valueInfo(name: string, shape: readonly number[]): object {
   return {
     name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
+    type: { tensor_type: { elem_type: FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
   };
 }
 
-let modelType: protobuf.Type | undefined;
-
 /** The workload as ONNX model bytes; graph inputs are `data.inputs`, the output is 'y'. */
 export function buildOnnxModel(spec: WorkloadSpec, data: WorkloadData): Uint8Array {
-  modelType ??= protobuf.parse(ONNX_SUBSET_PROTO).root.lookupType('onnx.ModelProto');
+  const modelType = onnxMessage('ModelProto');
   const b = new OnnxBuilder();
   const out = buildNodes(b, spec, data);
   // The last node computes the result: name its output 'y'.
@@ -175,9 +120,9 @@ export function buildOnnxModel(spec: WorkloadSpec, data: WorkloadData): Uint8Arr
   if (last?.output[0] !== out) throw new Error(`onnx: ${spec.kind} does not end in its result`);
   last.output = ['y'];
   const model = {
-    irVersion: IR_VERSION,
-    producerName: 'tensorwasm-bench',
-    opsetImport: [{ domain: '', version: OPSET }],
+    ir_version: IR_VERSION,
+    producer_name: 'tensorwasm-bench',
+    opset_import: [{ domain: '', version: OPSET }],
     graph: {
       name: spec.kind,
       node: b.nodes,
