@@ -117,5 +117,6 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model>
   }
   if (params !== undefined) model.restoreParams(params);
   model.warmUp();
+  await model.readyCode();
   return model;
 }
