@@ -115,6 +115,18 @@ describe('awaitOptimizedCode', () => {
     expect(waitBudgetMs([])).toBe(0);
   });
 
+  test('does not wait in a hidden page (its timers are throttled)', async () => {
+    const { warmKernel, calls } = fakeKernels([1], () => 1);
+    const g = globalThis as { document?: unknown };
+    g.document = { hidden: true };
+    try {
+      await awaitOptimizedCode(warmKernel, [{ kernel: 0, ms: 1, chunks: 4 }], 5_000);
+    } finally {
+      delete g.document;
+    }
+    expect(calls[0]).toBe(0);
+  });
+
   test('waits for nothing when no kernel is worth it', async () => {
     expect(await awaitOptimizedCode(() => 1, [], 5_000)).toBeLessThan(5_000);
   });
