@@ -139,10 +139,13 @@ export class Model<
    * touched now), the packed copies of constant weights (filled now when every
    * param is set), and V8 running each function's first call in its baseline
    * tier (each kernel is called over its first chunk until V8 starts its
-   * optimized compile in the background; readyCode() waits for it). load()
-   * and compile() call it. @internal
+   * optimized compile in the background). `timed` (load()): the calls are
+   * made and timed through warm_kernel so readyCode() can wait for the
+   * optimized code; compile(), which does not wait, makes them through the
+   * module's warm function (no extra calls). load() and compile() call it.
+   * @internal
    */
-  warmUp(): void {
+  warmUp(timed = false): void {
     const memory = this.live('warmUp');
     const exports = this.exports as Exports;
     const words = new Int32Array(memory.buffer);
@@ -152,7 +155,7 @@ export class Model<
         exports.pack();
         this.packStale = false;
       }
-      if (exports.warm_kernel !== undefined) this.baselineTimes = warmKernels(exports.warm_kernel);
+      if (timed && exports.warm_kernel !== undefined) this.baselineTimes = warmKernels(exports.warm_kernel);
       else exports.warm?.();
     } catch {
       // a kernel may trap on what memory holds now (a gather's index check, an integer division by
