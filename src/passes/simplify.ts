@@ -4,6 +4,8 @@
  * need — common-subexpression and dead-code elimination. Each identity is
  * written once in RULES with the rewrite it performs.
  */
+import { ARRAY_CLASS } from '../common/dtype.js';
+import { InternalError } from '../common/errors.js';
 import type { Graph } from '../ir/graph.js';
 import { evaluateNode } from '../ir/interpret/evaluators.js';
 import type { Node, NodeOf } from '../ir/node.js';
@@ -110,12 +112,15 @@ function foldConstant(node: Node, inputs: readonly Node[], out: Graph): Node | u
   const size = sizeOf(node.shape);
   const inputSize = inputs.reduce((s, i) => s + sizeOf(i.shape), 0);
   if (size > MAX_FOLDED_ELEMENTS && size > inputSize) return undefined;
-  // the rebuilt node: its inputs' types may differ from the old node's only where a rule kept them equal
+  // evaluated as the node over its rebuilt inputs (their types are the old inputs': rules keep types)
   const rebuilt = out.addNode(node.op, inputs, node.attrs);
   const value = evaluateNode(
     rebuilt,
     inputs.map((i) => ({ data: i.attrs.data, shape: i.shape, dtype: i.dtype })),
   );
+  if (!(value instanceof ARRAY_CLASS[node.dtype]) || value.length !== size) {
+    throw new InternalError('simplify', `folding ${node.op} (node ${node.id}) gave ${value.length} elements`);
+  }
   return out.addConstant(value, node.shape);
 }
 
