@@ -47,6 +47,8 @@ export function makeArray(dtype: DType, length: number): TypedArray {
 
 /** Converts plain numbers to a dtype's typed array with the dtype's rounding. */
 export function arrayFromNumbers(dtype: DType, values: ArrayLike<number>): TypedArray {
+  // an f32 or i32 array of its own dtype rounds to itself: one memcpy (model weights are megabytes)
+  if (dtype !== 'bool' && dtypeOfArray(values) === dtype) return (values as TypedArray).slice();
   const out = makeArray(dtype, values.length);
   for (let i = 0; i < values.length; i++) out[i] = castNumber(dtype, values[i] ?? 0);
   return out;

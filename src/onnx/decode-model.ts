@@ -116,6 +116,9 @@ export function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
+/** True when typed arrays store numbers little-endian, as ONNX's raw_data does. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Little-endian fixed-width elements of `raw` as the type's host array. */
 function decodeRaw(raw: Uint8Array, elemType: number, count: number): HostArray | undefined {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -135,6 +138,13 @@ function decodeRaw(raw: Uint8Array, elemType: number, count: number): HostArray 
   };
   switch (elemType) {
     case ElemType.float:
+      // weights are megabytes: on a little-endian host the bytes are already the array (one copy)
+      // (copied into a fresh array: raw may be a Node Buffer, whose slice() is a view)
+      if (LITTLE_ENDIAN && raw.byteLength === count * 4) {
+        const out = new Float32Array(count);
+        new Uint8Array(out.buffer).set(raw);
+        return out;
+      }
       return read(
         4,
         (n) => new Float32Array(n),

@@ -6,6 +6,7 @@
  * result is kept only when its peak of live temp bytes is no higher than the
  * original topological order's, so scheduling never raises the lower bound.
  */
+import { InternalError } from '../common/errors.js';
 import { bytesOf, type Node } from '../ir/node.js';
 import type { Kernel, Schedule } from './kernel.js';
 
@@ -29,11 +30,18 @@ export function peakTempBytes(order: readonly Kernel[], outputs: ReadonlySet<num
   return peak;
 }
 
-/** A greedy order of `kernels` that keeps every kernel after the kernels writing what it reads. */
+/**
+ * A greedy order of `kernels` that keeps every kernel after the kernels writing
+ * what it reads. Each step scores only the ready kernels (all of whose writers
+ * ran), so a step costs the ready set, not the whole graph; among equal scores
+ * the earliest kernel in the original order wins.
+ */
 function greedyOrder(kernels: readonly Kernel[], outputs: ReadonlySet<number>): Kernel[] {
   const writer = new Map<number, Kernel>();
   for (const k of kernels) for (const n of k.writes) writer.set(n.id, k);
-  const deps = new Map<Kernel, Set<Kernel>>();
+  const position = new Map<Kernel, number>(kernels.map((k, i) => [k, i]));
+  const waiting = new Map<Kernel, number>();
+  const dependents = new Map<Kernel, Kernel[]>();
   const readers = new Map<number, number>();
   for (const k of kernels) {
     const set = new Set<Kernel>();
@@ -42,31 +50,45 @@ function greedyOrder(kernels: readonly Kernel[], outputs: ReadonlySet<number>): 
       if (w !== undefined && w !== k) set.add(w);
       readers.set(n.id, (readers.get(n.id) ?? 0) + 1);
     }
-    deps.set(k, set);
-  }
-  const done = new Set<Kernel>();
-  const order: Kernel[] = [];
-  const isTemp = (n: Node): boolean => writer.has(n.id) && !outputs.has(n.id);
-  while (order.length < kernels.length) {
-    let best: Kernel | undefined;
-    let bestScore = Infinity;
-    for (const k of kernels) {
-      if (done.has(k) || ![...(deps.get(k) ?? [])].every((d) => done.has(d))) continue;
-      const grows = k.writes.filter(isTemp).reduce((s, n) => s + bytesOf(n), 0);
-      const frees = k.reads
-        .filter((n) => isTemp(n) && readers.get(n.id) === 1)
-        .reduce((s, n) => s + bytesOf(n), 0);
-      const score = grows - frees;
-      if (score < bestScore) {
-        best = k;
-        bestScore = score;
-      }
+    waiting.set(k, set.size);
+    for (const w of set) {
+      const list = dependents.get(w) ?? [];
+      list.push(k);
+      dependents.set(w, list);
     }
-    const next = best as Kernel;
-    done.add(next);
+  }
+  const isTemp = (n: Node): boolean => writer.has(n.id) && !outputs.has(n.id);
+  const score = (k: Kernel): number => {
+    const grows = k.writes.filter(isTemp).reduce((s, n) => s + bytesOf(n), 0);
+    const frees = k.reads
+      .filter((n) => isTemp(n) && readers.get(n.id) === 1)
+      .reduce((s, n) => s + bytesOf(n), 0);
+    return grows - frees;
+  };
+  const ready = kernels.filter((k) => waiting.get(k) === 0);
+  const order: Kernel[] = [];
+  while (ready.length > 0) {
+    let pick = 0;
+    let bestScore = Infinity;
+    ready.forEach((k, i) => {
+      const sc = score(k);
+      const earlier = (position.get(k) ?? 0) < (position.get(ready[pick] as Kernel) ?? 0);
+      if (sc < bestScore || (sc === bestScore && earlier)) {
+        pick = i;
+        bestScore = sc;
+      }
+    });
+    const next = ready.splice(pick, 1)[0] as Kernel;
     order.push(next);
     for (const n of next.reads) readers.set(n.id, (readers.get(n.id) ?? 1) - 1);
+    for (const d of dependents.get(next) ?? []) {
+      const left = (waiting.get(d) ?? 1) - 1;
+      waiting.set(d, left);
+      if (left === 0) ready.push(d);
+    }
   }
+  if (order.length !== kernels.length)
+    throw new InternalError('schedule', 'the kernels read each other in a cycle (no topological order)');
   return order;
 }
 

@@ -4,9 +4,11 @@
  * need — common-subexpression and dead-code elimination. Each identity is
  * written once in RULES with the rewrite it performs.
  */
+import { ARRAY_CLASS } from '../common/dtype.js';
+import { InternalError } from '../common/errors.js';
 import type { Graph } from '../ir/graph.js';
-import { evaluate } from '../ir/interpret/interpret.js';
-import type { Node } from '../ir/node.js';
+import { evaluateNode } from '../ir/interpret/evaluators.js';
+import type { Node, NodeOf } from '../ir/node.js';
 import { OP_CATEGORY } from '../ir/ops.js';
 import { sameShape, sizeOf } from '../ir/shape.js';
 import { rewriteGraph } from './rewrite.js';
@@ -93,18 +95,33 @@ const RULES: Readonly<Record<string, Rule>> = {
   },
 };
 
-/** Computes a node whose inputs are all constants, when the result is small enough to embed. */
+const isConstant = (n: Node): n is NodeOf<'constant'> => n.op === 'constant';
+
+/**
+ * Computes a node whose inputs are all constants, when the result is small
+ * enough to embed: the interpreter's evaluator of the node's op, run once on
+ * the constants' arrays (no copies of them; the result array becomes the new
+ * constant's data). Folded in topological order, a folded chain evaluates each
+ * node once, on its already folded inputs.
+ */
 function foldConstant(node: Node, inputs: readonly Node[], out: Graph): Node | undefined {
   const cat = OP_CATEGORY[node.op];
-  if (cat === 'leaf' || inputs.length === 0 || !inputs.every((i) => i.op === 'constant')) return undefined;
+  if (cat === 'leaf' || inputs.length === 0 || !inputs.every(isConstant)) return undefined;
   // gather checks its indices at run time; a fold would move that error to compile time
   if (node.op === 'gather' || node.op === 'gatherElements') return undefined;
   const size = sizeOf(node.shape);
   const inputSize = inputs.reduce((s, i) => s + sizeOf(i.shape), 0);
   if (size > MAX_FOLDED_ELEMENTS && size > inputSize) return undefined;
+  // evaluated as the node over its rebuilt inputs (their types are the old inputs': rules keep types)
   const rebuilt = out.addNode(node.op, inputs, node.attrs);
-  const value = evaluate([['v', rebuilt]], new Map())['v'];
-  return value === undefined ? undefined : out.addConstant(value, node.shape);
+  const value = evaluateNode(
+    rebuilt,
+    inputs.map((i) => ({ data: i.attrs.data, shape: i.shape, dtype: i.dtype })),
+  );
+  if (!(value instanceof ARRAY_CLASS[node.dtype]) || value.length !== size) {
+    throw new InternalError('simplify', `folding ${node.op} (node ${node.id}) gave ${value.length} elements`);
+  }
+  return out.addConstant(value, node.shape);
 }
 
 /** Applies constant folding and the identities until nothing changes (each rule fires on rebuilt inputs). */

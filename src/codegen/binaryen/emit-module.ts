@@ -1,6 +1,7 @@
 /**
  * The whole module: one imported memory sized to the plan, constants as data
- * segments at their planned addresses, one function per kernel taking
+ * segments at their planned addresses (a data section added to Binaryen's
+ * output, see data-section.ts), one function per kernel taking
  * (start, end) over its range, and one exported `run()` that calls the
  * kernels in schedule order, long ones in chunks (emit-run.ts; a run is one
  * call from JS into Wasm). Validation failures become InternalError carrying the
@@ -8,10 +9,10 @@
  */
 import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
-import type { Node } from '../../ir/node.js';
 import type { Schedule } from '../../passes/kernel.js';
 import { packedId, scratchId } from '../../planner/liveness.js';
 import { PACK_EXPORT, WARM_EXPORT, WARM_KERNEL_EXPORT } from '../../common/manifest.js';
+import { withDataSection, type DataSegment } from './data-section.js';
 import { emitPrepack } from './emit-matmul-pack.js';
 import { emitKernelBody, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
@@ -121,10 +122,15 @@ export function validateOrThrow(m: Binaryen.Module, stage: string): void {
   }
 }
 
-function constantBytes(node: Node): Uint8Array {
-  if (node.op !== 'constant') throw new InternalError('codegen', `%${node.id} is not a constant`);
-  const data = node.attrs.data;
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+/** The constants' bytes at their planned addresses (views of the constants' own arrays, not copies). */
+function dataSegments(schedule: Schedule, layout: EmitLayout): DataSegment[] {
+  return schedule.values.flatMap((n) => {
+    if (n.op !== 'constant' || n.attrs.data.byteLength === 0) return [];
+    const data = n.attrs.data;
+    const offset = layout.addresses.get(n.id);
+    if (offset === undefined) throw new InternalError('codegen', `constant %${n.id} has no address`);
+    return [{ offset, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) }];
+  });
 }
 
 function buildModule(
@@ -136,14 +142,8 @@ function buildModule(
   const m = new b.Module();
   m.setFeatures(FEATURES(b, options.relaxedSimd));
   const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
-  const segments = schedule.values
-    .filter((n) => options.dataSegments !== false && n.op === 'constant' && n.attrs.data.byteLength > 0)
-    .map((n) => ({
-      offset: m.i32.const(layout.addresses.get(n.id) ?? 0),
-      data: constantBytes(n),
-      passive: false,
-    }));
-  m.setMemory(pages, -1, null, segments, false, false, 'memory');
+  // the constants' data section is written after Binaryen is done (data-section.ts)
+  m.setMemory(pages, -1, null, [], false, false, 'memory');
   m.addMemoryImport('memory', 'env', 'memory', false);
   m.addGlobal('err_site', b.i32, true, m.i32.const(0));
   m.addGlobal('err_value', b.i32, true, m.i32.const(0));
@@ -252,7 +252,9 @@ export async function emitModule(
       validateOrThrow(m, 'after optimizing');
     }
     b.setDebugInfo(true);
-    const wasm = m.emitBinary() as Uint8Array<ArrayBuffer>;
+    const code = m.emitBinary() as Uint8Array<ArrayBuffer>;
+    const wasm =
+      options.dataSegments === false ? code : withDataSection(code, dataSegments(schedule, layout));
     return { wasm, checkSites, vectorModes, calls };
   } finally {
     m.dispose();

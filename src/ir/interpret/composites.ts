@@ -48,14 +48,14 @@ export function evaluateGelu(node: NodeOf<'gelu'>, args: readonly Operand[]): Ty
 }
 
 /** The largest element of a lane (NaN if any is NaN; -inf for an empty lane). */
-function laneMax(values: readonly number[], lane: readonly number[]): number {
+function laneMax(values: ArrayLike<number>, lane: readonly number[]): number {
   let m = -Infinity;
   for (const i of lane) m = Math.max(m, at(values, i));
   return m;
 }
 
 /** sum_k exp(x_k - m) over a lane: every term is in (0, 1], so nothing overflows. */
-function laneExpSum(values: readonly number[], lane: readonly number[], m: number): number {
+function laneExpSum(values: ArrayLike<number>, lane: readonly number[], m: number): number {
   let s = 0;
   for (const i of lane) s += Math.exp(at(values, i) - m);
   return s;

@@ -16,7 +16,7 @@ function biasOf(
   node: NodeOf<'conv'> | NodeOf<'convTranspose'>,
   args: readonly Operand[],
   m: number,
-): number[] {
+): ArrayLike<number> {
   return node.attrs.hasBias ? convert(argAt(node, args, 2), 'f32') : new Array<number>(m).fill(0);
 }
 

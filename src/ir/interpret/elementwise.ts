@@ -7,6 +7,7 @@ import { castNumber, type DType, type TypedArray } from '../../common/dtype.js';
 import { promote } from '../infer.js';
 import type { NodeOf } from '../node.js';
 import type { BinaryOp } from '../ops.js';
+import { sameShape, type Shape } from '../shape.js';
 import { broadcastIndexMap } from './indexing.js';
 import { argAt, at, convert, makeResult, noSemantics, type Operand } from './operands.js';
 import {
@@ -85,6 +86,11 @@ function binaryFunction(
   }
 }
 
+/** The broadcast index map of `from` to `to`, or undefined when it is the identity (same shape). */
+function identityOrMap(from: Shape, to: Shape): Int32Array | undefined {
+  return sameShape(from, to) ? undefined : broadcastIndexMap(from, to);
+}
+
 /**
  * A binary elementwise node with NumPy broadcasting:
  * `out[o] = f(a[mapA[o]], b[mapB[o]])` with both operands converted first.
@@ -95,10 +101,18 @@ export function evaluateBinary(node: NodeOf<BinaryOp>, args: readonly Operand[])
   const { dtype, f } = binaryFunction(node, BINARY_RULES[node.op], a, b);
   const av = convert(a, dtype);
   const bv = convert(b, dtype);
-  const mapA = broadcastIndexMap(a.shape, node.shape);
-  const mapB = broadcastIndexMap(b.shape, node.shape);
   const out = makeResult(node);
-  for (let o = 0; o < out.length; o++) out[o] = f(at(av, at(mapA, o)), at(bv, at(mapB, o)));
+  const mapA = identityOrMap(a.shape, node.shape);
+  const mapB = identityOrMap(b.shape, node.shape);
+  // the same loop without the index maps an operand of the node's own shape does not need
+  if (mapA === undefined) {
+    if (mapB === undefined) for (let o = 0; o < out.length; o++) out[o] = f(at(av, o), at(bv, o));
+    else for (let o = 0; o < out.length; o++) out[o] = f(at(av, o), at(bv, at(mapB, o)));
+  } else if (mapB === undefined) {
+    for (let o = 0; o < out.length; o++) out[o] = f(at(av, at(mapA, o)), at(bv, o));
+  } else {
+    for (let o = 0; o < out.length; o++) out[o] = f(at(av, at(mapA, o)), at(bv, at(mapB, o)));
+  }
   return out;
 }
 

@@ -35,12 +35,69 @@ export function flatIndex(coords: readonly number[], strides: readonly number[])
 }
 
 /**
+ * Entry `o` is `base + sum(coords(o)[i] * strides[i])`, for every multi-index
+ * `coords(o)` of `shape` in row-major order: the flat source index that output
+ * element `o` of a strided view (broadcast, transpose, slice) reads. Written
+ * as an odometer over the outer axes and a plain loop along the last one,
+ * because the compiler folds constants of millions of elements through here.
+ */
+export function stridedIndexMap(shape: Shape, strides: readonly number[], base = 0): Int32Array {
+  const map = new Int32Array(sizeOf(shape));
+  if (map.length === 0) return map;
+  const { sizes, steps } = coalesceAxes(shape, strides);
+  const rank = sizes.length;
+  const inner = sizes[rank - 1] ?? 1;
+  const innerStride = steps[rank - 1] ?? 0;
+  const coords = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  let start = base;
+  for (let row = 0; row < map.length; row += inner) {
+    for (let j = 0; j < inner; j++) map[row + j] = start + j * innerStride;
+    // odometer step over the outer axes, keeping `start` = base + sum(coords * steps)
+    for (let axis = rank - 2; axis >= 0; axis--) {
+      const stride = steps[axis] ?? 0;
+      const next = (coords[axis] ?? 0) + 1;
+      if (next < (sizes[axis] ?? 0)) {
+        coords[axis] = next;
+        start += stride;
+        break;
+      }
+      start -= (coords[axis] ?? 0) * stride;
+      coords[axis] = 0;
+    }
+  }
+  return map;
+}
+
+/**
+ * The same walk over fewer axes: size-1 axes dropped, and an axis merged into
+ * the next when stepping it once equals running the next one through
+ * (`stride[i] = stride[i+1] * shape[i+1]`), so the innermost loop is long.
+ */
+function coalesceAxes(shape: Shape, strides: readonly number[]): { sizes: number[]; steps: number[] } {
+  const sizes: number[] = [];
+  const steps: number[] = [];
+  shape.forEach((size, i) => {
+    if (size === 1) return;
+    const stride = strides[i] ?? 0;
+    const last = sizes.length - 1;
+    if (last >= 0 && (steps[last] ?? 0) === stride * size) {
+      sizes[last] = (sizes[last] ?? 1) * size;
+      steps[last] = stride;
+    } else {
+      sizes.push(size);
+      steps.push(stride);
+    }
+  });
+  return { sizes, steps };
+}
+
+/**
  * NumPy broadcasting as an index map: entry `o` is the flat index into a value
  * of shape `from` that element `o` of shape `to` reads. `from` is aligned to the
  * right of `to`; its size-1 axes repeat (stride 0). The caller guarantees that
  * `from` broadcasts to `to` (the type rules checked it).
  */
-export function broadcastIndexMap(from: Shape, to: Shape): number[] {
+export function broadcastIndexMap(from: Shape, to: Shape): Int32Array {
   const offset = to.length - from.length;
   const fromStrides = stridesOf(from);
   // stride of each `to` axis in `from`: 0 for added axes and for size-1 axes
@@ -48,11 +105,7 @@ export function broadcastIndexMap(from: Shape, to: Shape): number[] {
     const j = i - offset;
     return j < 0 || from[j] === 1 ? 0 : (fromStrides[j] ?? 0);
   });
-  const map = new Array<number>(sizeOf(to));
-  forEachIndex(to, (coords, flat) => {
-    map[flat] = flatIndex(coords, strides);
-  });
-  return map;
+  return stridedIndexMap(to, strides);
 }
 
 /**

@@ -7,7 +7,7 @@ import { castNumber, type TypedArray } from '../../common/dtype.js';
 import { InputError } from '../../common/errors.js';
 import type { NodeOf } from '../node.js';
 import { formatShape, stridesOf } from '../shape.js';
-import { broadcastIndexMap, forEachIndex, splitAtAxis } from './indexing.js';
+import { broadcastIndexMap, forEachIndex, splitAtAxis, stridedIndexMap } from './indexing.js';
 import { argAt, at, convert, makeResult, type Operand } from './operands.js';
 
 /** reshape: the same elements in the same row-major order. */
@@ -22,13 +22,12 @@ export function evaluateReshape(node: NodeOf<'reshape'>, args: readonly Operand[
 export function evaluateTranspose(node: NodeOf<'transpose'>, args: readonly Operand[]): TypedArray {
   const x = argAt(node, args, 0);
   const xStrides = stridesOf(x.shape);
-  const strides = node.attrs.perm.map((p) => at(xStrides, p));
+  const map = stridedIndexMap(
+    node.shape,
+    node.attrs.perm.map((p) => at(xStrides, p)),
+  );
   const out = makeResult(node);
-  forEachIndex(node.shape, (coords, flat) => {
-    let src = 0;
-    coords.forEach((c, i) => (src += c * at(strides, i)));
-    out[flat] = at(x.data, src);
-  });
+  for (let o = 0; o < out.length; o++) out[o] = at(x.data, at(map, o));
   return out;
 }
 
@@ -45,15 +44,15 @@ export function evaluateExpand(node: NodeOf<'expand'>, args: readonly Operand[])
 export function evaluateSlice(node: NodeOf<'slice'>, args: readonly Operand[]): TypedArray {
   const x = argAt(node, args, 0);
   const xStrides = stridesOf(x.shape);
+  const ranges = node.shape.map((_, i) => node.attrs.axes[i] ?? { start: 0, step: 0 });
+  const base = ranges.reduce((sum, r, i) => sum + r.start * at(xStrides, i), 0);
+  const map = stridedIndexMap(
+    node.shape,
+    ranges.map((r, i) => r.step * at(xStrides, i)),
+    base,
+  );
   const out = makeResult(node);
-  forEachIndex(node.shape, (coords, flat) => {
-    let src = 0;
-    coords.forEach((c, i) => {
-      const range = node.attrs.axes[i];
-      if (range !== undefined) src += (range.start + c * range.step) * at(xStrides, i);
-    });
-    out[flat] = at(x.data, src);
-  });
+  for (let o = 0; o < out.length; o++) out[o] = at(x.data, at(map, o));
   return out;
 }
 

@@ -37,9 +37,12 @@ export function argAt(node: Node, args: readonly Operand[], i: number): Operand 
 
 /**
  * The operand's elements converted to `dtype` as a cast would (f32 rounds,
- * i32 truncates toward zero, bool is `x != 0`, bool -> number is 0/1).
+ * i32 truncates toward zero, bool is `x != 0`, bool -> number is 0/1). An f32
+ * or i32 operand already of `dtype` is its own conversion and is returned as
+ * is (read only: callers never write into it).
  */
-export function convert(operand: Operand, dtype: DType): number[] {
+export function convert(operand: Operand, dtype: DType): ArrayLike<number> {
+  if (operand.dtype === dtype && dtype !== 'bool') return operand.data;
   return Array.from(operand.data, (v) => castNumber(dtype, v));
 }
 
