@@ -6,6 +6,7 @@
 import { DTYPE_BYTES, isDType } from '../common/dtype.js';
 import { ArtifactError } from '../common/errors.js';
 import type { Manifest, TensorSlot } from '../common/manifest.js';
+import { CONTROL_BYTES } from '../common/thread-control.js';
 
 type Fields = Record<string, unknown>;
 
@@ -64,9 +65,13 @@ function checkSlots(value: unknown, path: string, memoryBytes: number): TensorSl
 
 const BUFFER_KINDS: readonly unknown[] = ['input', 'param', 'const', 'output', 'temp'];
 
-function checkPlan(value: unknown, memoryBytes: number): void {
+/** `control`: a threaded module's control block, which follows the plan's bytes in memory. */
+function checkPlan(value: unknown, memoryBytes: number, control: number | undefined): void {
   const f = object(value, 'plan');
-  if (f.memoryBytes !== memoryBytes) fail('plan.memoryBytes', 'equal to memoryBytes');
+  if (
+    control === undefined ? f.memoryBytes !== memoryBytes : count(f.memoryBytes, 'plan.memoryBytes') > control
+  )
+    fail('plan.memoryBytes', control === undefined ? 'equal to memoryBytes' : 'at most threads.control');
   for (const key of ['arenaBytes', 'lowerBoundBytes', 'naiveBytes']) count(f[key], `plan.${key}`);
   list(f.buffers, 'plan.buffers').forEach((b, i) => {
     const path = `plan.buffers[${i}]`;
@@ -82,28 +87,39 @@ function checkPlan(value: unknown, memoryBytes: number): void {
  * unchanged (so a re-save writes the same JSON); throws ArtifactError naming
  * the first bad field.
  */
+function checkVariants(value: unknown, path: string): void {
+  list(value, path).forEach((v, i) => {
+    const variant = object(v, `${path}[${i}]`);
+    string(variant.section, `${path}[${i}].section`);
+    list(variant.features, `${path}[${i}].features`).forEach((s, j) =>
+      string(s, `${path}[${i}].features[${j}]`),
+    );
+  });
+}
+
 export function checkManifest(value: unknown): Manifest {
   const f = object(value, 'manifest');
   count(f.format, 'format');
   string(f.compiler, 'compiler');
   list(f.features, 'features').forEach((s, i) => string(s, `features[${i}]`));
-  if (f.variants !== undefined) {
-    list(f.variants, 'variants').forEach((v, i) => {
-      const variant = object(v, `variants[${i}]`);
-      string(variant.section, `variants[${i}].section`);
-      list(variant.features, `variants[${i}].features`).forEach((s, j) =>
-        string(s, `variants[${i}].features[${j}]`),
-      );
-    });
-  }
+  if (f.variants !== undefined) checkVariants(f.variants, 'variants');
   const memoryBytes = count(f.memoryBytes, 'memoryBytes');
+  let control: number | undefined;
+  if (f.threads !== undefined) {
+    const threads = object(f.threads, 'threads');
+    count(threads.maxThreads, 'threads.maxThreads');
+    control = count(threads.control, 'threads.control');
+    if (control % 4 !== 0 || control + CONTROL_BYTES > memoryBytes)
+      fail('threads.control', `an aligned control block inside memory (${memoryBytes} bytes)`);
+    checkVariants(threads.variants, 'threads.variants');
+  }
   const inputs = checkSlots(f.inputs, 'inputs', memoryBytes);
   const params = checkSlots(f.params, 'params', memoryBytes);
   checkSlots(f.outputs, 'outputs', memoryBytes);
   if (new Set([...inputs, ...params].map((s) => s.name)).size !== inputs.length + params.length) {
     fail('inputs and params', 'distinct names');
   }
-  checkPlan(f.plan, memoryBytes);
+  checkPlan(f.plan, memoryBytes, control);
   list(f.checkSites, 'checkSites').forEach((s, i) => string(s, `checkSites[${i}]`));
   return f as unknown as Manifest;
 }

@@ -22,6 +22,8 @@ import { emitIpowFunction } from './scalar-ops.js';
 import { kernelRange } from '../../passes/kernel-range.js';
 import { packedPanelBytes } from '../../passes/matmul-shape.js';
 import { emitKernelCalls, emitWarmCalls, kernelCalls, type KernelCalls } from './emit-run.js';
+import { emitRunThread, emitThreadGlobal } from './emit-threads.js';
+import type { ThreadPlan } from '../../passes/thread-split.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -37,6 +39,11 @@ export interface EmitOptions {
   readonly dataSegments?: boolean;
   /** Binaryen optimization level (0 = none). */
   readonly optimizeLevel: number;
+  /**
+   * A threaded build (emit-threads.ts): a shared memory, the thread_id global,
+   * run_thread, and per-thread scratch slices in the kernels `plan` splits.
+   */
+  readonly threads?: { readonly plan: ThreadPlan; readonly control: number };
 }
 
 /** A byte range [offset, offset + bytes). */
@@ -58,8 +65,9 @@ export interface EmitLayout {
   };
 }
 
-const FEATURES = (b: BinaryenApi, relaxedSimd = false): number =>
+const FEATURES = (b: BinaryenApi, relaxedSimd = false, threads = false): number =>
   (relaxedSimd ? b.Features.RelaxedSIMD : 0) |
+  (threads ? b.Features.Atomics : 0) |
   b.Features.SIMD128 |
   b.Features.NontrappingFPToInt |
   b.Features.MutableGlobals |
@@ -134,7 +142,9 @@ function buildModule(
   options: EmitOptions,
 ): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[]; calls: KernelCalls[] } {
   const m = new b.Module();
-  m.setFeatures(FEATURES(b, options.relaxedSimd));
+  const threads = options.threads;
+  const shared = threads !== undefined;
+  m.setFeatures(FEATURES(b, options.relaxedSimd, shared));
   const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
   const segments = schedule.values
     .filter((n) => options.dataSegments !== false && n.op === 'constant' && n.attrs.data.byteLength > 0)
@@ -143,8 +153,10 @@ function buildModule(
       data: constantBytes(n),
       passive: false,
     }));
-  m.setMemory(pages, -1, null, segments, false, false, 'memory');
-  m.addMemoryImport('memory', 'env', 'memory', false);
+  // a shared memory has a maximum: it never grows (the plan fixes its size)
+  m.setMemory(pages, shared ? pages : -1, null, segments, shared, false, 'memory');
+  m.addMemoryImport('memory', 'env', 'memory', shared);
+  if (shared) emitThreadGlobal(b, m);
   m.addGlobal('err_site', b.i32, true, m.i32.const(0));
   m.addGlobal('err_value', b.i32, true, m.i32.const(0));
   m.addGlobalExport('err_site', 'err_site');
@@ -170,6 +182,7 @@ function buildModule(
       addresses: layout.addresses,
       scratch: layout.addresses.get(scratchId(kernel.index)),
       packed: layout.addresses.get(packedId(kernel.index)),
+      threadScratch: threads?.plan.split[kernel.index] === true,
       nonpositive: nonpositiveArgs(kernel),
       relaxedSimd: options.relaxedSimd,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
@@ -209,6 +222,7 @@ function buildModule(
     m.block(null, [m.global.set('err_site', m.i32.const(0)), ...body]),
   );
   m.addFunctionExport('run', 'run');
+  if (threads !== undefined) emitRunThread(b, m, schedule.kernels, calls, threads.plan, threads.control);
   const warm = schedule.kernels.flatMap((k) => emitWarmCalls(b, m, k.name, calls[k.index] as KernelCalls, 0));
   m.addFunction(WARM_EXPORT, b.none, b.none, [b.i32], m.block(null, warm));
   m.addFunctionExport(WARM_EXPORT, WARM_EXPORT);
@@ -250,7 +264,7 @@ export async function watOf(wasm: Uint8Array): Promise<string> {
   const b = await loadBinaryen();
   const m = b.readBinary(wasm);
   try {
-    m.setFeatures(FEATURES(b, true));
+    m.setFeatures(FEATURES(b, true, true));
     return m.emitText();
   } finally {
     m.dispose();
