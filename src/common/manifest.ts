@@ -78,6 +78,8 @@ export const THREADS_RELAXED_SECTION = 'tensorwasm.threads.relaxed';
 export interface ThreadBuilds {
   /** Threads the builds were planned for at most (each split kernel's per-thread scratch). */
   readonly maxThreads: number;
+  /** Kernels that split among threads; with none, the module runs on one thread (nothing to share). */
+  readonly splitKernels: number;
   /** Absolute address of the control block (common/thread-control.ts). */
   readonly control: number;
   /** The threaded builds, preferred in order; each needs the 'threads' feature. */

@@ -39,6 +39,17 @@ export function threadUnits(units: number, t: number, threads: number): readonly
   return [start, Math.min(units, start + per)];
 }
 
+/**
+ * Whether the threads meet at a barrier after kernel `index`: around every
+ * split kernel (its parts must see what came before, and what comes after
+ * must see all its parts); kernels that thread 0 runs whole one after
+ * another need none between them (the other threads do nothing there), so a
+ * barrier interval holds either one split kernel or only thread 0's work.
+ */
+export function barrierAfter(plan: ThreadPlan, index: number): boolean {
+  return plan.split[index] === true || plan.split[index + 1] === true;
+}
+
 /** An element interval [lo, hi] of a value's buffer that a kernel loads or stores. */
 export interface AccessSpan {
   readonly node: Node;

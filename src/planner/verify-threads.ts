@@ -1,8 +1,9 @@
 /**
  * The thread half of the plan verifier: a threaded module runs each split
  * kernel's range in per-thread parts (passes/thread-split.ts) with a barrier
- * after every kernel, so within one barrier interval — one kernel — no thread
- * may store bytes another thread loads or stores. Checked on absolute byte
+ * before and after it (barrierAfter: the other intervals hold thread 0's work
+ * only), so within one barrier interval — one split kernel — no thread may
+ * store bytes another thread loads or stores. Checked on absolute byte
  * addresses (so two values sharing an arena slot in place count as one), for
  * every thread count from 2 to the maximum, with each thread's slice of the
  * kernel's scratch; the scratch must hold a slice per thread. Kernels that
@@ -12,7 +13,13 @@ import { DTYPE_BYTES } from '../common/dtype.js';
 import { PlanError } from '../common/errors.js';
 import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
-import { accessSpans, overlaps, threadVarRanges, type ThreadPlan } from '../passes/thread-split.js';
+import {
+  accessSpans,
+  barrierAfter,
+  overlaps,
+  threadVarRanges,
+  type ThreadPlan,
+} from '../passes/thread-split.js';
 import { scratchId } from './liveness.js';
 import type { PlannedMemory } from './memory-plan.js';
 
@@ -81,6 +88,13 @@ export function verifyThreads(
 ): void {
   for (const kernel of schedule.kernels) {
     if (threads.split[kernel.index] !== true) continue;
+    if (
+      (kernel.index > 0 && !barrierAfter(threads, kernel.index - 1)) ||
+      !barrierAfter(threads, kernel.index)
+    )
+      throw new PlanError(`${kernel.name}: a split kernel without a barrier on each side`, {
+        kernel: kernel.name,
+      });
     const stride = strides.get(kernel.index);
     if (stride !== undefined && stride > 0) checkScratch(memory, kernel, threads.maxThreads, stride);
     for (let count = 2; count <= threads.maxThreads; count++) {

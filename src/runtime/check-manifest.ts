@@ -108,6 +108,7 @@ export function checkManifest(value: unknown): Manifest {
   if (f.threads !== undefined) {
     const threads = object(f.threads, 'threads');
     count(threads.maxThreads, 'threads.maxThreads');
+    count(threads.splitKernels, 'threads.splitKernels');
     control = count(threads.control, 'threads.control');
     if (control % 4 !== 0 || control + CONTROL_BYTES > memoryBytes)
       fail('threads.control', `an aligned control block inside memory (${memoryBytes} bytes)`);

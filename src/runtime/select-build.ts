@@ -4,7 +4,8 @@
  * platform has shared memory, Wasm threads and workers; else the first
  * variant whose features this engine has; else the file's own module. An
  * explicit thread count that cannot be honoured is a ThreadError saying
- * why; 'auto' quietly takes what is possible (one thread at least).
+ * why; 'auto' quietly takes what is possible (one thread at least). A
+ * module none of whose kernels split runs on one thread.
  */
 import { ArtifactError, ThreadError } from '../common/errors.js';
 import type { Manifest, ModuleVariant } from '../common/manifest.js';
@@ -84,6 +85,8 @@ export function selectBuild(
 ): SelectedBuild {
   let threads = requestedThreads(option);
   if (option === 'auto') threads = Math.min(threads, manifest.threads?.maxThreads ?? 1);
+  // no kernel splits: every thread but the first would only wait
+  if (manifest.threads?.splitKernels === 0 && threads <= manifest.threads.maxThreads) threads = 1;
   if (threads > 1) {
     const problem = threadsProblem(manifest, threads);
     if (problem !== undefined && option !== 'auto') {

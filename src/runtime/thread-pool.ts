@@ -2,8 +2,10 @@
  * The workers of a threaded model and the calling thread's side of a run:
  * start them (each instantiates the same module on the shared memory),
  * start a run by bumping the control block's generation, run thread 0's
- * share in this thread, then wait until every worker is done — always with
- * a timeout, so a worker that died or hangs is a ThreadError, never a hang.
+ * share in this thread (its barriers tell when the workers' parts are
+ * written); after an abandoned run, wait until every worker left it. Every
+ * wait has a timeout, so a worker that died or hangs is a ThreadError,
+ * never a hang.
  * A pool that failed once stays failed (the model must be loaded again).
  */
 import { ThreadError } from '../common/errors.js';
@@ -64,6 +66,10 @@ async function spawn(start: WorkerStart, events: WorkerEvents, source?: string):
 export class ThreadPool {
   private failure: string | undefined;
   private disposed = false;
+  /** Runs started; each worker adds one to ControlWord.done per run. */
+  private runs = 0;
+  /** The last run was abandoned (abort): the control block's counters need a reset. */
+  private abandoned = false;
   private readonly ctl: Int32Array;
   private readonly blocking = canBlock();
 
@@ -150,7 +156,8 @@ export class ThreadPool {
 
   /**
    * One run on every thread: the workers start, `runThread` runs thread 0's
-   * share here, and the call returns once every worker is done. Returns the
+   * share here, and the call returns once every split kernel's parts are
+   * written (its last barrier). Returns the
    * failed run-time check of a worker, if any; rethrows a trap of this
    * thread (after the workers left the run); a timeout or a dead worker is
    * a ThreadError.
@@ -164,16 +171,16 @@ export class ThreadPool {
       );
     }
     const ctl = this.ctl;
-    for (const w of [
-      ControlWord.arrive,
-      ControlWord.abort,
-      ControlWord.errSite,
-      ControlWord.errValue,
-      ControlWord.done,
-    ])
-      Atomics.store(ctl, w, 0);
+    // a run that ended normally leaves the counters as they start (the last thread at each barrier
+    // resets it); after an abandoned one every worker has left it (finish), so they are reset here
+    if (this.abandoned) {
+      for (const w of [ControlWord.arrive, ControlWord.abort, ControlWord.errSite, ControlWord.errValue])
+        Atomics.store(ctl, w, 0);
+      this.abandoned = false;
+    }
     Atomics.store(ctl, ControlWord.count, this.count);
     Atomics.store(ctl, ControlWord.timeoutMs, this.timeoutMs);
+    this.runs++;
     Atomics.add(ctl, ControlWord.generation, 1);
     Atomics.notify(ctl, ControlWord.generation);
     try {
@@ -182,11 +189,14 @@ export class ThreadPool {
       // the workers leave the run at their next barrier
       Atomics.compareExchange(ctl, ControlWord.abort, AbortReason.none, AbortReason.trap);
       Atomics.notify(ctl, ControlWord.phase);
+      this.abandoned = true;
       this.finish(call);
       throw error;
     }
-    this.finish(call);
     const reason = Atomics.load(ctl, ControlWord.abort);
+    if (reason === AbortReason.none) return undefined;
+    this.abandoned = true;
+    this.finish(call);
     if (reason === AbortReason.timeout) {
       this.fail(`a thread waited at a barrier longer than ${this.timeoutMs} ms`);
       throw new ThreadError(
@@ -215,11 +225,11 @@ export class ThreadPool {
   /** Waits until every worker finished the run, at most the timeout; false when one did not. */
   private waitDone(): boolean {
     const ctl = this.ctl;
-    const workers = this.count - 1;
+    const workers = this.runs * (this.count - 1);
     const deadline = performance.now() + this.timeoutMs;
     for (;;) {
       const done = Atomics.load(ctl, ControlWord.done);
-      if (done >= workers) return true;
+      if (done - workers >= 0) return true;
       const left = deadline - performance.now();
       if (left <= 0) return false;
       if (this.blocking) Atomics.wait(ctl, ControlWord.done, done, Math.min(left, 100));

@@ -105,6 +105,19 @@ describe('threads: 2 against threads: 1', () => {
   }, 60_000);
 });
 
+test('a model none of whose kernels split runs on one thread (the others would only wait)', async () => {
+  const g = new Graph();
+  g.output('t', g.input('x', [5000]).sum());
+  const model = await compile(g, { threads: 2 });
+  models.push(model);
+  expect(model.kernels.some((k) => k.split)).toBe(false);
+  expect(model.threads).toBe(1);
+  const again = await load(model.save(), { threads: 2 });
+  expect(again.threads).toBe(1);
+  expect(bits(again.run({ x: data(5000, 1) }).t)).toEqual(bits(model.run({ x: data(5000, 1) }).t));
+  again.dispose();
+}, 60_000);
+
 describe('saved threaded modules', () => {
   test('load with threads: 1, 2 and auto gives the same bits; the file still loads on one thread', async () => {
     const [, matmul] = graphs();

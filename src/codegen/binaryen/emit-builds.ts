@@ -87,6 +87,7 @@ export async function emitBuilds(
     }
     threads = {
       maxThreads: options.threads.plan.maxThreads,
+      splitKernels: options.threads.plan.split.filter((s) => s).length,
       control: options.threads.control,
       variants: threadVariants,
     };

@@ -3,8 +3,8 @@
  * global, a barrier over the shared control block (common/thread-control.ts),
  * and `run_thread(count, canBlock, timeoutMs)`, which runs this thread's part
  * of every split kernel (passes/thread-split.ts: the same threadUnits
- * formula), the kernels that run whole on thread 0 only, and a barrier after
- * each kernel. Every thread makes this one call per run. A thread that waits
+ * formula), the kernels that run whole on thread 0 only, and a barrier
+ * around each split kernel (barrierAfter). Every thread makes this one call per run. A thread that waits
  * at a barrier longer than the timeout, or sees another give up, leaves the
  * run (returns 1) instead of hanging.
  */
@@ -16,7 +16,7 @@ import {
   THREAD_ID_EXPORT,
 } from '../../common/thread-control.js';
 import type { Kernel } from '../../passes/kernel.js';
-import type { ThreadPlan } from '../../passes/thread-split.js';
+import { barrierAfter, type ThreadPlan } from '../../passes/thread-split.js';
 import { emitKernelCalls, type KernelCalls } from './emit-run.js';
 import type { BinaryenApi } from './load-binaryen.js';
 
@@ -25,8 +25,8 @@ type Expr = Binaryen.ExpressionRef;
 /** The thread number global (0 on the calling thread; each worker's instance sets its own). */
 export const THREAD_ID_GLOBAL = 'thread_id';
 
-/** Spins at a barrier before a blocking wait (a few microseconds: most barriers end sooner). */
-const SPIN_ROUND = 1 << 12;
+/** Spins at a barrier before a blocking wait (tens of microseconds: most barriers end sooner). */
+const SPIN_ROUND = 1 << 13;
 /** A blocking wait's timeout (ns): the timeout is counted in these. */
 const WAIT_NS = 1_000_000;
 /**
@@ -185,7 +185,8 @@ export function emitRunThread(
     } else {
       body.push(m.if(m.i32.eqz(get(tid)), m.block(null, emitKernelCalls(b, m, kernel.name, c, s, e))));
     }
-    body.push(m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1))));
+    if (barrierAfter(plan, kernel.index))
+      body.push(m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1))));
   }
   body.push(m.i32.const(0));
   m.addFunction(
