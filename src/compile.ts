@@ -40,6 +40,7 @@ import { checkCompileOptions, wantsRelaxedVariant, type CompileOptions } from '.
 import { CONTROL_BYTES } from './common/thread-control.js';
 import type { ThreadBuilds } from './common/manifest.js';
 import { planThreads, type ThreadPlan } from './passes/thread-split.js';
+import { splitWholeReductions } from './passes/split-reductions.js';
 import { verifyThreads } from './planner/verify-threads.js';
 import { selectBuild } from './runtime/select-build.js';
 import { DEFAULT_THREAD_TIMEOUT_MS, requestedThreads } from './runtime/thread-support.js';
@@ -283,7 +284,13 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       verifyGraph(result.outputs, result.leaves, stage);
       return result;
     });
-  const lowered = pass('simplify', simplify, pass('lower', lowerComposites, graph));
+  const maxThreads = requestedThreads(options.threads);
+  const simplified = pass('simplify', simplify, pass('lower', lowerComposites, graph));
+  // with threads, a large whole-tensor reduction becomes partials (rows to split) and their reduction
+  const lowered =
+    maxThreads > 1
+      ? pass('split-reductions', (g) => splitWholeReductions(g, maxThreads), simplified)
+      : simplified;
   const nodes = topoSort([...lowered.leaves, ...lowered.outputs.map(([, n]) => n)]);
   const { materialized, decisions } = time('fuse', () =>
     chooseMaterialized(
@@ -297,7 +304,6 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
   const scheduled = time('schedule', () => scheduleKernels(merged).schedule);
-  const maxThreads = requestedThreads(options.threads);
   // a row-local buffer holds one row for all rows: shared by threads, it would stop the split
   const localized = time('localize', () =>
     (options.fuse ?? true) && maxThreads === 1

@@ -118,6 +118,27 @@ test('a model none of whose kernels split runs on one thread (the others would o
   again.dispose();
 }, 60_000);
 
+test('a large whole-tensor reduction splits into partials: within the accuracy of blocked sums', async () => {
+  const g = new Graph();
+  const x = g.input('x', [3, 65536]);
+  g.output('t', x.sum());
+  g.output('m', x.max([0, 1], true));
+  const X = data(3 * 65536, 3);
+  const one = await compile(g);
+  const two = await compile(g, { threads: 2 });
+  models.push(one, two);
+  expect(two.threads).toBe(2);
+  expect(two.kernels.filter((k) => k.split)).toHaveLength(2);
+  const want = one.run({ x: X });
+  const got = two.run({ x: X });
+  // max is exact whatever the order; the sum's order changes
+  expect(bits(got.m)).toEqual(bits(want.m));
+  expect(Array.from(got.m!)).toEqual([Math.max(...X)]);
+  const exact = X.reduce((a, b) => a + b, 0);
+  expect(Math.abs(got.t![0]! - exact)).toBeLessThan(1e-6 * X.reduce((a, b) => a + Math.abs(b), 0));
+  expect(bits(two.run({ x: X }).t)).toEqual(bits(got.t));
+}, 60_000);
+
 describe('saved threaded modules', () => {
   test('load with threads: 1, 2 and auto gives the same bits; the file still loads on one thread', async () => {
     const [, matmul] = graphs();
