@@ -70,6 +70,15 @@ function graphs(): { name: string; graph: Graph; feeds: Record<string, Float32Ar
       feeds: { x: data(3 * 17 * 29 * 5, 7), i: Int32Array.from({ length: 11 }, (_, k) => (k * 5) % 17) },
     });
   }
+  {
+    const g = new Graph();
+    const x = g.input('x', [1, 3, 23, 19]);
+    const w = g.constant(data(8 * 3 * 3 * 3, 8), [8, 3, 3, 3]);
+    const y = x.conv(w, g.constant(data(8, 9), [8]), { pads: [1, 1, 1, 1] }).relu();
+    g.output('y', y);
+    g.output('p', y.maxPool([2, 2], { strides: [2, 2] }));
+    out.push({ name: 'conv and pool', graph: g, feeds: { x: data(3 * 23 * 19, 10) } });
+  }
   return out;
 }
 
