@@ -183,7 +183,6 @@ function manifestOf(
   features: readonly string[],
   variants: readonly ModuleVariant[],
   externals: ReadonlyMap<string, 'int64'>,
-  memoryBytes: number,
   threads: ThreadBuilds | undefined,
 ): Manifest {
   const leaves = schedule.leaves.map(
@@ -194,7 +193,7 @@ function manifestOf(
     compiler: COMPILER_VERSION,
     features: [...features],
     ...(variants.length > 0 ? { variants } : {}),
-    memoryBytes,
+    memoryBytes: memory.plan.memoryBytes,
     inputs: slotsOf(
       leaves.filter(([, n]) => n.op === 'input'),
       memory,
@@ -362,7 +361,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     threads.maxThreads > 1 ? Math.ceil(memory.plan.memoryBytes / CONTROL_BYTES) * CONTROL_BYTES : undefined;
   const layout: EmitLayout = {
     addresses: memory.addresses,
-    memoryBytes: control === undefined ? memory.plan.memoryBytes : control + CONTROL_BYTES,
+    memoryBytes: memory.plan.memoryBytes,
     ...(options.debugPoison === true ? { poison: poisonRanges(memory, schedule) } : {}),
   };
   const builds = await emitBuilds(schedule, layout, {
@@ -380,7 +379,6 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     builds.features,
     builds.variants,
     graph.externals,
-    layout.memoryBytes,
     builds.threads,
   );
   // as load() would choose: a threaded build where asked and possible, else the relaxed build where

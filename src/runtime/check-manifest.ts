@@ -65,13 +65,9 @@ function checkSlots(value: unknown, path: string, memoryBytes: number): TensorSl
 
 const BUFFER_KINDS: readonly unknown[] = ['input', 'param', 'const', 'output', 'temp'];
 
-/** `control`: a threaded module's control block, which follows the plan's bytes in memory. */
-function checkPlan(value: unknown, memoryBytes: number, control: number | undefined): void {
+function checkPlan(value: unknown, memoryBytes: number): void {
   const f = object(value, 'plan');
-  if (
-    control === undefined ? f.memoryBytes !== memoryBytes : count(f.memoryBytes, 'plan.memoryBytes') > control
-  )
-    fail('plan.memoryBytes', control === undefined ? 'equal to memoryBytes' : 'at most threads.control');
+  if (f.memoryBytes !== memoryBytes) fail('plan.memoryBytes', 'equal to memoryBytes');
   for (const key of ['arenaBytes', 'lowerBoundBytes', 'naiveBytes']) count(f[key], `plan.${key}`);
   list(f.buffers, 'plan.buffers').forEach((b, i) => {
     const path = `plan.buffers[${i}]`;
@@ -104,14 +100,14 @@ export function checkManifest(value: unknown): Manifest {
   list(f.features, 'features').forEach((s, i) => string(s, `features[${i}]`));
   if (f.variants !== undefined) checkVariants(f.variants, 'variants');
   const memoryBytes = count(f.memoryBytes, 'memoryBytes');
-  let control: number | undefined;
   if (f.threads !== undefined) {
     const threads = object(f.threads, 'threads');
     count(threads.maxThreads, 'threads.maxThreads');
     count(threads.splitKernels, 'threads.splitKernels');
-    control = count(threads.control, 'threads.control');
-    if (control % 4 !== 0 || control + CONTROL_BYTES > memoryBytes)
-      fail('threads.control', `an aligned control block inside memory (${memoryBytes} bytes)`);
+    // the control block follows the plan's bytes (the threaded builds' memory holds both)
+    const control = count(threads.control, 'threads.control');
+    if (control % CONTROL_BYTES !== 0 || control < memoryBytes || control + CONTROL_BYTES > 2 ** 32)
+      fail('threads.control', `an aligned address after the plan's ${memoryBytes} bytes`);
     checkVariants(threads.variants, 'threads.variants');
   }
   const inputs = checkSlots(f.inputs, 'inputs', memoryBytes);
@@ -120,7 +116,7 @@ export function checkManifest(value: unknown): Manifest {
   if (new Set([...inputs, ...params].map((s) => s.name)).size !== inputs.length + params.length) {
     fail('inputs and params', 'distinct names');
   }
-  checkPlan(f.plan, memoryBytes, control);
+  checkPlan(f.plan, memoryBytes);
   list(f.checkSites, 'checkSites').forEach((s, i) => string(s, `checkSites[${i}]`));
   return f as unknown as Manifest;
 }

@@ -9,7 +9,7 @@ import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '..
 import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
 import type { Manifest, TensorSlot, ThreadBuilds } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
-import { THREAD_ID_EXPORT } from '../common/thread-control.js';
+import { CONTROL_BYTES, THREAD_ID_EXPORT } from '../common/thread-control.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
 
@@ -135,7 +135,9 @@ export class Model<
     this.outputs = manifest.outputs.map(info);
     this.params = manifest.params.map(info);
     this.plan = manifest.plan;
-    const pages = Math.max(1, Math.ceil(manifest.memoryBytes / WASM_PAGE_BYTES));
+    // a threaded build's memory also holds the control block after the plan
+    const bytes = threads === undefined ? manifest.memoryBytes : threads.control + CONTROL_BYTES;
+    const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
     if (threads === undefined) {
       this.memory = new WebAssembly.Memory({ initial: pages });
       if (dataModule) new WebAssembly.Instance(dataModule, { env: { memory: this.memory } });
@@ -144,7 +146,9 @@ export class Model<
       // memory with the constants, copied over
       this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
       if (dataModule) {
-        const plain = new WebAssembly.Memory({ initial: pages });
+        const plain = new WebAssembly.Memory({
+          initial: Math.max(1, Math.ceil(manifest.memoryBytes / WASM_PAGE_BYTES)),
+        });
         new WebAssembly.Instance(dataModule, { env: { memory: plain } });
         new Uint8Array(this.memory.buffer).set(new Uint8Array(plain.buffer));
       }

@@ -23,6 +23,7 @@ import { kernelRange } from '../../passes/kernel-range.js';
 import { packedPanelBytes } from '../../passes/matmul-shape.js';
 import { emitKernelCalls, emitWarmCalls, kernelCalls, type KernelCalls } from './emit-run.js';
 import { emitRunThread, emitThreadGlobal } from './emit-threads.js';
+import { CONTROL_BYTES } from '../../common/thread-control.js';
 import type { ThreadPlan } from '../../passes/thread-split.js';
 
 export const WASM_PAGE_BYTES = 65536;
@@ -145,7 +146,9 @@ function buildModule(
   const threads = options.threads;
   const shared = threads !== undefined;
   m.setFeatures(FEATURES(b, options.relaxedSimd, shared));
-  const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
+  // a threaded build's memory also holds the control block after the plan
+  const bytes = threads === undefined ? layout.memoryBytes : threads.control + CONTROL_BYTES;
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
   const segments = schedule.values
     .filter((n) => options.dataSegments !== false && n.op === 'constant' && n.attrs.data.byteLength > 0)
     .map((n) => ({
