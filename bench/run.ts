@@ -13,6 +13,8 @@
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
  *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write]   (or --only=models): whole ONNX
  *                    models on tensorwasm and ORT-web (bench/models/); only the models unless --only names more
+ *   npm run bench -- --threads 2 [--quick] [--no-write]: W1 N=1024, W3-W6 on 1 and 2 threads and ORT-web
+ *                    with 2 threads, with the load seen (bench/threads.ts, bench/results-threads.md)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -35,6 +37,7 @@ import { modelsBlockOf, replaceModelsBlock } from './models/models-report.js';
 import { runModels } from './models/run-models.js';
 import type { Workload } from './workloads.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
+import { runThreads } from './threads.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -209,7 +212,25 @@ function enginesOptions(): EnginesOptions | undefined {
   };
 }
 
+/** `--threads N` or `--threads=N`: the threads benchmark instead of the others. */
+function threadsArg(): number | undefined {
+  const at = args.findIndex((a) => a === '--threads' || a.startsWith('--threads='));
+  if (at < 0) return undefined;
+  const text =
+    args[at]?.startsWith('--threads=') === true ? args[at]?.slice('--threads='.length) : args[at + 1];
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(`bench: --threads needs a count of 2 or more (got ${text})`);
+  return n;
+}
+
 async function main(): Promise<void> {
+  const threads = threadsArg();
+  if (threads !== undefined) {
+    await runThreads({ threads, quick, write: !args.includes('--no-write'), outDir, reporter });
+    endProgress();
+    return;
+  }
   if (wantsWorkloads) await mainWorkloads();
   if (wantsModels && jsonPath === undefined) {
     const run = await runModels({

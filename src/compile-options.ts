@@ -5,6 +5,7 @@
 import { InputError } from './common/errors.js';
 import type { PlannerKind } from './planner/memory-plan.js';
 import { supportsRelaxedSimd } from './runtime/features.js';
+import type { ThreadsOption } from './runtime/thread-support.js';
 
 /** Options of compile(). */
 export interface CompileOptions {
@@ -43,6 +44,17 @@ export interface CompileOptions {
    * - `false`: baseline only.
    */
   readonly relaxedSimd?: boolean | 'auto';
+  /**
+   * Threads each run uses (default 1): a count, or 'auto' (the cores the
+   * platform reports, at most 8). With more than one, the file also carries
+   * threaded builds on a shared memory, each split kernel's range divided
+   * among the threads, and the model starts its workers (docs/threads.md).
+   * Where shared memory is unavailable a count is a ThreadError and 'auto'
+   * runs on one thread; `model.threads` says what is used.
+   */
+  readonly threads?: ThreadsOption;
+  /** How long a thread waits at a barrier, or a worker to start, before a ThreadError (ms, default 10000). */
+  readonly threadTimeoutMs?: number;
 }
 
 /** Each option's rule; a Record over CompileOptions' keys, so a new option needs its rule here. */
@@ -53,6 +65,14 @@ const OPTION_RULES: Readonly<Record<keyof CompileOptions, readonly [string, (v: 
   debugPoison: ['true or false', (v) => typeof v === 'boolean'],
   relaxedSimd: ["true, false or 'auto'", (v) => typeof v === 'boolean' || v === 'auto'],
   planner: ["'best-fit' or 'bump'", (v) => v === 'best-fit' || v === 'bump'],
+  threads: [
+    "an integer from 1 to 64 or 'auto'",
+    (v) => v === 'auto' || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 64),
+  ],
+  threadTimeoutMs: [
+    'an integer from 1 to 3600000',
+    (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 3_600_000,
+  ],
   optimizeLevel: [
     'an integer from 0 to 4',
     (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 4,
@@ -83,7 +103,15 @@ export function checkCompileOptions(options: unknown): void {
       );
     }
   }
-  const { relaxedSimd, simd } = options as CompileOptions;
+  const { relaxedSimd, simd, threads, debugPoison } = options as CompileOptions;
+  if (debugPoison === true && threads !== undefined && threads !== 1) {
+    throw new InputError(
+      'compile: debugPoison needs threads: 1 (the poison is written between kernels on one thread)',
+      {
+        option: 'debugPoison',
+      },
+    );
+  }
   if (relaxedSimd === true && simd === false) {
     throw new InputError('compile: relaxedSimd needs simd (got simd: false)', { option: 'relaxedSimd' });
   }

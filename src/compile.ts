@@ -13,7 +13,6 @@ import {
   type TensorSlot,
 } from './common/manifest.js';
 import { emitBuilds } from './codegen/binaryen/emit-builds.js';
-import { supportsRelaxedSimd } from './runtime/features.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
@@ -25,7 +24,7 @@ import { chooseMaterialized, type Decision } from './passes/choose-materialized.
 import { formKernels } from './passes/form-kernels.js';
 import { fuseKernels } from './passes/fuse-kernels.js';
 import { scheduleKernels } from './passes/schedule.js';
-import type { Kernel, Schedule } from './passes/kernel.js';
+import { storedShape, type Kernel, type Schedule } from './passes/kernel.js';
 import { lowerComposites } from './passes/lower-composites.js';
 import { simplify } from './passes/simplify.js';
 import { verifyGraph } from './ir/verify.js';
@@ -38,6 +37,13 @@ import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
 import { Model, type FeedsOf } from './runtime/model.js';
 import { checkCompileOptions, wantsRelaxedVariant, type CompileOptions } from './compile-options.js';
+import { CONTROL_BYTES } from './common/thread-control.js';
+import type { ThreadBuilds } from './common/manifest.js';
+import { planThreads, type ThreadPlan } from './passes/thread-split.js';
+import { splitWholeReductions } from './passes/split-reductions.js';
+import { verifyThreads } from './planner/verify-threads.js';
+import { selectBuild } from './runtime/select-build.js';
+import { DEFAULT_THREAD_TIMEOUT_MS, requestedThreads } from './runtime/thread-support.js';
 
 export type { CompileOptions } from './compile-options.js';
 import { costOfKernel } from './inspect/kernel-cost.js';
@@ -70,6 +76,8 @@ export interface KernelInfo {
   readonly units: number;
   /** Calls run() makes to it per run, each over a chunk of its range (docs/kernels.md "The first run"). */
   readonly chunks: number;
+  /** Each thread runs its part of the range (compiled with threads > 1); else thread 0 runs it whole. */
+  readonly split: boolean;
 }
 
 /** Milliseconds spent in each compile stage. */
@@ -93,8 +101,9 @@ export class CompiledModel<
     readonly stats: CompileStats,
     features?: readonly string[],
     dataModule?: WebAssembly.Module,
+    threads?: ThreadBuilds,
   ) {
-    super(module, manifest, wasm, features, dataModule);
+    super(module, manifest, wasm, features, dataModule, threads);
   }
 
   /** The text IR after a stage (default 'fused'). */
@@ -174,6 +183,7 @@ function manifestOf(
   features: readonly string[],
   variants: readonly ModuleVariant[],
   externals: ReadonlyMap<string, 'int64'>,
+  threads: ThreadBuilds | undefined,
 ): Manifest {
   const leaves = schedule.leaves.map(
     (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
@@ -197,6 +207,7 @@ function manifestOf(
     outputs: slotsOf(schedule.outputs, memory, externals),
     plan: memory.plan,
     checkSites,
+    ...(threads === undefined ? {} : { threads }),
   };
 }
 
@@ -237,6 +248,8 @@ export interface PlannedGraph {
   readonly schedule: Schedule;
   readonly live: readonly LiveBuffer[];
   readonly memory: PlannedMemory;
+  /** Which kernels split among threads (all run on one thread unless compiled with threads > 1). */
+  readonly threads: ThreadPlan;
   /** Milliseconds per stage so far. */
   readonly stats: Record<string, number>;
 }
@@ -270,7 +283,13 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       verifyGraph(result.outputs, result.leaves, stage);
       return result;
     });
-  const lowered = pass('simplify', simplify, pass('lower', lowerComposites, graph));
+  const maxThreads = requestedThreads(options.threads);
+  const simplified = pass('simplify', simplify, pass('lower', lowerComposites, graph));
+  // with threads, a large whole-tensor reduction becomes partials (rows to split) and their reduction
+  const lowered =
+    maxThreads > 1
+      ? pass('split-reductions', (g) => splitWholeReductions(g, maxThreads), simplified)
+      : simplified;
   const nodes = topoSort([...lowered.leaves, ...lowered.outputs.map(([, n]) => n)]);
   const { materialized, decisions } = time('fuse', () =>
     chooseMaterialized(
@@ -284,14 +303,28 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
   const scheduled = time('schedule', () => scheduleKernels(merged).schedule);
+  // a row-local buffer holds one row for all rows: shared by threads, it would stop the split
   const localized = time('localize', () =>
-    (options.fuse ?? true) ? localizeRows(scheduled) : { schedule: scheduled, notes: [] as string[] },
+    (options.fuse ?? true) && maxThreads === 1
+      ? localizeRows(scheduled)
+      : { schedule: scheduled, notes: [] as string[] },
   );
   const schedule = localized.schedule;
   notes.push(...localized.notes);
   // SIMD matmuls pack B: into scratch the planner places like any temp, or once for all runs
   // (a param or constant B) into a copy beside its source
-  const extras = (options.simd ?? true) ? kernelBuffers : undefined;
+  const threads = time('threads', () => planThreads(schedule, maxThreads, (n) => storedShape(schedule, n)));
+  // each thread of a split kernel has its own slice of scratch
+  const strides = new Map<number, number>();
+  const extras =
+    (options.simd ?? true)
+      ? (k: Kernel): ReturnType<typeof kernelBuffers> => {
+          const buffers = kernelBuffers(k);
+          if (threads.split[k.index] !== true || buffers.scratchBytes === 0) return buffers;
+          strides.set(k.index, buffers.scratchBytes);
+          return { ...buffers, scratchBytes: buffers.scratchBytes * maxThreads };
+        }
+      : undefined;
   const live = time('liveness', () => analyzeLiveness(schedule, extras));
   const memory = time('plan', () =>
     planMemory(
@@ -301,8 +334,11 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       options.debugPoison === true ? POISON_GUARD_BYTES : 0,
     ),
   );
-  time('verify', () => verifyPlan(schedule, memory));
-  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, stats };
+  time('verify', () => {
+    verifyPlan(schedule, memory);
+    verifyThreads(schedule, memory, threads, strides);
+  });
+  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads, stats };
 }
 
 /**
@@ -317,9 +353,12 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   options: CompileOptions = {},
 ): Promise<CompiledModel<I, P, O>> {
   const planned = planGraph(graph, options);
-  const { lowered, nodes, decisions, notes, schedule, memory, stats } = planned;
+  const { lowered, nodes, decisions, notes, schedule, memory, stats, threads } = planned;
   const simd = options.simd ?? true;
   const start = performance.now();
+  // a threaded build's control block follows the plan, on its own cache line
+  const control =
+    threads.maxThreads > 1 ? Math.ceil(memory.plan.memoryBytes / CONTROL_BYTES) * CONTROL_BYTES : undefined;
   const layout: EmitLayout = {
     addresses: memory.addresses,
     memoryBytes: memory.plan.memoryBytes,
@@ -329,13 +368,25 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     simd,
     relaxed: wantsRelaxedVariant(options),
     optimizeLevel: options.optimizeLevel ?? DEFAULT_OPTIMIZE_LEVEL,
+    ...(control === undefined ? {} : { threads: { plan: threads, control } }),
   });
   const emitted = builds.baseline;
   stats.emit = performance.now() - start;
-  // the relaxed build runs where the engine has relaxed SIMD, on memory the baseline's instance filled
-  const runsVariant = builds.relaxed !== undefined && supportsRelaxedSimd();
+  const manifest = manifestOf(
+    schedule,
+    memory,
+    emitted.checkSites,
+    builds.features,
+    builds.variants,
+    graph.externals,
+    builds.threads,
+  );
+  // as load() would choose: a threaded build where asked and possible, else the relaxed build where
+  // the engine has relaxed SIMD, each on memory the baseline's instance filled
+  const chosen = selectBuild(builds.bytes, manifest, options.threads, 'compile');
+  const runsVariant = chosen.variant;
   const instantiateStart = performance.now();
-  const module = new WebAssembly.Module(builds.relaxed && runsVariant ? builds.relaxed : emitted.wasm);
+  const module = new WebAssembly.Module(chosen.bytes);
   const dataModule = runsVariant ? new WebAssembly.Module(emitted.wasm) : undefined;
   stats.instantiate = performance.now() - instantiateStart;
 
@@ -359,15 +410,8 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     ...costOfKernel(k),
     units: emitted.calls[k.index]?.units ?? 1,
     chunks: emitted.calls[k.index]?.chunks ?? 1,
+    split: threads.split[k.index] === true,
   }));
-  const manifest = manifestOf(
-    schedule,
-    memory,
-    emitted.checkSites,
-    builds.features,
-    builds.variants,
-    graph.externals,
-  );
   const model = new CompiledModel<I, P, O>(
     module,
     manifest,
@@ -375,17 +419,34 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     irText,
     kernels,
     stats,
-    runsVariant ? builds.variants[0]?.features : undefined,
+    runsVariant ? chosen.features : undefined,
     dataModule,
+    chosen.threads > 1 ? manifest.threads : undefined,
   );
   // no wait for optimized code here (load() waits): compile time is what compile() is measured by
   model.warmUp();
+  if (chosen.threads > 1) {
+    try {
+      await model.startThreads(chosen.threads, options.threadTimeoutMs ?? DEFAULT_THREAD_TIMEOUT_MS);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
   await debugCompile({
     model,
     builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,
     loweredNodes: nodes.length,
     unoptimizedWat: async () =>
-      watOf((await emitModule(schedule, layout, { simd, relaxedSimd: runsVariant, optimizeLevel: 0 })).wasm),
+      watOf(
+        (
+          await emitModule(schedule, layout, {
+            simd,
+            relaxedSimd: chosen.features.includes('relaxed-simd'),
+            optimizeLevel: 0,
+          })
+        ).wasm,
+      ),
   });
   return model;
 }

@@ -41,6 +41,7 @@ export {
   ParseError,
   UnsupportedError,
   OnnxError,
+  ThreadError,
   ErrorCode,
 } from './common/errors.js';
 export {

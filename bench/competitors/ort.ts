@@ -11,22 +11,30 @@ import { buildOnnxModel } from '../onnx-models.js';
 import type { Workload, WorkloadData } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 
-/** `load` imports onnxruntime-web (a browser page imports its dist/ file and sets the wasm paths). */
-export function makeOrt(load: () => Promise<typeof Ort> = () => import('onnxruntime-web')): Competitor {
+/**
+ * `load` imports onnxruntime-web (a browser page imports its dist/ file and
+ * sets the wasm paths). `threads`: ORT's numThreads (key `ort-t<threads>`
+ * above 1); it is global to the package, so one process runs one setting.
+ */
+export function makeOrt(
+  load: () => Promise<typeof Ort> = () => import('onnxruntime-web'),
+  threads = 1,
+): Competitor {
   let loaded: typeof Ort | undefined;
   return {
-    key: 'ort',
-    label: 'ORT-web',
+    key: threads > 1 ? `ort-t${threads}` : 'ort',
+    label: threads > 1 ? `ORT-web ${threads} threads` : 'ORT-web',
     describe: () =>
-      "WASM EP, numThreads = 1, graphOptimizationLevel 'all'; run() includes input/output copies",
+      `WASM EP, numThreads = ${threads}, graphOptimizationLevel 'all'; run() includes input/output copies`,
     async init() {
       // ORT's Emscripten glue sets global.Worker = worker_threads.Worker in
       // Node. With one thread it never starts a worker, but jax-js would see
-      // a Worker and go multi-threaded (and fail on blob: URLs): put it back.
+      // a Worker and go multi-threaded (and fail on blob: URLs): put it back
+      // (with more threads ORT needs it; the threads bench runs no jax-js).
       const globals = globalThis as { Worker?: unknown };
       const workerBefore = globals.Worker;
       const ort = await load();
-      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.numThreads = threads;
       ort.env.wasm.proxy = false;
       ort.env.logLevel = 'error';
       // The Wasm runtime loads with the first session: make a trivial one now
@@ -37,8 +45,10 @@ export function makeOrt(load: () => Promise<typeof Ort> = () => import('onnxrunt
       );
       const session = await ort.InferenceSession.create(warm, { executionProviders: ['wasm'] });
       await session.release();
-      if (workerBefore === undefined) delete globals.Worker;
-      else globals.Worker = workerBefore;
+      if (threads === 1) {
+        if (workerBefore === undefined) delete globals.Worker;
+        else globals.Worker = workerBefore;
+      }
       loaded = ort;
     },
     async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {

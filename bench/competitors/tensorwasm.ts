@@ -66,20 +66,29 @@ export function buildTinyGraph(): Graph {
   return g;
 }
 
-/** `relaxedSimd`: compile with fused multiply-adds (the engine must support relaxed SIMD). */
-export function makeTensorwasm(relaxedSimd = false): Competitor {
-  const options: CompileOptions = relaxedSimd ? { relaxedSimd } : {};
+/**
+ * `relaxedSimd`: compile with fused multiply-adds (the engine must support
+ * relaxed SIMD); `threads`: compile with that many threads (key
+ * `tensorwasm-t<threads>`; the plain key is the 1-thread reference).
+ */
+export function makeTensorwasm(relaxedSimd = false, threads = 1): Competitor {
+  const options: CompileOptions = {
+    ...(relaxedSimd ? { relaxedSimd } : {}),
+    ...(threads > 1 ? { threads } : {}),
+  };
+  const key = threads > 1 ? `tensorwasm-t${threads}` : 'tensorwasm';
   return {
-    key: 'tensorwasm',
-    label: 'tensorwasm',
+    key,
+    label: threads > 1 ? `tensorwasm ${threads} threads` : 'tensorwasm',
     describe: () =>
-      `tensorwasm (this repo), compile() defaults: SIMD, fusion, best-fit planner${relaxedSimd ? '; relaxedSimd: true' : ''}`,
+      `tensorwasm (this repo), compile() defaults: SIMD, fusion, best-fit planner${relaxedSimd ? '; relaxedSimd: true' : ''}${threads > 1 ? `; threads: ${threads}` : ''}`,
     async init() {
       // Loads Binaryen (lazily imported by compile) so no workload pays for it.
       (await compile(buildTinyGraph(), options)).dispose();
     },
     async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
       const model: CompiledModel = await compile(buildGraph(workload.spec), options);
+      if (model.threads !== threads) throw new Error(`${key}: runs on ${model.threads} threads`);
       return prepareModel(model, data);
     },
   };

@@ -15,6 +15,15 @@ const TYPES: Readonly<Record<string, string>> = {
   '.wasm': 'application/wasm',
 };
 
+/**
+ * The headers that make a page cross-origin isolated: only then does it have
+ * SharedArrayBuffer, which a model running on threads needs.
+ */
+export const CROSS_ORIGIN_ISOLATION: Readonly<Record<string, string>> = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
 /** A running server: its base URL and how to stop it. */
 export interface StaticServer {
   readonly url: string;

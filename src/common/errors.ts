@@ -14,6 +14,7 @@ export const ErrorCode = {
   limit: 'E_LIMIT',
   internal: 'E_INTERNAL',
   parse: 'E_PARSE',
+  thread: 'E_THREAD',
   // ONNX import (src/onnx)
   unsupported: 'E_UNSUPPORTED',
   onnx: 'E_ONNX',
@@ -101,6 +102,17 @@ export class InternalError extends TensorWasmError {
       { stage, ...details },
       'This is a compiler bug; please report it with the output of TENSORWASM_DEBUG=3',
     );
+  }
+}
+
+/**
+ * Threads: a worker failed to start, died, or did not reach a barrier in
+ * time (compile/load/run), or threads were asked for where shared memory is
+ * unavailable (load). The model runs on one thread with `threads: 1`.
+ */
+export class ThreadError extends TensorWasmError {
+  constructor(message: string, details: ErrorDetails = {}, hint?: string) {
+    super(ErrorCode.thread, message, details, hint);
   }
 }
 

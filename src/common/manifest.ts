@@ -76,6 +76,27 @@ export interface ModuleVariant {
 /** The custom section of the relaxed-SIMD variant. */
 export const RELAXED_SECTION = 'tensorwasm.relaxed';
 
+/** The custom sections of the threaded builds (shared memory, run_thread). */
+export const THREADS_SECTION = 'tensorwasm.threads';
+export const THREADS_RELAXED_SECTION = 'tensorwasm.threads.relaxed';
+
+/**
+ * The threaded builds of a module (compile(g, { threads })): variants that
+ * import a shared memory and export run_thread, run by the calling thread
+ * and by workers instantiating the same module on that memory. A runtime
+ * that does not know them ignores them and runs the file's own module.
+ */
+export interface ThreadBuilds {
+  /** Threads the builds were planned for at most (each split kernel's per-thread scratch). */
+  readonly maxThreads: number;
+  /** Kernels that split among threads; with none, the module runs on one thread (nothing to share). */
+  readonly splitKernels: number;
+  /** Absolute address of the control block (common/thread-control.ts). */
+  readonly control: number;
+  /** The threaded builds, preferred in order; each needs the 'threads' feature. */
+  readonly variants: readonly ModuleVariant[];
+}
+
 export interface Manifest {
   readonly format: number;
   readonly compiler: string;
@@ -90,4 +111,6 @@ export interface Manifest {
   readonly plan: MemoryPlan;
   /** What each run-time check reports (gather bounds), by site id - 1. */
   readonly checkSites: readonly string[];
+  /** The threaded builds, when compiled with threads > 1. */
+  readonly threads?: ThreadBuilds;
 }

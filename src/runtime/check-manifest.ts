@@ -6,6 +6,7 @@
 import { DTYPE_BYTES, isDType } from '../common/dtype.js';
 import { ArtifactError } from '../common/errors.js';
 import type { Manifest, TensorSlot } from '../common/manifest.js';
+import { CONTROL_BYTES } from '../common/thread-control.js';
 
 type Fields = Record<string, unknown>;
 
@@ -82,21 +83,33 @@ function checkPlan(value: unknown, memoryBytes: number): void {
  * unchanged (so a re-save writes the same JSON); throws ArtifactError naming
  * the first bad field.
  */
+function checkVariants(value: unknown, path: string): void {
+  list(value, path).forEach((v, i) => {
+    const variant = object(v, `${path}[${i}]`);
+    string(variant.section, `${path}[${i}].section`);
+    list(variant.features, `${path}[${i}].features`).forEach((s, j) =>
+      string(s, `${path}[${i}].features[${j}]`),
+    );
+  });
+}
+
 export function checkManifest(value: unknown): Manifest {
   const f = object(value, 'manifest');
   count(f.format, 'format');
   string(f.compiler, 'compiler');
   list(f.features, 'features').forEach((s, i) => string(s, `features[${i}]`));
-  if (f.variants !== undefined) {
-    list(f.variants, 'variants').forEach((v, i) => {
-      const variant = object(v, `variants[${i}]`);
-      string(variant.section, `variants[${i}].section`);
-      list(variant.features, `variants[${i}].features`).forEach((s, j) =>
-        string(s, `variants[${i}].features[${j}]`),
-      );
-    });
-  }
+  if (f.variants !== undefined) checkVariants(f.variants, 'variants');
   const memoryBytes = count(f.memoryBytes, 'memoryBytes');
+  if (f.threads !== undefined) {
+    const threads = object(f.threads, 'threads');
+    count(threads.maxThreads, 'threads.maxThreads');
+    count(threads.splitKernels, 'threads.splitKernels');
+    // the control block follows the plan's bytes (the threaded builds' memory holds both)
+    const control = count(threads.control, 'threads.control');
+    if (control % CONTROL_BYTES !== 0 || control < memoryBytes || control + CONTROL_BYTES > 2 ** 32)
+      fail('threads.control', `an aligned address after the plan's ${memoryBytes} bytes`);
+    checkVariants(threads.variants, 'threads.variants');
+  }
   const inputs = checkSlots(f.inputs, 'inputs', memoryBytes);
   const params = checkSlots(f.params, 'params', memoryBytes);
   checkSlots(f.outputs, 'outputs', memoryBytes);

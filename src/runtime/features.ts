@@ -18,10 +18,18 @@ const MADD_BODY = [10, 61, 1, 59, 0, ...V128_ZERO, ...V128_ZERO, ...V128_ZERO, 0
 /** `f32x4.relaxed_madd`: validates only where relaxed SIMD is supported. */
 const RELAXED_SIMD_PROBE = new Uint8Array([...V128_FUNCTION, ...MADD_BODY]);
 
+/** A module importing a shared memory and storing with one atomic: it validates only where Wasm has threads. */
+const THREADS_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 2, 16, 1, 3, 101, 110, 118, 6, 109, 101, 109, 111, 114, 121,
+  2, 3, 1, 1, 3, 2, 1, 0, 10, 12, 1, 10, 0, 65, 0, 65, 42, 254, 23, 2, 0, 11,
+]);
+
 /** Each Wasm feature a manifest may require, and whether this engine has it. */
 export const FEATURE_PROBES: Readonly<Record<string, () => boolean>> = {
   simd128: () => WebAssembly.validate(SIMD_PROBE),
   'relaxed-simd': () => WebAssembly.validate(RELAXED_SIMD_PROBE),
+  /** Shared memory and atomics (a threaded build; running it needs SharedArrayBuffer too). */
+  threads: () => WebAssembly.validate(THREADS_PROBE),
 };
 
 /**

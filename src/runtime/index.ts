@@ -9,4 +9,11 @@ export type { DType, TypedArray } from '../common/dtype.js';
 export type { Manifest, TensorSlot } from '../common/manifest.js';
 export type { MemoryPlan, PlannedBuffer, BufferKind } from '../common/plan.js';
 export { FORMAT_VERSION } from '../common/manifest.js';
-export { TensorWasmError, ArtifactError, InputError, InternalError, ErrorCode } from '../common/errors.js';
+export {
+  TensorWasmError,
+  ArtifactError,
+  InputError,
+  InternalError,
+  ThreadError,
+  ErrorCode,
+} from '../common/errors.js';

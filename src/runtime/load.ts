@@ -3,12 +3,30 @@
  * bytes are copied, checked (format, checksum, manifest, features, the
  * module's imports and exports) and only then compiled and instantiated.
  */
-import { ArtifactError } from '../common/errors.js';
-import type { Manifest } from '../common/manifest.js';
-import { readSections } from '../common/wasm-sections.js';
+import { ArtifactError, TensorWasmError } from '../common/errors.js';
+import { RUN_THREAD_EXPORT } from '../common/thread-control.js';
 import { decodeArtifact } from './decode-artifact.js';
-import { FEATURE_PROBES } from './features.js';
 import { Model } from './model.js';
+import { selectBuild } from './select-build.js';
+import {
+  checkThreadsOption,
+  checkTimeoutOption,
+  DEFAULT_THREAD_TIMEOUT_MS,
+  type ThreadsOption,
+} from './thread-support.js';
+
+/** Options of load(). */
+export interface LoadOptions {
+  /**
+   * Threads to run on (default 1): a count, or 'auto' (the cores reported,
+   * at most 8, at most what the module was compiled for; one where shared
+   * memory is unavailable). A count that cannot be honoured is a ThreadError
+   * saying why (docs/threads.md).
+   */
+  readonly threads?: ThreadsOption;
+  /** How long a thread waits at a barrier, or a worker to start, before a ThreadError (ms, default 10000). */
+  readonly threadTimeoutMs?: number;
+}
 
 function copyBytes(source: unknown): Uint8Array<ArrayBuffer> {
   if (source instanceof ArrayBuffer) return new Uint8Array(source.slice(0));
@@ -18,62 +36,8 @@ function copyBytes(source: unknown): Uint8Array<ArrayBuffer> {
   throw new ArtifactError('load: expected the bytes of a saved module (a Uint8Array or an ArrayBuffer)');
 }
 
-/** Whether this engine has every one of `features` (an unknown feature counts as missing). */
-function hasFeatures(features: readonly string[]): boolean {
-  return features.every((f) => Object.hasOwn(FEATURE_PROBES, f) && FEATURE_PROBES[f]?.() === true);
-}
-
-/**
- * The module to run and the features it uses: the first variant (see
- * ModuleVariant) whose features this engine has, else the file's own module,
- * whose features it must have.
- */
-function chooseModule(
-  code: Uint8Array<ArrayBuffer>,
-  manifest: Manifest,
-): { bytes: Uint8Array<ArrayBuffer>; features: readonly string[]; variant: boolean } {
-  for (const variant of manifest.variants ?? []) {
-    if (!hasFeatures(variant.features)) continue;
-    const section = readSections(code).find((s) => s.name === variant.section);
-    if (section === undefined) {
-      throw new ArtifactError(
-        `load: the manifest names a "${variant.section}" section the file does not have`,
-        {
-          section: variant.section,
-        },
-      );
-    }
-    return {
-      bytes: code.slice(section.dataStart ?? section.end, section.end),
-      features: variant.features,
-      variant: true,
-    };
-  }
-  checkFeatures(manifest);
-  return { bytes: code, features: manifest.features, variant: false };
-}
-
-function checkFeatures(manifest: Manifest): void {
-  for (const feature of manifest.features) {
-    const probe = Object.hasOwn(FEATURE_PROBES, feature) ? FEATURE_PROBES[feature] : undefined;
-    if (probe === undefined) {
-      throw new ArtifactError(
-        `load: the module needs the Wasm feature "${feature}", unknown to this runtime`,
-        {
-          feature,
-        },
-      );
-    }
-    if (!probe()) {
-      throw new ArtifactError(`load: the module needs Wasm ${feature}, which this engine does not support`, {
-        feature,
-      });
-    }
-  }
-}
-
-/** Throws unless the module imports exactly env.memory and exports run, err_site and err_value. */
-function checkInterface(module: WebAssembly.Module): void {
+/** Throws unless the module imports exactly env.memory and exports run, err_site and err_value (and run_thread when threaded). */
+function checkInterface(module: WebAssembly.Module, threaded: boolean): void {
   const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
   const exports = new Set(WebAssembly.Module.exports(module).map((e) => `${e.name}:${e.kind}`));
   const ok =
@@ -81,7 +45,8 @@ function checkInterface(module: WebAssembly.Module): void {
     imports[0] === 'env.memory:memory' &&
     exports.has('run:function') &&
     exports.has('err_site:global') &&
-    exports.has('err_value:global');
+    exports.has('err_value:global') &&
+    (!threaded || exports.has(`${RUN_THREAD_EXPORT}:function`));
   if (!ok) throw new ArtifactError('load: the module does not have the interface its manifest describes');
 }
 
@@ -96,9 +61,11 @@ function checkInterface(module: WebAssembly.Module): void {
  * const model = await load(await (await fetch('model.wasm')).arrayBuffer());
  * const { y } = model.run({ x: new Float32Array(6) });
  */
-export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model> {
+export async function load(bytes: ArrayBuffer | ArrayBufferView, options: LoadOptions = {}): Promise<Model> {
+  checkThreadsOption('load', options.threads);
+  checkTimeoutOption('load', options.threadTimeoutMs);
   const { code, manifest, params } = decodeArtifact(copyBytes(bytes));
-  const chosen = chooseModule(code, manifest);
+  const chosen = selectBuild(code, manifest, options.threads);
   let module: WebAssembly.Module;
   // a variant runs on a memory the file's own module filled with the constants
   let dataModule: WebAssembly.Module | undefined;
@@ -108,15 +75,25 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model>
   } catch (error) {
     throw new ArtifactError(`load: the module does not compile: ${String(error)}`);
   }
-  checkInterface(module);
+  checkInterface(module, chosen.threads > 1);
   let model: Model;
   try {
-    model = new Model(module, manifest, code, chosen.features, dataModule);
+    const threads = chosen.threads > 1 ? manifest.threads : undefined;
+    model = new Model(module, manifest, code, chosen.features, dataModule, threads);
   } catch (error) {
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
   if (params !== undefined) model.restoreParams(params);
   model.warmUp(true);
   await model.readyCode();
+  if (chosen.threads > 1) {
+    try {
+      await model.startThreads(chosen.threads, options.threadTimeoutMs ?? DEFAULT_THREAD_TIMEOUT_MS);
+    } catch (error) {
+      model.dispose();
+      if (error instanceof TensorWasmError) throw error;
+      throw new ArtifactError(`load: the module does not start on threads: ${String(error)}`);
+    }
+  }
   return model;
 }

@@ -6,11 +6,13 @@
  */
 import { encodeArtifact } from '../common/artifact.js';
 import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
-import { InputError, InternalError } from '../common/errors.js';
-import type { Manifest, TensorSlot } from '../common/manifest.js';
+import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
+import type { Manifest, TensorSlot, ThreadBuilds } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
+import { CONTROL_BYTES, THREAD_ID_EXPORT } from '../common/thread-control.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
 import { awaitOptimizedCode, warmKernels, type BaselineTime, type WarmKernel } from './warm-up.js';
+import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -57,9 +59,14 @@ interface Exports {
   warm?: () => void;
   /** One kernel over its first chunk (WARM_KERNEL_EXPORT), in modules that have it. */
   warm_kernel?: WarmKernel;
+  /** A threaded build's share of a run for this instance's thread (common/thread-control.ts). */
+  run_thread?: (count: number, canBlock: number, timeoutMs: number) => number;
   err_site: WebAssembly.Global;
   err_value: WebAssembly.Global;
 }
+
+/** How long workers may take to start at least (ms): each compiles and warms up the module. */
+const WORKER_START_MS = 30_000;
 
 /** 32-bit words per page of the operating system's memory (4 KiB; touching more often costs nothing). */
 const PAGE_WORDS = 1024;
@@ -102,13 +109,19 @@ export class Model<
   private readonly moduleBytes: Uint8Array | undefined;
   /** The kernels whose optimized code warmUp() started and readyCode() waits for. */
   private baselineTimes: readonly BaselineTime[] = [];
+  private readonly module: WebAssembly.Module;
+  /** The threaded build's control block address, when this model runs a threaded build. */
+  private readonly control: number | undefined;
+  private pool: ThreadPool | undefined;
 
   /**
    * Instantiates `module` over a fresh memory sized to the plan. `wasm` is the
    * module's bytes (without the manifest and params sections), kept for
    * save(); `features`: those of the module instantiated (default: the
    * manifest's); `dataModule`: a module instantiated first on the same
-   * memory to fill it with the constants (a variant's baseline). @internal
+   * memory to fill it with the constants (a variant's baseline); `threads`:
+   * `module` is a threaded build, run on a shared memory (startThreads()
+   * starts its workers). @internal
    */
   constructor(
     module: WebAssembly.Module,
@@ -116,17 +129,35 @@ export class Model<
     wasm?: Uint8Array,
     features?: readonly string[],
     dataModule?: WebAssembly.Module,
+    threads?: ThreadBuilds,
   ) {
     this.manifest = manifest;
+    this.module = module;
+    this.control = threads?.control;
     this.features = features ?? manifest.features;
     this.moduleBytes = wasm;
     this.inputs = manifest.inputs.map(info);
     this.outputs = manifest.outputs.map(info);
     this.params = manifest.params.map(info);
     this.plan = manifest.plan;
-    const pages = Math.max(1, Math.ceil(manifest.memoryBytes / WASM_PAGE_BYTES));
-    this.memory = new WebAssembly.Memory({ initial: pages });
-    if (dataModule) new WebAssembly.Instance(dataModule, { env: { memory: this.memory } });
+    // a threaded build's memory also holds the control block after the plan
+    const bytes = threads === undefined ? manifest.memoryBytes : threads.control + CONTROL_BYTES;
+    const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
+    if (threads === undefined) {
+      this.memory = new WebAssembly.Memory({ initial: pages });
+      if (dataModule) new WebAssembly.Instance(dataModule, { env: { memory: this.memory } });
+    } else {
+      // a shared memory never grows; the baseline (whose memory is not shared) fills a plain
+      // memory with the constants, copied over
+      this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+      if (dataModule) {
+        const plain = new WebAssembly.Memory({
+          initial: Math.max(1, Math.ceil(manifest.memoryBytes / WASM_PAGE_BYTES)),
+        });
+        new WebAssembly.Instance(dataModule, { env: { memory: plain } });
+        new Uint8Array(this.memory.buffer).set(new Uint8Array(plain.buffer));
+      }
+    }
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
     for (const p of manifest.params) if (slotSize(p) === 0) this.paramsSet.add(p.name);
@@ -174,6 +205,30 @@ export class Model<
     if (exports?.warm_kernel === undefined || this.baselineTimes.length === 0) return;
     await awaitOptimizedCode(exports.warm_kernel, this.baselineTimes, budgetMs);
     this.baselineTimes = [];
+  }
+
+  /** The threads each run uses (1 unless compiled or loaded with `threads` where shared memory exists). */
+  get threads(): number {
+    return this.pool?.count ?? 1;
+  }
+
+  /**
+   * Starts the workers of a threaded build (constructed with `threads`):
+   * `count - 1` of them, each on the same module and memory; a worker that
+   * fails to start is a ThreadError. @internal
+   */
+  async startThreads(count: number, timeoutMs: number, workerSource?: string): Promise<void> {
+    const memory = this.live('startThreads');
+    if (this.control === undefined || count < 2) return;
+    (this.exports as unknown as Record<string, WebAssembly.Global>)[THREAD_ID_EXPORT]!.value = 0;
+    // starting instantiates and warms up the module in each worker: slower than a barrier may take
+    const timeouts = { startMs: Math.max(timeoutMs, WORKER_START_MS), runMs: timeoutMs };
+    this.pool = await ThreadPool.start(this.module, memory, this.control, count, timeouts, workerSource);
+  }
+
+  /** The thread pool, for tests of its failure paths. @internal */
+  threadPool(): ThreadPool | undefined {
+    return this.pool;
   }
 
   /** Runs on `feeds` (every input, by name) and returns copies of every output. */
@@ -270,8 +325,10 @@ export class Model<
     return encodeArtifact(this.moduleBytes, this.manifest, bytes);
   }
 
-  /** Releases the instance and its memory; the model cannot be used afterwards. */
+  /** Releases the instance and its memory and ends its worker threads; the model cannot be used afterwards. */
   dispose(): void {
+    this.pool?.dispose();
+    this.pool = undefined;
     this.memory = undefined;
     this.exports = undefined;
   }
@@ -309,20 +366,27 @@ export class Model<
 
   private call(): void {
     const exports = this.exports as Exports;
+    let failed: ThreadCheckFailure | undefined;
     try {
       if (exports.pack !== undefined && (this.packStale || this.packEveryRun)) {
         exports.pack();
         this.packStale = false;
       }
-      exports.run();
+      const runThread = exports.run_thread;
+      if (this.pool !== undefined && runThread !== undefined) failed = this.pool.run('run', runThread);
+      else exports.run();
     } catch (error) {
+      if (error instanceof TensorWasmError) throw error;
       const site = exports.err_site.value as number;
-      if (site > 0) {
-        const what = this.manifest.checkSites[site - 1] ?? 'a checked index';
-        const value = exports.err_value.value as number;
-        throw new InputError(`run: index ${value} is out of range in ${what}`, { index: value, site: what });
-      }
-      throw new InternalError('runtime', `the module trapped: ${String(error)}`);
+      if (site === 0) throw new InternalError('runtime', `the module trapped: ${String(error)}`);
+      failed = { site, value: exports.err_value.value as number };
     }
+    if (failed === undefined) return;
+    if (failed.site === 0) throw new InternalError('runtime', 'a worker thread trapped');
+    const what = this.manifest.checkSites[failed.site - 1] ?? 'a checked index';
+    throw new InputError(`run: index ${failed.value} is out of range in ${what}`, {
+      index: failed.value,
+      site: what,
+    });
   }
 }

@@ -170,7 +170,7 @@ test('a manifest that does not match its format or its module is refused even wi
     ],
     [{ ...manifest, inputs: [{ ...input, bytes: input.bytes + 4 }] }, /inputs\[0\]\.bytes must be the size/],
     [{ ...manifest, outputs: 'y' as unknown as Manifest['outputs'] }, /outputs must be an array/],
-    [{ ...manifest, features: ['simd128', 'threads'] }, /feature "threads", unknown to this runtime/],
+    [{ ...manifest, features: ['simd128', 'memory64'] }, /feature "memory64", unknown to this runtime/],
     [{ ...manifest, params: [] }, /embedded params have 240 bytes \(the manifest's params need 0\)/],
   ];
   for (const [edited, message] of cases) {

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { compile } from '../../src/index.js';
+import { Graph, compile } from '../../src/index.js';
 import { ensureBuilt, ROOT } from './ensure-built.js';
 import { testModels } from './models.js';
 
@@ -79,6 +79,33 @@ test('a fresh Node process with only dist/runtime and dist/common runs saved mod
     'run.mjs',
   ]);
 });
+
+test('a fresh Node process runs a saved threaded module on 2 threads and exits without dispose()', async () => {
+  const g = new Graph();
+  const x = g.input('x', [64, 48]);
+  g.output('y', x.matmul(g.constant(new Float32Array(48 * 40).fill(0.25), [48, 40])).relu());
+  const model = await compile(g, { threads: 2 });
+  writeFileSync(join(dir, 'threads.wasm'), model.save());
+  const want = base64(model.run({ x: new Float32Array(64 * 48).fill(1) }).y!);
+  model.dispose();
+  writeFileSync(
+    join(dir, 'threads.mjs'),
+    `import { readFileSync } from 'node:fs';
+import { load } from './lib/runtime/index.js';
+const model = await load(readFileSync('threads.wasm'), { threads: 2 });
+const { y } = model.run({ x: new Float32Array(64 * 48).fill(1) });
+// no dispose(): the workers must not keep Node running
+console.log(JSON.stringify({ threads: model.threads, y: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64') }));
+`,
+  );
+  const stdout = execFileSync(process.execPath, ['threads.mjs'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+    timeout: 60_000,
+  });
+  expect(JSON.parse(stdout)).toEqual({ threads: 2, y: want });
+}, 120_000);
 
 test('the built runtime imports only the runtime and src/common', () => {
   const files = readdirSync(join(ROOT, 'dist/runtime')).filter((f) => f.endsWith('.js'));

@@ -15,6 +15,7 @@ import {
   PlanError,
   ShapeError,
   TensorWasmError,
+  ThreadError,
 } from '../../src/index.js';
 import { parseGraph } from '../../src/ir/parse.js';
 import { expectError, type ErrorClass } from './helpers.js';
@@ -63,6 +64,7 @@ describe('every error code', () => {
       [new ParseError('m'), 'E_PARSE'],
       [new UnsupportedError('m'), 'E_UNSUPPORTED'],
       [new OnnxError('m'), 'E_ONNX'],
+      [new ThreadError('m'), 'E_THREAD'],
     ];
     for (const [err, code] of made) {
       expect(err).toBeInstanceOf(TensorWasmError);

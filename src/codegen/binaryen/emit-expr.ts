@@ -29,6 +29,11 @@ export interface ExprEnv extends IndexEnv {
   readonly relaxedSimd: boolean;
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
   readonly scratch: number | undefined;
+  /**
+   * Each thread uses its own slice of the scratch (a threaded build's split
+   * kernel): scratch + thread_id · the kernel's scratch bytes per thread.
+   */
+  readonly threadScratch?: boolean;
   /** Absolute address of the kernel's packed copy of B (filled by the module's pack function), if planned. */
   readonly packed: number | undefined;
   /** Registers a run-time check site (for error messages); returns its id (>= 1). */

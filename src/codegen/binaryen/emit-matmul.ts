@@ -40,6 +40,7 @@ import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-exp
 import type { FunctionBuilder } from './function-builder.js';
 import type { RangeBounds } from './range-bounds.js';
 import { relaxedMadd } from './vector-ops.js';
+import { THREAD_ID_GLOBAL } from './emit-threads.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -164,6 +165,14 @@ export function emitMatmul(
   /** Bytes between consecutive k of B as the tile reads it. */
   const bStep = (nv: number): number => (packedTile(nv) ? W * 4 : s.bK * 4);
   const locals = scratch >= 0 ? packLocals(fb) : undefined;
+  /** This thread's scratch: its own slice in a threaded build's split kernel (planned per thread). */
+  const scratchAt = (): Expr =>
+    env.threadScratch === true
+      ? m.i32.add(
+          m.i32.const(scratch),
+          m.i32.mul(m.global.get(THREAD_ID_GLOBAL, i32), m.i32.const(packedPanelBytes(s))),
+        )
+      : m.i32.const(scratch);
   /**
    * Copies B[kc0 .. kc0 + kLen, nc0 .. nc0 + width] into scratch as strips of
    * kLen × W, the last padded with zero columns.
@@ -171,12 +180,12 @@ export function emitMatmul(
   const pack = (kLen: number, width: number): Expr[] => {
     if (locals === undefined) return [];
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
-    return packBlock({ fb, s, l: locals, src, dst: () => m.i32.const(scratch), kLen }, width);
+    return packBlock({ fb, s, l: locals, src, dst: scratchAt, kLen }, width);
   };
   /** Where a packed tile's strip starts: in the block's scratch, or in the whole packed B. */
   const packedStrip = (kLen: number, width: number): Expr =>
     m.i32.add(
-      prepacked >= 0 ? packedBlockAt(fb, s, prepacked, nc0, kc0, width) : m.i32.const(scratch),
+      prepacked >= 0 ? packedBlockAt(fb, s, prepacked, nc0, kc0, width) : scratchAt(),
       mulc(m.i32.sub(get(n0), get(nc0)), kLen * 4),
     );
   /**

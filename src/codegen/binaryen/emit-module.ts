@@ -23,6 +23,9 @@ import { emitIpowFunction } from './scalar-ops.js';
 import { kernelRange } from '../../passes/kernel-range.js';
 import { packedPanelBytes } from '../../passes/matmul-shape.js';
 import { emitKernelCalls, emitWarmCalls, emitWarmKernel, kernelCalls, type KernelCalls } from './emit-run.js';
+import { emitRunThread, emitThreadGlobal } from './emit-threads.js';
+import { CONTROL_BYTES } from '../../common/thread-control.js';
+import type { ThreadPlan } from '../../passes/thread-split.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -38,6 +41,11 @@ export interface EmitOptions {
   readonly dataSegments?: boolean;
   /** Binaryen optimization level (0 = none). */
   readonly optimizeLevel: number;
+  /**
+   * A threaded build (emit-threads.ts): a shared memory, the thread_id global,
+   * run_thread, and per-thread scratch slices in the kernels `plan` splits.
+   */
+  readonly threads?: { readonly plan: ThreadPlan; readonly control: number };
 }
 
 /** A byte range [offset, offset + bytes). */
@@ -59,8 +67,9 @@ export interface EmitLayout {
   };
 }
 
-const FEATURES = (b: BinaryenApi, relaxedSimd = false): number =>
+const FEATURES = (b: BinaryenApi, relaxedSimd = false, threads = false): number =>
   (relaxedSimd ? b.Features.RelaxedSIMD : 0) |
+  (threads ? b.Features.Atomics : 0) |
   b.Features.SIMD128 |
   b.Features.NontrappingFPToInt |
   b.Features.MutableGlobals |
@@ -140,11 +149,17 @@ function buildModule(
   options: EmitOptions,
 ): { m: Binaryen.Module; checkSites: string[]; vectorModes: VectorMode[]; calls: KernelCalls[] } {
   const m = new b.Module();
-  m.setFeatures(FEATURES(b, options.relaxedSimd));
-  const pages = Math.max(1, Math.ceil(layout.memoryBytes / WASM_PAGE_BYTES));
-  // the constants' data section is written after Binaryen is done (data-section.ts)
-  m.setMemory(pages, -1, null, [], false, false, 'memory');
-  m.addMemoryImport('memory', 'env', 'memory', false);
+  const threads = options.threads;
+  const shared = threads !== undefined;
+  m.setFeatures(FEATURES(b, options.relaxedSimd, shared));
+  // a threaded build's memory also holds the control block after the plan
+  const bytes = threads === undefined ? layout.memoryBytes : threads.control + CONTROL_BYTES;
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
+  // the constants' data section is written after Binaryen is done (data-section.ts);
+  // a shared memory has a maximum: it never grows (the plan fixes its size)
+  m.setMemory(pages, shared ? pages : -1, null, [], shared, false, 'memory');
+  m.addMemoryImport('memory', 'env', 'memory', shared);
+  if (shared) emitThreadGlobal(b, m);
   m.addGlobal('err_site', b.i32, true, m.i32.const(0));
   m.addGlobal('err_value', b.i32, true, m.i32.const(0));
   m.addGlobalExport('err_site', 'err_site');
@@ -170,6 +185,7 @@ function buildModule(
       addresses: layout.addresses,
       scratch: layout.addresses.get(scratchId(kernel.index)),
       packed: layout.addresses.get(packedId(kernel.index)),
+      threadScratch: threads?.plan.split[kernel.index] === true,
       nonpositive: nonpositiveArgs(kernel),
       relaxedSimd: options.relaxedSimd,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
@@ -209,6 +225,7 @@ function buildModule(
     m.block(null, [m.global.set('err_site', m.i32.const(0)), ...body]),
   );
   m.addFunctionExport('run', 'run');
+  if (threads !== undefined) emitRunThread(b, m, schedule.kernels, calls, threads.plan, threads.control);
   const warm = schedule.kernels.flatMap((k) => emitWarmCalls(b, m, k.name, calls[k.index] as KernelCalls, 0));
   m.addFunction(WARM_EXPORT, b.none, b.none, [b.i32], m.block(null, warm));
   m.addFunctionExport(WARM_EXPORT, WARM_EXPORT);
@@ -266,7 +283,7 @@ export async function watOf(wasm: Uint8Array): Promise<string> {
   const b = await loadBinaryen();
   const m = b.readBinary(wasm);
   try {
-    m.setFeatures(FEATURES(b, true));
+    m.setFeatures(FEATURES(b, true, true));
     return m.emitText();
   } finally {
     m.dispose();

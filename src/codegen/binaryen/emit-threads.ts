@@ -1,0 +1,200 @@
+/**
+ * What a threaded build adds to the module: the per-instance `thread_id`
+ * global, a barrier over the shared control block (common/thread-control.ts),
+ * and `run_thread(count, canBlock, timeoutMs)`, which runs this thread's part
+ * of every split kernel (passes/thread-split.ts: the same threadUnits
+ * formula), the kernels that run whole on thread 0 only, and a barrier
+ * around each split kernel (barrierAfter). Every thread makes this one call per run. A thread that waits
+ * at a barrier longer than the timeout, or sees another give up, leaves the
+ * run (returns 1) instead of hanging.
+ */
+import type Binaryen from 'binaryen';
+import {
+  AbortReason,
+  ControlWord,
+  RUN_THREAD_EXPORT,
+  THREAD_ID_EXPORT,
+} from '../../common/thread-control.js';
+import type { Kernel } from '../../passes/kernel.js';
+import { barrierAfter, type ThreadPlan } from '../../passes/thread-split.js';
+import { emitKernelCalls, type KernelCalls } from './emit-run.js';
+import type { BinaryenApi } from './load-binaryen.js';
+
+type Expr = Binaryen.ExpressionRef;
+
+/** The thread number global (0 on the calling thread; each worker's instance sets its own). */
+export const THREAD_ID_GLOBAL = 'thread_id';
+
+/** Spins at a barrier before a blocking wait (tens of microseconds: most barriers end sooner). */
+const SPIN_ROUND = 1 << 13;
+/** A blocking wait's timeout (ns): the timeout is counted in these. */
+const WAIT_NS = 1_000_000;
+/**
+ * Spin rounds counted as one millisecond where the thread may not block (a
+ * browser's main thread): a round is ~4K iterations of two atomic loads, a
+ * few microseconds, so the timeout there is approximate and longer.
+ */
+const SPIN_ROUNDS_PER_MS = 64;
+
+const BARRIER = 'thread_barrier';
+
+/** Adds the thread_id global (exported) to `m`. */
+export function emitThreadGlobal(b: BinaryenApi, m: Binaryen.Module): void {
+  m.addGlobal(THREAD_ID_GLOBAL, b.i32, true, m.i32.const(0));
+  m.addGlobalExport(THREAD_ID_GLOBAL, THREAD_ID_EXPORT);
+}
+
+/**
+ * thread_barrier(canBlock, timeoutMs) -> aborted: waits until `count`
+ * threads arrived (a counter and a phase: the last to arrive resets the
+ * counter, bumps the phase and wakes the waiters).
+ */
+function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void {
+  const i32 = b.i32;
+  const word = (w: number): Expr => m.i32.const(control + 4 * w);
+  const load = (w: number): Expr => m.i32.atomic.load(0, word(w));
+  const [canBlock, limit, phase, spins, waited] = [0, 1, 2, 3, 4];
+  const get = (l: number): Expr => m.local.get(l, i32);
+  const giveUp = (): Expr =>
+    m.block(null, [
+      m.drop(
+        m.i32.atomic.rmw.cmpxchg(
+          0,
+          word(ControlWord.abort),
+          m.i32.const(0),
+          m.i32.const(AbortReason.timeout),
+        ),
+      ),
+      m.drop(m.memory.atomic.notify(word(ControlWord.phase), m.i32.const(0x7fffffff))),
+      m.return(m.i32.const(1)),
+    ]);
+  const body = m.block(
+    null,
+    [
+      m.if(load(ControlWord.abort), m.return(m.i32.const(1))),
+      m.local.set(phase, load(ControlWord.phase)),
+      m.if(
+        m.i32.eq(
+          m.i32.add(m.i32.atomic.rmw.add(0, word(ControlWord.arrive), m.i32.const(1)), m.i32.const(1)),
+          load(ControlWord.count),
+        ),
+        m.block(null, [
+          m.i32.atomic.store(0, word(ControlWord.arrive), m.i32.const(0)),
+          m.drop(m.i32.atomic.rmw.add(0, word(ControlWord.phase), m.i32.const(1))),
+          m.drop(m.memory.atomic.notify(word(ControlWord.phase), m.i32.const(0x7fffffff))),
+          m.return(m.i32.const(0)),
+        ]),
+      ),
+      m.loop(
+        'wait',
+        m.block(null, [
+          m.if(m.i32.ne(load(ControlWord.phase), get(phase)), m.return(m.i32.const(0))),
+          m.if(load(ControlWord.abort), m.return(m.i32.const(1))),
+          m.local.set(spins, m.i32.add(get(spins), m.i32.const(1))),
+          m.if(
+            m.i32.ge_u(get(spins), m.i32.const(SPIN_ROUND)),
+            m.block(null, [
+              m.local.set(spins, m.i32.const(0)),
+              m.if(
+                get(canBlock),
+                // 2: timed out (0: woken, 1: the phase already changed)
+                m.if(
+                  m.i32.eq(
+                    m.memory.atomic.wait32(word(ControlWord.phase), get(phase), m.i64.const(BigInt(WAIT_NS))),
+                    m.i32.const(2),
+                  ),
+                  m.local.set(waited, m.i32.add(get(waited), m.i32.const(SPIN_ROUNDS_PER_MS))),
+                ),
+                m.local.set(waited, m.i32.add(get(waited), m.i32.const(1))),
+              ),
+              m.if(m.i32.gt_u(get(waited), m.i32.mul(get(limit), m.i32.const(SPIN_ROUNDS_PER_MS))), giveUp()),
+            ]),
+          ),
+          m.br('wait'),
+        ]),
+      ),
+      m.i32.const(0),
+    ],
+    i32,
+  );
+  m.addFunction(BARRIER, b.createType([i32, i32]), i32, [i32, i32, i32], body);
+}
+
+/**
+ * Adds the barrier and run_thread: for each kernel, this thread's part of a
+ * split kernel (in chunks of the kernel's call size) or, on thread 0, the
+ * whole of one that is not split; then the barrier.
+ */
+export function emitRunThread(
+  b: BinaryenApi,
+  m: Binaryen.Module,
+  kernels: readonly Kernel[],
+  calls: readonly KernelCalls[],
+  plan: ThreadPlan,
+  control: number,
+): void {
+  emitBarrier(b, m, control);
+  const i32 = b.i32;
+  // params: count, canBlock, timeoutMs; locals: tid, per, start, end, chunk end
+  const [count, canBlock, limit, tid, per, s, e, ce] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const get = (l: number): Expr => m.local.get(l, i32);
+  const min = (a: () => Expr, x: () => Expr): Expr => m.select(m.i32.lt_u(a(), x()), a(), x());
+  const body: Expr[] = [
+    m.global.set('err_site', m.i32.const(0)),
+    m.local.set(tid, m.global.get(THREAD_ID_GLOBAL, i32)),
+  ];
+  for (const kernel of kernels) {
+    const c = calls[kernel.index] as KernelCalls;
+    const units = (): Expr => m.i32.const(c.units);
+    if (plan.split[kernel.index] === true) {
+      const again = `${kernel.name}_part`;
+      body.push(
+        // per = ceil(units / count); s = min(tid · per, units); e = min(s + per, units)
+        m.local.set(per, m.i32.div_u(m.i32.add(units(), m.i32.sub(get(count), m.i32.const(1))), get(count))),
+        m.local.set(s, m.i32.mul(get(tid), get(per))),
+        m.local.set(
+          s,
+          min(() => get(s), units),
+        ),
+        m.local.set(e, m.i32.add(get(s), get(per))),
+        m.local.set(
+          e,
+          min(() => get(e), units),
+        ),
+        // chunks of the kernel's call size: while (s < e) { ce = min(s + size, e); k(s, ce); s = ce }
+        m.loop(
+          again,
+          m.if(
+            m.i32.lt_u(get(s), get(e)),
+            m.block(null, [
+              m.local.set(ce, m.i32.add(get(s), m.i32.const(c.size))),
+              m.local.set(
+                ce,
+                min(
+                  () => get(ce),
+                  () => get(e),
+                ),
+              ),
+              m.call(kernel.name, [get(s), get(ce)], b.none),
+              m.local.set(s, get(ce)),
+              m.br(again),
+            ]),
+          ),
+        ),
+      );
+    } else {
+      body.push(m.if(m.i32.eqz(get(tid)), m.block(null, emitKernelCalls(b, m, kernel.name, c, s, e))));
+    }
+    if (barrierAfter(plan, kernel.index))
+      body.push(m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1))));
+  }
+  body.push(m.i32.const(0));
+  m.addFunction(
+    RUN_THREAD_EXPORT,
+    b.createType([i32, i32, i32]),
+    i32,
+    [i32, i32, i32, i32, i32],
+    m.block(null, body, i32),
+  );
+  m.addFunctionExport(RUN_THREAD_EXPORT, RUN_THREAD_EXPORT);
+}

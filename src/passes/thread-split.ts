@@ -1,0 +1,137 @@
+/**
+ * Threads as a range parameter and a barrier: which kernels split their range
+ * (passes/kernel-range.ts) among the threads of a run and which run whole on
+ * thread 0, and the one formula that cuts a range into per-thread parts
+ * (codegen emits the same arithmetic). A kernel splits only when, for every
+ * thread count up to the maximum, no thread's stores touch elements another
+ * thread loads or stores — checked here per value by interval arithmetic on
+ * the index maps; the plan verifier (planner/verify-threads.ts) checks the
+ * same on absolute addresses, aliasing and per-thread scratch included.
+ */
+import type { Node } from '../ir/node.js';
+import type { Shape } from '../ir/shape.js';
+import * as ix from './index-expr.js';
+import type { LoopVar, VarRanges } from './index-expr.js';
+import { kernelRange, type KernelRange } from './kernel-range.js';
+import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
+
+/** How a threaded module divides its kernels among threads. */
+export interface ThreadPlan {
+  /** Threads the module is built for at most (per-thread scratch is planned for this many). */
+  readonly maxThreads: number;
+  /** By kernel index: true when each thread runs its own part of the kernel's range. */
+  readonly split: readonly boolean[];
+}
+
+/** The plan of a module that runs on one thread. */
+export function singleThreadPlan(schedule: Schedule): ThreadPlan {
+  return { maxThreads: 1, split: schedule.kernels.map(() => false) };
+}
+
+/**
+ * Thread `t`'s units [start, end) of a range of `units` split among `threads`:
+ * contiguous parts of ceil(units / threads) units, the last ones shorter or
+ * empty. emit-threads.ts computes the same in Wasm.
+ */
+export function threadUnits(units: number, t: number, threads: number): readonly [number, number] {
+  const per = Math.ceil(units / threads);
+  const start = Math.min(units, t * per);
+  return [start, Math.min(units, start + per)];
+}
+
+/**
+ * Whether the threads meet at a barrier after kernel `index`: around every
+ * split kernel (its parts must see what came before, and what comes after
+ * must see all its parts); kernels that thread 0 runs whole one after
+ * another need none between them (the other threads do nothing there), so a
+ * barrier interval holds either one split kernel or only thread 0's work.
+ */
+export function barrierAfter(plan: ThreadPlan, index: number): boolean {
+  return plan.split[index] === true || plan.split[index + 1] === true;
+}
+
+/** An element interval [lo, hi] of a value's buffer that a kernel loads or stores. */
+export interface AccessSpan {
+  readonly node: Node;
+  readonly write: boolean;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/** The variable ranges of thread `t`'s part of `range` (every other variable over its whole extent). */
+export function threadVarRanges(range: KernelRange, t: number, threads: number): VarRanges | undefined {
+  const [start, end] = threadUnits(range.units, t, threads);
+  const lo = start * range.unit;
+  const hi = Math.min(end * range.unit, range.v.extent) - 1;
+  if (hi < lo) return undefined;
+  return (v: LoopVar) => (v.id === range.v.id ? { lo, hi } : { lo: 0, hi: v.extent - 1 });
+}
+
+/**
+ * Every load and store of `kernel` as an element interval of the buffer it
+ * touches (flat, row-major in the stored shape), with the loop variables
+ * over `vars`. Steps whose own loops are empty never run and touch nothing.
+ */
+export function accessSpans(kernel: Kernel, shapeOf: (n: Node) => Shape, vars: VarRanges): AccessSpan[] {
+  const spans: AccessSpan[] = [];
+  const add = (node: Node, index: readonly ix.IndexExpr[], write: boolean): void => {
+    const r = ix.rangeOf(ix.ravel(index, shapeOf(node)), vars);
+    if (r.hi >= r.lo) spans.push({ node, write, lo: r.lo, hi: r.hi });
+  };
+  kernel.steps.forEach((step, i) => {
+    const inner = step.kind === 'reduce' ? step.reduction.vars : step.kind === 'store' ? step.vars : [];
+    if (inner.some((v) => v.extent === 0)) return;
+    for (const load of loadsOf(stepExprs(kernel)[i]!)) add(load.node, load.index, false);
+    if (step.kind === 'store') add(step.node, step.index, true);
+  });
+  return spans;
+}
+
+/** Whether two inclusive intervals share a point. */
+export function overlaps(a: { lo: number; hi: number }, b: { lo: number; hi: number }): boolean {
+  return a.lo <= b.hi && b.lo <= a.hi;
+}
+
+/**
+ * Whether `kernel` split among `threads` races (per value, ignoring
+ * aliasing): one thread stores elements another loads or stores.
+ */
+function splitRace(
+  kernel: Kernel,
+  range: KernelRange,
+  threads: number,
+  shapeOf: (n: Node) => Shape,
+): boolean {
+  const parts: AccessSpan[][] = [];
+  for (let t = 0; t < threads; t++) {
+    const vars = threadVarRanges(range, t, threads);
+    parts.push(vars === undefined ? [] : accessSpans(kernel, shapeOf, vars));
+  }
+  for (let t = 0; t < threads; t++) {
+    for (let u = 0; u < threads; u++) {
+      if (t === u) continue;
+      for (const w of parts[t] ?? []) {
+        if (!w.write) continue;
+        if ((parts[u] ?? []).some((a) => a.node.id === w.node.id && overlaps(w, a))) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The thread plan of `schedule` for up to `maxThreads`: a kernel with a
+ * range splits when no split of it into 2..maxThreads parts races; others
+ * (a whole reduction, a kernel without a range, a row-local buffer shared
+ * by all rows) run on thread 0.
+ */
+export function planThreads(schedule: Schedule, maxThreads: number, shapeOf: (n: Node) => Shape): ThreadPlan {
+  const split = schedule.kernels.map((kernel) => {
+    const range = kernelRange(kernel);
+    if (maxThreads < 2 || range === undefined || range.units < 2) return false;
+    for (let threads = 2; threads <= maxThreads; threads++)
+      if (splitRace(kernel, range, threads, shapeOf)) return false;
+    return true;
+  });
+  return { maxThreads, split };
+}

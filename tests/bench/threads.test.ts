@@ -1,0 +1,44 @@
+/**
+ * The threads benchmark's report (`npm run bench -- --threads 2`): speed-ups
+ * over our own one-thread run, ORT-web's ratio, and the load seen, with a
+ * figure taken near the core count marked not trustworthy.
+ */
+import { describe, expect, test } from 'vitest';
+import type { CellResult, WorkloadResult } from '../../bench/report.js';
+import { renderThreads, type ThreadsResult } from '../../bench/threads.js';
+
+function cell(competitor: string, medianMs: number): CellResult {
+  return {
+    competitor,
+    samples: [medianMs],
+    reps: 1,
+    medianMs,
+    p25Ms: medianMs,
+    p75Ms: medianMs,
+    minMs: medianMs,
+    setupMs: 1,
+    firstRunMs: medianMs,
+  };
+}
+
+function result(load: number[]): ThreadsResult {
+  const w: WorkloadResult = {
+    id: 'W1 N=1024',
+    group: 'W1',
+    title: 'matmul',
+    cells: [cell('tensorwasm', 100), cell('tensorwasm-t2', 50), cell('ort-t2', 150)],
+  };
+  return { threads: 2, date: 'd', commit: 'c', machine: 'm', cores: 2, node: 'v20', load, workloads: [w] };
+}
+
+describe('renderThreads', () => {
+  test('speed-up over one thread and ORT-web / ours, with the load range', () => {
+    const text = renderThreads(result([0.2, 0.4]));
+    expect(text).toContain('| W1 N=1024 | 100 ms | 50.0 ms | 2.0x | 150 ms | 3.0x |');
+    expect(text).toContain('Load average (1 min) while measuring: 0.20-0.40; the machine was quiet enough');
+  });
+
+  test('a load near the core count marks the figures not trustworthy', () => {
+    expect(renderThreads(result([0.5, 1.8]))).toMatch(/\*\*not trustworthy\*\*: the load \(1\.8\)/);
+  });
+});
