@@ -88,8 +88,13 @@ function convOp(tf: Tf, spec: ConvSpec, xNchw: TfCore.Tensor, w: TfCore.Tensor):
   // [C·mult, 1, kh, kw] -> [kh, kw, C·mult, 1] -> [kh, kw, C, mult]
   const multiplier = spec.outChannels / spec.channels;
   const filter = tf.keep(
-    tf.reshape(tf.transpose(w, [2, 3, 0, 1]), [spec.kernel, spec.kernel, spec.channels, multiplier]),
-  ) as TfCore.Tensor4D;
+    tf.reshape<TfCore.Rank.R4>(tf.transpose(w, [2, 3, 0, 1]), [
+      spec.kernel,
+      spec.kernel,
+      spec.channels,
+      multiplier,
+    ]),
+  );
   return () => tf.depthwiseConv2d(x, filter, 1, pad);
 }
 
