@@ -23,7 +23,7 @@ import { LANES } from './loop-vars.js';
 import { identity } from './reduce-identity.js';
 import { emitScalarOp, scalarConst } from './scalar-ops.js';
 import { emitVectorOp, vectorConst } from './vector-ops.js';
-import type { WindowPlan, WindowTap } from './window-plan.js';
+import { columnLayout, tapInColumn, type WindowPlan, type WindowTap } from './window-plan.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -70,7 +70,7 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
   const m = fb.m;
   const v128 = fb.b.v128;
   const f32 = fb.b.f32;
-  const { d, lo, hi } = plan;
+  const { d } = plan;
   const red = reduce.reduction;
   const op = COMBINE[plan.kind];
   const init = identity(plan.kind, 'f32');
@@ -93,8 +93,18 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
     ];
   };
 
-  /** `value` at the four outputs of vector `u` (4u columns on), loads through `pointers`. */
-  const vectorOf = (value: KExpr, u: number, pointers: Pointers, shared: Map<KExpr, number>): Expr => {
+  /**
+   * `value` at the four outputs of vector `u` (4u columns on), loads through
+   * `pointers`; with `lanes`, only the lanes marked true are loaded (the others
+   * read nothing and hold garbage the caller masks out).
+   */
+  const vectorOf = (
+    value: KExpr,
+    u: number,
+    pointers: Pointers,
+    shared: Map<KExpr, number>,
+    lanes?: readonly boolean[],
+  ): Expr => {
     switch (value.k) {
       case 'const':
         return vectorConst(fb, value.value, 'f32');
@@ -102,11 +112,11 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
         return emitVectorOpOf(
           fb,
           value,
-          value.args.map((a) => vectorOf(a, u, pointers, shared)),
+          value.args.map((a) => vectorOf(a, u, pointers, shared, lanes)),
           env,
         );
       case 'load':
-        return loadOf(value, u, pointers, shared);
+        return loadOf(value, u, pointers, shared, lanes);
       default:
         throw new InternalError('codegen', `window tap value ${value.k} has no window form`);
     }
@@ -117,6 +127,7 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
     u: number,
     pointers: Pointers,
     shared: Map<KExpr, number>,
+    lanes: readonly boolean[] | undefined,
   ): Expr => {
     const bytes = DTYPE_BYTES.f32;
     const flat = ix.ravel(load.index, load.node.shape);
@@ -131,23 +142,39 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
       return m.local.tee(fresh, splat(fb, emitScalarLoad(fb, address, flat, 'f32', env), 'f32'), v128);
     }
     const varPart = ix.scale({ c: 0, terms: flat.terms }, bytes);
-    let offset = address + (flat.c + coef * LANES * u) * bytes;
-    let base = (): Expr => pointers.get(varPart);
-    if (offset < 0 || flat.terms.some((t) => t.coef <= 0)) {
+    /** Memarg offset and pointer of the element `extra` past the current point's. */
+    const at = (extra: number): [number, Expr] => {
+      const offset = address + (flat.c + extra) * bytes;
+      if (offset >= 0 && flat.terms.every((t) => t.coef > 0)) return [offset, pointers.get(varPart)];
       // a negative constant cannot be a memarg offset: the whole index is the pointer
-      const at = ix.addConst(varPart, offset - address);
-      base = () => emitIndex(fb, at, env);
-      offset = address;
+      return [address, emitIndex(fb, ix.addConst(varPart, (flat.c + extra) * bytes), env)];
+    };
+    const first = coef * LANES * u;
+    if (lanes !== undefined && !lanes.every(Boolean)) {
+      let out = vectorConst(fb, 0, 'f32');
+      lanes.forEach((valid, lane) => {
+        if (!valid) return;
+        const [offset, ptr] = at(first + lane * coef);
+        out = m.v128.load32_lane(offset, 4, lane, ptr, out);
+      });
+      return out;
     }
-    if (coef === 1) return m.v128.load(offset, 4, base());
+    if (coef === 1) {
+      const [offset, ptr] = at(first);
+      return m.v128.load(offset, 4, ptr);
+    }
     if (coef === 2) {
-      const second = m.v128.load(offset + 3 * bytes, 4, base());
-      return m.i8x16.shuffle(m.v128.load(offset, 4, base()), second, EVEN_LANES);
+      const [o0, p0] = at(first);
+      const [o1, p1] = at(first + 3);
+      return m.i8x16.shuffle(m.v128.load(o0, 4, p0), m.v128.load(o1, 4, p1), EVEN_LANES);
     }
-    let lanes = m.v128.load32_zero(offset, 4, base());
-    for (let lane = 1; lane < LANES; lane++)
-      lanes = m.v128.load32_lane(offset + lane * coef * bytes, 4, lane, base(), lanes);
-    return lanes;
+    const [o0, p0] = at(first);
+    let out = m.v128.load32_zero(o0, 4, p0);
+    for (let lane = 1; lane < LANES; lane++) {
+      const [offset, ptr] = at(first + lane * coef);
+      out = m.v128.load32_lane(offset, 4, lane, ptr, out);
+    }
+    return out;
   };
 
   const rowCondition = (guards: readonly Guard[]): Expr | undefined => {
@@ -174,37 +201,76 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
     });
   };
 
-  /** One iteration over `vectors` vectors of outputs (taps under their row guards when `guardRows`). */
-  const vectorBlock = (vectors: number, guardRows: boolean): Expr[] => {
-    const pointers = new Pointers(fb);
-    const updates: Expr[] = [];
-    for (const tap of plan.taps) {
-      const each = tapUpdates(tap, vectors, pointers);
-      const cond = guardRows ? rowCondition(tap.rowGuards) : undefined;
-      updates.push(cond === undefined ? m.block(null, each) : m.if(cond, m.block(null, each)));
-    }
-    const stores = accs.slice(0, vectors).map((acc, u) => {
+  /** The vector stores of accumulators 0 .. vectors-1 through the epilogue. */
+  const storesOf = (vectors: number): Expr[] =>
+    accs.slice(0, vectors).map((acc, u) => {
       env.refs.set(reduce.slot, { scalar: sacc, vector: acc });
       env.shift = { varId: d.id, elements: LANES * u };
       const value = emitVector(fb, store.value, d, env);
       delete env.shift;
       return e.storeVec(store, store.value, d, value, LANES * u);
     });
-    return [
-      ...accs.slice(0, vectors).map((acc) => m.local.set(acc, vectorConst(fb, init, 'f32'))),
-      ...e.nest(plan.looped, [...pointers.sets(env), ...updates]),
-      ...stores,
-    ];
+
+  /** Accumulators from the identity, the taps' updates inside the looped variables, then the stores. */
+  const accumulate = (vectors: number, pointers: Pointers, updates: Expr[]): Expr[] => [
+    ...accs.slice(0, vectors).map((acc) => m.local.set(acc, vectorConst(fb, init, 'f32'))),
+    ...e.nest(plan.looped, [...pointers.sets(env), ...updates]),
+    ...storesOf(vectors),
+  ];
+
+  const underRow = (tap: WindowTap, guardRows: boolean, each: Expr[]): Expr => {
+    const cond = guardRows ? rowCondition(tap.rowGuards) : undefined;
+    return cond === undefined ? m.block(null, each) : m.if(cond, m.block(null, each));
   };
 
-  const vectors = Math.min(MAX_VECTORS, Math.floor((hi - lo) / LANES));
-  const interior = (guardRows: boolean): Expr => {
-    const loops: Expr[] = [];
-    if (vectors > 1) {
-      loops.push(fb.forLoop(dLocal, lo, hi, LANES * vectors, true, vectorBlock(vectors, guardRows)));
-      loops.push(fb.forLoop(dLocal, null, hi, LANES, true, vectorBlock(1, guardRows)));
-    } else loops.push(fb.forLoop(dLocal, lo, hi, LANES, true, vectorBlock(1, guardRows)));
-    return m.block(null, loops);
+  /** One iteration over `vectors` vectors of interior outputs (taps under their row guards when `guardRows`). */
+  const vectorBlock = (vectors: number, guardRows: boolean): Expr[] => {
+    const pointers = new Pointers(fb);
+    const updates = plan.taps.map((tap) => underRow(tap, guardRows, tapUpdates(tap, vectors, pointers)));
+    return accumulate(vectors, pointers, updates);
+  };
+
+  const identityVector = vectorConst(fb, init, 'f32');
+  /**
+   * The vector of outputs at columns d0 .. d0+3 (a compile-time position near
+   * a border): a tap in range for every lane is a plain update, one in range
+   * for some lanes loads only those and takes the identity in the others, one
+   * in range for none is left out.
+   */
+  const borderBlock = (d0: number, guardRows: boolean): Expr => {
+    const pointers = new Pointers(fb);
+    const updates: Expr[] = [];
+    for (const tap of plan.taps) {
+      const lanes = Array.from({ length: LANES }, (_, lane) => tapInColumn(tap, d0 + lane));
+      if (!lanes.some(Boolean)) continue;
+      if (lanes.every(Boolean)) {
+        updates.push(underRow(tap, guardRows, tapUpdates(tap, 1, pointers)));
+        continue;
+      }
+      const acc = accs[0] as number;
+      const value = vectorOf(tap.value, 0, pointers, new Map(), lanes);
+      const mask = new Uint8Array(16);
+      lanes.forEach((valid, lane) => mask.fill(valid ? 0xff : 0, lane * 4, lane * 4 + 4));
+      const masked = m.v128.bitselect(value, identityVector, fb.v128Const(mask));
+      const update = m.local.set(acc, emitVectorOp(fb, op, [m.local.get(acc, v128), masked], 'f32'));
+      updates.push(underRow(tap, guardRows, [update]));
+    }
+    return m.block(null, [m.local.set(dLocal, m.i32.const(d0)), ...accumulate(1, pointers, updates)]);
+  };
+
+  const { left, interior, right, scalarFrom } = columnLayout(plan);
+  const row = (guardRows: boolean): Expr => {
+    const parts = left.map((d0) => borderBlock(d0, guardRows));
+    if (interior !== undefined) {
+      const { from, to } = interior;
+      const vectors = Math.min(MAX_VECTORS, (to - from) / LANES);
+      if (vectors > 1) {
+        parts.push(fb.forLoop(dLocal, from, to, LANES * vectors, true, vectorBlock(vectors, guardRows)));
+        parts.push(fb.forLoop(dLocal, null, to, LANES, true, vectorBlock(1, guardRows)));
+      } else parts.push(fb.forLoop(dLocal, from, to, LANES, true, vectorBlock(1, guardRows)));
+    }
+    parts.push(...right.map((d0) => borderBlock(d0, guardRows)));
+    return m.block(null, parts);
   };
 
   // every distinct row guard, for the check that takes the unguarded loop
@@ -212,10 +278,7 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
   for (const tap of plan.taps)
     for (const g of tap.rowGuards) rowGuards.set(`${ix.exprKey(g.index)}<${g.size}`, g);
   const allRows = rowCondition([...rowGuards.values()]);
-  const out: Expr[] = [];
-  if (lo > 0) out.push(fb.forLoop(dLocal, 0, lo, 1, false, scalarPoint()));
-  out.push(allRows === undefined ? interior(false) : m.if(allRows, interior(false), interior(true)));
-  if (hi < d.extent || (hi - lo) % LANES !== 0)
-    out.push(fb.forLoop(dLocal, null, d.extent, 1, false, scalarPoint()));
+  const out: Expr[] = [allRows === undefined ? row(false) : m.if(allRows, row(false), row(true))];
+  if (scalarFrom < d.extent) out.push(fb.forLoop(dLocal, scalarFrom, d.extent, 1, false, scalarPoint()));
   return out;
 }

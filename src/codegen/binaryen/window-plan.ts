@@ -22,13 +22,56 @@ import { innermost, LANES } from './loop-vars.js';
 import { identity } from './reduce-identity.js';
 import { hasVectorForm } from './vector-ops.js';
 
+/** At most this many vectors of a row are border vectors, each its own code (a window wider than most of the row). */
+const MAX_BORDER_VECTORS = 8;
+
+/**
+ * A row's columns: vectors at the fixed positions `left` and `right` (some
+ * lanes' taps out of range), the interior's vectors over [from, to) (no tap
+ * out of range), then one output at a time from `scalarFrom` (fewer than
+ * four columns).
+ */
+export interface ColumnLayout {
+  readonly left: readonly number[];
+  readonly interior: { readonly from: number; readonly to: number } | undefined;
+  readonly right: readonly number[];
+  readonly scalarFrom: number;
+}
+
+/** The columns of a row of `plan` (its interior starts on a multiple of four). */
+export function columnLayout(plan: Pick<WindowPlan, 'd' | 'lo' | 'hi'>): ColumnLayout {
+  const extent = plan.d.extent;
+  const from = LANES * Math.ceil(Math.max(plan.lo, 0) / LANES);
+  const to = from + LANES * Math.floor(Math.max(0, Math.min(plan.hi, extent) - from) / LANES);
+  const interior = to > from ? { from, to } : undefined;
+  const left: number[] = [];
+  const right: number[] = [];
+  for (let p = 0; interior !== undefined && p < from; p += LANES) left.push(p);
+  let p = interior === undefined ? 0 : to;
+  for (; p + LANES <= extent; p += LANES) right.push(p);
+  return { left, interior, right, scalarFrom: p };
+}
+
 /** At most this many taps are unrolled (a 7×7 window, or 3×3 over five channels). */
 export const MAX_UNROLLED_TAPS = 49;
 
-/** One unrolled tap: its value with the tap variables fixed and its row guards (all must hold). */
+/** A column guard of a tap: `a·d + c` must lie in [0, size). */
+export interface ColumnGuard {
+  readonly a: number;
+  readonly c: number;
+  readonly size: number;
+}
+
+/** One unrolled tap: its value with the tap variables fixed, its row and its column guards (all must hold). */
 export interface WindowTap {
   readonly value: KExpr;
   readonly rowGuards: readonly Guard[];
+  readonly columnGuards: readonly ColumnGuard[];
+}
+
+/** Whether every column guard of `tap` holds at column `d`. */
+export function tapInColumn(tap: WindowTap, d: number): boolean {
+  return tap.columnGuards.every((g) => g.a * d + g.c >= 0 && g.a * d + g.c < g.size);
 }
 
 /** How a window kernel runs in its fast form. */
@@ -38,7 +81,7 @@ export interface WindowPlan {
   /** Reduction variables kept as loops around the unrolled taps (input channels of a group). */
   readonly looped: readonly LoopVar[];
   readonly taps: readonly WindowTap[];
-  /** Interior columns [lo, hi): every tap's column guard holds. */
+  /** Interior columns [lo, hi) (possibly empty): every tap's column guard holds. */
   readonly lo: number;
   readonly hi: number;
   /** The reduce step's combine: sum or max. */
@@ -129,6 +172,7 @@ export function planWindow(kernel: Kernel, reduce: ReduceStep, store: StoreStep)
   for (const point of tapPoints(unrolled)) {
     const at = (e: IndexExpr): IndexExpr => ix.substitute(e, point);
     const rowGuards: Guard[] = [];
+    const columnGuards: ColumnGuard[] = [];
     let never = false;
     for (const g of guards) {
       const index = at(unwrapIndex(g.index));
@@ -144,6 +188,7 @@ export function planWindow(kernel: Kernel, reduce: ReduceStep, store: StoreStep)
       const a = ix.affineCoef(index, d);
       if (a === undefined || a <= 0 || index.terms.length !== 1) return undefined;
       const b = columnBounds(a, index.c, g.size);
+      columnGuards.push({ a, c: index.c, size: g.size });
       lo = Math.max(lo, b.lo);
       hi = Math.min(hi, b.hi);
     }
@@ -156,9 +201,12 @@ export function planWindow(kernel: Kernel, reduce: ReduceStep, store: StoreStep)
         () => undefined,
       ),
       rowGuards,
+      columnGuards,
     });
   }
-  if (hi - lo < LANES || taps.length === 0) return undefined;
+  if (d.extent < LANES || taps.length === 0) return undefined;
+  const layout = columnLayout({ d, lo, hi });
+  if (layout.left.length + layout.right.length > MAX_BORDER_VECTORS) return undefined;
   return { d, looped, taps, lo, hi, kind: red.kind, maxStride: strideOf(value, d) };
 }
 
