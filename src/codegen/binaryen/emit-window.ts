@@ -64,6 +64,16 @@ class Pointers {
 /** Shuffle lanes 0 and 2 of `a`, then 1 and 3 of `b`: elements 0, 2 of a load at p and 1, 3 of one at p + 3. */
 const EVEN_LANES = [0, 1, 2, 3, 8, 9, 10, 11, 20, 21, 22, 23, 28, 29, 30, 31];
 
+/** Row-invariant values kept in registers at most (15 XMM registers: 4 accumulators and temporaries besides). */
+const MAX_ROW_INVARIANTS = 9;
+
+/** The loads of `value` that do not move along `d`. */
+function invariantLoads(value: KExpr, d: LoopVar): Extract<KExpr, { k: 'load' }>[] {
+  if (value.k === 'op') return value.args.flatMap((a) => invariantLoads(a, d));
+  if (value.k !== 'load') return [];
+  return ix.affineCoef(ix.ravel(value.index, value.node.shape), d) === 0 ? [value] : [];
+}
+
 /** Emits the fast window loops over the output column, at one outer point. */
 export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreStep, plan: WindowPlan): Expr[] {
   const { fb, env } = e;
@@ -134,8 +144,8 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
     const coef = ix.affineCoef(flat, d) ?? 0;
     const address = env.addresses.get(load.node.id) as number;
     if (coef === 0) {
-      // the same for every vector of the iteration: splat once
-      const local = shared.get(load);
+      // the same for every vector of the iteration (or the row): splat once
+      const local = shared.get(load) ?? rowInvariant.get(load);
       if (local !== undefined) return m.local.get(local, v128);
       const fresh = fb.addLocal(v128);
       shared.set(load, fresh);
@@ -258,6 +268,33 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
     return m.block(null, [m.local.set(dLocal, m.i32.const(d0)), ...accumulate(1, pointers, updates)]);
   };
 
+  // with no looped variable, a value the same along the row (a weight) is splat once per row into
+  // a register, when the taps leave enough registers for it besides the accumulators
+  const rowInvariant = new Map<KExpr, number>();
+  const rowSets: Expr[] = [];
+  if (plan.looped.length === 0 && plan.taps.length <= MAX_ROW_INVARIANTS) {
+    for (const tap of plan.taps)
+      for (const load of invariantLoads(tap.value, d)) {
+        const local = fb.addLocal(v128);
+        rowSets.push(
+          m.local.set(
+            local,
+            splat(
+              fb,
+              emitScalarLoad(
+                fb,
+                env.addresses.get(load.node.id) as number,
+                ix.ravel(load.index, load.node.shape),
+                'f32',
+                env,
+              ),
+              'f32',
+            ),
+          ),
+        );
+        rowInvariant.set(load, local);
+      }
+  }
   const { left, interior, right, scalarFrom } = columnLayout(plan);
   const row = (guardRows: boolean): Expr => {
     const parts = left.map((d0) => borderBlock(d0, guardRows));
@@ -278,7 +315,7 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
   for (const tap of plan.taps)
     for (const g of tap.rowGuards) rowGuards.set(`${ix.exprKey(g.index)}<${g.size}`, g);
   const allRows = rowCondition([...rowGuards.values()]);
-  const out: Expr[] = [allRows === undefined ? row(false) : m.if(allRows, row(false), row(true))];
+  const out: Expr[] = [...rowSets, allRows === undefined ? row(false) : m.if(allRows, row(false), row(true))];
   if (scalarFrom < d.extent) out.push(fb.forLoop(dLocal, scalarFrom, d.extent, 1, false, scalarPoint()));
   return out;
 }
