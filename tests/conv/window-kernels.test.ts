@@ -84,6 +84,7 @@ describe('depthwise and small-channel convs in the window form', () => {
     ['no padding, width 6', [1, 4, 5, 6], 4, 1, [3, 3], {}],
     ['kernel taller than some rows', [1, 2, 3, 11], 2, 1, [5, 3], { pads: [2, 1, 2, 1] }],
     ['1x1 depthwise', [2, 3, 4, 9], 3, 1, [1, 1], {}],
+    ['tap rows never in range (one input row)', [1, 2, 1, 9], 2, 1, [5, 3], { pads: [2, 1, 2, 1] }],
     ['no interior: 5-wide window over 6 columns', [1, 2, 5, 6], 2, 1, [3, 5], { pads: [1, 2, 1, 2] }],
     ['no interior, stride 2, 9 columns', [1, 2, 6, 9], 2, 1, [3, 7], { pads: [1, 3, 1, 3], strides: [1, 2] }],
   ];

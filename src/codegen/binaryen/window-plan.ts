@@ -86,8 +86,6 @@ export interface WindowPlan {
   readonly hi: number;
   /** The reduce step's combine: sum or max. */
   readonly kind: 'sum' | 'max';
-  /** Stride of the input along the output column (in flat elements per output), per strided load. */
-  readonly maxStride: number;
 }
 
 /** True when `e` is built from loads affine in `d`, constants and ops with a vector form. */
@@ -105,13 +103,6 @@ function isWindowValue(e: KExpr, d: LoopVar): boolean {
     default:
       return false;
   }
-}
-
-/** Largest coefficient of `d` among the loads of `e`. */
-function strideOf(e: KExpr, d: LoopVar): number {
-  if (e.k === 'load') return ix.affineCoef(ix.ravel(e.index, e.node.shape), d) ?? 0;
-  if (e.k === 'op') return Math.max(0, ...e.args.map((a) => strideOf(a, d)));
-  return 0;
 }
 
 /** Every combination of values of `vars` (the last fastest), as substitution maps. */
@@ -187,12 +178,15 @@ export function planWindow(kernel: Kernel, reduce: ReduceStep, store: StoreStep)
       // a column guard: a·d + c with no other variable
       const a = ix.affineCoef(index, d);
       if (a === undefined || a <= 0 || index.terms.length !== 1) return undefined;
-      const b = columnBounds(a, index.c, g.size);
       columnGuards.push({ a, c: index.c, size: g.size });
+    }
+    // a tap never in range adds nothing, and does not narrow the interior
+    if (never) continue;
+    for (const g of columnGuards) {
+      const b = columnBounds(g.a, g.c, g.size);
       lo = Math.max(lo, b.lo);
       hi = Math.min(hi, b.hi);
     }
-    if (never) continue;
     taps.push({
       value: mapExpr(
         value,
@@ -207,7 +201,7 @@ export function planWindow(kernel: Kernel, reduce: ReduceStep, store: StoreStep)
   if (d.extent < LANES || taps.length === 0) return undefined;
   const layout = columnLayout({ d, lo, hi });
   if (layout.left.length + layout.right.length > MAX_BORDER_VECTORS) return undefined;
-  return { d, looped, taps, lo, hi, kind: red.kind, maxStride: strideOf(value, d) };
+  return { d, looped, taps, lo, hi, kind: red.kind };
 }
 
 /** True when `e` is affine in `vars` alone. */
