@@ -240,7 +240,7 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
     return accumulate(vectors, pointers, updates);
   };
 
-  const identityVector = vectorConst(fb, init, 'f32');
+  const identityVector = (): Expr => vectorConst(fb, init, 'f32');
   /**
    * The vector of outputs at columns d0 .. d0+3 (a compile-time position near
    * a border): a tap in range for every lane is a plain update, one in range
@@ -261,7 +261,7 @@ export function emitWindow(e: WindowEmitter, reduce: ReduceStep, store: StoreSte
       const value = vectorOf(tap.value, 0, pointers, new Map(), lanes);
       const mask = new Uint8Array(16);
       lanes.forEach((valid, lane) => mask.fill(valid ? 0xff : 0, lane * 4, lane * 4 + 4));
-      const masked = m.v128.bitselect(value, identityVector, fb.v128Const(mask));
+      const masked = m.v128.bitselect(value, identityVector(), fb.v128Const(mask));
       const update = m.local.set(acc, emitVectorOp(fb, op, [m.local.get(acc, v128), masked], 'f32'));
       updates.push(underRow(tap, guardRows, [update]));
     }
