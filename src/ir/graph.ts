@@ -12,6 +12,13 @@ import type { OpAttrs, OpCode } from './ops.js';
 import { formatNumber, printGraph } from './print.js';
 import { checkShape, describe, formatShape, isArray, normalizeAxis, sizeOf, type Shape } from './shape.js';
 import { Tensor, type Operand } from './tensor.js';
+// Tensor's method families assign themselves to Tensor.prototype (see tensor.ts). Graph
+// makes every Tensor, so importing them here means no Tensor exists without its methods.
+import './tensor-activations.js';
+import './tensor-conv.js';
+import './tensor-movement.js';
+import './tensor-normalize.js';
+import './tensor-reduce.js';
 import type { Writable } from './types/errors-types.js';
 import type { ConstantDType, ConstantShape, GraphTypes, TensorSpecs } from './types/graph-types.js';
 import type { Shape as ShapeType } from './types/shape-types.js';

@@ -33,20 +33,33 @@ function guarded(guards: readonly Guard[], then: KExpr, otherwise: number): KExp
   return { k: 'guard', guards, then, otherwise: { k: 'const', value: otherwise, dtype: F32 }, dtype: F32 };
 }
 
-/** Input position `o·s - padBegin + k·d` along one axis, guarded when it can leave [0, size). */
-function tap(
-  o: IndexExpr,
-  k: IndexExpr,
-  s: number,
-  d: number,
-  padBegin: number,
-  size: number,
+/** The window attributes conv and the pools share (one entry per spatial axis). */
+interface WindowAttrs {
+  readonly strides: readonly number[];
+  readonly dilations: readonly number[];
+  readonly pads: readonly number[];
+}
+
+/**
+ * The input position `o·s - padBegin + k·d` of each spatial axis for output
+ * point `out` and taps `taps` over input `x` ([N, C, D...]); an axis whose
+ * position can leave [0, size) gets a guard in `guards`.
+ */
+function windowPositions(
+  out: readonly IndexExpr[],
+  taps: readonly LoopVar[],
+  { strides, dilations, pads }: WindowAttrs,
+  x: Node,
   guards: Guard[],
-): IndexExpr {
-  const pos = ix.addConst(ix.add(ix.scale(o, s), ix.scale(k, d)), -padBegin);
-  const r = ix.rangeOf(pos);
-  if (r.lo < 0 || r.hi >= size) guards.push({ index: pos, size });
-  return ix.within(pos, size);
+): IndexExpr[] {
+  return taps.map((k, i) => {
+    const size = x.shape[i + 2] ?? 0;
+    const o = ix.scale(out[i] ?? ix.ZERO, strides[i] ?? 1);
+    const pos = ix.addConst(ix.add(o, ix.scale(ix.variable(k), dilations[i] ?? 1)), -(pads[i] ?? 0));
+    const r = ix.rangeOf(pos);
+    if (r.lo < 0 || r.hi >= size) guards.push({ index: pos, size });
+    return ix.within(pos, size);
+  });
 }
 
 /** Biases are lowered to an add that joins as an epilogue (lower-conv.ts): none may reach a kernel. */
@@ -65,25 +78,14 @@ function checkNoBias(node: Node): void {
 function convKernel(root: Node, domain: readonly LoopVar[], pool: VarMaker, ctx: LowerContext): WindowKernel {
   if (root.op !== 'conv') throw new InternalError('form-window', `not a conv: ${root.op}`);
   const [x, w] = root.inputs as [Node, Node];
-  const { strides, dilations, pads, groups } = root.attrs;
   const [nv, mv, ...ov] = domain.map((v) => ix.variable(v)) as [IndexExpr, IndexExpr, ...IndexExpr[]];
   const cg = w.shape[1] ?? 0;
-  const mg = (root.shape[1] ?? 0) / groups;
+  const mg = (root.shape[1] ?? 0) / root.attrs.groups;
   const c = pool.make(cg);
   const taps = w.shape.slice(2).map((k) => pool.make(k));
   const guards: Guard[] = [];
   const channel = ix.add(ix.scale(ix.floorDiv(mv, mg), cg), ix.variable(c));
-  const spatial = taps.map((k, i) =>
-    tap(
-      ov[i] ?? ix.ZERO,
-      ix.variable(k),
-      strides[i] ?? 1,
-      dilations[i] ?? 1,
-      pads[i] ?? 0,
-      x.shape[i + 2] ?? 0,
-      guards,
-    ),
-  );
+  const spatial = windowPositions(ov, taps, root.attrs, x, guards);
   ctx.covered.add(root);
   const product: KExpr = {
     k: 'op',
@@ -159,21 +161,10 @@ function poolKernel(root: Node, domain: readonly LoopVar[], pool: VarMaker, ctx:
   if (root.op !== 'maxPool' && root.op !== 'sumPool')
     throw new InternalError('form-window', `not a pool: ${root.op}`);
   const x = root.inputs[0] as Node;
-  const { strides, dilations, pads, kernelShape } = root.attrs;
   const [nv, cv, ...ov] = domain.map((v) => ix.variable(v)) as [IndexExpr, IndexExpr, ...IndexExpr[]];
-  const taps = kernelShape.map((k) => pool.make(k));
+  const taps = root.attrs.kernelShape.map((k) => pool.make(k));
   const guards: Guard[] = [];
-  const spatial = taps.map((k, i) =>
-    tap(
-      ov[i] ?? ix.ZERO,
-      ix.variable(k),
-      strides[i] ?? 1,
-      dilations[i] ?? 1,
-      pads[i] ?? 0,
-      x.shape[i + 2] ?? 0,
-      guards,
-    ),
-  );
+  const spatial = windowPositions(ov, taps, root.attrs, x, guards);
   ctx.covered.add(root);
   const isMax = root.op === 'maxPool';
   return {

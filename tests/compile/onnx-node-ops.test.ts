@@ -5,7 +5,6 @@
  * src/onnx), then the interpreter and the compiled module are compared with
  * ONNX's expected outputs as ONNX compares (rtol 1e-3, atol 1e-7).
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
   compile,
@@ -16,7 +15,7 @@ import {
   type TypedArray,
 } from '../../src/index.js';
 import { expectClose } from '../support/differential.js';
-import { ONNX_NODE_DIR, readNodeTest, type NodeTest, type OnnxTensor } from '../support/onnx-node-test.js';
+import { listNodeTests, readNodeTest, type NodeTest, type OnnxTensor } from '../support/onnx-node-test.js';
 
 /** A node the builder cannot express (an attribute, a dtype): listed, not run. */
 class Unsupported extends Error {}
@@ -185,10 +184,8 @@ function build(t: NodeTest): { g: Graph; feeds: Record<string, TypedArray>; outs
   return { g, feeds, outs };
 }
 
-const present = existsSync(ONNX_NODE_DIR);
-const names = (present ? readdirSync(ONNX_NODE_DIR) : [])
-  .filter((n) => !n.endsWith('_expanded') && !n.includes('_expanded_'))
-  .sort();
+const names = listNodeTests().filter((n) => !n.endsWith('_expanded') && !n.includes('_expanded_'));
+const present = names.length > 0;
 const supported: [string, NodeTest][] = [];
 const unsupported: string[] = [];
 for (const name of names) {

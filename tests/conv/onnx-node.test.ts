@@ -8,7 +8,7 @@
 import { describe, expect, test } from 'vitest';
 import { Graph, compile, interpret, type AnyTensor, type AutoPad } from '../../src/index.js';
 import { expectClose } from '../support/differential.js';
-import { listNodeTests, readNodeCase, type AttrValue, type OnnxNodeCase } from '../support/onnx-node-case.js';
+import { listNodeTests, readNodeTest, type AttrValue, type NodeTest } from '../support/onnx-node-test.js';
 
 const ONNX_TOL = { rtol: 1e-3, atol: 1e-7 };
 
@@ -24,8 +24,8 @@ const PREFIXES = [
 ];
 
 /** Why a test is out of scope, or undefined. */
-function skipReason(c: OnnxNodeCase): string | undefined {
-  if ([...c.inputs.values()].some((t) => t.dataType !== 1)) return 'not float32';
+function skipReason(c: NodeTest): string | undefined {
+  if ([...c.inputs.values(), ...c.outputs].some((t) => t.type !== 'float32')) return 'not float32';
   if (c.outputs.length !== 1) return 'more than one output (MaxPool indices, training statistics)';
   if (c.attrs.training_mode === 1) return 'training mode';
   if (c.attrs.storage_order !== undefined) return 'storage_order (indices only)';
@@ -37,7 +37,7 @@ const autoPad = (v: AttrValue | undefined): AutoPad | undefined =>
   typeof v === 'string' ? (v as AutoPad) : undefined;
 
 /** ONNX attributes -> the builder's window options (absent attributes stay absent). */
-function windowOptions(a: OnnxNodeCase['attrs']) {
+function windowOptions(a: NodeTest['attrs']) {
   const o: Record<string, unknown> = {};
   if (ints(a.strides)) o.strides = ints(a.strides);
   if (ints(a.dilations)) o.dilations = ints(a.dilations);
@@ -48,7 +48,7 @@ function windowOptions(a: OnnxNodeCase['attrs']) {
 }
 
 /** Conv's and ConvTranspose's common options. */
-function convOptions(a: OnnxNodeCase['attrs']): Record<string, unknown> {
+function convOptions(a: NodeTest['attrs']): Record<string, unknown> {
   const o = windowOptions(a);
   if (typeof a.group === 'number') o.groups = a.group;
   if (ints(a.kernel_shape)) o.kernelShape = ints(a.kernel_shape);
@@ -56,7 +56,7 @@ function convOptions(a: OnnxNodeCase['attrs']): Record<string, unknown> {
 }
 
 /** The node as builder calls over `args` (the node's inputs, undefined where omitted). */
-function build(c: OnnxNodeCase, args: (AnyTensor | undefined)[]): AnyTensor {
+function build(c: NodeTest, args: (AnyTensor | undefined)[]): AnyTensor {
   const a = c.attrs;
   const [x, w, b] = args as [AnyTensor, AnyTensor | undefined, AnyTensor | undefined];
   switch (c.opType) {
@@ -99,7 +99,8 @@ const names = listNodeTests(PREFIXES);
 
 describe.skipIf(names.length === 0)('ONNX node tests', () => {
   test.for(names)('%s', async (name, context) => {
-    const c = readNodeCase(name);
+    const c = readNodeTest(name);
+    if (c === undefined) throw new Error(`${name}: not a single-node test`);
     const reason = skipReason(c);
     if (reason !== undefined) {
       context.skip(reason);
@@ -108,22 +109,18 @@ describe.skipIf(names.length === 0)('ONNX node tests', () => {
     const g = new Graph();
     const args = c.nodeInputs.map((input) => {
       const t = c.inputs.get(input);
-      return t === undefined ? undefined : g.input(input, t.shape);
+      return t === undefined ? undefined : g.input(input, t.dims);
     });
     const y = build(c, args);
     g.output('y', y);
     const expected = c.outputs[0];
-    expect(y.shape).toEqual(expected?.shape);
-    const feeds = Object.fromEntries([...c.inputs].map(([k, t]) => [k, t.data]));
+    expect(y.shape).toEqual(expected?.dims);
+    const feeds = Object.fromEntries([...c.inputs].map(([k, t]) => [k, Float32Array.from(t.values)]));
+    const want = Float32Array.from(expected?.values ?? []);
     const reference = interpret(g, feeds);
-    expectClose(reference.y as Float32Array, expected?.data as Float32Array, ONNX_TOL, `${name} interpreter`);
+    expectClose(reference.y as Float32Array, want, ONNX_TOL, `${name} interpreter`);
     const model = await compile(g);
-    expectClose(
-      model.run(feeds).y as Float32Array,
-      expected?.data as Float32Array,
-      ONNX_TOL,
-      `${name} compiled`,
-    );
+    expectClose(model.run(feeds).y as Float32Array, want, ONNX_TOL, `${name} compiled`);
     model.dispose();
   });
 });
