@@ -31,13 +31,31 @@ export function engineHeading(run: EngineRun): string {
   return `**${engine.name}** (${parts.join('; ')})`;
 }
 
+/**
+ * A median over this multiple of the cell's fastest sample marks the cell:
+ * other work held the cores while it ran. Session 7's quiet run had Node 24's
+ * W2, W3 and W5 at 1.5-1.8x their fastest samples for all three competitors
+ * (on a quiet engine: 1.02-1.06x) and read as a 2x regression.
+ */
+export const NOISY_MEDIAN_OVER_MIN = 1.25;
+const NOISY_MARK = ' †';
+const NOISY_NOTE =
+  `† median over ${NOISY_MEDIAN_OVER_MIN}x the fastest sample: other work competed for the cores ` +
+  'during it (the competitors are sampled in turn, so the ratios in its row still compare).';
+
+function noisy(w: WorkloadResult, key: string): boolean {
+  const cell = w.cells.find((c) => c.competitor === key);
+  return cell !== undefined && cell.error === undefined && cell.medianMs > NOISY_MEDIAN_OVER_MIN * cell.minMs;
+}
+
 function cellText(w: WorkloadResult, key: string): string {
   const cell = w.cells.find((c) => c.competitor === key);
   if (cell === undefined) return 'n/a';
   if (cell.error !== undefined) return 'failed';
-  if (key === 'tensorwasm') return formatMs(cell.medianMs);
+  const mark = noisy(w, key) ? NOISY_MARK : '';
+  if (key === 'tensorwasm') return `${formatMs(cell.medianMs)}${mark}`;
   const flag = cell.flagged === true ? ' ⚠' : '';
-  return `${formatMs(cell.medianMs)} (${formatRatio(speedup(w, key))})${flag}`;
+  return `${formatMs(cell.medianMs)} (${formatRatio(speedup(w, key))})${flag}${mark}`;
 }
 
 /** One engine's table: medians, and competitor time / tensorwasm time in parentheses. */
@@ -49,7 +67,8 @@ export function engineTable(run: EngineRun, columns: readonly string[] = ENGINE_
   const failed = result.competitors.filter((c) => c.error !== undefined && present.includes(c.competitor));
   const rows = result.workloads.map((w) => [w.id, ...present.map((key) => cellText(w, key))]);
   const notes = failed.map((c) => `\n\n${c.label} could not load: ${c.error ?? ''}`).join('');
-  return `${table(['workload', ...labels], rows)}${notes}`;
+  const anyNoisy = result.workloads.some((w) => present.some((key) => noisy(w, key)));
+  return `${table(['workload', ...labels], rows)}${notes}${anyNoisy ? `\n\n${NOISY_NOTE}` : ''}`;
 }
 
 /** Every engine: a heading line and a table each. */

@@ -378,6 +378,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     runsVariant ? builds.variants[0]?.features : undefined,
     dataModule,
   );
+  // no wait for optimized code here (load() waits): compile time is what compile() is measured by
   model.warmUp();
   await debugCompile({
     model,

@@ -35,6 +35,17 @@ export const PACK_EXPORT = 'pack';
  */
 export const WARM_EXPORT = 'warm';
 
+/**
+ * An optional export `(k: i32) -> i32`: calls kernel `k` (in schedule order)
+ * once over the first chunk of its range and returns `chunks << 8 | calls`:
+ * how many chunks run() calls it in, and how many such calls the warm-up
+ * makes (WARM_EXPORT's count; both 1-255); 0 without calling anything when
+ * `k` is past the last kernel. The runtime drives the warm-up with it where
+ * present, timing the calls to see when the engine's optimized code is in
+ * (src/runtime/warm-up.ts). Same effects on memory as WARM_EXPORT.
+ */
+export const WARM_KERNEL_EXPORT = 'warm_kernel';
+
 /** A named tensor's place in memory. */
 export interface TensorSlot {
   readonly name: string;

@@ -116,6 +116,7 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView): Promise<Model>
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
   if (params !== undefined) model.restoreParams(params);
-  model.warmUp();
+  model.warmUp(true);
+  await model.readyCode();
   return model;
 }

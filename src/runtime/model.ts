@@ -10,6 +10,7 @@ import { InputError, InternalError } from '../common/errors.js';
 import type { Manifest, TensorSlot } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
+import { awaitOptimizedCode, warmKernels, type BaselineTime, type WarmKernel } from './warm-up.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -54,6 +55,8 @@ interface Exports {
   pack?: () => void;
   /** Runs each kernel over its first chunk (WARM_EXPORT), in modules that have it. */
   warm?: () => void;
+  /** One kernel over its first chunk (WARM_KERNEL_EXPORT), in modules that have it. */
+  warm_kernel?: WarmKernel;
   err_site: WebAssembly.Global;
   err_value: WebAssembly.Global;
 }
@@ -97,6 +100,8 @@ export class Model<
   /** A param view was handed out: its values may change at any time, so every run re-packs. */
   private packEveryRun = false;
   private readonly moduleBytes: Uint8Array | undefined;
+  /** The kernels whose optimized code warmUp() started and readyCode() waits for. */
+  private baselineTimes: readonly BaselineTime[] = [];
 
   /**
    * Instantiates `module` over a fresh memory sized to the plan. `wasm` is the
@@ -133,11 +138,14 @@ export class Model<
    * system mapping each page of memory at its first touch (here: every page
    * touched now), the packed copies of constant weights (filled now when every
    * param is set), and V8 running each function's first call in its baseline
-   * tier (the module's warm function calls each kernel over one chunk, so
-   * the optimized code compiles in the background meanwhile). load() and
-   * compile() call it. @internal
+   * tier (each kernel is called over its first chunk until V8 starts its
+   * optimized compile in the background). `timed` (load()): the calls are
+   * made and timed through warm_kernel so readyCode() can wait for the
+   * optimized code; compile(), which does not wait, makes them through the
+   * module's warm function (no extra calls). load() and compile() call it.
+   * @internal
    */
-  warmUp(): void {
+  warmUp(timed = false): void {
     const memory = this.live('warmUp');
     const exports = this.exports as Exports;
     const words = new Int32Array(memory.buffer);
@@ -147,11 +155,25 @@ export class Model<
         exports.pack();
         this.packStale = false;
       }
-      exports.warm?.();
+      if (timed && exports.warm_kernel !== undefined) this.baselineTimes = warmKernels(exports.warm_kernel);
+      else exports.warm?.();
     } catch {
       // a kernel may trap on what memory holds now (a gather's index check, an integer division by
       // zero): the warm-up only readies code, and every run starts afresh
     }
+  }
+
+  /**
+   * After warmUp(): waits, yielding to the event loop, until the engine's
+   * optimized code of the kernels warmUp() timed is in (each runs a chunk
+   * several times faster than in the baseline tier), at most `budgetMs`
+   * (src/runtime/warm-up.ts). load() and compile() await it. @internal
+   */
+  async readyCode(budgetMs?: number): Promise<void> {
+    const exports = this.exports;
+    if (exports?.warm_kernel === undefined || this.baselineTimes.length === 0) return;
+    await awaitOptimizedCode(exports.warm_kernel, this.baselineTimes, budgetMs);
+    this.baselineTimes = [];
   }
 
   /** Runs on `feeds` (every input, by name) and returns copies of every output. */

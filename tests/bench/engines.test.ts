@@ -94,6 +94,19 @@ describe('per-engine tables', () => {
     ]);
   });
 
+  test('a median far above the fastest sample marks the cell and adds the note', () => {
+    const r = run([
+      cell('tensorwasm', 2, { minMs: 1.4 }),
+      cell('tfjs', 3, { minMs: 2.9 }),
+      cell('ort', 10, { minMs: 7 }),
+    ]);
+    const lines = engineTable(r).split('\n');
+    expect(lines[2]).toBe('| W7 | 2.00 ms † | 3.00 ms (1.5x) | 10.0 ms (5.0x) † |');
+    expect(lines.at(-1)).toMatch(/^† median over 1.25x the fastest sample/);
+    // no mark, no note
+    expect(engineTable(run([cell('tensorwasm', 1, { minMs: 0.95 })]))).not.toContain('†');
+  });
+
   test('a failed cell, a competitor that could not load, an engine that could not run', () => {
     const r = run([cell('tensorwasm', 1), cell('tfjs', NaN, { error: 'boom' })], 'no wasm');
     expect(engineTable(r)).toContain('| W7 | 1.00 ms | failed | n/a |');

@@ -54,10 +54,12 @@ export function blockLoops(
   nc0: number,
   kc0: number,
   visit: (kLen: number, first: First, last: boolean, width: number) => Expr[],
+  blocks: { readonly kc: number; readonly nc: number } = { kc: KC, nc: NC },
 ): Expr[] {
   const m = fb.m;
   const K = s.k.extent;
   const N = s.n.extent;
+  const { kc: KC, nc: NC } = blocks;
   const kBlocks = Math.max(1, Math.ceil(K / KC));
   const lastLen = K - (kBlocks - 1) * KC;
   const kSteps = (width: number): Expr[] =>

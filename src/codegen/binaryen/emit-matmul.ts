@@ -53,6 +53,14 @@ const W = STRIP_COLUMNS;
  * line again (x[1,784] @ w[784,1024]: 0.28 -> 0.14 ms).
  */
 const ROW_VECTORS = MR * NV;
+/**
+ * k-block of a B read in place (fewer rows than packing repays): all of n in
+ * each block, so the tiles read `IN_PLACE_BLOCK_K` rows of B side by side,
+ * each front to back — sequential streams the prefetcher follows — instead of
+ * walking 256 rows N·4 bytes apart per tile (x[1,9216] @ w[9216,4096], the
+ * weights far larger than the caches: see docs/kernels.md).
+ */
+const IN_PLACE_BLOCK_K = 16;
 
 /** A matmul kernel the micro-kernel handles (its epilogue vectorizes along n), or undefined. */
 export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
@@ -336,10 +344,18 @@ export function emitMatmul(
     ...pack(kLen, width),
     ...rowLoops((rows) => columns(rows, kLen, first, last, width)),
   ];
-  const nLoops = blockLoops(fb, s, nc0, kc0, (kLen, first, last, width) => [
-    m.local.set(nEnd, m.i32.add(get(nc0), m.i32.const(width))),
-    ...kBlock(kLen, first, last, width),
-  ]);
+  const blocks = packing ? undefined : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
+  const nLoops = blockLoops(
+    fb,
+    s,
+    nc0,
+    kc0,
+    (kLen, first, last, width) => [
+      m.local.set(nEnd, m.i32.add(get(nc0), m.i32.const(width))),
+      ...kBlock(kLen, first, last, width),
+    ],
+    blocks,
+  );
   const batchVars = s.batch;
   // batch variables folded into the rows stay 0: the epilogue's addresses move with m alone
   const pinned = s.folded.map((v) => m.local.set(env.vars.get(v.id)!, m.i32.const(0)));

@@ -11,7 +11,7 @@ import { InternalError } from '../../common/errors.js';
 import type { Node } from '../../ir/node.js';
 import type { Schedule } from '../../passes/kernel.js';
 import { packedId, scratchId } from '../../planner/liveness.js';
-import { PACK_EXPORT, WARM_EXPORT } from '../../common/manifest.js';
+import { PACK_EXPORT, WARM_EXPORT, WARM_KERNEL_EXPORT } from '../../common/manifest.js';
 import { emitPrepack } from './emit-matmul-pack.js';
 import { emitKernelBody, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
@@ -21,7 +21,7 @@ import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
 import { emitIpowFunction } from './scalar-ops.js';
 import { kernelRange } from '../../passes/kernel-range.js';
 import { packedPanelBytes } from '../../passes/matmul-shape.js';
-import { emitKernelCalls, emitWarmCalls, kernelCalls, type KernelCalls } from './emit-run.js';
+import { emitKernelCalls, emitWarmCalls, emitWarmKernel, kernelCalls, type KernelCalls } from './emit-run.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -212,6 +212,20 @@ function buildModule(
   const warm = schedule.kernels.flatMap((k) => emitWarmCalls(b, m, k.name, calls[k.index] as KernelCalls, 0));
   m.addFunction(WARM_EXPORT, b.none, b.none, [b.i32], m.block(null, warm));
   m.addFunctionExport(WARM_EXPORT, WARM_EXPORT);
+  const kernelNames = schedule.kernels.map((k) => k.name);
+  m.addFunction(
+    WARM_KERNEL_EXPORT,
+    b.i32,
+    b.i32,
+    [],
+    emitWarmKernel(
+      b,
+      m,
+      kernelNames,
+      schedule.kernels.map((k) => calls[k.index] as KernelCalls),
+    ),
+  );
+  m.addFunctionExport(WARM_KERNEL_EXPORT, WARM_KERNEL_EXPORT);
   if (prepacks.length > 0) {
     m.addFunction(PACK_EXPORT, b.none, b.none, packer.locals, packer.withConstants(m.block(null, prepacks)));
     m.addFunctionExport(PACK_EXPORT, PACK_EXPORT);

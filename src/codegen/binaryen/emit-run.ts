@@ -29,9 +29,11 @@ const MIN_ROWS_PER_CHUNK = 8;
  * Work (kernelWork) the warm-up runs per kernel at least: V8 tiers a function
  * up after it ran about a budget of bytes of its code in the baseline tier
  * (--wasm-tiering-budget: 1.8M in Node 20, 13M since V8 12; an elementwise
- * kernel runs ~100 bytes per element), and a chunk may be less.
+ * kernel runs ~100 bytes per element), and a chunk may be less. 256K left
+ * W4's layerNorm (2 of 32 chunks) in Liftoff on Node 24 and 26: first run
+ * 35-52x its steady state, 1.4-1.6x with 1M (docs/kernels.md).
  */
-const WARM_WORK = 1 << 18;
+const WARM_WORK = 1 << 20;
 
 /** How run() calls one kernel: over `units` of its range in calls of `size` units. */
 export interface KernelCalls {
@@ -128,4 +130,30 @@ export function emitWarmCalls(
       ]),
     ),
   ];
+}
+
+/**
+ * The body of WARM_KERNEL_EXPORT `(k) -> i32`: kernel `names[k]` called once
+ * over its first chunk, returning `chunks << 8 | warmCalls`; 0 for a `k` past
+ * the end. The runtime calls it instead of the warm-up function, timing each
+ * call (src/runtime/warm-up.ts).
+ */
+export function emitWarmKernel(
+  b: BinaryenApi,
+  m: Binaryen.Module,
+  names: readonly string[],
+  calls: readonly KernelCalls[],
+): Expr {
+  const k = (): Expr => m.local.get(0, b.i32);
+  const cases = names.map((name, i) => {
+    const c = calls[i] as KernelCalls;
+    return m.if(
+      m.i32.eq(k(), m.i32.const(i)),
+      m.block(null, [
+        m.call(name, [m.i32.const(0), m.i32.const(Math.min(c.size, c.units))], b.none),
+        m.return(m.i32.const((c.chunks << 8) | Math.max(1, c.warmCalls))),
+      ]),
+    );
+  });
+  return m.block(null, [...cases, m.i32.const(0)], b.i32);
 }

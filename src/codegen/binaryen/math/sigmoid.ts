@@ -16,7 +16,7 @@ import type { UnaryMathEmitter } from './math-context.js';
 export function lowerSigmoid(b: LaneOps, x: FVal): Ex {
   const xs = b.bindF(x);
   // -|x| <= 0, so only the low clamp is needed
-  const e = b.bindF(lowerExp(b, b.neg(b.abs(xs)), 'nonpositive'));
+  const e = b.bindF(lowerExp(b, b.negAbs(xs), 'nonpositive'));
   return b.div(b.select(b.ge(xs, 0), 1, e), b.add(e, 1));
 }
 

@@ -1,0 +1,132 @@
+/**
+ * The warm-up's calls of each kernel and the wait for the engine's optimized
+ * code (docs/kernels.md "The first run"). V8 runs a Wasm function in its
+ * baseline tier (Liftoff) until the function has spent a budget, then
+ * compiles it again in the background and uses the new code from the next
+ * call on; no API says when that code is in. A call of the same kernel over
+ * the same chunk takes several times less once it is, so timing a few calls
+ * tells: noise only ever makes a call slower, so a fast call is proof.
+ */
+
+/**
+ * `warm_kernel(k)` (WARM_KERNEL_EXPORT): kernel k over its first chunk; returns
+ * `chunks << 8 | warmCalls`, 0 past the last kernel.
+ */
+export type WarmKernel = (k: number) => number;
+
+/** A kernel worth waiting for: its index, one chunk's time in the baseline tier, and its chunks per run. */
+export interface BaselineTime {
+  readonly kernel: number;
+  readonly ms: number;
+  readonly chunks: number;
+}
+
+/**
+ * Chunks faster than this in the baseline tier are not waited for: the
+ * first run loses little on them. (Browsers round performance.now() to
+ * 5-100 us: a chunk timed as 0 is not waited for, and a probe timed as 0
+ * ends the wait, as it would without the wait.)
+ */
+const MIN_BASELINE_MS = 0.02;
+/**
+ * Nor chunks slower than this: each probe while waiting would cost as much
+ * (a matmul that runs whole, packing B in each call).
+ */
+const MAX_BASELINE_MS = 8;
+/**
+ * Optimized code is in when a call takes at most 1 / SPEEDUP of the baseline
+ * call. Measured (docs/kernels.md): Liftoff runs a matmul chunk ~3x slower
+ * than the optimizing tier, W2's elementwise chunk ~1.45x. Noise only makes
+ * calls slower, so a lower bar can only end the wait early (as if none).
+ */
+const SPEEDUP = 1.3;
+/** The longest load() waits for optimized code, in ms. */
+export const WAIT_LIMIT_MS = 100;
+
+/**
+ * Calls each kernel over its first chunk as many times as the module's
+ * warm-up says (spending V8's tiering budget, so the optimized compile
+ * starts), and at least three times when a call is short enough to wait for,
+ * timing the second and third calls (the first includes the lazy baseline
+ * compile; a background compile takes longer than two calls). Returns the
+ * kernels worth waiting for with their baseline time. A kernel that traps on
+ * what memory holds now is skipped: the warm-up only readies code.
+ */
+export function warmKernels(warmKernel: WarmKernel): BaselineTime[] {
+  const waitFor: BaselineTime[] = [];
+  for (let k = 0; ; k++) {
+    let best = Infinity;
+    let chunks = 1;
+    try {
+      const start = performance.now();
+      const reply = warmKernel(k);
+      if (reply === 0) break;
+      chunks = reply >> 8 || 1;
+      const count = reply & 0xff;
+      const calls = performance.now() - start > MAX_BASELINE_MS ? count : Math.max(count, 3);
+      for (let i = 1; i < calls; i++) {
+        const t = performance.now();
+        warmKernel(k);
+        if (i <= 2) best = Math.min(best, performance.now() - t);
+      }
+    } catch {
+      continue;
+    }
+    if (best >= MIN_BASELINE_MS && best <= MAX_BASELINE_MS) waitFor.push({ kernel: k, ms: best, chunks });
+  }
+  return waitFor;
+}
+
+/**
+ * Whether this is a browser page that is not visible: browsers throttle its
+ * timers (to one a second, later one a minute), so the wait would take that
+ * long, and no one is waiting for its first run yet.
+ */
+function pageHidden(): boolean {
+  return (globalThis as { document?: { hidden?: unknown } }).document?.hidden === true;
+}
+
+/** Resolves after a macrotask: other work runs, and the compile threads get the core. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1));
+}
+
+/**
+ * How long waiting can pay: a run of the kernels in the baseline tier (what
+ * the first run would spend there at worst), at most WAIT_LIMIT_MS. Waiting
+ * longer than the first run would take cannot make it end sooner.
+ */
+export function waitBudgetMs(waitFor: readonly BaselineTime[]): number {
+  return Math.min(
+    WAIT_LIMIT_MS,
+    waitFor.reduce((sum, t) => sum + t.ms * t.chunks, 0),
+  );
+}
+
+/**
+ * Waits until each kernel of `waitFor` runs a call over its first chunk in at
+ * most 1 / SPEEDUP of its baseline time, or `budgetMs` passed (not at all in
+ * a hidden page); returns the milliseconds waited. Each call writes only what
+ * every run overwrites.
+ */
+export async function awaitOptimizedCode(
+  warmKernel: WarmKernel,
+  waitFor: readonly BaselineTime[],
+  budgetMs = waitBudgetMs(waitFor),
+): Promise<number> {
+  const start = performance.now();
+  let pending = pageHidden() ? [] : [...waitFor];
+  while (pending.length > 0 && performance.now() - start < budgetMs) {
+    await yieldToEventLoop();
+    pending = pending.filter(({ kernel, ms }) => {
+      const t = performance.now();
+      try {
+        warmKernel(kernel);
+      } catch {
+        return false;
+      }
+      return performance.now() - t > ms / SPEEDUP;
+    });
+  }
+  return performance.now() - start;
+}

@@ -1,0 +1,133 @@
+/**
+ * The warm-up (src/runtime/warm-up.ts): the module's warm_kernel export calls
+ * each kernel over its first chunk and changes no result; warmKernels keeps
+ * the kernels worth waiting for; awaitOptimizedCode stops as soon as every
+ * kernel runs fast, and otherwise at its budget.
+ */
+import { describe, expect, test } from 'vitest';
+import { Graph, compile, interpret, load } from '../../src/index.js';
+import { WARM_KERNEL_EXPORT } from '../../src/common/manifest.js';
+import { WAIT_LIMIT_MS, awaitOptimizedCode, waitBudgetMs, warmKernels } from '../../src/runtime/warm-up.js';
+import { expectClose, randomData } from '../support/differential.js';
+
+/** Spins for `ms` (a kernel call of that length). */
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+/** A fake warm_kernel: kernel k makes counts[k] warm-up calls of 4 chunks and takes `ms(k, call)` per call. */
+function fakeKernels(counts: readonly number[], ms: (k: number, call: number) => number) {
+  const calls = counts.map(() => 0);
+  const warmKernel = (k: number): number => {
+    if (k >= counts.length) return 0;
+    const call = (calls[k] = (calls[k] ?? 0) + 1);
+    busy(ms(k, call));
+    return (4 << 8) | (counts[k] ?? 0);
+  };
+  return { warmKernel, calls };
+}
+
+describe('the warm_kernel export', () => {
+  test('calls each kernel over its first chunk, returns its call count, 0 past the end; results unchanged', async () => {
+    const g = new Graph();
+    const x = g.input('x', [300, 400]);
+    const e = x.exp();
+    g.output('y', e);
+    g.output('s', e.sum(-1));
+    const model = await compile(g);
+    const loaded = await load(model.save());
+    for (const m of [model, loaded]) {
+      // the export is internal: reached through the instance, as the runtime does
+      const exports = (m as unknown as { exports: Record<string, unknown> }).exports;
+      const warmKernel = exports[WARM_KERNEL_EXPORT] as (k: number) => number;
+      const kernels = model.kernels.length;
+      expect(kernels).toBeGreaterThan(0);
+      for (let k = 0; k < kernels; k++) {
+        const reply = warmKernel(k);
+        // chunks << 8 | warm-up calls, as run() calls it (model.kernels)
+        expect(reply >> 8).toBe(model.kernels[k]?.chunks);
+        expect(reply & 0xff).toBeGreaterThanOrEqual(1);
+        expect(reply & 0xff).toBeLessThanOrEqual(reply >> 8);
+      }
+      expect(warmKernel(kernels)).toBe(0);
+      expect(warmKernel(kernels + 5)).toBe(0);
+      const feeds = { x: randomData('f32', 300 * 400, 3) as Float32Array };
+      const expected = interpret(g, feeds);
+      const out = m.run(feeds);
+      expectClose(out.y as Float32Array, expected.y as Float32Array, { rtol: 1e-5 });
+      expectClose(out.s as Float32Array, expected.s as Float32Array, { rtol: 1e-5 });
+    }
+    loaded.dispose();
+    model.dispose();
+  });
+});
+
+describe('warmKernels', () => {
+  test('makes each kernel its count of calls and keeps those worth waiting for', () => {
+    // kernel 0: 1 ms a call (kept); kernel 1: instant (too short to time); kernel 2: traps
+    const { warmKernel, calls } = fakeKernels([3, 4, 2], (k) => (k === 0 ? 1 : 0));
+    const trapping = (k: number): number => {
+      if (k === 2) throw new Error('unreachable');
+      return warmKernel(k);
+    };
+    const kept = warmKernels(trapping);
+    expect(calls.slice(0, 2)).toEqual([3, 4]);
+    expect(kept.map((t) => [t.kernel, t.chunks])).toEqual([[0, 4]]);
+    expect(kept[0]?.ms).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('awaitOptimizedCode', () => {
+  test('returns as soon as every kernel runs several times faster than in its baseline', async () => {
+    // fast from the second probe on
+    const { warmKernel, calls } = fakeKernels([1], (_, call) => (call === 1 ? 2 : 0));
+    const waited = await awaitOptimizedCode(warmKernel, [{ kernel: 0, ms: 2, chunks: 4 }], 5_000);
+    expect(calls[0]).toBe(2);
+    expect(waited).toBeLessThan(5_000);
+  });
+
+  test('stops at its budget when a kernel never gets faster, and drops a kernel that traps', async () => {
+    const { warmKernel } = fakeKernels([1, 1], () => 1);
+    const trapping = (k: number): number => {
+      if (k === 1) throw new Error('unreachable');
+      return warmKernel(k);
+    };
+    const waited = await awaitOptimizedCode(
+      trapping,
+      [
+        { kernel: 0, ms: 1, chunks: 4 },
+        { kernel: 1, ms: 1, chunks: 4 },
+      ],
+      30,
+    );
+    expect(waited).toBeGreaterThanOrEqual(30);
+  });
+
+  test('by default waits at most what the kernels would run in the baseline tier, and at most 100 ms', () => {
+    expect(
+      waitBudgetMs([
+        { kernel: 0, ms: 1, chunks: 16 },
+        { kernel: 2, ms: 0.5, chunks: 4 },
+      ]),
+    ).toBe(18);
+    expect(waitBudgetMs([{ kernel: 0, ms: 8, chunks: 32 }])).toBe(WAIT_LIMIT_MS);
+    expect(waitBudgetMs([])).toBe(0);
+  });
+
+  test('does not wait in a hidden page (its timers are throttled)', async () => {
+    const { warmKernel, calls } = fakeKernels([1], () => 1);
+    const g = globalThis as { document?: unknown };
+    g.document = { hidden: true };
+    try {
+      await awaitOptimizedCode(warmKernel, [{ kernel: 0, ms: 1, chunks: 4 }], 5_000);
+    } finally {
+      delete g.document;
+    }
+    expect(calls[0]).toBe(0);
+  });
+
+  test('waits for nothing when no kernel is worth it', async () => {
+    expect(await awaitOptimizedCode(() => 1, [], 5_000)).toBeLessThan(5_000);
+  });
+});
