@@ -11,6 +11,7 @@ import type { TensorData, WorkloadData, WorkloadSpec } from './workloads.js';
 const FLOAT = 1;
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
+const ATTR_INTS = 7;
 const IR_VERSION = 8;
 const OPSET = 17;
 
@@ -19,6 +20,7 @@ interface Attribute {
   type: number;
   f?: number;
   i?: number;
+  ints?: number[];
 }
 interface OnnxNode {
   op_type: string;
@@ -60,6 +62,7 @@ class OnnxBuilder {
 
 const floatAttr = (name: string, f: number): Attribute => ({ name, type: ATTR_FLOAT, f });
 const intAttr = (name: string, i: number): Attribute => ({ name, type: ATTR_INT, i });
+const intsAttr = (name: string, ints: number[]): Attribute => ({ name, type: ATTR_INTS, ints });
 
 /** Adds the workload's nodes; returns the output value's name. */
 function buildNodes(b: OnnxBuilder, spec: WorkloadSpec, data: WorkloadData): string {
@@ -100,6 +103,18 @@ function buildNodes(b: OnnxBuilder, spec: WorkloadSpec, data: WorkloadData): str
         (x, { op, value }) => b.node(op === 'add' ? 'Add' : 'Mul', [x, b.scalar(value)]),
         'x',
       );
+    case 'conv': {
+      const p = spec.pad;
+      return b.node(
+        'Conv',
+        ['x', weight('w')],
+        [
+          intsAttr('kernel_shape', [spec.kernel, spec.kernel]),
+          intsAttr('pads', [p, p, p, p]),
+          intAttr('group', spec.groups),
+        ],
+      );
+    }
   }
 }
 

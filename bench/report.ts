@@ -107,10 +107,13 @@ export const GOALS_VS_TFJS: Readonly<Record<string, number>> = {
   W5: 1.5,
   W6: 5,
   W7: 50,
+  W8: 1.3,
+  W9: 1.5,
+  W10: 1.3,
 };
 export const GOAL_MLP_COMPILE_MS = 50;
 /** The matmul goal's second half: tensorwasm's GFLOP/s on this workload. */
-export const GOAL_GFLOPS: Readonly<Record<string, number>> = { 'W1 N=512': 40 };
+export const GOAL_GFLOPS: Readonly<Record<string, number>> = { 'W1 N=512': 40, W8: 35 };
 
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -222,7 +225,7 @@ function goalText(w: WorkloadResult): string {
 }
 
 function matmulTable(result: BenchResult): string {
-  const w1 = result.workloads.filter((w) => w.flops !== undefined);
+  const w1 = result.workloads.filter((w) => w.group === 'W1');
   const header = ['N', ...result.competitors.map((c) => c.label)];
   const rows = w1.map((w) => [
     w.id.replace('W1 N=', ''),

@@ -1,5 +1,6 @@
 /**
- * The benchmark workloads W1-W7 (see ../shared/anchors.md) and their input
+ * The benchmark workloads W1-W7 (see ../shared/anchors.md) and the
+ * convolutions W8-W10 (issue #20), and their input
  * data. Every competitor builds the same computation from a `WorkloadSpec`;
  * data is deterministic (seeded) so every competitor sees identical inputs.
  */
@@ -15,7 +16,24 @@ export type WorkloadSpec =
   | { readonly kind: 'mlp'; readonly batch: number; readonly sizes: readonly number[] }
   | { readonly kind: 'sum'; readonly size: number }
   /** x op0 c0 op1 c1 ...: alternating add and mul by scalars. */
-  | { readonly kind: 'chain'; readonly size: number; readonly ops: readonly ChainOp[] };
+  | { readonly kind: 'chain'; readonly size: number; readonly ops: readonly ChainOp[] }
+  /**
+   * y = conv(x, w) over x [1, channels, size, size] (NCHW), w [outChannels,
+   * channels / groups, kernel, kernel], stride 1, `pad` on every side, no bias
+   * (depthwise when groups = channels = outChannels).
+   */
+  | {
+      readonly kind: 'conv';
+      readonly channels: number;
+      readonly outChannels: number;
+      readonly size: number;
+      readonly kernel: number;
+      readonly pad: number;
+      readonly groups: number;
+    };
+
+/** The conv workload's spec, by field. */
+export type ConvSpec = Extract<WorkloadSpec, { kind: 'conv' }>;
 
 export interface ChainOp {
   readonly op: 'add' | 'mul';
@@ -33,11 +51,11 @@ export interface TensorData {
 export interface Workload {
   /** Row label, e.g. 'W1 N=512'. */
   readonly id: string;
-  /** The anchors' workload id, 'W1'..'W7'. */
+  /** The anchors' workload id, 'W1'..'W10'. */
   readonly group: string;
   readonly title: string;
   readonly spec: WorkloadSpec;
-  /** Floating-point operations per run, for GFLOP/s (matmul only). */
+  /** Floating-point operations per run, for GFLOP/s (matmul and conv). */
   readonly flops?: number;
   /** Creates the inputs (fed per run) and weights (set once); called right before setup. */
   makeData(): WorkloadData;
@@ -117,7 +135,64 @@ function mlpWeights(): TensorData[] {
   return weights;
 }
 
-/** W1-W7; `quick` keeps only N = 128 and 512 of W1. */
+/** The output side of a conv workload (stride 1). */
+export function convOutSize(spec: ConvSpec): number {
+  return spec.size + 2 * spec.pad - spec.kernel + 1;
+}
+
+function conv(id: string, title: string, spec: Omit<ConvSpec, 'kind'>, seed: number): Workload {
+  const full: ConvSpec = { kind: 'conv', ...spec };
+  const cg = spec.channels / spec.groups;
+  const out = convOutSize(full);
+  const fanIn = cg * spec.kernel * spec.kernel;
+  return {
+    id,
+    group: id,
+    title,
+    spec: full,
+    flops: 2 * spec.outChannels * out * out * fanIn,
+    makeData: () => ({
+      inputs: [tensor('x', [1, spec.channels, spec.size, spec.size], seed)],
+      // scaled by 1/sqrt(fan-in) so outputs stay O(1)
+      weights: [
+        tensor(
+          'w',
+          [spec.outChannels, cg, spec.kernel, spec.kernel],
+          seed + 1,
+          -1 / Math.sqrt(fanIn),
+          1 / Math.sqrt(fanIn),
+        ),
+      ],
+      outputShape: [1, spec.outChannels, out, out],
+    }),
+  };
+}
+
+/** W8-W10: the convolutions of issue #20. */
+function convWorkloads(): Workload[] {
+  return [
+    conv(
+      'W8',
+      '3x3 conv 64->64, 56x56, pad 1',
+      { channels: 64, outChannels: 64, size: 56, kernel: 3, pad: 1, groups: 1 },
+      81,
+    ),
+    conv(
+      'W9',
+      'depthwise 3x3 conv, 32 channels, 112x112, pad 1',
+      { channels: 32, outChannels: 32, size: 112, kernel: 3, pad: 1, groups: 32 },
+      91,
+    ),
+    conv(
+      'W10',
+      '1x1 conv 256->64, 56x56',
+      { channels: 256, outChannels: 64, size: 56, kernel: 1, pad: 0, groups: 1 },
+      101,
+    ),
+  ];
+}
+
+/** W1-W10; `quick` keeps only N = 128 and 512 of W1. */
 export function makeWorkloads(quick: boolean): Workload[] {
   const sizes = quick ? [128, 512] : [128, 256, 512, 1024];
   return [
@@ -180,6 +255,7 @@ export function makeWorkloads(quick: boolean): Workload[] {
       spec: { kind: 'chain', size: CHAIN_SIZE, ops: makeChainOps(CHAIN_LENGTH) },
       makeData: () => ({ inputs: [tensor('x', [CHAIN_SIZE], 71)], weights: [], outputShape: [CHAIN_SIZE] }),
     },
+    ...convWorkloads(),
   ];
 }
 

@@ -3,8 +3,8 @@
  * person would write without a library (matmul in i-k-j order so the inner
  * loop is contiguous; reductions accumulate in float64).
  */
-import type { Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
-import { byName } from '../workloads.js';
+import type { ConvSpec, Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
+import { byName, convOutSize } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 
 // Typed-array reads are in bounds by construction: `!` (no runtime cost)
@@ -45,6 +45,34 @@ function softmaxRows(x: Float32Array, rows: number, cols: number): void {
     }
     const inv = 1 / sum;
     for (let j = 0; j < cols; j++) x[base + j] = x[base + j]! * inv;
+  }
+}
+
+/** out[m, oy, ox] = Σ_{c, ky, kx} x[g·cg + c, oy + ky - pad, ox + kx - pad] · w[m, c, ky, kx], padding skipped. */
+function convInto(x: Float32Array, w: Float32Array, out: Float32Array, spec: ConvSpec): void {
+  const { size, kernel: k, pad, outChannels } = spec;
+  const cg = spec.channels / spec.groups;
+  const mg = outChannels / spec.groups;
+  const side = convOutSize(spec);
+  for (let m = 0; m < outChannels; m++) {
+    const c0 = Math.floor(m / mg) * cg;
+    for (let oy = 0; oy < side; oy++) {
+      for (let ox = 0; ox < side; ox++) {
+        let sum = 0;
+        for (let c = 0; c < cg; c++) {
+          for (let ky = 0; ky < k; ky++) {
+            const iy = oy + ky - pad;
+            if (iy < 0 || iy >= size) continue;
+            for (let kx = 0; kx < k; kx++) {
+              const ix = ox + kx - pad;
+              if (ix < 0 || ix >= size) continue;
+              sum += x[((c0 + c) * size + iy) * size + ix]! * w[((m * cg + c) * k + ky) * k + kx]!;
+            }
+          }
+        }
+        out[(m * side + oy) * side + ox] = sum;
+      }
+    }
   }
 }
 
@@ -128,6 +156,10 @@ function makeRun(spec: WorkloadSpec, data: WorkloadData, out: Float32Array): () 
           out[i] = v;
         }
       };
+    }
+    case 'conv': {
+      const [x, w] = [input('x'), weight('w')];
+      return () => convInto(x, w, out, spec);
     }
   }
 }

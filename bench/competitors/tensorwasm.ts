@@ -55,6 +55,14 @@ export function buildGraph(spec: WorkloadSpec): Graph {
       g.output('y', x);
       break;
     }
+    case 'conv': {
+      const x = g.input('x', [1, spec.channels, spec.size, spec.size]);
+      const cg = spec.channels / spec.groups;
+      const w = g.param('w', [spec.outChannels, cg, spec.kernel, spec.kernel]);
+      const p = spec.pad;
+      g.output('y', x.conv(w, null, { pads: [p, p, p, p], groups: spec.groups }));
+      break;
+    }
   }
   return g;
 }

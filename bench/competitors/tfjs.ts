@@ -6,7 +6,7 @@
  * packages are imported in init() so start-up includes loading them.
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
-import type { Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
+import type { ConvSpec, Workload, WorkloadData, WorkloadSpec } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 
 type Tf = typeof TfCore;
@@ -63,7 +63,45 @@ function makeOp(tf: Tf, spec: WorkloadSpec, t: Tensors): () => TfCore.Tensor {
       return () =>
         scalars.reduce((acc, { op, value }) => (op === 'add' ? tf.add(acc, value) : tf.mul(acc, value)), x);
     }
+    case 'conv':
+      return convOp(tf, spec, get('x'), get('w'));
   }
+}
+
+/**
+ * A conv in tfjs's natural layout, NHWC (the wasm backend's only one): the
+ * input and filter are transposed once here, outside the timed run; the
+ * result is NHWC (outputNchw puts it back for the comparison).
+ */
+function convOp(tf: Tf, spec: ConvSpec, xNchw: TfCore.Tensor, w: TfCore.Tensor): () => TfCore.Tensor {
+  const x = tf.keep(tf.transpose(xNchw, [0, 2, 3, 1])) as TfCore.Tensor4D;
+  // symmetric pads of (k - 1) / 2 are 'same' at stride 1; no pad is 'valid'
+  const pad = spec.pad === 0 ? 'valid' : 'same';
+  if (spec.pad !== 0 && 2 * spec.pad !== spec.kernel - 1)
+    throw new Error(`tfjs: pad ${spec.pad} is neither 'valid' nor 'same' for kernel ${spec.kernel}`);
+  if (spec.groups === 1) {
+    // [M, C, kh, kw] -> [kh, kw, C, M]
+    const filter = tf.keep(tf.transpose(w, [2, 3, 1, 0])) as TfCore.Tensor4D;
+    return () => tf.conv2d(x, filter, 1, pad);
+  }
+  if (spec.groups !== spec.channels) throw new Error('tfjs: grouped convs other than depthwise have no op');
+  // [C·mult, 1, kh, kw] -> [kh, kw, C·mult, 1] -> [kh, kw, C, mult]
+  const multiplier = spec.outChannels / spec.channels;
+  const filter = tf.keep(
+    tf.reshape<TfCore.Rank.R4>(tf.transpose(w, [2, 3, 0, 1]), [
+      spec.kernel,
+      spec.kernel,
+      spec.channels,
+      multiplier,
+    ]),
+  );
+  return () => tf.depthwiseConv2d(x, filter, 1, pad);
+}
+
+/** The result in the layout tensorwasm computes (NCHW for a conv), flattened. */
+function outputNchw(tf: Tf, spec: WorkloadSpec, y: TfCore.Tensor): Float32Array {
+  if (spec.kind !== 'conv') return Float32Array.from(y.dataSync());
+  return Float32Array.from(tf.tidy(() => tf.transpose(y, [0, 3, 1, 2])).dataSync());
 }
 
 /** The two packages the adapter needs, however they were loaded. */
@@ -85,7 +123,8 @@ export function makeTfjs(load: () => Promise<TfjsModules> = importTfjs): Competi
   return {
     key: 'tfjs',
     label: 'tfjs-wasm',
-    describe: () => 'wasm backend (XNNPACK), setThreadsCount(1); W5 uses tf.fused.matMul (bias + relu)',
+    describe: () =>
+      'wasm backend (XNNPACK), setThreadsCount(1); W5 uses tf.fused.matMul (bias + relu); W8-W10 conv2d / depthwiseConv2d in NHWC',
     async init() {
       const { tf, setThreadsCount } = await load();
       setThreadsCount(1);
@@ -110,7 +149,7 @@ export function makeTfjs(load: () => Promise<TfjsModules> = importTfjs): Competi
         },
         output: () => {
           if (last === undefined) throw new Error('tfjs: output() before run()');
-          return Float32Array.from(last.dataSync());
+          return outputNchw(tf, workload.spec, last);
         },
         dispose: () => tf.engine().endScope(),
       });

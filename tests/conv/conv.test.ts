@@ -190,11 +190,11 @@ describe('conv epilogue fusion', () => {
     expect(model.kernels.map((k) => k.kind)).toEqual(['conv']);
     model.dispose();
   });
-  test('VALID stride-1 conv vectorizes across the output width', async () => {
+  test('VALID stride-1 conv runs the unrolled window form (emit-window.ts)', async () => {
     const g = new Graph();
     g.output('y', g.input('x', [1, 2, 6, 11]).conv(g.input('w', [3, 2, 3, 3])));
     const model = await compile(g);
-    expect(model.kernels.map((k) => k.vectorMode)).toEqual(['across']);
+    expect(model.kernels.map((k) => k.vectorMode)).toEqual(['window']);
     model.dispose();
   });
 });
@@ -216,7 +216,7 @@ describe('zero-size values', () => {
 });
 
 describe('padded window kernels vectorize across the output width', () => {
-  test('conv and maxPool with pads run in vector mode and match', async () => {
+  test('conv and maxPool with pads run in the window form and match', async () => {
     const g = new Graph();
     const x = g.input('x', [1, 3, 6, 13]);
     g.output('c', x.conv(g.input('w', [2, 3, 3, 3]), null, { pads: [1, 2, 1, 0], dilations: [1, 2] }));
@@ -229,7 +229,17 @@ describe('padded window kernels vectorize across the output width', () => {
     xs[77] = Infinity;
     await checkGraph(g, { x: xs, w: randomData('f32', 54, 41) }, TOL);
     const model = await compile(g);
-    expect(model.kernels.map((k) => k.vectorMode)).toEqual(['across', 'across', 'across']);
+    expect(model.kernels.map((k) => k.vectorMode)).toEqual(['window', 'window', 'window']);
+    model.dispose();
+  });
+  test('a padded window too long to unroll takes per-vector guards (across) and matches', async () => {
+    const g = new Graph();
+    const x = g.input('x', [1, 2, 3, 70]);
+    g.output('y', x.conv(g.input('w', [2, 2, 1, 64]), null, { pads: [0, 3, 0, 2] }));
+    const feeds = { x: randomData('f32', 420, 42), w: randomData('f32', 256, 43) };
+    await checkGraph(g, feeds, TOL);
+    const model = await compile(g);
+    expect(model.kernels.map((k) => k.vectorMode)).toEqual(['across']);
     model.dispose();
   });
 });

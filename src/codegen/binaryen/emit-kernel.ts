@@ -47,6 +47,8 @@ import { emitAcross, emitReduceInto, reduceLane, type LoopEmitter } from './emit
 import { innermost, LANES, wide, without } from './loop-vars.js';
 import { emitInterleaved, interleaveFactor } from './emit-interleaved.js';
 import { emitMatmul, matchMatmul } from './emit-matmul.js';
+import { emitWindow } from './emit-window.js';
+import { planWindow, type WindowPlan } from './window-plan.js';
 import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
@@ -55,7 +57,8 @@ import { scalarType } from './scalar-ops.js';
 type Expr = Binaryen.ExpressionRef;
 
 /** How a kernel is vectorized, for `ir('fused')` and the tests. */
-export type VectorMode = 'elementwise' | 'reduce-inner' | 'across' | 'matmul-tiled' | 'row' | 'scalar';
+export type VectorMode =
+  'elementwise' | 'reduce-inner' | 'across' | 'window' | 'matmul-tiled' | 'row' | 'scalar';
 
 /** The vector variable of a store step over inner loops, if it vectorizes (contiguous store). */
 function storeLane(step: StoreStep): LoopVar | undefined {
@@ -69,6 +72,8 @@ export interface VectorChoice {
   readonly mode: VectorMode;
   readonly v: LoopVar | undefined;
   readonly matmul?: MatmulShape;
+  /** For a window kernel's fast form, its plan (window-plan.ts). */
+  readonly window?: WindowPlan;
 }
 
 /** Chooses how to vectorize `kernel`. */
@@ -92,6 +97,9 @@ function chooseVectorMode(kernel: Kernel, simd: boolean): VectorChoice {
   }
   const single = asReduction(kernel);
   if (single !== undefined) {
+    // a depthwise or small-channel conv or a pool: taps unrolled, vectors over the output width
+    const plan = planWindow(kernel, single.reduce, single.store);
+    if (plan !== undefined) return { mode: 'window', v: plan.d, window: plan };
     const r = reduceLane(single.reduce);
     if (r !== undefined) return { mode: 'reduce-inner', v: r };
     const red = single.reduce.reduction;
@@ -171,6 +179,14 @@ function emitSlice(
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));
   }
   const single = asReduction(kernel);
+  const plan = choice.window;
+  // (a range over the output column itself would need the column loops to follow it: generic loops then)
+  if (plan !== undefined && single !== undefined && bounds?.id !== plan.d.id) {
+    return m.block(
+      null,
+      e.nest(without(kernel.domain, plan.d), emitWindow(e, single.reduce, single.store, plan)),
+    );
+  }
   if (mode === 'across' && v !== undefined && single !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), emitAcross(e, single.reduce, single.store, v)));
   }

@@ -60,7 +60,7 @@ function unguarded(e: KExpr): KExpr {
  * `within` only records for range analysis that a guard holds), now affine in
  * the lanes where the expression is.
  */
-function unwrapIndex(e: ix.IndexExpr): ix.IndexExpr {
+export function unwrapIndex(e: ix.IndexExpr): ix.IndexExpr {
   let out = ix.constant(e.c);
   for (const t of e.terms) {
     const a = t.atom;
@@ -78,7 +78,7 @@ function unwrapIndex(e: ix.IndexExpr): ix.IndexExpr {
 }
 
 /** `e` with every load's index unwrapped (unwrapIndex). */
-function unwrapLoads(e: KExpr): KExpr {
+export function unwrapLoads(e: KExpr): KExpr {
   switch (e.k) {
     case 'load':
       return { ...e, index: e.index.map(unwrapIndex) };
