@@ -98,10 +98,7 @@ const MAPPERS: Record<string, Mapper> = {
     c
       .tensor(0)
       .cumsum(c.values(1)[0] ?? 0, c.attr<number>('exclusive', 0) === 1, c.attr<number>('reverse', 0) === 1),
-  Mod: (c) => {
-    if (c.tensor(0).dtype !== 'i32') throw new Unsupported('floating-point Mod');
-    return c.tensor(0).mod(c.tensor(1), c.attr<number>('fmod', 0) === 1);
-  },
+  Mod: (c) => c.tensor(0).mod(c.tensor(1), c.attr<number>('fmod', 0) === 1),
   TopK: (c) => {
     if (c.t.opset < 10) throw new Unsupported('TopK-1 attribute k');
     return c.tensor(0).topK(c.values(1)[0] ?? 0, c.attr('axis', -1), c.attr<number>('largest', 1) === 1);

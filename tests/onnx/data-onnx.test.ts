@@ -118,7 +118,7 @@ describe('CumSum, Trilu, Mod', () => {
     expect(out.y).toEqual([0, 0, 0, 4, 0, 0, 7, 8, 0]);
   });
 
-  test('Mod on int64 takes the divisor sign, or with fmod=1 the dividend sign; float is refused', async () => {
+  test('Mod on int64 takes the divisor sign, or with fmod=1 the dividend sign; float needs fmod=1', async () => {
     const model = (fmod: number, type = INT64): Uint8Array =>
       makeModel(
         {
@@ -134,7 +134,9 @@ describe('CumSum, Trilu, Mod', () => {
     const feeds = { a: new BigInt64Array([7n, -7n, 7n, -7n]), b: new BigInt64Array([3n, 3n, -3n, -3n]) };
     expect((await run(await fromOnnx(model(0)), feeds)).y).toEqual([1, 2, -2, -1]);
     expect((await run(await fromOnnx(model(1)), feeds)).y).toEqual([1, -1, 1, -1]);
-    await expect(fromOnnx(model(1, FLOAT))).rejects.toThrow(/input 0 has element type float/);
+    const floats = { a: [7.5, -7.5, 7.5, -7.5], b: [2, 2, -2, -2] };
+    expect((await run(await fromOnnx(model(1, FLOAT)), floats)).y).toEqual([1.5, -1.5, 1.5, -1.5]);
+    await expect(fromOnnx(model(0, FLOAT))).rejects.toThrow(/fmod=0 on floating-point inputs/);
   });
 });
 

@@ -19,6 +19,7 @@ import { FunctionBuilder } from './function-builder.js';
 import { nonpositiveArgs } from './nonpositive-args.js';
 import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
 import { emitIpowFunction } from './scalar-ops.js';
+import { emitFmodFunction } from './fmod-function.js';
 import { kernelRange } from '../../passes/kernel-range.js';
 import { packedPanelBytes } from '../../passes/matmul-shape.js';
 import { emitKernelCalls, emitWarmCalls, kernelCalls, type KernelCalls } from './emit-run.js';
@@ -150,6 +151,7 @@ function buildModule(
   m.addGlobalExport('err_site', 'err_site');
   m.addGlobalExport('err_value', 'err_value');
   emitIpowFunction(b, m);
+  emitFmodFunction(b, m);
 
   const checkSites: string[] = [];
   const vectorModes: VectorMode[] = [];
