@@ -187,3 +187,40 @@ describe('TopK and Einsum', () => {
     expect((await run(await fromOnnx(bytes), { a: [1, 2], b: [1, 2, 3, 4] })).y).toEqual([7, 10]);
   });
 });
+
+describe('Upsample and Resize-10', () => {
+  const model = (op: string, opset: number, mode: string, scalesAttr: boolean): Uint8Array =>
+    makeModel(
+      {
+        nodes: [
+          {
+            op,
+            inputs: scalesAttr ? ['x'] : ['x', 's'],
+            outputs: ['y'],
+            attrs: scalesAttr ? { mode, scales: { floats: [1, 2] } } : { mode },
+          },
+        ],
+        inputs: [{ name: 'x', type: FLOAT, dims: [2, 2] }],
+        outputs: [{ name: 'y', type: FLOAT }],
+        initializers: scalesAttr ? [] : [{ name: 's', type: FLOAT, dims: [2], values: [1, 2] }],
+      },
+      opset,
+    );
+  const x = { x: [1, 3, 5, 9] };
+  test.each([
+    ['Upsample', 7, true],
+    ['Upsample', 9, false],
+    ['Resize', 10, false],
+  ] as const)(
+    '%s-%i: asymmetric, nearest rounding down (a repeat), linear clamped at the edge',
+    async (op, opset, attr) => {
+      expect((await run(await fromOnnx(model(op, opset, 'nearest', attr)), x)).y).toEqual([
+        1, 1, 3, 3, 5, 5, 9, 9,
+      ]);
+      expect((await run(await fromOnnx(model(op, opset, 'linear', attr)), x)).y).toEqual([
+        1, 2, 3, 3, 5, 7, 9, 9,
+      ]);
+      await expect(fromOnnx(model(op, opset, 'cubic', attr))).rejects.toThrow(OnnxError);
+    },
+  );
+});
