@@ -20,6 +20,7 @@ export {
   type RecurrentOptions,
   type RecurrentResult,
   type RecurrentActivation,
+  type RecurrentActivationName,
 } from './ir/build/recurrent.js';
 export { attention, type AttentionOptions, type AttentionResult } from './ir/build/attention.js';
 export { rotaryEmbedding, type RotaryOptions } from './ir/build/rotary.js';

@@ -164,13 +164,26 @@ export async function runCase(suiteDir: string, entry: string): Promise<TestResu
   }
   const first = await attempt(c, false);
   if (first.outcome === 'refused' && /must be known at import/.test(first.detail) && c.inputs !== undefined) {
-    const second = await attempt(c, true);
-    return { name: c.name, ops, opset, ...second, viaValues: true };
+    // the integer inputs as values, then also each input a refusal names (a float scales or roi input
+    // fixes the output shape as an int64 shape input does), until no new one is named
+    const named = new Set<string>();
+    let next = await attempt(c, true, named);
+    for (;;) {
+      const name = /must be known at import \(value "([^"]+)"\)/.exec(next.detail)?.[1];
+      if (next.outcome !== 'refused' || name === undefined || named.has(name)) break;
+      named.add(name);
+      next = await attempt(c, true, named);
+    }
+    return { name: c.name, ops, opset, ...next, viaValues: true };
   }
   return { name: c.name, ops, opset, ...first, viaValues: false };
 }
 
-async function attempt(c: Case, integersAsValues: boolean): Promise<{ outcome: Outcome; detail: string }> {
+async function attempt(
+  c: Case,
+  integersAsValues: boolean,
+  named: ReadonlySet<string> = new Set(),
+): Promise<{ outcome: Outcome; detail: string }> {
   try {
     const decoded = decodeModel(c.model).graph;
     const inits = new Set(decoded.initializers.map((t) => t.name));
@@ -193,7 +206,8 @@ async function attempt(c: Case, integersAsValues: boolean): Promise<{ outcome: O
         if (t.data === undefined)
           throw new UnsupportedError(`input "${info.name}": ${t.missing ?? 'no data'}`);
         const integer = t.elemType === ElemType.int64 || t.elemType === ElemType.int32;
-        if (integersAsValues && integer) values[info.name] = feedOf(t.elemType, t.data);
+        if ((integersAsValues && integer) || named.has(info.name))
+          values[info.name] = feedOf(t.elemType, t.data);
         else feeds[graphName(info.name)] = feedOf(t.elemType, t.data);
       });
     }

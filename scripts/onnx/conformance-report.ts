@@ -126,7 +126,7 @@ export function renderReport(all: readonly SuiteResults[]): string {
     'pass: computes what ONNX says (rtol 1e-3, atol 1e-7, NaN == NaN, infinities, shapes and element',
     'types equal). refused: a typed `UnsupportedError` (or an `InputError` for a feed beyond int32).',
     'WRONG: a different answer. failed: any other error. "through `values`": refused at first because',
-    'shape, axis or index values are graph inputs, then run with those integer inputs given in `values`.',
+    'shape, axis or index values (or a float scales/roi input) are graph inputs, then run with those inputs given in `values`.',
     '',
     suiteTable(all),
   ];

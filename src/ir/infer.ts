@@ -212,6 +212,7 @@ const RULES: RuleTable = {
   mul: arithmetic('mul'),
   div: arithmetic('div'),
   pow: arithmetic('pow'),
+  fmod: arithmetic('fmod'),
   maximum: arithmetic('maximum'),
   minimum: arithmetic('minimum'),
   eq: comparison('eq'),

@@ -38,6 +38,8 @@ export const OpCode = {
   mul: 'mul',
   div: 'div',
   pow: 'pow',
+  // C's fmod: the truncated remainder, exact (ONNX Mod with fmod=1)
+  fmod: 'fmod',
   maximum: 'maximum',
   minimum: 'minimum',
   eq: 'eq',
@@ -118,6 +120,7 @@ export const BINARY_OPS = [
   'mul',
   'div',
   'pow',
+  'fmod',
   'maximum',
   'minimum',
   'eq',
@@ -204,6 +207,7 @@ export interface OpAttrs {
   mul: NoAttrs;
   div: NoAttrs;
   pow: NoAttrs;
+  fmod: NoAttrs;
   maximum: NoAttrs;
   minimum: NoAttrs;
   eq: NoAttrs;

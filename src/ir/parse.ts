@@ -47,7 +47,7 @@ const ATTR_PARSERS: { readonly [K in NodeOp]: AttrParser<K> } = {
   ...{ neg: none, abs: none, sqrt: none, rsqrt: none, exp: none, log: none, sin: none, cos: none },
   ...{ tanh: none, sigmoid: none, relu: none, erf: none, square: none, reciprocal: none, floor: none },
   ...{ ceil: none, round: none, sign: none, not: none, gelu: none, where: none, matmul: none },
-  ...{ add: none, sub: none, mul: none, div: none, pow: none, maximum: none, minimum: none },
+  ...{ add: none, sub: none, mul: none, div: none, pow: none, fmod: none, maximum: none, minimum: none },
   ...{ eq: none, ne: none, lt: none, le: none, gt: none, ge: none, and: none, or: none },
   ...{ sum: reduce, prod: reduce, max: reduce, min: reduce, mean: reduce },
   ...{ argmax: argReduce, argmin: argReduce, gather: axis, concat: axis, softmax: axis, logSoftmax: axis },

@@ -225,8 +225,8 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
     return this.binary('or', other);
   }
 
-  /** ONNX Mod on i32: the remainder with the divisor's sign, or (fmod) the dividend's; x mod 0 is 0. */
-  mod(divisor: AnyTensor | number, fmod = false): Tensor<number[], 'i32'> {
+  /** ONNX Mod: (fmod) C's exact fmod, f32 or i32; else (i32) the remainder with the divisor's sign. */
+  mod(divisor: AnyTensor | number, fmod = false): Tensor<number[], D> {
     return typed(dm.mod(this, divisor, fmod));
   }
 

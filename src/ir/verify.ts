@@ -96,6 +96,7 @@ const ATTR_RULES: Readonly<Record<OpCode, AttrRule>> = {
     mul: noAttrs,
     div: noAttrs,
     pow: noAttrs,
+    fmod: noAttrs,
     maximum: noAttrs,
     minimum: noAttrs,
   },

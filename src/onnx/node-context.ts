@@ -112,7 +112,7 @@ export class NodeContext {
     const data = this.value(i).known;
     if (data === undefined) {
       this.refuse(
-        `input ${i} (${what}) must be known at import`,
+        `input ${i} (${what}) must be known at import (value "${this.node.inputs[i] ?? ''}")`,
         'Fix it with a constant, or pass the input in fromOnnx({ values }) (CLI: --value name=...)',
       );
     }

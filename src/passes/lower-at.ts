@@ -123,6 +123,7 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
     case 'mul':
     case 'div':
     case 'pow':
+    case 'fmod':
     case 'maximum':
     case 'minimum':
     case 'eq':

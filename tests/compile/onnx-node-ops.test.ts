@@ -10,6 +10,7 @@ import {
   compile,
   Graph,
   interpret,
+  type CoordinateTransform,
   type NearestMode,
   type Tensor,
   type TypedArray,
@@ -31,11 +32,6 @@ interface Ctx {
 }
 
 type Mapper = (c: Ctx) => Tensor | Tensor[];
-
-const unsupportedAttr = (c: Ctx, name: string, ok: (v: unknown) => boolean): void => {
-  const v = c.t.attrs[name];
-  if (v !== undefined && !ok(v)) throw new Unsupported(`${name}=${JSON.stringify(v)}`);
-};
 
 const MAPPERS: Record<string, Mapper> = {
   Clip: (c) => {
@@ -97,10 +93,7 @@ const MAPPERS: Record<string, Mapper> = {
     c
       .tensor(0)
       .cumsum(c.values(1)[0] ?? 0, c.attr<number>('exclusive', 0) === 1, c.attr<number>('reverse', 0) === 1),
-  Mod: (c) => {
-    if (c.tensor(0).dtype !== 'i32') throw new Unsupported('floating-point Mod');
-    return c.tensor(0).mod(c.tensor(1), c.attr<number>('fmod', 0) === 1);
-  },
+  Mod: (c) => c.tensor(0).mod(c.tensor(1), c.attr<number>('fmod', 0) === 1),
   TopK: (c) => {
     if (c.t.opset < 10) throw new Unsupported('TopK-1 attribute k');
     return c.tensor(0).topK(c.values(1)[0] ?? 0, c.attr('axis', -1), c.attr<number>('largest', 1) === 1);
@@ -112,22 +105,27 @@ const MAPPERS: Record<string, Mapper> = {
     ),
   GatherElements: (c) => c.tensor(0).gatherElements(c.tensor(1), c.attr('axis', 0)),
   Resize: (c) => {
-    for (const a of ['axes', 'keep_aspect_ratio_policy', 'exclude_outside', 'extrapolation_value']) {
-      unsupportedAttr(c, a, () => false);
-    }
-    unsupportedAttr(c, 'antialias', (v) => v === 0);
-    unsupportedAttr(c, 'mode', (v) => v === 'nearest' || v === 'linear');
-    const ctm = c.attr('coordinate_transformation_mode', 'half_pixel');
-    if (!['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'].includes(ctm))
-      throw new Unsupported(ctm);
+    const ctm = c.attr<CoordinateTransform>('coordinate_transformation_mode', 'half_pixel');
     const scales = c.has(2) && c.values(2).length > 0 ? c.values(2) : undefined;
     const sizes = c.has(3) ? c.values(3) : undefined;
+    const axes = c.attr<number[] | undefined>('axes', undefined);
+    const roi = ctm === 'tf_crop_and_resize' && c.has(1) ? c.values(1) : undefined;
     return c.tensor(0).resize({
       ...(scales !== undefined ? { scales } : {}),
       ...(sizes !== undefined ? { sizes } : {}),
-      mode: c.attr<'nearest' | 'linear'>('mode', 'nearest'),
+      ...(axes !== undefined ? { axes } : {}),
+      ...(roi !== undefined && roi.length > 0 ? { roi } : {}),
+      mode: c.attr<'nearest' | 'linear' | 'cubic'>('mode', 'nearest'),
       coordinateTransformationMode: ctm,
       nearestMode: c.attr<NearestMode>('nearest_mode', 'round_prefer_floor'),
+      cubicCoeffA: c.attr('cubic_coeff_a', -0.75),
+      excludeOutside: c.attr<number>('exclude_outside', 0) === 1,
+      antialias: c.attr<number>('antialias', 0) === 1,
+      keepAspectRatioPolicy: c.attr<'stretch' | 'not_larger' | 'not_smaller'>(
+        'keep_aspect_ratio_policy',
+        'stretch',
+      ),
+      extrapolationValue: c.attr('extrapolation_value', 0),
     });
   },
 };

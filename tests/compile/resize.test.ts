@@ -1,5 +1,6 @@
 /**
- * resize (ONNX Resize, nearest and linear) against a transcription of ONNX's
+ * resize (ONNX Resize: nearest, linear, cubic, antialias, exclude_outside,
+ * every coordinate transform with roi and extrapolation) against a transcription of ONNX's
  * reference evaluator (interpolate_nd: one axis at a time, neighbours chosen
  * by distance in the edge-padded axis), on random shapes, scales, sizes and
  * modes; then compiled against the interpreter.
@@ -17,9 +18,15 @@ import { randomData } from '../support/differential.js';
 import { checkAgainstReference } from '../support/reference-check.js';
 
 interface Mode {
-  readonly mode: 'nearest' | 'linear';
+  readonly mode: 'nearest' | 'linear' | 'cubic';
   readonly ctm: CoordinateTransform;
   readonly nearest: NearestMode;
+  readonly antialias?: boolean;
+  readonly excludeOutside?: boolean;
+  readonly a?: number;
+  /** tf_crop_and_resize: the same [start, end] on every axis, and the extrapolation value. */
+  readonly roi?: readonly [number, number];
+  readonly extrapolation?: number;
 }
 
 /** ONNX's _get_neighbor_idxes: the n indices of [0, limit) nearest to x, ties to the smaller. */
@@ -29,26 +36,73 @@ function neighbours(x: number, n: number, limit: number): number[] {
   return all.slice(0, n).sort((a, b) => a - b);
 }
 
-/** ONNX's _interpolate_1d_with_x over one line of data. */
-function interpolate1d(data: readonly number[], scale: number, x: number, m: Mode): number {
+/** ONNX's coefficient functions (_nearest_coeffs, _linear_coeffs[_antialias], _cubic_coeffs[_antialias]). */
+function coefficients(ratio: number, scale: number, m: Mode): number[] {
+  const A = m.a ?? -0.75;
+  if (m.mode === 'nearest') {
+    if (ratio === 1) return [0, 1];
+    if (m.nearest === 'round_prefer_floor') return [ratio <= 0.5 ? 1 : 0, ratio > 0.5 ? 1 : 0];
+    if (m.nearest === 'round_prefer_ceil') return [ratio < 0.5 ? 1 : 0, ratio >= 0.5 ? 1 : 0];
+    return m.nearest === 'floor' ? [1, 0] : [0, 1];
+  }
+  if (m.antialias === true) {
+    const s = Math.min(scale, 1);
+    const kernel = (v: number): number => {
+      const x = Math.abs(v);
+      if (m.mode === 'linear') return Math.min(Math.max(1 - x, 0), 1);
+      if (x <= 1) return (A + 2) * x ** 3 - (A + 3) * x * x + 1;
+      if (x < 2) return A * x ** 3 - 5 * A * x * x + 8 * A * x - 4 * A;
+      return 0;
+    };
+    const start = Math.floor((m.mode === 'linear' ? -1 : -2) / s) + 1;
+    const c = Array.from({ length: 2 - 2 * start }, (_, k) => kernel(s * (start + k - ratio)));
+    const sum = c.reduce((p, v) => p + v, 0);
+    return c.map((v) => v / sum);
+  }
+  if (m.mode === 'linear') return [1 - ratio, ratio];
+  const q = 1 - ratio;
+  return [
+    ((A * (ratio + 1) - 5 * A) * (ratio + 1) + 8 * A) * (ratio + 1) - 4 * A,
+    ((A + 2) * ratio - (A + 3)) * ratio * ratio + 1,
+    ((A + 2) * q - (A + 3)) * q * q + 1,
+    ((A * (q + 1) - 5 * A) * (q + 1) + 8 * A) * (q + 1) - 4 * A,
+  ];
+}
+
+/** ONNX's _interpolate_1d_with_x over one line of data (tf_crop_and_resize by the spec's integer output length). */
+function interpolate1d(data: readonly number[], scale: number, outInt: number, x: number, m: Mode): number {
   const inSize = data.length;
   const outWidth = scale * inSize;
   let xo: number;
   if (m.ctm === 'align_corners') xo = outWidth === 1 ? 0 : (x * (inSize - 1)) / (outWidth - 1);
   else if (m.ctm === 'asymmetric') xo = x / scale;
   else if (m.ctm === 'pytorch_half_pixel') xo = outWidth === 1 ? -0.5 : (x + 0.5) / scale - 0.5;
-  else xo = (x + 0.5) / scale - 0.5;
+  else if (m.ctm === 'half_pixel_symmetric')
+    xo = (inSize / 2) * (1 - outInt / outWidth) + (x + 0.5) / scale - 0.5;
+  else if (m.ctm === 'tf_crop_and_resize') {
+    const [r0, r1] = m.roi ?? [0, 1];
+    xo = outInt === 1 ? ((r1 - r0) * (inSize - 1)) / 2 : (x * (r1 - r0) * (inSize - 1)) / (outInt - 1);
+    xo += r0 * (inSize - 1);
+    if (xo < 0 || xo > inSize - 1) return m.extrapolation ?? 0;
+  } else xo = (x + 0.5) / scale - 0.5;
   const ratio = Number.isInteger(xo) ? 1 : xo - Math.floor(xo);
-  let coeffs: number[];
-  if (m.mode === 'linear') coeffs = [1 - ratio, ratio];
-  else if (ratio === 1) coeffs = [0, 1];
-  else if (m.nearest === 'round_prefer_floor') coeffs = [ratio <= 0.5 ? 1 : 0, ratio > 0.5 ? 1 : 0];
-  else if (m.nearest === 'round_prefer_ceil') coeffs = [ratio < 0.5 ? 1 : 0, ratio >= 0.5 ? 1 : 0];
-  else coeffs = m.nearest === 'floor' ? [1, 0] : [0, 1];
-  // np.pad(data, 1, mode='edge'), then neighbours of xo + 1
-  const padded = [data[0] as number, ...data, data[inSize - 1] as number];
-  const idx = neighbours(xo + 1, 2, padded.length);
-  return coeffs.reduce((s, c, k) => s + c * (padded[idx[k] as number] as number), 0);
+  let coeffs = coefficients(ratio, scale, m);
+  const n = coeffs.length;
+  // np.pad(data, ceil(n/2), mode='edge'), then the n neighbours of xo + pad
+  const pad = Math.ceil(n / 2);
+  const padded = Array.from(
+    { length: inSize + 2 * pad },
+    (_, i) => data[Math.min(Math.max(i - pad, 0), inSize - 1)] as number,
+  );
+  const idx = neighbours(xo + pad, n, padded.length);
+  if (m.excludeOutside === true) {
+    coeffs = coeffs.map((c, k) =>
+      (idx[k] as number) - pad < 0 || (idx[k] as number) - pad >= inSize ? 0 : c,
+    );
+    const sum = coeffs.reduce((p, v) => p + v, 0);
+    coeffs = coeffs.map((c) => c / sum);
+  }
+  return coeffs.reduce((acc, c, k) => acc + c * (padded[idx[k] as number] as number), 0);
 }
 
 /** ONNX's _interpolate_nd: the first axis interpolated over the results of the rest. */
@@ -60,7 +114,9 @@ function interpolateNd(
   m: Mode,
 ): number[] {
   if (shape.length === 1) {
-    return Array.from({ length: out[0] as number }, (_, x) => interpolate1d(data, scales[0] as number, x, m));
+    return Array.from({ length: out[0] as number }, (_, x) =>
+      interpolate1d(data, scales[0] as number, out[0] as number, x, m),
+    );
   }
   const inner = shape.slice(1).reduce((p, d) => p * d, 1);
   const rows = Array.from({ length: shape[0] as number }, (_, r) =>
@@ -74,6 +130,7 @@ function interpolateNd(
         interpolate1d(
           rows.map((row) => row[j] as number),
           scales[0] as number,
+          out[0] as number,
           x,
           m,
         ),
@@ -84,11 +141,34 @@ function interpolateNd(
 }
 
 const MODES: Mode[] = [];
-for (const ctm of ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric'] as const) {
+for (const ctm of [
+  'half_pixel',
+  'pytorch_half_pixel',
+  'align_corners',
+  'asymmetric',
+  'half_pixel_symmetric',
+] as const) {
   MODES.push({ mode: 'linear', ctm, nearest: 'round_prefer_floor' });
+  MODES.push({ mode: 'cubic', ctm, nearest: 'round_prefer_floor' });
   for (const nearest of ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'] as const) {
     MODES.push({ mode: 'nearest', ctm, nearest });
   }
+}
+for (const mode of ['linear', 'cubic'] as const) {
+  MODES.push({ mode, ctm: 'half_pixel', nearest: 'floor', antialias: true });
+  MODES.push({
+    mode,
+    ctm: 'align_corners',
+    nearest: 'floor',
+    antialias: true,
+    excludeOutside: true,
+    a: -0.5,
+  });
+  MODES.push({ mode, ctm: 'asymmetric', nearest: 'floor', excludeOutside: true });
+}
+for (const mode of ['nearest', 'linear', 'cubic'] as const) {
+  MODES.push({ mode, ctm: 'tf_crop_and_resize', nearest: 'round_prefer_ceil', roi: [0.2, 0.7] });
+  MODES.push({ mode, ctm: 'tf_crop_and_resize', nearest: 'floor', roi: [-0.4, 1.3], extrapolation: 7 });
 }
 
 describe('resize', () => {
@@ -111,6 +191,13 @@ describe('resize', () => {
             mode: m.mode,
             coordinateTransformationMode: m.ctm,
             nearestMode: m.nearest,
+            antialias: m.antialias === true,
+            excludeOutside: m.excludeOutside === true,
+            ...(m.a === undefined ? {} : { cubicCoeffA: m.a }),
+            ...(m.roi === undefined
+              ? {}
+              : { roi: [...shape.map(() => m.roi?.[0] ?? 0), ...shape.map(() => m.roi?.[1] ?? 1)] }),
+            ...(m.extrapolation === undefined ? {} : { extrapolationValue: m.extrapolation }),
           });
           expect(y.shape).toEqual(out);
           g.output('y', y);
@@ -123,7 +210,7 @@ describe('resize', () => {
           await checkAgainstReference(g, { x: xs }, { y: ref }, { rtol: 1e-5, atol: 1e-6 });
         },
       ),
-      { numRuns: 15, seed: 11 },
+      { numRuns: 60, seed: 11 },
     );
   });
 
@@ -142,6 +229,12 @@ describe('resize', () => {
     expect(() => x.resize({ scales: [1, 2], mode: 'linear' })).toThrow(DTypeError);
     expect(() => x.resize({ scales: [1, 2], sizes: [2, 6] })).toThrow(ShapeError);
     expect(() => x.resize({ scales: [2] })).toThrow(/resize: scales must be 2 positive numbers/);
-    expect(() => x.resize({ sizes: [2, 3], mode: 'cubic' as 'linear' })).toThrow(ShapeError);
+    expect(() => x.resize({ sizes: [2, 3], mode: 'bicubic' as 'linear' })).toThrow(ShapeError);
+    expect(() => x.resize({ sizes: [2, 3], mode: 'cubic' })).toThrow(DTypeError);
+    expect(() => x.resize({ scales: [1, 2], keepAspectRatioPolicy: 'not_larger' })).toThrow(
+      /resize: keepAspectRatioPolicy needs sizes/,
+    );
+    expect(() => x.resize({ scales: [2], axes: [1, 1] })).toThrow(/resize: axes must be distinct/);
+    expect(() => x.resize({ scales: [2], axes: [1], roi: [0] })).toThrow(/resize: roi must hold 2/);
   });
 });

@@ -50,6 +50,58 @@ describe('recurrent composites', () => {
     await checkGraph(g, feeds, TOL);
   });
 
+  test.each([
+    [
+      'lstm',
+      {
+        clip: 0.4,
+        inputForget: true,
+        activations: [
+          { name: 'hardSigmoid', alpha: 0.3 },
+          'tanh',
+          { name: 'scaledTanh', alpha: 1.2, beta: 0.7 },
+        ],
+      },
+    ],
+    [
+      'gru',
+      {
+        clip: 0.5,
+        activations: [
+          { name: 'leakyRelu', alpha: 0.2 },
+          { name: 'elu', alpha: 0.6 },
+        ],
+      },
+    ],
+    ['rnn', { activations: [{ name: 'affine', alpha: 0.8, beta: -0.1 }] }],
+    ['rnn', { activations: [{ name: 'thresholdedRelu', alpha: 0.1 }] }],
+  ] as const)('%s with clip, input_forget and parameterized activations %j', async (cell, options) => {
+    const gates = { lstm: 4, gru: 3, rnn: 1 }[cell];
+    const g = new Graph();
+    const x = g.input('x', [seq, batch, input]);
+    const w = g.param('w', [1, gates * hidden, input]);
+    const r = g.param('r', [1, gates * hidden, hidden]);
+    const out = { lstm, gru, rnn }[cell](x, w, r, options);
+    g.output('y', out.y);
+    const feeds = Object.fromEntries(
+      [x, w, r].map((t, i) => [['x', 'w', 'r'][i] as string, randomData('f32', size(t.shape), 7 + i, -2, 2)]),
+    );
+    await checkGraph(g, feeds, TOL);
+  });
+
+  test('bad recurrent options are ShapeErrors naming the op', () => {
+    const g = new Graph();
+    const x = g.input('x', [3, 1, 4]);
+    const w = g.input('w', [1, 3, 4]);
+    const r = g.input('r', [1, 3, 3]);
+    expect(() => rnn(x, w, r, { activations: ['gelu' as 'tanh'] })).toThrow(/rnn: unknown activation/);
+    expect(() => rnn(x, w, r, { activations: [{ name: 'tanh', alpha: 2 }] })).toThrow(
+      /rnn: activation tanh takes no alpha/,
+    );
+    expect(() => rnn(x, w, r, { clip: -1 })).toThrow(ShapeError);
+    expect(() => rnn(x, w, r, { inputForget: true })).toThrow(/rnn: inputForget is an LSTM option/);
+  });
+
   test('a wrong W shape is a ShapeError naming the op', () => {
     const g = new Graph();
     const x = g.input('x', [3, 1, 4]);

@@ -118,7 +118,7 @@ describe('CumSum, Trilu, Mod', () => {
     expect(out.y).toEqual([0, 0, 0, 4, 0, 0, 7, 8, 0]);
   });
 
-  test('Mod on int64 takes the divisor sign, or with fmod=1 the dividend sign; float is refused', async () => {
+  test('Mod on int64 takes the divisor sign, or with fmod=1 the dividend sign; float needs fmod=1', async () => {
     const model = (fmod: number, type = INT64): Uint8Array =>
       makeModel(
         {
@@ -134,7 +134,9 @@ describe('CumSum, Trilu, Mod', () => {
     const feeds = { a: new BigInt64Array([7n, -7n, 7n, -7n]), b: new BigInt64Array([3n, 3n, -3n, -3n]) };
     expect((await run(await fromOnnx(model(0)), feeds)).y).toEqual([1, 2, -2, -1]);
     expect((await run(await fromOnnx(model(1)), feeds)).y).toEqual([1, -1, 1, -1]);
-    await expect(fromOnnx(model(1, FLOAT))).rejects.toThrow(/input 0 has element type float/);
+    const floats = { a: [7.5, -7.5, 7.5, -7.5], b: [2, 2, -2, -2] };
+    expect((await run(await fromOnnx(model(1, FLOAT)), floats)).y).toEqual([1.5, -1.5, 1.5, -1.5]);
+    await expect(fromOnnx(model(0, FLOAT))).rejects.toThrow(/fmod=0 on floating-point inputs/);
   });
 });
 
@@ -184,4 +186,41 @@ describe('TopK and Einsum', () => {
     );
     expect((await run(await fromOnnx(bytes), { a: [1, 2], b: [1, 2, 3, 4] })).y).toEqual([7, 10]);
   });
+});
+
+describe('Upsample and Resize-10', () => {
+  const model = (op: string, opset: number, mode: string, scalesAttr: boolean): Uint8Array =>
+    makeModel(
+      {
+        nodes: [
+          {
+            op,
+            inputs: scalesAttr ? ['x'] : ['x', 's'],
+            outputs: ['y'],
+            attrs: scalesAttr ? { mode, scales: { floats: [1, 2] } } : { mode },
+          },
+        ],
+        inputs: [{ name: 'x', type: FLOAT, dims: [2, 2] }],
+        outputs: [{ name: 'y', type: FLOAT }],
+        initializers: scalesAttr ? [] : [{ name: 's', type: FLOAT, dims: [2], values: [1, 2] }],
+      },
+      opset,
+    );
+  const x = { x: [1, 3, 5, 9] };
+  test.each([
+    ['Upsample', 7, true],
+    ['Upsample', 9, false],
+    ['Resize', 10, false],
+  ] as const)(
+    '%s-%i: asymmetric, nearest rounding down (a repeat), linear clamped at the edge',
+    async (op, opset, attr) => {
+      expect((await run(await fromOnnx(model(op, opset, 'nearest', attr)), x)).y).toEqual([
+        1, 1, 3, 3, 5, 5, 9, 9,
+      ]);
+      expect((await run(await fromOnnx(model(op, opset, 'linear', attr)), x)).y).toEqual([
+        1, 2, 3, 3, 5, 7, 9, 9,
+      ]);
+      await expect(fromOnnx(model(op, opset, 'cubic', attr))).rejects.toThrow(OnnxError);
+    },
+  );
 });

@@ -23,6 +23,7 @@ export type AttrValue =
   | number
   | { float: number }
   | { floats: readonly number[] }
+  | { strings: readonly string[] }
   | { ints: readonly number[] }
   | string
   | { tensor: TensorSpec }
@@ -68,6 +69,7 @@ function attribute(name: string, v: AttrValue): Record<string, unknown> {
   if (typeof v === 'string') return { name, type: 3, s: new TextEncoder().encode(v) };
   if ('float' in v) return { name, type: 1, f: v.float };
   if ('floats' in v) return { name, type: 6, floats: v.floats };
+  if ('strings' in v) return { name, type: 8, strings: v.strings.map((x) => new TextEncoder().encode(x)) };
   if ('ints' in v) return { name, type: 7, ints: v.ints };
   if ('tensor' in v) return { name, type: 4, t: tensorProto(v.tensor) };
   if ('graph' in v) return { name, type: 5, g: graphProto(v.graph) };

@@ -20,6 +20,8 @@ interface Case {
   bias?: boolean;
   init?: boolean;
   peepholes?: boolean;
+  /** Further attributes (clip, input_forget, activations and their alpha/beta). */
+  extra?: Record<string, AttrValue>;
 }
 
 const GATES = { RNN: 1, GRU: 3, LSTM: 4 };
@@ -57,6 +59,7 @@ function build(c: Case): {
   const yShape = layout === 0 ? [SEQ, dirs, BATCH, HIDDEN] : [BATCH, SEQ, dirs, HIDDEN];
   const attrs: Record<string, AttrValue> = { hidden_size: HIDDEN, direction: c.direction, layout };
   if (c.lbr === true) attrs.linear_before_reset = 1;
+  Object.assign(attrs, c.extra ?? {});
   const inputs: ValueSpec[] = specs.map(([name, dims]) => ({ name, type: FLOAT, dims }));
   const lensInit = c.lens !== undefined && c.lensInput !== true;
   if (c.lens !== undefined && !lensInit) inputs.push({ name: 'L', type: INT32, dims: [BATCH] });
@@ -97,6 +100,80 @@ for (const cell of ['RNN', 'GRU', 'LSTM'] as const) {
 CASES.push({ cell: 'GRU', direction: 'bidirectional', lbr: true, bias: true, init: true, lens: [3, 5, 1] });
 CASES.push({ cell: 'GRU', direction: 'forward', lbr: true });
 CASES.push({ cell: 'LSTM', direction: 'bidirectional', lens: [4, 0, 2], lensInput: true, bias: true });
+// clip, input_forget and activations with alpha/beta (consumed in order by the activations that take them)
+const floats = (v: number[]): AttrValue => ({ floats: v });
+const strings = (v: string[]): AttrValue => ({ strings: v });
+CASES.push({ cell: 'LSTM', direction: 'forward', bias: true, init: true, extra: { clip: { float: 0.3 } } });
+CASES.push({
+  cell: 'GRU',
+  direction: 'bidirectional',
+  bias: true,
+  init: true,
+  extra: { clip: { float: 0.25 } },
+});
+CASES.push({ cell: 'RNN', direction: 'reverse', bias: true, extra: { clip: { float: 0.2 } } });
+CASES.push({
+  cell: 'LSTM',
+  direction: 'bidirectional',
+  bias: true,
+  init: true,
+  peepholes: true,
+  extra: { input_forget: 1 },
+});
+CASES.push({
+  cell: 'RNN',
+  direction: 'bidirectional',
+  bias: true,
+  extra: {
+    activations: strings(['LeakyRelu', 'ScaledTanh']),
+    activation_alpha: floats([0.3, 1.5]),
+    activation_beta: floats([0.7]),
+  },
+});
+for (const [f, g] of [
+  ['Affine', 'Elu'],
+  ['HardSigmoid', 'ThresholdedRelu'],
+  ['Sigmoid', 'Softsign'],
+  ['Relu', 'Softplus'],
+] as const) {
+  CASES.push({
+    cell: 'RNN',
+    direction: 'forward',
+    bias: true,
+    init: true,
+    extra: { activations: strings([g]), activation_alpha: floats([0.5]), activation_beta: floats([0.3]) },
+  });
+  CASES.push({
+    cell: 'GRU',
+    direction: 'forward',
+    bias: true,
+    init: true,
+    extra: {
+      activations: strings([f, g]),
+      activation_alpha: floats([0.4, 0.6]),
+      activation_beta: floats([0.2]),
+    },
+  });
+}
+// the defaults ONNX Runtime shares with ONNX's ops (it takes 0 for ThresholdedRelu's, ONNX 1)
+CASES.push({
+  cell: 'LSTM',
+  direction: 'reverse',
+  bias: true,
+  extra: { activations: strings(['HardSigmoid', 'LeakyRelu', 'Elu']) },
+});
+CASES.push({
+  cell: 'LSTM',
+  direction: 'forward',
+  bias: true,
+  init: true,
+  extra: {
+    activations: strings(['HardSigmoid', 'ScaledTanh', 'Affine']),
+    activation_alpha: floats([0.3, 0.9, 1.2]),
+    activation_beta: floats([0.45, 1.1, -0.1]),
+    clip: { float: 0.8 },
+  },
+});
 
 beforeAll(() => {
   ort.env.wasm.numThreads = 1;
@@ -131,17 +208,23 @@ describe('recurrent ops against ONNX Runtime', () => {
   });
 });
 
-test('clip and activations with parameters are refused naming the node', async () => {
+test('an unknown activation is refused naming the node', async () => {
   const x: ValueSpec = { name: 'X', type: FLOAT, dims: [2, 1, 3] };
   const w: ValueSpec = { name: 'W', type: FLOAT, dims: [1, 4, 3] };
   const r: ValueSpec = { name: 'R', type: FLOAT, dims: [1, 4, 4] };
   const bytes = makeModel({
     nodes: [
-      { op: 'RNN', inputs: ['X', 'W', 'R'], outputs: ['Y'], name: 'rec', attrs: { clip: { float: 1 } } },
+      {
+        op: 'RNN',
+        inputs: ['X', 'W', 'R'],
+        outputs: ['Y'],
+        name: 'rec',
+        attrs: { activations: { strings: ['Gelu'] } },
+      },
     ],
     inputs: [x, w, r],
     outputs: [{ name: 'Y', type: FLOAT, dims: [2, 1, 1, 4] }],
   });
   await expect(fromOnnx(bytes)).rejects.toThrow(UnsupportedError);
-  await expect(fromOnnx(bytes)).rejects.toThrow(/"rec".*clip/);
+  await expect(fromOnnx(bytes)).rejects.toThrow(/"rec".*Gelu/);
 });

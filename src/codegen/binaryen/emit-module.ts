@@ -20,6 +20,7 @@ import { FunctionBuilder } from './function-builder.js';
 import { nonpositiveArgs } from './nonpositive-args.js';
 import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
 import { emitIpowFunction } from './scalar-ops.js';
+import { emitFmodFunction } from './fmod-function.js';
 import { kernelRange } from '../../passes/kernel-range.js';
 import { packedPanelBytes } from '../../passes/matmul-shape.js';
 import { emitKernelCalls, emitWarmCalls, emitWarmKernel, kernelCalls, type KernelCalls } from './emit-run.js';
@@ -165,6 +166,7 @@ function buildModule(
   m.addGlobalExport('err_site', 'err_site');
   m.addGlobalExport('err_value', 'err_value');
   emitIpowFunction(b, m);
+  emitFmodFunction(b, m);
 
   const checkSites: string[] = [];
   const vectorModes: VectorMode[] = [];

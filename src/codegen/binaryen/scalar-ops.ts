@@ -8,6 +8,7 @@ import type Binaryen from 'binaryen';
 import type { DType } from '../../common/dtype.js';
 import { InternalError } from '../../common/errors.js';
 import type { ScalarOp } from '../../passes/kernel.js';
+import { FMOD_FUNCTION } from './fmod-function.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { MATH_EMITTERS, emitPow } from './math/index.js';
 
@@ -128,6 +129,8 @@ function f32Binary(fb: FunctionBuilder, op: ScalarOp, a: Expr, b: Expr): Expr {
       return m.f32.min(a, b);
     case 'pow':
       return emitPow(fb, a, b, 'scalar');
+    case 'fmod':
+      return m.call(FMOD_FUNCTION, [a, b], fb.b.f32);
     case 'eq':
       return m.f32.eq(a, b);
     case 'ne':
@@ -180,6 +183,9 @@ function i32Binary(fb: FunctionBuilder, op: ScalarOp, a: Expr, b: Expr, dtype: D
       );
     case 'pow':
       return m.call('ipow', [a, b], i);
+    case 'fmod':
+      // b == 0 ? 0 : a rem b   (rem_s traps only on 0; INT_MIN rem -1 is 0)
+      return fb.bind(b, i, (vb) => m.if(m.i32.eqz(vb()), m.i32.const(0), m.i32.rem_s(a, vb())), i);
     case 'maximum':
     case 'minimum':
       return fb.bind(

@@ -285,27 +285,36 @@ export function cumsum(x: AnyTensor, axis: number, exclusive = false, reverse = 
 }
 
 /**
- * ONNX Mod on i32: with fmod = false the remainder takes the divisor's sign
- * (Python's %), with fmod = true the dividend's (C's %). A zero divisor gives 0
- * (NumPy's result). f32 operands are refused (not implemented yet).
+ * ONNX Mod. fmod = true: C's fmod, the remainder of truncated division with
+ * the dividend's sign, exact for f32 (one `fmod` node); fmod = false (i32
+ * only, as ONNX requires fmod = 1 for floats): the remainder moved to the
+ * divisor's sign (Python's %). An i32 zero divisor gives 0 (NumPy's result),
+ * an f32 one NaN (C's).
  */
 export function mod(a: AnyTensor, b: AnyTensor | number, fmod = false): AnyTensor {
   const op = 'mod';
-  if (typeof b === 'number' && !Number.isInteger(b)) {
-    throw new DTypeError(`mod: divisor ${b} is not an integer (i32 mod only)`, { op, divisor: b });
+  if (typeof b === 'number' && a.dtype === 'i32' && !Number.isInteger(b)) {
+    throw new DTypeError(`mod: divisor ${b} is not an integer for an i32 dividend`, { op, divisor: b });
   }
-  const bt = typeof b === 'number' ? a.graph.constant(b, [], 'i32') : b;
+  const bt = typeof b === 'number' ? a.graph.constant(b, [], a.dtype === 'f32' ? 'f32' : 'i32') : b;
   a.graph.own(op, bt);
-  if (a.dtype !== 'i32' || bt.dtype !== 'i32') {
+  if (a.dtype !== bt.dtype || (a.dtype !== 'i32' && a.dtype !== 'f32')) {
     throw new DTypeError(
-      `mod: operands must be i32 (got ${a.dtype} and ${bt.dtype})`,
+      `mod: operands must both be i32 or both f32 (got ${a.dtype} and ${bt.dtype})`,
       { op, dtypes: [a.dtype, bt.dtype] },
-      'Floating-point mod is not supported yet',
+      'Cast one operand so both have the same dtype',
     );
   }
-  // i32 div truncates toward zero, so a - (a/b)·b is C's remainder (x/0 is 0 there)
-  const c = a.sub(a.div(bt).mul(bt));
+  if (a.dtype === 'f32' && !fmod) {
+    throw new DTypeError(
+      'mod: f32 operands need fmod = true (ONNX Mod requires fmod=1 for floating-point types)',
+      { op, dtypes: [a.dtype, bt.dtype] },
+      'Pass fmod = true for C fmod semantics',
+    );
+  }
   const g = a.graph;
-  const r = fmod ? c : g.where(c.ne(0).and(c.lt(0).ne(bt.lt(0))), c.add(bt), c);
-  return g.where(bt.eq(0), 0, r);
+  const c = g.wrap(g.addNode('fmod', [a.node, bt.node], {}));
+  if (fmod) return c;
+  // Python's %: a nonzero remainder whose sign differs from the divisor's moves by one divisor
+  return g.where(c.ne(0).and(c.lt(0).ne(bt.lt(0))), c.add(bt), c);
 }

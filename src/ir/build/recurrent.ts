@@ -6,13 +6,50 @@
 import { ShapeError } from '../../common/errors.js';
 import { describe, formatShape, isArray } from '../shape.js';
 import type { AnyTensor } from '../types/tensor-types.js';
-import { softplus, softsign } from './activations.js';
+import { elu, hardSigmoid, leakyRelu, softplus, softsign } from './activations.js';
 
 /** The cell a recurrent layer steps: ONNX RNN, GRU or LSTM. */
 export type RecurrentCell = 'rnn' | 'gru' | 'lstm';
 
-/** The activations ONNX recurrent ops accept that take no alpha/beta parameter. */
-export type RecurrentActivation = 'sigmoid' | 'tanh' | 'relu' | 'softsign' | 'softplus';
+/** The activation functions ONNX's recurrent ops accept (ONNX names Relu, Tanh, ..., in camel case). */
+export type RecurrentActivationName =
+  | 'sigmoid'
+  | 'tanh'
+  | 'relu'
+  | 'softsign'
+  | 'softplus'
+  | 'affine'
+  | 'leakyRelu'
+  | 'thresholdedRelu'
+  | 'scaledTanh'
+  | 'hardSigmoid'
+  | 'elu';
+
+/**
+ * An activation of a recurrent layer: a name, or a name with its alpha/beta
+ * (defaults as ONNX's ops and ONNX Runtime: affine 1, 0; leakyRelu 0.01;
+ * thresholdedRelu 1; scaledTanh 1, 1; hardSigmoid 0.2, 0.5; elu 1).
+ */
+export type RecurrentActivation =
+  | RecurrentActivationName
+  | { readonly name: RecurrentActivationName; readonly alpha?: number; readonly beta?: number };
+
+/** Each activation's default [alpha, beta]; undefined where it takes none. */
+export const ACTIVATION_PARAMETERS: Readonly<
+  Record<RecurrentActivationName, readonly [alpha?: number, beta?: number]>
+> = {
+  sigmoid: [],
+  tanh: [],
+  relu: [],
+  softsign: [],
+  softplus: [],
+  affine: [1, 0],
+  leakyRelu: [0.01],
+  thresholdedRelu: [1],
+  scaledTanh: [1, 1],
+  hardSigmoid: [0.2, 0.5],
+  elu: [1],
+};
 
 /** Options of rnn/gru/lstm; every tensor is optional and laid out as in ONNX. */
 export interface RecurrentOptions {
@@ -41,6 +78,13 @@ export interface RecurrentOptions {
   sequenceLens?: readonly number[] | AnyTensor | null | undefined;
   /** 0 (default): x [seq, batch, input], y [seq, dirs, batch, hidden]; 1: batch first. */
   layout?: 0 | 1;
+  /**
+   * ONNX clip: every gate's input to the activations f and g is clamped to
+   * [-clip, clip] (LSTM's h(C) is not, as ONNX Runtime computes it). Default: none.
+   */
+  clip?: number | undefined;
+  /** LSTM (ONNX input_forget=1): the forget gate is 1 - the input gate. */
+  inputForget?: boolean;
 }
 
 /** Outputs: y (every step's hidden state), yH (the last), yC (lstm: the last cell state). */
@@ -57,7 +101,12 @@ const DEFAULT_ACTIVATIONS: Record<RecurrentCell, readonly RecurrentActivation[]>
   lstm: ['sigmoid', 'tanh', 'tanh'],
 };
 
-function apply(name: RecurrentActivation, x: AnyTensor): AnyTensor {
+/** The activation applied to a gate's input. */
+function apply(activation: RecurrentActivation, x: AnyTensor): AnyTensor {
+  const { name, alpha, beta } = typeof activation === 'string' ? { name: activation } : activation;
+  const [a = 0, b = 0] = ACTIVATION_PARAMETERS[name];
+  const alphaValue = alpha ?? a;
+  const betaValue = beta ?? b;
   switch (name) {
     case 'sigmoid':
       return x.sigmoid();
@@ -69,7 +118,45 @@ function apply(name: RecurrentActivation, x: AnyTensor): AnyTensor {
       return softsign(x);
     case 'softplus':
       return softplus(x);
+    case 'affine':
+      return x.mul(alphaValue).add(betaValue);
+    case 'leakyRelu':
+      return leakyRelu(x, alphaValue);
+    case 'thresholdedRelu':
+      // the recurrent ops' ThresholdedRelu keeps x at x == alpha (ONNX's standalone op does not)
+      return x.graph.where(x.ge(alphaValue), x, 0);
+    case 'scaledTanh':
+      return x.mul(betaValue).tanh().mul(alphaValue);
+    case 'hardSigmoid':
+      return hardSigmoid(x, alphaValue, betaValue);
+    case 'elu':
+      return elu(x, alphaValue);
   }
+}
+
+/** Checks one activation: a known name, finite alpha/beta only where it takes them. */
+function checkActivation(op: string, activation: unknown): RecurrentActivation {
+  const name =
+    typeof activation === 'object' && activation !== null
+      ? (activation as { name?: unknown }).name
+      : activation;
+  if (typeof name !== 'string' || !Object.hasOwn(ACTIVATION_PARAMETERS, name))
+    fail(
+      op,
+      `unknown activation ${describe(name)} (expected one of ${Object.keys(ACTIVATION_PARAMETERS).join(', ')})`,
+    );
+  if (typeof activation === 'object' && activation !== null) {
+    const params = ACTIVATION_PARAMETERS[name as RecurrentActivationName];
+    const given = activation as { alpha?: unknown; beta?: unknown };
+    (['alpha', 'beta'] as const).forEach((k, i) => {
+      const v = given[k];
+      if (v === undefined) return;
+      if (params[i] === undefined) fail(op, `activation ${name} takes no ${k}`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        fail(op, `activation ${name}: ${k} must be a finite number (got ${describe(v)})`);
+    });
+  }
+  return activation as RecurrentActivation;
 }
 
 function fail(op: string, what: string, shapes: readonly (readonly number[])[] = []): never {
@@ -106,6 +193,10 @@ interface Direction {
   /** Peepholes i, o, f: [hidden] each. */
   p: AnyTensor[] | undefined;
   act: readonly RecurrentActivation[];
+  /** ONNX clip: gate inputs clamped to [-clip, clip] before f and g. */
+  clip: number | undefined;
+  /** LSTM input_forget: f = 1 - i. */
+  inputForget: boolean;
 }
 
 /** Runs one cell step; returns the new hidden (and cell) state. */
@@ -116,14 +207,19 @@ function step(
   hidden: number,
   lbr: boolean,
 ): [AnyTensor, AnyTensor?] {
-  const [f = 'sigmoid', g = 'tanh', hAct = 'tanh'] = d.act;
-  if (cell === 'rnn') return [apply(d.act[0] ?? 'tanh', xw.add(d.h.matmul(d.rT)))];
+  const [fAct = 'sigmoid', gAct = 'tanh', hAct = 'tanh'] = d.act;
+  // clip bounds the inputs of f and g (ONNX Runtime leaves h(C)'s input alone)
+  const clipped = (t: AnyTensor): AnyTensor =>
+    d.clip === undefined ? t : t.maximum(-d.clip).minimum(d.clip);
+  const f = (t: AnyTensor): AnyTensor => apply(fAct, clipped(t));
+  const g = (t: AnyTensor): AnyTensor => apply(gAct, clipped(t));
+  if (cell === 'rnn') return [apply(d.act[0] ?? 'tanh', clipped(xw.add(d.h.matmul(d.rT))))];
   const part = (t: AnyTensor, k: number): AnyTensor => t.slice([null, [k * hidden, (k + 1) * hidden]]);
   if (cell === 'gru') {
     // linear_before_reset=0 multiplies the reset gate in before H meets Rh: only z and r come from H·Rᵀ here
     const hr = d.h.matmul(lbr ? d.rT : d.rT.slice([null, [0, 2 * hidden]]));
-    const z = apply(f, part(xw, 0).add(part(hr, 0)));
-    const r = apply(f, part(xw, 1).add(part(hr, 1)));
+    const z = f(part(xw, 0).add(part(hr, 0)));
+    const r = f(part(xw, 1).add(part(hr, 1)));
     let pre: AnyTensor;
     if (lbr) {
       const rh = d.rb === undefined ? part(hr, 2) : part(hr, 2).add(d.rb);
@@ -131,7 +227,7 @@ function step(
     } else {
       pre = part(xw, 2).add(r.mul(d.h).matmul(part(d.rT, 2)));
     }
-    const h = apply(g, pre);
+    const h = g(pre);
     // (1 - z)·h + z·H as ONNX writes it (not h + z·(H - h), which rounds differently)
     return [z.neg().add(1).mul(h).add(z.mul(d.h))];
   }
@@ -140,11 +236,12 @@ function step(
   const [pi, po, pf] = d.p ?? [];
   const peep = (t: AnyTensor, p: AnyTensor | undefined, s: AnyTensor): AnyTensor =>
     p === undefined ? t : t.add(p.mul(s));
-  const i = apply(f, peep(part(gates, 0), pi, c));
-  const fg = apply(f, peep(part(gates, 2), pf, c));
-  const cc = apply(g, part(gates, 3));
+  const i = f(peep(part(gates, 0), pi, c));
+  // input_forget couples the gates: the forget gate is 1 - i (its own weights unused)
+  const fg = d.inputForget ? i.neg().add(1) : f(peep(part(gates, 2), pf, c));
+  const cc = g(part(gates, 3));
   const cNew = fg.mul(c).add(i.mul(cc));
-  const o = apply(f, peep(part(gates, 1), po, cNew));
+  const o = f(peep(part(gates, 1), po, cNew));
   return [o.mul(apply(hAct, cNew)), cNew];
 }
 
@@ -198,7 +295,11 @@ export function recurrent(
     cell === 'lstm' ? optional(op, 'peepholes', options.peepholes, [dirs, 3 * hidden], x) : undefined;
   if (cell !== 'lstm' && (options.initialC ?? options.peepholes ?? null) !== null)
     fail(op, 'initialC and peepholes are LSTM inputs');
-  const act = options.activations ?? [
+  const clip = options.clip;
+  if (clip !== undefined && (typeof clip !== 'number' || !(clip >= 0)))
+    fail(op, `clip must be a non-negative number (got ${describe(clip)})`);
+  if (options.inputForget === true && cell !== 'lstm') fail(op, 'inputForget is an LSTM option');
+  const act = options.activations?.map((a) => checkActivation(op, a)) ?? [
     ...DEFAULT_ACTIVATIONS[cell],
     ...(dirs === 2 ? DEFAULT_ACTIVATIONS[cell] : []),
   ];
@@ -261,6 +362,8 @@ export function recurrent(
           ? undefined
           : [0, 1, 2].map((j) => peep.slice([k, [j * hidden, (j + 1) * hidden]])),
       act: act.slice(k * per, (k + 1) * per),
+      clip,
+      inputForget: options.inputForget === true,
     };
     const out: AnyTensor[] = new Array<AnyTensor>(seq);
     for (let s = 0; s < seq; s++) {

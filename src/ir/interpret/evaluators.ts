@@ -70,6 +70,7 @@ export const EVALUATORS: { readonly [K in OpCode]: Evaluator<K> } = {
   mul: evaluateBinary,
   div: evaluateBinary,
   pow: evaluateBinary,
+  fmod: evaluateBinary,
   maximum: evaluateBinary,
   minimum: evaluateBinary,
   eq: evaluateBinary,

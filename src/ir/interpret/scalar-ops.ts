@@ -119,6 +119,8 @@ export const BINARY_RULES: Readonly<Record<BinaryOp, BinaryRule>> = {
   mul: { kind: 'arithmetic', f32: (a, b) => a * b, i32: Math.imul },
   div: { kind: 'arithmetic', f32: (a, b) => a / b, i32: divInt },
   pow: { kind: 'arithmetic', f32: powFloat, i32: powInt },
+  // JS's % on doubles is C's fmod (exact, the dividend's sign); i32 x fmod 0 is 0 like x / 0
+  fmod: { kind: 'arithmetic', f32: (a, b) => a % b, i32: (a, b) => (b === 0 ? 0 : (a % b) | 0) },
   // Math.max/min propagate NaN and order -0 < +0, like wasm f32.max/f32.min
   maximum: { kind: 'arithmetic', f32: Math.max, i32: Math.max },
   minimum: { kind: 'arithmetic', f32: Math.min, i32: Math.min },

@@ -151,17 +151,16 @@ function gelu(n: NodeContext): Tensor {
 }
 
 /**
- * Integer Mod: r = a - trunc(a / b) * b (C's fmod, fmod=1), moved to the
- * divisor's sign when fmod=0 (Python's %). Float Mod is refused: a - trunc(a/b)*b
- * in f32 is not the exact fmod ONNX specifies.
+ * Mod onto the builder's mod: fmod=1 is C's fmod (exact on floats: one fmod
+ * node), fmod=0 the remainder with the divisor's sign (integers only: ONNX
+ * requires fmod=1 for floating-point inputs).
  */
 function mod(n: NodeContext): Tensor {
-  n.checkTypes([E.int32, E.int64]);
+  n.checkTypes([E.int32, E.int64, E.float]);
   const [a, b] = binaryOperands(n);
-  const r = a.sub(a.div(b).mul(b));
-  if (n.int('fmod', 0) !== 0) return r;
-  const differ = r.ne(0).and(r.lt(0).ne(b.lt(0)));
-  return n.graph.where(differ, r.add(b), r);
+  const fmod = n.int('fmod', 0) !== 0;
+  if (a.dtype === 'f32' && !fmod) n.invalid('fmod=0 on floating-point inputs (ONNX requires fmod=1)');
+  return a.mod(b, fmod);
 }
 
 export const elementwiseOps: OpTable = {

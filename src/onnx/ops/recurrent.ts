@@ -2,35 +2,66 @@
  * ONNX's recurrent ops (RNN, GRU, LSTM) imported as the builder's unrolled
  * recurrent composite: gate layouts, defaults, directions, layouts and
  * sequence_lens (known at import or read at run time) as ONNX's reference
- * computes them; clip, input_forget and activations with alpha/beta are refused.
+ * computes them, with clip, LSTM's input_forget and the activation list with
+ * its alpha/beta values as ONNX Runtime reads them.
  */
-import { recurrent, type RecurrentActivation, type RecurrentCell } from '../../ir/build/recurrent.js';
+import {
+  ACTIVATION_PARAMETERS,
+  recurrent,
+  type RecurrentActivation,
+  type RecurrentActivationName,
+  type RecurrentCell,
+} from '../../ir/build/recurrent.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { ElemType as E } from '../elem-types.js';
 import type { NodeContext, OpResult } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
-/** ONNX activation names the recurrent composite computes (no alpha/beta). */
-const ACTIVATIONS: Readonly<Record<string, RecurrentActivation>> = {
-  Sigmoid: 'sigmoid',
-  Tanh: 'tanh',
-  Relu: 'relu',
-  Softsign: 'softsign',
-  Softplus: 'softplus',
+/** ONNX activation names (compared case-insensitively, as ONNX Runtime does) and the builder's. */
+const ACTIVATIONS: Readonly<Record<string, RecurrentActivationName>> = {
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  relu: 'relu',
+  softsign: 'softsign',
+  softplus: 'softplus',
+  affine: 'affine',
+  leakyrelu: 'leakyRelu',
+  thresholdedrelu: 'thresholdedRelu',
+  scaledtanh: 'scaledTanh',
+  hardsigmoid: 'hardSigmoid',
+  elu: 'elu',
 };
 
 const DIRECTIONS = ['forward', 'reverse', 'bidirectional'] as const;
 
-/** The activations attribute (a STRINGS list), or undefined for the defaults. */
+/** Activations whose alpha and beta ONNX gives no default for (ScaledTanh and Affine were experimental ops). */
+const NEEDS_PARAMETERS: ReadonlySet<RecurrentActivationName> = new Set(['scaledTanh', 'affine']);
+
+/**
+ * The activations attribute (a STRINGS list), or undefined for the defaults.
+ * activation_alpha and activation_beta are consumed in order by the
+ * activations that take an alpha (a beta), as ONNX Runtime reads them; once a
+ * list runs out the default of the ONNX op of that name applies (LeakyRelu
+ * 0.01, ThresholdedRelu 1, HardSigmoid 0.2/0.5, Elu 1), and values left over
+ * are unused. ScaledTanh and Affine have no ONNX default: without values they
+ * are refused (ONNX Runtime takes 0 there).
+ */
 function activations(n: NodeContext): RecurrentActivation[] | undefined {
   const a = n.node.attributes.find((x) => x.name === 'activations');
   n.ignore('activations');
+  const alphas = [...(n.floats('activation_alpha') ?? [])];
+  const betas = [...(n.floats('activation_beta') ?? [])];
   if (a === undefined) return undefined;
-  return a.strings.map((name) => {
-    const act = ACTIVATIONS[name];
+  return a.strings.map((name): RecurrentActivation => {
+    const act = ACTIVATIONS[name.toLowerCase()];
     if (act === undefined)
       n.refuse(`activation ${name} is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
-    return act;
+    const [takesAlpha, takesBeta] = ACTIVATION_PARAMETERS[act];
+    const alpha = takesAlpha !== undefined ? alphas.shift() : undefined;
+    const beta = takesBeta !== undefined ? betas.shift() : undefined;
+    if (NEEDS_PARAMETERS.has(act) && (alpha === undefined || beta === undefined))
+      n.refuse(`activation ${name} without its alpha and beta (ONNX gives no default)`);
+    return { name: act, ...(alpha === undefined ? {} : { alpha }), ...(beta === undefined ? {} : { beta }) };
   });
 }
 
@@ -39,10 +70,9 @@ function importRecurrent(cell: RecurrentCell, n: NodeContext): OpResult[] {
     [E.float],
     [0, 1, 2, 3, 5, 6, 7].filter((i) => i < n.inputCount),
   );
-  if (n.hasAttr('clip')) n.refuse('attribute clip is not supported');
-  if (n.floats('activation_alpha') !== undefined || n.floats('activation_beta') !== undefined)
-    n.refuse('activation_alpha and activation_beta are not supported');
-  if (cell === 'lstm') n.requireInt('input_forget', 0, 'coupled input and forget gates');
+  const clip = n.hasAttr('clip') ? n.float('clip', 0) : undefined;
+  if (clip !== undefined && !(clip >= 0)) n.invalid(`clip ${clip} is negative`);
+  const inputForget = cell === 'lstm' && n.int('input_forget', 0) !== 0;
   const direction = n.string('direction', 'forward');
   if (!(DIRECTIONS as readonly string[]).includes(direction))
     n.invalid(`direction ${direction} is not one of ${DIRECTIONS.join(', ')}`);
@@ -70,6 +100,8 @@ function importRecurrent(cell: RecurrentCell, n: NodeContext): OpResult[] {
     peepholes: cell === 'lstm' ? opt(7) : null,
     linearBeforeReset,
     layout,
+    clip,
+    inputForget,
   });
   return [y, yH, ...(yC === undefined ? [] : [yC])].map((t) => n.out(t, E.float));
 }
