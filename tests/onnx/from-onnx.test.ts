@@ -214,7 +214,7 @@ describe('int64 at the boundary', () => {
     const { manifest } = decodeArtifact(model.save());
     expect(manifest.format).toBe(3);
     expect(manifest.inputs.map((s) => s.external)).toEqual(['int64', 'int64']);
-    const bad = { ...manifest, inputs: manifest.inputs.map((s) => ({ ...s, external: 'int16' })) };
+    const bad = { ...manifest, inputs: manifest.inputs.map((s) => ({ ...s, external: 'int4' })) };
     expect(() => checkManifest(bad)).toThrow(ArtifactError);
     expect(() => checkManifest(bad)).toThrow(/inputs\[0\]\.external/);
   });

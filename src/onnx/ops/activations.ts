@@ -5,7 +5,7 @@
  * the node's opset (Selu's before 6, Clip's bounds as inputs from 11).
  */
 import type { Tensor } from '../../ir/tensor.js';
-import { ElemType as E } from '../elem-types.js';
+import { ElemType as E, INT_ELEMS } from '../elem-types.js';
 import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
@@ -57,7 +57,7 @@ function clip(n: NodeContext): Tensor {
     const hi = n.hasAttr('max') ? n.float('max', 0) : null;
     return x.clip(lo, hi);
   }
-  n.checkTypes(NUMERIC);
+  n.checkTypes([E.float, ...INT_ELEMS]);
   for (const i of [1, 2]) {
     if (n.has(i) && n.elemType(i) !== n.elemType(0))
       n.invalid(`input ${i} has a different element type than the input`);

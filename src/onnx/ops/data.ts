@@ -5,13 +5,13 @@
  * Sizes, k and axis inputs must be known at import (Trilu is in matrix.ts, Mod in elementwise.ts).
  */
 import type { Tensor } from '../../ir/tensor.js';
-import { ElemType as E } from '../elem-types.js';
+import { ElemType as E, INT_ELEMS } from '../elem-types.js';
 import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
 const INDEX = [E.int32, E.int64];
 const NUMERIC = [E.float, E.int32, E.int64];
-const ANY = [E.float, E.int32, E.int64, E.bool];
+const ANY = [E.float, ...INT_ELEMS, E.bool];
 
 /**
  * Split into the node's outputs: by the given sizes, else (num_outputs or the
