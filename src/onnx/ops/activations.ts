@@ -1,6 +1,6 @@
 /**
  * Activation ONNX ops (Clip, LeakyRelu, PRelu, Elu, Selu, HardSigmoid,
- * HardSwish, Softplus, Softsign, Mish, Celu, ThresholdedRelu, Shrink) built
+ * HardSwish, Softplus, Softsign, Mish, Celu, ThresholdedRelu, Shrink, Swish) built
  * through the builder's activation composites; attributes keep the defaults of
  * the node's opset (Selu's before 6, Clip's bounds as inputs from 11).
  */
@@ -123,4 +123,6 @@ export const activationOps: OpTable = {
   Celu: floatUnary(12, (x, n) => x.celu(n.float('alpha', 1))),
   ThresholdedRelu: floatUnary(10, (x, n) => x.thresholdedRelu(n.float('alpha', 1))),
   Shrink: { since: 9, run: (n) => n.out(shrink(n), n.elemType(0)) },
+  // x * sigmoid(alpha * x)
+  Swish: floatUnary(24, (x, n) => x.mul(x.mul(n.float('alpha', 1)).sigmoid())),
 };
