@@ -6,8 +6,8 @@
  */
 import { GraphError, InputError, InternalError } from './common/errors.js';
 import {
-  BASE_FORMAT,
-  EXTERNAL_TYPES_FORMAT,
+  formatForExternals,
+  type ExternalType,
   type Manifest,
   type ModuleVariant,
   type TensorSlot,
@@ -161,7 +161,7 @@ export class CompiledModel<
 function slotsOf(
   nodes: readonly (readonly [string, Node])[],
   memory: PlannedMemory,
-  externals: ReadonlyMap<string, 'int64'>,
+  externals: ReadonlyMap<string, ExternalType>,
 ): TensorSlot[] {
   return nodes.map(([name, node]) => {
     const external = externals.get(name);
@@ -182,14 +182,14 @@ function manifestOf(
   checkSites: readonly string[],
   features: readonly string[],
   variants: readonly ModuleVariant[],
-  externals: ReadonlyMap<string, 'int64'>,
+  externals: ReadonlyMap<string, ExternalType>,
   threads: ThreadBuilds | undefined,
 ): Manifest {
   const leaves = schedule.leaves.map(
     (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
   );
   return {
-    format: externals.size > 0 ? EXTERNAL_TYPES_FORMAT : BASE_FORMAT,
+    format: formatForExternals(externals.values()),
     compiler: COMPILER_VERSION,
     features: [...features],
     ...(variants.length > 0 ? { variants } : {}),

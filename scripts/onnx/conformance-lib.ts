@@ -83,8 +83,31 @@ function loadCase(suiteDir: string, entry: string): Case {
   };
 }
 
-function feedOf(elemType: number, data: HostArray): Float32Array | Int32Array | Uint8Array | BigInt64Array {
+type Feed =
+  Float32Array | Int32Array | Uint8Array | BigInt64Array | Int8Array | Int16Array | Uint16Array | Uint32Array;
+
+/** The typed array class each narrow integer type is fed as. */
+const NARROW_FEEDS: ReadonlyMap<number, (data: HostArray) => Feed> = new Map<
+  number,
+  (data: HostArray) => Feed
+>([
+  [ElemType.int8, (d: HostArray) => Int8Array.from(d)],
+  [ElemType.uint8, (d: HostArray) => Uint8Array.from(d)],
+  [ElemType.int16, (d: HostArray) => Int16Array.from(d)],
+  [ElemType.uint16, (d: HostArray) => Uint16Array.from(d)],
+  [ElemType.uint32, (d: HostArray) => Uint32Array.from(d)],
+]);
+
+/** The element type of a model output, from its dtype and external type. */
+function outputElemType(out: { dtype: string; external?: string }): number {
+  if (out.external !== undefined) return ElemType[out.external as keyof typeof ElemType];
+  return out.dtype === 'f32' ? ElemType.float : out.dtype === 'i32' ? ElemType.int32 : ElemType.bool;
+}
+
+function feedOf(elemType: number, data: HostArray): Feed {
   if (elemType === ElemType.int64) return BigInt64Array.from(data, (v) => BigInt(v));
+  const narrow = NARROW_FEEDS.get(elemType);
+  if (narrow !== undefined) return narrow(data);
   if (elemType === ElemType.float) return data instanceof Float32Array ? data : Float32Array.from(data);
   if (elemType === ElemType.int32) return data instanceof Int32Array ? data : Int32Array.from(data);
   return data instanceof Uint8Array ? data : Uint8Array.from(data);
@@ -192,7 +215,7 @@ async function attempt(
     if ([...inputs, ...decoded.outputs].some((i) => i.kind !== 'tensor')) fromOnnxSync(c.model);
     const values: Record<string, OnnxInputValue> = {};
     const shapes: Record<string, number[]> = {};
-    const feeds: Record<string, Float32Array | Int32Array | Uint8Array | BigInt64Array> = {};
+    const feeds: Record<string, Feed> = {};
     if (c.inputs === undefined) {
       const light = lightInputs(c.model);
       Object.assign(shapes, light.shapes);
@@ -222,15 +245,7 @@ async function attempt(
         return;
       }
       const actual = results[out.name] as unknown as ArrayLike<number | bigint>;
-      const type =
-        out.external === 'int64'
-          ? ElemType.int64
-          : out.dtype === 'f32'
-            ? ElemType.float
-            : out.dtype === 'i32'
-              ? ElemType.int32
-              : ElemType.bool;
-      const problem = compare(out.name, actual, out.shape, type, expected);
+      const problem = compare(out.name, actual, out.shape, outputElemType(out), expected);
       if (problem !== undefined) problems.push(problem);
     });
     model.dispose();

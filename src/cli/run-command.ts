@@ -6,6 +6,7 @@
 import { extname } from 'node:path';
 import type { TypedArray } from '../common/dtype.js';
 import { load } from '../runtime/load.js';
+import type { ExternalArray } from '../runtime/external-types.js';
 import { writeOutput } from './build-command.js';
 import {
   formatOutputsJson,
@@ -28,7 +29,7 @@ export interface RunArgs {
 /** Runs `run`; returns the text to print (the outputs as JSON, or a note that they were written). */
 export async function runCommand(args: RunArgs): Promise<string> {
   const model = await load(readFileOrFail(args.model, 'run'));
-  const feeds: Record<string, TypedArray | BigInt64Array> = {};
+  const feeds: Record<string, TypedArray | BigInt64Array | number[]> = {};
   for (const spec of args.inputs) {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) {
@@ -41,16 +42,25 @@ export async function runCommand(args: RunArgs): Promise<string> {
       throw new UsageError(`run: --input ${name}: the model has no input "${name}" (its inputs: ${names})`);
     }
     const data = readTensorFile(spec.slice(eq + 1), info, `run: --input ${name}`);
-    // an int64 input (ONNX) is read as i32 values and fed as the BigInt64Array run() expects
-    feeds[name] = info.external === 'int64' ? BigInt64Array.from(data, (v) => BigInt(v)) : data;
+    // an int64 or narrow integer input (ONNX) is read as i32 values and fed as run() expects them
+    feeds[name] =
+      info.external === undefined
+        ? data
+        : info.external === 'int64'
+          ? BigInt64Array.from(data, (v) => BigInt(v))
+          : Array.from(data);
   }
   if (args.params !== undefined) model.setParams(readParamsFile(args.params, model.params, 'run: --params'));
-  const results = model.run(feeds) as Record<string, TypedArray | BigInt64Array>;
+  const results = model.run(feeds) as Record<string, TypedArray | ExternalArray>;
   model.dispose();
-  // int64 outputs are written as the i32 values they were computed as
+  // int64 and narrow integer outputs are written as the i32 values they were computed as
   const outputs: Record<string, TypedArray> = {};
-  for (const [name, data] of Object.entries(results)) {
-    outputs[name] = data instanceof BigInt64Array ? Int32Array.from(data, (v) => Number(v)) : data;
+  for (const info of model.outputs) {
+    const data = results[info.name] as TypedArray | ExternalArray;
+    outputs[info.name] =
+      info.external === undefined
+        ? (data as TypedArray)
+        : Int32Array.from(data as ArrayLike<number | bigint>, (v) => Number(v));
   }
   if (args.output === undefined) return formatOutputsJson(outputs, model.outputs);
   const bytes =

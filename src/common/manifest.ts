@@ -11,7 +11,7 @@ import type { MemoryPlan } from './plan.js';
  * 2: a module may export PACK_EXPORT, which the runtime calls before a run
  * whenever params changed since the last call (and once after instantiation).
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /**
  * 3: a slot may carry `external` (an i32 value exchanged as int64). Modules
@@ -20,6 +20,30 @@ export const FORMAT_VERSION = 3;
 export const EXTERNAL_TYPES_FORMAT = 3;
 /** The format written for modules that need nothing newer. */
 export const BASE_FORMAT = 2;
+/**
+ * 4: `external` may also be one of the narrow integer types (int8, uint8,
+ * int16, uint16, uint32). Written only by modules that have such a slot.
+ */
+export const NARROW_TYPES_FORMAT = 4;
+
+/**
+ * The types an i32 slot may be exchanged as at a model's boundary (ONNX
+ * models): int64 as a BigInt64Array, the narrow types as their typed arrays.
+ * Every one is computed as i32; a feed value outside the i32 range (int64,
+ * uint32) or the type's range is an InputError.
+ */
+export const EXTERNAL_TYPES = ['int64', 'int8', 'uint8', 'int16', 'uint16', 'uint32'] as const;
+export type ExternalType = (typeof EXTERNAL_TYPES)[number];
+/** The typed arrays the external types are fed and returned as. */
+export type ExternalArray = BigInt64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Uint32Array;
+
+/** The format a module needs for its external types (BASE_FORMAT when it has none). */
+export function formatForExternals(types: Iterable<ExternalType>): number {
+  let format = BASE_FORMAT;
+  for (const t of types)
+    format = Math.max(format, t === 'int64' ? EXTERNAL_TYPES_FORMAT : NARROW_TYPES_FORMAT);
+  return format;
+}
 
 /**
  * The export that fills the packed copies of params and constants (a
@@ -54,8 +78,8 @@ export interface TensorSlot {
   /** Absolute byte address. */
   readonly offset: number;
   readonly bytes: number;
-  /** Present when the i32 slot is fed and returned as int64 (BigInt64Array); format 3. */
-  readonly external?: 'int64';
+  /** Present when the i32 slot is fed and returned as another type (int64: format 3; narrow ints: 4). */
+  readonly external?: ExternalType;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { arrayFromNumbers, dtypeOfArray, isDType, type DType, type TypedArray } from '../common/dtype.js';
 import { DTypeError, GraphError, ShapeError } from '../common/errors.js';
+import { EXTERNAL_TYPES, type ExternalType } from '../common/manifest.js';
 import { einsum } from './build/einsum.js';
 import { foldElementwise, meanOf } from './build/n-ary.js';
 import { inferType } from './infer.js';
@@ -40,7 +41,7 @@ export const NAME_PATTERN = /^[A-Za-z_][\w.:-]*$/;
 const HASHED_CONSTANT_ELEMENTS = 16;
 
 /** A type an i32 input or output is exchanged as at the boundary (see `Graph.external`). */
-export type ExternalType = 'int64';
+export type { ExternalType };
 
 /** Data accepted by `Graph.constant`. */
 export type ConstantData = TypedArray | readonly number[] | number | boolean;
@@ -227,16 +228,17 @@ export class Graph<
   /**
    * Declares that the i32 input or output `name` is exchanged as `type` at
    * the model's boundary: an 'int64' value is fed and returned as a
-   * BigInt64Array and computed as i32 (a feed that does not fit i32 is an
-   * InputError). Declare it after the input or output.
+   * BigInt64Array, 'int8' as an Int8Array ('uint8', 'int16', 'uint16',
+   * 'uint32' likewise) and computed as i32 (a feed outside the type's range
+   * or i32 is an InputError). Declare it after the input or output.
    */
   external(name: string, type: ExternalType): void {
     const leaf = this.leafByName.get(name);
     const out = this.outputList.find(([n]) => n === name)?.[1];
     const node = leaf?.op === 'input' ? leaf : out;
-    if (type !== 'int64' || node === undefined || node.dtype !== 'i32') {
+    if (!EXTERNAL_TYPES.includes(type) || node === undefined || node.dtype !== 'i32') {
       throw new GraphError(
-        `external: "${name}" must be an i32 input or output and the type 'int64' (got ${describe(type)})`,
+        `external: "${name}" must be an i32 input or output and the type one of ${EXTERNAL_TYPES.join(', ')} (got ${describe(type)})`,
         { name, type },
       );
     }

@@ -8,8 +8,9 @@ import { ElemType, elemTypeName } from './elem-types.js';
 import { onnxMessage } from './onnx-schema.js';
 
 /**
- * Element data of a decoded tensor: float as Float32Array, int32 as
- * Int32Array, bool as Uint8Array, int64 and double as Float64Array (int64
+ * Element data of a decoded tensor: float as Float32Array, int32 and the
+ * narrow integer types (int8, uint8, int16, uint16) as Int32Array, bool as
+ * Uint8Array, int64, uint32 and double as Float64Array (int64
  * values beyond 2^53 round, which only matters for values that do not fit
  * i32 and are refused anyway).
  */
@@ -156,6 +157,36 @@ function decodeRaw(raw: Uint8Array, elemType: number, count: number): HostArray 
         (n) => new Int32Array(n),
         (at) => view.getInt32(at, true),
       );
+    case ElemType.int8:
+      return read(
+        1,
+        (n) => new Int32Array(n),
+        (at) => view.getInt8(at),
+      );
+    case ElemType.uint8:
+      return read(
+        1,
+        (n) => new Int32Array(n),
+        (at) => view.getUint8(at),
+      );
+    case ElemType.int16:
+      return read(
+        2,
+        (n) => new Int32Array(n),
+        (at) => view.getInt16(at, true),
+      );
+    case ElemType.uint16:
+      return read(
+        2,
+        (n) => new Int32Array(n),
+        (at) => view.getUint16(at, true),
+      );
+    case ElemType.uint32:
+      return read(
+        4,
+        (n) => new Float64Array(n),
+        (at) => view.getUint32(at, true),
+      );
     case ElemType.int64:
       return read(
         8,
@@ -190,8 +221,17 @@ function decodeFields(m: Message, elemType: number, count: number): HostArray | 
       make = (v) => Float32Array.from(v);
       break;
     case ElemType.int32:
+    case ElemType.int8:
+    case ElemType.uint8:
+    case ElemType.int16:
+    case ElemType.uint16:
+      // the narrow types are stored one per int32_data element (onnx.proto)
       values = pick('int32_data');
       make = (v) => Int32Array.from(v);
+      break;
+    case ElemType.uint32:
+      values = pick('uint64_data');
+      make = (v) => Float64Array.from(v);
       break;
     case ElemType.bool:
       values = pick('int32_data');

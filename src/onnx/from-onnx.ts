@@ -5,15 +5,16 @@
  * dimensions and `values` folds chosen inputs into constants.
  */
 import { type TypedArray } from '../common/dtype.js';
+import type { ExternalArray } from '../common/manifest.js';
 import { OnnxError, UnsupportedError } from '../common/errors.js';
 import { Graph, NAME_PATTERN } from '../ir/graph.js';
 import { decodeModel, elementCount, type HostArray, type OnnxValueInfo } from './decode-model.js';
-import { dtypeOfElem, ElemType, elemTypeName } from './elem-types.js';
+import { dtypeOfElem, ElemType, elemTypeName, externalOf } from './elem-types.js';
 import { importNodes, Scope, type ImportState } from './import-graph.js';
 import { computedValue, constantOf, knownValue, type OnnxValue } from './onnx-value.js';
 
 /** A `values` entry: a number, numbers, a typed array, or a BigInt64Array for int64. */
-export type OnnxInputValue = number | readonly number[] | TypedArray | BigInt64Array;
+export type OnnxInputValue = number | readonly number[] | TypedArray | ExternalArray;
 
 /** Options of fromOnnx(). */
 export interface FromOnnxOptions {
@@ -97,6 +98,12 @@ function folded(info: OnnxValueInfo, value: OnnxInputValue, shape: readonly numb
       return Uint8Array.from(numbers, (x) => (x !== 0 ? 1 : 0));
     case ElemType.int32:
     case ElemType.int64:
+    case ElemType.uint32:
+    case ElemType.int8:
+    case ElemType.uint8:
+    case ElemType.int16:
+    case ElemType.uint16:
+      // the range of each type is checked where the value becomes a constant (constantOf)
       if (numbers.some((x) => !Number.isInteger(x))) {
         throw new OnnxError(
           `fromOnnx: values.${info.name} must hold integers (${elemTypeName(info.elemType)})`,
@@ -199,7 +206,8 @@ export function fromOnnxSync(bytes: Uint8Array, options: FromOnnxOptions = {}): 
     }
     const name = graphName(info.name);
     const tensor = g.input(name, shape, dtype);
-    if (info.elemType === ElemType.int64) g.external(name, 'int64');
+    const external = externalOf(info.elemType);
+    if (external !== undefined) g.external(name, external);
     scope.set(info.name, computedValue(tensor, info.elemType, `input "${info.name}"`));
   }
   const body = { ...onnx, initializers: onnx.initializers.filter((t) => !fromInitializers.has(t.name)) };
@@ -215,7 +223,8 @@ export function fromOnnxSync(bytes: Uint8Array, options: FromOnnxOptions = {}): 
     const tensor = value.tensor ?? constantOf(g, value, `output "${info.name}"`);
     const name = graphName(info.name);
     g.output(name, tensor);
-    if (value.elemType === ElemType.int64) g.external(name, 'int64');
+    const external = externalOf(value.elemType);
+    if (external !== undefined) g.external(name, external);
   });
   return g;
 }

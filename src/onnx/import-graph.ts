@@ -9,7 +9,8 @@ import { Graph } from '../ir/graph.js';
 import { evaluate } from '../ir/interpret/interpret.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { HostArray, OnnxGraphProto, OnnxNodeProto } from './decode-model.js';
-import { ElemType } from './elem-types.js';
+import { ElemType, isNarrowElem } from './elem-types.js';
+import { checkNarrowUse, narrowResult } from './narrow-ints.js';
 import { NodeContext, type OpResult } from './node-context.js';
 import { knownValue, type OnnxValue } from './onnx-value.js';
 import { OPS } from './ops/index.js';
@@ -56,7 +57,7 @@ function isResultTensor(r: OpResult): r is Tensor {
 /** A folded result's data as the host array of its element type. */
 function hostOf(data: ArrayLike<number>, elemType: number): HostArray {
   if (elemType === ElemType.float) return Float32Array.from(data);
-  if (elemType === ElemType.int32) return Int32Array.from(data);
+  if (elemType === ElemType.int32 || isNarrowElem(elemType)) return Int32Array.from(data);
   if (elemType === ElemType.bool) return Uint8Array.from(data);
   return Float64Array.from(data);
 }
@@ -89,6 +90,7 @@ function runEntry(
   const n: NodeContext = new NodeContext(graph, node, state.opset, label, inputs, keepTensors, importBranch);
   if (entry === undefined) n.refuse(`the op ${node.opType} is not supported`);
   if (state.opset < entry.since) n.refuse(`${node.opType} before opset ${entry.since} is not supported`);
+  checkNarrowUse(n, inputs, 'input');
   let results: readonly OpResult[];
   try {
     const r = entry.run(n);
@@ -108,7 +110,9 @@ function runEntry(
   node.outputs.forEach((name, i) => {
     if (name !== '' && results[i] === undefined) n.refuse(`output ${i} ("${name}") is not supported`);
   });
-  return results.map((r) => (isResultTensor(r) ? n.out(r) : r));
+  const values = results.map((r) => narrowResult(n, isResultTensor(r) ? n.out(r) : r));
+  checkNarrowUse(n, values, 'output');
+  return values;
 }
 
 /** Folds a node whose inputs are all known: scratch graph + reference interpreter. */

@@ -14,7 +14,7 @@ import type {
   OnnxNodeProto,
   OnnxTensorProto,
 } from './decode-model.js';
-import { dtypeOfElem, ElemType, elemTypeName } from './elem-types.js';
+import { dtypeOfElem, ElemType, elemTypeName, isIntElem } from './elem-types.js';
 import { computedValue, constantOf, knownValue, type OnnxValue } from './onnx-value.js';
 
 /** What an op entry returns for each of the node's outputs, in order. */
@@ -220,13 +220,12 @@ export class NodeContext {
     if (tensor.dtype === 'f32') return ElemType.float;
     if (tensor.dtype === 'bool') return ElemType.bool;
     for (const v of this.inputValues) {
-      if (v !== undefined && (v.elemType === ElemType.int32 || v.elemType === ElemType.int64))
-        return v.elemType;
+      if (v !== undefined && isIntElem(v.elemType)) return v.elemType;
     }
     return ElemType.int64;
   }
 
-  /** Casts `t` to hold element type `elemType` (float, int32, int64, bool). */
+  /** Casts `t` to hold element type `elemType` (float, bool, or an integer type held as i32). */
   castTo(t: Tensor, elemType: number): Tensor {
     const dtype = dtypeOfElem(elemType);
     if (dtype === undefined) this.refuse(`element type ${elemTypeName(elemType)} is not supported`);

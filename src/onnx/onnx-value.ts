@@ -7,7 +7,7 @@ import { UnsupportedError } from '../common/errors.js';
 import type { Graph } from '../ir/graph.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { HostArray } from './decode-model.js';
-import { ElemType, elemTypeName } from './elem-types.js';
+import { ElemType, elemTypeName, i32RangeOf } from './elem-types.js';
 
 /** One named value of the ONNX graph as the importer sees it. */
 export interface OnnxValue {
@@ -39,14 +39,10 @@ export function knownValue(
   return { elemType, shape, known: data, tensor: undefined, origin };
 }
 
-/** int64 values an i32 holds exactly. */
-function fitsI32(x: number): boolean {
-  return Number.isInteger(x) && x >= -2147483648 && x <= 2147483647;
-}
-
 /**
- * The constant that holds a known value in `graph`: float as f32, int32 and
- * int64 as i32 (every int64 must fit, else UnsupportedError naming `user`),
+ * The constant that holds a known value in `graph`: float as f32, int32,
+ * int64, uint32 and the narrow integer types as i32 (every value must fit i32
+ * and its type's range, else UnsupportedError naming `user`),
  * bool as bool.
  */
 export function constantOf(graph: Graph, value: OnnxValue, user: string): Tensor {
@@ -58,11 +54,22 @@ export function constantOf(graph: Graph, value: OnnxValue, user: string): Tensor
       return graph.constant(data instanceof Float32Array ? data : Float32Array.from(data), shape);
     case ElemType.int32:
       return graph.constant(data instanceof Int32Array ? data : Int32Array.from(data), shape);
-    case ElemType.int64: {
-      const bad = data.findIndex((x) => !fitsI32(x));
+    case ElemType.int64:
+    case ElemType.uint32:
+    case ElemType.int8:
+    case ElemType.uint8:
+    case ElemType.int16:
+    case ElemType.uint16: {
+      const name = elemTypeName(value.elemType);
+      const { min, max } = i32RangeOf(value.elemType) as { min: number; max: number };
+      const bad = data.findIndex((x) => !Number.isInteger(x) || x < min || x > max);
       if (bad >= 0) {
+        const why =
+          max < 65536
+            ? `outside the ${name} range`
+            : `which does not fit in 32 bits (tensorwasm computes ${name} as i32)`;
         throw new UnsupportedError(
-          `${user}: the int64 value ${value.origin} holds ${data[bad]} at index ${bad}, which does not fit in 32 bits (tensorwasm computes int64 as i32)`,
+          `${user}: the ${name} value ${value.origin} holds ${data[bad]} at index ${bad}, ${why}`,
           { value: value.origin, index: bad },
         );
       }

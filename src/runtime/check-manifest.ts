@@ -5,7 +5,7 @@
  */
 import { DTYPE_BYTES, isDType } from '../common/dtype.js';
 import { ArtifactError } from '../common/errors.js';
-import type { Manifest, TensorSlot } from '../common/manifest.js';
+import { EXTERNAL_TYPES, type Manifest, type TensorSlot } from '../common/manifest.js';
 import { CONTROL_BYTES } from '../common/thread-control.js';
 
 type Fields = Record<string, unknown>;
@@ -51,8 +51,11 @@ function checkSlot(value: unknown, path: string, memoryBytes: number): TensorSlo
   if (bytes !== size * DTYPE_BYTES[dtype]) fail(`${path}.bytes`, 'the size of its shape and dtype');
   if (offset % DTYPE_BYTES[dtype] !== 0) fail(`${path}.offset`, `a multiple of ${DTYPE_BYTES[dtype]}`);
   if (offset + bytes > memoryBytes) fail(`${path}.offset`, 'inside memoryBytes');
-  if (f.external !== undefined && (f.external !== 'int64' || dtype !== 'i32')) {
-    fail(`${path}.external`, "absent or 'int64' on an i32 slot");
+  if (
+    f.external !== undefined &&
+    (!(EXTERNAL_TYPES as readonly unknown[]).includes(f.external) || dtype !== 'i32')
+  ) {
+    fail(`${path}.external`, `absent or one of ${EXTERNAL_TYPES.join(', ')} on an i32 slot`);
   }
   return f as unknown as TensorSlot;
 }

@@ -6,6 +6,7 @@
 import { arrayFromNumbers, dtypeOfArray, type TypedArray } from '../common/dtype.js';
 import { InputError } from '../common/errors.js';
 import type { TensorSlot } from '../common/manifest.js';
+import { checkExternal, toExternalArray, type ExternalArray } from './external-types.js';
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -21,51 +22,17 @@ export function slotSize(slot: TensorSlot): number {
   return slot.shape.reduce((a, b) => a * b, 1);
 }
 
-/** The largest and smallest int64 an i32 slot holds. */
-const I32_MAX = 2147483647n;
-const I32_MIN = -2147483648n;
-
-/**
- * An int64 feed (a BigInt64Array or a number array) for an i32 slot exchanged
- * as int64: every value must fit i32, else InputError (never wrapped).
- */
-function checkInt64(call: string, slot: TensorSlot, value: unknown): Int32Array {
-  let values: readonly bigint[] | BigInt64Array;
-  if (value instanceof BigInt64Array) values = value;
-  else if (Array.isArray(value) && value.every((v) => typeof v === 'bigint' || Number.isInteger(v))) {
-    values = value.map((v) => BigInt(v as bigint | number));
-  } else {
-    throw new InputError(
-      `${call}: "${slot.name}" is int64 (got ${describeValue(value)}; expected a BigInt64Array or an array of integers)`,
-      { name: slot.name, expected: 'int64' },
-    );
-  }
-  const out = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i] as bigint;
-    if (v > I32_MAX || v < I32_MIN) {
-      throw new InputError(
-        `${call}: "${slot.name}"[${i}] = ${v} does not fit in 32 bits (this model computes int64 values as i32)`,
-        { name: slot.name, index: i, value: String(v) },
-      );
-    }
-    out[i] = Number(v);
-  }
-  return out;
-}
-
-/** An i32 slot's values as the int64 values its callers see. */
-export function toExternal(slot: TensorSlot, array: TypedArray): TypedArray | BigInt64Array {
-  if (slot.external !== 'int64') return array;
-  return BigInt64Array.from(array, (v) => BigInt(v));
+/** An i32 slot's values as the type its callers see (TensorSlot.external, ONNX models). */
+export function toExternal(slot: TensorSlot, array: TypedArray): TypedArray | ExternalArray {
+  return slot.external === undefined ? array : toExternalArray(slot.external, array);
 }
 
 /** One value checked against its slot and converted to the slot's typed array class. */
 export function checkValue(call: string, slot: TensorSlot, value: unknown): TypedArray {
   const size = slotSize(slot);
   let array: TypedArray;
-  if (slot.external === 'int64') {
-    array = checkInt64(call, slot, value);
+  if (slot.external !== undefined) {
+    array = checkExternal(call, slot, slot.external, value);
   } else if (Array.isArray(value)) {
     if (!value.every((v) => typeof v === 'number' || typeof v === 'boolean')) {
       throw new InputError(`${call}: "${slot.name}" must contain only numbers`, { name: slot.name });

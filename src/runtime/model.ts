@@ -7,9 +7,10 @@
 import { encodeArtifact } from '../common/artifact.js';
 import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
 import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
-import type { Manifest, TensorSlot, ThreadBuilds } from '../common/manifest.js';
+import type { ExternalType, Manifest, TensorSlot, ThreadBuilds } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
 import { CONTROL_BYTES, THREAD_ID_EXPORT } from '../common/thread-control.js';
+import type { ExternalArray } from './external-types.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
 import { awaitOptimizedCode, warmKernels, type BaselineTime, type WarmKernel } from './warm-up.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
@@ -21,8 +22,11 @@ export interface TensorInfo {
   readonly name: string;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** 'int64' when the value is fed and returned as a BigInt64Array (computed as i32; ONNX models). */
-  readonly external?: 'int64';
+  /**
+   * The type an i32 value is fed and returned as (ONNX models; computed as i32):
+   * 'int64' as a BigInt64Array, 'int8' as an Int8Array, 'uint8', 'int16', 'uint16', 'uint32' likewise.
+   */
+  readonly external?: ExternalType;
 }
 
 /** Options of save(). */
@@ -32,7 +36,7 @@ export interface SaveOptions {
 }
 
 /** Values by name: typed arrays, or plain number arrays (converted). */
-export type Feeds = Readonly<Record<string, TypedArray | BigInt64Array | readonly number[]>>;
+export type Feeds = Readonly<Record<string, TypedArray | ExternalArray | readonly number[]>>;
 
 /** Names to shapes and dtypes, as a typed graph records them (type-level only); the default takes any name. */
 export type TensorTypes = Readonly<
@@ -41,11 +45,12 @@ export type TensorTypes = Readonly<
 
 /**
  * `run()`/`setParams()` values for the names in `T`: each dtype's typed array
- * class, or a number array; an i32 slot exchanged as int64 (ONNX) takes a BigInt64Array.
+ * class, or a number array; an i32 slot exchanged as int64 (ONNX) takes a BigInt64Array, one
+ * exchanged as a narrow integer type its typed array (TensorInfo.external).
  */
 export type FeedsOf<T extends TensorTypes> = {
   readonly [K in keyof T]:
-    TypedArrayFor<T[K]['dtype']> | readonly number[] | ('i32' extends T[K]['dtype'] ? BigInt64Array : never);
+    TypedArrayFor<T[K]['dtype']> | readonly number[] | ('i32' extends T[K]['dtype'] ? ExternalArray : never);
 };
 
 /** `run()` results by output name, each in its dtype's typed array class. */
@@ -244,7 +249,7 @@ export class Model<
     this.call();
     const out: Record<string, TypedArray> = {};
     for (const slot of this.manifest.outputs) {
-      // an int64 output (ONNX) is returned as a BigInt64Array
+      // an int64 output (ONNX) is returned as a BigInt64Array, a uint8 one as a Uint8Array, ...
       out[slot.name] = toExternal(slot, this.slotArray(memory, slot).slice()) as TypedArray;
     }
     return out as ResultsOf<O>;

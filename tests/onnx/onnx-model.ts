@@ -9,6 +9,11 @@ export const INT32 = 6;
 export const INT64 = 7;
 export const BOOL = 9;
 export const DOUBLE = 11;
+export const UINT8 = 2;
+export const INT8 = 3;
+export const UINT16 = 4;
+export const INT16 = 5;
+export const UINT32 = 12;
 
 /** A tensor value: element type, dims and values. */
 export interface TensorSpec {
@@ -60,6 +65,7 @@ function tensorProto(t: TensorSpec): Record<string, unknown> {
   if (t.type === FLOAT) base.float_data = t.values;
   else if (t.type === INT64) base.int64_data = t.values;
   else if (t.type === DOUBLE) base.double_data = t.values;
+  else if (t.type === UINT32) base.uint64_data = t.values;
   else base.int32_data = t.values;
   return base;
 }

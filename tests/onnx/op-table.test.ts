@@ -19,6 +19,7 @@ import { recurrentOps } from '../../src/onnx/ops/recurrent.js';
 import { reduceOps } from '../../src/onnx/ops/reduce.js';
 import { resizeOps } from '../../src/onnx/ops/resize.js';
 import { shapeOps } from '../../src/onnx/ops/shape.js';
+import { trigOps } from '../../src/onnx/ops/trig.js';
 
 test('no op type is defined by two families, and OPS holds them all', () => {
   const families = {
@@ -37,6 +38,7 @@ test('no op type is defined by two families, and OPS holds them all', () => {
     reduceOps,
     resizeOps,
     shapeOps,
+    trigOps,
   };
   const owner = new Map<string, string>();
   const twice: string[] = [];

@@ -1,11 +1,11 @@
 /**
  * Activation ONNX ops (Clip, LeakyRelu, PRelu, Elu, Selu, HardSigmoid,
- * HardSwish, Softplus, Softsign, Mish, Celu, ThresholdedRelu, Shrink) built
+ * HardSwish, Softplus, Softsign, Mish, Celu, ThresholdedRelu, Shrink, Swish) built
  * through the builder's activation composites; attributes keep the defaults of
  * the node's opset (Selu's before 6, Clip's bounds as inputs from 11).
  */
 import type { Tensor } from '../../ir/tensor.js';
-import { ElemType as E } from '../elem-types.js';
+import { ElemType as E, INT_ELEMS } from '../elem-types.js';
 import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
@@ -57,7 +57,7 @@ function clip(n: NodeContext): Tensor {
     const hi = n.hasAttr('max') ? n.float('max', 0) : null;
     return x.clip(lo, hi);
   }
-  n.checkTypes(NUMERIC);
+  n.checkTypes([E.float, ...INT_ELEMS]);
   for (const i of [1, 2]) {
     if (n.has(i) && n.elemType(i) !== n.elemType(0))
       n.invalid(`input ${i} has a different element type than the input`);
@@ -123,4 +123,6 @@ export const activationOps: OpTable = {
   Celu: floatUnary(12, (x, n) => x.celu(n.float('alpha', 1))),
   ThresholdedRelu: floatUnary(10, (x, n) => x.thresholdedRelu(n.float('alpha', 1))),
   Shrink: { since: 9, run: (n) => n.out(shrink(n), n.elemType(0)) },
+  // x * sigmoid(alpha * x)
+  Swish: floatUnary(24, (x, n) => x.mul(x.mul(n.float('alpha', 1)).sigmoid())),
 };

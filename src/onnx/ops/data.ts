@@ -5,13 +5,13 @@
  * Sizes, k and axis inputs must be known at import (Trilu is in matrix.ts, Mod in elementwise.ts).
  */
 import type { Tensor } from '../../ir/tensor.js';
-import { ElemType as E } from '../elem-types.js';
+import { ElemType as E, INT_ELEMS } from '../elem-types.js';
 import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
 const INDEX = [E.int32, E.int64];
 const NUMERIC = [E.float, E.int32, E.int64];
-const ANY = [E.float, E.int32, E.int64, E.bool];
+const ANY = [E.float, ...INT_ELEMS, E.bool];
 
 /**
  * Split into the node's outputs: by the given sizes, else (num_outputs or the
@@ -106,6 +106,38 @@ function einsum(n: NodeContext): Tensor {
   return n.graph.einsum(n.string('equation', ''), tensors);
 }
 
+/**
+ * CenterCropPad: each listed axis cropped or zero-padded to its size in
+ * `shape` (known at import), centred as ONNX's reference does: a crop starts
+ * at floor((dim - size) / 2), a pad puts floor((size - dim) / 2) zeros before.
+ */
+function centerCropPad(n: NodeContext): Tensor {
+  n.checkTypes(ANY, [0]);
+  n.checkTypes([E.int32, E.int64], [1]);
+  const x = n.tensor(0);
+  const sizes = n.numbers(1, 'shape');
+  const axes = (n.ints('axes') ?? x.shape.map((_, i) => i)).map((a) => n.axis(a, x.rank));
+  if (sizes.length !== axes.length) n.invalid(`shape has ${sizes.length} sizes for ${axes.length} axes`);
+  const target = [...x.shape];
+  axes.forEach((a, i) => {
+    const size = sizes[i] as number;
+    if (!Number.isInteger(size) || size < 0) n.invalid(`shape[${i}] = ${size} is not a size`);
+    target[a] = size;
+  });
+  const crop = x.shape.map((dim, a) => {
+    const size = target[a] as number;
+    const start = Math.floor((dim - size) / 2);
+    return size < dim ? ([start, start + size] as [number, number]) : null;
+  });
+  const cropped = x.slice(crop);
+  const pads = x.shape.map((dim, a) => {
+    const size = target[a] as number;
+    const before = Math.floor((size - dim) / 2);
+    return size > dim ? ([before, size - dim - before] as const) : ([0, 0] as const);
+  });
+  return pads.every(([b, e]) => b === 0 && e === 0) ? cropped : cropped.pad(pads);
+}
+
 /** An entry whose result keeps input 0's element type. */
 function keepsType(since: number, build: (n: NodeContext) => Tensor): OpTable[string] {
   return { since, run: (n) => n.out(build(n), n.elemType(0)) };
@@ -128,4 +160,5 @@ export const dataOps: OpTable = {
     },
   },
   Einsum: keepsType(12, einsum),
+  CenterCropPad: keepsType(18, centerCropPad),
 };

@@ -4,14 +4,15 @@
  * variadic Max/Min/Sum/Mean, Where and Cast.
  */
 import type { Tensor } from '../../ir/tensor.js';
-import { ElemType as E, elemTypeName } from '../elem-types.js';
+import { ElemType as E, elemTypeName, INT_ELEMS } from '../elem-types.js';
 import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
-const NUMERIC = [E.float, E.int32, E.int64];
+// uint32 and the narrow integer types pass here; src/onnx/narrow-ints.ts says which ops take them
+const NUMERIC = [E.float, ...INT_ELEMS];
 const FLOAT = [E.float];
 const BOOL = [E.bool];
-const ANY = [E.float, E.int32, E.int64, E.bool];
+const ANY = [E.float, ...INT_ELEMS, E.bool];
 
 /**
  * The two operands of a binary op. Before opset 7, `broadcast=1` broadcasts
@@ -119,8 +120,7 @@ function castEntry(targetOf: (n: NodeContext) => number, since: number): OpTable
       // saturate and round_mode only change float8 results, which are refused anyway
       n.ignore('saturate', 'round_mode');
       const to = targetOf(n);
-      if (!ANY.includes(to as (typeof ANY)[number]))
-        n.refuse(`casting to ${elemTypeName(to)} is not supported`);
+      if (!ANY.includes(to)) n.refuse(`casting to ${elemTypeName(to)} is not supported`);
       return n.out(n.castTo(n.tensor(0), to), to);
     },
   };
@@ -129,7 +129,17 @@ function castEntry(targetOf: (n: NodeContext) => number, since: number): OpTable
 function castTarget(n: NodeContext): number {
   if (n.opset < 6) {
     const name = n.string('to', '').toLowerCase();
-    const byName: Record<string, number> = { float: E.float, int32: E.int32, int64: E.int64, bool: E.bool };
+    const byName: Record<string, number> = {
+      float: E.float,
+      int32: E.int32,
+      int64: E.int64,
+      bool: E.bool,
+      int8: E.int8,
+      uint8: E.uint8,
+      int16: E.int16,
+      uint16: E.uint16,
+      uint32: E.uint32,
+    };
     const to = byName[name];
     if (to === undefined) n.refuse(`casting to ${name} is not supported`);
     return to;

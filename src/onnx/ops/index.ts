@@ -18,6 +18,7 @@ import { recurrentOps } from './recurrent.js';
 import { reduceOps } from './reduce.js';
 import { resizeOps } from './resize.js';
 import { shapeOps } from './shape.js';
+import { trigOps } from './trig.js';
 
 /** Every supported ONNX op type (default domain) and how it is imported. */
 export const OPS: OpTable = {
@@ -36,4 +37,5 @@ export const OPS: OpTable = {
   ...recurrentOps,
   ...attentionOps,
   ...resizeOps,
+  ...trigOps,
 };

@@ -1,7 +1,8 @@
 /**
  * Normalization ONNX ops through the builder's normalize composites:
  * RMSNormalization, InstanceNormalization, GroupNormalization (opset 18's
- * per-group scale and bias as well as opset 21's per-channel ones) and LRN.
+ * per-group scale and bias as well as opset 21's per-channel ones), LRN and
+ * LpNormalization.
  * Statistics are computed in float32, so stash_type must be 1 (float).
  * LayerNormalization is in nn.ts.
  */
@@ -62,7 +63,22 @@ function lrn(n: NodeContext): Tensor {
   return n.tensor(0).lrn(size, n.float('alpha', 1e-4), n.float('beta', 0.75), n.float('bias', 1));
 }
 
+/**
+ * LpNormalization: x / ||x||_p along one axis (p = 1 or 2); where the norm
+ * is 0 (x is all zeros there) the result is 0, as ONNX's reference gives.
+ */
+function lpNorm(n: NodeContext): Tensor {
+  n.checkTypes(FLOAT);
+  const x = n.tensor(0);
+  const axis = n.axis(n.int('axis', -1), x.rank);
+  const p = n.int('p', 2);
+  if (p !== 1 && p !== 2) n.invalid(`p=${p} (expected 1 or 2)`);
+  const norm = p === 1 ? x.abs().sum([axis], true) : x.mul(x).sum([axis], true).sqrt();
+  return x.div(n.graph.where(norm.eq(0), 1, norm));
+}
+
 export const normOps: OpTable = {
+  LpNormalization: { since: 1, run: (n) => n.out(lpNorm(n), E.float) },
   RMSNormalization: { since: 23, run: (n) => n.out(rmsNorm(n), E.float) },
   InstanceNormalization: { since: 1, run: (n) => n.out(instanceNorm(n), E.float) },
   GroupNormalization: { since: 18, run: (n) => n.out(groupNorm(n), E.float) },

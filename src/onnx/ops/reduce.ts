@@ -5,7 +5,7 @@
  * ArgMax/ArgMin.
  */
 import type { Tensor } from '../../ir/tensor.js';
-import { ElemType as E } from '../elem-types.js';
+import { ElemType as E, INT_ELEMS } from '../elem-types.js';
 import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
 
@@ -57,15 +57,28 @@ function reduce(spec: ReduceSpec): OpTable[string] {
   };
 }
 
+/**
+ * ArgMax/ArgMin; with select_last_index=1 (opset 12) the last index on ties:
+ * the first one along the reversed axis, counted back from the end (dim - 1 - j).
+ */
 function arg(method: 'argmax' | 'argmin'): OpTable[string] {
   return {
     since: 1,
     run: (n) => {
-      n.checkTypes([E.float, E.int32, E.int64], [0]);
+      n.checkTypes([E.float, ...INT_ELEMS], [0]);
       const x = n.tensor(0);
-      if (n.opset >= 12) n.requireInt('select_last_index', 0, 'the last index on ties');
+      const last = n.opset >= 12 && n.int('select_last_index', 0) !== 0;
       const axis = n.axis(n.int('axis', 0), Math.max(x.rank, 1));
-      return n.out(x[method](axis, n.int('keepdims', 1) !== 0), E.int64);
+      const keepdims = n.int('keepdims', 1) !== 0;
+      if (!last || x.rank === 0) return n.out(x[method](axis, keepdims), E.int64);
+      const dim = x.shape[axis] as number;
+      const reversed = x.slice(x.shape.map((_, i) => (i === axis ? [dim - 1, -dim - 1, -1] : null)));
+      return n.out(
+        reversed[method](axis, keepdims)
+          .neg()
+          .add(dim - 1),
+        E.int64,
+      );
     },
   };
 }
