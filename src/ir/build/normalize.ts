@@ -222,10 +222,10 @@ export function lrn(x: AnyTensor, size: number, alpha = 1e-4, beta = 0.75, bias 
     const window = padded.slice(x.shape.map((_, i) => (i === 1 ? [j, j + c] : null)));
     sum = sum === undefined ? window : sum.add(window);
   }
-  return xf.div(
-    (sum as AnyTensor)
-      .mul(a / size)
-      .add(k)
-      .pow(b),
-  );
+  const base = (sum as AnyTensor).mul(a / size).add(k);
+  // with bias > 0 and alpha >= 0 the base is at least the bias (a sum of squares): x · base^-beta
+  // as exp(-beta · log(base)), two vector polynomials, where a general pow must handle negative
+  // bases lane by lane (AlexNet's LRN: 4.3 ms for [1, 96, 55, 55] as pow)
+  if (k > 0 && a >= 0) return xf.mul(base.log().mul(-b).exp());
+  return xf.div(base.pow(b));
 }
