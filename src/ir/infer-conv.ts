@@ -257,10 +257,35 @@ function batchNormRule(inputs: readonly ValueType[], a: OpAttrs['batchNorm']): V
   return x;
 }
 
+/** unfold(x [N, C, D...]) -> [N, C, K..., O...]: every window's taps, O as a conv's output. */
+function unfoldRule(inputs: readonly ValueType[], a: OpAttrs['unfold']): ValueType {
+  const op = 'unfold';
+  arity(op, inputs, 1);
+  const x = operand(op, inputs, 0);
+  const n = checkInput(op, x);
+  checkWindow(op, a, n, x.shape);
+  if (a.kernelShape.length !== n || a.kernelShape.some((k) => !Number.isInteger(k) || k < 1))
+    throw new ShapeError(`${op}: kernelShape needs ${n} integers >= 1 (got ${formatShape(a.kernelShape)})`, {
+      op,
+    });
+  const spatial = x.shape.slice(2).map((size, i) => {
+    const k = a.kernelShape[i] ?? 1;
+    const d = a.dilations[i] ?? 1;
+    const padded = size + (a.pads[i] ?? 0) + (a.pads[i + n] ?? 0);
+    if (padded < windowExtent(k, d))
+      throw new ShapeError(
+        `${op}: the window's extent ${windowExtent(k, d)} on spatial axis ${i} exceeds the padded input ${padded} (${formatShape(x.shape)})`,
+        { op, shape: x.shape, kernelShape: a.kernelShape },
+      );
+    return windowOutputSize(size, k, a.strides[i] ?? 1, d, a.pads[i] ?? 0, a.pads[i + n] ?? 0, false);
+  });
+  return { shape: [...x.shape.slice(0, 2), ...a.kernelShape, ...spatial], dtype: 'f32' };
+}
+
 /** The rules of the window ops and batchNorm, spread into infer.ts's table. */
 export const CONV_RULES: Pick<
   RuleTable,
-  'conv' | 'convTranspose' | 'maxPool' | 'sumPool' | 'avgPool' | 'batchNorm'
+  'conv' | 'convTranspose' | 'maxPool' | 'sumPool' | 'avgPool' | 'batchNorm' | 'unfold'
 > = {
   conv: convRule,
   convTranspose: convTransposeRule,
@@ -268,4 +293,5 @@ export const CONV_RULES: Pick<
   sumPool: poolRule('sumPool'),
   avgPool: poolRule('avgPool'),
   batchNorm: batchNormRule,
+  unfold: unfoldRule,
 };

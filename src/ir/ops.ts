@@ -83,6 +83,8 @@ export const OpCode = {
   sumPool: 'sumPool',
   avgPool: 'avgPool',
   batchNorm: 'batchNorm',
+  // im2col: the windows a convolution reads, laid out for the tiled matmul (lower-conv.ts)
+  unfold: 'unfold',
 } as const;
 export type OpCode = (typeof OpCode)[keyof typeof OpCode];
 
@@ -245,6 +247,11 @@ export interface OpAttrs {
   avgPool: PoolAttrs & { readonly countIncludePad: boolean };
   /** Inputs [x, scale, bias, mean, var], each of the last four shaped [C]. */
   batchNorm: { readonly eps: number };
+  /**
+   * x [N, C, D...] -> [N, C, K..., O...]: out[n, c, k..., o...] = x[n, c, o·s - padBegin + k·d],
+   * 0 where that tap falls in the padding (a convolution's im2col matrix).
+   */
+  unfold: WindowAttrs & { readonly kernelShape: readonly number[] };
 }
 
 /** How later stages treat an op. */

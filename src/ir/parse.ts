@@ -75,6 +75,7 @@ const ATTR_PARSERS: { readonly [K in NodeOp]: AttrParser<K> } = {
     }),
   maxPool: pool,
   sumPool: pool,
+  unfold: (r) => r.done({ ...window(r), kernelShape: r.ints('kernelShape') }),
   avgPool: (r) =>
     r.done({
       ...window(r),

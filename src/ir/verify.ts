@@ -152,6 +152,10 @@ const ATTR_RULES: Readonly<Record<OpCode, AttrRule>> = {
   },
   maxPool: poolRule,
   sumPool: poolRule,
+  unfold: {
+    keys: [...windowKeys, 'kernelShape'],
+    check: (a) => windowLists(a) ?? checkDims('kernelShape', a.kernelShape),
+  },
   avgPool: {
     keys: [...poolRule.keys, 'countIncludePad'],
     check: (a) =>

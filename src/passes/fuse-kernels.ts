@@ -121,10 +121,15 @@ function tryJoin(
     const node = first.writes[0];
     if (g.kernels.length > 1 || base === undefined || node === undefined || elementwise === undefined)
       return { ok: false, reason: 'not an elementwise consumer of a single reduction' };
-    if (!same(kExt, extents(g.domain))) return { ok: false, reason: 'different iteration space' };
     if (first.kind === 'matmul' && readElsewhere(node))
       return { ok: false, reason: 'the matmul result is also read elsewhere' };
-    return join(g, k, g.domain.length, 'epilogue');
+    if (same(kExt, extents(g.domain))) return join(g, k, g.domain.length, 'epilogue');
+    // a consumer of a reshaped result (a conv lowered to a matmul, lower-conv.ts) runs over
+    // the same elements in the same order: its point is the group's, unraveled into its shape
+    const size = (e: readonly number[]): number => e.reduce((a, b) => a * b, 1);
+    if (size(kExt) !== size(extents(g.domain))) return { ok: false, reason: 'different iteration space' };
+    const flat = ix.ravel(g.domain.map(ix.variable), extents(g.domain));
+    return join(g, k, g.domain.length, 'epilogue through a reshape', ix.unravel(flat, kExt));
   }
   const inner = g.inner;
   if (single !== undefined && k.kind === 'reduce') {
@@ -154,6 +159,8 @@ function join(
   k: Kernel,
   outerRank: number,
   kind: string,
+  /** k's domain variables in g's, when k runs over a reshape of g's domain (all of it). */
+  reshaped?: readonly IndexExpr[],
 ): { ok: true; kind: string } | { ok: false; reason: string } {
   const outer = g.domain.slice(0, outerRank);
   const varMap = new Map<number, IndexExpr>();
@@ -164,8 +171,10 @@ function join(
     varMap.set(v.id, ix.variable(made));
     return made;
   };
-  k.domain.forEach((v, i) => varMap.set(v.id, i < outerRank ? ix.variable(outer[i] as LoopVar) : ix.ZERO));
-  const innerDomain = k.domain.slice(outerRank).filter((v) => v.extent !== 1);
+  k.domain.forEach((v, i) =>
+    varMap.set(v.id, reshaped?.[i] ?? (i < outerRank ? ix.variable(outer[i] as LoopVar) : ix.ZERO)),
+  );
+  const innerDomain = reshaped !== undefined ? [] : k.domain.slice(outerRank).filter((v) => v.extent !== 1);
   const slotMap = new Map<number, number>();
   const bindMap = new Map<number, number>();
   const bind = (s: number): number =>

@@ -95,7 +95,13 @@ function normalize(c: number, terms: readonly Term[]): IndexExpr {
   // d·k·(x div d) + k·(x mod d) = k·x
   for (const [, t] of list) {
     if (t.atom.kind !== 'mod' || t.coef === 0) continue;
-    const divKey = `(${exprKey(t.atom.e)})/${t.atom.d}`;
+    // the div atom as floorDiv makes it: ((x div a) mod b) pairs with (x div a·b)
+    const quotient = floorDiv(t.atom.e, t.atom.d);
+    const single = quotient.c === 0 && quotient.terms.length === 1 ? quotient.terms[0] : undefined;
+    const divKey =
+      single?.coef === 1 && single.atom.kind === 'div'
+        ? atomKey(single.atom)
+        : `(${exprKey(t.atom.e)})/${t.atom.d}`;
     const div = byKey.get(divKey);
     if (div && div.coef === t.coef * t.atom.d) {
       const k = t.coef;
@@ -179,6 +185,25 @@ function splitByDivisor(e: IndexExpr, d: number): { q: IndexExpr; r: IndexExpr }
 }
 
 /**
+ * A factor `a` of `d` with `e = a·q + r`, 0 <= r < a (r: the terms `a` does not
+ * divide): then e div d = q div (d/a) and e mod d = a·(q mod d/a) + r. This is
+ * what folds a flat index raveled over one shape and unraveled over another
+ * (a reshape of a reshape) back to plain variables.
+ */
+function commonFactor(e: IndexExpr, d: number): { a: number; q: IndexExpr; r: IndexExpr } | undefined {
+  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
+  const candidates = new Set(e.terms.map((t) => gcd(Math.abs(t.coef), d)));
+  let best: { a: number; q: IndexExpr; r: IndexExpr } | undefined;
+  for (const a of candidates) {
+    if (a <= 1 || a >= d || (best !== undefined && a <= best.a)) continue;
+    const { q, r } = splitByDivisor(e, a);
+    const rr = rangeOf(r);
+    if (rr.lo >= 0 && rr.hi < a && rangeOf(q).lo >= 0) best = { a, q, r };
+  }
+  return best;
+}
+
+/**
  * Floor division of a non-negative expression by a positive constant. Emitted
  * code divides unsigned, so a div atom only ever wraps a non-negative
  * expression: `e` is split into `d·q + r` only when `r` cannot go negative.
@@ -191,6 +216,8 @@ export function floorDiv(e: IndexExpr, d: number): IndexExpr {
   const rr = rangeOf(r);
   if (rr.lo >= 0 && rr.hi < d) return q;
   if (rr.lo < 0) return { c: 0, terms: [{ coef: 1, atom: { kind: 'div', e, d } }] };
+  const factor = commonFactor(e, d);
+  if (factor !== undefined) return floorDiv(factor.q, d / factor.a);
   // (x div a) div b = x div (a·b)
   if (r.c === 0 && r.terms.length === 1 && r.terms[0]?.coef === 1 && r.terms[0].atom.kind === 'div') {
     const inner = r.terms[0].atom;
@@ -205,6 +232,8 @@ export function mod(e: IndexExpr, d: number): IndexExpr {
   const { r } = splitByDivisor(e, d);
   const rr = rangeOf(r);
   if (rr.lo >= 0 && rr.hi < d) return r;
+  const factor = rr.lo >= 0 ? commonFactor(r, d) : undefined;
+  if (factor !== undefined) return add(scale(mod(factor.q, d / factor.a), factor.a), factor.r);
   return { c: 0, terms: [{ coef: 1, atom: { kind: 'mod', e: rr.lo < 0 ? e : r, d } }] };
 }
 

@@ -180,6 +180,31 @@ export function lowerInline(node: Node, idx: readonly IndexExpr[], ctx: LowerCon
         ? inner
         : { k: 'guard', guards, then: inner, otherwise: value, dtype: node.dtype };
     }
+    case 'unfold': {
+      // [n, c, k..., o...] reads x[n, c, o·s - padBegin + k·d]: 0 where that tap is padding
+      const input = inputs[0] as Node;
+      const { strides, dilations, pads, kernelShape } = node.attrs;
+      const n = kernelShape.length;
+      const guards: { index: IndexExpr; size: number }[] = [];
+      const spatial = kernelShape.map((_, i) => {
+        const pos = ix.addConst(
+          ix.add(
+            ix.scale(idx[i + 2 + n] ?? ix.ZERO, strides[i] ?? 1),
+            ix.scale(idx[i + 2] ?? ix.ZERO, dilations[i] ?? 1),
+          ),
+          -(pads[i] ?? 0),
+        );
+        const size = input.shape[i + 2] ?? 0;
+        const r = ix.rangeOf(pos);
+        if (r.lo < 0 || r.hi >= size) guards.push({ index: pos, size });
+        return ix.within(pos, size);
+      });
+      const inner = lowerScoped(ctx, () => at(0, [idx[0] ?? ix.ZERO, idx[1] ?? ix.ZERO, ...spatial]));
+      const zero: KExpr = { k: 'const', value: 0, dtype: node.dtype };
+      return guards.length === 0
+        ? inner
+        : { k: 'guard', guards, then: inner, otherwise: zero, dtype: node.dtype };
+    }
     case 'concat': {
       const axis = node.attrs.axis;
       let result: KExpr = { k: 'const', value: 0, dtype: node.dtype };

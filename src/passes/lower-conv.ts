@@ -15,6 +15,7 @@
  */
 import type { Graph } from '../ir/graph.js';
 import { topoSort, type Node } from '../ir/node.js';
+import { windowOutputSize } from '../ir/infer-conv.js';
 import type { OpAttrs } from '../ir/ops.js';
 
 /** The new-graph operands of a conv as lowered: x, w and the bias if any. */
@@ -34,6 +35,63 @@ function perChannel(out: Graph, v: Node, rank: number): Node {
 /** Per-kernel-row values [M] reshaped to [M, 1, ...] (rank `rank`), to scale weights [M, C/g, k...]. */
 function perRow(out: Graph, v: Node, rank: number): Node {
   return out.addNode('reshape', [v], { shape: [v.shape[0] ?? 0, ...new Array<number>(rank - 1).fill(1)] });
+}
+
+/** Fewer output channels per group than this: the tiles would be mostly empty (depthwise stays direct). */
+const MIN_GEMM_ROWS = 8;
+/** A shorter dot product per output than this: im2col costs more than the tiles save. */
+const MIN_GEMM_DEPTH = 8;
+
+/**
+ * A conv as im2col + the tiled matmul, when its groups are wide enough:
+ * out[n, g, m, p] = Σ_j w[g, m, j] · cols[n, g, j, p] with j over (c, k...) and p
+ * over the output positions; cols is unfold(x) (the windows, planned like any
+ * temp) or x itself for a 1x1 conv without stride or padding. Undefined when
+ * the direct kernel is the better fit.
+ */
+function asMatmul(c: LoweredConv, out: Graph): Node | undefined {
+  const { x, w, attrs } = c;
+  const [n = 0, , ...spatial] = x.shape;
+  const [m = 0, cg = 0, ...kernelShape] = w.shape;
+  const groups = attrs.groups;
+  const mg = m / groups;
+  const depth = cg * kernelShape.reduce((a, b) => a * b, 1);
+  if (mg < MIN_GEMM_ROWS || depth < MIN_GEMM_DEPTH) return undefined;
+  const r = spatial.length;
+  const { strides, dilations, pads } = attrs;
+  const outShape = [
+    n,
+    m,
+    ...spatial.map((size, i) =>
+      windowOutputSize(
+        size,
+        kernelShape[i] ?? 1,
+        strides[i] ?? 1,
+        dilations[i] ?? 1,
+        pads[i] ?? 0,
+        pads[i + r] ?? 0,
+        false,
+      ),
+    ),
+  ];
+  const positions = outShape.slice(2).reduce((a, b) => a * b, 1);
+  const identity =
+    kernelShape.every((k) => k === 1) &&
+    attrs.strides.every((s) => s === 1) &&
+    attrs.pads.every((p) => p === 0);
+  const windows = identity
+    ? x
+    : out.addNode('unfold', [x], {
+        strides,
+        dilations,
+        pads,
+        kernelShape,
+      });
+  const grouped = groups > 1 ? [groups] : [];
+  const cols = out.addNode('reshape', [windows], { shape: [n, ...grouped, depth, positions] });
+  const rows = out.addNode('reshape', [w], { shape: [...grouped, mg, depth] });
+  const product = out.addNode('matmul', [rows, cols], {});
+  return out.addNode('reshape', [product], { shape: outShape });
 }
 
 /**
@@ -75,7 +133,7 @@ export function makeConvLowering(
   const convs = new Map<number, LoweredConv>();
 
   const emitConv = (c: LoweredConv, out: Graph): Node => {
-    const bare = out.addNode('conv', [c.x, c.w], { ...c.attrs, hasBias: false });
+    const bare = asMatmul(c, out) ?? out.addNode('conv', [c.x, c.w], { ...c.attrs, hasBias: false });
     if (c.bias === undefined) return bare;
     return out.addNode('add', [bare, perChannel(out, c.bias, bare.shape.length)], {});
   };

@@ -10,7 +10,8 @@ describe('memory plans of CNN graphs', () => {
     it(`${name}: arena = lower bound`, () => {
       const { memory, schedule } = planGraph(graph);
       const plan = memory.plan;
-      expect(schedule.kernels.some((k) => k.kind === 'conv')).toBe(true);
+      // convolutions run as direct conv kernels or as im2col + matmul (lower-conv.ts)
+      expect(schedule.kernels.some((k) => k.kind === 'conv' || k.kind === 'matmul')).toBe(true);
       expect(plan.arenaBytes).toBe(plan.lowerBoundBytes);
       expect(plan.arenaBytes).toBeLessThan(plan.naiveBytes / 4);
     });

@@ -9,7 +9,7 @@ import { DTYPE_BYTES, type DType } from '../../common/dtype.js';
 import { InternalError } from '../../common/errors.js';
 import * as ix from '../../passes/index-expr.js';
 import type { IndexExpr, LoopVar } from '../../passes/index-expr.js';
-import type { KExpr } from '../../passes/kernel.js';
+import type { Guard, KExpr } from '../../passes/kernel.js';
 import { emitIndex, type IndexEnv } from './emit-index.js';
 import { emitVectorGuard } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -154,9 +154,28 @@ export function isVectorizable(e: KExpr, v: LoopVar): boolean {
     case 'let':
       return isVectorizable(e.value, v) && isVectorizable(e.body, v);
     case 'guard':
+      // one branch for all four lanes when no guard index moves with them (concat along an
+      // outer axis); guards along the lanes have a vector form only in window kernels
+      return uniformGuard(e, v) && isVectorizable(e.then, v) && isVectorizable(e.otherwise, v);
     case 'bind':
       return false;
   }
+}
+
+/** Whether every guard's index lies in [0, size) (1 when there are none). */
+function emitGuardCondition(fb: FunctionBuilder, guards: readonly Guard[], env: ExprEnv): Expr {
+  const m = fb.m;
+  let cond: Expr | undefined;
+  for (const g of guards) {
+    const ok = m.i32.lt_u(emitIndex(fb, g.index, env), m.i32.const(g.size));
+    cond = cond === undefined ? ok : m.i32.and(cond, ok);
+  }
+  return cond ?? m.i32.const(1);
+}
+
+/** True when no index `e` guards on moves with `v`: the guard holds for all lanes or for none. */
+function uniformGuard(e: Extract<KExpr, { k: 'guard' }>, v: LoopVar): boolean {
+  return e.guards.every((g) => ix.affineCoef(g.index, v) === 0);
 }
 
 /**
@@ -233,14 +252,9 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
     case 'cast':
       return emitScalarCast(fb, emitScalar(fb, e.arg, env), e.arg.dtype, e.dtype);
     case 'guard': {
-      let cond: Expr | undefined;
-      for (const g of e.guards) {
-        const ok = m.i32.lt_u(emitIndex(fb, g.index, env), m.i32.const(g.size));
-        cond = cond === undefined ? ok : m.i32.and(cond, ok);
-      }
       const then = emitScalar(fb, e.then, env);
       const otherwise = emitScalar(fb, e.otherwise, env);
-      return cond === undefined ? then : m.if(cond, then, otherwise);
+      return e.guards.length === 0 ? then : m.if(emitGuardCondition(fb, e.guards, env), then, otherwise);
     }
     case 'bind': {
       // idx = value; if (idx < 0) idx += size; if (idx >=u size) report and trap
@@ -311,7 +325,13 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
     case 'cast':
       return emitVectorCast(fb, emitVector(fb, e.arg, v, env), e.arg.dtype, e.dtype);
     case 'guard':
-      // window kernels only (emit-kernel.ts decides; isVectorizable stays false for guards)
+      if (uniformGuard(e, v))
+        return fb.m.if(
+          emitGuardCondition(fb, e.guards, env),
+          emitVector(fb, e.then, v, env),
+          emitVector(fb, e.otherwise, v, env),
+        );
+      // guards along the lanes: window kernels only (emit-kernel.ts decides)
       return emitVectorGuard(fb, e, v, env, { vector: emitVector, scalar: emitScalar, isVectorizable });
     case 'bind':
       throw new InternalError('codegen', `${e.k} has no vector form`);

@@ -78,9 +78,17 @@ function chooseVectorMode(kernel: Kernel, simd: boolean): VectorChoice {
   const matmul = matchMatmul(kernel);
   if (matmul !== undefined) return { mode: 'matmul-tiled', v: undefined, matmul };
   const d = innermost(kernel.domain);
+  // a window kernel's padding guards take a vector form across the output (emit-vector-guard.ts);
+  // so do an im2col copy's (unfold: the windows of a conv run as a matmul)
+  const window = kernel.kind === 'conv' || kernel.kind === 'pool';
+  const unfolds = kernel.covers.some((n) => n.op === 'unfold');
   const elementwise = asElementwise(kernel);
   if (elementwise !== undefined) {
-    return wide(d) && isVectorizable(elementwise.value, d) ? { mode: 'elementwise', v: d } : scalar;
+    const value = elementwise.value;
+    if (!wide(d)) return scalar;
+    const vectorizable =
+      isVectorizable(value, d) || (unfolds && isVectorizableGuarded(value, d, isVectorizable));
+    return vectorizable ? { mode: 'elementwise', v: d } : scalar;
   }
   const single = asReduction(kernel);
   if (single !== undefined) {
@@ -88,8 +96,6 @@ function chooseVectorMode(kernel: Kernel, simd: boolean): VectorChoice {
     if (r !== undefined) return { mode: 'reduce-inner', v: r };
     const red = single.reduce.reduction;
     const vectorOk = red.kind !== 'argmax' && red.kind !== 'argmin' && red.dtype !== 'bool';
-    // a window kernel's padding guards take a vector form across the output (emit-vector-guard.ts)
-    const window = kernel.kind === 'conv' || kernel.kind === 'pool';
     const body = single.reduce.body;
     if (
       vectorOk &&

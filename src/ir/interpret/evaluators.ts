@@ -19,6 +19,7 @@ import { evaluateMatmul } from './matmul.js';
 import { evaluateBatchNorm } from './batch-norm.js';
 import { evaluateConv, evaluateConvTranspose } from './conv.js';
 import { evaluateAvgPool, evaluateMaxPool, evaluateSumPool } from './pool.js';
+import { evaluateUnfold } from './unfold.js';
 import {
   evaluateConcat,
   evaluateExpand,
@@ -105,6 +106,7 @@ export const EVALUATORS: { readonly [K in OpCode]: Evaluator<K> } = {
   convTranspose: evaluateConvTranspose,
   maxPool: evaluateMaxPool,
   sumPool: evaluateSumPool,
+  unfold: evaluateUnfold,
   avgPool: evaluateAvgPool,
   batchNorm: evaluateBatchNorm,
 };

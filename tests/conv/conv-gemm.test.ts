@@ -1,0 +1,114 @@
+/**
+ * Convolutions lowered to im2col + the tiled matmul (lower-conv.ts) against the
+ * reference interpreter: 1-D, 2-D and 3-D, strides, dilations, asymmetric pads,
+ * groups, 1x1 (no windows copied), bias and epilogues (relu, residual add), odd
+ * sizes; and that they take the matmul kernel while depthwise convs stay direct.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Graph, compile, type ConvOptions } from '../../src/index.js';
+import { checkGraph, randomData } from '../support/differential.js';
+
+const TOL = { rtol: 1e-5, atol: 1e-5 };
+const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+function gemmCase(
+  x: number[],
+  w: number[],
+  options: ConvOptions,
+  epilogue: 'none' | 'relu' | 'residual',
+  seed = 5,
+) {
+  const g = new Graph();
+  const xt = g.input('x', x);
+  const wt = g.constant(randomData('f32', size(w), seed + 1) as Float32Array, w);
+  const bt = g.constant(randomData('f32', w[0] ?? 0, seed + 2) as Float32Array, [w[0] ?? 0]);
+  const y = xt.conv(wt, bt, options);
+  const out =
+    epilogue === 'relu' ? y.relu() : epilogue === 'residual' ? y.add(g.input('r', y.shape)).relu() : y;
+  g.output('y', out);
+  const feeds: Record<string, Float32Array> = { x: randomData('f32', size(x), seed) as Float32Array };
+  if (epilogue === 'residual') feeds.r = randomData('f32', size(y.shape), seed + 3) as Float32Array;
+  return { g, feeds };
+}
+
+describe('conv as im2col + matmul', () => {
+  const cases: [string, number[], number[], ConvOptions, 'none' | 'relu' | 'residual'][] = [
+    ['3x3 pads 1, relu', [1, 5, 9, 11], [9, 5, 3, 3], { pads: [1, 1, 1, 1] }, 'relu'],
+    ['batch 2, residual', [2, 6, 7, 7], [8, 6, 3, 3], { pads: [1, 1, 1, 1] }, 'residual'],
+    [
+      'asymmetric pads, strides',
+      [1, 4, 13, 10],
+      [11, 4, 3, 2],
+      { pads: [2, 0, 1, 3], strides: [2, 3] },
+      'none',
+    ],
+    ['dilations', [1, 3, 12, 13], [10, 3, 3, 3], { dilations: [2, 3], pads: [1, 2, 0, 1] }, 'relu'],
+    ['1x1 (no windows)', [1, 17, 5, 7], [9, 17, 1, 1], {}, 'residual'],
+    ['1x1 stride 2', [2, 12, 9, 8], [16, 12, 1, 1], { strides: [2, 2] }, 'relu'],
+    ['groups 2', [1, 8, 7, 6], [16, 4, 3, 3], { groups: 2, pads: [1, 1, 1, 1] }, 'relu'],
+    ['groups 3, 1x1', [1, 9, 5, 5], [24, 3, 1, 1], { groups: 3 }, 'residual'],
+    ['stem 7x7 stride 2', [1, 3, 23, 19], [8, 3, 7, 7], { strides: [2, 2], pads: [3, 3, 3, 3] }, 'relu'],
+    ['SAME_UPPER stride 2', [1, 6, 8, 9], [12, 6, 4, 3], { autoPad: 'SAME_UPPER', strides: [2, 2] }, 'none'],
+  ];
+  test.each(cases)('%s', async (_name, x, w, options, epilogue) => {
+    const { g, feeds } = gemmCase(x, w, options, epilogue);
+    await checkGraph(g, feeds, TOL);
+  });
+
+  test('1-D and 3-D', async () => {
+    const one = gemmCase([2, 5, 31], [12, 5, 5], { strides: [2], pads: [2, 1], dilations: [2] }, 'relu');
+    await checkGraph(one.g, one.feeds, TOL);
+    const three = gemmCase([1, 3, 5, 6, 7], [8, 3, 3, 2, 3], { pads: [1, 0, 1, 1, 1, 0] }, 'residual');
+    await checkGraph(three.g, three.feeds, TOL);
+  });
+
+  test('random shapes and attributes match the interpreter', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          c: fc.integer({ min: 1, max: 6 }),
+          groups: fc.integer({ min: 1, max: 2 }),
+          mg: fc.integer({ min: 8, max: 13 }),
+          h: fc.integer({ min: 3, max: 12 }),
+          w: fc.integer({ min: 3, max: 12 }),
+          k: fc.integer({ min: 1, max: 3 }),
+          s: fc.integer({ min: 1, max: 2 }),
+          d: fc.integer({ min: 1, max: 2 }),
+          p: fc.integer({ min: 0, max: 2 }),
+        }),
+        async ({ c, groups, mg, h, w, k, s, d, p }) => {
+          const { g, feeds } = gemmCase(
+            [1, c * groups, h + 2 * k, w + 2 * k],
+            [mg * groups, c, k, k],
+            { strides: [s, s], dilations: [d, d], pads: [p, 0, 0, p], groups },
+            'relu',
+            h * w,
+          );
+          await checkGraph(g, feeds, TOL);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  test('wide convs take the tiled matmul with their epilogue; depthwise stays direct', async () => {
+    const g = new Graph();
+    const x = g.input('x', [1, 16, 12, 12]);
+    const w1 = g.constant(randomData('f32', 32 * 16 * 9, 1) as Float32Array, [32, 16, 3, 3]);
+    const w2 = g.constant(randomData('f32', 32 * 9, 2) as Float32Array, [32, 1, 3, 3]);
+    const w3 = g.constant(randomData('f32', 16 * 32, 3) as Float32Array, [16, 32, 1, 1]);
+    const h = x.conv(w1, null, { pads: [1, 1, 1, 1] }).relu();
+    const d = h.conv(w2, null, { groups: 32, pads: [1, 1, 1, 1] }).relu();
+    g.output('y', d.conv(w3, null, {}).add(x));
+    const model = await compile(g);
+    const kernels = model.kernels.map((k) => `${k.kind}:${k.name.replace(/^k\d+_/, '')}`);
+    expect(kernels).toEqual([
+      'elementwise:unfold',
+      'matmul:matmul_relu',
+      'conv:conv_relu',
+      'matmul:matmul_add',
+    ]);
+    model.dispose();
+  });
+});
