@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { IrStage } from '../compile.js';
 import { IR_STAGES } from '../inspect/inspectable.js';
 import { kernelTable } from '../inspect/kernel-table.js';
@@ -14,7 +13,8 @@ import { formatManifest } from '../inspect/manifest-text.js';
 import { planSummary, planTable } from '../inspect/plan-table.js';
 import { writeOutput } from './build-command.js';
 import { loadGraph } from './load-graph.js';
-import type { OnnxFlags } from './onnx-flags.js';
+import { ONNX_FLAG_OPTIONS, type OnnxFlags } from './onnx-flags.js';
+import { parseFlags } from './parse-flags.js';
 import { UsageError } from './usage-error.js';
 
 export const INSPECT_USAGE = `usage: tensorwasm inspect <graph.ts|graph.js|model.wasm> [--stage built|simplified|fused|scheduled] [--plan] [--wat] [--dot] [--html report.html]
@@ -39,31 +39,19 @@ function isStage(value: string): value is IrStage {
   return (IR_STAGES as readonly string[]).includes(value);
 }
 
+/** inspect's flags. */
+const INSPECT_FLAGS = {
+  stage: { type: 'string', short: 's' },
+  plan: { type: 'boolean' },
+  wat: { type: 'boolean' },
+  dot: { type: 'boolean' },
+  html: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  ...ONNX_FLAG_OPTIONS,
+} as const;
+
 function parseInspectArgs(argv: string[]): InspectArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        stage: { type: 'string', short: 's' },
-        plan: { type: 'boolean' },
-        wat: { type: 'boolean' },
-        dot: { type: 'boolean' },
-        html: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        shape: { type: 'string', multiple: true },
-        value: { type: 'string', multiple: true },
-        weights: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    const message = (error as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    if (unknown) throw new UsageError(`inspect: unknown flag ${unknown[1]}; see tensorwasm inspect --help`);
-    throw new UsageError(`inspect: ${message.split('\n')[0] ?? message}`);
-  }
+  const parsed = parseFlags('inspect', argv, INSPECT_FLAGS, 'tensorwasm inspect --help');
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';
   const [file, extra] = positionals;

@@ -4,11 +4,11 @@
  * saved module. User mistakes print one line and exit with code 2.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { TensorWasmError } from '../common/errors.js';
 import { buildCommand } from './build-command.js';
-import { hasOnnxFlags } from './onnx-flags.js';
+import { hasOnnxFlags, ONNX_FLAG_OPTIONS } from './onnx-flags.js';
 import { inspectMain } from './inspect-command.js';
+import { parseFlags } from './parse-flags.js';
 import { runCommand } from './run-command.js';
 import { USAGE_EXIT_CODE, UsageError } from './usage-error.js';
 
@@ -21,28 +21,17 @@ const USAGE = `usage:
 
 type Parsed = ReturnType<typeof parseCommand>;
 
+/** The flags of build and run. */
+const COMMAND_FLAGS = {
+  output: { type: 'string', short: 'o' },
+  params: { type: 'string', short: 'p' },
+  input: { type: 'string', short: 'i', multiple: true },
+  ...ONNX_FLAG_OPTIONS,
+} as const;
+
 /** Parses a subcommand's flags; node's parse errors become one-line UsageErrors. */
 function parseCommand(command: string, args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        params: { type: 'string', short: 'p' },
-        input: { type: 'string', short: 'i', multiple: true },
-        shape: { type: 'string', multiple: true },
-        value: { type: 'string', multiple: true },
-        weights: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    const message = (error as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    if (unknown) throw new UsageError(`${command}: unknown flag ${unknown[1]}; see tensorwasm --help`);
-    throw new UsageError(`${command}: ${message.split('\n')[0] ?? message}`);
-  }
+  return parseFlags(command, args, COMMAND_FLAGS, 'tensorwasm --help');
 }
 
 function onePositional(command: string, parsed: Parsed, what: string): string {

@@ -8,6 +8,13 @@ import type { Graph } from '../ir/graph.js';
 import type { FromOnnxOptions } from '../onnx/from-onnx.js';
 import { UsageError } from './usage-error.js';
 
+/** The ONNX flags' definitions for parseArgs (see parse-flags.ts). */
+export const ONNX_FLAG_OPTIONS = {
+  shape: { type: 'string', multiple: true },
+  value: { type: 'string', multiple: true },
+  weights: { type: 'string' },
+} as const;
+
 /** The raw flag values. */
 export interface OnnxFlags {
   readonly shape?: readonly string[] | undefined;

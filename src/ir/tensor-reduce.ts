@@ -5,6 +5,7 @@
  * (see tensor.ts for why Tensor's methods are split into family files).
  */
 import type { DType } from '../common/dtype.js';
+import type { ArgReduceOp, ReduceOp } from './ops.js';
 import { normalizeAxes, normalizeAxis } from './shape.js';
 import { Tensor } from './tensor.js';
 import { checkBool } from './tensor-args.js';
@@ -66,7 +67,7 @@ const prototype = Tensor.prototype as AnyTensor;
 /** Records reduction `op` over `axes` (checked and normalized here). */
 function reduce<R extends AnyTensor>(
   x: AnyTensor,
-  op: 'sum' | 'mean' | 'max' | 'min' | 'prod',
+  op: ReduceOp,
   axes: unknown,
   keepdims: unknown = false,
 ): R {
@@ -79,7 +80,7 @@ function reduce<R extends AnyTensor>(
 /** Records argmax/argmin along one axis. */
 function argReduce<R extends AnyTensor>(
   x: AnyTensor,
-  op: 'argmax' | 'argmin',
+  op: ArgReduceOp,
   axis: unknown,
   keepdims: unknown = false,
 ): R {

@@ -21,7 +21,7 @@ import * as dm from './build/data-movement.js';
 import type { Graph } from './graph.js';
 import { promote } from './infer.js';
 import type { Node } from './node.js';
-import type { BinaryOp } from './ops.js';
+import type { BinaryOp, UnaryOp } from './ops.js';
 import { describe, formatShape, sizeOf } from './shape.js';
 import { record, typed } from './tensor-record.js';
 import type { Shape as ShapeType } from './types/shape-types.js';
@@ -106,29 +106,7 @@ export class Tensor<S extends ShapeType = number[], D extends DType = DType> {
     return record(this, op, [this.node, b as Node], {});
   }
 
-  private unary<R extends AnyTensor>(
-    op:
-      | 'neg'
-      | 'abs'
-      | 'sqrt'
-      | 'rsqrt'
-      | 'exp'
-      | 'log'
-      | 'sin'
-      | 'cos'
-      | 'tanh'
-      | 'sigmoid'
-      | 'relu'
-      | 'gelu'
-      | 'erf'
-      | 'square'
-      | 'reciprocal'
-      | 'floor'
-      | 'ceil'
-      | 'round'
-      | 'sign'
-      | 'not',
-  ): R {
+  private unary<R extends AnyTensor>(op: UnaryOp): R {
     return record(this, op, [this.node], {});
   }
 

@@ -154,14 +154,35 @@ function forwardWindow(
   return { strides, dilations, pads };
 }
 
-function checkKernelShape(op: string, given: unknown, kernel: readonly number[]): void {
-  if (given === undefined) return;
-  const k = intList(op, 'kernelShape', given, kernel.length, 1, 1);
-  if (k.some((d, i) => d !== kernel[i]))
+/**
+ * The checked options and the weights' spatial shape of a conv or convTranspose:
+ * `w` must have x's rank (`layout` names its axes in the error), and a given
+ * kernelShape must equal its spatial dimensions.
+ */
+function convWeights(
+  op: 'conv' | 'convTranspose',
+  x: Shape,
+  w: Shape,
+  options: unknown,
+  layout: string,
+): { o: Record<string, unknown>; n: number; kernel: number[] } {
+  const o = checkOptions(op, options);
+  const n = spatialRank(op, x);
+  const kernel = w.slice(2);
+  if (w.length !== n + 2)
     throw new ShapeError(
-      `${op}: kernelShape ${formatShape(k)} differs from the weights' spatial shape ${formatShape(kernel)}`,
-      { op, kernelShape: k, weights: kernel },
+      `${op}: weights must be ${layout} of rank ${n + 2} for input ${formatShape(x)} (got ${formatShape(w)})`,
+      { op, shapes: [x, w] },
     );
+  if (o.kernelShape !== undefined) {
+    const k = intList(op, 'kernelShape', o.kernelShape, kernel.length, 1, 1);
+    if (k.some((d, i) => d !== kernel[i]))
+      throw new ShapeError(
+        `${op}: kernelShape ${formatShape(k)} differs from the weights' spatial shape ${formatShape(kernel)}`,
+        { op, kernelShape: k, weights: kernel },
+      );
+  }
+  return { o, n, kernel };
 }
 
 function groupsOf(op: string, value: unknown): number {
@@ -174,15 +195,7 @@ function groupsOf(op: string, value: unknown): number {
 /** Normalized attributes of conv(x, w) with ONNX Conv's options. */
 export function convAttrs(x: Shape, w: Shape, options: unknown, hasBias: boolean): ConvAttrs {
   const op = 'conv';
-  const o = checkOptions(op, options);
-  const n = spatialRank(op, x);
-  const kernel = w.slice(2);
-  if (w.length !== n + 2)
-    throw new ShapeError(
-      `conv: weights must be [M, C/groups, k...] of rank ${n + 2} for input ${formatShape(x)} (got ${formatShape(w)})`,
-      { op, shapes: [x, w] },
-    );
-  checkKernelShape(op, o.kernelShape, kernel);
+  const { o, kernel } = convWeights(op, x, w, options, '[M, C/groups, k...]');
   return { ...forwardWindow(op, o, x.slice(2), kernel), groups: groupsOf(op, o.groups), hasBias };
 }
 
@@ -200,15 +213,7 @@ export function convTransposeAttrs(
   hasBias: boolean,
 ): OpAttrs['convTranspose'] {
   const op = 'convTranspose';
-  const o = checkOptions(op, options);
-  const n = spatialRank(op, x);
-  const kernel = w.slice(2);
-  if (w.length !== n + 2)
-    throw new ShapeError(
-      `convTranspose: weights must be [C, M/groups, k...] of rank ${n + 2} for input ${formatShape(x)} (got ${formatShape(w)})`,
-      { op, shapes: [x, w] },
-    );
-  checkKernelShape(op, o.kernelShape, kernel);
+  const { o, n, kernel } = convWeights(op, x, w, options, '[C, M/groups, k...]');
   const strides = intList(op, 'strides', o.strides, n, 1, 1);
   const dilations = intList(op, 'dilations', o.dilations, n, 1, 1);
   const outputPadding = intList(op, 'outputPadding', o.outputPadding, n, 0, 0);

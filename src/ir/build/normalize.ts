@@ -40,6 +40,17 @@ function checkAffine(
   return t;
 }
 
+/** The first of the normalized axes `axis … rank-1` (negative counts from the end); x must have rank >= 1. */
+function firstNormalizedAxis(op: string, x: AnyTensor, axis: number): number {
+  if (x.rank === 0) throw new ShapeError(`${op}: operand must have rank >= 1`, { op });
+  return normalizeAxis(op, axis, x.rank);
+}
+
+/** The axes `a … rank-1`. */
+function axesFrom(a: number, rank: number): number[] {
+  return Array.from({ length: rank - a }, (_, i) => a + i);
+}
+
 /** The layerNorm op over the last axis of `x` (the existing composite). */
 function layerNormLast(
   x: AnyTensor,
@@ -63,8 +74,7 @@ export function layerNorm(x: AnyTensor, weight?: Affine, bias?: Affine, eps = 1e
   const op = 'layerNorm';
   if (typeof eps !== 'number')
     throw new ShapeError(`layerNorm: eps must be a number (got ${describe(eps)})`, { op });
-  if (x.rank === 0) throw new ShapeError('layerNorm: operand must have rank >= 1', { op });
-  const a = normalizeAxis(op, axis, x.rank);
+  const a = firstNormalizedAxis(op, x, axis);
   const w = checkAffine(op, 'weight', weight, x, x.shape);
   const b = checkAffine(op, 'bias', bias, x, x.shape);
   if (a === x.rank - 1) return layerNormLast(x, w, b, eps);
@@ -97,9 +107,8 @@ export function layerNormStats(x: AnyTensor, axis = -1, eps = 1e-5): [AnyTensor,
   const op = 'layerNormStats';
   const e = checkEps(op, eps);
   const xf = floatOperand(op, x);
-  if (x.rank === 0) throw new ShapeError('layerNormStats: operand must have rank >= 1', { op });
-  const a = normalizeAxis(op, axis, x.rank);
-  const axes = Array.from({ length: x.rank - a }, (_, i) => a + i);
+  const a = firstNormalizedAxis(op, x, axis);
+  const axes = axesFrom(a, x.rank);
   const mean = xf.mean(axes, true);
   const centered = xf.sub(mean);
   return [mean, centered.mul(centered).mean(axes, true).add(e).rsqrt()];
@@ -113,10 +122,9 @@ export function rmsNorm(x: AnyTensor, scale?: Affine, eps = 1e-5, axis = -1): An
   const op = 'rmsNorm';
   const e = checkEps(op, eps);
   const xf = floatOperand(op, x);
-  if (x.rank === 0) throw new ShapeError('rmsNorm: operand must have rank >= 1', { op });
-  const a = normalizeAxis(op, axis, x.rank);
+  const a = firstNormalizedAxis(op, x, axis);
   const s = checkAffine(op, 'scale', scale, x, x.shape);
-  const axes = Array.from({ length: x.rank - a }, (_, i) => a + i);
+  const axes = axesFrom(a, x.rank);
   const y = xf.mul(xf.square().mean(axes, true).add(e).rsqrt());
   return s === undefined ? y : y.mul(s);
 }
