@@ -25,6 +25,9 @@ export default function build(): Graph {
 }
 `;
 
+/** For the tests that start the CLI five or six times: 70-120 s each on a loaded 2-core machine. */
+const SLOW_CLI_MS = 300_000;
+
 let dir = '';
 
 interface Result {
@@ -63,7 +66,7 @@ describe('inspect a graph file', () => {
     expect(out).toContain('\nbuffer              kind    offset  bytes  life  steps\n');
   });
 
-  test('--stage, --plan, --dot and --wat print just those', () => {
+  test('--stage, --plan, --dot and --wat print just those', { timeout: SLOW_CLI_MS }, () => {
     expect(ok('inspect', 'graph.ts', '--stage', 'simplified')).toMatch(/^%x = input\(\) : f32\[2,4\]\n/);
     expect(ok('inspect', 'graph.ts', '--stage', 'scheduled')).toMatch(
       /^schedule: 3 steps;[^\n]*\nstep 0: k0_matmul_relu/,
@@ -88,7 +91,7 @@ describe('inspect a graph file', () => {
 });
 
 describe('inspect a saved module', () => {
-  test('no flags: manifest, plan and WAT; --html works without the graph', () => {
+  test('no flags: manifest, plan and WAT; --html works without the graph', { timeout: SLOW_CLI_MS }, () => {
     ok('build', 'graph.ts', '-o', 'model.wasm');
     const out = ok('inspect', 'model.wasm');
     expect(out).toMatch(
