@@ -8,8 +8,8 @@ import { expect, test } from 'vitest';
 import { onnxDataDir } from '../../scripts/onnx/conformance-lib.js';
 import { runSuite } from '../../scripts/onnx/conformance-report.js';
 
-/** Passes measured when this test was last updated (1140), less a small margin for platform noise. */
-const MIN_NODE_PASSES = 1130;
+/** Passes measured when this test was last updated (1174), less a small margin for platform noise. */
+const MIN_NODE_PASSES = 1160;
 
 const dataDir = onnxDataDir(resolve(import.meta.dirname, '..', '..'));
 if (dataDir === undefined)
