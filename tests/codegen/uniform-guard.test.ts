@@ -23,8 +23,26 @@ describe('guards uniform across the lanes', () => {
   test('a pad of an outer axis is vectorized; one of the inner axis is not', async () => {
     const g = new Graph();
     const x = g.input('x', [3, 4, 9]);
-    g.output('outer', x.pad([[0, 0], [1, 2], [0, 0]]).add(1));
-    g.output('inner', x.pad([[0, 0], [0, 0], [1, 2]]).add(1));
+    g.output(
+      'outer',
+      x
+        .pad([
+          [0, 0],
+          [1, 2],
+          [0, 0],
+        ])
+        .add(1),
+    );
+    g.output(
+      'inner',
+      x
+        .pad([
+          [0, 0],
+          [0, 0],
+          [1, 2],
+        ])
+        .add(1),
+    );
     const model = await compile(g);
     const modes = Object.fromEntries(model.kernels.map((k) => [k.nodes.at(-1) ?? '', k.vectorMode]));
     expect(Object.values(modes)).toEqual(['elementwise', 'scalar']);
