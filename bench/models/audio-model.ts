@@ -5,7 +5,7 @@
  * and a Gemm head with Softmax. Weights are seeded He-scaled normals, so the
  * model computes what a trained one of this shape would, numerically.
  */
-import { onnxMessage } from '../../src/onnx/onnx-schema.js';
+import { encodeModel } from './encode-model.js';
 import { makeNormal } from './randomize-weights.js';
 
 /** The waveform's length: one second at 16 kHz. */
@@ -95,22 +95,12 @@ export function buildAudioModel(seed = 5): Uint8Array {
     [{ name: 'transB', type: ATTR_INT, i: 1 }],
   );
   nodes.push({ op_type: 'Softmax', input: [x], output: ['probs'], attribute: [] });
-  const valueInfo = (name: string, dims: number[]): object => ({
-    name,
-    type: { tensor_type: { elem_type: FLOAT, shape: { dim: dims.map((d) => ({ dim_value: d })) } } },
+  return encodeModel({
+    name: 'audio_conv1d',
+    opset: OPSET,
+    nodes,
+    initializers,
+    inputs: [['audio', [1, 1, AUDIO_SAMPLES]]],
+    outputs: [['probs', [1, AUDIO_CLASSES]]],
   });
-  const Model = onnxMessage('ModelProto');
-  const model = {
-    ir_version: 8,
-    producer_name: 'tensorwasm-bench',
-    opset_import: [{ domain: '', version: OPSET }],
-    graph: {
-      name: 'audio_conv1d',
-      node: nodes,
-      initializer: initializers,
-      input: [valueInfo('audio', [1, 1, AUDIO_SAMPLES])],
-      output: [valueInfo('probs', [1, AUDIO_CLASSES])],
-    },
-  };
-  return Model.encode(Model.fromObject(model)).finish();
 }

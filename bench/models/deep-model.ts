@@ -5,7 +5,7 @@
  * nodes (ReduceMean, Sub, Pow, Sqrt, Div, Erf, ...), 49 nodes per layer.
  * Sequence 32, hidden 64, 4 heads, feed-forward 256; seeded random weights.
  */
-import { onnxMessage } from '../../src/onnx/onnx-schema.js';
+import { encodeModel } from './encode-model.js';
 import { makeNormal } from './randomize-weights.js';
 
 const FLOAT = 1;
@@ -107,22 +107,13 @@ export function buildDeepModel(seed = 11): { bytes: Uint8Array; nodes: number } 
     x = node('Add', [x, dense(gelu, `l${l}_f2`, FFN, HIDDEN)]);
   }
   nodes.push({ op_type: 'Identity', input: [x], output: ['encoded'], attribute: [] });
-  const valueInfo = (name: string): object => ({
-    name,
-    type: { tensor_type: { elem_type: FLOAT, shape: { dim: DEEP_SHAPE.map((d) => ({ dim_value: d })) } } },
+  const bytes = encodeModel({
+    name: 'deep_encoder',
+    opset: OPSET,
+    nodes,
+    initializers,
+    inputs: [[DEEP_INPUT, DEEP_SHAPE]],
+    outputs: [['encoded', DEEP_SHAPE]],
   });
-  const Model = onnxMessage('ModelProto');
-  const model = {
-    ir_version: 8,
-    producer_name: 'tensorwasm-bench',
-    opset_import: [{ domain: '', version: OPSET }],
-    graph: {
-      name: 'deep_encoder',
-      node: nodes,
-      initializer: initializers,
-      input: [valueInfo(DEEP_INPUT)],
-      output: [valueInfo('encoded')],
-    },
-  };
-  return { bytes: Model.encode(Model.fromObject(model)).finish(), nodes: nodes.length };
+  return { bytes, nodes: nodes.length };
 }

@@ -44,7 +44,8 @@ export interface ResizeOptions {
   readonly extrapolationValue?: number;
 }
 
-const TRANSFORMS: readonly string[] = [
+/** The coordinate transformations resize knows (ONNX's names). */
+export const TRANSFORMS: readonly string[] = [
   'half_pixel',
   'half_pixel_symmetric',
   'pytorch_half_pixel',
@@ -52,9 +53,11 @@ const TRANSFORMS: readonly string[] = [
   'asymmetric',
   'tf_crop_and_resize',
 ];
-const NEAREST: readonly string[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
+/** Nearest-mode rounding rules (ONNX's names). */
+export const NEAREST: readonly string[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
 const MODES: readonly string[] = ['nearest', 'linear', 'cubic'];
-const POLICIES: readonly string[] = ['stretch', 'not_larger', 'not_smaller'];
+/** keep_aspect_ratio_policy values (ONNX's names). */
+export const POLICIES: readonly string[] = ['stretch', 'not_larger', 'not_smaller'];
 
 /** One axis's geometry: sizes, the scale, and tf_crop_and_resize's roi. */
 interface AxisGeometry {

@@ -7,22 +7,18 @@
  * `axes`. Resize-10 and Upsample are asymmetric with nearest rounding down,
  * as ONNX Runtime computes them. Opset 11's tf_half_pixel_for_nn is refused.
  */
-import type { CoordinateTransform, NearestMode, ResizeOptions } from '../../ir/build/resize.js';
+import {
+  NEAREST,
+  POLICIES,
+  TRANSFORMS,
+  type CoordinateTransform,
+  type NearestMode,
+  type ResizeOptions,
+} from '../../ir/build/resize.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { ElemType as E } from '../elem-types.js';
 import type { NodeContext } from '../node-context.js';
 import type { OpTable } from '../op-entry.js';
-
-const TRANSFORMS: readonly string[] = [
-  'half_pixel',
-  'half_pixel_symmetric',
-  'pytorch_half_pixel',
-  'align_corners',
-  'asymmetric',
-  'tf_crop_and_resize',
-];
-const NEAREST: readonly string[] = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
-const POLICIES: readonly string[] = ['stretch', 'not_larger', 'not_smaller'];
 
 /** The mode attribute, checked against what the op version allows. */
 function modeOf(n: NodeContext, allowed: readonly string[]): 'nearest' | 'linear' | 'cubic' {
