@@ -5,7 +5,7 @@
  * and a Gemm head with Softmax. Weights are seeded He-scaled normals, so the
  * model computes what a trained one of this shape would, numerically.
  */
-import { encodeModel } from './encode-model.js';
+import { encodeModel, floatInitializer, type FloatInitializer } from './encode-model.js';
 import { makeNormal } from './randomize-weights.js';
 
 /** The waveform's length: one second at 16 kHz. */
@@ -19,18 +19,11 @@ const BLOCKS = [
   { channels: 64, kernel: 3, stride: 1, pool: 4 },
   { channels: 64, kernel: 3, stride: 1, pool: 4 },
 ] as const;
-const FLOAT = 1;
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
 const OPSET = 17;
 
-interface Tensor {
-  name: string;
-  dims: number[];
-  data_type: number;
-  raw_data: Uint8Array;
-}
 interface Node {
   op_type: string;
   input: string[];
@@ -48,10 +41,9 @@ const ints = (name: string, values: number[]): Node['attribute'][number] => ({
 export function buildAudioModel(seed = 5): Uint8Array {
   const normal = makeNormal(seed);
   const nodes: Node[] = [];
-  const initializers: Tensor[] = [];
+  const initializers: FloatInitializer[] = [];
   const weight = (name: string, dims: number[], draw: (z: number) => number): string => {
-    const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => draw(normal()));
-    initializers.push({ name, dims, data_type: FLOAT, raw_data: new Uint8Array(data.buffer) });
+    initializers.push(floatInitializer(name, dims, () => draw(normal())));
     return name;
   };
   const node = (op: string, input: string[], attribute: Node['attribute'] = []): string => {

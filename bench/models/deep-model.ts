@@ -5,10 +5,9 @@
  * nodes (ReduceMean, Sub, Pow, Sqrt, Div, Erf, ...), 49 nodes per layer.
  * Sequence 32, hidden 64, 4 heads, feed-forward 256; seeded random weights.
  */
-import { encodeModel } from './encode-model.js';
+import { encodeModel, floatInitializer } from './encode-model.js';
 import { makeNormal } from './randomize-weights.js';
 
-const FLOAT = 1;
 const INT64 = 7;
 const ATTR_INT = 2;
 const ATTR_INTS = 7;
@@ -43,8 +42,7 @@ export function buildDeepModel(seed = 11): { bytes: Uint8Array; nodes: number } 
   const nodes: OnnxNode[] = [];
   const initializers: object[] = [];
   const floats = (name: string, dims: number[], draw: (z: number) => number): string => {
-    const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => draw(normal()));
-    initializers.push({ name, dims, data_type: FLOAT, raw_data: new Uint8Array(data.buffer) });
+    initializers.push(floatInitializer(name, dims, () => draw(normal())));
     return name;
   };
   const int64s = (name: string, values: number[]): string => {

@@ -17,6 +17,24 @@ export interface ModelGraph {
   readonly outputs: readonly (readonly [string, readonly number[]])[];
 }
 
+/** An initializer as protobufjs takes it: float values as raw little-endian bytes. */
+export interface FloatInitializer {
+  readonly name: string;
+  readonly dims: readonly number[];
+  readonly data_type: number;
+  readonly raw_data: Uint8Array;
+}
+
+/** A float initializer of shape `dims` whose values `next()` draws in order, as raw bytes. */
+export function floatInitializer(
+  name: string,
+  dims: readonly number[],
+  next: () => number,
+): FloatInitializer {
+  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, next);
+  return { name, dims, data_type: FLOAT, raw_data: new Uint8Array(data.buffer) };
+}
+
 /** A float tensor's value info. */
 function valueInfo([name, dims]: readonly [string, readonly number[]]): object {
   return {

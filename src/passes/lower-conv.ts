@@ -15,7 +15,6 @@
  */
 import type { Graph } from '../ir/graph.js';
 import { topoSort, type Node } from '../ir/node.js';
-import { windowOutputSize } from '../ir/infer-conv.js';
 import type { OpAttrs } from '../ir/ops.js';
 
 /** The new-graph operands of a conv as lowered: x, w and the bias if any. */
@@ -24,6 +23,8 @@ interface LoweredConv {
   readonly w: Node;
   readonly bias: Node | undefined;
   readonly attrs: OpAttrs['conv'];
+  /** The conv's output shape [N, M, O...]. */
+  readonly shape: readonly number[];
 }
 
 /** Per channel values [M] reshaped to [1, M, 1, ...] (rank `rank`), to broadcast over [N, M, D...]. */
@@ -51,34 +52,16 @@ const MIN_GEMM_DEPTH = 8;
  */
 function asMatmul(c: LoweredConv, out: Graph): Node | undefined {
   const { x, w, attrs } = c;
-  const [n = 0, , ...spatial] = x.shape;
+  const n = x.shape[0] ?? 0;
   const [m = 0, cg = 0, ...kernelShape] = w.shape;
   const groups = attrs.groups;
   const mg = m / groups;
   const depth = cg * kernelShape.reduce((a, b) => a * b, 1);
   if (mg < MIN_GEMM_ROWS || depth < MIN_GEMM_DEPTH) return undefined;
-  const r = spatial.length;
   const { strides, dilations, pads } = attrs;
-  const outShape = [
-    n,
-    m,
-    ...spatial.map((size, i) =>
-      windowOutputSize(
-        size,
-        kernelShape[i] ?? 1,
-        strides[i] ?? 1,
-        dilations[i] ?? 1,
-        pads[i] ?? 0,
-        pads[i + r] ?? 0,
-        false,
-      ),
-    ),
-  ];
-  const positions = outShape.slice(2).reduce((a, b) => a * b, 1);
+  const positions = c.shape.slice(2).reduce((a, b) => a * b, 1);
   const identity =
-    kernelShape.every((k) => k === 1) &&
-    attrs.strides.every((s) => s === 1) &&
-    attrs.pads.every((p) => p === 0);
+    kernelShape.every((k) => k === 1) && strides.every((s) => s === 1) && pads.every((p) => p === 0);
   const windows = identity
     ? x
     : out.addNode('unfold', [x], {
@@ -91,7 +74,7 @@ function asMatmul(c: LoweredConv, out: Graph): Node | undefined {
   const cols = out.addNode('reshape', [windows], { shape: [n, ...grouped, depth, positions] });
   const rows = out.addNode('reshape', [w], { shape: [...grouped, mg, depth] });
   const product = out.addNode('matmul', [rows, cols], {});
-  return out.addNode('reshape', [product], { shape: outShape });
+  return out.addNode('reshape', [product], { shape: [...c.shape] });
 }
 
 /**
@@ -142,7 +125,13 @@ export function makeConvLowering(
     const x = inputs[0] as Node;
     switch (node.op) {
       case 'conv': {
-        const c: LoweredConv = { x, w: inputs[1] as Node, bias: inputs[2], attrs: node.attrs };
+        const c: LoweredConv = {
+          x,
+          w: inputs[1] as Node,
+          bias: inputs[2],
+          attrs: node.attrs,
+          shape: node.shape,
+        };
         convs.set(node.id, c);
         return emitConv(c, out);
       }

@@ -20,6 +20,7 @@ import {
 import { Graph, compile } from '../../src/index.js';
 import { ROOT } from './ensure-built.js';
 import { chromiumMissing, launchChromium } from '../support/chromium.js';
+import { openExamplePage } from '../support/example-page.js';
 import { bundleRuntime } from '../support/runtime-bundle.js';
 import { bytesOf } from './models.js';
 
@@ -75,25 +76,8 @@ afterAll(async () => {
 });
 
 /** Opens the example page and returns its outputs' bytes, or its error text. */
-async function open(page: Page, url: string): Promise<Record<string, number[]> | string> {
-  await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.status !== 'loading', undefined, {
-    timeout: 60_000,
-  });
-  return page.evaluate(() => {
-    const w = window as unknown as {
-      tensorwasmResult?: Record<string, ArrayBufferView>;
-      tensorwasmError?: string;
-    };
-    if (w.tensorwasmError !== undefined) return w.tensorwasmError;
-    return Object.fromEntries(
-      Object.entries(w.tensorwasmResult ?? {}).map(([k, v]) => [
-        k,
-        Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)),
-      ]),
-    );
-  });
-}
+const open = (page: Page, url: string): Promise<Record<string, number[]> | string> =>
+  openExamplePage(page, url, 60_000);
 
 test.skipIf(!available)(
   'a cross-origin isolated page runs the module on 2 threads with the bits of one thread',

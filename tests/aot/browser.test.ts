@@ -13,6 +13,7 @@ import { serveFolder, type StaticServer } from '../../examples/browser/static-se
 import { compile } from '../../src/index.js';
 import { ROOT } from './ensure-built.js';
 import { chromiumMissing, launchChromium } from '../support/chromium.js';
+import { openExamplePage } from '../support/example-page.js';
 import { bundleRuntime } from '../support/runtime-bundle.js';
 import { bytesOf, testModels } from './models.js';
 
@@ -58,23 +59,7 @@ test.skipIf(!available)(
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     for (const [name, want] of expected) {
-      await page.goto(`${server!.url}/index.html?model=${name}`);
-      await page.waitForFunction(() => document.body.dataset.status !== 'loading', undefined, {
-        timeout: 30_000,
-      });
-      const got = await page.evaluate(() => {
-        const w = window as unknown as {
-          tensorwasmResult?: Record<string, ArrayBufferView>;
-          tensorwasmError?: string;
-        };
-        if (w.tensorwasmError !== undefined) return w.tensorwasmError;
-        return Object.fromEntries(
-          Object.entries(w.tensorwasmResult ?? {}).map(([k, v]) => [
-            k,
-            Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)),
-          ]),
-        );
-      });
+      const got = await openExamplePage(page, `${server!.url}/index.html?model=${name}`, 30_000);
       expect(got, name).toEqual(want);
       expect(await page.textContent('#status')).toMatch(new RegExp(`^${name}\\.wasm: \\d+ bytes, run in`));
     }

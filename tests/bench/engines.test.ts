@@ -18,22 +18,10 @@ import {
 } from '../../bench/engine-report.js';
 import { newestOfMajor } from '../../bench/engines/node-binaries.js';
 import type { BenchResult, CellResult, EngineRun } from '../../bench/report.js';
+import { benchCell } from '../support/bench-cell.js';
 import { chromiumMissing } from '../support/chromium.js';
 
-function cell(competitor: string, medianMs: number, extra: Partial<CellResult> = {}): CellResult {
-  return {
-    competitor,
-    samples: [medianMs],
-    reps: 1,
-    medianMs,
-    p25Ms: medianMs,
-    p75Ms: medianMs,
-    minMs: medianMs,
-    setupMs: 1,
-    firstRunMs: 1,
-    ...extra,
-  };
-}
+const cell = benchCell;
 
 function run(cells: CellResult[], ortError?: string): EngineRun {
   const result: BenchResult = {

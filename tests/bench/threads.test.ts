@@ -6,20 +6,10 @@
 import { describe, expect, test } from 'vitest';
 import type { CellResult, WorkloadResult } from '../../bench/report.js';
 import { renderThreads, type ThreadsResult } from '../../bench/threads.js';
+import { benchCell } from '../support/bench-cell.js';
 
-function cell(competitor: string, medianMs: number): CellResult {
-  return {
-    competitor,
-    samples: [medianMs],
-    reps: 1,
-    medianMs,
-    p25Ms: medianMs,
-    p75Ms: medianMs,
-    minMs: medianMs,
-    setupMs: 1,
-    firstRunMs: medianMs,
-  };
-}
+const cell = (competitor: string, medianMs: number): CellResult =>
+  benchCell(competitor, medianMs, { firstRunMs: medianMs });
 
 function result(load: number[]): ThreadsResult {
   const w: WorkloadResult = {
