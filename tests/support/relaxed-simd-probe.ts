@@ -25,6 +25,8 @@ const cases: [number, number, number][] = [
   [13, 524, 257],
   [64, 64, 600],
 ];
+/** Rows that run() calls in chunks (a constant B, packed once): the 6-row tiles, then 4-row ones. */
+const CHUNKED: [number, number, number] = [203, 40, 64];
 const results: { shape: string; worst: number; features: string[] }[] = [];
 let saved: Uint8Array | undefined;
 let savedGraph: Graph | undefined;
@@ -52,6 +54,29 @@ for (const [M, N, K] of cases) {
   results.push({ shape: `${M}x${N}x${K}`, worst, features: [...model.features] });
   saved ??= model.save();
   savedGraph ??= g;
+}
+{
+  const [M, N, K] = CHUNKED;
+  const g = new Graph();
+  g.output(
+    'c',
+    g
+      .input('a', [M, K])
+      .matmul(g.constant(data(K * N, 5), [K, N]))
+      .relu(),
+  );
+  const feeds = { a: data(M * K, 3) };
+  const model = await compile(g);
+  const got = model.run(feeds).c as Float32Array;
+  const want = interpret(g, feeds).c as Float32Array;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / K);
+  const chunks = Math.max(...model.kernels.map((k) => k.chunks));
+  results.push({
+    shape: `${M}x${N}x${K} constant B, ${chunks} chunks`,
+    worst,
+    features: [...model.features],
+  });
 }
 const reloaded = await load(saved!);
 const tiny = { a: new Float32Array([2]), b: new Float32Array([3]) };

@@ -1,6 +1,7 @@
 /**
  * The tiled f32 matmul (geometry and matching in passes/matmul-shape.ts):
- * C is computed in register tiles of TILE_ROWS rows × TILE_VECTORS f32x4
+ * C is computed in register tiles of TILE_ROWS rows (RELAXED_TILE_ROWS in the
+ * relaxed build, with 4-row tiles for the rows left) × TILE_VECTORS f32x4
  * vectors; for each k, the tile's vectors of B are loaded once and each row's
  * A[m, k] is splatted (one load32_splat) and multiplied into its own
  * accumulators. Cache blocks of BLOCK_K × BLOCK_N; in each, full tiles read B
@@ -44,8 +45,16 @@ import { THREAD_ID_GLOBAL } from './emit-threads.js';
 
 type Expr = Binaryen.ExpressionRef;
 
-const MR = TILE_ROWS;
 const NV = TILE_VECTORS;
+/**
+ * Rows of a full tile in the relaxed build: with fused multiply-adds no product register is
+ * needed, so 12 accumulators, 2 vectors of B and a splat of A fit V8's 15 XMM registers. Zen 4
+ * runs two FMAs a cycle at 4 cycles' latency, so the 4-row tile's 8 independent chains cap it
+ * near 50 GF/s (an FMA loop with no loads: 8 chains 49.9, 12 chains 54.0 GF/s, Node 24); the
+ * 6-row tile measured 512³ 5.39 -> 5.0 ms (docs/kernels.md).
+ */
+const RELAXED_TILE_ROWS = 6;
+
 const W = STRIP_COLUMNS;
 /**
  * Vectors of a single-row tile reading B in place (GEMV-like products with
@@ -53,7 +62,7 @@ const W = STRIP_COLUMNS;
  * an 8-column tile reads half of each line and its neighbour tile reads the
  * line again (x[1,784] @ w[784,1024]: 0.28 -> 0.14 ms).
  */
-const ROW_VECTORS = MR * NV;
+const ROW_VECTORS = TILE_ROWS * NV;
 /**
  * k-block of a B read in place (fewer rows than packing repays): all of n in
  * each block, so the tiles read `IN_PLACE_BLOCK_K` rows of B side by side,
@@ -62,6 +71,19 @@ const ROW_VECTORS = MR * NV;
  * weights far larger than the caches: see docs/kernels.md).
  */
 const IN_PLACE_BLOCK_K = 16;
+
+/**
+ * How `rows` rows split into [tiles of `tall` rows, tiles of TILE_ROWS rows, single rows]:
+ * as many tall tiles as leave a remainder that TILE_ROWS-row tiles cover with fewest single
+ * rows (with tall = 6: 8 rows as 4 + 4, 9 as 4 + 4 + 1, 14 as 6 + 4 + 4).
+ */
+export function rowSplit(rows: number, tall: number): [number, number, number] {
+  let q = Math.floor(rows / tall);
+  if (tall !== TILE_ROWS && q > 0 && [2, 3].includes(rows - q * tall)) q--;
+  const rest = rows - q * tall;
+  const short = Math.floor(rest / TILE_ROWS);
+  return [q, short, rest - short * TILE_ROWS];
+}
 
 /** A matmul kernel the micro-kernel handles (its epilogue vectorizes along n), or undefined. */
 export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
@@ -82,6 +104,7 @@ export function emitMatmul(
   bounds?: RangeBounds,
 ): Expr {
   const m = fb.m;
+  const MR = env.relaxedSimd ? RELAXED_TILE_ROWS : TILE_ROWS;
   const i32 = fb.b.i32;
   const f32 = fb.b.f32;
   const v128 = fb.b.v128;
@@ -302,7 +325,7 @@ export function emitMatmul(
     }
     const kLoop = fb.forLoop(kk, 0, kLen, 1, false, body);
     // full register tiles only: a single-row tile over B in place (memory-bound) measured 9% slower
-    const full = rows === MR && nv === NV;
+    const full = rows >= TILE_ROWS && nv === NV;
     return [...setup, ...init, full ? fb.nestForUnrolling(kLoop, kk, kLen) : kLoop, ...stores];
   };
 
@@ -338,14 +361,61 @@ export function emitMatmul(
   };
   if (bounds !== undefined && bounds.id !== s.m?.id)
     throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows`);
-  /** MR-row tiles over the rows, then single rows: all of them, or this call's slice. */
+  /**
+   * Row tiles over all the rows or this call's slice: MR-row tiles, then TILE_ROWS-row
+   * tiles (when MR is taller), then single rows, split as `rowSplit` says (a slice is whole
+   * units of TILE_ROWS rows, kernel-range.ts: 8 rows as two 4-row tiles, not 6 + 2 singles).
+   */
+  const end6 = fb.addLocal(i32);
   const rowLoops = (body: (rows: number) => Expr[]): Expr[] => {
-    if (bounds === undefined) return fb.stepsThenSingles(m0, M, MR, body);
-    bounds.used = true;
+    // the row counts a call may get: all of M, or (sliced) whole units and the last slice's rest
+    const counts = new Set([M]);
+    if (bounds !== undefined) {
+      bounds.used = true;
+      for (let r = TILE_ROWS; r < M; r += TILE_ROWS) counts.add(r).add(M - r);
+    }
+    const splits = [...counts].map((c) => rowSplit(c, MR));
+    const runs = (i: number): boolean => splits.some((sp) => sp[i]! > 0);
     const out: Expr[] = [];
-    if (M >= MR) out.push(fb.forRange(m0, get(bounds.start), bounds.end, MR, true, body(MR)));
-    if (M % MR !== 0)
-      out.push(fb.forRange(m0, M >= MR ? null : get(bounds.start), bounds.end, 1, false, body(1)));
+    if (bounds === undefined) {
+      const [tall, short, single] = rowSplit(M, MR);
+      if (tall > 0) out.push(fb.forLoop(m0, 0, tall * MR, MR, true, body(MR)));
+      if (short > 0)
+        out.push(
+          fb.forLoop(
+            m0,
+            tall > 0 ? null : 0,
+            tall * MR + short * TILE_ROWS,
+            TILE_ROWS,
+            true,
+            body(TILE_ROWS),
+          ),
+        );
+      if (single > 0) out.push(fb.forLoop(m0, tall + short > 0 ? null : 0, M, 1, false, body(1)));
+      return out;
+    }
+    out.push(m.local.set(m0, get(bounds.start)));
+    if (runs(0)) {
+      if (MR === TILE_ROWS) out.push(fb.forRange(m0, null, bounds.end, MR, true, body(MR)));
+      else {
+        // end6 = m0 + MR · tallRows(end - m0), as rowSplit counts them
+        const r = (): Expr => m.i32.sub(get(bounds.end), get(m0));
+        const q = (): Expr => m.i32.div_u(r(), m.i32.const(MR));
+        const rem = (): Expr => m.i32.sub(r(), m.i32.mul(q(), m.i32.const(MR)));
+        // q > 0 and rem in {2, 3}: one tall tile fewer, its rows as two short tiles
+        const fewer = m.i32.and(
+          m.i32.le_u(m.i32.sub(rem(), m.i32.const(2)), m.i32.const(1)),
+          m.i32.ne(q(), m.i32.const(0)),
+        );
+        out.push(
+          m.local.set(end6, m.i32.add(get(m0), m.i32.mul(m.i32.sub(q(), fewer), m.i32.const(MR)))),
+          fb.forRange(m0, null, end6, MR, true, body(MR)),
+        );
+      }
+    }
+    if (MR !== TILE_ROWS && runs(1))
+      out.push(fb.forRange(m0, null, bounds.end, TILE_ROWS, true, body(TILE_ROWS)));
+    if (runs(2)) out.push(fb.forRange(m0, null, bounds.end, 1, false, body(1)));
     return out;
   };
   /** All rows for one k-block of the current n-block (`width` columns): MR-row tiles, then single rows. */
