@@ -42,6 +42,7 @@ import type { FunctionBuilder } from './function-builder.js';
 import type { RangeBounds } from './range-bounds.js';
 import { relaxedMadd } from './vector-ops.js';
 import { THREAD_ID_GLOBAL } from './emit-threads.js';
+import { TALL_TILES_EXPORT } from '../../common/manifest.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -54,6 +55,8 @@ const NV = TILE_VECTORS;
  * 6-row tile measured 512³ 5.39 -> 5.0 ms (docs/kernels.md).
  */
 const RELAXED_TILE_ROWS = 6;
+/** The relaxed build's switch to its 6-row tiles (exported as TALL_TILES_EXPORT; 0 until the runtime sets it). */
+const TALL_TILES_GLOBAL = 'tall_tiles';
 
 const W = STRIP_COLUMNS;
 /**
@@ -104,7 +107,6 @@ export function emitMatmul(
   bounds?: RangeBounds,
 ): Expr {
   const m = fb.m;
-  const MR = env.relaxedSimd ? RELAXED_TILE_ROWS : TILE_ROWS;
   const i32 = fb.b.i32;
   const f32 = fb.b.f32;
   const v128 = fb.b.v128;
@@ -114,6 +116,14 @@ export function emitMatmul(
   const get = (l: number): Expr => m.local.get(l, i32);
   const add = (a: Expr, bytes: number): Expr => (bytes === 0 ? a : m.i32.add(a, m.i32.const(bytes)));
   const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+  // the relaxed build carries 6-row tiles beside the 4-row ones where M has 6 rows, chosen at
+  // run time by TALL_TILES_GLOBAL (set by the runtime on engines that compile them well)
+  const tallToo = env.relaxedSimd && M >= RELAXED_TILE_ROWS;
+  const MAX_ROWS = tallToo ? RELAXED_TILE_ROWS : TILE_ROWS;
+  if (tallToo && m.getGlobal(TALL_TILES_GLOBAL) === 0) {
+    m.addGlobal(TALL_TILES_GLOBAL, i32, true, m.i32.const(0));
+    m.addGlobalExport(TALL_TILES_GLOBAL, TALL_TILES_EXPORT);
+  }
 
   // batch-dependent base addresses (bytes, absolute)
   const pa0 = fb.addLocal(i32);
@@ -151,8 +161,8 @@ export function emitMatmul(
   const pc = fb.addLocal(i32);
   const av = fb.addLocal(v128);
   const bv = Array.from({ length: NV }, () => fb.addLocal(v128));
-  const acc = Array.from({ length: MR * NV }, () => fb.addLocal(v128));
-  const sacc = Array.from({ length: MR }, () => fb.addLocal(f32));
+  const acc = Array.from({ length: MAX_ROWS * NV }, () => fb.addLocal(v128));
+  const sacc = Array.from({ length: MAX_ROWS }, () => fb.addLocal(f32));
 
   const plain = s.store.value.k === 'ref';
   /**
@@ -367,7 +377,7 @@ export function emitMatmul(
    * units of TILE_ROWS rows, kernel-range.ts: 8 rows as two 4-row tiles, not 6 + 2 singles).
    */
   const end6 = fb.addLocal(i32);
-  const rowLoops = (body: (rows: number) => Expr[]): Expr[] => {
+  const rowLoops = (MR: number, body: (rows: number) => Expr[]): Expr[] => {
     // the row counts a call may get: all of M, or (sliced) whole units and the last slice's rest
     const counts = new Set([M]);
     if (bounds !== undefined) {
@@ -418,11 +428,20 @@ export function emitMatmul(
     if (runs(2)) out.push(fb.forRange(m0, null, bounds.end, 1, false, body(1)));
     return out;
   };
-  /** All rows for one k-block of the current n-block (`width` columns): MR-row tiles, then single rows. */
-  const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => [
-    ...pack(kLen, width),
-    ...rowLoops((rows) => columns(rows, kLen, first, last, width)),
-  ];
+  /**
+   * All rows for one k-block of the current n-block (`width` columns): row tiles, then single
+   * rows; in the relaxed build 6-row tiles where TALL_TILES_GLOBAL is set, else 4-row tiles
+   * (the same sums in the same order: bit-identical either way).
+   */
+  const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => {
+    const rows = (h: number): Expr[] => rowLoops(h, (r) => columns(r, kLen, first, last, width));
+    if (!tallToo) return [...pack(kLen, width), ...rows(TILE_ROWS)];
+    const tall = m.global.get(TALL_TILES_GLOBAL, i32);
+    return [
+      ...pack(kLen, width),
+      m.if(tall, m.block(null, rows(RELAXED_TILE_ROWS)), m.block(null, rows(TILE_ROWS))),
+    ];
+  };
   const blocks = packing ? undefined : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
   const nLoops = blockLoops(
     fb,
