@@ -372,76 +372,64 @@ export function emitMatmul(
   if (bounds !== undefined && bounds.id !== s.m?.id)
     throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows`);
   /**
-   * Row tiles over all the rows or this call's slice: MR-row tiles, then TILE_ROWS-row
-   * tiles (when MR is taller), then single rows, split as `rowSplit` says (a slice is whole
-   * units of TILE_ROWS rows, kernel-range.ts: 8 rows as two 4-row tiles, not 6 + 2 singles).
+   * Row tiles over all the rows or this call's slice, continuing one row variable: in the
+   * relaxed build first 6-row tiles where TALL_TILES_GLOBAL is set (as many as `rowSplit`
+   * takes), then 4-row tiles, then single rows. A slice is whole units of TILE_ROWS rows
+   * (kernel-range.ts): 8 rows run as 4 + 4, not 6 + 2 singles. The same sums in the same
+   * order whichever tiles run: bit-identical either way.
    */
   const end6 = fb.addLocal(i32);
-  const rowLoops = (MR: number, body: (rows: number) => Expr[]): Expr[] => {
+  const rowLoops = (body: (rows: number) => Expr[]): Expr[] => {
     // the row counts a call may get: all of M, or (sliced) whole units and the last slice's rest
     const counts = new Set([M]);
     if (bounds !== undefined) {
       bounds.used = true;
       for (let r = TILE_ROWS; r < M; r += TILE_ROWS) counts.add(r).add(M - r);
     }
-    const splits = [...counts].map((c) => rowSplit(c, MR));
-    const runs = (i: number): boolean => splits.some((sp) => sp[i]! > 0);
-    const out: Expr[] = [];
+    const splits = [...counts].flatMap((c) => [
+      rowSplit(c, TILE_ROWS),
+      ...(tallToo ? [rowSplit(c, RELAXED_TILE_ROWS)] : []),
+    ]);
+    const tallRuns = tallToo && splits.some(([tall]) => tall > 0);
+    const shortRuns = splits.some(([tall, short], i) => (tallToo && i % 2 === 1 ? short : tall) > 0);
+    const singleRuns = splits.some((sp) => sp[2] > 0);
+    const ifTall = (body: Expr[]): Expr => m.if(m.global.get(TALL_TILES_GLOBAL, i32), m.block(null, body));
+    const out: Expr[] = [m.local.set(m0, bounds === undefined ? m.i32.const(0) : get(bounds.start))];
     if (bounds === undefined) {
-      const [tall, short, single] = rowSplit(M, MR);
-      if (tall > 0) out.push(fb.forLoop(m0, 0, tall * MR, MR, true, body(MR)));
-      if (short > 0)
-        out.push(
-          fb.forLoop(
-            m0,
-            tall > 0 ? null : 0,
-            tall * MR + short * TILE_ROWS,
-            TILE_ROWS,
-            true,
-            body(TILE_ROWS),
-          ),
-        );
-      if (single > 0) out.push(fb.forLoop(m0, tall + short > 0 ? null : 0, M, 1, false, body(1)));
+      const [tall] = rowSplit(M, RELAXED_TILE_ROWS);
+      const loop = (h: number, end: number): Expr => fb.forLoop(m0, null, end, h, h > 1, body(h));
+      if (tallRuns) out.push(ifTall([loop(RELAXED_TILE_ROWS, tall * RELAXED_TILE_ROWS)]));
+      if (shortRuns) out.push(loop(TILE_ROWS, M));
+      if (singleRuns) out.push(loop(1, M));
       return out;
     }
-    out.push(m.local.set(m0, get(bounds.start)));
-    if (runs(0)) {
-      if (MR === TILE_ROWS) out.push(fb.forRange(m0, null, bounds.end, MR, true, body(MR)));
-      else {
-        // end6 = m0 + MR · tallRows(end - m0), as rowSplit counts them
-        const r = (): Expr => m.i32.sub(get(bounds.end), get(m0));
-        const q = (): Expr => m.i32.div_u(r(), m.i32.const(MR));
-        const rem = (): Expr => m.i32.sub(r(), m.i32.mul(q(), m.i32.const(MR)));
-        // q > 0 and rem in {2, 3}: one tall tile fewer, its rows as two short tiles
-        const fewer = m.i32.and(
-          m.i32.le_u(m.i32.sub(rem(), m.i32.const(2)), m.i32.const(1)),
-          m.i32.ne(q(), m.i32.const(0)),
-        );
-        out.push(
-          m.local.set(end6, m.i32.add(get(m0), m.i32.mul(m.i32.sub(q(), fewer), m.i32.const(MR)))),
-          fb.forRange(m0, null, end6, MR, true, body(MR)),
-        );
-      }
+    if (tallRuns) {
+      const h = RELAXED_TILE_ROWS;
+      // end6 = m0 + h · (the tall tiles rowSplit takes of end - m0)
+      const r = (): Expr => m.i32.sub(get(bounds.end), get(m0));
+      const q = (): Expr => m.i32.div_u(r(), m.i32.const(h));
+      const rem = (): Expr => m.i32.sub(r(), m.i32.mul(q(), m.i32.const(h)));
+      // q > 0 and rem in {2, 3}: one tall tile fewer, its rows as two 4-row tiles
+      const fewer = m.i32.and(
+        m.i32.le_u(m.i32.sub(rem(), m.i32.const(2)), m.i32.const(1)),
+        m.i32.ne(q(), m.i32.const(0)),
+      );
+      out.push(
+        ifTall([
+          m.local.set(end6, m.i32.add(get(m0), m.i32.mul(m.i32.sub(q(), fewer), m.i32.const(h)))),
+          fb.forRange(m0, null, end6, h, true, body(h)),
+        ]),
+      );
     }
-    if (MR !== TILE_ROWS && runs(1))
-      out.push(fb.forRange(m0, null, bounds.end, TILE_ROWS, true, body(TILE_ROWS)));
-    if (runs(2)) out.push(fb.forRange(m0, null, bounds.end, 1, false, body(1)));
+    if (shortRuns) out.push(fb.forRange(m0, null, bounds.end, TILE_ROWS, true, body(TILE_ROWS)));
+    if (singleRuns) out.push(fb.forRange(m0, null, bounds.end, 1, false, body(1)));
     return out;
   };
-  /**
-   * All rows for one k-block of the current n-block (`width` columns): row tiles, then single
-   * rows; in the relaxed build 6-row tiles where TALL_TILES_GLOBAL is set, else 4-row tiles
-   * (the same sums in the same order: bit-identical either way).
-   */
-  const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => {
-    const rows = (h: number): Expr[] => rowLoops(h, (r) => columns(r, kLen, first, last, width));
-    if (!tallToo) return [...pack(kLen, width), ...rows(TILE_ROWS)];
-    const tall = m.global.get(TALL_TILES_GLOBAL, i32);
-    return [
-      ...pack(kLen, width),
-      m.if(tall, m.block(null, rows(RELAXED_TILE_ROWS)), m.block(null, rows(TILE_ROWS))),
-    ];
-  };
+  /** All rows for one k-block of the current n-block (`width` columns). */
+  const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => [
+    ...pack(kLen, width),
+    ...rowLoops((rows) => columns(rows, kLen, first, last, width)),
+  ];
   const blocks = packing ? undefined : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
   const nLoops = blockLoops(
     fb,
