@@ -33,7 +33,7 @@ import { competitorVersions, gitRevision } from './provenance.js';
 import { FULL, QUICK, initCompetitors, measureWorkloads, type Reporter } from './measure.js';
 import type { BenchResult, EngineInfo, EngineRun } from './report.js';
 import { formatMs, renderMarkdown, summaryTable } from './report.js';
-import { modelsBlockOf, replaceModelsBlock } from './models/models-report.js';
+import { modelsSectionOf } from './models/models-report.js';
 import { runModels } from './models/run-models.js';
 import type { Workload } from './workloads.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
@@ -274,13 +274,11 @@ async function mainWorkloads(): Promise<void> {
     const engineSection = runs === undefined ? '' : `\n${renderEnginesSection(runs)}`;
     // keep the whole-model section a `--models` run wrote
     const previous = readText(join(outDir, 'results.md'));
-    const models = modelsBlockOf(previous);
+    const models = modelsSectionOf(previous);
     const markdown = renderMarkdown(result) + engineSection;
     writeFileSync(
       join(outDir, 'results.md'),
-      models === ''
-        ? markdown
-        : replaceModelsBlock(markdown, models.slice(models.indexOf('\n') + 1, models.lastIndexOf('\n'))),
+      models === '' ? markdown : `${markdown.trimEnd()}\n\n${models}\n`,
     );
     const json: BenchResult =
       runs === undefined

@@ -9,8 +9,21 @@ import type { WorkloadResult } from '../report.js';
 import { formatMs, formatRatio } from '../report.js';
 import type { ModelDetails } from './model-competitors.js';
 
-export const MODELS_BEGIN = '<!-- bench:models:begin (written by `npm run bench -- --models`) -->';
-export const MODELS_END = '<!-- bench:models:end -->';
+/** Every models block starts with this; its engine key follows. */
+const MARKER_PREFIX = '<!-- bench:models:';
+
+/** The engine a models block belongs to ('node20', 'node26'): one block per engine, each replaced by a run on that engine. */
+export function modelsEngineKey(nodeVersion: string): string {
+  return `node${nodeVersion.split('.')[0] ?? nodeVersion}`;
+}
+
+/** The begin and end markers of the block of engine `key`. */
+export function modelsMarkers(key: string): { readonly begin: string; readonly end: string } {
+  return {
+    begin: `${MARKER_PREFIX}${key}:begin (written by \`npm run bench -- --models\` on that engine) -->`,
+    end: `${MARKER_PREFIX}${key}:end -->`,
+  };
+}
 
 /** One model's measurements. */
 export interface ModelResult {
@@ -148,18 +161,21 @@ export function renderModelsFull(run: ModelsRun): string {
   ].join('\n');
 }
 
-/** `text` with the models block replaced (or appended when `text` has none). */
-export function replaceModelsBlock(text: string, block: string): string {
-  const begin = text.indexOf(MODELS_BEGIN);
-  const end = text.indexOf(MODELS_END);
-  const wrapped = `${MODELS_BEGIN}\n${block}\n${MODELS_END}`;
+/** `text` with engine `key`'s models block replaced (or appended when `text` has none). */
+export function replaceModelsBlock(text: string, block: string, key: string): string {
+  const { begin: beginMarker, end: endMarker } = modelsMarkers(key);
+  const begin = text.indexOf(beginMarker);
+  const end = text.indexOf(endMarker);
+  const wrapped = `${beginMarker}\n${block}\n${endMarker}`;
   if (begin < 0 || end < begin) return `${text.trimEnd()}\n\n${wrapped}\n`;
-  return `${text.slice(0, begin)}${wrapped}${text.slice(end + MODELS_END.length)}`;
+  return `${text.slice(0, begin)}${wrapped}${text.slice(end + endMarker.length)}`;
 }
 
-/** The models block of `text`, markers included, or '' when it has none. */
-export function modelsBlockOf(text: string): string {
-  const begin = text.indexOf(MODELS_BEGIN);
-  const end = text.indexOf(MODELS_END);
-  return begin < 0 || end < begin ? '' : text.slice(begin, end + MODELS_END.length);
+/** Every engine's models block of `text` (first begin marker to last end marker), or '' when it has none. */
+export function modelsSectionOf(text: string): string {
+  const begin = text.indexOf(MARKER_PREFIX);
+  const end = text.lastIndexOf(MARKER_PREFIX);
+  if (begin < 0) return '';
+  const close = text.indexOf('-->', end);
+  return text.slice(begin, close + '-->'.length);
 }
