@@ -21,6 +21,14 @@ export interface ThreadPlan {
   readonly maxThreads: number;
   /** By kernel index: true when each thread runs its own part of the kernel's range. */
   readonly split: readonly boolean[];
+  /**
+   * By kernel index: true where split kernel i and split kernel i + 1 share
+   * a barrier interval (the barrier between them is left out: no thread's
+   * part of either touches bytes another thread's part of either writes,
+   * proved on the planned addresses by planner/thread-barriers.ts and
+   * checked again by the verifier). Absent: every barrier stays.
+   */
+  readonly joined?: readonly boolean[];
 }
 
 /** The plan of a module that runs on one thread. */
@@ -42,12 +50,32 @@ export function threadUnits(units: number, t: number, threads: number): readonly
 /**
  * Whether the threads meet at a barrier after kernel `index`: around every
  * split kernel (its parts must see what came before, and what comes after
- * must see all its parts); kernels that thread 0 runs whole one after
- * another need none between them (the other threads do nothing there), so a
- * barrier interval holds either one split kernel or only thread 0's work.
+ * must see all its parts) except between two split kernels the plan joined
+ * (ThreadPlan.joined); kernels that thread 0 runs whole one after another
+ * need none between them (the other threads do nothing there), so a barrier
+ * interval holds either split kernels only or only thread 0's work.
  */
 export function barrierAfter(plan: ThreadPlan, index: number): boolean {
+  if (plan.joined?.[index] === true) return false;
   return plan.split[index] === true || plan.split[index + 1] === true;
+}
+
+/**
+ * The barrier intervals of `plan` over `count` kernels: runs of kernel
+ * indices with a barrier after the last one (or the end of the run) and
+ * none inside.
+ */
+export function barrierIntervals(plan: ThreadPlan, count: number): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  for (let i = 0; i < count; i++) {
+    current.push(i);
+    if (barrierAfter(plan, i) || i === count - 1) {
+      out.push(current);
+      current = [];
+    }
+  }
+  return out;
 }
 
 /** An element interval [lo, hi] of a value's buffer that a kernel loads or stores. */

@@ -14,6 +14,7 @@ import {
   compile,
   load,
   type CompiledModel,
+  type Tensor,
   type TypedArray,
 } from '../../src/index.js';
 import { ThreadPool } from '../../src/runtime/thread-pool.js';
@@ -47,6 +48,22 @@ function graphs(): { name: string; graph: Graph; feeds: Record<string, Float32Ar
     g.output('h', h);
     g.output('o', h.matmul(w).add(0.5));
     out.push({ name: 'matmul', graph: g, feeds: { a: data(133 * 70, 4), b: data(70 * 45, 5) } });
+  }
+  {
+    // layers whose threads read only their own rows: no barrier between them (ThreadPlan.joined)
+    const g = new Graph();
+    let h: Tensor = g.input('x', [93, 57]);
+    for (const [k, n, seed] of [
+      [57, 70, 11],
+      [70, 45, 12],
+      [45, 13, 13],
+    ] as const)
+      h = h
+        .matmul(g.constant(data(k * n, seed), [k, n]))
+        .add(g.constant(data(n, seed + 1), [n]))
+        .relu();
+    g.output('y', h.softmax(-1));
+    out.push({ name: 'mlp', graph: g, feeds: { x: data(93 * 57, 14) } });
   }
   {
     const g = new Graph();
@@ -105,7 +122,7 @@ describe('threads: 2 against threads: 1', () => {
   );
 
   test('which kernels split: rows, matmul rows and elementwise; a whole reduction runs on thread 0', async () => {
-    const [, , rows] = graphs();
+    const rows = graphs().find((c) => c.name === 'rows and reductions');
     const model = await compile(rows!.graph, { threads: 2 });
     models.push(model);
     const total = model.kernels.find((k) => k.nodes.some((n) => n.endsWith('= sum')) && k.units === 1);

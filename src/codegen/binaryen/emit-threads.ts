@@ -4,7 +4,7 @@
  * and `run_thread(count, canBlock, timeoutMs)`, which runs this thread's part
  * of every split kernel (passes/thread-split.ts: the same threadUnits
  * formula), the kernels that run whole on thread 0 only, and a barrier
- * around each split kernel (barrierAfter). Every thread makes this one call per run. A thread that waits
+ * around each split kernel or run of joined split kernels (barrierAfter). Every thread makes this one call per run. A thread that waits
  * at a barrier longer than the timeout, or sees another give up, leaves the
  * run (returns 1) instead of hanging.
  */
@@ -148,6 +148,9 @@ export function emitRunThread(
     const units = (): Expr => m.i32.const(c.units);
     if (plan.split[kernel.index] === true) {
       const again = `${kernel.name}_part`;
+      // a matmul's part in one call: each call reads (or packs) all of B again, and the chunks
+      // for the first run's sake (emit-run.ts) matter less here: every thread has warmed the module
+      const size = kernel.kind === 'matmul' ? c.units : c.size;
       body.push(
         // per = ceil(units / count); s = min(tid · per, units); e = min(s + per, units)
         m.local.set(per, m.i32.div_u(m.i32.add(units(), m.i32.sub(get(count), m.i32.const(1))), get(count))),
@@ -167,7 +170,7 @@ export function emitRunThread(
           m.if(
             m.i32.lt_u(get(s), get(e)),
             m.block(null, [
-              m.local.set(ce, m.i32.add(get(s), m.i32.const(c.size))),
+              m.local.set(ce, m.i32.add(get(s), m.i32.const(size))),
               m.local.set(
                 ce,
                 min(
