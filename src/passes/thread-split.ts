@@ -96,6 +96,50 @@ export function threadVarRanges(range: KernelRange, t: number, threads: number):
 }
 
 /**
+ * Most points of the domain variables outside a split kernel's range that
+ * threadAccessSpans enumerates one by one; past it, one interval covers them all.
+ */
+const MAX_OUTER_POINTS = 64;
+
+/**
+ * Thread `t`'s loads and stores of `kernel` split among `threads` (none when
+ * its part is empty): one set of intervals per value of the domain variables
+ * outside the range variable (a batch, the groups of a grouped conv: each
+ * batch's rows lie apart, and one interval over all of them would also cover
+ * the rows of the other threads), or one set over all of them when there are
+ * more than MAX_OUTER_POINTS.
+ */
+export function threadAccessSpans(
+  kernel: Kernel,
+  range: KernelRange,
+  t: number,
+  threads: number,
+  shapeOf: (n: Node) => Shape,
+): AccessSpan[] {
+  const part = threadVarRanges(range, t, threads);
+  if (part === undefined) return [];
+  const at = kernel.domain.findIndex((v) => v.id === range.v.id);
+  const outer = kernel.domain.slice(0, Math.max(0, at)).filter((v) => v.extent > 1);
+  const points = outer.reduce((p, v) => p * v.extent, 1);
+  if (outer.length === 0 || points > MAX_OUTER_POINTS) return accessSpans(kernel, shapeOf, part);
+  const spans: AccessSpan[] = [];
+  for (let p = 0; p < points; p++) {
+    const fixed = new Map<number, number>();
+    let rest = p;
+    for (const v of outer) {
+      fixed.set(v.id, rest % v.extent);
+      rest = Math.floor(rest / v.extent);
+    }
+    const vars: VarRanges = (v) => {
+      const value = fixed.get(v.id);
+      return value === undefined ? part(v) : { lo: value, hi: value };
+    };
+    spans.push(...accessSpans(kernel, shapeOf, vars));
+  }
+  return spans;
+}
+
+/**
  * Every load and store of `kernel` as an element interval of the buffer it
  * touches (flat, row-major in the stored shape), with the loop variables
  * over `vars`. Steps whose own loops are empty never run and touch nothing.
@@ -130,11 +174,9 @@ function splitRace(
   threads: number,
   shapeOf: (n: Node) => Shape,
 ): boolean {
-  const parts: AccessSpan[][] = [];
-  for (let t = 0; t < threads; t++) {
-    const vars = threadVarRanges(range, t, threads);
-    parts.push(vars === undefined ? [] : accessSpans(kernel, shapeOf, vars));
-  }
+  const parts = Array.from({ length: threads }, (_, t) =>
+    threadAccessSpans(kernel, range, t, threads, shapeOf),
+  );
   for (let t = 0; t < threads; t++) {
     for (let u = 0; u < threads; u++) {
       if (t === u) continue;

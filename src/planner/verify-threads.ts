@@ -14,13 +14,7 @@ import { DTYPE_BYTES } from '../common/dtype.js';
 import { PlanError } from '../common/errors.js';
 import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
-import {
-  accessSpans,
-  barrierIntervals,
-  overlaps,
-  threadVarRanges,
-  type ThreadPlan,
-} from '../passes/thread-split.js';
+import { barrierIntervals, overlaps, threadAccessSpans, type ThreadPlan } from '../passes/thread-split.js';
 import { scratchId } from './liveness.js';
 import type { PlannedMemory } from './memory-plan.js';
 
@@ -45,14 +39,19 @@ function threadSpans(
 ): ByteSpan[] {
   const range = kernelRange(kernel);
   if (range === undefined) throw new PlanError(`${kernel.name}: split among threads without a range`);
-  const vars = threadVarRanges(range, t, threads);
-  if (vars === undefined) return [];
-  const spans = accessSpans(kernel, (n) => storedShape(schedule, n), vars).map((s): ByteSpan => {
-    const at = memory.addresses.get(s.node.id);
-    if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
-    const bytes = DTYPE_BYTES[s.node.dtype];
-    return { lo: at + s.lo * bytes, hi: at + (s.hi + 1) * bytes - 1, write: s.write, what: `%${s.node.id}` };
-  });
+  const spans = threadAccessSpans(kernel, range, t, threads, (n) => storedShape(schedule, n)).map(
+    (s): ByteSpan => {
+      const at = memory.addresses.get(s.node.id);
+      if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
+      const bytes = DTYPE_BYTES[s.node.dtype];
+      return {
+        lo: at + s.lo * bytes,
+        hi: at + (s.hi + 1) * bytes - 1,
+        write: s.write,
+        what: `%${s.node.id}`,
+      };
+    },
+  );
   const scratch = memory.temps.find((b) => b.id === scratchId(kernel.index));
   const at = memory.addresses.get(scratchId(kernel.index));
   if (scratch !== undefined && at !== undefined) {

@@ -96,6 +96,14 @@ function graphs(): { name: string; graph: Graph; feeds: Record<string, Float32Ar
     g.output('p', y.maxPool([2, 2], { strides: [2, 2] }));
     out.push({ name: 'conv and pool', graph: g, feeds: { x: data(3 * 23 * 19, 10) } });
   }
+  {
+    // a grouped conv: a matmul per group, each group's rows split among the threads
+    const g = new Graph();
+    const x = g.input('x', [1, 16, 13, 11]);
+    const w = g.constant(data(36 * 8 * 3 * 3, 15), [36, 8, 3, 3]);
+    g.output('y', x.conv(w, null, { pads: [1, 1, 1, 1], groups: 2 }).relu());
+    out.push({ name: 'grouped conv', graph: g, feeds: { x: data(16 * 13 * 11, 16) } });
+  }
   return out;
 }
 
@@ -128,6 +136,13 @@ describe('threads: 2 against threads: 1', () => {
     const total = model.kernels.find((k) => k.nodes.some((n) => n.endsWith('= sum')) && k.units === 1);
     expect(total?.split).toBe(false);
     expect(model.kernels.filter((k) => k.kind === 'row').every((k) => k.split)).toBe(true);
+  }, 60_000);
+
+  test('a grouped conv splits its matmul: each thread takes its rows of every group', async () => {
+    const grouped = graphs().find((c) => c.name === 'grouped conv');
+    const model = await compile(grouped!.graph, { threads: 2 });
+    models.push(model);
+    expect(model.kernels.find((k) => k.kind === 'matmul')?.split).toBe(true);
   }, 60_000);
 });
 
