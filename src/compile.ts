@@ -304,10 +304,10 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
   const scheduled = time('schedule', () => scheduleKernels(merged).schedule);
-  // a row-local buffer holds one row for all rows: shared by threads, it would stop the split
+  // a row-local buffer holds one row for all rows (with threads, one row per thread)
   const localized = time('localize', () =>
-    (options.fuse ?? true) && maxThreads === 1
-      ? localizeRows(scheduled)
+    (options.fuse ?? true)
+      ? localizeRows(scheduled, maxThreads)
       : { schedule: scheduled, notes: [] as string[] },
   );
   const schedule = localized.schedule;

@@ -14,6 +14,7 @@ import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
 import { kernelRange, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
+import { THREAD_VAR_ID } from './thread-var.js';
 
 /** How a threaded module divides its kernels among threads. */
 export interface ThreadPlan {
@@ -92,7 +93,13 @@ export function threadVarRanges(range: KernelRange, t: number, threads: number):
   const lo = start * range.unit;
   const hi = Math.min(end * range.unit, range.v.extent) - 1;
   if (hi < lo) return undefined;
-  return (v: LoopVar) => (v.id === range.v.id ? { lo, hi } : { lo: 0, hi: v.extent - 1 });
+  // the thread variable is t itself (a thread's own copy of a buffer)
+  return (v: LoopVar) =>
+    v.id === range.v.id
+      ? { lo, hi }
+      : v.id === THREAD_VAR_ID
+        ? { lo: t, hi: t }
+        : { lo: 0, hi: v.extent - 1 };
 }
 
 /**

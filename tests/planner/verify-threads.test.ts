@@ -30,6 +30,15 @@ describe('verifyThreads', () => {
     }
   });
 
+  test('a threaded build gives each thread its own row of a row-local buffer, and still splits', () => {
+    const planned = planGraph(softmax(), { threads: 4 });
+    expect(planned.threads.split).toEqual([true]);
+    expect(planned.notes.some((n) => n.includes('one row at a time ([4,96])'))).toBe(true);
+    // one thread: one row
+    const one = planGraph(softmax());
+    expect(one.notes.some((n) => n.includes('one row at a time ([1,96])'))).toBe(true);
+  });
+
   test('a row-local buffer shared by all rows cannot be split: a race on its bytes', () => {
     // one thread's plan localizes exp(x - max) to one row: every thread would write that row
     const { schedule, memory } = planGraph(softmax());
