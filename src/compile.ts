@@ -315,7 +315,7 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
   // SIMD matmuls pack B: into scratch the planner places like any temp, or once for all runs
   // (a param or constant B) into a copy beside its source
   const threadPlan = time('threads', () =>
-    planThreads(schedule, maxThreads, (n) => storedShape(schedule, n)),
+    planThreads(schedule, maxThreads, (n) => storedShape(schedule, n), options.threadMinWork),
   );
   // each thread of a split kernel has its own slice of scratch
   const strides = new Map<number, number>();

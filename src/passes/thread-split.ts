@@ -12,7 +12,7 @@ import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
 import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
-import { kernelRange, type KernelRange } from './kernel-range.js';
+import { kernelRange, kernelWork, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
 import { THREAD_VAR_ID } from './thread-var.js';
 
@@ -197,15 +197,35 @@ function splitRace(
 }
 
 /**
- * The thread plan of `schedule` for up to `maxThreads`: a kernel with a
- * range splits when no split of it into 2..maxThreads parts races; others
- * (a whole reduction, a kernel without a range, a row-local buffer shared
- * by all rows) run on thread 0.
+ * Least work (splitWork) of a kernel that splits by default: below it the
+ * barrier after the kernel costs about what splitting saves. A barrier where
+ * both threads spin is ~1-2 us (bench/probes/thread-barrier.ts), and a split
+ * saves half the kernel: 16K iterations of an elementwise or row kernel are
+ * 5-15 us.
  */
-export function planThreads(schedule: Schedule, maxThreads: number, shapeOf: (n: Node) => Shape): ThreadPlan {
+export const MIN_SPLIT_WORK = 1 << 14;
+
+/** A kernel's work in comparable units: kernelWork, a matmul's (a vector multiply-add per 4 lanes, tiled) / 16. */
+export function splitWork(kernel: Kernel): number {
+  return kernel.kind === 'matmul' ? kernelWork(kernel) / 16 : kernelWork(kernel);
+}
+
+/**
+ * The thread plan of `schedule` for up to `maxThreads`: a kernel with a
+ * range and at least `minWork` of work (splitWork) splits when no split of
+ * it into 2..maxThreads parts races; others (a whole reduction, a kernel
+ * without a range or too small to pay for a barrier) run on thread 0.
+ */
+export function planThreads(
+  schedule: Schedule,
+  maxThreads: number,
+  shapeOf: (n: Node) => Shape,
+  minWork = MIN_SPLIT_WORK,
+): ThreadPlan {
   const split = schedule.kernels.map((kernel) => {
     const range = kernelRange(kernel);
     if (maxThreads < 2 || range === undefined || range.units < 2) return false;
+    if (splitWork(kernel) < minWork) return false;
     for (let threads = 2; threads <= maxThreads; threads++)
       if (splitRace(kernel, range, threads, shapeOf)) return false;
     return true;

@@ -25,13 +25,13 @@ function matmul(): Graph {
 describe('verifyThreads', () => {
   test('the plans compile makes for threads verify, and split what they can', () => {
     for (const graph of [softmax(), matmul()]) {
-      const planned = planGraph(graph, { threads: 4 });
+      const planned = planGraph(graph, { threads: 4, threadMinWork: 0 });
       expect(planned.threads.split.some((s) => s)).toBe(true);
     }
   });
 
   test('a threaded build gives each thread its own row of a row-local buffer, and still splits', () => {
-    const planned = planGraph(softmax(), { threads: 4 });
+    const planned = planGraph(softmax(), { threads: 4, threadMinWork: 0 });
     expect(planned.threads.split).toEqual([true]);
     expect(planned.notes.some((n) => n.includes('one row at a time ([4,96])'))).toBe(true);
     // one thread: one row
@@ -102,7 +102,7 @@ describe('verifyThreads', () => {
         .add(0.5)
         .relu();
     g.output('y', h.softmax(-1));
-    const mlp = planGraph(g, { threads: 2 });
+    const mlp = planGraph(g, { threads: 2, threadMinWork: 0 });
     expect(mlp.threads.split.every((s) => s)).toBe(true);
     expect(mlp.threads.joined?.some((j) => j)).toBe(true);
     expect(() => verifyThreads(mlp.schedule, mlp.memory, mlp.threads, new Map())).not.toThrow();
@@ -113,7 +113,7 @@ describe('verifyThreads', () => {
       .matmul(t.param('w', [64, 64]))
       .relu();
     t.output('y', a.transpose([1, 0]).matmul(t.param('v', [64, 64])));
-    const crossed = planGraph(t, { threads: 2 });
+    const crossed = planGraph(t, { threads: 2, threadMinWork: 0 });
     expect(crossed.threads.split.filter((s) => s).length).toBeGreaterThanOrEqual(2);
     expect(crossed.threads.joined?.some((j) => j)).toBe(false);
     // joining them anyway is a race the verifier refuses
@@ -128,7 +128,7 @@ describe('verifyThreads', () => {
     const x = g.input('x', [40, 96]);
     g.output('s', x.softmax(-1));
     g.output('t', x.sum());
-    const { schedule, memory, threads } = planGraph(g, { threads: 2 });
+    const { schedule, memory, threads } = planGraph(g, { threads: 2, threadMinWork: 0 });
     expect(threads.split.some((s) => !s)).toBe(true);
     const joined = threads.split.map(() => true);
     expect(() => verifyThreads(schedule, memory, { ...threads, joined }, new Map())).toThrow(
