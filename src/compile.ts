@@ -41,6 +41,7 @@ import { CONTROL_BYTES } from './common/thread-control.js';
 import type { ThreadBuilds } from './common/manifest.js';
 import { planThreads, type ThreadPlan } from './passes/thread-split.js';
 import { splitWholeReductions } from './passes/split-reductions.js';
+import { joinBarrierIntervals } from './planner/thread-barriers.js';
 import { verifyThreads } from './planner/verify-threads.js';
 import { selectBuild } from './runtime/select-build.js';
 import { DEFAULT_THREAD_TIMEOUT_MS, requestedThreads } from './runtime/thread-support.js';
@@ -303,24 +304,26 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
   const scheduled = time('schedule', () => scheduleKernels(merged).schedule);
-  // a row-local buffer holds one row for all rows: shared by threads, it would stop the split
+  // a row-local buffer holds one row for all rows (with threads, one row per thread)
   const localized = time('localize', () =>
-    (options.fuse ?? true) && maxThreads === 1
-      ? localizeRows(scheduled)
+    (options.fuse ?? true)
+      ? localizeRows(scheduled, maxThreads)
       : { schedule: scheduled, notes: [] as string[] },
   );
   const schedule = localized.schedule;
   notes.push(...localized.notes);
   // SIMD matmuls pack B: into scratch the planner places like any temp, or once for all runs
   // (a param or constant B) into a copy beside its source
-  const threads = time('threads', () => planThreads(schedule, maxThreads, (n) => storedShape(schedule, n)));
+  const threadPlan = time('threads', () =>
+    planThreads(schedule, maxThreads, (n) => storedShape(schedule, n), options.threadMinWork),
+  );
   // each thread of a split kernel has its own slice of scratch
   const strides = new Map<number, number>();
   const extras =
     (options.simd ?? true)
       ? (k: Kernel): ReturnType<typeof kernelBuffers> => {
           const buffers = kernelBuffers(k);
-          if (threads.split[k.index] !== true || buffers.scratchBytes === 0) return buffers;
+          if (threadPlan.split[k.index] !== true || buffers.scratchBytes === 0) return buffers;
           strides.set(k.index, buffers.scratchBytes);
           return { ...buffers, scratchBytes: buffers.scratchBytes * maxThreads };
         }
@@ -334,11 +337,15 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       options.debugPoison === true ? POISON_GUARD_BYTES : 0,
     ),
   );
+  // split kernels that do not touch each other's threads' bytes run without a barrier between them
+  const barriers = time('barriers', () =>
+    maxThreads > 1 ? joinBarrierIntervals(schedule, memory, threadPlan, strides) : threadPlan,
+  );
   time('verify', () => {
     verifyPlan(schedule, memory);
-    verifyThreads(schedule, memory, threads, strides);
+    verifyThreads(schedule, memory, barriers, strides);
   });
-  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads, stats };
+  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads: barriers, stats };
 }
 
 /**

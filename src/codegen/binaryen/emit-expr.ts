@@ -30,8 +30,9 @@ export interface ExprEnv extends IndexEnv {
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
   readonly scratch: number | undefined;
   /**
-   * Each thread uses its own slice of the scratch (a threaded build's split
-   * kernel): scratch + thread_id · the kernel's scratch bytes per thread.
+   * A threaded build's split kernel: each thread uses its own slice of the
+   * scratch (scratch + thread_id · the kernel's scratch bytes per thread) and
+   * its own rows of a row-local buffer (the thread variable is thread_id).
    */
   readonly threadScratch?: boolean;
   /** Absolute address of the kernel's packed copy of B (filled by the module's pack function), if planned. */

@@ -53,6 +53,8 @@ import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
 import { scalarType } from './scalar-ops.js';
+import { THREAD_ID_GLOBAL } from './emit-threads.js';
+import { THREAD_VAR_ID } from '../../passes/thread-var.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -151,8 +153,16 @@ function emitChosen(
   const vars = env.vars as Map<number, number>;
   for (const v of [...kernel.domain, ...kernel.steps.flatMap(stepVars)]) vars.set(v.id, fb.addLocal(i32));
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
+  // the thread variable (a thread's own row buffer, passes/thread-var.ts): this thread's number
+  // where the kernel is split in a threaded build, else 0 (one thread, or thread 0 running it whole)
+  const thread = fb.addLocal(i32);
+  vars.set(THREAD_VAR_ID, thread);
+  const threadId = m.local.set(
+    thread,
+    env.threadScratch === true ? m.global.get(THREAD_ID_GLOBAL, i32) : m.i32.const(0),
+  );
   const sliced = range === undefined ? undefined : rangeBounds(fb, range);
-  const body = emitSlice(fb, kernel, env, simd, choice, sliced?.bounds);
+  const body = m.block(null, [threadId, emitSlice(fb, kernel, env, simd, choice, sliced?.bounds)]);
   if (sliced !== undefined && !sliced.bounds.used)
     throw new InternalError(
       'codegen',
