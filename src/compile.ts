@@ -412,6 +412,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     chunks: emitted.calls[k.index]?.chunks ?? 1,
     split: threads.split[k.index] === true,
   }));
+  const instanceStart = performance.now();
   const model = new CompiledModel<I, P, O>(
     module,
     manifest,
@@ -423,8 +424,11 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     dataModule,
     chosen.threads > 1 ? manifest.threads : undefined,
   );
+  stats.instance = performance.now() - instanceStart;
   // no wait for optimized code here (load() waits): compile time is what compile() is measured by
+  const warmStart = performance.now();
   model.warmUp();
+  stats.warm = performance.now() - warmStart;
   if (chosen.threads > 1) {
     try {
       await model.startThreads(chosen.threads, options.threadTimeoutMs ?? DEFAULT_THREAD_TIMEOUT_MS);
