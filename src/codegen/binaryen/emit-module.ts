@@ -1,7 +1,7 @@
 /**
  * The whole module: one imported memory sized to the plan, constants as data
- * segments at their planned addresses (a data section added to Binaryen's
- * output, see data-section.ts), one function per kernel taking
+ * segments at their planned addresses (returned beside Binaryen's output, for
+ * a data section written later, see data-section.ts), one function per kernel taking
  * (start, end) over its range, and one exported `run()` that calls the
  * kernels in schedule order, long ones in chunks (emit-run.ts; a run is one
  * call from JS into Wasm). Validation failures become InternalError carrying the
@@ -12,7 +12,7 @@ import { InternalError } from '../../common/errors.js';
 import type { Schedule } from '../../passes/kernel.js';
 import { packedId, scratchId } from '../../planner/liveness.js';
 import { PACK_EXPORT, WARM_EXPORT, WARM_KERNEL_EXPORT } from '../../common/manifest.js';
-import { withDataSection, type DataSegment } from './data-section.js';
+import type { DataSegment } from './data-section.js';
 import { emitPrepack } from './emit-matmul-pack.js';
 import { emitKernelBody, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
@@ -35,9 +35,9 @@ export interface EmitOptions {
   /** Fused multiply-adds (f32x4.relaxed_madd) in matmul tiles and math polynomials. */
   readonly relaxedSimd: boolean;
   /**
-   * Constants as active data segments (default true). A variant built to run
-   * beside a baseline module leaves them out: the baseline's instance fills
-   * the shared memory (see ModuleVariant), so the file holds them once.
+   * The constants' segments in `segments` (default true). A variant built to
+   * run beside a baseline module leaves them out: the baseline's constants
+   * fill the shared memory (see ModuleVariant), so the file holds them once.
    */
   readonly dataSegments?: boolean;
   /** Binaryen optimization level (0 = none). */
@@ -79,7 +79,14 @@ const FEATURES = (b: BinaryenApi, relaxedSimd = false, threads = false): number 
   b.Features.BulkMemoryOpt;
 
 export interface EmittedModule {
+  /** The module without data segments (its code: what Binaryen emitted). */
   readonly wasm: Uint8Array<ArrayBuffer>;
+  /**
+   * The constants at their planned addresses (views of their own arrays),
+   * for the file's data section (withDataSection) or to write straight into
+   * a memory: compile() does that and never copies the weights into a module.
+   */
+  readonly segments: readonly DataSegment[];
   /** Run-time check sites by id - 1 (what a failed gather index check reports). */
   readonly checkSites: readonly string[];
   /** How each kernel was vectorized, by kernel index. */
@@ -271,10 +278,9 @@ export async function emitModule(
       validateOrThrow(m, 'after optimizing');
     }
     b.setDebugInfo(true);
-    const code = m.emitBinary() as Uint8Array<ArrayBuffer>;
-    const wasm =
-      options.dataSegments === false ? code : withDataSection(code, dataSegments(schedule, layout));
-    return { wasm, checkSites, vectorModes, calls };
+    const wasm = m.emitBinary() as Uint8Array<ArrayBuffer>;
+    const segments = options.dataSegments === false ? [] : dataSegments(schedule, layout);
+    return { wasm, segments, checkSites, vectorModes, calls };
   } finally {
     m.dispose();
   }
