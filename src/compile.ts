@@ -445,16 +445,14 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     model,
     builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,
     loweredNodes: nodes.length,
-    unoptimizedWat: async () =>
-      watOf(
-        (
-          await emitModule(schedule, layout, {
-            simd,
-            relaxedSimd: chosen.features.includes('relaxed-simd'),
-            optimizeLevel: 0,
-          })
-        ).wasm,
-      ),
+    unoptimizedWat: async () => {
+      const unoptimized = await emitModule(schedule, layout, {
+        simd,
+        relaxedSimd: chosen.features.includes('relaxed-simd'),
+        optimizeLevel: 0,
+      });
+      return watOf(withDataSection(unoptimized.wasm, unoptimized.segments));
+    },
   });
   return model;
 }
