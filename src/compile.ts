@@ -13,6 +13,7 @@ import {
   type TensorSlot,
 } from './common/manifest.js';
 import { emitBuilds } from './codegen/binaryen/emit-builds.js';
+import { withDataSection } from './codegen/binaryen/data-section.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
@@ -94,17 +95,17 @@ export class CompiledModel<
   constructor(
     module: WebAssembly.Module,
     manifest: Manifest,
-    private readonly wasm: Uint8Array<ArrayBuffer>,
+    private readonly wasm: () => Uint8Array<ArrayBuffer>,
     private readonly irText: Readonly<Record<IrStage, () => string>>,
     /** Each kernel in schedule order. */
     readonly kernels: readonly KernelInfo[],
     /** Milliseconds per compile stage. */
     readonly stats: CompileStats,
     features?: readonly string[],
-    dataModule?: WebAssembly.Module,
     threads?: ThreadBuilds,
   ) {
-    super(module, manifest, wasm, features, dataModule, threads);
+    // no module fills the memory: compile() writes the constants into it (writeConstants)
+    super(module, manifest, wasm, features, undefined, threads);
   }
 
   /** The text IR after a stage (default 'fused'). */
@@ -126,7 +127,7 @@ export class CompiledModel<
 
   /** The module as WebAssembly text, or only kernel `kernel`'s function. */
   async wat(kernel?: string): Promise<string> {
-    const text = await watOf(this.wasm);
+    const text = await watOf(this.wasm());
     if (kernel === undefined) return text;
     const fn = extractFunction(text, kernel);
     if (fn === undefined) {
@@ -390,12 +391,15 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   );
   // as load() would choose: a threaded build where asked and possible, else the relaxed build where
   // the engine has relaxed SIMD, each on memory the baseline's instance filled
+  // the builds carry no data section: the constants go straight into the memory (below), and the
+  // file's module (save(), wat()) is made with its data section on first use
   const chosen = selectBuild(builds.bytes, manifest, options.threads, 'compile');
   const runsVariant = chosen.variant;
   const instantiateStart = performance.now();
   const module = new WebAssembly.Module(chosen.bytes);
-  const dataModule = runsVariant ? new WebAssembly.Module(emitted.wasm) : undefined;
   stats.instantiate = performance.now() - instantiateStart;
+  let fileBytes: Uint8Array<ArrayBuffer> | undefined;
+  const wasm = (): Uint8Array<ArrayBuffer> => (fileBytes ??= withDataSection(builds.bytes, emitted.segments));
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
   // the built graph may grow after compile: its outputs and leaves are taken now (nodes are
@@ -419,19 +423,23 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     chunks: emitted.calls[k.index]?.chunks ?? 1,
     split: threads.split[k.index] === true,
   }));
+  const instanceStart = performance.now();
   const model = new CompiledModel<I, P, O>(
     module,
     manifest,
-    builds.bytes,
+    wasm,
     irText,
     kernels,
     stats,
     runsVariant ? chosen.features : undefined,
-    dataModule,
     chosen.threads > 1 ? manifest.threads : undefined,
   );
+  model.writeConstants(emitted.segments);
+  stats.instance = performance.now() - instanceStart;
   // no wait for optimized code here (load() waits): compile time is what compile() is measured by
+  const warmStart = performance.now();
   model.warmUp();
+  stats.warm = performance.now() - warmStart;
   if (chosen.threads > 1) {
     try {
       await model.startThreads(chosen.threads, options.threadTimeoutMs ?? DEFAULT_THREAD_TIMEOUT_MS);
@@ -444,16 +452,14 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     model,
     builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,
     loweredNodes: nodes.length,
-    unoptimizedWat: async () =>
-      watOf(
-        (
-          await emitModule(schedule, layout, {
-            simd,
-            relaxedSimd: chosen.features.includes('relaxed-simd'),
-            optimizeLevel: 0,
-          })
-        ).wasm,
-      ),
+    unoptimizedWat: async () => {
+      const unoptimized = await emitModule(schedule, layout, {
+        simd,
+        relaxedSimd: chosen.features.includes('relaxed-simd'),
+        optimizeLevel: 0,
+      });
+      return watOf(withDataSection(unoptimized.wasm, unoptimized.segments));
+    },
   });
   return model;
 }
