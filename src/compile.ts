@@ -423,8 +423,10 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     dataModule,
     chosen.threads > 1 ? manifest.threads : undefined,
   );
-  // no wait for optimized code here (load() waits): compile time is what compile() is measured by
-  model.warmUp();
+  // like load(): the first run right after compile() is what a page that compiles and runs once
+  // waits for, and the wait is bounded by one baseline-tier run (at most 100 ms)
+  model.warmUp(true);
+  await model.readyCode();
   if (chosen.threads > 1) {
     try {
       await model.startThreads(chosen.threads, options.threadTimeoutMs ?? DEFAULT_THREAD_TIMEOUT_MS);
