@@ -1,13 +1,13 @@
 /**
  * The two engines of the whole-model benchmark. tensorwasm: `fromOnnx` (weights
- * as constants, the default) then `compile`, input written once with `view`,
- * `execute()` timed. ORT-web: WASM EP, one thread, graphOptimizationLevel
+ * as constants, the default) then `compile`, the module saved and `load()`ed,
+ * input written once with `view`, `execute()` timed. ORT-web: WASM EP, one thread, graphOptimizationLevel
  * 'all', `session.run` timed (it copies the input in and the output out).
  * Each records what the measuring loop does not: import and compile time, code
  * and memory sizes, into `details` by model id.
  */
 import type * as Ort from 'onnxruntime-web';
-import { compile, fromOnnx } from '../../src/index.js';
+import { compile, fromOnnx, load } from '../../src/index.js';
 import type { Competitor, Prepared } from '../competitors/competitor.js';
 import { buildTinyGraph } from '../competitors/tensorwasm.js';
 import type { WorkloadData } from '../workloads.js';
@@ -20,6 +20,8 @@ export interface ModelDetails {
   importMs?: number;
   /** tensorwasm: compile() wall time (Binaryen already loaded); ORT: InferenceSession.create. */
   compileMs?: number;
+  /** tensorwasm: load() of the saved module (what a page that ships the .wasm waits for); the runs use the loaded model. */
+  loadMs?: number;
   /** tensorwasm: the module's code section (kernels; no weights). */
   codeBytes?: number;
   /** tensorwasm: constants baked in as data segments (the weights). */
@@ -47,7 +49,7 @@ export function makeModelTensorwasm(details: DetailsTable, threads = 1): Competi
     key,
     label: threads > 1 ? `tensorwasm ${threads} threads` : 'tensorwasm',
     describe: () =>
-      `fromOnnx (weights as constants) + compile() defaults${threads > 1 ? `, threads: ${threads}` : ''}; execute() on the input's view`,
+      `fromOnnx (weights as constants) + compile() defaults${threads > 1 ? `, threads: ${threads}` : ''}, saved and load()ed; execute() on the input's view`,
     async init() {
       // loads Binaryen, so no model's compile time includes it
       (await compile(buildTinyGraph())).dispose();
@@ -63,7 +65,9 @@ export function makeModelTensorwasm(details: DetailsTable, threads = 1): Competi
       const model = await compile(graph, threads > 1 ? { threads } : {});
       if (model.threads !== threads) throw new Error(`${key}: runs on ${model.threads} threads`);
       const compileMs = performance.now() - start;
-      const sections = wasmSectionBytes(model.save());
+      // the runs (the first one included) use the module as a page would: saved, then load()ed
+      const saved = model.save();
+      const sections = wasmSectionBytes(saved);
       record(details, workload.id, key, {
         compileMs,
         codeBytes: sections.code,
@@ -72,13 +76,17 @@ export function makeModelTensorwasm(details: DetailsTable, threads = 1): Competi
         arenaBytes: model.plan.arenaBytes,
         kernels: model.kernels.length,
       });
+      model.dispose();
+      start = performance.now();
+      const loaded = await load(saved, threads > 1 ? { threads } : {});
+      record(details, workload.id, key, { loadMs: performance.now() - start });
       const input = data.inputs[0];
-      const output = model.outputs[0]?.name ?? '';
-      if (input !== undefined) model.view(model.inputs[0]?.name ?? '').set(input.data);
+      const output = loaded.outputs[0]?.name ?? '';
+      if (input !== undefined) loaded.view(loaded.inputs[0]?.name ?? '').set(input.data);
       return {
-        run: () => model.execute(),
-        output: () => Float32Array.from(model.view(output) as Float32Array),
-        dispose: () => model.dispose(),
+        run: () => loaded.execute(),
+        output: () => Float32Array.from(loaded.view(output) as Float32Array),
+        dispose: () => loaded.dispose(),
       };
     },
   };

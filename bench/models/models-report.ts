@@ -131,6 +131,8 @@ export function renderModelsFull(run: ModelsRun): string {
       formatBytes(o.memoryBytes),
       formatMs(tw?.firstRunMs ?? NaN),
       formatMs(ort?.firstRunMs ?? NaN),
+      formatMs((d.loadMs ?? NaN) + (tw?.firstRunMs ?? NaN)),
+      formatMs((o.compileMs ?? NaN) + (ort?.firstRunMs ?? NaN)),
     ].join(' | ');
   });
   return [
@@ -144,8 +146,8 @@ export function renderModelsFull(run: ModelsRun): string {
     'in [-1, 1). Each is imported with `fromOnnx` and compiled by tensorwasm, and run by ORT-web',
     "(WASM EP, 1 thread, graphOptimizationLevel 'all'), interleaved per sample in one process.",
     '',
-    '| model | tensorwasm median (samples) | ORT-web median (samples) | ORT / tw | max diff | tw import | tw compile | ORT session | tw code | kernels | tw weights | tw memory (arena) | ORT heap* | tw first run | ORT first run |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | tensorwasm median (samples) | ORT-web median (samples) | ORT / tw | max diff | tw import | tw compile | ORT session | tw code | kernels | tw weights | tw memory (arena) | ORT heap* | tw first run | ORT first run | tw load + first run | ORT session + first run |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r} |`),
     '',
     '- Ratio: ORT median / tensorwasm median from the same run; > 1x means tensorwasm is faster.',
@@ -155,7 +157,8 @@ export function renderModelsFull(run: ModelsRun): string {
     '  Wasm memory the plan needs (weights, inputs, outputs and the temp arena, in brackets).',
     "- *ORT heap: the size of ORT's Wasm memory after the model ran. It never shrinks, so it is the",
     '  high-water mark of this process so far (every model before it included), not this model alone.',
-    '- first run: the first inference after setup (tensorwasm: after compile; ORT: after session creation).',
+    '- first run: the first inference after setup (tensorwasm: after `load()` of the saved module; ORT: after',
+    '  session creation). tw load + first run: `load()` and that run, what a page shipping the .wasm waits for.',
     '- A model whose tensorwasm cell is an error was refused by the importer or failed to compile; the',
     '  error names the op or the stage.',
   ].join('\n');

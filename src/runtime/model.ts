@@ -176,10 +176,10 @@ export class Model<
    * touched now), the packed copies of constant weights (filled now when every
    * param is set), and V8 running each function's first call in its baseline
    * tier (each kernel is called over its first chunk until V8 starts its
-   * optimized compile in the background). `timed` (load()): the calls are
-   * made and timed through warm_kernel so readyCode() can wait for the
-   * optimized code; compile(), which does not wait, makes them through the
-   * module's warm function (no extra calls). load() and compile() call it.
+   * optimized compile in the background). `timed` (what load() and
+   * compile() ask): the calls are made and timed through warm_kernel so
+   * readyCode() can wait for the optimized code; untimed, through the
+   * module's warm function (no extra calls).
    * @internal
    */
   warmUp(timed = false): void {

@@ -52,6 +52,7 @@ import { planWindow, type WindowPlan } from './window-plan.js';
 import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
+import { nanSafeMaxes } from './nonpositive-args.js';
 import { scalarType } from './scalar-ops.js';
 import { THREAD_ID_GLOBAL } from './emit-threads.js';
 import { THREAD_VAR_ID } from '../../passes/thread-var.js';
@@ -183,7 +184,7 @@ function emitSlice(
   if (choice.matmul !== undefined) return emitMatmul(fb, kernel, choice.matmul, env, bounds);
   const { mode, v } = choice;
   const prefetch = mode === 'row' ? planRowTouch(fb, kernel, env) : undefined;
-  const e = new StepEmitter(fb, env, simd, prefetch?.touch, bounds);
+  const e = new StepEmitter(fb, env, simd, prefetch?.touch, bounds, nanSafeMaxes(kernel));
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));
@@ -217,6 +218,8 @@ class StepEmitter implements LoopEmitter {
     readonly touch?: RowTouch,
     /** This call's slice of the kernel's range variable. */
     readonly bounds?: RangeBounds,
+    /** Max reduce slots that need no NaN check (softmax's; nonpositive-args.ts). */
+    readonly nanSafe: ReadonlySet<number> = new Set(),
   ) {}
 
   local(v: LoopVar): number {
@@ -337,6 +340,6 @@ class StepEmitter implements LoopEmitter {
         result,
       );
     }
-    return emitReduceInto(this, step, result);
+    return emitReduceInto(this, step, result, this.nanSafe.has(step.slot));
   }
 }
