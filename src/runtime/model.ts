@@ -7,13 +7,20 @@
 import { encodeArtifact } from '../common/artifact.js';
 import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
 import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
-import type { ExternalType, Manifest, TensorSlot, ThreadBuilds } from '../common/manifest.js';
+import {
+  TALL_TILES_EXPORT,
+  type ExternalType,
+  type Manifest,
+  type TensorSlot,
+  type ThreadBuilds,
+} from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
 import { CONTROL_BYTES, THREAD_ID_EXPORT } from '../common/thread-control.js';
 import type { ExternalArray } from './external-types.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
 import { awaitOptimizedCode, warmKernels, type BaselineTime, type WarmKernel } from './warm-up.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
+import { prefersTallMatmulTiles } from './features.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -166,6 +173,9 @@ export class Model<
     }
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
+    // a relaxed build's matmuls take their 6-row tiles where the engine compiles them well
+    const tall = instance.exports[TALL_TILES_EXPORT];
+    if (tall instanceof WebAssembly.Global && prefersTallMatmulTiles()) tall.value = 1;
     for (const p of manifest.params) if (slotSize(p) === 0) this.paramsSet.add(p.name);
   }
 

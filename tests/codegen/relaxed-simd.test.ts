@@ -64,17 +64,20 @@ describe('relaxed SIMD', () => {
     );
     const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
       supported: boolean;
-      results: { shape: string; worst: number; features: string[] }[];
+      results: { shape: string; worst: number; features: string[]; tall: string }[];
       reloaded: number[];
       reloadedWant: number[];
       reloadedFeatures: string[];
     };
     expect(result.supported).toBe(true);
-    expect(result.results).toHaveLength(4);
+    expect(result.results).toHaveLength(5);
+    expect(result.results[4]?.shape).toMatch(/, ([2-9]|\d\d+) chunks$/);
     for (const r of result.results) {
       expect(r.features, r.shape).toEqual(['simd128', 'relaxed-simd']);
       // fused or not, the error stays at f32 accumulation level
       expect(r.worst, r.shape).toBeLessThan(1e-6);
+      // 6 rows or more: 6-row tiles beside the 4-row ones, the same bits (the same sums in order)
+      expect(r.tall, r.shape).toBe(Number(r.shape.split('x')[0]) >= 6 ? 'identical' : 'none');
     }
     expect(result.reloaded).toEqual(result.reloadedWant);
     expect(result.reloadedFeatures).toEqual(['simd128', 'relaxed-simd']);
