@@ -16,7 +16,7 @@ import type { Node } from '../ir/node.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 import { asReduction, loadsOf, type Kernel, type KExpr, type StoreStep } from './kernel.js';
-import { matchWindow, windowTableBytes, type WindowOperand } from './matmul-window.js';
+import { matchWindow, windowBlocks, windowTableBytes, type WindowOperand } from './matmul-window.js';
 
 type Load = Extract<KExpr, { k: 'load' }>;
 
@@ -220,8 +220,14 @@ export function packedPanelBytes(shape: MatmulShape): number {
 
 /** Bytes of one packed KC × NC block of B (the scratch's first part; a window B's tables follow). */
 export function panelBytes(shape: MatmulShape): number {
-  const strips = packedStrips(Math.min(shape.n.extent, BLOCK_N), shape.bN);
-  return Math.min(shape.k.extent, BLOCK_K) * strips * STRIP_COLUMNS * 4;
+  const { kc, nc } = cacheBlocks(shape);
+  const strips = packedStrips(Math.min(shape.n.extent, nc), shape.bN);
+  return Math.min(shape.k.extent, kc) * strips * STRIP_COLUMNS * 4;
+}
+
+/** The KC × NC cache blocks of a packed B: a window B's own (windowBlocks), else BLOCK_K × BLOCK_N. */
+export function cacheBlocks(shape: MatmulShape): { readonly kc: number; readonly nc: number } {
+  return shape.window === undefined ? { kc: BLOCK_K, nc: BLOCK_N } : windowBlocks(shape.k.extent);
 }
 
 /**

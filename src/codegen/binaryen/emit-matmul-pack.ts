@@ -347,7 +347,14 @@ export function packWindowBlock(
   fb: FunctionBuilder,
   s: MatmulShape,
   l: WindowPackLocals,
-  at: { readonly xBase: number; readonly tables: () => Expr; readonly dst: () => Expr },
+  at: {
+    readonly xBase: number;
+    /** x's buffer, [xStart, xEnd) in bytes: a whole-vector read must stay inside it. */
+    readonly xStart: number;
+    readonly xEnd: number;
+    readonly tables: () => Expr;
+    readonly dst: () => Expr;
+  },
   nc0: number,
   kc0: number,
   kLen: number,
@@ -435,9 +442,25 @@ export function packWindowBlock(
     );
     lanes.push(m.f32.store(lane * 4, 4, get(l.pdst), value));
   }
+  // a consecutive strip whose two vectors lie inside x's buffer: load them whole and zero the
+  // lanes a guard excludes (by a mask, so whatever x holds there never enters)
+  const masked: Expr[] = [0, 1].map((h) => {
+    const mask = guards.reduce<Expr | undefined>((acc, g, i) => {
+      const index = m.i32x4.add(m.v128.load(nAt(i + 1) + 16 * h, 4, get(l.pn)), m.i32x4.splat(get(l.gk[i]!)));
+      const ok = m.i32x4.lt_u(index, m.i32x4.splat(c(g.size)));
+      return acc === undefined ? ok : m.v128.and(acc, ok);
+    }, undefined);
+    const value = m.v128.load(16 * h, 4, get(l.off));
+    return m.v128.store(16 * h, 4, get(l.pdst), mask === undefined ? value : m.v128.and(value, mask));
+  });
+  const inBuffer = m.i32.and(
+    get(l.contiguous),
+    m.i32.and(m.i32.ge_u(get(l.off), c(at.xStart)), m.i32.le_u(get(l.off), c(at.xEnd - W * 4))),
+  );
   const border = fb.forLoop(l.row, 0, kLen, 1, false, [
     ...guards.map((_, i) => set(l.gk[i]!, kEntry(i + 1))),
-    m.if(rowAllIn, m.block(null, copyRow()), m.block(null, lanes)),
+    set(l.off, add(get(l.src), m.i32.mul(kEntry(0), c(4)))),
+    m.if(rowAllIn, m.block(null, copyRow()), m.if(inBuffer, m.block(null, masked), m.block(null, lanes))),
     ...advance(),
   ]);
   const strips = packedStrips(width, s.bN);

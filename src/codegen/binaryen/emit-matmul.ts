@@ -22,6 +22,7 @@ import {
   packedPanelBytes,
   padsLastStrip,
   panelBytes,
+  cacheBlocks,
   STRIP_COLUMNS,
   TILE_ROWS,
   TILE_VECTORS,
@@ -184,7 +185,9 @@ export function emitMatmul(
   const windowTables = (): Expr => m.i32.add(scratchAt(), m.i32.const(panelBytes(s)));
   const pack = (kLen: number, width: number): Expr[] => {
     if (windowLocals !== undefined) {
-      const at = { xBase: pb0, tables: windowTables, dst: scratchAt };
+      const xStart = addr(s.b.node.id);
+      const xEnd = xStart + 4 * s.b.node.shape.reduce((a, d) => a * d, 1);
+      const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: scratchAt };
       return packWindowBlock(fb, s, windowLocals, at, nc0, kc0, kLen, width);
     }
     if (locals === undefined) return [];
@@ -362,7 +365,7 @@ export function emitMatmul(
     ...pack(kLen, width),
     ...rowLoops((rows) => columns(rows, kLen, first, last, width)),
   ];
-  const blocks = packing ? undefined : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
+  const blocks = packing ? cacheBlocks(s) : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
   const nLoops = blockLoops(
     fb,
     s,
