@@ -16,6 +16,7 @@ import type { Node } from '../ir/node.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 import { asReduction, loadsOf, type Kernel, type KExpr, type StoreStep } from './kernel.js';
+import { matchWindow, windowBlocks, windowTableBytes, type WindowOperand } from './matmul-window.js';
 
 type Load = Extract<KExpr, { k: 'load' }>;
 
@@ -53,6 +54,8 @@ export interface MatmulShape {
   /** The store of the result, whose value is the epilogue applied to `$slot`. */
   readonly store: StoreStep;
   readonly slot: number;
+  /** B is a conv's windows packed straight from x (implicit GEMM); `b` is then x's load. */
+  readonly window?: WindowOperand;
 }
 
 /**
@@ -72,13 +75,15 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   if (red.dtype !== 'f32' || out.node.dtype !== 'f32') return undefined;
   if (body.k !== 'op' || body.op !== 'mul') return undefined;
   const [a, b] = body.args;
-  if (a?.k !== 'load' || b?.k !== 'load' || a.dtype !== 'f32' || b.dtype !== 'f32') return undefined;
   const k = red.vars[0];
   if (k === undefined || red.vars.length !== 1) return undefined;
   // an empty product (a zero extent anywhere) is left to the generic loops, which then run
   // no step: the tiles compute their base addresses before any loop, and a view of a
   // zero-size tensor indexes through a division by that zero extent (a trap)
   if (k.extent === 0 || kernel.domain.some((v) => v.extent === 0)) return undefined;
+  if (a?.k !== 'load' || a.dtype !== 'f32') return undefined;
+  if (b?.k !== 'load' || b.dtype !== 'f32' || !isAffine(b))
+    return matchWindowMatmul(kernel, a, b, k, single.store, single.reduce.slot);
   const fa = ix.ravel(a.index, a.node.shape);
   const fb = ix.ravel(b.index, b.node.shape);
   const fc = ix.ravel(out.index, out.node.shape);
@@ -123,6 +128,50 @@ export function matchMatmulOperands(kernel: Kernel): MatmulShape | undefined {
   return bN === 1 || packedPanelBytes(shape) > 0 ? shape : undefined;
 }
 
+/** Whether a load's flat index is affine in every loop variable (no div/mod, guard or gather atom). */
+function isAffine(load: Load): boolean {
+  return ix.ravel(load.index, load.node.shape).terms.every((t) => t.atom.kind === 'var');
+}
+
+/**
+ * A matmul whose B is a conv's windows read from x (implicit GEMM,
+ * matmul-window.ts): n is the column variable of C that A does not read, m
+ * A's row variable, the other variables a batch (no folding: B moves with
+ * them). B is only read through its packing, so it needs rows to repay it.
+ */
+function matchWindowMatmul(
+  kernel: Kernel,
+  a: Load,
+  bExpr: KExpr | undefined,
+  k: LoopVar,
+  out: StoreStep,
+  slot: number,
+): MatmulShape | undefined {
+  const fa = ix.ravel(a.index, a.node.shape);
+  const fc = ix.ravel(out.index, out.node.shape);
+  const live = kernel.domain.filter((v) => v.extent > 1);
+  for (const n of live.filter((v) => ix.affineCoef(fc, v) === 1 && ix.affineCoef(fa, v) === 0)) {
+    const window = matchWindow(bExpr, k, n);
+    if (window === undefined) continue;
+    const b = window.x;
+    // the rows of A that B does not move with (a group variable moves both: a batch)
+    const rows = live.filter(
+      (v) => v !== n && (ix.affineCoef(fa, v) ?? 0) > 0 && !ix.mentions(window.base, v),
+    );
+    const m = rows[0];
+    if (m === undefined || rows.length !== 1) return undefined;
+    const batch = live.filter((v) => v !== n && v !== m);
+    const affine = (e: IndexExpr, v: LoopVar): boolean => ix.affineCoef(e, v) !== undefined;
+    if (batch.some((v) => !affine(fa, v) || !affine(fc, v) || !affine(window.base, v))) return undefined;
+    const [aM, aK, cM] = [ix.affineCoef(fa, m), ix.affineCoef(fa, k), ix.affineCoef(fc, m)];
+    if (aM === undefined || aK === undefined || cM === undefined || aK < 0 || cM < 0) return undefined;
+    if (m.extent < MIN_ROWS_TO_PACK) return undefined;
+    // bK and bN are unused: the window packing reads x through its tables
+    return { a, b, m, n, k, batch, folded: [], aM, aK, bK: 0, bN: 0, cM, store: out, slot, window };
+  }
+  return undefined;
+}
+
 /**
  * Batch variables whose rows continue the rows of `m` in every access of the
  * kernel (each index moves by M · (its stride along m) per step of the
@@ -164,8 +213,21 @@ function foldBatchIntoRows(
 export function packedPanelBytes(shape: MatmulShape): number {
   const rows = shape.m?.extent ?? 1;
   if (rows < MIN_ROWS_TO_PACK) return 0;
-  const strips = packedStrips(Math.min(shape.n.extent, BLOCK_N), shape.bN);
-  return Math.min(shape.k.extent, BLOCK_K) * strips * STRIP_COLUMNS * 4;
+  const tables =
+    shape.window === undefined ? 0 : windowTableBytes(shape.window, shape.k.extent, shape.n.extent);
+  return panelBytes(shape) + tables;
+}
+
+/** Bytes of one packed KC × NC block of B (the scratch's first part; a window B's tables follow). */
+export function panelBytes(shape: MatmulShape): number {
+  const { kc, nc } = cacheBlocks(shape);
+  const strips = packedStrips(Math.min(shape.n.extent, nc), shape.bN);
+  return Math.min(shape.k.extent, kc) * strips * STRIP_COLUMNS * 4;
+}
+
+/** The KC × NC cache blocks of a packed B: a window B's own (windowBlocks), else BLOCK_K × BLOCK_N. */
+export function cacheBlocks(shape: MatmulShape): { readonly kc: number; readonly nc: number } {
+  return shape.window === undefined ? { kc: BLOCK_K, nc: BLOCK_N } : windowBlocks(shape.k.extent);
 }
 
 /**
@@ -179,6 +241,7 @@ export function packedPanelBytes(shape: MatmulShape): number {
  */
 export function prepackedBytes(shape: MatmulShape): number {
   const source = shape.b.node.op;
+  if (shape.window !== undefined) return 0;
   if ((source !== 'param' && source !== 'constant') || packedPanelBytes(shape) === 0) return 0;
   const fb = ix.ravel(shape.b.index, shape.b.node.shape);
   if (shape.batch.some((v) => ix.affineCoef(fb, v) !== 0)) return 0;

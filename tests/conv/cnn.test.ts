@@ -56,17 +56,18 @@ describe('a small CNN', () => {
     await checkGraph(g, feeds, TOL);
   });
 
-  test('with constant weights every conv block is its windows and one kernel', async () => {
+  test('with constant weights every conv block is one kernel', async () => {
     const { g } = cnn('constant');
     const model = await compile(g);
     const kinds = model.kernels.map((k) => k.kind);
-    // the two wide convs are im2col + matmul (bias, batchNorm and relu in its store), the
-    // depthwise one a direct conv (its residual add and relu in its store), and the dense head
+    // the two wide convs are a matmul packing its windows from x (implicit GEMM: bias, batchNorm
+    // and relu in its store), the depthwise one a direct conv (its residual add and relu in its
+    // store), and the dense head
     expect(kinds.filter((k) => k === 'matmul')).toHaveLength(3);
     expect(kinds.filter((k) => k === 'conv')).toHaveLength(1);
-    const elementwise = model.kernels.filter((k) => k.kind === 'elementwise').map((k) => k.name);
-    expect(elementwise).toHaveLength(2);
-    for (const name of elementwise) expect(name).toMatch(/_unfold$/);
+    expect(kinds.filter((k) => k === 'elementwise')).toHaveLength(0);
+    const windows = model.kernels.filter((k) => k.kind === 'matmul' && k.name.includes('_unfold_'));
+    expect(windows.map((k) => k.vectorMode)).toEqual(['matmul-tiled', 'matmul-tiled']);
     model.dispose();
   });
 

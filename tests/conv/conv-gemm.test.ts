@@ -92,7 +92,7 @@ describe('conv as im2col + matmul', () => {
     );
   });
 
-  test('wide convs take the tiled matmul with their epilogue; depthwise stays direct', async () => {
+  test('wide convs take the tiled matmul with their epilogue; depthwise stays direct; strided rows keep the unfold kernel', async () => {
     const g = new Graph();
     const x = g.input('x', [1, 16, 12, 12]);
     const w1 = g.constant(randomData('f32', 32 * 16 * 9, 1) as Float32Array, [32, 16, 3, 3]);
@@ -103,12 +103,49 @@ describe('conv as im2col + matmul', () => {
     g.output('y', d.conv(w3, null, {}).add(x));
     const model = await compile(g);
     const kernels = model.kernels.map((k) => `${k.kind}:${k.name.replace(/^k\d+_/, '')}`);
-    expect(kernels).toEqual([
-      'elementwise:unfold',
-      'matmul:matmul_relu',
-      'conv:conv_relu',
-      'matmul:matmul_add',
-    ]);
+    // the 3x3's windows are packed from x by the matmul (implicit GEMM): no unfold kernel
+    expect(kernels).toEqual(['matmul:unfold_matmul_relu', 'conv:conv_relu', 'matmul:matmul_add']);
     model.dispose();
+    const s = new Graph();
+    const xs = s.input('x', [1, 16, 12, 12]);
+    const ws = s.constant(randomData('f32', 32 * 16 * 9, 1) as Float32Array, [32, 16, 3, 3]);
+    s.output('y', xs.conv(ws, null, { pads: [1, 1, 1, 1], strides: [2, 2] }));
+    const strided = await compile(s);
+    expect(strided.kernels.map((k) => `${k.kind}:${k.name.replace(/^k\d+_/, '')}`)).toEqual([
+      'elementwise:unfold',
+      'matmul:matmul',
+    ]);
+    strided.dispose();
+  });
+
+  // implicit GEMM: B's strips packed from x through the window tables, with interior strips
+  // copied whole, border strips checked per k (lanes outside the padding), strips that straddle
+  // output rows (widths not a multiple of 8) and the zero-padded last strip of each block
+  const implicit: [string, number[], number[], ConvOptions][] = [
+    ['3x3 over 13 columns (strips straddle rows)', [1, 7, 11, 13], [9, 7, 3, 3], { pads: [1, 1, 1, 1] }],
+    ['5x5 pads 2 over 20x20, 300 columns', [2, 3, 20, 20], [8, 3, 5, 5], { pads: [2, 2, 2, 2] }],
+    ['3x3 over 64x64 (128 n-blocks)', [1, 32, 64, 64], [8, 32, 3, 3], { pads: [1, 1, 1, 1] }],
+    ['k = 2160: two k-blocks', [1, 240, 6, 7], [8, 240, 3, 3], { pads: [1, 1, 1, 1] }],
+    [
+      'dilated, asymmetric pads, groups 2',
+      [1, 6, 17, 9],
+      [16, 3, 3, 3],
+      {
+        pads: [0, 2, 3, 1],
+        dilations: [2, 2],
+        groups: 2,
+      },
+    ],
+    ['unpadded 3x3 (div/mod without guards)', [1, 4, 9, 10], [12, 4, 3, 3], {}],
+    ['stride 2 along rows only', [1, 5, 12, 9], [8, 5, 3, 3], { pads: [1, 1, 1, 1], strides: [2, 1] }],
+  ];
+  test.each(implicit)('implicit GEMM: %s', async (_name, x, w, options) => {
+    const { g, feeds } = gemmCase(x, w, options, 'relu', 11);
+    const model = await compile(g);
+    expect(model.kernels.map((k) => `${k.kind}:${k.vectorMode}`)).toEqual(['matmul:matmul-tiled']);
+    model.dispose();
+    // 288- and 2160-term f32 sums against the float64 interpreter (bit-identical to the stored
+    // windows' path)
+    await checkGraph(g, feeds, (x[1] ?? 0) >= 32 ? { rtol: 1e-4, atol: 1e-4 } : TOL);
   });
 });

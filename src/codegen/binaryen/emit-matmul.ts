@@ -22,6 +22,8 @@ import {
   matchMatmulOperands,
   packedPanelBytes,
   padsLastStrip,
+  panelBytes,
+  cacheBlocks,
   STRIP_COLUMNS,
   TILE_ROWS,
   TILE_VECTORS,
@@ -37,6 +39,7 @@ import {
   packLocals,
   type First,
 } from './emit-matmul-pack.js';
+import { emitWindowTables, packWindowBlock, windowPackLocals } from './emit-matmul-pack.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
 import type { RangeBounds } from './range-bounds.js';
@@ -141,7 +144,8 @@ export function emitMatmul(
     m.local.set(
       pb0,
       add(
-        mulc(emitIndex(fb, basePart(ix.ravel(s.b.index, s.b.node.shape), vars), env), 4),
+        // a window B (implicit GEMM): the batch part of its address in x
+        mulc(emitIndex(fb, s.window?.base ?? basePart(ix.ravel(s.b.index, s.b.node.shape), vars), env), 4),
         addr(s.b.node.id),
       ),
     ),
@@ -210,7 +214,15 @@ export function emitMatmul(
    * Copies B[kc0 .. kc0 + kLen, nc0 .. nc0 + width] into scratch as strips of
    * kLen × W, the last padded with zero columns.
    */
+  const windowLocals = scratch >= 0 && s.window !== undefined ? windowPackLocals(fb, s) : undefined;
+  const windowTables = (): Expr => m.i32.add(scratchAt(), m.i32.const(panelBytes(s)));
   const pack = (kLen: number, width: number): Expr[] => {
+    if (windowLocals !== undefined) {
+      const xStart = addr(s.b.node.id);
+      const xEnd = xStart + 4 * s.b.node.shape.reduce((a, d) => a * d, 1);
+      const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: scratchAt };
+      return packWindowBlock(fb, s, windowLocals, at, nc0, kc0, kLen, width);
+    }
     if (locals === undefined) return [];
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
     return packBlock({ fb, s, l: locals, src, dst: scratchAt, kLen }, width);
@@ -430,7 +442,7 @@ export function emitMatmul(
     ...pack(kLen, width),
     ...rowLoops((rows) => columns(rows, kLen, first, last, width)),
   ];
-  const blocks = packing ? undefined : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
+  const blocks = packing ? cacheBlocks(s) : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
   const nLoops = blockLoops(
     fb,
     s,
@@ -450,5 +462,6 @@ export function emitMatmul(
     const v = batchVars[i]!;
     inner = [fb.forLoop(env.vars.get(v.id)!, 0, v.extent, 1, false, inner)];
   }
+  if (windowLocals !== undefined) inner = [...emitWindowTables(fb, s, env, windowTables), ...inner];
   return m.block(null, inner);
 }

@@ -1,0 +1,133 @@
+/**
+ * Implicit GEMM: a matmul whose B is a convolution's windows (an `unfold`
+ * left unstored, choose-materialized.ts) read straight from the conv's input
+ * x. Its element B[k, n] is x at an address that splits into a part in k (the
+ * tap: channel and kernel offsets), a part in n (the output position) and a
+ * batch part, 0 where a padding guard fails; each guard's index splits the
+ * same way. The tiled matmul packs B's strips from x through per-run tables of
+ * these parts (emit-matmul-pack.ts), instead of a kernel first copying every
+ * window into a buffer 9x the input (3x3) that the packing then copies again.
+ */
+import * as ix from './index-expr.js';
+import type { IndexExpr, LoopVar, Range } from './index-expr.js';
+import type { KExpr } from './kernel.js';
+
+type Load = Extract<KExpr, { k: 'load' }>;
+
+/** A padding guard of B: holds when kPart(k) + nPart(n) lies in [0, size). */
+export interface WindowGuard {
+  readonly kPart: IndexExpr;
+  readonly nPart: IndexExpr;
+  readonly size: number;
+  /** Bounds of kPart over all k (conservative: a strip inside them for every k needs no check). */
+  readonly kRange: Range;
+}
+
+/** How B[k, n] reads x: x.flat[base + kPart(k) + nPart(n)] when every guard holds, else 0. */
+export interface WindowOperand {
+  /** The load of x inside B's expression. */
+  readonly x: Load;
+  /** The batch part of the address (batch variables and a constant), in elements. */
+  readonly base: IndexExpr;
+  readonly kPart: IndexExpr;
+  readonly nPart: IndexExpr;
+  readonly guards: readonly WindowGuard[];
+}
+
+/** `e` with every `within` atom replaced by its expression (the guards establish its range). */
+function opened(e: IndexExpr): IndexExpr {
+  let out = ix.constant(e.c);
+  for (const t of e.terms) {
+    const atom: IndexExpr =
+      t.atom.kind === 'within' ? opened(t.atom.e) : { c: 0, terms: [{ coef: 1, atom: t.atom }] };
+    out = ix.add(out, ix.scale(atom, t.coef));
+  }
+  return out;
+}
+
+/** `e` as rest + a part in k only + a part in n only, or undefined when a term mixes them (or reads a gather). */
+function split(
+  e: IndexExpr,
+  k: LoopVar,
+  n: LoopVar,
+): { rest: IndexExpr; kPart: IndexExpr; nPart: IndexExpr } | undefined {
+  const parts = { rest: ix.constant(e.c), kPart: ix.ZERO, nPart: ix.ZERO };
+  for (const t of e.terms) {
+    const term: IndexExpr = { c: 0, terms: [t] };
+    if (ix.hasDynamic(term)) return undefined;
+    const inK = ix.mentions(term, k);
+    const inN = ix.mentions(term, n);
+    if (inK && inN) return undefined;
+    if (inK) parts.kPart = ix.add(parts.kPart, term);
+    else if (inN) parts.nPart = ix.add(parts.nPart, term);
+    else parts.rest = ix.add(parts.rest, term);
+  }
+  return parts;
+}
+
+/**
+ * B's expression `b` (over reduction variable k and column variable n) as a
+ * window read of an f32 x: `guard(g..., load x, 0)` or a plain load through
+ * div/mod, its address and guards separable in k and n. Undefined otherwise.
+ */
+export function matchWindow(b: KExpr | undefined, k: LoopVar, n: LoopVar): WindowOperand | undefined {
+  let load = b;
+  let guardList: readonly { index: IndexExpr; size: number }[] = [];
+  if (b?.k === 'guard') {
+    if (b.otherwise.k !== 'const' || b.otherwise.value !== 0) return undefined;
+    load = b.then;
+    guardList = b.guards;
+  }
+  if (load?.k !== 'load' || load.dtype !== 'f32') return undefined;
+  const address = split(opened(ix.ravel(load.index, load.node.shape)), k, n);
+  if (address === undefined || !ix.mentions(address.kPart, k) || !ix.mentions(address.nPart, n))
+    return undefined;
+  const guards: WindowGuard[] = [];
+  for (const g of guardList) {
+    const parts = split(opened(g.index), k, n);
+    // a guard on a batch variable would make the tables per batch
+    if (parts === undefined || parts.rest.terms.length > 0) return undefined;
+    guards.push({
+      kPart: parts.kPart,
+      nPart: ix.addConst(parts.nPart, parts.rest.c),
+      size: g.size,
+      kRange: ix.rangeOf(parts.kPart),
+    });
+  }
+  return { x: load, base: address.rest, kPart: address.kPart, nPart: address.nPart, guards };
+}
+
+/**
+ * Columns of the n tables: every strip of 8 columns has its entries, the
+ * last padded (its padding fails every guard, so it packs zeros).
+ */
+export function windowColumns(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/**
+ * Bytes of the per-run tables of a window B over k in [0, K) and n in [0, N):
+ * the address part and each guard's part, i32 per k and per n.
+ */
+export function windowTableBytes(w: WindowOperand, K: number, N: number): number {
+  return (1 + w.guards.length) * (K + windowColumns(N)) * 4;
+}
+
+/** Most k rows in one block of a window B: a 32-column panel of 256 KiB. */
+const MAX_WINDOW_BLOCK_K = 2048;
+/** Columns per block of a window B (4 strips). */
+const WINDOW_BLOCK_N = 32;
+
+/**
+ * The KC × NC cache blocks of a window B with K rows: all of k in one block
+ * when it fits (C is then stored once, with its epilogue, and never read
+ * back) over narrow blocks of 32 columns, so the packed panel stays small
+ * (W8, K = 576: 72 KiB). Measured on W8 against 256 × 256 blocks (the plain
+ * matmul's), interleaved in one process: 5.31 -> 5.10 ms median CPU time;
+ * 64 columns 5.10, 128 5.16, 256 5.27; k in blocks of 256 or 288 over 64
+ * columns 5.46-5.55 (docs/kernels.md).
+ */
+export function windowBlocks(K: number): { readonly kc: number; readonly nc: number } {
+  const blocks = Math.ceil(K / MAX_WINDOW_BLOCK_K);
+  return { kc: Math.ceil(K / blocks), nc: WINDOW_BLOCK_N };
+}
