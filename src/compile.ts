@@ -390,9 +390,8 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     builds.threads,
   );
   // as load() would choose: a threaded build where asked and possible, else the relaxed build where
-  // the engine has relaxed SIMD, each on memory the baseline's instance filled
-  // the builds carry no data section: the constants go straight into the memory (below), and the
-  // file's module (save(), wat()) is made with its data section on first use
+  // the engine has relaxed SIMD. No build carries a data section: the constants go straight into
+  // the memory (below), and the file's module (save(), wat()) gets its data section on first use
   const chosen = selectBuild(builds.bytes, manifest, options.threads, 'compile');
   const runsVariant = chosen.variant;
   const instantiateStart = performance.now();

@@ -30,7 +30,11 @@ export function nonpositiveArgs(kernel: Kernel): Set<KExpr> {
   const bound = new Map<number, KExpr>();
   const resolve = (e: KExpr | undefined): KExpr | undefined =>
     e?.k === 'get' ? resolve(bound.get(e.id)) : e;
+  // expressions are shared within a step (a DAG): each is visited once per step
+  let seen = new Set<KExpr>();
   const visit = (e: KExpr, vars: readonly LoopVar[]): void => {
+    if (seen.has(e)) return;
+    seen.add(e);
     if (e.k === 'op' && e.op === 'sub' && e.dtype === 'f32') {
       const [x0, r0] = e.args;
       const [x, r] = [resolve(x0), resolve(r0)];
@@ -46,6 +50,7 @@ export function nonpositiveArgs(kernel: Kernel): Set<KExpr> {
     } else if (e.k === 'get' && found.has(resolve(e) as KExpr)) found.add(e);
   };
   for (const step of kernel.steps) {
+    seen = new Set<KExpr>();
     visit(valueOf(step), stepVars(step));
     if (step.kind === 'reduce' && step.reduction.kind === 'max' && step.body.k === 'load')
       maxes.set(step.slot, { body: step.body, vars: step.reduction.vars });
