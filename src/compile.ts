@@ -33,6 +33,7 @@ import { formatSchedule } from './passes/print-kernels.js';
 import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
 import { kernelBuffers } from './passes/matmul-shape.js';
 import { localizeRows } from './passes/localize-rows.js';
+import { foldBatchRowsAll } from './passes/fold-batch-rows.js';
 import { planMemory, slotBuffer, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
@@ -304,7 +305,9 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
   const { schedule: merged, notes } = time('merge', () =>
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
-  const scheduled = time('schedule', () => scheduleKernels(merged).schedule);
+  const ordered = time('schedule', () => scheduleKernels(merged).schedule);
+  // threads split a matmul by rows: one whose rows fold a batch is made a matmul over all of them
+  const scheduled = maxThreads > 1 ? foldBatchRowsAll(ordered) : ordered;
   // a row-local buffer holds one row for all rows (with threads, one row per thread)
   const localized = time('localize', () =>
     (options.fuse ?? true)

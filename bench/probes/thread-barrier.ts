@@ -20,7 +20,7 @@ async function timeChain(k: number, threads: number, rows: number, cols: number)
   let y = g.input('x', [rows, cols]);
   for (let i = 0; i < k; i++) y = y.softmax(-1).transpose([1, 0]);
   g.output('y', y);
-  const model = await compile(g, { threads });
+  const model = await compile(g, { threads, threadMinWork: 0 });
   const x = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i));
   for (let i = 0; i < 200; i++) model.run({ x });
   const times: number[] = [];

@@ -13,9 +13,17 @@ import type { PlannedMemory } from './memory-plan.js';
 import { intervalRace, type ScratchStrides } from './verify-threads.js';
 
 /**
+ * Most kernels in one joined interval: the check compares every thread's
+ * bytes over the whole interval, so its cost grows with the square of the
+ * interval's length (a 1,000-node model compiled for 8 threads), and a
+ * barrier per 8 kernels costs little.
+ */
+const MAX_JOINED = 8;
+
+/**
  * `plan` with `joined` set: greedily, each split kernel joins the barrier
- * interval of the split kernel before it when the grown interval does not
- * race for any thread count 2..maxThreads.
+ * interval of the split kernel before it when the grown interval (at most
+ * MAX_JOINED kernels) does not race for any thread count 2..maxThreads.
  */
 export function joinBarrierIntervals(
   schedule: Schedule,
@@ -35,7 +43,8 @@ export function joinBarrierIntervals(
     const grown = [...interval, kernel];
     const races = (count: number): boolean =>
       intervalRace(schedule, memory, grown, count, strides) !== undefined;
-    if (interval.length > 0 && !Array.from({ length: plan.maxThreads - 1 }, (_, c) => c + 2).some(races)) {
+    const counts = Array.from({ length: plan.maxThreads - 1 }, (_, c) => c + 2);
+    if (interval.length > 0 && interval.length < MAX_JOINED && !counts.some(races)) {
       joined[i - 1] = true;
       interval = grown;
     } else {

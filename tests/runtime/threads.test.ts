@@ -97,6 +97,20 @@ function graphs(): { name: string; graph: Graph; feeds: Record<string, Float32Ar
     out.push({ name: 'conv and pool', graph: g, feeds: { x: data(3 * 23 * 19, 10) } });
   }
   {
+    // a batch whose rows continue the matmul's rows (x[b, s, d] @ w): one matmul over all b·s rows
+    const g = new Graph();
+    const x = g.input('x', [3, 21, 37]);
+    const w = g.constant(data(37 * 26, 17), [37, 26]);
+    g.output(
+      'y',
+      x
+        .matmul(w)
+        .add(g.constant(data(26, 18), [26]))
+        .relu(),
+    );
+    out.push({ name: 'batch folded into rows', graph: g, feeds: { x: data(3 * 21 * 37, 19) } });
+  }
+  {
     // a grouped conv: a matmul per group, each group's rows split among the threads
     const g = new Graph();
     const x = g.input('x', [1, 16, 13, 11]);
@@ -136,6 +150,24 @@ describe('threads: 2 against threads: 1', () => {
     const total = model.kernels.find((k) => k.nodes.some((n) => n.endsWith('= sum')) && k.units === 1);
     expect(total?.split).toBe(false);
     expect(model.kernels.filter((k) => k.kind === 'row').every((k) => k.split)).toBe(true);
+  }, 60_000);
+
+  test('a matmul whose rows fold a batch splits by rows of the whole batch, with and without SIMD', async () => {
+    const folded = graphs().find((c) => c.name === 'batch folded into rows')!;
+    const model = await compile(folded.graph, { threads: 2, threadMinWork: 0 });
+    models.push(model);
+    const matmul = model.kernels.find((k) => k.kind === 'matmul');
+    expect(matmul?.split).toBe(true);
+    expect(matmul?.vectorMode).toBe('matmul-tiled');
+    // 63 rows in tiles of 4
+    expect(matmul?.units).toBe(16);
+    // the scalar path reads the rows back through div/mod: the same bits as its one-thread build
+    const scalar = await compile(folded.graph, { threads: 2, threadMinWork: 0, simd: false });
+    const scalarOne = await compile(folded.graph, { simd: false });
+    models.push(scalar, scalarOne);
+    expect(scalar.kernels.find((k) => k.kind === 'matmul')?.split).toBe(true);
+    const want = scalarOne.run(folded.feeds);
+    expect(bits(scalar.run(folded.feeds).y)).toEqual(bits(want.y));
   }, 60_000);
 
   test('a grouped conv splits its matmul: each thread takes its rows of every group', async () => {

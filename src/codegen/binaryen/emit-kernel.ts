@@ -28,6 +28,8 @@ import { rangeBounds, type RangeBounds } from './range-bounds.js';
 import {
   asElementwise,
   asReduction,
+  loadsOf,
+  stepExprs,
   stepVars,
   type Kernel,
   type KExpr,
@@ -141,6 +143,16 @@ export function emitKernelBody(
   return { body: emitChosen(fb, kernel, env, simd, choice, range), choice };
 }
 
+/** Whether any index of `kernel` reads the thread variable. */
+function mentionsThreadVar(kernel: Kernel): boolean {
+  const v = { id: THREAD_VAR_ID, extent: 1 };
+  const indices = [
+    ...kernel.steps.flatMap((s) => (s.kind === 'store' ? s.index : [])),
+    ...stepExprs(kernel).flatMap((e) => loadsOf(e).flatMap((l) => l.index)),
+  ];
+  return indices.some((e) => ix.mentions(e, v));
+}
+
 function emitChosen(
   fb: FunctionBuilder,
   kernel: Kernel,
@@ -156,14 +168,15 @@ function emitChosen(
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
   // the thread variable (a thread's own row buffer, passes/thread-var.ts): this thread's number
   // where the kernel is split in a threaded build, else 0 (one thread, or thread 0 running it whole)
-  const thread = fb.addLocal(i32);
-  vars.set(THREAD_VAR_ID, thread);
-  const threadId = m.local.set(
-    thread,
-    env.threadScratch === true ? m.global.get(THREAD_ID_GLOBAL, i32) : m.i32.const(0),
-  );
+  const setThread: Expr[] = [];
+  if (mentionsThreadVar(kernel)) {
+    const thread = fb.addLocal(i32);
+    vars.set(THREAD_VAR_ID, thread);
+    const id = env.threadScratch === true ? m.global.get(THREAD_ID_GLOBAL, i32) : m.i32.const(0);
+    setThread.push(m.local.set(thread, id));
+  }
   const sliced = range === undefined ? undefined : rangeBounds(fb, range);
-  const body = m.block(null, [threadId, emitSlice(fb, kernel, env, simd, choice, sliced?.bounds)]);
+  const body = m.block(null, [...setThread, emitSlice(fb, kernel, env, simd, choice, sliced?.bounds)]);
   if (sliced !== undefined && !sliced.bounds.used)
     throw new InternalError(
       'codegen',
