@@ -71,12 +71,30 @@ export function engineTable(run: EngineRun, columns: readonly string[] = ENGINE_
   return `${table(['workload', ...labels], rows)}${notes}${anyNoisy ? `\n\n${NOISY_NOTE}` : ''}`;
 }
 
+/**
+ * tensorwasm's first run after its setup (compile() in Node, load() of the
+ * saved module in a page) over its steady median, per workload: the issue's
+ * goal is at most 2x.
+ */
+export function firstRunLine(run: EngineRun): string {
+  const result = run.result;
+  if (result === undefined) return '';
+  const parts = result.workloads.flatMap((w) => {
+    const cell = w.cells.find((c) => c.competitor === 'tensorwasm');
+    if (cell === undefined || cell.error !== undefined || !(cell.firstRunMs > 0)) return [];
+    return [`${w.id} ${(cell.firstRunMs / cell.medianMs).toFixed(1)}x`];
+  });
+  return parts.length === 0 ? '' : `\n\ntensorwasm first run / steady median: ${parts.join(', ')}.`;
+}
+
 /** Every engine: a heading line and a table each. */
 export function renderEngines(
   runs: readonly EngineRun[],
   columns: readonly string[] = ENGINE_COLUMNS,
 ): string {
-  return runs.map((run) => `${engineHeading(run)}\n\n${engineTable(run, columns)}`).join('\n\n');
+  return runs
+    .map((run) => `${engineHeading(run)}\n\n${engineTable(run, columns)}${firstRunLine(run)}`)
+    .join('\n\n');
 }
 
 /** bench/results.md's section for the engines. */

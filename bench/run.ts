@@ -13,7 +13,8 @@
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
  *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write]   (or --only=models): whole ONNX
  *                    models on tensorwasm and ORT-web (bench/models/); only the models unless --only names more
- *   npm run bench -- --threads 2 [--quick] [--no-write]: W1 N=1024, W3-W6 on 1 and 2 threads and ORT-web
+ *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write]: W1 N=1024, W3-W6 (and
+ *                    the whole models) on 1 and 2 threads and ORT-web
  *                    with 2 threads, with the load seen (bench/threads.ts, bench/results-threads.md)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -33,7 +34,7 @@ import { competitorVersions, gitRevision } from './provenance.js';
 import { FULL, QUICK, initCompetitors, measureWorkloads, type Reporter } from './measure.js';
 import type { BenchResult, EngineInfo, EngineRun } from './report.js';
 import { formatMs, renderMarkdown, summaryTable } from './report.js';
-import { modelsBlockOf, replaceModelsBlock } from './models/models-report.js';
+import { modelsSectionOf } from './models/models-report.js';
 import { runModels } from './models/run-models.js';
 import type { Workload } from './workloads.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
@@ -227,7 +228,15 @@ function threadsArg(): number | undefined {
 async function main(): Promise<void> {
   const threads = threadsArg();
   if (threads !== undefined) {
-    await runThreads({ threads, quick, write: !args.includes('--no-write'), outDir, reporter });
+    await runThreads({
+      threads,
+      quick,
+      write: !args.includes('--no-write'),
+      outDir,
+      reporter,
+      // --models[=ids]: the whole models too (all of them, or those named)
+      models: modelsFlag === undefined ? [] : onlyModels,
+    });
     endProgress();
     return;
   }
@@ -274,13 +283,11 @@ async function mainWorkloads(): Promise<void> {
     const engineSection = runs === undefined ? '' : `\n${renderEnginesSection(runs)}`;
     // keep the whole-model section a `--models` run wrote
     const previous = readText(join(outDir, 'results.md'));
-    const models = modelsBlockOf(previous);
+    const models = modelsSectionOf(previous);
     const markdown = renderMarkdown(result) + engineSection;
     writeFileSync(
       join(outDir, 'results.md'),
-      models === ''
-        ? markdown
-        : replaceModelsBlock(markdown, models.slice(models.indexOf('\n') + 1, models.lastIndexOf('\n'))),
+      models === '' ? markdown : `${markdown.trimEnd()}\n\n${models}\n`,
     );
     const json: BenchResult =
       runs === undefined

@@ -1,5 +1,7 @@
 /**
- * `npm run bench -- --threads 2`: W1 N=1024, W3, W4, W5 and W6 on tensorwasm
+ * `npm run bench -- --threads 2 [--models[=resnet,...]]`: W1 N=1024, W3, W4,
+ * W5 and W6 (and with --models the whole light CNNs of bench/models, ResNet-50
+ * among them) on tensorwasm
  * with one thread and with N threads, and ORT-web with N threads, interleaved
  * round-robin in one process (bench/measure.ts), reporting each threaded
  * run's speed-up over our own 1-thread run and the load average seen while
@@ -13,7 +15,10 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { makeOrt } from './competitors/ort.js';
 import { makeTensorwasm } from './competitors/tensorwasm.js';
-import { FULL, QUICK, initCompetitors, measureWorkloads, type Reporter } from './measure.js';
+import { FULL, QUICK, initCompetitors, measureWorkload, measureWorkloads, type Reporter } from './measure.js';
+import { makeModelOrt, makeModelTensorwasm, type DetailsTable } from './models/model-competitors.js';
+import { makeModelWorkloads } from './models/model-workloads.js';
+import { MODELS_FULL, MODELS_QUICK } from './models/run-models.js';
 import { competitorVersions, gitRevision } from './provenance.js';
 import { formatMs, formatRatio, table, type WorkloadResult } from './report.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
@@ -32,6 +37,8 @@ export interface ThreadsResult {
   /** 1-minute load averages sampled while measuring (every progress report). */
   readonly load: readonly number[];
   readonly workloads: readonly WorkloadResult[];
+  /** Whole ONNX models (--models), measured after the workloads. */
+  readonly models?: readonly WorkloadResult[];
 }
 
 function median(key: string, w: WorkloadResult): number {
@@ -42,7 +49,7 @@ function median(key: string, w: WorkloadResult): number {
 /** The report: per workload, our 1- and N-thread medians, the speed-up, and ORT-web's N-thread median. */
 export function renderThreads(r: ThreadsResult): string {
   const n = r.threads;
-  const rows = r.workloads.map((w) => {
+  const rows = [...r.workloads, ...(r.models ?? [])].map((w) => {
     const one = median('tensorwasm', w);
     const many = median(`tensorwasm-t${n}`, w);
     const ort = median(`ort-t${n}`, w);
@@ -86,6 +93,8 @@ export async function runThreads(options: {
   readonly write: boolean;
   readonly outDir: string;
   readonly reporter: Reporter;
+  /** Whole models to add (ids, as `--models=resnet`; [] for none, undefined for every model). */
+  readonly models?: readonly string[] | undefined;
 }): Promise<ThreadsResult> {
   const { threads, reporter } = options;
   const load: number[] = [loadavg()[0] ?? NaN];
@@ -104,6 +113,7 @@ export async function runThreads(options: {
   const workloads = selectWorkloads(makeWorkloads(false), THREAD_WORKLOADS);
   const { ready } = await initCompetitors(competitors, competitorVersions(), sampling);
   const results = await measureWorkloads(workloads, ready, options.quick ? QUICK : FULL, sampling);
+  const models = options.models?.length === 0 ? [] : await measureModels(threads, options, sampling);
   load.push(loadavg()[0] ?? NaN);
   const result: ThreadsResult = {
     threads,
@@ -114,6 +124,7 @@ export async function runThreads(options: {
     node: process.version,
     load,
     workloads: results,
+    models,
   };
   const text = renderThreads(result);
   console.log(`\n${text}`);
@@ -123,4 +134,40 @@ export async function runThreads(options: {
     console.log(`\nwrote ${options.outDir}/results-threads.md and .json`);
   }
   return result;
+}
+
+/**
+ * The whole models (ResNet-50 and the other light CNNs: bench/models) on
+ * tensorwasm with one and `threads` threads and ORT-web with `threads`,
+ * interleaved like the workloads, one model at a time.
+ */
+async function measureModels(
+  threads: number,
+  options: { readonly quick: boolean; readonly models?: readonly string[] | undefined },
+  reporter: Reporter,
+): Promise<WorkloadResult[]> {
+  const details: DetailsTable = new Map();
+  const competitors = [
+    makeModelTensorwasm(details),
+    makeModelTensorwasm(details, threads),
+    makeModelOrt(details, threads),
+  ];
+  const { ready } = await initCompetitors(competitors, competitorVersions(), reporter);
+  const workloads = makeModelWorkloads(options.models);
+  const out: WorkloadResult[] = [];
+  for (const [i, w] of workloads.entries()) {
+    reporter.progress(`${w.id}: making the model (random weights)`, true);
+    out.push(
+      await measureWorkload(
+        w,
+        i,
+        workloads.length,
+        ready,
+        options.quick ? MODELS_QUICK : MODELS_FULL,
+        reporter,
+      ),
+    );
+    w.release();
+  }
+  return out;
 }

@@ -55,6 +55,13 @@ export interface CompileOptions {
   readonly threads?: ThreadsOption;
   /** How long a thread waits at a barrier, or a worker to start, before a ThreadError (ms, default 10000). */
   readonly threadTimeoutMs?: number;
+  /**
+   * With threads: kernels with less work than this run whole on thread 0,
+   * since the barrier around a split kernel would cost more than the split
+   * saves (work: loop iterations, a matmul's multiply-adds / 16; default
+   * 16384, docs/threads.md). 0 splits every kernel that can split.
+   */
+  readonly threadMinWork?: number;
 }
 
 /** Each option's rule; a Record over CompileOptions' keys, so a new option needs its rule here. */
@@ -73,6 +80,7 @@ const OPTION_RULES: Readonly<Record<keyof CompileOptions, readonly [string, (v: 
     'an integer from 1 to 3600000',
     (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 3_600_000,
   ],
+  threadMinWork: ['an integer >= 0', (v) => Number.isInteger(v) && (v as number) >= 0],
   optimizeLevel: [
     'an integer from 0 to 4',
     (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 4,

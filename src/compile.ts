@@ -13,6 +13,7 @@ import {
   type TensorSlot,
 } from './common/manifest.js';
 import { emitBuilds } from './codegen/binaryen/emit-builds.js';
+import { withDataSection } from './codegen/binaryen/data-section.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
 import { Graph } from './ir/graph.js';
@@ -41,6 +42,7 @@ import { CONTROL_BYTES } from './common/thread-control.js';
 import type { ThreadBuilds } from './common/manifest.js';
 import { planThreads, type ThreadPlan } from './passes/thread-split.js';
 import { splitWholeReductions } from './passes/split-reductions.js';
+import { joinBarrierIntervals } from './planner/thread-barriers.js';
 import { verifyThreads } from './planner/verify-threads.js';
 import { selectBuild } from './runtime/select-build.js';
 import { DEFAULT_THREAD_TIMEOUT_MS, requestedThreads } from './runtime/thread-support.js';
@@ -93,17 +95,17 @@ export class CompiledModel<
   constructor(
     module: WebAssembly.Module,
     manifest: Manifest,
-    private readonly wasm: Uint8Array<ArrayBuffer>,
+    private readonly wasm: () => Uint8Array<ArrayBuffer>,
     private readonly irText: Readonly<Record<IrStage, () => string>>,
     /** Each kernel in schedule order. */
     readonly kernels: readonly KernelInfo[],
     /** Milliseconds per compile stage. */
     readonly stats: CompileStats,
     features?: readonly string[],
-    dataModule?: WebAssembly.Module,
     threads?: ThreadBuilds,
   ) {
-    super(module, manifest, wasm, features, dataModule, threads);
+    // no module fills the memory: compile() writes the constants into it (writeConstants)
+    super(module, manifest, wasm, features, undefined, threads);
   }
 
   /** The text IR after a stage (default 'fused'). */
@@ -125,7 +127,7 @@ export class CompiledModel<
 
   /** The module as WebAssembly text, or only kernel `kernel`'s function. */
   async wat(kernel?: string): Promise<string> {
-    const text = await watOf(this.wasm);
+    const text = await watOf(this.wasm());
     if (kernel === undefined) return text;
     const fn = extractFunction(text, kernel);
     if (fn === undefined) {
@@ -303,24 +305,26 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
     (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
   );
   const scheduled = time('schedule', () => scheduleKernels(merged).schedule);
-  // a row-local buffer holds one row for all rows: shared by threads, it would stop the split
+  // a row-local buffer holds one row for all rows (with threads, one row per thread)
   const localized = time('localize', () =>
-    (options.fuse ?? true) && maxThreads === 1
-      ? localizeRows(scheduled)
+    (options.fuse ?? true)
+      ? localizeRows(scheduled, maxThreads)
       : { schedule: scheduled, notes: [] as string[] },
   );
   const schedule = localized.schedule;
   notes.push(...localized.notes);
   // SIMD matmuls pack B: into scratch the planner places like any temp, or once for all runs
   // (a param or constant B) into a copy beside its source
-  const threads = time('threads', () => planThreads(schedule, maxThreads, (n) => storedShape(schedule, n)));
+  const threadPlan = time('threads', () =>
+    planThreads(schedule, maxThreads, (n) => storedShape(schedule, n), options.threadMinWork),
+  );
   // each thread of a split kernel has its own slice of scratch
   const strides = new Map<number, number>();
   const extras =
     (options.simd ?? true)
       ? (k: Kernel): ReturnType<typeof kernelBuffers> => {
           const buffers = kernelBuffers(k);
-          if (threads.split[k.index] !== true || buffers.scratchBytes === 0) return buffers;
+          if (threadPlan.split[k.index] !== true || buffers.scratchBytes === 0) return buffers;
           strides.set(k.index, buffers.scratchBytes);
           return { ...buffers, scratchBytes: buffers.scratchBytes * maxThreads };
         }
@@ -334,11 +338,15 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       options.debugPoison === true ? POISON_GUARD_BYTES : 0,
     ),
   );
+  // split kernels that do not touch each other's threads' bytes run without a barrier between them
+  const barriers = time('barriers', () =>
+    maxThreads > 1 ? joinBarrierIntervals(schedule, memory, threadPlan, strides) : threadPlan,
+  );
   time('verify', () => {
     verifyPlan(schedule, memory);
-    verifyThreads(schedule, memory, threads, strides);
+    verifyThreads(schedule, memory, barriers, strides);
   });
-  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads, stats };
+  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads: barriers, stats };
 }
 
 /**
@@ -383,12 +391,15 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   );
   // as load() would choose: a threaded build where asked and possible, else the relaxed build where
   // the engine has relaxed SIMD, each on memory the baseline's instance filled
+  // the builds carry no data section: the constants go straight into the memory (below), and the
+  // file's module (save(), wat()) is made with its data section on first use
   const chosen = selectBuild(builds.bytes, manifest, options.threads, 'compile');
   const runsVariant = chosen.variant;
   const instantiateStart = performance.now();
   const module = new WebAssembly.Module(chosen.bytes);
-  const dataModule = runsVariant ? new WebAssembly.Module(emitted.wasm) : undefined;
   stats.instantiate = performance.now() - instantiateStart;
+  let fileBytes: Uint8Array<ArrayBuffer> | undefined;
+  const wasm = (): Uint8Array<ArrayBuffer> => (fileBytes ??= withDataSection(builds.bytes, emitted.segments));
 
   const annotate = (k: Kernel): string => ` [simd: ${emitted.vectorModes[k.index] ?? 'scalar'}]`;
   // the built graph may grow after compile: its outputs and leaves are taken now (nodes are
@@ -412,19 +423,25 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     chunks: emitted.calls[k.index]?.chunks ?? 1,
     split: threads.split[k.index] === true,
   }));
+  const instanceStart = performance.now();
   const model = new CompiledModel<I, P, O>(
     module,
     manifest,
-    builds.bytes,
+    wasm,
     irText,
     kernels,
     stats,
     runsVariant ? chosen.features : undefined,
-    dataModule,
     chosen.threads > 1 ? manifest.threads : undefined,
   );
-  // no wait for optimized code here (load() waits): compile time is what compile() is measured by
-  model.warmUp();
+  model.writeConstants(emitted.segments);
+  stats.instance = performance.now() - instanceStart;
+  // like load(): the first run right after compile() is what a page that compiles and runs once
+  // waits for, and the wait is bounded by one baseline-tier run (at most 100 ms)
+  const warmStart = performance.now();
+  model.warmUp(true);
+  await model.readyCode();
+  stats.warm = performance.now() - warmStart;
   if (chosen.threads > 1) {
     try {
       await model.startThreads(chosen.threads, options.threadTimeoutMs ?? DEFAULT_THREAD_TIMEOUT_MS);
@@ -437,16 +454,14 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     model,
     builtNodes: topoSort([...graph.leaves, ...graph.outputs.map(([, n]) => n)]).length,
     loweredNodes: nodes.length,
-    unoptimizedWat: async () =>
-      watOf(
-        (
-          await emitModule(schedule, layout, {
-            simd,
-            relaxedSimd: chosen.features.includes('relaxed-simd'),
-            optimizeLevel: 0,
-          })
-        ).wasm,
-      ),
+    unoptimizedWat: async () => {
+      const unoptimized = await emitModule(schedule, layout, {
+        simd,
+        relaxedSimd: chosen.features.includes('relaxed-simd'),
+        optimizeLevel: 0,
+      });
+      return watOf(withDataSection(unoptimized.wasm, unoptimized.segments));
+    },
   });
   return model;
 }

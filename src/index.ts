@@ -13,15 +13,8 @@ export type {
 } from './ir/build/conv-args.js';
 export type { PadMode } from './ir/build/data-movement.js';
 export type { ResizeOptions, CoordinateTransform, NearestMode } from './ir/build/resize.js';
-export {
-  lstm,
-  gru,
-  rnn,
-  type RecurrentOptions,
-  type RecurrentResult,
-  type RecurrentActivation,
-  type RecurrentActivationName,
-} from './ir/build/recurrent.js';
+export { lstm, gru, rnn, type RecurrentOptions, type RecurrentResult } from './ir/build/recurrent.js';
+export type { RecurrentActivation, RecurrentActivationName } from './ir/build/recurrent-activations.js';
 export { attention, type AttentionOptions, type AttentionResult } from './ir/build/attention.js';
 export { rotaryEmbedding, type RotaryOptions } from './ir/build/rotary.js';
 export { defineGraph, GraphBuilder } from './ir/types/define-graph.js';

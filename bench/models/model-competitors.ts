@@ -1,13 +1,13 @@
 /**
  * The two engines of the whole-model benchmark. tensorwasm: `fromOnnx` (weights
- * as constants, the default) then `compile`, input written once with `view`,
- * `execute()` timed. ORT-web: WASM EP, one thread, graphOptimizationLevel
+ * as constants, the default) then `compile`, the module saved and `load()`ed,
+ * input written once with `view`, `execute()` timed. ORT-web: WASM EP, one thread, graphOptimizationLevel
  * 'all', `session.run` timed (it copies the input in and the output out).
  * Each records what the measuring loop does not: import and compile time, code
  * and memory sizes, into `details` by model id.
  */
 import type * as Ort from 'onnxruntime-web';
-import { compile, fromOnnx } from '../../src/index.js';
+import { compile, fromOnnx, load } from '../../src/index.js';
 import type { Competitor, Prepared } from '../competitors/competitor.js';
 import { buildTinyGraph } from '../competitors/tensorwasm.js';
 import type { WorkloadData } from '../workloads.js';
@@ -20,6 +20,8 @@ export interface ModelDetails {
   importMs?: number;
   /** tensorwasm: compile() wall time (Binaryen already loaded); ORT: InferenceSession.create. */
   compileMs?: number;
+  /** tensorwasm: load() of the saved module (what a page that ships the .wasm waits for); the runs use the loaded model. */
+  loadMs?: number;
   /** tensorwasm: the module's code section (kernels; no weights). */
   codeBytes?: number;
   /** tensorwasm: constants baked in as data segments (the weights). */
@@ -40,26 +42,33 @@ function record(table: DetailsTable, id: string, key: string, details: ModelDeta
   table.set(id, row);
 }
 
-/** tensorwasm on whole ONNX models. */
-export function makeModelTensorwasm(details: DetailsTable): Competitor<ModelWorkload> {
+/** tensorwasm on whole ONNX models; with `threads` > 1 compiled for that many (key `tensorwasm-t<threads>`). */
+export function makeModelTensorwasm(details: DetailsTable, threads = 1): Competitor<ModelWorkload> {
+  const key = threads > 1 ? `tensorwasm-t${threads}` : 'tensorwasm';
   return {
-    key: 'tensorwasm',
-    label: 'tensorwasm',
-    describe: () => "fromOnnx (weights as constants) + compile() defaults; execute() on the input's view",
+    key,
+    label: threads > 1 ? `tensorwasm ${threads} threads` : 'tensorwasm',
+    describe: () =>
+      `fromOnnx (weights as constants) + compile() defaults${threads > 1 ? `, threads: ${threads}` : ''}, saved and load()ed; execute() on the input's view`,
     async init() {
       // loads Binaryen, so no model's compile time includes it
       (await compile(buildTinyGraph())).dispose();
     },
     async setup(workload: ModelWorkload, data: WorkloadData): Promise<Prepared> {
+      // the model's bytes (random weights drawn on first use) are made before the clock starts
+      const bytes = workload.bytes();
       let start = performance.now();
-      const graph = await fromOnnx(workload.bytes());
+      const graph = await fromOnnx(bytes);
       const importMs = performance.now() - start;
-      record(details, workload.id, 'tensorwasm', { importMs });
+      record(details, workload.id, key, { importMs });
       start = performance.now();
-      const model = await compile(graph);
+      const model = await compile(graph, threads > 1 ? { threads } : {});
+      if (model.threads !== threads) throw new Error(`${key}: runs on ${model.threads} threads`);
       const compileMs = performance.now() - start;
-      const sections = wasmSectionBytes(model.save());
-      record(details, workload.id, 'tensorwasm', {
+      // the runs (the first one included) use the module as a page would: saved, then load()ed
+      const saved = model.save();
+      const sections = wasmSectionBytes(saved);
+      record(details, workload.id, key, {
         compileMs,
         codeBytes: sections.code,
         weightBytes: sections.data,
@@ -67,13 +76,17 @@ export function makeModelTensorwasm(details: DetailsTable): Competitor<ModelWork
         arenaBytes: model.plan.arenaBytes,
         kernels: model.kernels.length,
       });
+      model.dispose();
+      start = performance.now();
+      const loaded = await load(saved, threads > 1 ? { threads } : {});
+      record(details, workload.id, key, { loadMs: performance.now() - start });
       const input = data.inputs[0];
-      const output = model.outputs[0]?.name ?? '';
-      if (input !== undefined) model.view(model.inputs[0]?.name ?? '').set(input.data);
+      const output = loaded.outputs[0]?.name ?? '';
+      if (input !== undefined) loaded.view(loaded.inputs[0]?.name ?? '').set(input.data);
       return {
-        run: () => model.execute(),
-        output: () => Float32Array.from(model.view(output) as Float32Array),
-        dispose: () => model.dispose(),
+        run: () => loaded.execute(),
+        output: () => Float32Array.from(loaded.view(output) as Float32Array),
+        dispose: () => loaded.dispose(),
       };
     },
   };
@@ -110,24 +123,25 @@ function watchWasmMemories(): { memories: WebAssembly.Memory[]; restore: () => v
   };
 }
 
-/** ONNX Runtime Web on the same model bytes. */
-export function makeModelOrt(details: DetailsTable): Competitor<ModelWorkload> {
+/** ONNX Runtime Web on the same model bytes; with `threads` > 1 on that many (key `ort-t<threads>`). */
+export function makeModelOrt(details: DetailsTable, threads = 1): Competitor<ModelWorkload> {
+  const key = threads > 1 ? `ort-t${threads}` : 'ort';
   let ort: typeof Ort | undefined;
   let memories: readonly WebAssembly.Memory[] = [];
   const heapBytes = (): number | undefined =>
     memories.length === 0 ? undefined : Math.max(...memories.map((m) => m.buffer.byteLength));
   return {
-    key: 'ort',
-    label: 'ORT-web',
+    key,
+    label: threads > 1 ? `ORT-web ${threads} threads` : 'ORT-web',
     describe: () =>
-      "WASM EP, numThreads = 1, graphOptimizationLevel 'all'; run() includes input/output copies",
+      `WASM EP, numThreads = ${threads}, graphOptimizationLevel 'all'; run() includes input/output copies`,
     async init() {
       const globals = globalThis as { Worker?: unknown };
       const workerBefore = globals.Worker;
       const watch = watchWasmMemories();
       try {
         ort = await import('onnxruntime-web');
-        ort.env.wasm.numThreads = 1;
+        ort.env.wasm.numThreads = threads;
         ort.env.wasm.proxy = false;
         ort.env.logLevel = 'error';
         // the Wasm runtime loads with the first session: load it now (start-up, not a model's setup)
@@ -137,8 +151,11 @@ export function makeModelOrt(details: DetailsTable): Competitor<ModelWorkload> {
         ).release();
       } finally {
         watch.restore();
-        if (workerBefore === undefined) delete globals.Worker;
-        else globals.Worker = workerBefore;
+        // ORT's threads are Workers from the global it set (bench/competitors/ort.ts): keep it then
+        if (threads === 1) {
+          if (workerBefore === undefined) delete globals.Worker;
+          else globals.Worker = workerBefore;
+        }
       }
       memories = watch.memories;
     },
@@ -149,7 +166,7 @@ export function makeModelOrt(details: DetailsTable): Competitor<ModelWorkload> {
         executionProviders: ['wasm'],
         graphOptimizationLevel: 'all',
       });
-      record(details, workload.id, 'ort', { compileMs: performance.now() - start });
+      record(details, workload.id, key, { compileMs: performance.now() - start });
       const feeds: Record<string, Ort.Tensor> = {};
       for (const t of data.inputs) feeds[t.name] = new ort.Tensor('float32', t.data, [...t.shape]);
       const outputName = session.outputNames[0] ?? '';
@@ -166,7 +183,7 @@ export function makeModelOrt(details: DetailsTable): Competitor<ModelWorkload> {
         dispose: () => {
           // the heap only grows: its size after this model ran is a high-water mark of the process
           const heap = heapBytes();
-          if (heap !== undefined) record(details, workload.id, 'ort', { memoryBytes: heap });
+          if (heap !== undefined) record(details, workload.id, key, { memoryBytes: heap });
           void session.release();
         },
       };

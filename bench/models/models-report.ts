@@ -9,8 +9,21 @@ import type { WorkloadResult } from '../report.js';
 import { formatMs, formatRatio } from '../report.js';
 import type { ModelDetails } from './model-competitors.js';
 
-export const MODELS_BEGIN = '<!-- bench:models:begin (written by `npm run bench -- --models`) -->';
-export const MODELS_END = '<!-- bench:models:end -->';
+/** Every models block starts with this; its engine key follows. */
+const MARKER_PREFIX = '<!-- bench:models:';
+
+/** The engine a models block belongs to ('node20', 'node26'): one block per engine, each replaced by a run on that engine. */
+export function modelsEngineKey(nodeVersion: string): string {
+  return `node${nodeVersion.split('.')[0] ?? nodeVersion}`;
+}
+
+/** The begin and end markers of the block of engine `key`. */
+export function modelsMarkers(key: string): { readonly begin: string; readonly end: string } {
+  return {
+    begin: `${MARKER_PREFIX}${key}:begin (written by \`npm run bench -- --models\` on that engine) -->`,
+    end: `${MARKER_PREFIX}${key}:end -->`,
+  };
+}
 
 /** One model's measurements. */
 export interface ModelResult {
@@ -118,6 +131,8 @@ export function renderModelsFull(run: ModelsRun): string {
       formatBytes(o.memoryBytes),
       formatMs(tw?.firstRunMs ?? NaN),
       formatMs(ort?.firstRunMs ?? NaN),
+      formatMs((d.loadMs ?? NaN) + (tw?.firstRunMs ?? NaN)),
+      formatMs((o.compileMs ?? NaN) + (ort?.firstRunMs ?? NaN)),
     ].join(' | ');
   });
   return [
@@ -131,8 +146,8 @@ export function renderModelsFull(run: ModelsRun): string {
     'in [-1, 1). Each is imported with `fromOnnx` and compiled by tensorwasm, and run by ORT-web',
     "(WASM EP, 1 thread, graphOptimizationLevel 'all'), interleaved per sample in one process.",
     '',
-    '| model | tensorwasm median (samples) | ORT-web median (samples) | ORT / tw | max diff | tw import | tw compile | ORT session | tw code | kernels | tw weights | tw memory (arena) | ORT heap* | tw first run | ORT first run |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | tensorwasm median (samples) | ORT-web median (samples) | ORT / tw | max diff | tw import | tw compile | ORT session | tw code | kernels | tw weights | tw memory (arena) | ORT heap* | tw first run | ORT first run | tw load + first run | ORT session + first run |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r} |`),
     '',
     '- Ratio: ORT median / tensorwasm median from the same run; > 1x means tensorwasm is faster.',
@@ -142,24 +157,28 @@ export function renderModelsFull(run: ModelsRun): string {
     '  Wasm memory the plan needs (weights, inputs, outputs and the temp arena, in brackets).',
     "- *ORT heap: the size of ORT's Wasm memory after the model ran. It never shrinks, so it is the",
     '  high-water mark of this process so far (every model before it included), not this model alone.',
-    '- first run: the first inference after setup (tensorwasm: after compile; ORT: after session creation).',
+    '- first run: the first inference after setup (tensorwasm: after `load()` of the saved module; ORT: after',
+    '  session creation). tw load + first run: `load()` and that run, what a page shipping the .wasm waits for.',
     '- A model whose tensorwasm cell is an error was refused by the importer or failed to compile; the',
     '  error names the op or the stage.',
   ].join('\n');
 }
 
-/** `text` with the models block replaced (or appended when `text` has none). */
-export function replaceModelsBlock(text: string, block: string): string {
-  const begin = text.indexOf(MODELS_BEGIN);
-  const end = text.indexOf(MODELS_END);
-  const wrapped = `${MODELS_BEGIN}\n${block}\n${MODELS_END}`;
+/** `text` with engine `key`'s models block replaced (or appended when `text` has none). */
+export function replaceModelsBlock(text: string, block: string, key: string): string {
+  const { begin: beginMarker, end: endMarker } = modelsMarkers(key);
+  const begin = text.indexOf(beginMarker);
+  const end = text.indexOf(endMarker);
+  const wrapped = `${beginMarker}\n${block}\n${endMarker}`;
   if (begin < 0 || end < begin) return `${text.trimEnd()}\n\n${wrapped}\n`;
-  return `${text.slice(0, begin)}${wrapped}${text.slice(end + MODELS_END.length)}`;
+  return `${text.slice(0, begin)}${wrapped}${text.slice(end + endMarker.length)}`;
 }
 
-/** The models block of `text`, markers included, or '' when it has none. */
-export function modelsBlockOf(text: string): string {
-  const begin = text.indexOf(MODELS_BEGIN);
-  const end = text.indexOf(MODELS_END);
-  return begin < 0 || end < begin ? '' : text.slice(begin, end + MODELS_END.length);
+/** Every engine's models block of `text` (first begin marker to last end marker), or '' when it has none. */
+export function modelsSectionOf(text: string): string {
+  const begin = text.indexOf(MARKER_PREFIX);
+  const end = text.lastIndexOf(MARKER_PREFIX);
+  if (begin < 0) return '';
+  const close = text.indexOf('-->', end);
+  return text.slice(begin, close + '-->'.length);
 }

@@ -70,12 +70,15 @@ interface Role {
 function drawFor(role: Role | undefined, dims: readonly number[]): (z: number) => number {
   const fanIn = (d: readonly number[]): number => d.slice(1).reduce((a, b) => a * b, 1);
   switch (role === undefined ? '' : `${role.op}:${role.slot}`) {
-    case 'Conv:1': // He normal: variance 2 / fan-in keeps ReLU activations O(1)
-      return (z) => z * Math.sqrt(2 / Math.max(1, fanIn(dims)));
+    case 'Conv:1': {
+      // He normal: variance 2 / fan-in keeps ReLU activations O(1)
+      const gain = Math.sqrt(2 / Math.max(1, fanIn(dims)));
+      return (z) => z * gain;
+    }
     case 'Gemm:1': {
       const transB = role?.node.attribute?.find((a) => a.name === 'transB')?.i ?? 0;
-      const k = transB === 1 ? (dims[1] ?? 1) : (dims[0] ?? 1);
-      return (z) => z * Math.sqrt(2 / k);
+      const gain = Math.sqrt(2 / (transB === 1 ? (dims[1] ?? 1) : (dims[0] ?? 1)));
+      return (z) => z * gain;
     }
     case 'BatchNormalization:1': {
       // a residual branch's last scale is small in trained ResNets (and keeps the sum O(1))

@@ -14,6 +14,8 @@ import { makeModelOrt, makeModelTensorwasm, type DetailsTable } from './model-co
 import { makeModelWorkloads } from './model-workloads.js';
 import {
   modelRatio,
+  modelsEngineKey,
+  modelsMarkers,
   renderModelsCompact,
   renderModelsFull,
   replaceModelsBlock,
@@ -109,13 +111,15 @@ function writeModels(run: ModelsRun, options: ModelsOptions): void {
   } catch {
     text = '# Benchmark results\n';
   }
-  writeFileSync(results, replaceModelsBlock(text, renderModelsFull(run)));
-  writeFileSync(join(options.outDir, 'results-models.json'), `${JSON.stringify(run, null, 1)}\n`);
-  options.reporter.print(`wrote ${results} (models section) and ${options.outDir}/results-models.json`);
+  const key = modelsEngineKey(run.node);
+  writeFileSync(results, replaceModelsBlock(text, renderModelsFull(run), key));
+  const json = join(options.outDir, `results-models-${key}.json`);
+  writeFileSync(json, `${JSON.stringify(run, null, 1)}\n`);
+  options.reporter.print(`wrote ${results} (the ${key} models section) and ${json}`);
   // the README shows a complete full run written to bench/ only
   if (!options.quick && options.only === undefined && options.outDir === 'bench') {
     const readme = readFileSync('README.md', 'utf8');
-    const updated = replaceModelsBlockIfPresent(readme, renderModelsCompact(run));
+    const updated = replaceModelsBlockIfPresent(readme, renderModelsCompact(run), key);
     if (updated !== readme) {
       writeFileSync('README.md', updated);
       options.reporter.print('updated the models table in README.md');
@@ -123,6 +127,7 @@ function writeModels(run: ModelsRun, options: ModelsOptions): void {
   }
 }
 
-function replaceModelsBlockIfPresent(text: string, block: string): string {
-  return text.includes('<!-- bench:models:begin') ? replaceModelsBlock(text, block) : text;
+/** The README gets a table only for the engines it has a block for (README.md places them). */
+function replaceModelsBlockIfPresent(text: string, block: string, key: string): string {
+  return text.includes(modelsMarkers(key).begin) ? replaceModelsBlock(text, block, key) : text;
 }

@@ -1,7 +1,8 @@
 /**
- * `tensorwasm build <graph.ts|graph.js|model.onnx> [-o model.wasm] [--params file]`:
+ * `tensorwasm build <graph.ts|graph.js|model.onnx> [-o model.wasm] [--params file] [--threads N|auto]`:
  * compiles a graph file (or imports an ONNX model) and writes one
- * self-describing .wasm, with the params embedded when a params file is given.
+ * self-describing .wasm, with the params embedded when a params file is given
+ * (and threaded builds with --threads, docs/threads.md).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
@@ -17,6 +18,8 @@ export interface BuildArgs {
   readonly params: string | undefined;
   /** --shape/--value/--weights for a .onnx file. */
   readonly onnx?: OnnxFlags;
+  /** --threads: the module's threaded builds (compile's `threads`). */
+  readonly threads?: number | 'auto' | undefined;
 }
 
 function describe(
@@ -43,7 +46,7 @@ export async function buildCommand(args: BuildArgs): Promise<string> {
   const graph = await loadGraph(args.graph, args.onnx ?? {}, 'build');
   const { compile } = await import('../compile.js');
   const start = performance.now();
-  const model = await compile(graph);
+  const model = await compile(graph, args.threads === undefined ? {} : { threads: args.threads });
   const seconds = (performance.now() - start) / 1000;
   // ONNX models can be large: say how long a slow compile took (graph files stay quiet)
   if (seconds > 1 && extname(args.graph).toLowerCase() === '.onnx') {
@@ -63,8 +66,11 @@ export async function buildCommand(args: BuildArgs): Promise<string> {
   }
   model.dispose();
   writeOutput(output, bytes, 'build');
+  // with --threads: how many it runs on (1 where no kernel is worth splitting, docs/threads.md)
+  const threads =
+    args.threads === undefined ? '' : `, runs on ${model.threads} thread${model.threads === 1 ? '' : 's'}`;
   return (
-    `wrote ${output} (${bytes.length} bytes, ${model.kernels.length} kernels, ` +
+    `wrote ${output} (${bytes.length} bytes, ${model.kernels.length} kernels${threads}, ` +
     `memory ${model.plan.memoryBytes} bytes; inputs: ${describe(model.inputs)}; outputs: ${describe(model.outputs)}${note})`
   );
 }

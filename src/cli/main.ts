@@ -13,9 +13,9 @@ import { runCommand } from './run-command.js';
 import { USAGE_EXIT_CODE, UsageError } from './usage-error.js';
 
 const USAGE = `usage:
-  tensorwasm build <graph.ts|graph.js> [-o model.wasm] [--params weights.json|weights.bin]
-  tensorwasm build <model.onnx> [-o model.wasm] [--shape input=1,3,224,224]... [--value name=16000]... [--weights params]
-  tensorwasm run <model.wasm> [--input name=file.json|file.bin]... [--params file] [--output out.json|out.bin]
+  tensorwasm build <graph.ts|graph.js> [-o model.wasm] [--params weights.json|weights.bin] [--threads N|auto]
+  tensorwasm build <model.onnx> [-o model.wasm] [--shape input=1,3,224,224]... [--value name=16000]... [--weights params] [--threads N|auto]
+  tensorwasm run <model.wasm> [--input name=file.json|file.bin]... [--params file] [--output out.json|out.bin] [--threads N|auto]
   tensorwasm inspect <graph.ts|model.onnx|model.wasm> [--stage S] [--plan] [--wat] [--dot] [--html report.html] [--shape …] [--value …]
   tensorwasm --help | --version`;
 
@@ -26,6 +26,7 @@ const COMMAND_FLAGS = {
   output: { type: 'string', short: 'o' },
   params: { type: 'string', short: 'p' },
   input: { type: 'string', short: 'i', multiple: true },
+  threads: { type: 'string' },
   ...ONNX_FLAG_OPTIONS,
 } as const;
 
@@ -39,6 +40,17 @@ function onePositional(command: string, parsed: Parsed, what: string): string {
   if (first === undefined) throw new UsageError(`${command}: missing ${what}; see tensorwasm --help`);
   if (rest.length > 0) throw new UsageError(`${command}: unexpected argument "${rest[0]}"`);
   return first;
+}
+
+/**
+ * `--threads N|auto` as compile()'s and load()'s option (undefined without the
+ * flag); the count's range is theirs to check (an InputError names it).
+ */
+function threadsFlag(command: string, text: string | undefined): number | 'auto' | undefined {
+  if (text === undefined || text === 'auto') return text;
+  if (!/^\d+$/.test(text))
+    throw new UsageError(`${command}: --threads must be a count or auto (got "${text}")`);
+  return Number(text);
 }
 
 function version(): string {
@@ -67,7 +79,8 @@ export async function main(argv: string[]): Promise<number> {
       if (parsed.values.input !== undefined) throw new UsageError('build: --input belongs to run');
       const graph = onePositional(command, parsed, 'the graph file');
       const { output, params, shape, value, weights } = parsed.values;
-      const line = await buildCommand({ graph, output, params, onnx: { shape, value, weights } });
+      const threads = threadsFlag(command, parsed.values.threads);
+      const line = await buildCommand({ graph, output, params, threads, onnx: { shape, value, weights } });
       process.stdout.write(`${line}\n`);
       return 0;
     }
@@ -77,7 +90,8 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError('run: --shape, --value and --weights belong to build');
       const model = onePositional(command, parsed, 'the model file');
       const { input = [], params, output } = parsed.values;
-      process.stdout.write(await runCommand({ model, inputs: input, params, output }));
+      const threads = threadsFlag(command, parsed.values.threads);
+      process.stdout.write(await runCommand({ model, inputs: input, params, output, threads }));
       return 0;
     }
     if (command === 'inspect') return await inspectMain(rest);

@@ -1,5 +1,5 @@
 /**
- * `tensorwasm run model.wasm --input name=file [--params file] [--output file]`:
+ * `tensorwasm run model.wasm --input name=file [--params file] [--output file] [--threads N|auto]`:
  * loads a saved module with the runtime alone (never the compiler), runs it
  * once and prints or writes the outputs.
  */
@@ -24,11 +24,14 @@ export interface RunArgs {
   readonly inputs: readonly string[];
   readonly params: string | undefined;
   readonly output: string | undefined;
+  /** --threads: load()'s `threads` (the module must have been built with threads). */
+  readonly threads?: number | 'auto' | undefined;
 }
 
 /** Runs `run`; returns the text to print (the outputs as JSON, or a note that they were written). */
 export async function runCommand(args: RunArgs): Promise<string> {
-  const model = await load(readFileOrFail(args.model, 'run'));
+  const file = readFileOrFail(args.model, 'run');
+  const model = await load(file, args.threads === undefined ? {} : { threads: args.threads });
   const feeds: Record<string, TypedArray | BigInt64Array | number[]> = {};
   for (const spec of args.inputs) {
     const eq = spec.indexOf('=');

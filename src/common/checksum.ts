@@ -5,17 +5,33 @@
 
 const CRC32_POLYNOMIAL = 0xedb88320;
 
-let table: Uint32Array | undefined;
+let tables: Uint32Array[] | undefined;
 
-function crcTable(): Uint32Array {
-  if (table !== undefined) return table;
-  table = new Uint32Array(256);
+/**
+ * Slicing-by-8 tables: tables[k][b] is the CRC of byte b followed by k zero
+ * bytes, so eight bytes fold into the CRC with eight independent lookups
+ * (about 4x faster than one byte at a time: load() checks a model's whole
+ * file, 100 MB for ResNet-50).
+ */
+function crcTables(): Uint32Array[] {
+  if (tables !== undefined) return tables;
+  const t0 = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? CRC32_POLYNOMIAL ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
+    t0[n] = c >>> 0;
   }
-  return table;
+  tables = [t0];
+  for (let k = 1; k < 8; k++) {
+    const prev = tables[k - 1] as Uint32Array;
+    const next = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      const c = prev[n] as number;
+      next[n] = ((t0[c & 0xff] as number) ^ (c >>> 8)) >>> 0;
+    }
+    tables.push(next);
+  }
+  return tables;
 }
 
 /**
@@ -25,10 +41,39 @@ function crcTable(): Uint32Array {
  * crc32([new TextEncoder().encode('123456789')]) === 0xcbf43926
  */
 export function crc32(chunks: readonly Uint8Array[]): number {
-  const t = crcTable();
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = crcTables() as [
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+    Uint32Array,
+  ];
   let crc = 0xffffffff;
   for (const chunk of chunks) {
-    for (let i = 0; i < chunk.length; i++) crc = (t[(crc ^ (chunk[i] ?? 0)) & 0xff] ?? 0) ^ (crc >>> 8);
+    const n = chunk.length;
+    const whole = n - (n % 8);
+    let i = 0;
+    for (; i < whole; i += 8) {
+      const lo =
+        crc ^
+        ((chunk[i] as number) |
+          ((chunk[i + 1] as number) << 8) |
+          ((chunk[i + 2] as number) << 16) |
+          ((chunk[i + 3] as number) << 24));
+      crc =
+        (t7[lo & 0xff] as number) ^
+        (t6[(lo >>> 8) & 0xff] as number) ^
+        (t5[(lo >>> 16) & 0xff] as number) ^
+        (t4[lo >>> 24] as number) ^
+        (t3[chunk[i + 4] as number] as number) ^
+        (t2[chunk[i + 5] as number] as number) ^
+        (t1[chunk[i + 6] as number] as number) ^
+        (t0[chunk[i + 7] as number] as number);
+    }
+    for (; i < n; i++) crc = (t0[(crc ^ (chunk[i] as number)) & 0xff] as number) ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;
 }

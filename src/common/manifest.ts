@@ -70,6 +70,14 @@ export const WARM_EXPORT = 'warm';
  */
 export const WARM_KERNEL_EXPORT = 'warm_kernel';
 
+/**
+ * An optional mutable i32 global of a relaxed-SIMD build: its matmuls run
+ * 6-row register tiles when it is 1, 4-row tiles when 0 (the default), with
+ * the same sums in the same order. The runtime sets it where the engine
+ * compiles the taller tile well (`prefersTallMatmulTiles`, docs/kernels.md).
+ */
+export const TALL_TILES_EXPORT = 'tall_tiles';
+
 /** A named tensor's place in memory. */
 export interface TensorSlot {
   readonly name: string;

@@ -31,6 +31,10 @@ export const ControlWord = {
   done: 8,
   /** The barrier timeout of this run in milliseconds (read by the workers). */
   timeoutMs: 9,
+  /** Threads blocked in memory.atomic.wait32 at a barrier: the last to arrive wakes them only when non-zero. */
+  sleepers: 10,
+  /** Workers blocked in Atomics.wait between runs: the calling thread wakes them only when non-zero. */
+  idle: 11,
 } as const;
 
 /** Why a run was abandoned (ControlWord.abort). */

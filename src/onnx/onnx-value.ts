@@ -5,6 +5,7 @@
  */
 import { UnsupportedError } from '../common/errors.js';
 import type { Graph } from '../ir/graph.js';
+import { checkShape } from '../ir/shape.js';
 import type { Tensor } from '../ir/tensor.js';
 import type { HostArray } from './decode-model.js';
 import { ElemType, elemTypeName, i32RangeOf } from './elem-types.js';
@@ -40,6 +41,17 @@ export function knownValue(
 }
 
 /**
+ * A constant over `data` itself: the importer made every known array (decoded
+ * from the file or computed at import, never a caller's) and never writes it,
+ * so the graph need not copy it as `Graph.constant` does for a user's array
+ * (a model's weights are 100-500 MB). The shape is checked as Graph.constant checks it.
+ */
+function ownedConstant(graph: Graph, data: Float32Array | Int32Array, shape: number[]): Tensor {
+  if (shape.reduce((a, b) => a * b, 1) !== data.length) return graph.constant(data, shape);
+  return graph.wrap(graph.addConstant(data, checkShape('constant', shape)));
+}
+
+/**
  * The constant that holds a known value in `graph`: float as f32, int32,
  * int64, uint32 and the narrow integer types as i32 (every value must fit i32
  * and its type's range, else UnsupportedError naming `user`),
@@ -51,9 +63,9 @@ export function constantOf(graph: Graph, value: OnnxValue, user: string): Tensor
   const shape = [...value.shape];
   switch (value.elemType) {
     case ElemType.float:
-      return graph.constant(data instanceof Float32Array ? data : Float32Array.from(data), shape);
+      return ownedConstant(graph, data instanceof Float32Array ? data : Float32Array.from(data), shape);
     case ElemType.int32:
-      return graph.constant(data instanceof Int32Array ? data : Int32Array.from(data), shape);
+      return ownedConstant(graph, data instanceof Int32Array ? data : Int32Array.from(data), shape);
     case ElemType.int64:
     case ElemType.uint32:
     case ElemType.int8:

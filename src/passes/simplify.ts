@@ -11,6 +11,7 @@ import { evaluateNode } from '../ir/interpret/evaluators.js';
 import type { Node, NodeOf } from '../ir/node.js';
 import { OP_CATEGORY } from '../ir/ops.js';
 import { sameShape, sizeOf } from '../ir/shape.js';
+import { foldArrays } from './fold-arrays.js';
 import { rewriteGraph } from './rewrite.js';
 
 /** Folded constants larger than this many elements are left to run time (module size). */
@@ -99,7 +100,8 @@ const isConstant = (n: Node): n is NodeOf<'constant'> => n.op === 'constant';
 
 /**
  * Computes a node whose inputs are all constants, when the result is small
- * enough to embed: the interpreter's evaluator of the node's op, run once on
+ * enough to embed: the typed-array loops of fold-arrays.ts for the ops whole
+ * weights go through, else the interpreter's evaluator of the node's op, run once on
  * the constants' arrays (no copies of them; the result array becomes the new
  * constant's data). Folded in topological order, a folded chain evaluates each
  * node once, on its already folded inputs.
@@ -114,10 +116,12 @@ function foldConstant(node: Node, inputs: readonly Node[], out: Graph): Node | u
   if (size > MAX_FOLDED_ELEMENTS && size > inputSize) return undefined;
   // evaluated as the node over its rebuilt inputs (their types are the old inputs': rules keep types)
   const rebuilt = out.addNode(node.op, inputs, node.attrs);
-  const value = evaluateNode(
-    rebuilt,
-    inputs.map((i) => ({ data: i.attrs.data, shape: i.shape, dtype: i.dtype })),
-  );
+  const value =
+    foldArrays(rebuilt, inputs) ??
+    evaluateNode(
+      rebuilt,
+      inputs.map((i) => ({ data: i.attrs.data, shape: i.shape, dtype: i.dtype })),
+    );
   if (!(value instanceof ARRAY_CLASS[node.dtype]) || value.length !== size) {
     throw new InternalError('simplify', `folding ${node.op} (node ${node.id}) gave ${value.length} elements`);
   }

@@ -12,8 +12,9 @@ import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
 import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
-import { kernelRange, type KernelRange } from './kernel-range.js';
+import { kernelRange, kernelWork, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
+import { THREAD_VAR_ID } from './thread-var.js';
 
 /** How a threaded module divides its kernels among threads. */
 export interface ThreadPlan {
@@ -21,6 +22,14 @@ export interface ThreadPlan {
   readonly maxThreads: number;
   /** By kernel index: true when each thread runs its own part of the kernel's range. */
   readonly split: readonly boolean[];
+  /**
+   * By kernel index: true where split kernel i and split kernel i + 1 share
+   * a barrier interval (the barrier between them is left out: no thread's
+   * part of either touches bytes another thread's part of either writes,
+   * proved on the planned addresses by planner/thread-barriers.ts and
+   * checked again by the verifier). Absent: every barrier stays.
+   */
+  readonly joined?: readonly boolean[];
 }
 
 /** The plan of a module that runs on one thread. */
@@ -42,12 +51,32 @@ export function threadUnits(units: number, t: number, threads: number): readonly
 /**
  * Whether the threads meet at a barrier after kernel `index`: around every
  * split kernel (its parts must see what came before, and what comes after
- * must see all its parts); kernels that thread 0 runs whole one after
- * another need none between them (the other threads do nothing there), so a
- * barrier interval holds either one split kernel or only thread 0's work.
+ * must see all its parts) except between two split kernels the plan joined
+ * (ThreadPlan.joined); kernels that thread 0 runs whole one after another
+ * need none between them (the other threads do nothing there), so a barrier
+ * interval holds either split kernels only or only thread 0's work.
  */
 export function barrierAfter(plan: ThreadPlan, index: number): boolean {
+  if (plan.joined?.[index] === true) return false;
   return plan.split[index] === true || plan.split[index + 1] === true;
+}
+
+/**
+ * The barrier intervals of `plan` over `count` kernels: runs of kernel
+ * indices with a barrier after the last one (or the end of the run) and
+ * none inside.
+ */
+export function barrierIntervals(plan: ThreadPlan, count: number): number[][] {
+  const out: number[][] = [];
+  let current: number[] = [];
+  for (let i = 0; i < count; i++) {
+    current.push(i);
+    if (barrierAfter(plan, i) || i === count - 1) {
+      out.push(current);
+      current = [];
+    }
+  }
+  return out;
 }
 
 /** An element interval [lo, hi] of a value's buffer that a kernel loads or stores. */
@@ -64,7 +93,57 @@ export function threadVarRanges(range: KernelRange, t: number, threads: number):
   const lo = start * range.unit;
   const hi = Math.min(end * range.unit, range.v.extent) - 1;
   if (hi < lo) return undefined;
-  return (v: LoopVar) => (v.id === range.v.id ? { lo, hi } : { lo: 0, hi: v.extent - 1 });
+  // the thread variable is t itself (a thread's own copy of a buffer)
+  return (v: LoopVar) =>
+    v.id === range.v.id
+      ? { lo, hi }
+      : v.id === THREAD_VAR_ID
+        ? { lo: t, hi: t }
+        : { lo: 0, hi: v.extent - 1 };
+}
+
+/**
+ * Most points of the domain variables outside a split kernel's range that
+ * threadAccessSpans enumerates one by one; past it, one interval covers them all.
+ */
+const MAX_OUTER_POINTS = 64;
+
+/**
+ * Thread `t`'s loads and stores of `kernel` split among `threads` (none when
+ * its part is empty): one set of intervals per value of the domain variables
+ * outside the range variable (a batch, the groups of a grouped conv: each
+ * batch's rows lie apart, and one interval over all of them would also cover
+ * the rows of the other threads), or one set over all of them when there are
+ * more than MAX_OUTER_POINTS.
+ */
+export function threadAccessSpans(
+  kernel: Kernel,
+  range: KernelRange,
+  t: number,
+  threads: number,
+  shapeOf: (n: Node) => Shape,
+): AccessSpan[] {
+  const part = threadVarRanges(range, t, threads);
+  if (part === undefined) return [];
+  const at = kernel.domain.findIndex((v) => v.id === range.v.id);
+  const outer = kernel.domain.slice(0, Math.max(0, at)).filter((v) => v.extent > 1);
+  const points = outer.reduce((p, v) => p * v.extent, 1);
+  if (outer.length === 0 || points > MAX_OUTER_POINTS) return accessSpans(kernel, shapeOf, part);
+  const spans: AccessSpan[] = [];
+  for (let p = 0; p < points; p++) {
+    const fixed = new Map<number, number>();
+    let rest = p;
+    for (const v of outer) {
+      fixed.set(v.id, rest % v.extent);
+      rest = Math.floor(rest / v.extent);
+    }
+    const vars: VarRanges = (v) => {
+      const value = fixed.get(v.id);
+      return value === undefined ? part(v) : { lo: value, hi: value };
+    };
+    spans.push(...accessSpans(kernel, shapeOf, vars));
+  }
+  return spans;
 }
 
 /**
@@ -102,11 +181,9 @@ function splitRace(
   threads: number,
   shapeOf: (n: Node) => Shape,
 ): boolean {
-  const parts: AccessSpan[][] = [];
-  for (let t = 0; t < threads; t++) {
-    const vars = threadVarRanges(range, t, threads);
-    parts.push(vars === undefined ? [] : accessSpans(kernel, shapeOf, vars));
-  }
+  const parts = Array.from({ length: threads }, (_, t) =>
+    threadAccessSpans(kernel, range, t, threads, shapeOf),
+  );
   for (let t = 0; t < threads; t++) {
     for (let u = 0; u < threads; u++) {
       if (t === u) continue;
@@ -120,15 +197,35 @@ function splitRace(
 }
 
 /**
- * The thread plan of `schedule` for up to `maxThreads`: a kernel with a
- * range splits when no split of it into 2..maxThreads parts races; others
- * (a whole reduction, a kernel without a range, a row-local buffer shared
- * by all rows) run on thread 0.
+ * Least work (splitWork) of a kernel that splits by default: below it the
+ * barrier after the kernel costs about what splitting saves. A barrier where
+ * both threads spin is ~1-2 us (bench/probes/thread-barrier.ts), and a split
+ * saves half the kernel: 16K iterations of an elementwise or row kernel are
+ * 5-15 us.
  */
-export function planThreads(schedule: Schedule, maxThreads: number, shapeOf: (n: Node) => Shape): ThreadPlan {
+export const MIN_SPLIT_WORK = 1 << 14;
+
+/** A kernel's work in comparable units: kernelWork, a matmul's (a vector multiply-add per 4 lanes, tiled) / 16. */
+export function splitWork(kernel: Kernel): number {
+  return kernel.kind === 'matmul' ? kernelWork(kernel) / 16 : kernelWork(kernel);
+}
+
+/**
+ * The thread plan of `schedule` for up to `maxThreads`: a kernel with a
+ * range and at least `minWork` of work (splitWork) splits when no split of
+ * it into 2..maxThreads parts races; others (a whole reduction, a kernel
+ * without a range or too small to pay for a barrier) run on thread 0.
+ */
+export function planThreads(
+  schedule: Schedule,
+  maxThreads: number,
+  shapeOf: (n: Node) => Shape,
+  minWork = MIN_SPLIT_WORK,
+): ThreadPlan {
   const split = schedule.kernels.map((kernel) => {
     const range = kernelRange(kernel);
     if (maxThreads < 2 || range === undefined || range.units < 2) return false;
+    if (splitWork(kernel) < minWork) return false;
     for (let threads = 2; threads <= maxThreads; threads++)
       if (splitRace(kernel, range, threads, shapeOf)) return false;
     return true;

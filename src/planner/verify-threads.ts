@@ -1,9 +1,10 @@
 /**
  * The thread half of the plan verifier: a threaded module runs each split
  * kernel's range in per-thread parts (passes/thread-split.ts) with a barrier
- * before and after it (barrierAfter: the other intervals hold thread 0's work
- * only), so within one barrier interval — one split kernel — no thread may
- * store bytes another thread loads or stores. Checked on absolute byte
+ * before and after it, or after a run of split kernels whose barriers were
+ * left out (ThreadPlan.joined; the other intervals hold thread 0's work
+ * only), so within one barrier interval no thread may store bytes another
+ * thread loads or stores, in any kernel of the interval. Checked on absolute byte
  * addresses (so two values sharing an arena slot in place count as one), for
  * every thread count from 2 to the maximum, with each thread's slice of the
  * kernel's scratch; the scratch must hold a slice per thread. Kernels that
@@ -13,13 +14,7 @@ import { DTYPE_BYTES } from '../common/dtype.js';
 import { PlanError } from '../common/errors.js';
 import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
-import {
-  accessSpans,
-  barrierAfter,
-  overlaps,
-  threadVarRanges,
-  type ThreadPlan,
-} from '../passes/thread-split.js';
+import { barrierIntervals, overlaps, threadAccessSpans, type ThreadPlan } from '../passes/thread-split.js';
 import { scratchId } from './liveness.js';
 import type { PlannedMemory } from './memory-plan.js';
 
@@ -44,14 +39,19 @@ function threadSpans(
 ): ByteSpan[] {
   const range = kernelRange(kernel);
   if (range === undefined) throw new PlanError(`${kernel.name}: split among threads without a range`);
-  const vars = threadVarRanges(range, t, threads);
-  if (vars === undefined) return [];
-  const spans = accessSpans(kernel, (n) => storedShape(schedule, n), vars).map((s): ByteSpan => {
-    const at = memory.addresses.get(s.node.id);
-    if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
-    const bytes = DTYPE_BYTES[s.node.dtype];
-    return { lo: at + s.lo * bytes, hi: at + (s.hi + 1) * bytes - 1, write: s.write, what: `%${s.node.id}` };
-  });
+  const spans = threadAccessSpans(kernel, range, t, threads, (n) => storedShape(schedule, n)).map(
+    (s): ByteSpan => {
+      const at = memory.addresses.get(s.node.id);
+      if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
+      const bytes = DTYPE_BYTES[s.node.dtype];
+      return {
+        lo: at + s.lo * bytes,
+        hi: at + (s.hi + 1) * bytes - 1,
+        write: s.write,
+        what: `%${s.node.id}`,
+      };
+    },
+  );
   const scratch = memory.temps.find((b) => b.id === scratchId(kernel.index));
   const at = memory.addresses.get(scratchId(kernel.index));
   if (scratch !== undefined && at !== undefined) {
@@ -74,11 +74,44 @@ function checkScratch(memory: PlannedMemory, kernel: Kernel, maxThreads: number,
   }
 }
 
+/** Why a barrier interval races with `count` threads (a sentence), or undefined when it does not. */
+export function intervalRace(
+  schedule: Schedule,
+  memory: PlannedMemory,
+  kernels: readonly Kernel[],
+  count: number,
+  strides: ScratchStrides,
+): string | undefined {
+  // each thread's bytes over every kernel of the interval: without a barrier between them,
+  // any thread's part of one kernel may run while another thread runs its part of any other
+  const parts = Array.from({ length: count }, (_, t) =>
+    kernels.flatMap((kernel) => threadSpans(schedule, memory, kernel, t, count, strides.get(kernel.index))),
+  );
+  for (let t = 0; t < count; t++) {
+    for (let u = 0; u < count; u++) {
+      if (t === u) continue;
+      const theirs = parts[u] ?? [];
+      for (const w of parts[t] ?? []) {
+        if (!w.write) continue;
+        const hit = theirs.find((a) => overlaps(w, a));
+        if (hit === undefined) continue;
+        const where = kernels.map((k) => k.name).join(', ');
+        return (
+          `${where}: with ${count} threads, thread ${t} stores bytes [${w.lo}, ${w.hi}] of ${w.what} ` +
+          `while thread ${u} ${hit.write ? 'stores' : 'loads'} [${hit.lo}, ${hit.hi}] of ${hit.what}`
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
 /**
- * Throws PlanError unless no split kernel of `threads` races: for every
- * thread count 2..maxThreads, no thread stores a byte another thread loads
- * or stores during the same kernel. `strides`: each split kernel's scratch
- * bytes per thread.
+ * Throws PlanError unless no barrier interval of `threads` races: every
+ * interval holds split kernels only or unsplit ones only (thread 0's), and
+ * for every thread count 2..maxThreads no thread stores a byte another
+ * thread loads or stores during the interval. `strides`: each split
+ * kernel's scratch bytes per thread.
  */
 export function verifyThreads(
   schedule: Schedule,
@@ -86,36 +119,22 @@ export function verifyThreads(
   threads: ThreadPlan,
   strides: ScratchStrides,
 ): void {
-  for (const kernel of schedule.kernels) {
-    if (threads.split[kernel.index] !== true) continue;
-    if (
-      (kernel.index > 0 && !barrierAfter(threads, kernel.index - 1)) ||
-      !barrierAfter(threads, kernel.index)
-    )
-      throw new PlanError(`${kernel.name}: a split kernel without a barrier on each side`, {
-        kernel: kernel.name,
+  for (const interval of barrierIntervals(threads, schedule.kernels.length)) {
+    const kernels = interval.map((i) => schedule.kernels[i]!);
+    const split = kernels.filter((k) => threads.split[k.index] === true);
+    if (split.length === 0) continue;
+    if (split.length < kernels.length)
+      throw new PlanError(`${split[0]!.name}: a split kernel without a barrier on each side`, {
+        kernel: split[0]!.name,
       });
-    const stride = strides.get(kernel.index);
-    if (stride !== undefined && stride > 0) checkScratch(memory, kernel, threads.maxThreads, stride);
+    for (const kernel of kernels) {
+      const stride = strides.get(kernel.index);
+      if (stride !== undefined && stride > 0) checkScratch(memory, kernel, threads.maxThreads, stride);
+    }
     for (let count = 2; count <= threads.maxThreads; count++) {
-      const parts = Array.from({ length: count }, (_, t) =>
-        threadSpans(schedule, memory, kernel, t, count, stride),
-      );
-      parts.forEach((mine, t) =>
-        parts.forEach((theirs, u) => {
-          if (t === u) return;
-          for (const w of mine) {
-            if (!w.write) continue;
-            const hit = theirs.find((a) => overlaps(w, a));
-            if (hit === undefined) continue;
-            throw new PlanError(
-              `${kernel.name}: with ${count} threads, thread ${t} stores bytes [${w.lo}, ${w.hi}] of ${w.what} ` +
-                `while thread ${u} ${hit.write ? 'stores' : 'loads'} [${hit.lo}, ${hit.hi}] of ${hit.what}`,
-              { kernel: kernel.name, threads: count },
-            );
-          }
-        }),
-      );
+      const race = intervalRace(schedule, memory, kernels, count, strides);
+      if (race !== undefined)
+        throw new PlanError(race, { kernel: kernels[0]!.name, kernels: kernels.length, threads: count });
     }
   }
 }

@@ -24,6 +24,13 @@ const THREADS_PROBE = new Uint8Array([
   2, 3, 1, 1, 3, 2, 1, 0, 10, 12, 1, 10, 0, 65, 0, 65, 42, 254, 23, 2, 0, 11,
 ]);
 
+/**
+ * A module with one table indexed by i64 (memory64's table64): it validates
+ * from V8 13.3 (Chrome 133, Node 24); Node 22's V8 12.4 takes 64-bit
+ * memories but not tables.
+ */
+const TABLE64_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 4, 4, 1, 0x70, 4, 1]);
+
 /** Each Wasm feature a manifest may require, and whether this engine has it. */
 export const FEATURE_PROBES: Readonly<Record<string, () => boolean>> = {
   simd128: () => WebAssembly.validate(SIMD_PROBE),
@@ -38,4 +45,18 @@ export const FEATURE_PROBES: Readonly<Record<string, () => boolean>> = {
  */
 export function supportsRelaxedSimd(): boolean {
   return FEATURE_PROBES['relaxed-simd']?.() ?? false;
+}
+
+/**
+ * Whether the relaxed build's matmuls should run their 6-row tiles
+ * (TALL_TILES_EXPORT). V8's Turboshaft (Node 24+, current Chrome) keeps each
+ * splat of A next to its multiply-adds, so 12 accumulators, 2 vectors of B
+ * and one splat fit the 15 XMM registers (512³ 5.4 -> 5.0 ms on Node 24);
+ * TurboFan (Node 22, Node 20 with the flag) loads all six splats first and
+ * spills, twice as slow. No probe tells the compilers apart; table64, on by
+ * default from V8 13.3 (after Turboshaft took over Wasm), stands in for it,
+ * so V8 12.5-13.2 keeps the 4-row tiles.
+ */
+export function prefersTallMatmulTiles(): boolean {
+  return WebAssembly.validate(TABLE64_PROBE);
 }

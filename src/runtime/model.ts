@@ -7,13 +7,20 @@
 import { encodeArtifact } from '../common/artifact.js';
 import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
 import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
-import type { ExternalType, Manifest, TensorSlot, ThreadBuilds } from '../common/manifest.js';
+import {
+  TALL_TILES_EXPORT,
+  type ExternalType,
+  type Manifest,
+  type TensorSlot,
+  type ThreadBuilds,
+} from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
 import { CONTROL_BYTES, THREAD_ID_EXPORT } from '../common/thread-control.js';
 import type { ExternalArray } from './external-types.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
 import { awaitOptimizedCode, warmKernels, type BaselineTime, type WarmKernel } from './warm-up.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
+import { prefersTallMatmulTiles } from './features.js';
 
 export const WASM_PAGE_BYTES = 65536;
 
@@ -111,7 +118,8 @@ export class Model<
   private packStale = true;
   /** A param view was handed out: its values may change at any time, so every run re-packs. */
   private packEveryRun = false;
-  private readonly moduleBytes: Uint8Array | undefined;
+  /** The module's bytes for save(), or how to make them (compile() writes the data section on demand). */
+  private moduleBytes: Uint8Array | (() => Uint8Array) | undefined;
   /** The kernels whose optimized code warmUp() started and readyCode() waits for. */
   private baselineTimes: readonly BaselineTime[] = [];
   private readonly module: WebAssembly.Module;
@@ -122,7 +130,7 @@ export class Model<
   /**
    * Instantiates `module` over a fresh memory sized to the plan. `wasm` is the
    * module's bytes (without the manifest and params sections), kept for
-   * save(); `features`: those of the module instantiated (default: the
+   * save(), or a function making them on first use; `features`: those of the module instantiated (default: the
    * manifest's); `dataModule`: a module instantiated first on the same
    * memory to fill it with the constants (a variant's baseline); `threads`:
    * `module` is a threaded build, run on a shared memory (startThreads()
@@ -131,7 +139,7 @@ export class Model<
   constructor(
     module: WebAssembly.Module,
     manifest: Manifest,
-    wasm?: Uint8Array,
+    wasm?: Uint8Array | (() => Uint8Array),
     features?: readonly string[],
     dataModule?: WebAssembly.Module,
     threads?: ThreadBuilds,
@@ -165,6 +173,9 @@ export class Model<
     }
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
+    // a relaxed build's matmuls take their 6-row tiles where the engine compiles them well
+    const tall = instance.exports[TALL_TILES_EXPORT];
+    if (tall instanceof WebAssembly.Global && prefersTallMatmulTiles()) tall.value = 1;
     for (const p of manifest.params) if (slotSize(p) === 0) this.paramsSet.add(p.name);
   }
 
@@ -175,10 +186,10 @@ export class Model<
    * touched now), the packed copies of constant weights (filled now when every
    * param is set), and V8 running each function's first call in its baseline
    * tier (each kernel is called over its first chunk until V8 starts its
-   * optimized compile in the background). `timed` (load()): the calls are
-   * made and timed through warm_kernel so readyCode() can wait for the
-   * optimized code; compile(), which does not wait, makes them through the
-   * module's warm function (no extra calls). load() and compile() call it.
+   * optimized compile in the background). `timed` (what load() and
+   * compile() ask): the calls are made and timed through warm_kernel so
+   * readyCode() can wait for the optimized code; untimed, through the
+   * module's warm function (no extra calls).
    * @internal
    */
   warmUp(timed = false): void {
@@ -323,11 +334,22 @@ export class Model<
   save(options: SaveOptions = {}): Uint8Array<ArrayBuffer> {
     if (this.moduleBytes === undefined)
       throw new InputError('save: this model was made without its module bytes');
+    if (typeof this.moduleBytes === 'function') this.moduleBytes = this.moduleBytes();
     if (options.params !== true) return encodeArtifact(this.moduleBytes, this.manifest);
     const memory = this.live('save');
     this.checkParamsSet('save');
     const bytes = this.manifest.params.map((slot) => new Uint8Array(memory.buffer, slot.offset, slot.bytes));
     return encodeArtifact(this.moduleBytes, this.manifest, bytes);
+  }
+
+  /**
+   * Writes each segment's bytes at its offset: compile() instantiates a
+   * module without data segments and fills the memory with the constants
+   * straight from their arrays (one copy of the weights, not three). @internal
+   */
+  writeConstants(segments: readonly { readonly offset: number; readonly bytes: Uint8Array }[]): void {
+    const memory = new Uint8Array(this.live('compile').buffer);
+    for (const s of segments) memory.set(s.bytes, s.offset);
   }
 
   /** Releases the instance and its memory and ends its worker threads; the model cannot be used afterwards. */

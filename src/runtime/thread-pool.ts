@@ -182,7 +182,9 @@ export class ThreadPool {
     Atomics.store(ctl, ControlWord.timeoutMs, this.timeoutMs);
     this.runs++;
     Atomics.add(ctl, ControlWord.generation, 1);
-    Atomics.notify(ctl, ControlWord.generation);
+    // a worker counts itself idle before it waits: either it is counted here, or its wait sees the
+    // new generation (sequentially consistent atomics)
+    if (Atomics.load(ctl, ControlWord.idle) > 0) Atomics.notify(ctl, ControlWord.generation);
     try {
       runThread(this.count, this.blocking ? 1 : 0, this.timeoutMs);
     } catch (error) {

@@ -46,10 +46,12 @@ export const WAIT_LIMIT_MS = 100;
 /**
  * Calls each kernel over its first chunk as many times as the module's
  * warm-up says (spending V8's tiering budget, so the optimized compile
- * starts), and at least three times when a call is short enough to wait for,
- * timing the second and third calls (the first includes the lazy baseline
- * compile; a background compile takes longer than two calls). Returns the
- * kernels worth waiting for with their baseline time. A kernel that traps on
+ * starts), and up to three times (never more calls than the kernel has
+ * chunks, so the warm-up costs at most one run in the baseline tier) when a
+ * call is short enough to wait for, timing the second and third calls (the
+ * first includes the lazy baseline compile; a background compile takes
+ * longer than two calls). Returns the kernels worth waiting for with their
+ * baseline time: those with a timed call. A kernel that traps on
  * what memory holds now is skipped: the warm-up only readies code.
  */
 export function warmKernels(warmKernel: WarmKernel): BaselineTime[] {
@@ -63,7 +65,10 @@ export function warmKernels(warmKernel: WarmKernel): BaselineTime[] {
       if (reply === 0) break;
       chunks = reply >> 8 || 1;
       const count = reply & 0xff;
-      const calls = performance.now() - start > MAX_BASELINE_MS ? count : Math.max(count, 3);
+      // at most one run's worth of calls (a whole-kernel call made three times was three runs of
+      // it in the baseline tier: SqueezeNet's warm-up cost more than its first run saved)
+      const calls =
+        performance.now() - start > MAX_BASELINE_MS ? count : Math.max(count, Math.min(3, chunks));
       for (let i = 1; i < calls; i++) {
         const t = performance.now();
         warmKernel(k);

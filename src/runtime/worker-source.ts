@@ -49,7 +49,10 @@ function start(data, post) {
   for (;;) {
     // runs often come back to back: spin a little before sleeping (waking a sleeper costs more)
     for (let i = 0; i < SPINS && Atomics.load(ctl, W.generation) === gen; i++);
+    // counted while asleep, so the calling thread notifies only when a worker sleeps
+    Atomics.add(ctl, W.idle, 1);
     Atomics.wait(ctl, W.generation, gen);
+    Atomics.sub(ctl, W.idle, 1);
     const now = Atomics.load(ctl, W.generation);
     if (now === gen) continue;
     gen = now;

@@ -58,7 +58,7 @@ beforeAll(async () => {
   };
   const one = await compile(graph());
   expected = Object.fromEntries(Object.entries(one.run(inputs)).map(([k, v]) => [k, bytesOf(v)]));
-  const two = await compile(graph(), { threads: 2 });
+  const two = await compile(graph(), { threads: 2, threadMinWork: 0 });
   writeFileSync(join(dir, 'dist/threads.wasm'), two.save());
   two.dispose();
   const json = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, Array.from(v)]));

@@ -84,7 +84,7 @@ test('a fresh Node process runs a saved threaded module on 2 threads and exits w
   const g = new Graph();
   const x = g.input('x', [64, 48]);
   g.output('y', x.matmul(g.constant(new Float32Array(48 * 40).fill(0.25), [48, 40])).relu());
-  const model = await compile(g, { threads: 2 });
+  const model = await compile(g, { threads: 2, threadMinWork: 0 });
   writeFileSync(join(dir, 'threads.wasm'), model.save());
   const want = base64(model.run({ x: new Float32Array(64 * 48).fill(1) }).y!);
   model.dispose();

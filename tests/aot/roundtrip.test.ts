@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { compile, InputError, load, type CompiledModel, type TypedArray } from '../../src/index.js';
 import { load as runtimeLoad } from '../../src/runtime/index.js';
+import { crc32 } from '../../src/common/checksum.js';
 import { bytesOf, testModels, type TestModel } from './models.js';
 
 interface Compiled {
@@ -76,6 +77,37 @@ test('save is deterministic and ends with the tensorwasm section', () => {
   expect(tail).toContain('tensorwasm');
   expect(tail).toContain('{"format":2,"checksum":"crc32:');
   expect(WebAssembly.Module.customSections(new WebAssembly.Module(a), 'tensorwasm')).toHaveLength(1);
+});
+
+test("load() keeps no view of the caller's bytes: overwriting them afterwards changes nothing", async () => {
+  const { spec, model, expected } = compiled.find((c) => c.spec.name === 'gather-bool-i32')!;
+  const bytes = model.save({ params: true });
+  const original = bytes.slice();
+  const loaded = await load(bytes);
+  bytes.fill(0);
+  expectIdentical(loaded.run(spec.inputs), expected);
+  expect(Array.from(loaded.save({ params: true }))).toEqual(Array.from(original));
+});
+
+test('crc32 over chunks of every length equals the byte-at-a-time CRC', () => {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const reference = (chunks: Uint8Array[]): number => {
+    let crc = 0xffffffff;
+    for (const chunk of chunks)
+      for (const byte of chunk) crc = (table[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
+    return (crc ^ 0xffffffff) >>> 0;
+  };
+  expect(crc32([new TextEncoder().encode('123456789')])).toBe(0xcbf43926);
+  let seed = 7;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+  for (let n = 0; n < 40; n++) {
+    const chunks = [n, (n * 5) % 17, 1].map((len) => Uint8Array.from({ length: len }, next));
+    expect(crc32(chunks)).toBe(reference(chunks));
+  }
 });
 
 test('save({ params: true }) before setParams is an InputError', async () => {

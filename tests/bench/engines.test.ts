@@ -14,6 +14,7 @@ import {
   README_END,
   engineHeading,
   engineTable,
+  firstRunLine,
   replaceReadmeBlock,
 } from '../../bench/engine-report.js';
 import { newestOfMajor } from '../../bench/engines/node-binaries.js';
@@ -69,6 +70,12 @@ describe('choosing Node versions', () => {
 });
 
 describe('per-engine tables', () => {
+  test("tensorwasm's first run over its steady median, per workload", () => {
+    const r = run([cell('tensorwasm', 2, { firstRunMs: 3 }), cell('tfjs', 4)]);
+    expect(firstRunLine(r)).toBe('\n\ntensorwasm first run / steady median: W7 1.5x.');
+    expect(firstRunLine({ engine: r.engine, error: 'exited' })).toBe('');
+  });
+
   test('medians, ratios over tensorwasm, version, relaxed SIMD and load', () => {
     const r = run([cell('tensorwasm', 0.002), cell('tfjs', 0.5), cell('ort', 0.1, { flagged: true })]);
     expect(engineHeading(r)).toBe(

@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { AUDIO_CLASSES, AUDIO_SAMPLES, buildAudioModel } from '../../bench/models/audio-model.js';
 import { makeModelWorkloads, onnxDataDir } from '../../bench/models/model-workloads.js';
 import {
-  MODELS_BEGIN,
-  MODELS_END,
   replaceModelsBlock,
-  modelsBlockOf,
+  modelsSectionOf,
+  modelsMarkers,
+  modelsEngineKey,
 } from '../../bench/models/models-report.js';
 import { makeNormal, randomizeWeights } from '../../bench/models/randomize-weights.js';
 import { wasmSectionBytes } from '../../bench/models/wasm-sections.js';
@@ -129,12 +129,19 @@ describe('model workloads and report', () => {
     expect(wasmSectionBytes(wasm)).toEqual({ code: 3, data: 200, total: wasm.byteLength });
   });
 
-  it('replaces its block in place, or appends it', () => {
-    const first = replaceModelsBlock('# results\n\ntext\n', 'table 1');
-    expect(first).toContain(`${MODELS_BEGIN}\ntable 1\n${MODELS_END}`);
-    const second = replaceModelsBlock(`${first}after\n`, 'table 2');
+  it('replaces its engine block in place, or appends it, and keeps the other engines blocks', () => {
+    const node20 = modelsMarkers('node20');
+    const node26 = modelsMarkers('node26');
+    const first = replaceModelsBlock('# results\n\ntext\n', 'table 1', 'node20');
+    expect(first).toContain(`${node20.begin}\ntable 1\n${node20.end}`);
+    const both = replaceModelsBlock(first, 'table 26', 'node26');
+    const second = replaceModelsBlock(`${both}after\n`, 'table 2', 'node20');
     expect(second).not.toContain('table 1');
+    expect(second).toContain(`${node26.begin}\ntable 26\n${node26.end}`);
     expect(second.endsWith('after\n')).toBe(true);
-    expect(modelsBlockOf(second)).toBe(`${MODELS_BEGIN}\ntable 2\n${MODELS_END}`);
+    expect(modelsSectionOf(second)).toBe(
+      `${node20.begin}\ntable 2\n${node20.end}\n\n${node26.begin}\ntable 26\n${node26.end}`,
+    );
+    expect(modelsEngineKey('26.12.1')).toBe('node26');
   });
 });

@@ -28,6 +28,19 @@ describe('renderThreads', () => {
     expect(text).toContain('Load average (1 min) while measuring: 0.20-0.40; the machine was quiet enough');
   });
 
+  test('whole models (--models) follow the workloads in the same table', () => {
+    const model: WorkloadResult = {
+      id: 'ResNet-50',
+      group: 'models',
+      title: 'light_resnet50.onnx',
+      cells: [cell('tensorwasm', 260), cell('tensorwasm-t2', 140), cell('ort-t2', 280)],
+    };
+    const text = renderThreads({ ...result([0.2, 0.4]), models: [model] });
+    expect(text.indexOf('| ResNet-50 | 260 ms | 140 ms | 1.9x | 280 ms | 2.0x |')).toBeGreaterThan(
+      text.indexOf('| W1 N=1024 |'),
+    );
+  });
+
   test('a load near the core count marks the figures not trustworthy', () => {
     expect(renderThreads(result([0.5, 1.8]))).toMatch(/\*\*not trustworthy\*\*: the load \(1\.8\)/);
   });

@@ -124,6 +124,24 @@ describe('build and run', () => {
     expect(new Int32Array(new Uint8Array(bytes.subarray(48)).buffer)).toEqual(Int32Array.from([2, 1]));
   });
 
+  test('--threads: build and run a threaded module; the outputs are the same', () => {
+    const built = cli('build', 'graph.ts', '-o', 'threads.wasm', '--params', 'w.json', '--threads', '2');
+    expect(built.stderr).toBe('');
+    expect(built.status).toBe(0);
+    // a graph this small has no kernel worth a barrier: it runs on one thread
+    expect(built.stdout).toMatch(/, runs on 1 thread, /);
+    const one = cli('run', 'threads.wasm', '--input', 'x=x.json');
+    const two = cli('run', 'threads.wasm', '--input', 'x=x.json', '--threads', '2');
+    expect(two.stderr).toBe('');
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(cli('run', 'threads.wasm', '--threads', 'auto', '--input', 'x=x.json').stdout).toBe(one.stdout);
+    const bad = cli('build', 'graph.ts', '--threads', 'two');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/build: --threads must be a count or auto \(got "two"\)/);
+    expect(cli('build', 'graph.ts', '--threads', '0').stderr).toMatch(/option threads must be/);
+  });
+
   test('help and version', () => {
     expect(cli('--help').stdout).toContain('tensorwasm build <graph.ts|graph.js>');
     expect(cli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);

@@ -4,12 +4,14 @@
  * edges (infinities, NaN, results in the subnormal range).
  */
 import { describe, expect, test } from 'vitest';
-import { nonpositiveArgs } from '../../src/codegen/binaryen/nonpositive-args.js';
+import { nanSafeMaxes, nonpositiveArgs } from '../../src/codegen/binaryen/nonpositive-args.js';
 import { Graph, compile, planGraph } from '../../src/index.js';
 import { checkGraph, VARIANTS } from '../support/differential.js';
 
 const found = (g: Graph): number =>
   planGraph(g).schedule.kernels.reduce((n, k) => n + nonpositiveArgs(k).size, 0);
+const nanSafe = (g: Graph, options: { threads?: number } = {}): number =>
+  planGraph(g, options).schedule.kernels.reduce((n, k) => n + nanSafeMaxes(k).size, 0);
 
 describe('exp of x - max(x)', () => {
   test('softmax and logSoftmax rows qualify; a max over other values does not', () => {
@@ -61,6 +63,46 @@ describe('exp of x - max(x)', () => {
         ...VARIANTS,
         { debugPoison: true },
       ]);
+    }
+  });
+
+  test("softmax's row max needs no NaN check; a max with any other use keeps it", () => {
+    const soft = new Graph();
+    soft.output('s', soft.input('x', [4, 9]).softmax(-1));
+    expect(nanSafe(soft)).toBe(1);
+    const log = new Graph();
+    log.output('l', log.input('x', [4, 9]).logSoftmax(-1));
+    expect(nanSafe(log)).toBe(0);
+    // exp(x - max(x)) stored as a result: its NaN lanes would show
+    const bare = new Graph();
+    const x = bare.input('x', [4, 9]);
+    bare.output('e', x.sub(x.max(-1, true)).exp());
+    expect(nanSafe(bare)).toBe(0);
+    // the row's exps also a result: not row-local, so not qualifying
+    const both = new Graph();
+    const y = both.input('x', [4, 9]);
+    const e = y.sub(y.max(-1, true)).exp();
+    both.output('e', e);
+    both.output('s', e.div(e.sum(-1, true)));
+    expect(nanSafe(both)).toBe(0);
+  });
+
+  test('softmax without the NaN check: NaN, infinities and signed zeros anywhere in a row, like the interpreter', async () => {
+    for (const n of [5, 21, 67]) {
+      const rows: number[][] = [];
+      for (const at of [0, 1, 4, 15, 16, n - 1]) {
+        if (at >= n) continue;
+        rows.push(Array.from({ length: n }, (_, i) => (i === at ? NaN : Math.cos(i) * 5)));
+        rows.push(Array.from({ length: n }, (_, i) => (i === at ? -0 : -Math.abs(Math.cos(i)) - 1)));
+        rows.push(Array.from({ length: n }, (_, i) => (i === at ? Infinity : i % 3)));
+      }
+      rows.push(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? -0 : 0)));
+      rows.push(Array.from({ length: n }, () => NaN));
+      rows.push(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? NaN : -Infinity)));
+      const g = new Graph();
+      g.output('y', g.input('x', [rows.length, n]).softmax(-1));
+      expect(nanSafe(g)).toBe(1);
+      await checkGraph(g, { x: new Float32Array(rows.flat()) }, { rtol: 2e-6, atol: 1e-44 }, VARIANTS);
     }
   });
 });

@@ -5,7 +5,7 @@
  * plans compile makes for threads.
  */
 import { describe, expect, test } from 'vitest';
-import { Graph, PlanError, planGraph } from '../../src/index.js';
+import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
 import { planThreads, threadUnits } from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
@@ -25,9 +25,18 @@ function matmul(): Graph {
 describe('verifyThreads', () => {
   test('the plans compile makes for threads verify, and split what they can', () => {
     for (const graph of [softmax(), matmul()]) {
-      const planned = planGraph(graph, { threads: 4 });
+      const planned = planGraph(graph, { threads: 4, threadMinWork: 0 });
       expect(planned.threads.split.some((s) => s)).toBe(true);
     }
+  });
+
+  test('a threaded build gives each thread its own row of a row-local buffer, and still splits', () => {
+    const planned = planGraph(softmax(), { threads: 4, threadMinWork: 0 });
+    expect(planned.threads.split).toEqual([true]);
+    expect(planned.notes.some((n) => n.includes('one row at a time ([4,96])'))).toBe(true);
+    // one thread: one row
+    const one = planGraph(softmax());
+    expect(one.notes.some((n) => n.includes('one row at a time ([1,96])'))).toBe(true);
   });
 
   test('a row-local buffer shared by all rows cannot be split: a race on its bytes', () => {
@@ -77,5 +86,53 @@ describe('verifyThreads', () => {
         }
         expect(next).toBe(units);
       }
+  });
+
+  test("split kernels that read only their own threads' rows share a barrier interval; others keep theirs", () => {
+    // an MLP: each thread's rows of a layer read only its own rows of the layer before
+    const g = new Graph();
+    let h: Tensor = g.input('x', [72, 33]);
+    for (const [k, n] of [
+      [33, 48],
+      [48, 40],
+      [40, 10],
+    ] as const)
+      h = h
+        .matmul(g.param(`w${k}x${n}`, [k, n]))
+        .add(0.5)
+        .relu();
+    g.output('y', h.softmax(-1));
+    const mlp = planGraph(g, { threads: 2, threadMinWork: 0 });
+    expect(mlp.threads.split.every((s) => s)).toBe(true);
+    expect(mlp.threads.joined?.some((j) => j)).toBe(true);
+    expect(() => verifyThreads(mlp.schedule, mlp.memory, mlp.threads, new Map())).not.toThrow();
+    // a transpose between the layers: each thread reads the other's columns, so the barrier stays
+    const t = new Graph();
+    const a = t
+      .input('a', [64, 64])
+      .matmul(t.param('w', [64, 64]))
+      .relu();
+    t.output('y', a.transpose([1, 0]).matmul(t.param('v', [64, 64])));
+    const crossed = planGraph(t, { threads: 2, threadMinWork: 0 });
+    expect(crossed.threads.split.filter((s) => s).length).toBeGreaterThanOrEqual(2);
+    expect(crossed.threads.joined?.some((j) => j)).toBe(false);
+    // joining them anyway is a race the verifier refuses
+    const joined = crossed.threads.split.map(() => true);
+    expect(() =>
+      verifyThreads(crossed.schedule, crossed.memory, { ...crossed.threads, joined }, new Map()),
+    ).toThrow(/with 2 threads, thread \d stores bytes .* while thread \d (loads|stores)/);
+  });
+
+  test('a split kernel joined to one thread 0 runs whole is refused', () => {
+    const g = new Graph();
+    const x = g.input('x', [40, 96]);
+    g.output('s', x.softmax(-1));
+    g.output('t', x.sum());
+    const { schedule, memory, threads } = planGraph(g, { threads: 2, threadMinWork: 0 });
+    expect(threads.split.some((s) => !s)).toBe(true);
+    const joined = threads.split.map(() => true);
+    expect(() => verifyThreads(schedule, memory, { ...threads, joined }, new Map())).toThrow(
+      /a split kernel without a barrier on each side/,
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
   compile,
   load,
   type CompiledModel,
+  type Tensor,
   type TypedArray,
 } from '../../src/index.js';
 import { ThreadPool } from '../../src/runtime/thread-pool.js';
@@ -49,6 +50,22 @@ function graphs(): { name: string; graph: Graph; feeds: Record<string, Float32Ar
     out.push({ name: 'matmul', graph: g, feeds: { a: data(133 * 70, 4), b: data(70 * 45, 5) } });
   }
   {
+    // layers whose threads read only their own rows: no barrier between them (ThreadPlan.joined)
+    const g = new Graph();
+    let h: Tensor = g.input('x', [93, 57]);
+    for (const [k, n, seed] of [
+      [57, 70, 11],
+      [70, 45, 12],
+      [45, 13, 13],
+    ] as const)
+      h = h
+        .matmul(g.constant(data(k * n, seed), [k, n]))
+        .add(g.constant(data(n, seed + 1), [n]))
+        .relu();
+    g.output('y', h.softmax(-1));
+    out.push({ name: 'mlp', graph: g, feeds: { x: data(93 * 57, 14) } });
+  }
+  {
     const g = new Graph();
     const x = g.input('x', [61, 130]);
     g.output('s', x.softmax(-1));
@@ -79,6 +96,14 @@ function graphs(): { name: string; graph: Graph; feeds: Record<string, Float32Ar
     g.output('p', y.maxPool([2, 2], { strides: [2, 2] }));
     out.push({ name: 'conv and pool', graph: g, feeds: { x: data(3 * 23 * 19, 10) } });
   }
+  {
+    // a grouped conv: a matmul per group, each group's rows split among the threads
+    const g = new Graph();
+    const x = g.input('x', [1, 16, 13, 11]);
+    const w = g.constant(data(36 * 8 * 3 * 3, 15), [36, 8, 3, 3]);
+    g.output('y', x.conv(w, null, { pads: [1, 1, 1, 1], groups: 2 }).relu());
+    out.push({ name: 'grouped conv', graph: g, feeds: { x: data(16 * 13 * 11, 16) } });
+  }
   return out;
 }
 
@@ -90,7 +115,7 @@ describe('threads: 2 against threads: 1', () => {
     '%s: the same bits',
     async (_, c) => {
       const one = await compile(c.graph);
-      const two = await compile(c.graph, { threads: 2 });
+      const two = await compile(c.graph, { threads: 2, threadMinWork: 0 });
       models.push(one, two);
       expect(one.threads).toBe(1);
       expect(two.threads).toBe(2);
@@ -105,19 +130,45 @@ describe('threads: 2 against threads: 1', () => {
   );
 
   test('which kernels split: rows, matmul rows and elementwise; a whole reduction runs on thread 0', async () => {
-    const [, , rows] = graphs();
-    const model = await compile(rows!.graph, { threads: 2 });
+    const rows = graphs().find((c) => c.name === 'rows and reductions');
+    const model = await compile(rows!.graph, { threads: 2, threadMinWork: 0 });
     models.push(model);
     const total = model.kernels.find((k) => k.nodes.some((n) => n.endsWith('= sum')) && k.units === 1);
     expect(total?.split).toBe(false);
     expect(model.kernels.filter((k) => k.kind === 'row').every((k) => k.split)).toBe(true);
   }, 60_000);
+
+  test('a grouped conv splits its matmul: each thread takes its rows of every group', async () => {
+    const grouped = graphs().find((c) => c.name === 'grouped conv');
+    const model = await compile(grouped!.graph, { threads: 2, threadMinWork: 0 });
+    models.push(model);
+    expect(model.kernels.find((k) => k.kind === 'matmul')?.split).toBe(true);
+  }, 60_000);
 });
+
+test('kernels too small to pay for a barrier run on thread 0 (threadMinWork), the others split', async () => {
+  const g = new Graph();
+  const x = g.input('x', [40, 50]);
+  const big = g.input('big', [300, 200]);
+  g.output('small', x.exp());
+  g.output('large', big.exp());
+  const model = await compile(g, { threads: 2 });
+  models.push(model);
+  // 2,000 elements stay on thread 0, 60,000 split
+  expect(model.kernels.map((k) => k.split).sort()).toEqual([false, true]);
+  const all = await compile(g, { threads: 2, threadMinWork: 0 });
+  models.push(all);
+  expect(all.kernels.every((k) => k.split)).toBe(true);
+  const feeds = { x: data(40 * 50, 3), big: data(300 * 200, 4) };
+  const want = model.run(feeds);
+  for (const name of ['small', 'large']) expect(bits(all.run(feeds)[name])).toEqual(bits(want[name]));
+  await expect(compile(g, { threads: 2, threadMinWork: -1 })).rejects.toThrow(InputError);
+}, 60_000);
 
 test('a model none of whose kernels split runs on one thread (the others would only wait)', async () => {
   const g = new Graph();
   g.output('t', g.input('x', [5000]).sum());
-  const model = await compile(g, { threads: 2 });
+  const model = await compile(g, { threads: 2, threadMinWork: 0 });
   models.push(model);
   expect(model.kernels.some((k) => k.split)).toBe(false);
   expect(model.threads).toBe(1);
@@ -134,7 +185,7 @@ test('a large whole-tensor reduction splits into partials: within the accuracy o
   g.output('m', x.max([0, 1], true));
   const X = data(3 * 65536, 3);
   const one = await compile(g);
-  const two = await compile(g, { threads: 2 });
+  const two = await compile(g, { threads: 2, threadMinWork: 0 });
   models.push(one, two);
   expect(two.threads).toBe(2);
   expect(two.kernels.filter((k) => k.split)).toHaveLength(2);
@@ -151,7 +202,7 @@ test('a large whole-tensor reduction splits into partials: within the accuracy o
 describe('saved threaded modules', () => {
   test('load with threads: 1, 2 and auto gives the same bits; the file still loads on one thread', async () => {
     const [, matmul] = graphs();
-    const compiled = await compile(matmul!.graph, { threads: 2 });
+    const compiled = await compile(matmul!.graph, { threads: 2, threadMinWork: 0 });
     models.push(compiled);
     const want = compiled.run(matmul!.feeds);
     const bytes = compiled.save();
@@ -178,13 +229,13 @@ describe('saved threaded modules', () => {
     const auto = await load(single, { threads: 'auto' });
     expect(auto.threads).toBe(1);
     auto.dispose();
-    const two = await compile(g, { threads: 2 });
+    const two = await compile(g, { threads: 2, threadMinWork: 0 });
     const saved = two.save();
     two.dispose();
     await expect(load(saved, { threads: 3 })).rejects.toThrow(/compiled for at most 2 threads/);
     await expect(load(saved, { threads: 0 })).rejects.toThrow(InputError);
     await expect(compile(g, { threads: 1.5 })).rejects.toThrow(InputError);
-    await expect(compile(g, { threads: 2, debugPoison: true })).rejects.toThrow(
+    await expect(compile(g, { threads: 2, threadMinWork: 0, debugPoison: true })).rejects.toThrow(
       /debugPoison needs threads: 1/,
     );
   }, 60_000);
@@ -196,7 +247,7 @@ describe('faults', () => {
     const x = g.input('x', [64, 33]);
     const i = g.input('i', [64], 'i32');
     g.output('y', x.gather(i, 0).add(1));
-    const model = await compile(g, { threads: 2 });
+    const model = await compile(g, { threads: 2, threadMinWork: 0 });
     models.push(model);
     const X = data(64 * 33, 9);
     const good = Int32Array.from({ length: 64 }, (_, k) => 63 - k);
@@ -212,7 +263,7 @@ describe('faults', () => {
   test('run after dispose is an InputError; a dead worker is a ThreadError, never a hang', async () => {
     const g = new Graph();
     g.output('y', g.input('x', [4096]).exp());
-    const model = await compile(g, { threads: 2, threadTimeoutMs: 300 });
+    const model = await compile(g, { threads: 2, threadMinWork: 0, threadTimeoutMs: 300 });
     const X = data(4096, 2);
     model.run({ x: X });
     model.threadPool()?.killWorker(1);

@@ -17,13 +17,13 @@ function busy(ms: number): void {
 }
 
 /** A fake warm_kernel: kernel k makes counts[k] warm-up calls of 4 chunks and takes `ms(k, call)` per call. */
-function fakeKernels(counts: readonly number[], ms: (k: number, call: number) => number) {
+function fakeKernels(counts: readonly number[], ms: (k: number, call: number) => number, chunks = 4) {
   const calls = counts.map(() => 0);
   const warmKernel = (k: number): number => {
     if (k >= counts.length) return 0;
     const call = (calls[k] = (calls[k] ?? 0) + 1);
     busy(ms(k, call));
-    return (4 << 8) | (counts[k] ?? 0);
+    return (chunks << 8) | (counts[k] ?? 0);
   };
   return { warmKernel, calls };
 }
@@ -75,6 +75,17 @@ describe('warmKernels', () => {
     expect(calls.slice(0, 2)).toEqual([3, 4]);
     expect(kept.map((t) => [t.kernel, t.chunks])).toEqual([[0, 4]]);
     expect(kept[0]?.ms).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('warmKernels on whole-kernel calls', () => {
+  test('never calls a kernel more often than it has chunks: one chunk is one call, not waited for', () => {
+    const { warmKernel, calls } = fakeKernels([1, 1], () => 1, 1);
+    expect(warmKernels(warmKernel)).toEqual([]);
+    expect(calls).toEqual([1, 1]);
+    const two = fakeKernels([1], () => 1, 2);
+    expect(warmKernels(two.warmKernel).map((t) => [t.kernel, t.chunks])).toEqual([[0, 2]]);
+    expect(two.calls).toEqual([2]);
   });
 });
 

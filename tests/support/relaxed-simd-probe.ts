@@ -6,7 +6,7 @@
  * the path in argv[2] and prints the results as JSON.
  */
 import { writeFileSync } from 'node:fs';
-import { Graph, compile, interpret, load, supportsRelaxedSimd } from '../../src/index.js';
+import { Graph, compile, interpret, load, supportsRelaxedSimd, type CompiledModel } from '../../src/index.js';
 
 /** Deterministic values in [-1, 1). */
 function data(size: number, seed: number): Float32Array {
@@ -25,7 +25,24 @@ const cases: [number, number, number][] = [
   [13, 524, 257],
   [64, 64, 600],
 ];
-const results: { shape: string; worst: number; features: string[] }[] = [];
+/** Rows that run() calls in chunks (a constant B, packed once): the 6-row tiles, then 4-row ones. */
+const CHUNKED: [number, number, number] = [203, 40, 64];
+const results: { shape: string; worst: number; features: string[]; tall: string }[] = [];
+
+/**
+ * Runs `model` with its matmuls' 4-row tiles and with the 6-row ones (the
+ * relaxed build's tall_tiles switch, whatever this engine prefers): 'none'
+ * without the switch, else whether both gave the same bits. Leaves the 4-row result.
+ */
+function bothHeights(model: CompiledModel, feeds: Record<string, Float32Array>): string {
+  const tall = (model as unknown as { exports: Record<string, unknown> }).exports.tall_tiles;
+  if (!(tall instanceof WebAssembly.Global)) return 'none';
+  tall.value = 1;
+  const six = Float32Array.from(model.run(feeds).c as Float32Array);
+  tall.value = 0;
+  const four = model.run(feeds).c as Float32Array;
+  return four.every((v, i) => Object.is(v, six[i])) ? 'identical' : 'differ';
+}
 let saved: Uint8Array | undefined;
 let savedGraph: Graph | undefined;
 for (const [M, N, K] of cases) {
@@ -44,14 +61,40 @@ for (const [M, N, K] of cases) {
   const feeds = { a: data(M * K, M), b: data(K * N, N) };
   // the default ('auto') takes relaxed SIMD where the engine has it
   const model = await compile(g);
+  const tall = bothHeights(model, feeds);
   const got = model.run(feeds).c as Float32Array;
   const want = interpret(g, feeds).c as Float32Array;
   // error relative to the accumulation's scale (K products of magnitude <= 1)
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / K);
-  results.push({ shape: `${M}x${N}x${K}`, worst, features: [...model.features] });
+  results.push({ shape: `${M}x${N}x${K}`, worst, features: [...model.features], tall });
   saved ??= model.save();
   savedGraph ??= g;
+}
+{
+  const [M, N, K] = CHUNKED;
+  const g = new Graph();
+  g.output(
+    'c',
+    g
+      .input('a', [M, K])
+      .matmul(g.constant(data(K * N, 5), [K, N]))
+      .relu(),
+  );
+  const feeds = { a: data(M * K, 3) };
+  const model = await compile(g);
+  const tall = bothHeights(model, feeds);
+  const got = model.run(feeds).c as Float32Array;
+  const want = interpret(g, feeds).c as Float32Array;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / K);
+  const chunks = Math.max(...model.kernels.map((k) => k.chunks));
+  results.push({
+    shape: `${M}x${N}x${K} constant B, ${chunks} chunks`,
+    worst,
+    features: [...model.features],
+    tall,
+  });
 }
 const reloaded = await load(saved!);
 const tiny = { a: new Float32Array([2]), b: new Float32Array([3]) };

@@ -2,7 +2,7 @@
  * The builds one compile ships in one file: the baseline module, and, when
  * asked, a relaxed-SIMD build of the same plan and threaded builds (shared
  * memory, run_thread) carried in custom sections of it (no data segments:
- * the baseline's instance fills the memory). The file's bytes and the
+ * the baseline's constants fill the memory). The file's bytes and the
  * manifest's `variants` and `threads` say where each build is.
  */
 import {
@@ -24,7 +24,11 @@ export interface EmittedBuilds {
   readonly relaxed: Uint8Array<ArrayBuffer> | undefined;
   /** The threaded builds' module bytes, in the order of `threads.variants`. */
   readonly threaded: readonly Uint8Array<ArrayBuffer>[];
-  /** The baseline with the other builds in its custom sections (no manifest yet). */
+  /**
+   * The baseline's code with the other builds in its custom sections (no
+   * manifest, no data section yet: `withDataSection(bytes, baseline.segments)`
+   * is the file's module).
+   */
   readonly bytes: Uint8Array<ArrayBuffer>;
   /** The manifest's `variants`: where the relaxed build is and what it needs. */
   readonly variants: readonly ModuleVariant[];

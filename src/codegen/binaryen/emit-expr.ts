@@ -2,7 +2,10 @@
  * Kernel body expressions to Wasm, in scalar mode (one element) or vector
  * mode (four consecutive values of the vector loop variable). Loads read
  * buffers at their planned absolute addresses (the Wasm memarg offset), so
- * every address is a constant baked into the code.
+ * every address is a constant baked into the code; with `addressOperands`
+ * the address is an `i32.const` added to the pointer instead, which
+ * Binaryen's merge-similar-functions can turn into a parameter of one
+ * function shared by kernels that differ only in their buffers (emit-module.ts).
  */
 import type Binaryen from 'binaryen';
 import { DTYPE_BYTES, type DType } from '../../common/dtype.js';
@@ -27,11 +30,18 @@ export interface ExprEnv extends IndexEnv {
   readonly nonpositive: ReadonlySet<KExpr>;
   /** Relaxed SIMD is enabled: matmul tiles use fused multiply-adds. */
   readonly relaxedSimd: boolean;
+  /**
+   * Buffer addresses as `i32.const` operands added to the pointer (memarg
+   * offset 0) rather than memarg offsets: kernels equal but for their buffers
+   * then differ only in constants, which merge-similar-functions shares.
+   */
+  readonly addressOperands?: boolean;
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
   readonly scratch: number | undefined;
   /**
-   * Each thread uses its own slice of the scratch (a threaded build's split
-   * kernel): scratch + thread_id · the kernel's scratch bytes per thread.
+   * A threaded build's split kernel: each thread uses its own slice of the
+   * scratch (scratch + thread_id · the kernel's scratch bytes per thread) and
+   * its own rows of a row-local buffer (the thread variable is thread_id).
    */
   readonly threadScratch?: boolean;
   /** Absolute address of the kernel's packed copy of B (filled by the module's pack function), if planned. */
@@ -57,9 +67,21 @@ function addressOf(env: ExprEnv, nodeId: number): number {
   return a;
 }
 
-/** Byte offset (relative to the buffer) of a flat element index. */
-function bytePointer(fb: FunctionBuilder, flat: IndexExpr, dtype: DType, env: ExprEnv): Expr {
-  return emitIndex(fb, ix.scale(flat, DTYPE_BYTES[dtype]), env);
+/**
+ * The pointer and memarg offset of a flat element index of the buffer at
+ * `address`: (byte index, address), or (byte index + address, 0) with
+ * env.addressOperands.
+ */
+function memoryOperand(
+  fb: FunctionBuilder,
+  address: number,
+  flat: IndexExpr,
+  dtype: DType,
+  env: ExprEnv,
+): { ptr: Expr; offset: number } {
+  const ptr = emitIndex(fb, ix.scale(flat, DTYPE_BYTES[dtype]), env);
+  if (env.addressOperands !== true) return { ptr, offset: address };
+  return { ptr: fb.m.i32.add(ptr, fb.m.i32.const(address)), offset: 0 };
 }
 
 /** Scalar load of `dtype` at buffer `address` + flat element index. */
@@ -70,11 +92,11 @@ export function emitScalarLoad(
   dtype: DType,
   env: ExprEnv,
 ): Expr {
-  const ptr = bytePointer(fb, flat, dtype, env);
-  if (dtype === 'f32') return fb.m.f32.load(address, 4, ptr);
-  if (dtype === 'i32') return fb.m.i32.load(address, 4, ptr);
+  const { ptr, offset } = memoryOperand(fb, address, flat, dtype, env);
+  if (dtype === 'f32') return fb.m.f32.load(offset, 4, ptr);
+  if (dtype === 'i32') return fb.m.i32.load(offset, 4, ptr);
   // any non-zero byte is true (a user may write 2 into a bool view)
-  return fb.m.i32.ne(fb.m.i32.load8_u(address, 1, ptr), fb.m.i32.const(0));
+  return fb.m.i32.ne(fb.m.i32.load8_u(offset, 1, ptr), fb.m.i32.const(0));
 }
 
 /** Scalar store. */
@@ -86,10 +108,10 @@ export function emitScalarStore(
   value: Expr,
   env: ExprEnv,
 ): Expr {
-  const ptr = bytePointer(fb, flat, dtype, env);
-  if (dtype === 'f32') return fb.m.f32.store(address, 4, ptr, value);
-  if (dtype === 'i32') return fb.m.i32.store(address, 4, ptr, value);
-  return fb.m.i32.store8(address, 1, ptr, value);
+  const { ptr, offset } = memoryOperand(fb, address, flat, dtype, env);
+  if (dtype === 'f32') return fb.m.f32.store(offset, 4, ptr, value);
+  if (dtype === 'i32') return fb.m.i32.store(offset, 4, ptr, value);
+  return fb.m.i32.store8(offset, 1, ptr, value);
 }
 
 /** Four consecutive elements starting at the flat index (vector var at its current value). */
@@ -101,9 +123,9 @@ function emitVectorLoad(
   env: ExprEnv,
 ): Expr {
   const m = fb.m;
-  const ptr = bytePointer(fb, flat, dtype, env);
-  if (dtype !== 'bool') return m.v128.load(address, 4, ptr);
-  const bytes = m.v128.load32_zero(address, 1, ptr);
+  const { ptr, offset } = memoryOperand(fb, address, flat, dtype, env);
+  if (dtype !== 'bool') return m.v128.load(offset, 4, ptr);
+  const bytes = m.v128.load32_zero(offset, 1, ptr);
   const lanes = m.i32x4.extend_low_i16x8_u(m.i16x8.extend_low_i8x16_u(bytes));
   return m.i32x4.ne(lanes, vectorConst(fb, 0, 'i32'));
 }
@@ -118,12 +140,12 @@ export function emitVectorStore(
   env: ExprEnv,
 ): Expr {
   const m = fb.m;
-  const ptr = bytePointer(fb, flat, dtype, env);
-  if (dtype !== 'bool') return m.v128.store(address, 4, ptr, value);
+  const { ptr, offset } = memoryOperand(fb, address, flat, dtype, env);
+  if (dtype !== 'bool') return m.v128.store(offset, 4, ptr, value);
   const v128 = fb.b.v128;
   const ones = fb.bind(m.i32x4.neg(value), v128, (v) => m.i16x8.narrow_i32x4_u(v(), v()), v128);
   const bytes = fb.bind(ones, v128, (v) => m.i8x16.narrow_i16x8_u(v(), v()), v128);
-  return m.v128.store32_lane(address, 1, 0, ptr, bytes);
+  return m.v128.store32_lane(offset, 1, 0, ptr, bytes);
 }
 
 /** A scalar value spread to four lanes (bool 0/1 becomes a mask). */

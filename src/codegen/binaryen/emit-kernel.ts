@@ -52,7 +52,10 @@ import { planWindow, type WindowPlan } from './window-plan.js';
 import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
+import { nanSafeMaxes } from './nonpositive-args.js';
 import { scalarType } from './scalar-ops.js';
+import { THREAD_ID_GLOBAL } from './emit-threads.js';
+import { THREAD_VAR_ID } from '../../passes/thread-var.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -151,8 +154,16 @@ function emitChosen(
   const vars = env.vars as Map<number, number>;
   for (const v of [...kernel.domain, ...kernel.steps.flatMap(stepVars)]) vars.set(v.id, fb.addLocal(i32));
   if (kernel.domain.some((v) => v.extent === 0)) return m.nop();
+  // the thread variable (a thread's own row buffer, passes/thread-var.ts): this thread's number
+  // where the kernel is split in a threaded build, else 0 (one thread, or thread 0 running it whole)
+  const thread = fb.addLocal(i32);
+  vars.set(THREAD_VAR_ID, thread);
+  const threadId = m.local.set(
+    thread,
+    env.threadScratch === true ? m.global.get(THREAD_ID_GLOBAL, i32) : m.i32.const(0),
+  );
   const sliced = range === undefined ? undefined : rangeBounds(fb, range);
-  const body = emitSlice(fb, kernel, env, simd, choice, sliced?.bounds);
+  const body = m.block(null, [threadId, emitSlice(fb, kernel, env, simd, choice, sliced?.bounds)]);
   if (sliced !== undefined && !sliced.bounds.used)
     throw new InternalError(
       'codegen',
@@ -173,7 +184,7 @@ function emitSlice(
   if (choice.matmul !== undefined) return emitMatmul(fb, kernel, choice.matmul, env, bounds);
   const { mode, v } = choice;
   const prefetch = mode === 'row' ? planRowTouch(fb, kernel, env) : undefined;
-  const e = new StepEmitter(fb, env, simd, prefetch?.touch, bounds);
+  const e = new StepEmitter(fb, env, simd, prefetch?.touch, bounds, nanSafeMaxes(kernel));
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));
@@ -207,6 +218,8 @@ class StepEmitter implements LoopEmitter {
     readonly touch?: RowTouch,
     /** This call's slice of the kernel's range variable. */
     readonly bounds?: RangeBounds,
+    /** Max reduce slots that need no NaN check (softmax's; nonpositive-args.ts). */
+    readonly nanSafe: ReadonlySet<number> = new Set(),
   ) {}
 
   local(v: LoopVar): number {
@@ -327,6 +340,6 @@ class StepEmitter implements LoopEmitter {
         result,
       );
     }
-    return emitReduceInto(this, step, result);
+    return emitReduceInto(this, step, result, this.nanSafe.has(step.slot));
   }
 }

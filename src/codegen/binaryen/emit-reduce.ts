@@ -56,8 +56,13 @@ export function reduceLane(step: ReduceStep): LoopVar | undefined {
   return wide(r) && isVectorizable(step.body, r) ? r : undefined;
 }
 
-/** Accumulates a (non-arg) reduce step into the scalar local `result`, vectorized when it can be. */
-export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number): Expr[] {
+/**
+ * Accumulates a (non-arg) reduce step into the scalar local `result`,
+ * vectorized when it can be. `nanSafe`: an f32 max whose users give the same
+ * results whether it skips a NaN or answers -0 for +0 (softmax's, see
+ * nanSafeMaxes in nonpositive-args.ts): no NaN check and no exact redo.
+ */
+export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number, nanSafe = false): Expr[] {
   const { fb } = e;
   const m = fb.m;
   const red = step.reduction;
@@ -88,8 +93,9 @@ export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number)
   // and are exact unless a NaN appears (flagged here) or the result is ±0 (pmax may pick -0
   // over +0): then the row is reduced again, exactly
   const fast = dtype === 'f32' && (red.kind === 'max' || red.kind === 'min');
-  const nan = fast ? fb.addLocal(v128) : -1;
-  const value = fast ? fb.addLocal(v128) : -1;
+  const checked = fast && !(nanSafe && red.kind === 'max');
+  const nan = checked ? fb.addLocal(v128) : -1;
+  const value = checked ? fb.addLocal(v128) : -1;
   // accumulator i reads LANES·i elements further on (or i streams of `chunk`): one index,
   // constant offsets
   const streams = r.extent >= STREAM_MIN_ELEMENTS;
@@ -101,6 +107,7 @@ export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number)
     if (!fast) return m.local.set(acc, emitVectorOp(fb, op, [m.local.get(acc, v128), x], dtype));
     const get = (): Expr => m.local.get(value, v128);
     const pick = (a: Expr, b: Expr): Expr => (red.kind === 'max' ? m.f32x4.pmax(a, b) : m.f32x4.pmin(a, b));
+    if (!checked) return m.local.set(acc, pick(m.local.get(acc, v128), x));
     return m.block(null, [
       m.local.set(value, x),
       m.local.set(acc, pick(m.local.get(acc, v128), get())),
@@ -132,7 +139,7 @@ export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number)
         .reduce((a, b) => emitScalarOp(fb, op, [a, b], dtype), m.local.get(result, sType)),
     sType,
   );
-  const exactAgain = fast
+  const exactAgain = checked
     ? [
         m.if(
           m.i32.or(
@@ -145,7 +152,7 @@ export function emitReduceInto(e: LoopEmitter, step: ReduceStep, result: number)
     : [];
   return [
     ...accs.map((acc) => m.local.set(acc, vectorConst(fb, init, dtype))),
-    ...(fast ? [m.local.set(nan, vectorConst(fb, 0, 'i32'))] : []),
+    ...(checked ? [m.local.set(nan, vectorConst(fb, 0, 'i32'))] : []),
     m.local.set(result, scalarConst(fb, init, dtype)),
     ...e.nest(without(red.vars, r), [wideLoop, vectorLoop, ...tail]),
     m.local.set(result, combined),

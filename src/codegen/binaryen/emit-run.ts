@@ -23,8 +23,12 @@ type Expr = Binaryen.ExpressionRef;
 const CHUNK_WORK = 1 << 15;
 /** Most chunks per kernel: enough that the baseline tier runs a small share. */
 export const MAX_CHUNKS = 32;
-/** Rows per chunk at least for a matmul: each chunk reads all of B. */
-const MIN_ROWS_PER_CHUNK = 8;
+/**
+ * Rows per chunk at least for a matmul: each chunk reads all of B, and the relaxed build's
+ * 6-row tiles need chunks of several tiles (8 rows ran as 4 + 4; the W5 MLP's 128 rows in
+ * 5 chunks instead of 16: best of 25 9.7 -> 9.2 ms on Node 24, docs/kernels.md).
+ */
+const MIN_ROWS_PER_CHUNK = 24;
 /**
  * Work (kernelWork) the warm-up runs per kernel at least: V8 tiers a function
  * up after it ran about a budget of bytes of its code in the baseline tier

@@ -4,7 +4,7 @@
  * and `run_thread(count, canBlock, timeoutMs)`, which runs this thread's part
  * of every split kernel (passes/thread-split.ts: the same threadUnits
  * formula), the kernels that run whole on thread 0 only, and a barrier
- * around each split kernel (barrierAfter). Every thread makes this one call per run. A thread that waits
+ * around each split kernel or run of joined split kernels (barrierAfter). Every thread makes this one call per run. A thread that waits
  * at a barrier longer than the timeout, or sees another give up, leaves the
  * run (returns 1) instead of hanging.
  */
@@ -47,13 +47,14 @@ export function emitThreadGlobal(b: BinaryenApi, m: Binaryen.Module): void {
 /**
  * thread_barrier(canBlock, timeoutMs) -> aborted: waits until `count`
  * threads arrived (a counter and a phase: the last to arrive resets the
- * counter, bumps the phase and wakes the waiters).
+ * counter, bumps the phase and wakes the waiters that sleep). A waiter spins
+ * first, then blocks in memory.atomic.wait32, counted in `sleepers`.
  */
 function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void {
   const i32 = b.i32;
   const word = (w: number): Expr => m.i32.const(control + 4 * w);
   const load = (w: number): Expr => m.i32.atomic.load(0, word(w));
-  const [canBlock, limit, phase, spins, waited] = [0, 1, 2, 3, 4];
+  const [canBlock, limit, phase, spins, waited, result] = [0, 1, 2, 3, 4, 5];
   const get = (l: number): Expr => m.local.get(l, i32);
   const giveUp = (): Expr =>
     m.block(null, [
@@ -81,7 +82,13 @@ function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void 
         m.block(null, [
           m.i32.atomic.store(0, word(ControlWord.arrive), m.i32.const(0)),
           m.drop(m.i32.atomic.rmw.add(0, word(ControlWord.phase), m.i32.const(1))),
-          m.drop(m.memory.atomic.notify(word(ControlWord.phase), m.i32.const(0x7fffffff))),
+          // wake only threads that sleep (a notify is a call into the engine, even with no waiter):
+          // a waiter counts itself in sleepers before its wait32 compares the phase, and atomics are
+          // sequentially consistent, so either this load sees it or its wait32 sees the new phase
+          m.if(
+            load(ControlWord.sleepers),
+            m.drop(m.memory.atomic.notify(word(ControlWord.phase), m.i32.const(0x7fffffff))),
+          ),
           m.return(m.i32.const(0)),
         ]),
       ),
@@ -97,14 +104,19 @@ function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void 
               m.local.set(spins, m.i32.const(0)),
               m.if(
                 get(canBlock),
-                // 2: timed out (0: woken, 1: the phase already changed)
-                m.if(
-                  m.i32.eq(
+                m.block(null, [
+                  m.drop(m.i32.atomic.rmw.add(0, word(ControlWord.sleepers), m.i32.const(1))),
+                  // 2: timed out (0: woken, 1: the phase already changed)
+                  m.local.set(
+                    result,
                     m.memory.atomic.wait32(word(ControlWord.phase), get(phase), m.i64.const(BigInt(WAIT_NS))),
-                    m.i32.const(2),
                   ),
-                  m.local.set(waited, m.i32.add(get(waited), m.i32.const(SPIN_ROUNDS_PER_MS))),
-                ),
+                  m.drop(m.i32.atomic.rmw.sub(0, word(ControlWord.sleepers), m.i32.const(1))),
+                  m.if(
+                    m.i32.eq(get(result), m.i32.const(2)),
+                    m.local.set(waited, m.i32.add(get(waited), m.i32.const(SPIN_ROUNDS_PER_MS))),
+                  ),
+                ]),
                 m.local.set(waited, m.i32.add(get(waited), m.i32.const(1))),
               ),
               m.if(m.i32.gt_u(get(waited), m.i32.mul(get(limit), m.i32.const(SPIN_ROUNDS_PER_MS))), giveUp()),
@@ -117,7 +129,7 @@ function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void 
     ],
     i32,
   );
-  m.addFunction(BARRIER, b.createType([i32, i32]), i32, [i32, i32, i32], body);
+  m.addFunction(BARRIER, b.createType([i32, i32]), i32, [i32, i32, i32, i32], body);
 }
 
 /**
@@ -148,6 +160,9 @@ export function emitRunThread(
     const units = (): Expr => m.i32.const(c.units);
     if (plan.split[kernel.index] === true) {
       const again = `${kernel.name}_part`;
+      // a matmul's part in one call: each call reads (or packs) all of B again, and the chunks
+      // for the first run's sake (emit-run.ts) matter less here: every thread has warmed the module
+      const size = kernel.kind === 'matmul' ? c.units : c.size;
       body.push(
         // per = ceil(units / count); s = min(tid · per, units); e = min(s + per, units)
         m.local.set(per, m.i32.div_u(m.i32.add(units(), m.i32.sub(get(count), m.i32.const(1))), get(count))),
@@ -167,7 +182,7 @@ export function emitRunThread(
           m.if(
             m.i32.lt_u(get(s), get(e)),
             m.block(null, [
-              m.local.set(ce, m.i32.add(get(s), m.i32.const(c.size))),
+              m.local.set(ce, m.i32.add(get(s), m.i32.const(size))),
               m.local.set(
                 ce,
                 min(

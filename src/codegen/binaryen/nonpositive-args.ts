@@ -56,3 +56,102 @@ export function nonpositiveArgs(kernel: Kernel): Set<KExpr> {
 function valueOf(step: Step): KExpr {
   return step.kind === 'reduce' ? step.body : step.value;
 }
+
+/** Every `ref`/`load` inside `e` (through every kind of expression), for counting uses. */
+function leaves(e: KExpr, out: KExpr[] = []): KExpr[] {
+  switch (e.k) {
+    case 'load':
+    case 'ref':
+      out.push(e);
+      return out;
+    case 'const':
+    case 'get':
+      return out;
+    case 'op':
+      e.args.forEach((a) => leaves(a, out));
+      return out;
+    case 'cast':
+      return leaves(e.arg, out);
+    case 'guard':
+      leaves(e.then, out);
+      return leaves(e.otherwise, out);
+    case 'bind':
+    case 'let':
+      leaves(e.value, out);
+      return leaves(e.body, out);
+  }
+}
+
+/**
+ * f32 max reductions whose NaN check can be left out: softmax's row kernel
+ * (`$m = max(x)`, a row-local `t = exp(x - $m)`, `$s = sum(t)`, `$r = c / $s`,
+ * `y = t · $r`). The fast max (pmax, see emit-reduce.ts) may skip a NaN of x
+ * or answer -0 for +0; then every exp(x - $m) is the same bits (the sign of a
+ * zero difference does not change exp), except a NaN x gives NaN for its
+ * element only, where the exact max would give NaN for all of them. But that
+ * NaN reaches $s, so $r and every y of the row are NaN, as with the exact
+ * max. So the results are the same; only the row-local t, which no one else
+ * reads, differs. The check (an f32x4.ne and an or per vector) is ~8% of W3.
+ * Only this exact shape qualifies: any other use of $m, t or $s keeps the check.
+ */
+export function nanSafeMaxes(kernel: Kernel): Set<number> {
+  const safe = new Set<number>();
+  const steps = kernel.steps;
+  const all = steps.flatMap((s) => leaves(s.kind === 'reduce' ? s.body : s.value));
+  const uses = (pred: (e: KExpr) => boolean): number => all.filter(pred).length;
+  const nonpositive = nonpositiveArgs(kernel);
+  const outer = kernel.domain;
+  for (const max of steps) {
+    if (max.kind !== 'reduce' || max.reduction.kind !== 'max' || max.reduction.dtype !== 'f32') continue;
+    const isM = (e: KExpr): boolean => e.k === 'ref' && e.slot === max.slot;
+    // t = exp(x - $m), stored row-locally (no outer variable in its index: localize-rows made it one row)
+    const expStore = steps.find((s) => {
+      if (s.kind !== 'store' || s.value.k !== 'op' || s.value.op !== 'exp') return false;
+      const arg = s.value.args[0];
+      return arg !== undefined && nonpositive.has(arg) && arg.k === 'op' && isM(arg.args[1] as KExpr);
+    });
+    if (expStore?.kind !== 'store' || uses(isM) !== 1) continue;
+    if (expStore.index.some((e) => outer.some((v) => ix.mentions(e, v)))) continue;
+    const t = expStore.node;
+    const isT = (e: KExpr): boolean => e.k === 'load' && e.node.id === t.id;
+    // $s = sum over the row of t (the very elements stored), $r = c / $s, y = t · $r
+    const sum = steps.find(
+      (s) =>
+        s.kind === 'reduce' &&
+        s.reduction.kind === 'sum' &&
+        s.body.k === 'load' &&
+        s.body.node.id === t.id &&
+        sameElements(s.body, s.reduction.vars, { ...s.body, index: expStore.index }, expStore.vars),
+    );
+    if (sum?.kind !== 'reduce') continue;
+    const isS = (e: KExpr): boolean => e.k === 'ref' && e.slot === sum.slot;
+    const recip = steps.find(
+      (s) =>
+        s.kind === 'let' &&
+        s.value.k === 'op' &&
+        s.value.op === 'div' &&
+        s.value.args[1] !== undefined &&
+        isS(s.value.args[1]) &&
+        leaves(s.value.args[0] as KExpr).length ===
+          leaves(s.value.args[0] as KExpr).filter((e) => e.k === 'load' && e.node.id !== t.id).length,
+    );
+    if (recip?.kind !== 'let' || uses(isS) !== 1) continue;
+    const isR = (e: KExpr): boolean => e.k === 'ref' && e.slot === recip.slot;
+    const scales = steps.filter(
+      (s) =>
+        s.kind === 'store' &&
+        s !== expStore &&
+        s.value.k === 'op' &&
+        s.value.op === 'mul' &&
+        s.value.args.length === 2 &&
+        isT(s.value.args[0] as KExpr) &&
+        isR(s.value.args[1] as KExpr),
+    );
+    // every other step is one of these, and t and $r are read nowhere else
+    const known = new Set<Step>([max, expStore, sum, recip, ...scales]);
+    if (scales.length === 0 || steps.some((s) => !known.has(s))) continue;
+    if (uses(isT) !== 1 + scales.length || uses(isR) !== scales.length) continue;
+    safe.add(max.slot);
+  }
+  return safe;
+}

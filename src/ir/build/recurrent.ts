@@ -6,50 +6,10 @@
 import { ShapeError } from '../../common/errors.js';
 import { describe, formatShape, isArray } from '../shape.js';
 import type { AnyTensor } from '../types/tensor-types.js';
-import { elu, hardSigmoid, leakyRelu, softplus, softsign } from './activations.js';
+import { applyActivation, checkActivation, type RecurrentActivation } from './recurrent-activations.js';
 
 /** The cell a recurrent layer steps: ONNX RNN, GRU or LSTM. */
 export type RecurrentCell = 'rnn' | 'gru' | 'lstm';
-
-/** The activation functions ONNX's recurrent ops accept (ONNX names Relu, Tanh, ..., in camel case). */
-export type RecurrentActivationName =
-  | 'sigmoid'
-  | 'tanh'
-  | 'relu'
-  | 'softsign'
-  | 'softplus'
-  | 'affine'
-  | 'leakyRelu'
-  | 'thresholdedRelu'
-  | 'scaledTanh'
-  | 'hardSigmoid'
-  | 'elu';
-
-/**
- * An activation of a recurrent layer: a name, or a name with its alpha/beta
- * (defaults as ONNX's ops and ONNX Runtime: affine 1, 0; leakyRelu 0.01;
- * thresholdedRelu 1; scaledTanh 1, 1; hardSigmoid 0.2, 0.5; elu 1).
- */
-export type RecurrentActivation =
-  | RecurrentActivationName
-  | { readonly name: RecurrentActivationName; readonly alpha?: number; readonly beta?: number };
-
-/** Each activation's default [alpha, beta]; undefined where it takes none. */
-export const ACTIVATION_PARAMETERS: Readonly<
-  Record<RecurrentActivationName, readonly [alpha?: number, beta?: number]>
-> = {
-  sigmoid: [],
-  tanh: [],
-  relu: [],
-  softsign: [],
-  softplus: [],
-  affine: [1, 0],
-  leakyRelu: [0.01],
-  thresholdedRelu: [1],
-  scaledTanh: [1, 1],
-  hardSigmoid: [0.2, 0.5],
-  elu: [1],
-};
 
 /** Options of rnn/gru/lstm; every tensor is optional and laid out as in ONNX. */
 export interface RecurrentOptions {
@@ -100,64 +60,6 @@ const DEFAULT_ACTIVATIONS: Record<RecurrentCell, readonly RecurrentActivation[]>
   gru: ['sigmoid', 'tanh'],
   lstm: ['sigmoid', 'tanh', 'tanh'],
 };
-
-/** The activation applied to a gate's input. */
-function apply(activation: RecurrentActivation, x: AnyTensor): AnyTensor {
-  const { name, alpha, beta } = typeof activation === 'string' ? { name: activation } : activation;
-  const [a = 0, b = 0] = ACTIVATION_PARAMETERS[name];
-  const alphaValue = alpha ?? a;
-  const betaValue = beta ?? b;
-  switch (name) {
-    case 'sigmoid':
-      return x.sigmoid();
-    case 'tanh':
-      return x.tanh();
-    case 'relu':
-      return x.relu();
-    case 'softsign':
-      return softsign(x);
-    case 'softplus':
-      return softplus(x);
-    case 'affine':
-      return x.mul(alphaValue).add(betaValue);
-    case 'leakyRelu':
-      return leakyRelu(x, alphaValue);
-    case 'thresholdedRelu':
-      // the recurrent ops' ThresholdedRelu keeps x at x == alpha (ONNX's standalone op does not)
-      return x.graph.where(x.ge(alphaValue), x, 0);
-    case 'scaledTanh':
-      return x.mul(betaValue).tanh().mul(alphaValue);
-    case 'hardSigmoid':
-      return hardSigmoid(x, alphaValue, betaValue);
-    case 'elu':
-      return elu(x, alphaValue);
-  }
-}
-
-/** Checks one activation: a known name, finite alpha/beta only where it takes them. */
-function checkActivation(op: string, activation: unknown): RecurrentActivation {
-  const name =
-    typeof activation === 'object' && activation !== null
-      ? (activation as { name?: unknown }).name
-      : activation;
-  if (typeof name !== 'string' || !Object.hasOwn(ACTIVATION_PARAMETERS, name))
-    fail(
-      op,
-      `unknown activation ${describe(name)} (expected one of ${Object.keys(ACTIVATION_PARAMETERS).join(', ')})`,
-    );
-  if (typeof activation === 'object' && activation !== null) {
-    const params = ACTIVATION_PARAMETERS[name as RecurrentActivationName];
-    const given = activation as { alpha?: unknown; beta?: unknown };
-    (['alpha', 'beta'] as const).forEach((k, i) => {
-      const v = given[k];
-      if (v === undefined) return;
-      if (params[i] === undefined) fail(op, `activation ${name} takes no ${k}`);
-      if (typeof v !== 'number' || !Number.isFinite(v))
-        fail(op, `activation ${name}: ${k} must be a finite number (got ${describe(v)})`);
-    });
-  }
-  return activation as RecurrentActivation;
-}
 
 function fail(op: string, what: string, shapes: readonly (readonly number[])[] = []): never {
   throw new ShapeError(`${op}: ${what}`, { op, shapes: [...shapes] });
@@ -211,9 +113,9 @@ function step(
   // clip bounds the inputs of f and g (ONNX Runtime leaves h(C)'s input alone)
   const clipped = (t: AnyTensor): AnyTensor =>
     d.clip === undefined ? t : t.maximum(-d.clip).minimum(d.clip);
-  const f = (t: AnyTensor): AnyTensor => apply(fAct, clipped(t));
-  const g = (t: AnyTensor): AnyTensor => apply(gAct, clipped(t));
-  if (cell === 'rnn') return [apply(d.act[0] ?? 'tanh', clipped(xw.add(d.h.matmul(d.rT))))];
+  const f = (t: AnyTensor): AnyTensor => applyActivation(fAct, clipped(t));
+  const g = (t: AnyTensor): AnyTensor => applyActivation(gAct, clipped(t));
+  if (cell === 'rnn') return [applyActivation(d.act[0] ?? 'tanh', clipped(xw.add(d.h.matmul(d.rT))))];
   const part = (t: AnyTensor, k: number): AnyTensor => t.slice([null, [k * hidden, (k + 1) * hidden]]);
   if (cell === 'gru') {
     // linear_before_reset=0 multiplies the reset gate in before H meets Rh: only z and r come from H·Rᵀ here
@@ -242,7 +144,7 @@ function step(
   const cc = g(part(gates, 3));
   const cNew = fg.mul(c).add(i.mul(cc));
   const o = f(peep(part(gates, 1), po, cNew));
-  return [o.mul(apply(hAct, cNew)), cNew];
+  return [o.mul(applyActivation(hAct, cNew)), cNew];
 }
 
 /**

@@ -7,11 +7,10 @@
  */
 import {
   ACTIVATION_PARAMETERS,
-  recurrent,
   type RecurrentActivation,
   type RecurrentActivationName,
-  type RecurrentCell,
-} from '../../ir/build/recurrent.js';
+} from '../../ir/build/recurrent-activations.js';
+import { recurrent, type RecurrentCell } from '../../ir/build/recurrent.js';
 import type { Tensor } from '../../ir/tensor.js';
 import { ElemType as E } from '../elem-types.js';
 import type { NodeContext, OpResult } from '../node-context.js';
