@@ -113,19 +113,20 @@ export function windowTableBytes(w: WindowOperand, K: number, N: number): number
   return (1 + w.guards.length) * (K + windowColumns(N)) * 4;
 }
 
-/** Most k rows in one block of a window B: a 32-column panel of 256 KiB. */
+/** Most k rows in one block of a window B: a 64-column panel of 512 KiB at most. */
 const MAX_WINDOW_BLOCK_K = 2048;
-/** Columns per block of a window B (4 strips). */
-const WINDOW_BLOCK_N = 32;
+/** Columns per block of a window B (8 strips). */
+const WINDOW_BLOCK_N = 64;
 
 /**
  * The KC × NC cache blocks of a window B with K rows: all of k in one block
  * when it fits (C is then stored once, with its epilogue, and never read
- * back) over narrow blocks of 32 columns, so the packed panel stays small
- * (W8, K = 576: 72 KiB). Measured on W8 against 256 × 256 blocks (the plain
+ * back) over narrow blocks of 64 columns, so the packed panel stays small
+ * (W8, K = 576: 144 KiB). Measured on W8 against 256 × 256 blocks (the plain
  * matmul's), interleaved in one process: 5.31 -> 5.10 ms median CPU time;
- * 64 columns 5.10, 128 5.16, 256 5.27; k in blocks of 256 or 288 over 64
- * columns 5.46-5.55 (docs/kernels.md).
+ * 32 columns 5.10, 128 5.16, 256 5.27; k in blocks of 256 or 288 over 64
+ * columns 5.46-5.55; after the 6-row relaxed tiles (Node 26) 64 columns 4.95,
+ * 32 5.05, 256 5.17 (docs/kernels.md).
  */
 export function windowBlocks(K: number): { readonly kc: number; readonly nc: number } {
   const blocks = Math.ceil(K / MAX_WINDOW_BLOCK_K);
