@@ -11,6 +11,7 @@
 import { ThreadError } from '../common/errors.js';
 import { AbortReason, ControlWord, CONTROL_BYTES } from '../common/thread-control.js';
 import { canBlock, isNode, nodeWorkerThreads } from './thread-support.js';
+import { prefersTallMatmulTiles } from './features.js';
 import {
   BROWSER_WORKER_SOURCE,
   NODE_WORKER_SOURCE,
@@ -121,7 +122,9 @@ export class ThreadPool {
           else state.pool?.fail(why);
         },
       };
-      workers.push(await spawn({ module, memory, control, tid }, events, source));
+      workers.push(
+        await spawn({ module, memory, control, tid, tallTiles: prefersTallMatmulTiles() }, events, source),
+      );
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {

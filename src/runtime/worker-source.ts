@@ -8,6 +8,7 @@
  * a Blob URL (browsers) or `eval` (Node) without a file to locate and without
  * the compiler.
  */
+import { TALL_TILES_EXPORT } from '../common/manifest.js';
 import { AbortReason, ControlWord, RUN_THREAD_EXPORT, THREAD_ID_EXPORT } from '../common/thread-control.js';
 
 /** Loads of the generation a worker spins through before it blocks (~0.1 ms). */
@@ -21,6 +22,8 @@ export interface WorkerStart {
   readonly control: number;
   /** This worker's thread number (1, 2, ...). */
   readonly tid: number;
+  /** Set the relaxed build's 6-row matmul tiles on, as the calling thread does (same bits either way). */
+  readonly tallTiles: boolean;
 }
 
 /** A worker's messages: ready, or why it could not start. */
@@ -31,11 +34,13 @@ const W = ${JSON.stringify(ControlWord)};
 const TRAP = ${AbortReason.trap};
 const SPINS = ${WORKER_SPINS};
 function start(data, post) {
-  const { module, memory, control, tid } = data;
+  const { module, memory, control, tid, tallTiles } = data;
   let x;
   try {
     x = new WebAssembly.Instance(module, { env: { memory } }).exports;
     x[${JSON.stringify(THREAD_ID_EXPORT)}].value = tid;
+    const tall = x[${JSON.stringify(TALL_TILES_EXPORT)}];
+    if (tallTiles && tall instanceof WebAssembly.Global) tall.value = 1;
     // code readiness only (docs/kernels.md "The first run"): what it writes, every run overwrites
     try { if (x.warm) x.warm(); } catch {}
   } catch (e) {
