@@ -4,7 +4,6 @@
  *   lower composites -> simplify -> choose stored values (fusion) -> form kernels ->
  *   liveness -> plan memory -> verify plan -> emit with Binaryen -> instantiate.
  */
-import { GraphError, InputError, InternalError } from './common/errors.js';
 import {
   formatForExternals,
   type ExternalType,
@@ -15,151 +14,28 @@ import {
 import { emitBuilds } from './codegen/binaryen/emit-builds.js';
 import { withDataSection } from './codegen/binaryen/data-section.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
-import type { VectorMode } from './codegen/binaryen/emit-kernel.js';
-import { Graph } from './ir/graph.js';
+import type { Graph } from './ir/graph.js';
 import type { TensorSpecs } from './ir/types/graph-types.js';
 import type { Node } from './ir/node.js';
 import { bytesOf, topoSort } from './ir/node.js';
 import { nameNodes, printGraph } from './ir/print.js';
-import { chooseMaterialized, type Decision } from './passes/choose-materialized.js';
-import { formKernels } from './passes/form-kernels.js';
-import { fuseKernels } from './passes/fuse-kernels.js';
-import { scheduleKernels } from './passes/schedule.js';
-import { storedShape, type Kernel, type Schedule } from './passes/kernel.js';
-import { lowerComposites } from './passes/lower-composites.js';
-import { simplify } from './passes/simplify.js';
-import { verifyGraph } from './ir/verify.js';
+import { type Kernel, type Schedule } from './passes/kernel.js';
 import { formatSchedule } from './passes/print-kernels.js';
-import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
-import { kernelBuffers } from './passes/matmul-shape.js';
-import { localizeRows } from './passes/localize-rows.js';
-import { foldBatchRowsAll } from './passes/fold-batch-rows.js';
-import { planMemory, slotBuffer, type PlannedMemory } from './planner/memory-plan.js';
-import { verifyPlan } from './planner/verify-plan.js';
-import { findInPlace } from './planner/in-place.js';
-import { Model, type FeedsOf } from './runtime/model.js';
-import { checkCompileOptions, wantsRelaxedVariant, type CompileOptions } from './compile-options.js';
+import { slotBuffer, type PlannedMemory } from './planner/memory-plan.js';
+import { wantsRelaxedVariant, type CompileOptions } from './compile-options.js';
 import { CONTROL_BYTES } from './common/thread-control.js';
 import type { ThreadBuilds } from './common/manifest.js';
-import { planThreads, type ThreadPlan } from './passes/thread-split.js';
-import { splitWholeReductions } from './passes/split-reductions.js';
-import { joinBarrierIntervals } from './planner/thread-barriers.js';
-import { verifyThreads } from './planner/verify-threads.js';
 import { selectBuild } from './runtime/select-build.js';
-import { DEFAULT_THREAD_TIMEOUT_MS, requestedThreads } from './runtime/thread-support.js';
-
-export type { CompileOptions } from './compile-options.js';
+import { DEFAULT_THREAD_TIMEOUT_MS } from './runtime/thread-support.js';
 import { costOfKernel } from './inspect/kernel-cost.js';
 import { debugCompile } from './inspect/debug.js';
 import { formatScheduled } from './inspect/format-scheduled.js';
-import { profileKernels, type Profile, type ProfileOptions } from './inspect/profile-kernels.js';
-import { extractFunction } from './inspect/wat-function.js';
+import { CompiledModel, type IrStage } from './compiled-model.js';
+import { planGraph } from './plan-graph.js';
+
+export type { CompileOptions } from './compile-options.js';
 
 export const COMPILER_VERSION = '0.1.0';
-
-export type IrStage = 'built' | 'simplified' | 'fused' | 'scheduled';
-
-/** A fused kernel as inspection reports it. */
-export interface KernelInfo {
-  readonly name: string;
-  /** The graph nodes it computes, as printed in ir('simplified'). */
-  readonly nodes: readonly string[];
-  readonly kind: Kernel['kind'];
-  readonly vectorMode: VectorMode;
-  /** Bytes loaded per run (every load times how often it runs; see src/inspect/kernel-cost.ts). */
-  readonly bytesRead: number;
-  /** Bytes stored per run. */
-  readonly bytesWritten: number;
-  /** Arithmetic operations per run (elementwise ops and reduction combines). */
-  readonly flops: number;
-  /**
-   * Units of the kernel's range (its function's (start, end) parameters run
-   * units [start, end); 1 when it has none: see src/passes/kernel-range.ts).
-   */
-  readonly units: number;
-  /** Calls run() makes to it per run, each over a chunk of its range (docs/kernels.md "The first run"). */
-  readonly chunks: number;
-  /** Each thread runs its part of the range (compiled with threads > 1); else thread 0 runs it whole. */
-  readonly split: boolean;
-}
-
-/** Milliseconds spent in each compile stage. */
-export type CompileStats = Readonly<Record<string, number>>;
-
-/** A compiled model: the runtime Model (typed by the graph's names) plus what the compiler can show. */
-export class CompiledModel<
-  I extends TensorSpecs = TensorSpecs,
-  P extends TensorSpecs = TensorSpecs,
-  O extends TensorSpecs = TensorSpecs,
-> extends Model<I, P, O> {
-  /** @internal */
-  constructor(
-    module: WebAssembly.Module,
-    manifest: Manifest,
-    private readonly wasm: () => Uint8Array<ArrayBuffer>,
-    private readonly irText: Readonly<Record<IrStage, () => string>>,
-    /** Each kernel in schedule order. */
-    readonly kernels: readonly KernelInfo[],
-    /** Milliseconds per compile stage. */
-    readonly stats: CompileStats,
-    features?: readonly string[],
-    threads?: ThreadBuilds,
-  ) {
-    // no module fills the memory: compile() writes the constants into it (writeConstants)
-    super(module, manifest, wasm, features, undefined, threads);
-  }
-
-  /** The text IR after a stage (default 'fused'). */
-  ir(stage: IrStage = 'fused'): string {
-    const make = (this.irText as Partial<Record<string, () => string>>)[stage];
-    if (make === undefined) {
-      throw new InputError(
-        `ir: unknown stage ${JSON.stringify(stage)}`,
-        { stage },
-        `Use one of ${Object.keys(this.irText).join(', ')}`,
-      );
-    }
-    const text = this.irCache.get(stage) ?? make();
-    this.irCache.set(stage, text);
-    return text;
-  }
-
-  private readonly irCache = new Map<IrStage, string>();
-
-  /** The module as WebAssembly text, or only kernel `kernel`'s function. */
-  async wat(kernel?: string): Promise<string> {
-    const text = await watOf(this.wasm());
-    if (kernel === undefined) return text;
-    const fn = extractFunction(text, kernel);
-    if (fn === undefined) {
-      const names = this.kernels.map((k) => k.name).join(', ');
-      throw new InputError(`wat: unknown kernel "${kernel}" (expected one of: ${names})`, { kernel });
-    }
-    return fn;
-  }
-
-  /**
-   * Per-kernel milliseconds on `feeds`: runs once (checking the feeds and
-   * warming up), then times each kernel's exported function, in schedule
-   * order, `repeats` times (default 10), and reports medians.
-   *
-   * @example
-   * for (const k of model.profile({ x }).kernels) console.log(k.name, k.ms);
-   */
-  profile(feeds: FeedsOf<I>, options: ProfileOptions = {}): Profile {
-    this.run(feeds);
-    const exports = this.instanceExports('profile');
-    const calls = this.kernels.map((k) => {
-      const fn = exports[k.name];
-      if (typeof fn !== 'function')
-        throw new InternalError('profile', `the module does not export kernel ${k.name}`);
-      // one call over the kernel's whole range
-      const call = fn as (start: number, end: number) => void;
-      return { name: k.name, call: () => call(0, k.units) };
-    });
-    return profileKernels(calls, options);
-  }
-}
 
 function slotsOf(
   nodes: readonly (readonly [string, Node])[],
@@ -217,9 +93,6 @@ function manifestOf(
 /** Binaryen optimization level unless the caller chooses one. */
 const DEFAULT_OPTIMIZE_LEVEL = 0;
 
-/** Guard gap after every arena slot when poisoning. */
-const POISON_GUARD_BYTES = 16;
-
 /** What debugPoison fills: the arena and outputs at the start, each arena slot once its last reader ran. */
 function poisonRanges(memory: PlannedMemory, schedule: Schedule): NonNullable<EmitLayout['poison']> {
   const outputs = memory.plan.buffers
@@ -235,121 +108,6 @@ function poisonRanges(memory: PlannedMemory, schedule: Schedule): NonNullable<Em
     after.set(last, list);
   });
   return { start, after };
-}
-
-/** Everything the pipeline knows before code generation. */
-export interface PlannedGraph {
-  /** The graph as built. */
-  readonly built: Graph;
-  /** Composites lowered to primitives, then simplified. */
-  readonly lowered: Graph;
-  /** Lowered nodes in topological order. */
-  readonly nodes: readonly Node[];
-  readonly decisions: readonly Decision[];
-  /** Why kernels were merged or not. */
-  readonly notes: readonly string[];
-  readonly schedule: Schedule;
-  readonly live: readonly LiveBuffer[];
-  readonly memory: PlannedMemory;
-  /** Which kernels split among threads (all run on one thread unless compiled with threads > 1). */
-  readonly threads: ThreadPlan;
-  /** Milliseconds per stage so far. */
-  readonly stats: Record<string, number>;
-}
-
-/**
- * The pipeline up to a verified memory plan, without Binaryen: lower
- * composites -> simplify -> choose stored values (fusion) -> form kernels -> liveness ->
- * plan memory -> verify plan. Used by compile() and by tools that only need
- * the plan (the planner benchmark, inspection).
- */
-export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGraph {
-  if (!(graph instanceof Graph)) throw new GraphError('compile: expected a Graph');
-  checkCompileOptions(options);
-  if (graph.outputs.length === 0) {
-    throw new GraphError(
-      'compile: the graph has no outputs',
-      {},
-      'Mark at least one result with g.output(name, tensor)',
-    );
-  }
-  const stats: Record<string, number> = {};
-  const time = <T>(stage: string, fn: () => T): T => {
-    const start = performance.now();
-    const value = fn();
-    stats[stage] = performance.now() - start;
-    return value;
-  };
-  const pass = (stage: string, fn: (g: Graph) => Graph, input: Graph): Graph =>
-    time(stage, () => {
-      const result = fn(input);
-      verifyGraph(result.outputs, result.leaves, stage);
-      return result;
-    });
-  const maxThreads = requestedThreads(options.threads);
-  const simplified = pass('simplify', simplify, pass('lower', lowerComposites, graph));
-  // with threads, a large whole-tensor reduction becomes partials (rows to split) and their reduction
-  const lowered =
-    maxThreads > 1
-      ? pass('split-reductions', (g) => splitWholeReductions(g, maxThreads), simplified)
-      : simplified;
-  const nodes = topoSort([...lowered.leaves, ...lowered.outputs.map(([, n]) => n)]);
-  const { materialized, decisions } = time('fuse', () =>
-    chooseMaterialized(
-      nodes,
-      lowered.outputs.map(([, n]) => n),
-      options.fuse ?? true,
-    ),
-  );
-  const formed = time('kernels', () => formKernels(lowered, materialized));
-  const { schedule: merged, notes } = time('merge', () =>
-    (options.fuse ?? true) ? fuseKernels(formed) : { schedule: formed, notes: [] as string[] },
-  );
-  const ordered = time('schedule', () => scheduleKernels(merged).schedule);
-  // threads split a matmul by rows: one whose rows fold a batch is made a matmul over all of them
-  const scheduled = maxThreads > 1 ? foldBatchRowsAll(ordered) : ordered;
-  // a row-local buffer holds one row for all rows (with threads, one row per thread)
-  const localized = time('localize', () =>
-    (options.fuse ?? true)
-      ? localizeRows(scheduled, maxThreads)
-      : { schedule: scheduled, notes: [] as string[] },
-  );
-  const schedule = localized.schedule;
-  notes.push(...localized.notes);
-  // SIMD matmuls pack B: into scratch the planner places like any temp, or once for all runs
-  // (a param or constant B) into a copy beside its source
-  const threadPlan = time('threads', () =>
-    planThreads(schedule, maxThreads, (n) => storedShape(schedule, n), options.threadMinWork),
-  );
-  // each thread of a split kernel has its own slice of scratch
-  const strides = new Map<number, number>();
-  const extras =
-    (options.simd ?? true)
-      ? (k: Kernel): ReturnType<typeof kernelBuffers> => {
-          const buffers = kernelBuffers(k);
-          if (threadPlan.split[k.index] !== true || buffers.scratchBytes === 0) return buffers;
-          strides.set(k.index, buffers.scratchBytes);
-          return { ...buffers, scratchBytes: buffers.scratchBytes * maxThreads };
-        }
-      : undefined;
-  const live = time('liveness', () => analyzeLiveness(schedule, extras));
-  const memory = time('plan', () =>
-    planMemory(
-      live,
-      options.planner ?? 'best-fit',
-      (options.inPlace ?? true) ? findInPlace(schedule, live) : new Map(),
-      options.debugPoison === true ? POISON_GUARD_BYTES : 0,
-    ),
-  );
-  // split kernels that do not touch each other's threads' bytes run without a barrier between them
-  const barriers = time('barriers', () =>
-    maxThreads > 1 ? joinBarrierIntervals(schedule, memory, threadPlan, strides) : threadPlan,
-  );
-  time('verify', () => {
-    verifyPlan(schedule, memory);
-    verifyThreads(schedule, memory, barriers, strides);
-  });
-  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads: barriers, stats };
 }
 
 /**

@@ -38,16 +38,9 @@ export {
   ThreadError,
   ErrorCode,
 } from './common/errors.js';
-export {
-  compile,
-  planGraph,
-  CompiledModel,
-  type CompileOptions,
-  type IrStage,
-  type KernelInfo,
-  type CompileStats,
-  type PlannedGraph,
-} from './compile.js';
+export { compile, type CompileOptions } from './compile.js';
+export { planGraph, type PlannedGraph } from './plan-graph.js';
+export { CompiledModel, type IrStage, type KernelInfo, type CompileStats } from './compiled-model.js';
 export {
   Model,
   type TensorInfo,

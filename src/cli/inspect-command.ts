@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import type { IrStage } from '../compile.js';
+import type { IrStage } from '../compiled-model.js';
 import { IR_STAGES } from '../inspect/inspectable.js';
 import { kernelTable } from '../inspect/kernel-table.js';
 import { formatManifest } from '../inspect/manifest-text.js';
@@ -102,7 +102,10 @@ async function inspectModule(args: InspectArgs): Promise<string> {
 /** A graph file: compiled in process; by default its kernels and plan. */
 async function inspectGraph(args: InspectArgs): Promise<string> {
   const graph = await loadGraph(args.file, args.onnx, 'inspect');
-  const { compile, planGraph } = await import('../compile.js');
+  const [{ compile }, { planGraph }] = await Promise.all([
+    import('../compile.js'),
+    import('../plan-graph.js'),
+  ]);
   const model = await compile(graph);
   const parts: string[] = [];
   const none = args.stage === undefined && !args.plan && !args.wat && !args.dot && args.html === undefined;

@@ -4,7 +4,7 @@
  * whose last use it is, so the memory plan can be read alongside the code.
  * Value names match `ir('fused')`.
  */
-import type { PlannedGraph } from '../compile.js';
+import type { PlannedGraph } from '../plan-graph.js';
 import type { Node } from '../ir/node.js';
 import { nameNodes } from '../ir/print.js';
 import { formatShape } from '../ir/shape.js';

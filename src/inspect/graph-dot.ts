@@ -4,7 +4,7 @@
  * written to buffers drawn bold, values computed inline dashed, leaves as ellipses, and
  * the graph's outputs as plain labels. Output is deterministic.
  */
-import type { PlannedGraph } from '../compile.js';
+import type { PlannedGraph } from '../plan-graph.js';
 import type { Node } from '../ir/node.js';
 import { nameNodes } from '../ir/print.js';
 import { formatShape } from '../ir/shape.js';

@@ -3,7 +3,7 @@
  * plan, compile timings, WAT; optionally the graph's DOT and a profile) into
  * one self-contained HTML page.
  */
-import type { IrStage } from '../compile.js';
+import type { IrStage } from '../compiled-model.js';
 import { IR_STAGES, type InspectableModel } from './inspectable.js';
 import type { Profile } from './profile-kernels.js';
 import { renderReport } from './render-report.js';

@@ -3,7 +3,7 @@
  * so they depend on the model's shape and not on the class (and a test can
  * hand them a plain object).
  */
-import type { CompileStats, IrStage, KernelInfo } from '../compile.js';
+import type { CompileStats, IrStage, KernelInfo } from '../compiled-model.js';
 import type { MemoryPlan } from '../common/plan.js';
 
 /** The stages `ir()` can print, in pipeline order. */

@@ -2,7 +2,7 @@
  * The kernels as a text table: one row per kernel in schedule order with its
  * kind, vectorization, bytes moved, operations and (when profiled) time.
  */
-import type { KernelInfo } from '../compile.js';
+import type { KernelInfo } from '../compiled-model.js';
 import { formatBytes, formatCount, formatMs } from './format-units.js';
 import type { Profile } from './profile-kernels.js';
 

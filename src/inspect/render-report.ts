@@ -5,7 +5,7 @@
  * stage, the graph's DOT, the manifest and the WAT. Every piece of text is
  * escaped; missing pieces are left out.
  */
-import type { CompileStats, IrStage, KernelInfo } from '../compile.js';
+import type { CompileStats, IrStage, KernelInfo } from '../compiled-model.js';
 import type { Manifest } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
 import { escapeXml as esc } from './escape-xml.js';
