@@ -3,7 +3,8 @@
  * alone and times them on this engine, the workloads interleaved round by
  * round so a burst of machine load hits all of them alike. Prints one JSON
  * line: the engine, the load average and per workload the median run time
- * (ms) and the first run after load() over the steady median.
+ * (ms) and the first run after load() over the steady median, in wall time
+ * and in the main thread's CPU time (which preemption does not inflate).
  *
  *   <node> dist-probe/engine-steady.mjs /tmp/eng [W2,W3,W5] [rounds]
  */
@@ -23,6 +24,15 @@ const median = (xs: number[]): number => {
   return s[s.length >> 1] ?? NaN;
 };
 
+/** This thread's CPU time in ms (NaN where /proc is missing). */
+function cpuMs(): number {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
 const load1 = loadavg()[0];
 const entries = [];
 for (const workload of selectWorkloads(makeWorkloads(true), only)) {
@@ -31,21 +41,36 @@ for (const workload of selectWorkloads(makeWorkloads(true), only)) {
   const model = await load(bytes);
   const loadMs = performance.now() - t0;
   const prepared = prepareModel(model, workload.makeData());
+  const c1 = cpuMs();
   const t1 = performance.now();
   void prepared.run();
   const firstMs = performance.now() - t1;
-  entries.push({ workload, model, prepared, loadMs, firstMs, samples: [] as number[] });
+  const firstCpuMs = cpuMs() - c1;
+  entries.push({
+    workload,
+    model,
+    prepared,
+    loadMs,
+    firstMs,
+    firstCpuMs,
+    samples: [] as number[],
+    cpu: [] as number[],
+  });
 }
 for (const e of entries) for (let i = 0; i < 5; i++) void e.prepared.run();
 for (let r = 0; r < rounds; r++) {
   for (const e of entries) {
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < 5; i++) {
+      const c = cpuMs();
       const t = performance.now();
       void e.prepared.run();
       times.push(performance.now() - t);
+      cpu.push(cpuMs() - c);
     }
     e.samples.push(median(times));
+    e.cpu.push(median(cpu));
   }
 }
 const result: Record<string, unknown> = {
@@ -61,6 +86,8 @@ for (const e of entries) {
     min: Number(Math.min(...e.samples).toFixed(3)),
     rounds: e.samples.map((x) => Number(x.toFixed(2))),
     first: Number((e.firstMs / steady).toFixed(2)),
+    // the main thread's CPU time (/proc/thread-self/schedstat; preemption does not count), Linux only
+    firstCpu: Number((e.firstCpuMs / median(e.cpu)).toFixed(2)),
     loadMs: Number(e.loadMs.toFixed(1)),
   };
 }

@@ -4,7 +4,7 @@
  * edges (infinities, NaN, results in the subnormal range).
  */
 import { describe, expect, test } from 'vitest';
-import { nanSafeMaxes, nonpositiveArgs } from '../../src/codegen/binaryen/nonpositive-args.js';
+import { nanSafeMaxes, nonpositiveArgs, softmaxRows } from '../../src/codegen/binaryen/nonpositive-args.js';
 import { Graph, compile, planGraph } from '../../src/index.js';
 import { checkGraph, VARIANTS } from '../support/differential.js';
 
@@ -70,6 +70,10 @@ describe('exp of x - max(x)', () => {
     const soft = new Graph();
     soft.output('s', soft.input('x', [4, 9]).softmax(-1));
     expect(nanSafe(soft)).toBe(1);
+    // its exp (the one computed as exp·2^25) is the stored row's value
+    const rows = planGraph(soft).schedule.kernels.flatMap(softmaxRows);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.exp).toMatchObject({ k: 'op', op: 'exp' });
     const log = new Graph();
     log.output('l', log.input('x', [4, 9]).logSoftmax(-1));
     expect(nanSafe(log)).toBe(0);

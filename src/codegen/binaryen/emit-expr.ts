@@ -16,7 +16,7 @@ import type { Guard, KExpr } from '../../passes/kernel.js';
 import { emitIndex, type IndexEnv } from './emit-index.js';
 import { emitVectorGuard } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
-import { emitExpNonpositive } from './math/index.js';
+import { emitExpNonpositive, emitExpNonpositiveTimes2p25 } from './math/index.js';
 import { emitScalarCast, emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
 import { emitVectorCast, emitVectorOp, hasVectorForm, vectorConst } from './vector-ops.js';
 
@@ -28,6 +28,8 @@ export interface ExprEnv extends IndexEnv {
   readonly addresses: ReadonlyMap<number, number>;
   /** Expressions known to be <= 0, -inf or NaN (x - max(x)): exp of them takes a cheaper form. */
   readonly nonpositive: ReadonlySet<KExpr>;
+  /** exp nodes emitted as exp·2^25 (softmax's row, where the factor cancels; nonpositive-args.ts). */
+  readonly times2p25?: ReadonlySet<KExpr>;
   /** Relaxed SIMD is enabled: matmul tiles use fused multiply-adds. */
   readonly relaxedSimd: boolean;
   /**
@@ -215,7 +217,12 @@ export function emitVectorOpOf(
   operands: readonly Expr[],
   env: ExprEnv,
 ): Expr {
-  if (isNonpositiveExp(e, env)) return emitExpNonpositive(fb, operands[0]!, 'simd');
+  if (isNonpositiveExp(e, env))
+    return (env.times2p25?.has(e) === true ? emitExpNonpositiveTimes2p25 : emitExpNonpositive)(
+      fb,
+      operands[0]!,
+      'simd',
+    );
   return emitVectorOp(fb, e.op, operands, argType(e));
 }
 
@@ -269,7 +276,12 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
     case 'load':
       return emitScalarLoad(fb, addressOf(env, e.node.id), ix.ravel(e.index, e.node.shape), e.dtype, env);
     case 'op':
-      if (isNonpositiveExp(e, env)) return emitExpNonpositive(fb, emitScalar(fb, e.args[0]!, env), 'scalar');
+      if (isNonpositiveExp(e, env))
+        return (env.times2p25?.has(e) === true ? emitExpNonpositiveTimes2p25 : emitExpNonpositive)(
+          fb,
+          emitScalar(fb, e.args[0]!, env),
+          'scalar',
+        );
       return emitScalarOp(
         fb,
         e.op,

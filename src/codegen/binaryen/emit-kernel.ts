@@ -54,7 +54,7 @@ import { planWindow, type WindowPlan } from './window-plan.js';
 import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
-import { nanSafeMaxes } from './nonpositive-args.js';
+import { softmaxRows } from './nonpositive-args.js';
 import { scalarType } from './scalar-ops.js';
 import { THREAD_ID_GLOBAL } from './emit-threads.js';
 import { THREAD_VAR_ID } from '../../passes/thread-var.js';
@@ -197,7 +197,9 @@ function emitSlice(
   if (choice.matmul !== undefined) return emitMatmul(fb, kernel, choice.matmul, env, bounds);
   const { mode, v } = choice;
   const prefetch = mode === 'row' ? planRowTouch(fb, kernel, env) : undefined;
-  const e = new StepEmitter(fb, env, simd, prefetch?.touch, bounds, nanSafeMaxes(kernel));
+  const rows = softmaxRows(kernel);
+  const rowEnv = rows.length === 0 ? env : { ...env, times2p25: new Set(rows.map((row) => row.exp)) };
+  const e = new StepEmitter(fb, rowEnv, simd, prefetch?.touch, bounds, new Set(rows.map((row) => row.max)));
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));

@@ -100,7 +100,21 @@ function leaves(e: KExpr, out: KExpr[] = []): KExpr[] {
  * Only this exact shape qualifies: any other use of $m, t or $s keeps the check.
  */
 export function nanSafeMaxes(kernel: Kernel): Set<number> {
-  const safe = new Set<number>();
+  return new Set(softmaxRows(kernel).map((row) => row.max));
+}
+
+/**
+ * The softmax rows of `kernel` (the shape nanSafeMaxes describes): each
+ * one's max slot and its exp node. That exp may also be computed as
+ * exp·2^25 (exp's 'nonpositiveTimes2p25' form, one multiply fewer a vector):
+ * t, $s and $r then carry factors 2^25, 2^25 and 2^-25 exactly (t >= 2^-125
+ * stays normal, $s <= 2^25 · the row's length), so y = t·$r is the same
+ * product. Only where exp would have rounded into the subnormal range
+ * (x - $m < -87.3) is t' more precise; such y round to the same subnormal or
+ * 0 unless they sit on a rounding boundary.
+ */
+export function softmaxRows(kernel: Kernel): { max: number; exp: KExpr }[] {
+  const safe: { max: number; exp: KExpr }[] = [];
   const steps = kernel.steps;
   const all = steps.flatMap((s) => leaves(s.kind === 'reduce' ? s.body : s.value));
   const uses = (pred: (e: KExpr) => boolean): number => all.filter(pred).length;
@@ -156,7 +170,7 @@ export function nanSafeMaxes(kernel: Kernel): Set<number> {
     const known = new Set<Step>([max, expStore, sum, recip, ...scales]);
     if (scales.length === 0 || steps.some((s) => !known.has(s))) continue;
     if (uses(isT) !== 1 + scales.length || uses(isR) !== scales.length) continue;
-    safe.add(max.slot);
+    safe.push({ max: max.slot, exp: expStore.value });
   }
   return safe;
 }

@@ -37,11 +37,20 @@ export const EXP_MAX_ARG = 89;
  *   scales by 2^(n+25) then 2^-25, which rounds subnormal results once.
  * - `normal`: x is NaN or in [-80, 88] (the result is a normal float): no
  *   clamps, one multiply by 2^n.
+ * - `nonpositiveTimes2p25`: as `nonpositive` without its last multiply, so
+ *   the result is exp(x)·2^25 (a normal float for every x >= -104): for a
+ *   caller that divides by a sum of such values (softmax, see
+ *   nonpositive-args.ts), where the factor cancels.
  */
-export type ExpRange = 'full' | 'nonpositive' | 'normal';
+export type ExpRange = 'full' | 'nonpositive' | 'normal' | 'nonpositiveTimes2p25';
 
 /** Exponent bias folded into the rounding constant, per range: shl(bits(t), 23) = 2^(n + bias - 127). */
-const SCALE_BIAS: Readonly<Record<ExpRange, number>> = { full: 254, nonpositive: 152, normal: 127 };
+const SCALE_BIAS: Readonly<Record<ExpRange, number>> = {
+  full: 254,
+  nonpositive: 152,
+  normal: 127,
+  nonpositiveTimes2p25: 152,
+};
 
 /**
  * exp(x) in the builder's lanes (an f32 builder). Binds 6 float locals (x, t,
@@ -73,7 +82,9 @@ export function lowerExp(b: LaneOps, x: FVal, range: ExpRange = 'full'): Ex {
   // shl(bits(t), 23) keeps the low 9 bits of n + bias as the exponent field: 2^(n + bias - 127)
   if (range !== 'full') {
     const s = scaled(b.bindF(b.float(b.shl(b.bits(t), 23))));
-    return range === 'normal' ? s : b.mul(s, 2 ** -(SCALE_BIAS.nonpositive - 127));
+    return range === 'normal' || range === 'nonpositiveTimes2p25'
+      ? s
+      : b.mul(s, 2 ** -(SCALE_BIAS.nonpositive - 127));
   }
   // full: the low bits of t hold w = n + 254 = e1 + e2 with e1 = floor(w/2) = floor(n/2) + 127 and
   // e2 = ceil(n/2) + 127, both in [52, 191]: (1 + p) * 2^(e1-127) is rounded like e^r alone, and
@@ -95,4 +106,10 @@ export const emitExp: UnaryMathEmitter = (ctx, x, lanes) => {
 export const emitExpNonpositive: UnaryMathEmitter = (ctx, x, lanes) => {
   const b = new LaneOps(ctx, lanes);
   return b.finish(lowerExp(b, b.wrap(x), 'nonpositive'));
+};
+
+/** exp(x)·2^25 for x known to be <= 0, -inf or NaN: the 'nonpositiveTimes2p25' range (softmax's row). */
+export const emitExpNonpositiveTimes2p25: UnaryMathEmitter = (ctx, x, lanes) => {
+  const b = new LaneOps(ctx, lanes);
+  return b.finish(lowerExp(b, b.wrap(x), 'nonpositiveTimes2p25'));
 };
