@@ -12,7 +12,7 @@ import {
   type TensorSlot,
 } from './common/manifest.js';
 import { emitBuilds } from './codegen/binaryen/emit-builds.js';
-import { withDataSection } from './codegen/binaryen/data-section.js';
+import { withDataSection } from './common/data-segments.js';
 import { emitModule, watOf, type ByteRange, type EmitLayout } from './codegen/binaryen/emit-module.js';
 import type { Graph } from './ir/graph.js';
 import type { TensorSpecs } from './ir/types/graph-types.js';

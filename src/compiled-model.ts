@@ -63,7 +63,7 @@ export class CompiledModel<
     threads?: ThreadBuilds,
   ) {
     // no module fills the memory: compile() writes the constants into it (writeConstants)
-    super(module, manifest, wasm, features, undefined, threads);
+    super(module, manifest, wasm, features, threads);
   }
 
   /** The text IR after a stage (default 'fused'). */

@@ -83,8 +83,9 @@ async function inspectModule(args: InspectArgs): Promise<string> {
   }
   const { decodeArtifact } = await import('../runtime/decode-artifact.js');
   const { watOf } = await import('../codegen/binaryen/emit-module.js');
-  const { manifest, code } = decodeArtifact(readFileSync(args.file));
-  const wat = await watOf(code);
+  const { withDataSection } = await import('../common/data-segments.js');
+  const { manifest, code, segments } = decodeArtifact(readFileSync(args.file));
+  const wat = await watOf(withDataSection(code, segments));
   const all = !args.plan && !args.wat && args.html === undefined;
   const parts: string[] = [];
   if (all) parts.push(formatManifest(manifest));

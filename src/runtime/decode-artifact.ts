@@ -5,6 +5,7 @@
  * is an ArtifactError; nothing here runs the module.
  */
 import { checksumOf, HEADER_SEPARATOR, MANIFEST_SECTION, PARAMS_SECTION } from '../common/artifact.js';
+import { dataSegmentsOf, isDataSection, type DataSegment } from '../common/data-segments.js';
 import { ArtifactError } from '../common/errors.js';
 import { FORMAT_VERSION, type Manifest } from '../common/manifest.js';
 import { concatBytes, readSections, type WasmSection } from '../common/wasm-sections.js';
@@ -12,8 +13,10 @@ import { checkManifest } from './check-manifest.js';
 
 /** A checked artifact. */
 export interface DecodedArtifact {
-  /** The module without its tensorwasm sections. */
+  /** The module without its tensorwasm sections and without its constants (its data section). */
   readonly code: Uint8Array<ArrayBuffer>;
+  /** The constants: the data section's segments, views of the bytes decoded (not copies). */
+  readonly segments: readonly DataSegment[];
   readonly manifest: Manifest;
   /** Embedded param bytes, one array per manifest param, when the file has them. */
   readonly params: readonly Uint8Array[] | undefined;
@@ -100,11 +103,12 @@ export function decodeArtifact(bytes: Uint8Array): DecodedArtifact {
           bytes.subarray(paramsSection.dataStart ?? paramsSection.end, paramsSection.end),
           manifest,
         );
+  // the module without the constants (a copy: small) and the constants as views of `bytes`
   const code = concatBytes([
     bytes.subarray(0, 8),
     ...sections
-      .filter((s) => s !== section && s !== paramsSection)
+      .filter((s) => s !== section && s !== paramsSection && !isDataSection(s))
       .map((s) => bytes.subarray(s.start, s.end)),
   ]);
-  return { code, manifest, params };
+  return { code, segments: dataSegmentsOf(bytes, sections), manifest, params };
 }

@@ -7,6 +7,7 @@
 import { ArtifactError, TensorWasmError } from '../common/errors.js';
 import { RUN_THREAD_EXPORT } from '../common/thread-control.js';
 import { decodeArtifact } from './decode-artifact.js';
+import { withDataSection, type DataSegment } from '../common/data-segments.js';
 import { Model } from './model.js';
 import { selectBuild } from './select-build.js';
 import {
@@ -59,6 +60,16 @@ function checkInterface(module: WebAssembly.Module, threaded: boolean): void {
   if (!ok) throw new ArtifactError('load: the module does not have the interface its manifest describes');
 }
 
+/** An engine refuses a segment outside the memory at instantiation; so does load() before writing it. */
+function checkSegments(segments: readonly DataSegment[], memoryBytes: number): void {
+  for (const s of segments) {
+    if (s.offset + s.bytes.byteLength > memoryBytes)
+      throw new ArtifactError(
+        `load: the module does not instantiate: a data segment [${s.offset}, ${s.offset + s.bytes.byteLength}) lies outside its ${memoryBytes}-byte memory`,
+      );
+  }
+}
+
 /**
  * Loads a module saved by `model.save()` or `tensorwasm build`. Throws
  * ArtifactError for anything but an intact tensorwasm module of a supported
@@ -73,25 +84,27 @@ function checkInterface(module: WebAssembly.Module, threaded: boolean): void {
 export async function load(bytes: ArrayBuffer | ArrayBufferView, options: LoadOptions = {}): Promise<Model> {
   checkThreadsOption('load', options.threads);
   checkTimeoutOption('load', options.threadTimeoutMs);
-  const { code, manifest, params } = decodeArtifact(viewBytes(bytes));
+  const { code, segments, manifest, params } = decodeArtifact(viewBytes(bytes));
+  checkSegments(segments, manifest.memoryBytes);
   const chosen = selectBuild(code, manifest, options.threads);
   let module: WebAssembly.Module;
-  // a variant runs on a memory the file's own module filled with the constants
-  let dataModule: WebAssembly.Module | undefined;
   try {
     module = await WebAssembly.compile(chosen.bytes);
-    if (chosen.variant) dataModule = await WebAssembly.compile(code);
   } catch (error) {
     throw new ArtifactError(`load: the module does not compile: ${String(error)}`);
   }
   checkInterface(module, chosen.threads > 1);
   let model: Model;
+  // the constants are written into the memory here, not by the engine (docs/artifact.md); the
+  // module's bytes for save() are made from the memory's copy (constants are never written)
+  const wasm = (): Uint8Array<ArrayBuffer> => withDataSection(code, model.constantsIn(segments));
   try {
     const threads = chosen.threads > 1 ? manifest.threads : undefined;
-    model = new Model(module, manifest, code, chosen.features, dataModule, threads);
+    model = new Model(module, manifest, wasm, chosen.features, threads);
   } catch (error) {
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
+  model.writeConstants(segments);
   if (params !== undefined) model.restoreParams(params);
   model.warmUp(true);
   await model.readyCode();

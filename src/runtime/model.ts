@@ -5,6 +5,7 @@
  * compiled models and models loaded from saved modules.
  */
 import { encodeArtifact } from '../common/artifact.js';
+import type { DataSegment } from '../common/data-segments.js';
 import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
 import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
 import {
@@ -131,17 +132,15 @@ export class Model<
    * Instantiates `module` over a fresh memory sized to the plan. `wasm` is the
    * module's bytes (without the manifest and params sections), kept for
    * save(), or a function making them on first use; `features`: those of the module instantiated (default: the
-   * manifest's); `dataModule`: a module instantiated first on the same
-   * memory to fill it with the constants (a variant's baseline); `threads`:
-   * `module` is a threaded build, run on a shared memory (startThreads()
-   * starts its workers). @internal
+   * manifest's); `threads`: `module` is a threaded build, run on a shared
+   * memory (startThreads() starts its workers). No module holds the
+   * constants: the caller writes them (writeConstants). @internal
    */
   constructor(
     module: WebAssembly.Module,
     manifest: Manifest,
     wasm?: Uint8Array | (() => Uint8Array),
     features?: readonly string[],
-    dataModule?: WebAssembly.Module,
     threads?: ThreadBuilds,
   ) {
     this.manifest = manifest;
@@ -156,21 +155,11 @@ export class Model<
     // a threaded build's memory also holds the control block after the plan
     const bytes = threads === undefined ? manifest.memoryBytes : threads.control + CONTROL_BYTES;
     const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
-    if (threads === undefined) {
-      this.memory = new WebAssembly.Memory({ initial: pages });
-      if (dataModule) new WebAssembly.Instance(dataModule, { env: { memory: this.memory } });
-    } else {
-      // a shared memory never grows; the baseline (whose memory is not shared) fills a plain
-      // memory with the constants, copied over
-      this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-      if (dataModule) {
-        const plain = new WebAssembly.Memory({
-          initial: Math.max(1, Math.ceil(manifest.memoryBytes / WASM_PAGE_BYTES)),
-        });
-        new WebAssembly.Instance(dataModule, { env: { memory: plain } });
-        new Uint8Array(this.memory.buffer).set(new Uint8Array(plain.buffer));
-      }
-    }
+    // a shared memory never grows
+    this.memory =
+      threads === undefined
+        ? new WebAssembly.Memory({ initial: pages })
+        : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
     // a relaxed build's matmuls take their 6-row tiles where the engine compiles them well
@@ -343,11 +332,23 @@ export class Model<
   }
 
   /**
-   * Writes each segment's bytes at its offset: compile() instantiates a
-   * module without data segments and fills the memory with the constants
-   * straight from their arrays (one copy of the weights, not three). @internal
+   * The memory's copy of each segment (a view: constants are never written
+   * after writeConstants()), for save() of a loaded model. @internal
    */
-  writeConstants(segments: readonly { readonly offset: number; readonly bytes: Uint8Array }[]): void {
+  constantsIn(segments: readonly DataSegment[]): DataSegment[] {
+    const memory = this.live('save');
+    return segments.map((s) => ({
+      offset: s.offset,
+      bytes: new Uint8Array(memory.buffer, s.offset, s.bytes.byteLength),
+    }));
+  }
+
+  /**
+   * Writes each segment's bytes at its offset: compile() and load()
+   * instantiate a module without data segments and fill the memory with the
+   * constants straight from their arrays (one copy of the weights). @internal
+   */
+  writeConstants(segments: readonly DataSegment[]): void {
     const memory = new Uint8Array(this.live('compile').buffer);
     for (const s of segments) memory.set(s.bytes, s.offset);
   }

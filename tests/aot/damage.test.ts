@@ -211,3 +211,48 @@ test('ArrayBuffer and offset views load; the caller may change its bytes afterwa
   expect(model.outputs.map((o) => o.name)).toEqual(['rows', 'positive', 'best', 'count']);
   expect(await loadError(saved.slice().buffer)).toBeUndefined();
 });
+
+describe('data segments load() writes itself', () => {
+  /** `code` with its data section replaced by `section`, under a manifest with a valid checksum. */
+  function withData(section: Uint8Array): Uint8Array {
+    const sections = readSections(code);
+    const at = sections.findIndex((s) => s.id === 11);
+    const parts = sections.map((s) => code.subarray(s.start, s.end));
+    parts.splice(at, 1, section);
+    const outside = concatBytes([code.subarray(0, 8), ...parts]);
+    return withHeader(
+      outside,
+      (c) => `{"format":${manifest.format},"checksum":"${c}"}`,
+      JSON.stringify(manifest),
+    );
+  }
+
+  test('the file rebuilt with its own data section loads (the control case)', async () => {
+    const data = readSections(code).find((s) => s.id === 11)!;
+    expect(await loadError(withData(code.subarray(data.start, data.end)))).toBeUndefined();
+  });
+
+  test('a segment past the end of the memory is an ArtifactError', async () => {
+    // id 11, size 9: one active segment of memory 0 at i32.const memoryBytes - 2 (LEB), 4 bytes
+    const offset = Array.from(encodeSigned(manifest.memoryBytes - 2));
+    const payload = [1, 0, 0x41, ...offset, 0x0b, 4, 1, 2, 3, 4];
+    await expectArtifactError(withData(Uint8Array.from([11, payload.length, ...payload])), /outside/);
+  });
+
+  test('a passive segment (not one tensorwasm writes) is an ArtifactError', async () => {
+    const payload = [1, 1, 2, 7, 7];
+    await expectArtifactError(withData(Uint8Array.from([11, payload.length, ...payload])), /segment/);
+  });
+});
+
+/** Signed LEB128 of a non-negative i32 (the operand of i32.const). */
+function encodeSigned(value: number): Uint8Array {
+  const out: number[] = [];
+  let v = value;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if (v === 0 && (byte & 0x40) === 0) return Uint8Array.from([...out, byte]);
+    out.push(byte | 0x80);
+  }
+}

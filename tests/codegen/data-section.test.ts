@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compile, Graph, interpret, load } from '../../src/index.js';
-import { encodeDataSection } from '../../src/codegen/binaryen/data-section.js';
+import { encodeDataSection } from '../../src/common/data-segments.js';
 import { readSections } from '../../src/common/wasm-sections.js';
 
 describe('data section', () => {
