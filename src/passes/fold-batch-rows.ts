@@ -12,7 +12,7 @@
  */
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
-import { mapExpr, type Kernel, type Schedule, type Step } from './kernel.js';
+import { mapExpr, mapStepExprs, type Kernel, type Schedule, type Step } from './kernel.js';
 import { matchMatmulOperands } from './matmul-shape.js';
 
 /** The row variable's old variables as expressions of the folded rows `m` (innermost first: row, then batches). */
@@ -36,14 +36,7 @@ function mapStep(step: Step, index: (e: IndexExpr) => IndexExpr): Step {
       (s) => s,
       () => undefined,
     );
-  switch (step.kind) {
-    case 'reduce':
-      return { ...step, body: expr(step.body) };
-    case 'let':
-      return { ...step, value: expr(step.value) };
-    case 'store':
-      return { ...step, index: step.index.map(index), value: expr(step.value) };
-  }
+  return mapStepExprs(step, expr, (idx) => idx.map(index));
 }
 
 /** `kernel` over its folded rows, or the kernel itself when its rows fold no batch. */

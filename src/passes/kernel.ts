@@ -185,6 +185,25 @@ export function storedShape(schedule: Schedule, node: Node): Shape {
   return schedule.storedShapes?.get(node.id) ?? node.shape;
 }
 
+/**
+ * `step` with `expr` applied to its expressions (a reduce's body, a let's
+ * value, a store's value) and a store's index map replaced by `storeIndex`.
+ */
+export function mapStepExprs(
+  step: Step,
+  expr: (e: KExpr) => KExpr,
+  storeIndex: (index: readonly IndexExpr[], store: Extract<Step, { kind: 'store' }>) => IndexExpr[],
+): Step {
+  switch (step.kind) {
+    case 'reduce':
+      return { ...step, body: expr(step.body) };
+    case 'let':
+      return { ...step, value: expr(step.value) };
+    case 'store':
+      return { ...step, index: storeIndex(step.index, step), value: expr(step.value) };
+  }
+}
+
 /** Rewrites the index maps, slots and binds of an expression. */
 export function mapExpr(
   e: KExpr,

@@ -17,7 +17,15 @@ import type { Node } from '../ir/node.js';
 import { formatShape } from '../ir/shape.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
-import { mapExpr, stepExprs, loadsOf, type Kernel, type Schedule, type Step } from './kernel.js';
+import {
+  mapExpr,
+  mapStepExprs,
+  stepExprs,
+  loadsOf,
+  type Kernel,
+  type Schedule,
+  type Step,
+} from './kernel.js';
 import { threadVar } from './thread-var.js';
 
 /** The accesses (index lists) of `node` in a kernel: its stores and loads. */
@@ -73,18 +81,7 @@ function toRowZero(step: Step, node: Node, zero: ReadonlyMap<number, IndexExpr>)
       (s) => s,
       (l) => (l.node.id === node.id ? { ...l, index: move(l.index) } : undefined),
     );
-  switch (step.kind) {
-    case 'reduce':
-      return { ...step, body: expr(step.body) };
-    case 'let':
-      return { ...step, value: expr(step.value) };
-    case 'store':
-      return {
-        ...step,
-        index: step.node.id === node.id ? move(step.index) : step.index,
-        value: expr(step.value),
-      };
-  }
+  return mapStepExprs(step, expr, (idx, store) => (store.node.id === node.id ? move(idx) : [...idx]));
 }
 
 /**
