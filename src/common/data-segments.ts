@@ -63,6 +63,12 @@ function readSegments(bytes: Uint8Array, start: number, end: number): DataSegmen
   return pos === end ? segments : undefined;
 }
 
+/** Writes each segment's bytes into `memory` at its offset. */
+export function writeSegments(memory: WebAssembly.Memory, segments: readonly DataSegment[]): void {
+  const bytes = new Uint8Array(memory.buffer);
+  for (const s of segments) bytes.set(s.bytes, s.offset);
+}
+
 /** The data section and the data count section: load() writes the segments itself, so the module it compiles has neither. */
 export function isDataSection(section: WasmSection): boolean {
   return section.id === DATA_SECTION || section.id === DATA_COUNT_SECTION;

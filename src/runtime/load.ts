@@ -7,8 +7,8 @@
 import { ArtifactError, TensorWasmError } from '../common/errors.js';
 import { RUN_THREAD_EXPORT } from '../common/thread-control.js';
 import { decodeArtifact } from './decode-artifact.js';
-import { withDataSection, type DataSegment } from '../common/data-segments.js';
-import { Model } from './model.js';
+import { withDataSection, writeSegments, type DataSegment } from '../common/data-segments.js';
+import { Model, modelMemory } from './model.js';
 import { selectBuild } from './select-build.js';
 import {
   checkThreadsOption,
@@ -32,8 +32,9 @@ export interface LoadOptions {
 
 /**
  * The caller's bytes as a view, not a copy: decodeArtifact checks them and
- * copies what load keeps (the code, the params) in one synchronous step, so
- * nothing can change them in between. One copy less of a model's weights
+ * copies what load keeps (the code, the params), and load writes the
+ * constants into the memory, all before its first await, so nothing can
+ * change them in between. No copy of a model's weights beyond the memory's
  * (100 MB for ResNet-50: fresh pages cost ~5 ms/MB on a sandboxed machine).
  * A SharedArrayBuffer, which another thread could write meanwhile, is copied first.
  */
@@ -87,6 +88,11 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView, options: LoadOp
   const { code, segments, manifest, params } = decodeArtifact(viewBytes(bytes));
   checkSegments(segments, manifest.memoryBytes);
   const chosen = selectBuild(code, manifest, options.threads);
+  const threads = chosen.threads > 1 ? manifest.threads : undefined;
+  // the constants are views of the caller's bytes, not copies: they go into the memory before the
+  // first await, so nothing can change them between the checksum and the write (docs/artifact.md)
+  const memory = modelMemory(manifest, threads);
+  writeSegments(memory, segments);
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(chosen.bytes);
@@ -95,16 +101,13 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView, options: LoadOp
   }
   checkInterface(module, chosen.threads > 1);
   let model: Model;
-  // the constants are written into the memory here, not by the engine (docs/artifact.md); the
-  // module's bytes for save() are made from the memory's copy (constants are never written)
+  // the module's bytes for save() are made from the memory's copy of the constants (never written)
   const wasm = (): Uint8Array<ArrayBuffer> => withDataSection(code, model.constantsIn(segments));
   try {
-    const threads = chosen.threads > 1 ? manifest.threads : undefined;
-    model = new Model(module, manifest, wasm, chosen.features, threads);
+    model = new Model(module, manifest, wasm, chosen.features, threads, memory);
   } catch (error) {
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
-  model.writeConstants(segments);
   if (params !== undefined) model.restoreParams(params);
   model.warmUp(true);
   await model.readyCode();

@@ -5,7 +5,7 @@
  * compiled models and models loaded from saved modules.
  */
 import { encodeArtifact } from '../common/artifact.js';
-import type { DataSegment } from '../common/data-segments.js';
+import { writeSegments, type DataSegment } from '../common/data-segments.js';
 import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
 import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
 import {
@@ -35,6 +35,18 @@ export interface TensorInfo {
    * 'int64' as a BigInt64Array, 'int8' as an Int8Array, 'uint8', 'int16', 'uint16', 'uint32' likewise.
    */
   readonly external?: ExternalType;
+}
+
+/**
+ * A fresh memory for `manifest`'s plan: plain, or shared (never grows) for a
+ * threaded build, whose memory also holds the control block after the plan.
+ */
+export function modelMemory(manifest: Manifest, threads?: ThreadBuilds): WebAssembly.Memory {
+  const bytes = threads === undefined ? manifest.memoryBytes : threads.control + CONTROL_BYTES;
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
+  return threads === undefined
+    ? new WebAssembly.Memory({ initial: pages })
+    : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
 /** Options of save(). */
@@ -133,8 +145,9 @@ export class Model<
    * module's bytes (without the manifest and params sections), kept for
    * save(), or a function making them on first use; `features`: those of the module instantiated (default: the
    * manifest's); `threads`: `module` is a threaded build, run on a shared
-   * memory (startThreads() starts its workers). No module holds the
-   * constants: the caller writes them (writeConstants). @internal
+   * memory (startThreads() starts its workers); `memory`: the one to run on
+   * (default a fresh modelMemory()). No module holds the constants: the caller
+   * writes them (writeConstants, or into `memory` before). @internal
    */
   constructor(
     module: WebAssembly.Module,
@@ -142,6 +155,7 @@ export class Model<
     wasm?: Uint8Array | (() => Uint8Array),
     features?: readonly string[],
     threads?: ThreadBuilds,
+    memory: WebAssembly.Memory = modelMemory(manifest, threads),
   ) {
     this.manifest = manifest;
     this.module = module;
@@ -152,14 +166,7 @@ export class Model<
     this.outputs = manifest.outputs.map(info);
     this.params = manifest.params.map(info);
     this.plan = manifest.plan;
-    // a threaded build's memory also holds the control block after the plan
-    const bytes = threads === undefined ? manifest.memoryBytes : threads.control + CONTROL_BYTES;
-    const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
-    // a shared memory never grows
-    this.memory =
-      threads === undefined
-        ? new WebAssembly.Memory({ initial: pages })
-        : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    this.memory = memory;
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
     // a relaxed build's matmuls take their 6-row tiles where the engine compiles them well
@@ -349,8 +356,7 @@ export class Model<
    * constants straight from their arrays (one copy of the weights). @internal
    */
   writeConstants(segments: readonly DataSegment[]): void {
-    const memory = new Uint8Array(this.live('compile').buffer);
-    for (const s of segments) memory.set(s.bytes, s.offset);
+    writeSegments(this.live('compile'), segments);
   }
 
   /** Releases the instance and its memory and ends its worker threads; the model cannot be used afterwards. */

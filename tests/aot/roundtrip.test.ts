@@ -67,6 +67,16 @@ describe.each(testModels().map((m) => m.name))('%s', (name) => {
     expect(Array.from(again)).toEqual(Array.from(withParams));
     expect(Array.from((await load(model.save())).save())).toEqual(Array.from(model.save()));
   });
+
+  test('bytes changed by the caller while load() is pending do not reach the model', async () => {
+    const { spec, model, expected } = get();
+    const bytes = model.save({ params: true });
+    const pending = runtimeLoad(bytes);
+    bytes.fill(0x5a); // load() keeps no view of them past its first await
+    const loaded = await pending;
+    expectIdentical(loaded.run(spec.inputs), expected);
+    loaded.dispose();
+  });
 });
 
 test('save is deterministic and ends with the tensorwasm section', () => {
