@@ -41,15 +41,15 @@ export {
 export { compile, type CompileOptions } from './compile.js';
 export { planGraph, type PlannedGraph } from './plan-graph.js';
 export { CompiledModel, type IrStage, type KernelInfo, type CompileStats } from './compiled-model.js';
-export {
-  Model,
-  type TensorInfo,
-  type Feeds,
-  type SaveOptions,
-  type FeedsOf,
-  type ResultsOf,
-  type TensorTypes,
-} from './runtime/model.js';
+export { Model } from './runtime/model.js';
+export type {
+  TensorInfo,
+  Feeds,
+  SaveOptions,
+  FeedsOf,
+  ResultsOf,
+  TensorTypes,
+} from './runtime/model-types.js';
 export { load } from './runtime/load.js';
 export { supportsRelaxedSimd } from './runtime/features.js';
 export type { MemoryPlan, PlannedBuffer, BufferKind } from './common/plan.js';

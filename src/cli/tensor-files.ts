@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ARRAY_CLASS, type TypedArray } from '../common/dtype.js';
-import type { TensorInfo } from '../runtime/model.js';
+import type { TensorInfo } from '../runtime/model-types.js';
 import { UsageError } from './usage-error.js';
 
 const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

@@ -8,7 +8,7 @@
  * would copy into its own storage and then again into the memory).
  */
 import { ArtifactError, InternalError } from './errors.js';
-import { encodeU32, readSections, type WasmSection } from './wasm-sections.js';
+import { encodeU32, readLeb, readSections, type WasmSection } from './wasm-sections.js';
 
 /** One constant's bytes at its absolute address. */
 export interface DataSegment {
@@ -24,26 +24,6 @@ const DATA_COUNT_SECTION = 12;
 const ACTIVE_MEMORY_0 = 0;
 const I32_CONST = 0x41;
 const END = 0x0b;
-
-/** Reads a LEB128 number at `pos` (signed for i32.const); undefined when it runs past `limit`. */
-function readLeb(
-  bytes: Uint8Array,
-  pos: number,
-  limit: number,
-  signed: boolean,
-): [number, number] | undefined {
-  let value = 0;
-  for (let i = 0; i < 5 && pos + i < limit; i++) {
-    const byte = bytes[pos + i] ?? 0;
-    value += (byte & 0x7f) * 2 ** (7 * i);
-    if ((byte & 0x80) === 0) {
-      const bits = 7 * (i + 1);
-      if (signed && bits < 32 && (byte & 0x40) !== 0) value -= 2 ** bits;
-      return [signed ? value | 0 : value, pos + i + 1];
-    }
-  }
-  return undefined;
-}
 
 /** The segments of a data section's payload [start, end), or undefined when one is not of the simple active form. */
 function readSegments(bytes: Uint8Array, start: number, end: number): DataSegment[] | undefined {

@@ -36,19 +36,42 @@ export function encodeU32(value: number): Uint8Array {
   return new Uint8Array(out);
 }
 
-/** Reads an unsigned LEB128 u32 at `pos` within `limit`; returns the value and the next position. */
-function readU32(bytes: Uint8Array, pos: number, limit: number): [number, number] {
+/**
+ * Reads a LEB128 number of at most 5 bytes at `pos` (signed: an i32.const's
+ * operand) without reading at or past `limit`; returns the value and the next
+ * position, or undefined when it does not end in time.
+ */
+export function readLeb(
+  bytes: Uint8Array,
+  pos: number,
+  limit: number,
+  signed: boolean,
+): [number, number] | undefined {
   let value = 0;
-  for (let i = 0; i < 5; i++) {
-    if (pos + i >= limit) throw new ArtifactError('load: the file is truncated inside a section header');
+  for (let i = 0; i < 5 && pos + i < limit; i++) {
     const byte = bytes[pos + i] ?? 0;
     value += (byte & 0x7f) * 2 ** (7 * i);
     if ((byte & 0x80) === 0) {
-      if (value > 0xffffffff) throw new ArtifactError('load: a section size is out of range');
-      return [value, pos + i + 1];
+      const bits = 7 * (i + 1);
+      if (signed && bits < 32 && (byte & 0x40) !== 0) value -= 2 ** bits;
+      return [signed ? value | 0 : value, pos + i + 1];
     }
   }
-  throw new ArtifactError('load: a section size is not a valid LEB128 number');
+  return undefined;
+}
+
+/** Reads a section header's unsigned LEB128 u32 at `pos` within `limit`; malformed is an ArtifactError. */
+function readU32(bytes: Uint8Array, pos: number, limit: number): [number, number] {
+  const read = readLeb(bytes, pos, limit, false);
+  if (read === undefined) {
+    throw new ArtifactError(
+      pos + 5 > limit
+        ? 'load: the file is truncated inside a section header'
+        : 'load: a section size is not a valid LEB128 number',
+    );
+  }
+  if (read[0] > 0xffffffff) throw new ArtifactError('load: a section size is out of range');
+  return read;
 }
 
 /** Concatenates byte arrays. */

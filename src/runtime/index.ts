@@ -4,7 +4,8 @@
  */
 export { load } from './load.js';
 export { supportsRelaxedSimd } from './features.js';
-export { Model, type TensorInfo, type Feeds, type SaveOptions } from './model.js';
+export { Model } from './model.js';
+export type { TensorInfo, Feeds, SaveOptions } from './model-types.js';
 export type { DType, TypedArray } from '../common/dtype.js';
 export type { Manifest, TensorSlot } from '../common/manifest.js';
 export type { MemoryPlan, PlannedBuffer, BufferKind } from '../common/plan.js';

@@ -8,7 +8,8 @@ import { ArtifactError, TensorWasmError } from '../common/errors.js';
 import { RUN_THREAD_EXPORT } from '../common/thread-control.js';
 import { decodeArtifact } from './decode-artifact.js';
 import { withDataSection, writeSegments, type DataSegment } from '../common/data-segments.js';
-import { Model, modelMemory } from './model.js';
+import { Model } from './model.js';
+import { modelMemory } from './model-memory.js';
 import { selectBuild } from './select-build.js';
 import {
   checkThreadsOption,

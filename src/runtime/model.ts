@@ -6,75 +6,17 @@
  */
 import { encodeArtifact } from '../common/artifact.js';
 import { writeSegments, type DataSegment } from '../common/data-segments.js';
-import { ARRAY_CLASS, type DType, type TypedArray, type TypedArrayFor } from '../common/dtype.js';
+import { ARRAY_CLASS, type TypedArray } from '../common/dtype.js';
 import { InputError, InternalError, TensorWasmError } from '../common/errors.js';
-import {
-  TALL_TILES_EXPORT,
-  type ExternalType,
-  type Manifest,
-  type TensorSlot,
-  type ThreadBuilds,
-} from '../common/manifest.js';
+import { TALL_TILES_EXPORT, type Manifest, type TensorSlot, type ThreadBuilds } from '../common/manifest.js';
 import type { MemoryPlan } from '../common/plan.js';
-import { CONTROL_BYTES, THREAD_ID_EXPORT } from '../common/thread-control.js';
-import type { ExternalArray } from './external-types.js';
+import { THREAD_ID_EXPORT } from '../common/thread-control.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
 import { awaitOptimizedCode, warmKernels, type BaselineTime, type WarmKernel } from './warm-up.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
 import { prefersTallMatmulTiles } from './features.js';
-
-export const WASM_PAGE_BYTES = 65536;
-
-/** A named tensor's public description. */
-export interface TensorInfo {
-  readonly name: string;
-  readonly shape: readonly number[];
-  readonly dtype: DType;
-  /**
-   * The type an i32 value is fed and returned as (ONNX models; computed as i32):
-   * 'int64' as a BigInt64Array, 'int8' as an Int8Array, 'uint8', 'int16', 'uint16', 'uint32' likewise.
-   */
-  readonly external?: ExternalType;
-}
-
-/**
- * A fresh memory for `manifest`'s plan: plain, or shared (never grows) for a
- * threaded build, whose memory also holds the control block after the plan.
- */
-export function modelMemory(manifest: Manifest, threads?: ThreadBuilds): WebAssembly.Memory {
-  const bytes = threads === undefined ? manifest.memoryBytes : threads.control + CONTROL_BYTES;
-  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
-  return threads === undefined
-    ? new WebAssembly.Memory({ initial: pages })
-    : new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
-}
-
-/** Options of save(). */
-export interface SaveOptions {
-  /** Embed the current param values, so load() sets them (default false). */
-  readonly params?: boolean;
-}
-
-/** Values by name: typed arrays, or plain number arrays (converted). */
-export type Feeds = Readonly<Record<string, TypedArray | ExternalArray | readonly number[]>>;
-
-/** Names to shapes and dtypes, as a typed graph records them (type-level only); the default takes any name. */
-export type TensorTypes = Readonly<
-  Record<string, { readonly shape: readonly number[]; readonly dtype: DType }>
->;
-
-/**
- * `run()`/`setParams()` values for the names in `T`: each dtype's typed array
- * class, or a number array; an i32 slot exchanged as int64 (ONNX) takes a BigInt64Array, one
- * exchanged as a narrow integer type its typed array (TensorInfo.external).
- */
-export type FeedsOf<T extends TensorTypes> = {
-  readonly [K in keyof T]:
-    TypedArrayFor<T[K]['dtype']> | readonly number[] | ('i32' extends T[K]['dtype'] ? ExternalArray : never);
-};
-
-/** `run()` results by output name, each in its dtype's typed array class. */
-export type ResultsOf<T extends TensorTypes> = { [K in keyof T]: TypedArrayFor<T[K]['dtype']> };
+import { modelMemory } from './model-memory.js';
+import type { FeedsOf, ResultsOf, SaveOptions, TensorInfo, TensorTypes } from './model-types.js';
 
 interface Exports {
   run: () => void;
