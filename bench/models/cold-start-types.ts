@@ -63,4 +63,6 @@ export interface ColdStartRun {
   readonly processes: number;
   readonly steady: ColdJob['steady'];
   readonly models: readonly ColdModelResult[];
+  /** Wall time of all the start-up processes in the run (what --no-cold saves). */
+  readonly seconds?: number;
 }

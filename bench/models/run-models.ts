@@ -75,6 +75,7 @@ export async function runModels(options: ModelsOptions): Promise<ModelsRun> {
   const coldSettings = options.quick ? COLD_QUICK : COLD_FULL;
   const cold = options.cold ? await makeColdStartRunner({ settings: coldSettings }) : undefined;
   const coldModels: ColdModelResult[] = [];
+  let coldMs = 0;
   const models: ModelResult[] = [];
   try {
     const { ready } = await initCompetitors(
@@ -94,7 +95,9 @@ export async function runModels(options: ModelsOptions): Promise<ModelsRun> {
         `${''.padEnd(10)} ratio ${modelRatio(models[models.length - 1] as ModelResult).toFixed(2)}, import ${formatMs(tw?.importMs ?? NaN)}, compile ${formatMs(tw?.compileMs ?? NaN)}`,
       );
       if (cold !== undefined) {
+        const coldStart = performance.now();
         const c = await cold.measure(w, reporter);
+        coldMs += performance.now() - coldStart;
         coldModels.push(c);
         reporter.print(coldLine(c));
       }
@@ -116,7 +119,14 @@ export async function runModels(options: ModelsOptions): Promise<ModelsRun> {
     models,
     ...(cold === undefined
       ? {}
-      : { cold: { processes: coldSettings.processes, steady: coldSettings.steady, models: coldModels } }),
+      : {
+          cold: {
+            processes: coldSettings.processes,
+            steady: coldSettings.steady,
+            models: coldModels,
+            seconds: coldMs / 1000,
+          },
+        }),
     totalSeconds: (performance.now() - started) / 1000,
   };
   if (options.write) writeModels(run, options);

@@ -86,6 +86,7 @@ describe('the start-up table', () => {
   it('renders the full and compact tables with a row per model and failures as errors', () => {
     const full = renderColdFull(run);
     expect(full).toContain('3 per engine');
+    expect(renderColdFull({ ...run, seconds: 12.4 })).toContain('(12 s of the run)');
     expect(full).toContain('2-10 runs, more while under 600 ms');
     expect(full).toContain(
       '| ResNet-50 | 110 ms | 200 ms | 310 ms | 350 ms | 250 ms | 600 ms | 1.9x | 2.0x | 2.0x | 50.0 ms / 70.0 ms | 450 ms | 2.0e-7 | met | met |',
