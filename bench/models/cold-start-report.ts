@@ -97,7 +97,7 @@ function errorRow(s: ColdSummary, columns: number): string[] {
   return [s.id, `**${escape(s.error ?? '')}**`, ...new Array<string>(columns - 2).fill('-')];
 }
 
-/** '2-10 runs within 600 ms' or '1 run'. */
+/** '1-10 runs, more while under 600 ms' or '1 run'. */
 function steadyText({ minRuns, maxRuns, budgetMs }: ColdStartRun['steady']): string {
   if (budgetMs <= 0 || minRuns >= maxRuns) return `${minRuns} run${minRuns === 1 ? '' : 's'}`;
   return `${minRuns}-${maxRuns} runs, more while under ${budgetMs} ms`;

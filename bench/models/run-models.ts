@@ -106,6 +106,8 @@ export async function runModels(options: ModelsOptions): Promise<ModelsRun> {
   } finally {
     cold?.dispose();
   }
+  if (cold !== undefined)
+    reporter.print(`fresh-process start-up: ${(coldMs / 1000).toFixed(0)} s of the run (--no-cold skips it)`);
   const run: ModelsRun = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     mode: options.quick ? 'quick' : 'full',
