@@ -156,7 +156,8 @@ export async function makeColdStartRunner(options: ColdRunnerOptions): Promise<C
       const data = workload.makeData().inputs[0]?.data;
       if (data === undefined) throw new Error(`${workload.id}: no input`);
       writeFileSync(input, data);
-      const job = (engine: ColdEngine, i: number): string => {
+      /** Writes the job of process `i` of `engine`: its path, and where its output will be. */
+      const job = (engine: ColdEngine, i: number): { path: string; output: string } => {
         const path = join(dir, `${stem}-${engine}-${i}.json`);
         const spec: ColdJob = {
           engine,
@@ -169,16 +170,16 @@ export async function makeColdStartRunner(options: ColdRunnerOptions): Promise<C
         };
         writeFileSync(path, JSON.stringify(spec));
         files.push(path, spec.output);
-        return path;
+        return { path, output: spec.output };
       };
       for (let i = 0; i < settings.processes; i++) {
         // alternate which engine goes first, so neither always follows the other
         const order: ColdEngine[] = i % 2 === 0 ? ['tensorwasm', 'ort'] : ['ort', 'tensorwasm'];
         for (const engine of order) {
           reporter.progress(`${workload.id}: fresh process ${i + 1}/${settings.processes}, ${engine}`);
-          const path = job(engine, i);
+          const { path, output } = job(engine, i);
           samples[engine].push(await runChild(script, execArgv, path));
-          outputs[engine].push(readFloats(join(dir, `${stem}-${engine}-${i}.out`)));
+          outputs[engine].push(readFloats(output));
         }
       }
       return { id: workload.id, ...samples, ...agreement(outputs) };
