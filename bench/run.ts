@@ -11,8 +11,9 @@
  *   npm run bench -- --engines[=node,chromium] [--node-majors=22,24,26 | --node-versions=22.21.1,...]
  *                    [--node-binaries=/path/to/node,...] [--offline] [--engine-competitors=tfjs,ort]
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
- *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write]   (or --only=models): whole ONNX
- *                    models on tensorwasm and ORT-web (bench/models/); only the models unless --only names more
+ *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write] [--no-cold]   (or --only=models): whole
+ *                    ONNX models on tensorwasm and ORT-web (bench/models/), and each one's start-up in fresh
+ *                    processes unless --no-cold; only the models unless --only names more
  *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write]: W1 N=1024, W3-W6 (and
  *                    the whole models) on 1 and 2 threads and ORT-web
  *                    with 2 threads, with the load seen (bench/threads.ts, bench/results-threads.md)
@@ -247,6 +248,7 @@ async function main(): Promise<void> {
       ...(onlyModels === undefined ? {} : { only: onlyModels }),
       write: !args.includes('--no-write'),
       outDir,
+      cold: !args.includes('--no-cold'),
       reporter,
     });
     endProgress();

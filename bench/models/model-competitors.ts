@@ -42,8 +42,15 @@ function record(table: DetailsTable, id: string, key: string, details: ModelDeta
   table.set(id, row);
 }
 
-/** tensorwasm on whole ONNX models; with `threads` > 1 compiled for that many (key `tensorwasm-t<threads>`). */
-export function makeModelTensorwasm(details: DetailsTable, threads = 1): Competitor<ModelWorkload> {
+/**
+ * tensorwasm on whole ONNX models; with `threads` > 1 compiled for that many (key `tensorwasm-t<threads>`).
+ * `onSaved` gets each saved module (the fresh-process start-up runs load it), outside every timed span.
+ */
+export function makeModelTensorwasm(
+  details: DetailsTable,
+  threads = 1,
+  onSaved?: (workload: ModelWorkload, saved: Uint8Array) => void,
+): Competitor<ModelWorkload> {
   const key = threads > 1 ? `tensorwasm-t${threads}` : 'tensorwasm';
   return {
     key,
@@ -67,6 +74,7 @@ export function makeModelTensorwasm(details: DetailsTable, threads = 1): Competi
       const compileMs = performance.now() - start;
       // the runs (the first one included) use the module as a page would: saved, then load()ed
       const saved = model.save();
+      onSaved?.(workload, saved);
       const sections = wasmSectionBytes(saved);
       record(details, workload.id, key, {
         compileMs,

@@ -7,6 +7,8 @@
  */
 import type { WorkloadResult } from '../report.js';
 import { formatMs, formatRatio } from '../report.js';
+import { renderColdCompact, renderColdFull } from './cold-start-report.js';
+import type { ColdStartRun } from './cold-start-types.js';
 import type { ModelDetails } from './model-competitors.js';
 
 /** Every models block starts with this; its engine key follows. */
@@ -44,6 +46,8 @@ export interface ModelsRun {
   readonly loadStart: readonly number[];
   readonly loadEnd: readonly number[];
   readonly models: readonly ModelResult[];
+  /** Fresh-process start-up per model (absent with --no-cold and in runs before it existed). */
+  readonly cold?: ColdStartRun;
   readonly totalSeconds: number;
 }
 
@@ -104,6 +108,7 @@ export function renderModelsCompact(run: ModelsRun): string {
     ...rows,
     '',
     'Median ms per inference, batch 1, one thread each; a ratio > 1x means tensorwasm is faster.',
+    ...(run.cold === undefined ? [] : ['', renderColdCompact(run.cold)]),
   ].join('\n');
 }
 
@@ -158,9 +163,12 @@ export function renderModelsFull(run: ModelsRun): string {
     "- *ORT heap: the size of ORT's Wasm memory after the model ran. It never shrinks, so it is the",
     '  high-water mark of this process so far (every model before it included), not this model alone.',
     '- first run: the first inference after setup (tensorwasm: after `load()` of the saved module; ORT: after',
-    '  session creation). tw load + first run: `load()` and that run, what a page shipping the .wasm waits for.',
+    '  session creation). tw load + first run: `load()` and that run. Both in this long-lived process, where',
+    "  ORT-web's heap has grown and its kernels were compiled by earlier models: the fresh-process table",
+    '  (below, when measured) is the start-up comparison.',
     '- A model whose tensorwasm cell is an error was refused by the importer or failed to compile; the',
     '  error names the op or the stage.',
+    ...(run.cold === undefined ? [] : ['', renderColdFull(run.cold)]),
   ].join('\n');
 }
 

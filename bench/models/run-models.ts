@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { initCompetitors, measureWorkload, type Reporter, type Settings } from '../measure.js';
 import { competitorVersions, gitRevision } from '../provenance.js';
 import { formatMs } from '../report.js';
+import { COLD_FULL, COLD_QUICK, makeColdStartRunner } from './cold-start.js';
+import { summarizeCold } from './cold-start-report.js';
+import type { ColdModelResult } from './cold-start-types.js';
 import { makeModelOrt, makeModelTensorwasm, type DetailsTable } from './model-competitors.js';
 import { makeModelWorkloads } from './model-workloads.js';
 import {
@@ -53,6 +56,8 @@ export interface ModelsOptions {
   /** Write bench/results.md's and README's models block (default: to outDir and the README). */
   readonly write: boolean;
   readonly outDir: string;
+  /** Also measure each model's start-up in fresh processes (cold-start.ts); `--no-cold` turns it off. */
+  readonly cold: boolean;
   readonly reporter: Reporter;
 }
 
@@ -67,25 +72,42 @@ export async function runModels(options: ModelsOptions): Promise<ModelsRun> {
   const { reporter } = options;
   const details: DetailsTable = new Map();
   const versions = competitorVersions();
-  const { ready } = await initCompetitors(
-    [makeModelTensorwasm(details), makeModelOrt(details)],
-    versions,
-    reporter,
-  );
-  const workloads = makeModelWorkloads(options.only);
-  const settings = options.quick ? MODELS_QUICK : MODELS_FULL;
+  const coldSettings = options.quick ? COLD_QUICK : COLD_FULL;
+  const cold = options.cold ? await makeColdStartRunner({ settings: coldSettings }) : undefined;
+  const coldModels: ColdModelResult[] = [];
+  let coldMs = 0;
   const models: ModelResult[] = [];
-  for (const [i, w] of workloads.entries()) {
-    reporter.progress(`${w.id}: making the model (random weights)`, true);
-    const result = await measureWorkload(w, i, workloads.length, ready, settings, reporter);
-    w.release();
-    const row = details.get(w.id);
-    models.push({ result, details: Object.fromEntries(row ?? []) });
-    const tw = row?.get('tensorwasm');
-    reporter.print(
-      `${''.padEnd(10)} ratio ${modelRatio(models[models.length - 1] as ModelResult).toFixed(2)}, import ${formatMs(tw?.importMs ?? NaN)}, compile ${formatMs(tw?.compileMs ?? NaN)}`,
+  try {
+    const { ready } = await initCompetitors(
+      [makeModelTensorwasm(details, 1, cold?.saveModule), makeModelOrt(details)],
+      versions,
+      reporter,
     );
+    const workloads = makeModelWorkloads(options.only);
+    const settings = options.quick ? MODELS_QUICK : MODELS_FULL;
+    for (const [i, w] of workloads.entries()) {
+      reporter.progress(`${w.id}: making the model (random weights)`, true);
+      const result = await measureWorkload(w, i, workloads.length, ready, settings, reporter);
+      const row = details.get(w.id);
+      models.push({ result, details: Object.fromEntries(row ?? []) });
+      const tw = row?.get('tensorwasm');
+      reporter.print(
+        `${''.padEnd(10)} ratio ${modelRatio(models[models.length - 1] as ModelResult).toFixed(2)}, import ${formatMs(tw?.importMs ?? NaN)}, compile ${formatMs(tw?.compileMs ?? NaN)}`,
+      );
+      if (cold !== undefined) {
+        const coldStart = performance.now();
+        const c = await cold.measure(w, reporter);
+        coldMs += performance.now() - coldStart;
+        coldModels.push(c);
+        reporter.print(coldLine(c));
+      }
+      w.release();
+    }
+  } finally {
+    cold?.dispose();
   }
+  if (cold !== undefined)
+    reporter.print(`fresh-process start-up: ${(coldMs / 1000).toFixed(0)} s of the run (--no-cold skips it)`);
   const run: ModelsRun = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     mode: options.quick ? 'quick' : 'full',
@@ -97,10 +119,30 @@ export async function runModels(options: ModelsOptions): Promise<ModelsRun> {
     loadStart,
     loadEnd: uptimeLoad(),
     models,
+    ...(cold === undefined
+      ? {}
+      : {
+          cold: {
+            processes: coldSettings.processes,
+            steady: coldSettings.steady,
+            models: coldModels,
+            seconds: coldMs / 1000,
+          },
+        }),
     totalSeconds: (performance.now() - started) / 1000,
   };
   if (options.write) writeModels(run, options);
   return run;
+}
+
+/** One console line per model's start-up. */
+function coldLine(c: ColdModelResult): string {
+  const s = summarizeCold(c);
+  if (s.error !== undefined) return `${''.padEnd(10)} fresh process: FAILED (${s.error})`;
+  return (
+    `${''.padEnd(10)} fresh process: tw load + first ${formatMs(s.twTotalMs)} (first ${s.twFirstOverSteady.toFixed(1)}x steady), ` +
+    `ORT create + first ${formatMs(s.ortTotalMs)}, ratio ${s.ratio.toFixed(2)}${s.flagged === true ? ', OUTPUTS DISAGREE' : ''}`
+  );
 }
 
 function writeModels(run: ModelsRun, options: ModelsOptions): void {

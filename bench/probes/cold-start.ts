@@ -5,6 +5,8 @@
  * itself loaded beforehand, untimed, as the models bench counts it as
  * start-up). The first call with `tw` compiles and caches the module in /tmp
  * and exits; run it again to measure. Prints one JSON line with the load.
+ * The models bench's fresh-process table (bench/models/cold-start.ts) measures
+ * every model this way, several processes each; this probe is the one-off.
  *
  *   <node> scripts/run-ts.mjs bench/probes/cold-start.ts resnet tw|ort
  */

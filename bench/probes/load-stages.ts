@@ -1,0 +1,78 @@
+/**
+ * Probe: where a saved module's `load()` spends its time, stage by stage, in
+ * a fresh process: reading, decoding (the CRC32 over every byte), writing the
+ * constants, compiling, instantiating, the warm-up and the wait for optimized
+ * code; then the first run and the next. Mirrors src/runtime/load.ts's steps.
+ *
+ * `untimed`: the untimed warm-up (the module's warm export) instead of the
+ * timed kernel calls and the wait, to see what the wait for optimized code
+ * costs against what it saves in the first run; `none`: no warm-up at all.
+ *
+ *   <node> scripts/run-ts.mjs bench/probes/load-stages.ts /tmp/model.wasm [untimed|none]
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { crc32 } from '../../src/common/checksum.js';
+import { writeSegments } from '../../src/common/data-segments.js';
+import { decodeArtifact } from '../../src/runtime/decode-artifact.js';
+import { Model, modelMemory } from '../../src/runtime/model.js';
+import { selectBuild } from '../../src/runtime/select-build.js';
+import { awaitOptimizedCode, warmKernels, type WarmKernel } from '../../src/runtime/warm-up.js';
+
+const path = process.argv[2];
+if (path === undefined) throw new Error('usage: load-stages.ts <saved.wasm>');
+const stages: Record<string, number> = {};
+let t = performance.now();
+const lap = (name: string): void => {
+  const now = performance.now();
+  stages[name] = Math.round((now - t) * 10) / 10;
+  t = now;
+};
+const bytes = readFileSync(path);
+lap('read');
+const view = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+crc32([view]);
+lap('crc32 alone');
+const { code, segments, manifest } = decodeArtifact(view);
+lap('decodeArtifact');
+const chosen = selectBuild(code, manifest, undefined);
+const memory = modelMemory(manifest, undefined);
+lap('memory');
+writeSegments(memory, segments);
+lap('writeSegments');
+const module = await WebAssembly.compile(chosen.bytes);
+lap('compile');
+const model = new Model(module, manifest, undefined, chosen.features, undefined, memory);
+lap('instantiate');
+// warmUp(true)'s three parts, as model.ts runs them
+const exports = (model as unknown as { exports: Record<string, unknown> }).exports;
+const words = new Int32Array(memory.buffer);
+for (let i = 0; i < words.length; i += 1024) words[i] = words[i] ?? 0;
+lap('warmUp: touch pages');
+if (typeof exports.pack === 'function') (exports.pack as () => void)();
+lap('warmUp: pack');
+const untimed = process.argv[3] === 'untimed';
+const none = process.argv[3] === 'none';
+const warmKernel = untimed || none ? undefined : (exports.warm_kernel as WarmKernel | undefined);
+if (untimed && typeof exports.warm === 'function') (exports.warm as () => void)();
+const baseline = warmKernel === undefined ? [] : warmKernels(warmKernel);
+lap(none ? 'warmUp: none' : untimed ? 'warmUp: warm (untimed)' : 'warmUp: warm_kernel');
+if (warmKernel !== undefined) await awaitOptimizedCode(warmKernel, baseline);
+lap('readyCode');
+model.execute();
+lap('first run');
+model.execute();
+lap('second run');
+model.execute();
+lap('third run');
+const mb = (n: number): number => Math.round(n / 2 ** 20);
+console.log(
+  JSON.stringify({
+    node: process.versions.node,
+    fileMB: mb(bytes.byteLength),
+    memoryMB: mb(memory.buffer.byteLength),
+    kernels: baseline.length,
+    stages,
+    load: loadavg()[0],
+  }),
+);
