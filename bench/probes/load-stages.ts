@@ -15,7 +15,8 @@ import { loadavg } from 'node:os';
 import { crc32 } from '../../src/common/checksum.js';
 import { writeSegments } from '../../src/common/data-segments.js';
 import { decodeArtifact } from '../../src/runtime/decode-artifact.js';
-import { Model, modelMemory } from '../../src/runtime/model.js';
+import { Model } from '../../src/runtime/model.js';
+import { modelMemory } from '../../src/runtime/model-memory.js';
 import { selectBuild } from '../../src/runtime/select-build.js';
 import { awaitOptimizedCode, warmKernels, type WarmKernel } from '../../src/runtime/warm-up.js';
 
