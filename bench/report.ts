@@ -151,6 +151,14 @@ export function compareOutputs(
   return { maxAbsDiff, scaledDiff, flagged: !(scaledDiff <= DIFF_FLAG) };
 }
 
+/** 512 B, 46 KB, 9.6 MB, 238 MB ('-' when unknown). */
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined || !Number.isFinite(bytes)) return '-';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
 /** 12.3 ms, 456 us, 1.23 s. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '-';

@@ -14,6 +14,7 @@ const firstLineAt = performance.timeOrigin + performance.now();
 import { readFileSync, writeFileSync } from 'node:fs';
 import { load } from '../../src/runtime/index.js';
 import type { ColdChildResult, ColdJob } from './cold-start-types.js';
+import { watchWasmMemories } from './watch-wasm-memories.js';
 
 const jobPath = process.argv[2];
 if (jobPath === undefined) throw new Error('usage: cold-start-child.mjs <job.json>');
@@ -48,7 +49,7 @@ async function runTensorwasm(): Promise<Omit<ColdChildResult, 'firstLineAt' | 'n
   const firstRunMs = performance.now() - t;
   writeFileSync(job.output, Float32Array.from(model.view(model.outputs[0]?.name ?? '') as Float32Array));
   const steadyMs = await steadyRuns(() => model.execute());
-  return { loadMs, firstRunMs, steadyMs };
+  return { loadMs, firstRunMs, steadyMs, memoryBytes: model.plan.memoryBytes };
 }
 
 /**
@@ -59,6 +60,8 @@ async function runTensorwasm(): Promise<Omit<ColdChildResult, 'firstLineAt' | 'n
 async function runOrt(): Promise<Omit<ColdChildResult, 'firstLineAt' | 'node'>> {
   if (job.ortInitModel === undefined) throw new Error('ort job without ortInitModel');
   const initBytes = readFileSync(job.ortInitModel);
+  // ORT exposes no heap size; its Emscripten module's memory is caught at instantiation
+  const watched = watchWasmMemories();
   let t = performance.now();
   const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;
@@ -80,7 +83,16 @@ async function runOrt(): Promise<Omit<ColdChildResult, 'firstLineAt' | 'node'>> 
   if (y === undefined) throw new Error('ort: no output');
   writeFileSync(job.output, Float32Array.from(y.data as Float32Array));
   const steadyMs = await steadyRuns(() => session.run(feeds));
-  return { runtimeInitMs, loadMs, firstRunMs, steadyMs };
+  watched.restore();
+  // in a fresh process the heap's high-water mark is this model's (and the one-node init session's)
+  const heaps = watched.memories.map((m) => m.buffer.byteLength);
+  return {
+    runtimeInitMs,
+    loadMs,
+    firstRunMs,
+    steadyMs,
+    ...(heaps.length > 0 ? { memoryBytes: Math.max(...heaps) } : {}),
+  };
 }
 
 const timings = job.engine === 'tensorwasm' ? await runTensorwasm() : await runOrt();

@@ -4,7 +4,7 @@
  * session creation + first run), the first run over the steady state, and
  * issue #22's two start-up goals checked per row.
  */
-import { formatMs, formatRatio, median, table } from '../report.js';
+import { formatBytes, formatMs, formatRatio, median, table } from '../report.js';
 import type { ColdModelResult, ColdSample, ColdStartRun } from './cold-start-types.js';
 
 /** The models the "first run at most 2x the steady state" goal names (issue #22). */
@@ -31,6 +31,9 @@ export interface ColdSummary {
   readonly twProcessStartMs: number;
   readonly ortProcessStartMs: number;
   readonly ortRuntimeInitMs: number;
+  /** tensorwasm's Wasm memory (weights + arena + inputs/outputs) and ORT's heap in its fresh process. */
+  readonly twMemoryBytes: number;
+  readonly ortHeapBytes: number;
   readonly maxAbsDiff?: number;
   readonly flagged?: boolean;
   readonly error?: string;
@@ -61,6 +64,8 @@ export function summarizeCold(m: ColdModelResult): ColdSummary {
     twProcessStartMs: over(tw, (s) => s.processStartMs),
     ortProcessStartMs: over(ort, (s) => s.processStartMs),
     ortRuntimeInitMs: over(ort, (s) => s.runtimeInitMs ?? NaN),
+    twMemoryBytes: over(tw, (s) => s.memoryBytes ?? NaN),
+    ortHeapBytes: over(ort, (s) => s.memoryBytes ?? NaN),
     ...(m.maxAbsDiff === undefined ? {} : { maxAbsDiff: m.maxAbsDiff }),
     ...(m.flagged === undefined ? {} : { flagged: m.flagged }),
     ...(m.error === undefined ? {} : { error: m.error }),
@@ -83,6 +88,12 @@ export function firstRunGoal(s: ColdSummary): string {
   if (!FIRST_RUN_GOAL_MODELS.includes(s.id)) return '-';
   const r = s.twFirstOverSteady;
   return verdict(Number.isFinite(r) ? r <= FIRST_RUN_GOAL_RATIO : undefined);
+}
+
+/** Goal (issue #20): tensorwasm's whole Wasm memory no larger than ORT-web's heap for the same model. */
+export function memoryGoal(s: ColdSummary): string {
+  const known = Number.isFinite(s.twMemoryBytes) && Number.isFinite(s.ortHeapBytes);
+  return verdict(known ? s.twMemoryBytes <= s.ortHeapBytes : undefined);
 }
 
 const times = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(1)}x` : '-');
@@ -116,9 +127,11 @@ const FULL_HEADER = [
   'ORT first / steady',
   'process start tw / ORT',
   'ORT runtime init',
+  'tw memory / ORT heap',
   'max diff',
   'goal: start-up faster than ORT',
   `goal: first run <= ${FIRST_RUN_GOAL_RATIO}x steady`,
+  'goal: memory <= ORT heap',
 ];
 
 /** The full table (bench/results.md), with its notes. */
@@ -140,9 +153,11 @@ export function renderColdFull(run: ColdStartRun): string {
           times(s.ortFirstOverSteady),
           `${formatMs(s.twProcessStartMs)} / ${formatMs(s.ortProcessStartMs)}`,
           formatMs(s.ortRuntimeInitMs),
+          `${formatBytes(s.twMemoryBytes)} / ${formatBytes(s.ortHeapBytes)}`,
           diffText(s),
           startupGoal(s),
           firstRunGoal(s),
+          memoryGoal(s),
         ],
   );
   return [
@@ -163,6 +178,9 @@ export function renderColdFull(run: ColdStartRun): string {
     `- first / steady: the first run over the median of the runs after it in the same process (${steadyText(run.steady)}).`,
     "- process start: from spawn() to the child script's first line (Node's start-up and the script's",
     '  evaluation, the tensorwasm runtime included); excluded from both totals.',
+    "- tw memory: the Wasm memory tensorwasm's plan needs (weights, inputs, outputs, the arena); ORT heap: the",
+    "  size of ORT-web's Wasm memory after its runs, in its own fresh process (so this model's high-water",
+    "  mark, unlike the steady table's ORT heap). Goal of issue #20: tensorwasm's no larger.",
     "- max diff: every process's first output against the first tensorwasm process's (⚠ DISAGREE as above).",
     `- goal rows: issue #22: load + first run faster than ORT-web's create + first run on every model; the first`,
     `  run at most ${FIRST_RUN_GOAL_RATIO}x the steady state on ${FIRST_RUN_GOAL_MODELS.join(', ')}.`,
@@ -176,6 +194,7 @@ const COMPACT_HEADER = [
   'ORT / tw',
   'tw first / steady',
   'goal: faster start-up',
+  'tw memory / ORT heap',
 ];
 
 /** The compact table (the README's). */
@@ -192,6 +211,7 @@ export function renderColdCompact(run: ColdStartRun): string {
             formatRatio(s.ratio),
             `${times(s.twFirstOverSteady)}${FIRST_RUN_GOAL_MODELS.includes(s.id) ? ` (goal <= ${FIRST_RUN_GOAL_RATIO}x: ${firstRunGoal(s)})` : ''}`,
             startupGoal(s),
+            `${formatBytes(s.twMemoryBytes)} / ${formatBytes(s.ortHeapBytes)} (${memoryGoal(s)})`,
           ],
     );
   return [

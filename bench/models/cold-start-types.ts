@@ -37,6 +37,8 @@ export interface ColdChildResult {
   readonly firstRunMs: number;
   /** Each run after the first. */
   readonly steadyMs: readonly number[];
+  /** tensorwasm: the Wasm memory its plan needs (weights + arena + inputs/outputs); ORT: its Wasm heap after the runs. */
+  readonly memoryBytes?: number;
 }
 
 /** One child process as the parent saw it. */

@@ -10,7 +10,7 @@ import { buildTinyGraph } from '../competitors/tensorwasm.js';
 import { buildDeepModel } from './deep-model.js';
 import { makeModelWorkloads } from './model-workloads.js';
 import { wasmSectionBytes } from './wasm-sections.js';
-import { formatBytes } from './models-report.js';
+import { formatBytes } from '../report.js';
 
 const only = process.argv.slice(2);
 (await compile(buildTinyGraph())).dispose();

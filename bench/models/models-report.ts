@@ -6,7 +6,7 @@
  * later run replaces it without touching the rest of either file.
  */
 import type { WorkloadResult } from '../report.js';
-import { formatMs, formatRatio } from '../report.js';
+import { formatBytes, formatMs, formatRatio } from '../report.js';
 import { renderColdCompact, renderColdFull } from './cold-start-report.js';
 import type { ColdStartRun } from './cold-start-types.js';
 import type { ModelDetails } from './model-competitors.js';
@@ -49,13 +49,6 @@ export interface ModelsRun {
   /** Fresh-process start-up per model (absent with --no-cold and in runs before it existed). */
   readonly cold?: ColdStartRun;
   readonly totalSeconds: number;
-}
-
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined || !Number.isFinite(bytes)) return '-';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 
 const loads = (values: readonly number[]): string => values.map((v) => v.toFixed(2)).join(' ');
