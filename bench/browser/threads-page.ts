@@ -1,0 +1,89 @@
+/**
+ * The threads benchmark's page for headless Chromium (bundled by
+ * bench/browser/threads-chromium.ts): one pass of the shared measuring loop
+ * (bench/measure.ts) per page — tensorwasm on 1 and N threads, or tensorwasm
+ * on 1 thread (the reference outputs are checked against) beside tfjs-wasm's
+ * threaded build or ORT-web, each with N threads. The driver calls
+ * window.tensorwasmThreadsBench(config) on a fresh page per pass, so no
+ * engine's workers outlive its pass.
+ */
+import type { Competitor } from '../competitors/competitor.js';
+import { makeOrt } from '../competitors/ort.js';
+import { makeTensorwasmRuntime } from '../competitors/tensorwasm-runtime.js';
+import { makeTfjs } from '../competitors/tfjs.js';
+import { FULL, QUICK, initCompetitors, measureWorkloads } from '../measure.js';
+import type { StartupResult, WorkloadResult } from '../report.js';
+import { makeWorkloads, selectWorkloads } from '../workloads.js';
+import { loadOrt, loadTfjs } from './page-loaders.js';
+import { consoleReporter } from './page-reporter.js';
+
+/** Which engines one page measures: ours on 1 and N threads, or a competitor with N threads. */
+export type ThreadsPass = 'ours' | 'tfjs' | 'ort';
+
+/** What the driver asks for. */
+export interface ThreadsPageConfig {
+  readonly pass: ThreadsPass;
+  readonly threads: number;
+  readonly quick: boolean;
+  /** The workload ids (the threads workloads, or those --only names). */
+  readonly only: readonly string[];
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/** What one pass measured. */
+export interface ThreadsPageResult {
+  readonly userAgent: string;
+  readonly crossOriginIsolated: boolean;
+  readonly hardwareConcurrency: number;
+  readonly competitors: readonly StartupResult[];
+  readonly workloads: readonly WorkloadResult[];
+  /** tfjs-wasm's backend's thread count (getThreadsCount()) in the tfjs pass, once it loaded. */
+  readonly tfjsThreads?: number;
+  /** The hardwareConcurrency tfjs-wasm's page was shown, where it was raised (presentCores). */
+  readonly tfjsCoresShown?: number;
+}
+
+const reporter = consoleReporter();
+
+/**
+ * tfjs-wasm caps its thread pool at navigator.hardwareConcurrency / 2 (its
+ * backend.cc assumes two hardware threads per core), so on a 2-core machine
+ * without SMT it runs one thread whatever setThreadsCount asks. Its page is
+ * shown `count` cores (read once, when its module starts) so it can take the
+ * threads asked for; getThreadsCount() then says what it really runs.
+ */
+function presentCores(count: number): void {
+  if (navigator.hardwareConcurrency >= count) return;
+  Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => count, configurable: true });
+}
+
+async function tensorwasmThreadsBench(config: ThreadsPageConfig): Promise<ThreadsPageResult> {
+  const n = config.threads;
+  const hardwareConcurrency = navigator.hardwareConcurrency;
+  if (config.pass === 'tfjs') presentCores(2 * n);
+  const second: Record<ThreadsPass, () => Competitor> = {
+    ours: () => makeTensorwasmRuntime('/tw/', true, n),
+    tfjs: () => makeTfjs(loadTfjs, n),
+    ort: () => makeOrt(loadOrt, n),
+  };
+  // the modules were compiled with relaxedSimd: true (the runtime picks the baseline where it is missing)
+  const chosen = [makeTensorwasmRuntime('/tw/', true), second[config.pass]()];
+  const { startup, ready } = await initCompetitors(chosen, config.versions, reporter);
+  const workloads = selectWorkloads(makeWorkloads(false), config.only);
+  const results = await measureWorkloads(workloads, ready, config.quick ? QUICK : FULL, reporter);
+  const tf = (globalThis as { tf?: { wasm?: { getThreadsCount(): number } } }).tf;
+  const tfjsThreads = config.pass === 'tfjs' ? tf?.wasm?.getThreadsCount() : undefined;
+  const shown = navigator.hardwareConcurrency;
+  return {
+    ...(shown === hardwareConcurrency ? {} : { tfjsCoresShown: shown }),
+    ...(tfjsThreads === undefined ? {} : { tfjsThreads }),
+    userAgent: navigator.userAgent,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+    hardwareConcurrency,
+    competitors: startup,
+    workloads: results,
+  };
+}
+
+(globalThis as unknown as { tensorwasmThreadsBench: typeof tensorwasmThreadsBench }).tensorwasmThreadsBench =
+  tensorwasmThreadsBench;
