@@ -71,11 +71,12 @@ describe('renderChromiumThreads', () => {
   });
 
   test('a failed pass or engine is said, its cells empty; differing outputs are marked', () => {
-    const base = result();
+    const base = { ...result() };
+    // tfjs-wasm did not load: no thread count
+    delete (base as { tfjsThreads?: number }).tfjsThreads;
     const w = base.workloads[0]!;
     const text = renderChromiumThreads({
       ...base,
-      tfjsThreads: undefined,
       passErrors: { tfjs: 'page crashed' },
       startup: [
         {
