@@ -5,7 +5,8 @@
  * serves both with the packages' dist/ folders (COOP/COEP), and runs three
  * passes, each in a fresh page so no engine's workers outlive its pass: ours
  * on 1 and N threads, then tfjs-wasm's threaded build and ORT-web with N
- * threads, each beside our 1 thread. Writes the Chromium block of
+ * threads, each beside our 1 thread; with --models[=ids] the whole ONNX
+ * models follow in the ours and ORT-web passes. Writes the Chromium block of
  * bench/results-threads.md and bench/results-threads-chromium.json.
  */
 import { build } from 'esbuild';
@@ -26,15 +27,18 @@ import {
   serveFolder,
   type StaticServer,
 } from '../../examples/browser/static-server.js';
-import { compile } from '../../src/index.js';
+import { compile, fromOnnx } from '../../src/index.js';
 import { buildGraph } from '../competitors/tensorwasm.js';
 import { moduleFileName } from '../competitors/tensorwasm-runtime.js';
 import { CHROMIUM, CHROMIUM_ARGS, DIST_FOLDERS } from '../engines/chromium.js';
 import { errorText, type Reporter } from '../measure.js';
 import { competitorVersions, gitRevision } from '../provenance.js';
 import type { StartupResult, WorkloadResult } from '../report.js';
+import { makeModelWorkloads } from '../models/model-workloads.js';
+import { MODELS_FULL, MODELS_QUICK } from '../models/run-models.js';
 import { THREAD_WORKLOADS } from '../threads.js';
 import { makeWorkloads, selectWorkloads, type Workload } from '../workloads.js';
+import type { PageModelSpec } from './page-models.js';
 import type { ThreadsPageConfig, ThreadsPageResult, ThreadsPass } from './threads-page.js';
 import {
   chromiumBlock,
@@ -54,6 +58,8 @@ export interface ChromiumThreadsOptions {
   readonly write: boolean;
   readonly outDir: string;
   readonly reporter: Reporter;
+  /** Whole models to add (ids, as `--models=resnet`; [] or undefined for none here, unlike Node's undefined = all). */
+  readonly models?: readonly string[] | undefined;
 }
 
 /** Writes the page, its bundle, the saved modules (1 and `threads` threads) and links to the dist/ folders into `dir`. */
@@ -92,6 +98,41 @@ async function preparePage(
       model.dispose();
     }
   }
+}
+
+/**
+ * Writes each model's bytes, its seeded input and our 1- and `threads`-thread
+ * modules (fromOnnx + compile, relaxedSimd as for the workloads) under
+ * models/ and tw/; one model's bytes in memory at a time.
+ */
+async function prepareModels(dir: string, options: ChromiumThreadsOptions): Promise<PageModelSpec[]> {
+  const ids = options.models ?? [];
+  if (ids.length === 0) return [];
+  mkdirSync(join(dir, 'models'));
+  const specs: PageModelSpec[] = [];
+  for (const w of makeModelWorkloads(ids)) {
+    options.reporter.progress(`chromium: ${w.id}: making the model (random weights) and compiling it`, true);
+    const file = moduleFileName(w).replace(/\.wasm$/, '');
+    const bytes = w.bytes();
+    writeFileSync(join(dir, 'models', `${file}.onnx`), bytes);
+    const input = w.makeData().inputs[0];
+    if (input === undefined) throw new Error(`bench: ${w.id} has no input`);
+    writeFileSync(
+      join(dir, 'models', `${file}.input.bin`),
+      new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength),
+    );
+    for (const threads of [1, options.threads]) {
+      const model = await compile(await fromOnnx(bytes), {
+        relaxedSimd: true,
+        ...(threads > 1 ? { threads } : {}),
+      });
+      writeFileSync(join(dir, 'tw', moduleFileName(w, threads)), model.save());
+      model.dispose();
+    }
+    w.release();
+    specs.push({ id: w.id, title: w.title, file, input: w.input, inputShape: w.inputShape });
+  }
+  return specs;
 }
 
 /** One pass on a fresh page; the page (and every worker it started) is closed after. */
@@ -160,6 +201,7 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
   let browser: Browser | undefined;
   try {
     await preparePage(dir, workloads, options);
+    const models = await prepareModels(dir, options);
     server = await serveFolder(dir, 0, CROSS_ORIGIN_ISOLATION);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
@@ -175,6 +217,8 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
         quick: options.quick,
         only: workloads.map((w) => w.id),
         versions: competitorVersions(),
+        models,
+        modelSettings: options.quick ? MODELS_QUICK : MODELS_FULL,
       };
       try {
         const run = await runPass(browser, `${server.url}/index.html`, config, reporter);

@@ -5,16 +5,31 @@
  * on 1 thread (the reference outputs are checked against) beside tfjs-wasm's
  * threaded build or ORT-web, each with N threads. The driver calls
  * window.tensorwasmThreadsBench(config) on a fresh page per pass, so no
- * engine's workers outlive its pass.
+ * engine's workers outlive its pass. Whole ONNX models (--models) follow the
+ * workloads in the ours and ORT-web passes.
  */
 import type { Competitor } from '../competitors/competitor.js';
 import { makeOrt } from '../competitors/ort.js';
 import { makeTensorwasmRuntime } from '../competitors/tensorwasm-runtime.js';
 import { makeTfjs } from '../competitors/tfjs.js';
-import { FULL, QUICK, initCompetitors, measureWorkloads } from '../measure.js';
+import {
+  FULL,
+  QUICK,
+  initCompetitors,
+  measureWorkload,
+  measureWorkloads,
+  type Reporter,
+  type Settings,
+} from '../measure.js';
 import type { StartupResult, WorkloadResult } from '../report.js';
 import { makeWorkloads, selectWorkloads } from '../workloads.js';
 import { loadOrt, loadTfjs } from './page-loaders.js';
+import {
+  fetchPageModel,
+  makePageModelOrt,
+  makePageModelTensorwasm,
+  type PageModelSpec,
+} from './page-models.js';
 import { consoleReporter } from './page-reporter.js';
 
 /** Which engines one page measures: ours on 1 and N threads, or a competitor with N threads. */
@@ -28,6 +43,9 @@ export interface ThreadsPageConfig {
   /** The workload ids (the threads workloads, or those --only names). */
   readonly only: readonly string[];
   readonly versions: Readonly<Record<string, string>>;
+  /** Whole ONNX models to measure after the workloads (not in the tfjs pass: tfjs-wasm imports no ONNX). */
+  readonly models: readonly PageModelSpec[];
+  readonly modelSettings: Settings;
 }
 
 /** What one pass measured. */
@@ -57,6 +75,21 @@ function presentCores(count: number): void {
   Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => count, configurable: true });
 }
 
+/** The whole models (ResNet-50, ...): ours on 1 and N threads, or ORT-web on N beside our 1. */
+async function measureModels(config: ThreadsPageConfig, n: number, log: Reporter): Promise<WorkloadResult[]> {
+  const competitors = [
+    makePageModelTensorwasm(1),
+    config.pass === 'ours' ? makePageModelTensorwasm(n) : makePageModelOrt(loadOrt, n),
+  ];
+  const { ready } = await initCompetitors(competitors, config.versions, log);
+  const out: WorkloadResult[] = [];
+  for (const [i, spec] of config.models.entries()) {
+    const model = await fetchPageModel(spec);
+    out.push(await measureWorkload(model, i, config.models.length, ready, config.modelSettings, log));
+  }
+  return out;
+}
+
 async function tensorwasmThreadsBench(config: ThreadsPageConfig): Promise<ThreadsPageResult> {
   const n = config.threads;
   const hardwareConcurrency = navigator.hardwareConcurrency;
@@ -71,6 +104,8 @@ async function tensorwasmThreadsBench(config: ThreadsPageConfig): Promise<Thread
   const { startup, ready } = await initCompetitors(chosen, config.versions, reporter);
   const workloads = selectWorkloads(makeWorkloads(false), config.only);
   const results = await measureWorkloads(workloads, ready, config.quick ? QUICK : FULL, reporter);
+  if (config.pass !== 'tfjs' && config.models.length > 0)
+    results.push(...(await measureModels(config, n, reporter)));
   const tf = (globalThis as { tf?: { wasm?: { getThreadsCount(): number } } }).tf;
   const tfjsThreads = config.pass === 'tfjs' ? tf?.wasm?.getThreadsCount() : undefined;
   const shown = navigator.hardwareConcurrency;

@@ -136,6 +136,9 @@ export function renderChromiumThreads(r: ChromiumThreadsResult): string {
         : '') +
       ` Workers the pages started: ${workers}.`,
     loadLine(r.load, r.cores),
+    ...(r.workloads.some((w) => w.group === 'models')
+      ? ['Whole models: tfjs-wasm has no ONNX import, so no tfjs-wasm figure.']
+      : []),
     ...failures,
     '',
     table(

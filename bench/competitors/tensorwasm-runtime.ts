@@ -13,7 +13,7 @@ import { prepareModel } from './tensorwasm-prepare.js';
  * The file name of a workload's saved module ('W1 N=128' -> 'W1-N-128.wasm';
  * compiled for 2 threads 'W1-N-128.t2.wasm').
  */
-export function moduleFileName(workload: Workload, threads = 1): string {
+export function moduleFileName(workload: Pick<Workload, 'id'>, threads = 1): string {
   return `${workload.id.replace(/[^A-Za-z0-9]+/g, '-')}${threads > 1 ? `.t${threads}` : ''}.wasm`;
 }
 
