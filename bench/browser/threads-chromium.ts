@@ -4,8 +4,9 @@
  * here for 1 and N threads and saves it, bundles bench/browser/threads-page.ts,
  * serves both with the packages' dist/ folders (COOP/COEP), and runs three
  * passes, each in a fresh page so no engine's workers outlive its pass: ours
- * on 1 and N threads, then tfjs-wasm's threaded build and ORT-web with N
- * threads, each beside our 1 thread; with --models[=ids] the whole ONNX
+ * on 1 and N threads, then tfjs-wasm's threaded build with N threads and
+ * with 1 (its own speed-up) and ORT-web with N threads, each beside our 1
+ * thread; with --models[=ids] the whole ONNX
  * models follow in the ours and ORT-web passes. Writes the Chromium block of
  * bench/results-threads.md and bench/results-threads-chromium.json.
  */
@@ -48,7 +49,7 @@ import {
 } from './threads-report.js';
 
 /** The passes in order: ours first, then each competitor beside our 1 thread. */
-const PASSES: readonly ThreadsPass[] = ['ours', 'tfjs', 'ort'];
+const PASSES: readonly ThreadsPass[] = ['ours', 'tfjs', 'tfjs1', 'ort'];
 
 export interface ChromiumThreadsOptions {
   readonly threads: number;
@@ -261,6 +262,7 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
         cells: [
           ...w.cells,
           ...passCells('tfjs', results.get('tfjs'), w.id),
+          ...passCells('tfjs1', results.get('tfjs1'), w.id),
           ...passCells('ort', results.get('ort'), w.id),
         ],
       })),

@@ -32,8 +32,12 @@ import {
 } from './page-models.js';
 import { consoleReporter } from './page-reporter.js';
 
-/** Which engines one page measures: ours on 1 and N threads, or a competitor with N threads. */
-export type ThreadsPass = 'ours' | 'tfjs' | 'ort';
+/**
+ * Which engines one page measures: ours on 1 and N threads, or a competitor
+ * with N threads, or tfjs-wasm on 1 thread ('tfjs1': its own speed-up shows
+ * the N-thread run really ran on threads).
+ */
+export type ThreadsPass = 'ours' | 'tfjs' | 'tfjs1' | 'ort';
 
 /** What the driver asks for. */
 export interface ThreadsPageConfig {
@@ -97,6 +101,7 @@ async function tensorwasmThreadsBench(config: ThreadsPageConfig): Promise<Thread
   const second: Record<ThreadsPass, () => Competitor> = {
     ours: () => makeTensorwasmRuntime('/tw/', true, n),
     tfjs: () => makeTfjs(loadTfjs, n),
+    tfjs1: () => makeTfjs(loadTfjs, 1),
     ort: () => makeOrt(loadOrt, n),
   };
   // the modules were compiled with relaxedSimd: true (the runtime picks the baseline where it is missing)
@@ -104,7 +109,7 @@ async function tensorwasmThreadsBench(config: ThreadsPageConfig): Promise<Thread
   const { startup, ready } = await initCompetitors(chosen, config.versions, reporter);
   const workloads = selectWorkloads(makeWorkloads(false), config.only);
   const results = await measureWorkloads(workloads, ready, config.quick ? QUICK : FULL, reporter);
-  if (config.pass !== 'tfjs' && config.models.length > 0)
+  if ((config.pass === 'ours' || config.pass === 'ort') && config.models.length > 0)
     results.push(...(await measureModels(config, n, reporter)));
   const tf = (globalThis as { tf?: { wasm?: { getThreadsCount(): number } } }).tf;
   const tfjsThreads = config.pass === 'tfjs' ? tf?.wasm?.getThreadsCount() : undefined;

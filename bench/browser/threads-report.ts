@@ -30,7 +30,7 @@ export interface ChromiumThreadsResult {
   readonly tfjsCoresShown?: number;
   /** Web workers each pass's page started (ours: one set per loaded N-thread model). */
   readonly workers: Readonly<Partial<Record<string, number>>>;
-  /** Passes that failed as a whole ('tfjs', 'ort'), and why. */
+  /** Passes that failed as a whole ('tfjs', 'tfjs1', 'ort'), and why. */
   readonly passErrors?: Readonly<Partial<Record<string, string>>>;
   /** 1-minute load averages sampled while measuring (every progress line). */
   readonly load: readonly number[];
@@ -38,8 +38,9 @@ export interface ChromiumThreadsResult {
   readonly startup: readonly StartupResult[];
   /**
    * Per workload the first pass's cells (`tensorwasm`, `tensorwasm-t<N>`),
-   * then `tfjs-t<N>` and `ort-t<N>` from their own passes, and our 1-thread
-   * reference of those passes as `tensorwasm@tfjs` and `tensorwasm@ort`.
+   * then `tfjs-t<N>`, `tfjs` (1 thread) and `ort-t<N>` from their own passes,
+   * and our 1-thread reference of those passes as `tensorwasm@tfjs`,
+   * `tensorwasm@tfjs1` and `tensorwasm@ort`.
    */
   readonly workloads: readonly WorkloadResult[];
 }
@@ -84,7 +85,7 @@ function timeCell(w: WorkloadResult, key: string): string {
 function drift(r: ChromiumThreadsResult): number {
   const all = r.workloads.flatMap((w) => {
     const first = medianOf(w, 'tensorwasm');
-    return ['tensorwasm@tfjs', 'tensorwasm@ort']
+    return ['tensorwasm@tfjs', 'tensorwasm@tfjs1', 'tensorwasm@ort']
       .map((k) => Math.abs(medianOf(w, k) / first - 1))
       .filter(Number.isFinite);
   });
@@ -123,19 +124,28 @@ export function renderChromiumThreads(r: ChromiumThreadsResult): string {
     .map(([pass, count]) => `${pass} ${count}`)
     .join(', ');
   const moved = drift(r);
+  // tfjs-wasm's own 1 -> N speed-up: the timing side of "it really ran on threads"
+  const own = r.workloads
+    .filter((w) => Number.isFinite(medianOf(w, 'tfjs')) && Number.isFinite(medianOf(w, `tfjs-t${n}`)))
+    .map((w) => `${w.id} ${formatRatio(medianOf(w, 'tfjs') / medianOf(w, `tfjs-t${n}`))}`);
   return [
     '## Headless Chromium',
     '',
     `Threads: ${n} in Chromium ${r.chromium} (tensorwasm ${r.commit}, ${r.date}, ${r.machine}, ${r.cores} cores; ` +
       `the page ${r.crossOriginIsolated ? 'cross-origin isolated' : '**not** cross-origin isolated'}, ` +
       `hardwareConcurrency ${r.hardwareConcurrency}; ${tfjs}).`,
-    `Each pass in its own page: ours on 1 and ${n} threads interleaved, then tfjs-wasm and ORT-web, ` +
+    `Each pass in its own page: ours on 1 and ${n} threads interleaved, then tfjs-wasm (${n} threads, then 1) and ORT-web, ` +
       `each interleaved with our 1 thread (the outputs are checked against it).` +
       (Number.isFinite(moved)
         ? ` Our 1-thread medians in those passes differed from the first pass's by up to ${(moved * 100).toFixed(0)}% (the machine's drift between passes).`
         : '') +
       ` Workers the pages started: ${workers}.`,
     loadLine(r.load, r.cores),
+    ...(own.length === 0
+      ? []
+      : [
+          `tfjs-wasm's own speed-up, 1 to ${n} threads (its threaded build on 1 thread, in a pass of its own): ${own.join(', ')}.`,
+        ]),
     ...(r.workloads.some((w) => w.group === 'models')
       ? ['Whole models: tfjs-wasm has no ONNX import, so no tfjs-wasm figure.']
       : []),

@@ -47,6 +47,8 @@ function result(overrides: Partial<ChromiumThreadsResult> = {}): ChromiumThreads
           cell('tensorwasm-t2', 5),
           cell('tensorwasm@tfjs', 11),
           cell('tfjs-t2', 15),
+          cell('tensorwasm@tfjs1', 10),
+          cell('tfjs', 24),
           cell('tensorwasm@ort', 9.5),
           cell('ort-t2', 20),
         ],
@@ -67,6 +69,9 @@ describe('renderChromiumThreads', () => {
     // 11 ms against 10 ms in the first pass
     expect(text).toContain("differed from the first pass's by up to 10%");
     expect(text).toContain('Workers the pages started: ours 5, tfjs 8, ort 1.');
+    expect(text).toContain(
+      "tfjs-wasm's own speed-up, 1 to 2 threads (its threaded build on 1 thread, in a pass of its own): W5 1.6x.",
+    );
     expect(text).toContain('Load average (1 min) while measuring: 0.30-0.50; the machine was quiet enough');
   });
 
