@@ -17,6 +17,9 @@
  *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write]: W1 N=1024, W3-W6 (and
  *                    the whole models) on 1 and 2 threads and ORT-web
  *                    with 2 threads, with the load seen (bench/threads.ts, bench/results-threads.md)
+ *   npm run bench -- --threads 2 --browser [--only=W3,W5] [--models=resnet] [--quick] [--no-write]: the same workloads in
+ *                    headless Chromium, with tfjs-wasm's threaded build and ORT-web on 2 threads
+ *                    (bench/browser/threads-chromium.ts; the Chromium block of bench/results-threads.md)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -37,9 +40,11 @@ import type { BenchResult, EngineInfo, EngineRun } from './report.js';
 import { formatMs, renderMarkdown, summaryTable } from './report.js';
 import { modelsSectionOf } from './models/models-report.js';
 import { runModels } from './models/run-models.js';
+import { makeModelWorkloads } from './models/model-workloads.js';
 import type { Workload } from './workloads.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
 import { runThreads } from './threads.js';
+import { runThreadsChromium } from './browser/threads-chromium.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -228,6 +233,20 @@ function threadsArg(): number | undefined {
 
 async function main(): Promise<void> {
   const threads = threadsArg();
+  if (threads !== undefined && args.includes('--browser')) {
+    await runThreadsChromium({
+      threads,
+      quick,
+      only: listArg('only'),
+      // --models=resnet: whole models too (a bare --models means every light CNN, as in Node)
+      models: modelsFlag === undefined ? [] : (onlyModels ?? makeModelWorkloads().map((w) => w.id)),
+      write: !args.includes('--no-write'),
+      outDir,
+      reporter,
+    });
+    endProgress();
+    return;
+  }
   if (threads !== undefined) {
     await runThreads({
       threads,

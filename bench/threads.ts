@@ -10,12 +10,15 @@
  * run's speed-up over our own 1-thread run and the load average seen while
  * measuring (the machine's other work: a figure taken at a load near or
  * above the core count is not trustworthy). TF.js is left out: its threaded
- * Wasm build does not start in Node. Writes bench/results-threads.md (and
- * .json) unless --no-write.
+ * Wasm build does not start in Node (`--browser` runs the same workloads in
+ * headless Chromium with it: bench/browser/threads-chromium.ts). Writes
+ * bench/results-threads.md (keeping its Chromium block) and .json unless
+ * --no-write.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { chromiumBlockOf, loadLine, withChromiumBlock } from './browser/threads-report.js';
 import { makeOrt } from './competitors/ort.js';
 import { makeTensorwasm } from './competitors/tensorwasm.js';
 import { FULL, QUICK, initCompetitors, measureWorkload, measureWorkloads, type Reporter } from './measure.js';
@@ -27,7 +30,7 @@ import { formatMs, formatRatio, table, type WorkloadResult } from './report.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
 
 /** The workloads of the threads goals (issue #21). */
-const THREAD_WORKLOADS = ['W1 N=1024', 'W3', 'W4', 'W5', 'W6'];
+export const THREAD_WORKLOADS = ['W1 N=1024', 'W3', 'W4', 'W5', 'W6'];
 
 /** What the threads run measured. */
 export interface ThreadsResult {
@@ -65,15 +68,9 @@ export function renderThreads(r: ThreadsResult): string {
       formatRatio(ort / many),
     ];
   });
-  const lo = Math.min(...r.load);
-  const hi = Math.max(...r.load);
-  const trust =
-    hi >= r.cores * 0.75
-      ? `**not trustworthy**: the load (${hi.toFixed(1)}) came near or above the ${r.cores} cores, so the threads competed with other work`
-      : 'the machine was quiet enough for the figures to hold';
   return [
     `Threads: ${n} (tensorwasm ${r.commit}, ${r.date}, ${r.node}, ${r.machine}, ${r.cores} cores).`,
-    `Load average (1 min) while measuring: ${lo.toFixed(2)}-${hi.toFixed(2)}; ${trust}.`,
+    loadLine(r.load, r.cores),
     '',
     table(
       [
@@ -141,7 +138,10 @@ export async function runThreads(options: {
   const text = renderThreads(result);
   console.log(`\n${text}`);
   if (options.write) {
-    writeFileSync(join(options.outDir, 'results-threads.md'), `# Threads benchmark\n\n${text}\n`);
+    // keep the Chromium block a `--browser` run wrote
+    const path = join(options.outDir, 'results-threads.md');
+    const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    writeFileSync(path, withChromiumBlock(`# Threads benchmark\n\n${text}\n`, chromiumBlockOf(previous)));
     writeFileSync(join(options.outDir, 'results-threads.json'), `${JSON.stringify(result, null, 1)}\n`);
     console.log(`\nwrote ${options.outDir}/results-threads.md and .json`);
   }
@@ -185,7 +185,10 @@ async function measureModels(
 }
 
 /** Each result of `ours` with the cells of the same workload in `more` that it lacks (ORT-web's) appended. */
-function withCells(ours: readonly WorkloadResult[], more: readonly WorkloadResult[]): WorkloadResult[] {
+export function withCells(
+  ours: readonly WorkloadResult[],
+  more: readonly WorkloadResult[],
+): WorkloadResult[] {
   return ours.map((r) => {
     const have = new Set(r.cells.map((c) => c.competitor));
     const extra = more.find((m) => m.id === r.id)?.cells.filter((c) => !have.has(c.competitor)) ?? [];

@@ -9,23 +9,38 @@ import type { Workload, WorkloadData } from '../workloads.js';
 import type { Competitor, Prepared } from './competitor.js';
 import { prepareModel } from './tensorwasm-prepare.js';
 
-/** The file name of a workload's saved module ('W1 N=128' -> 'W1-N-128.wasm'). */
-export function moduleFileName(workload: Workload): string {
-  return `${workload.id.replace(/[^A-Za-z0-9]+/g, '-')}.wasm`;
+/**
+ * The file name of a workload's saved module ('W1 N=128' -> 'W1-N-128.wasm';
+ * compiled for 2 threads 'W1-N-128.t2.wasm').
+ */
+export function moduleFileName(workload: Pick<Workload, 'id'>, threads = 1): string {
+  return `${workload.id.replace(/[^A-Za-z0-9]+/g, '-')}${threads > 1 ? `.t${threads}` : ''}.wasm`;
 }
 
-/** `baseUrl`: where the saved modules are served (ends with '/'); `relaxedSimd`: how they were compiled. */
-export function makeTensorwasmRuntime(baseUrl: string, relaxedSimd = false): Competitor {
+/**
+ * `baseUrl`: where the saved modules are served (ends with '/'); `relaxedSimd`:
+ * how they were compiled; `threads`: load the module compiled for that many
+ * threads with `{ threads }` (key `tensorwasm-t<threads>`; setup fails unless
+ * the model runs on that many).
+ */
+export function makeTensorwasmRuntime(baseUrl: string, relaxedSimd = false, threads = 1): Competitor {
+  const key = threads > 1 ? `tensorwasm-t${threads}` : 'tensorwasm';
   return {
-    key: 'tensorwasm',
-    label: 'tensorwasm',
+    key,
+    label: threads > 1 ? `tensorwasm ${threads} threads` : 'tensorwasm',
     describe: () =>
-      `modules compiled in Node with compile() defaults${relaxedSimd ? ' and relaxedSimd: true' : ''} and saved; the page loads them with the runtime bundle`,
+      `modules compiled in Node with compile() defaults${relaxedSimd ? ' and relaxedSimd: true' : ''}${threads > 1 ? ` and threads: ${threads}` : ''} and saved; the page loads them with the runtime bundle`,
     init: () => Promise.resolve(),
     async setup(workload: Workload, data: WorkloadData): Promise<Prepared> {
-      const response = await fetch(`${baseUrl}${moduleFileName(workload)}`);
-      if (!response.ok) throw new Error(`tensorwasm: ${moduleFileName(workload)}: HTTP ${response.status}`);
-      const model: Model = await load(await response.arrayBuffer());
+      const file = moduleFileName(workload, threads);
+      const response = await fetch(`${baseUrl}${file}`);
+      if (!response.ok) throw new Error(`tensorwasm: ${file}: HTTP ${response.status}`);
+      const bytes = await response.arrayBuffer();
+      const model: Model = await load(bytes, threads > 1 ? { threads } : {});
+      if (model.threads !== threads) {
+        model.dispose();
+        throw new Error(`${key}: runs on ${model.threads} threads`);
+      }
       return prepareModel(model, data);
     },
   };

@@ -1,6 +1,6 @@
 /**
  * TF.js adapter: @tensorflow/tfjs-core with the WebAssembly (XNNPACK) backend,
- * one thread. Inputs and scalar operands are tensors created beforehand; a run
+ * one thread (or its threaded build where the page is cross-origin isolated). Inputs and scalar operands are tensors created beforehand; a run
  * is `tf.tidy(op)` (the wasm backend computes synchronously), and the result
  * tensor is kept until the next run so reading it back is not timed. The
  * packages are imported in init() so start-up includes loading them.
@@ -108,28 +108,40 @@ function outputNchw(tf: Tf, spec: WorkloadSpec, y: TfCore.Tensor): Float32Array 
 export interface TfjsModules {
   readonly tf: Tf;
   readonly setThreadsCount: (count: number) => void;
+  /** The thread count the backend really runs (its pthreadpool's), once it is ready. */
+  readonly getThreadsCount: () => number;
 }
 
 /** Node: import the packages from node_modules. */
 async function importTfjs(): Promise<TfjsModules> {
   const tf = await import('@tensorflow/tfjs-core');
-  const { setThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  return { tf, setThreadsCount };
+  const { setThreadsCount, getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  return { tf, setThreadsCount, getThreadsCount };
 }
 
-/** `load` brings in tfjs-core and the wasm backend (a browser page loads their dist/ files and sets the wasm paths). */
-export function makeTfjs(load: () => Promise<TfjsModules> = importTfjs): Competitor {
+/**
+ * `load` brings in tfjs-core and the wasm backend (a browser page loads their
+ * dist/ files and sets the wasm paths). `threads`: setThreadsCount (key
+ * `tfjs-t<threads>` above 1); the backend is set up once per page, so one
+ * page runs one setting. Above 1 init() fails unless the backend reports
+ * that many threads (it falls back to one silently: in Node, or on a page
+ * without cross-origin isolation).
+ */
+export function makeTfjs(load: () => Promise<TfjsModules> = importTfjs, threads = 1): Competitor {
   let loaded: Tf | undefined;
   return {
-    key: 'tfjs',
-    label: 'tfjs-wasm',
+    key: threads > 1 ? `tfjs-t${threads}` : 'tfjs',
+    label: threads > 1 ? `tfjs-wasm ${threads} threads` : 'tfjs-wasm',
     describe: () =>
-      'wasm backend (XNNPACK), setThreadsCount(1); W5 uses tf.fused.matMul (bias + relu); W8-W10 conv2d / depthwiseConv2d in NHWC',
+      `wasm backend (XNNPACK${threads > 1 ? ', threaded SIMD build' : ''}), setThreadsCount(${threads}); W5 uses tf.fused.matMul (bias + relu); W8-W10 conv2d / depthwiseConv2d in NHWC`,
     async init() {
-      const { tf, setThreadsCount } = await load();
-      setThreadsCount(1);
+      const { tf, setThreadsCount, getThreadsCount } = await load();
+      setThreadsCount(threads);
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
       await tf.ready();
+      const actual = getThreadsCount();
+      if (threads > 1 && actual !== threads)
+        throw new Error(`tfjs: asked for ${threads} threads, the wasm backend runs ${actual}`);
       loaded = tf;
     },
     setup(workload: Workload, data: WorkloadData): Promise<Prepared> {

@@ -25,7 +25,7 @@ export const CHROMIUM = '/usr/bin/chromium';
  * Flags for a quiet, reproducible browser. Playwright starts every launch on
  * a fresh temporary profile (it refuses --user-data-dir in `args`).
  */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -43,7 +43,7 @@ const ISOLATION_HEADERS = {
 };
 
 /** Each package's dist/ folder, served under its own name. */
-const DIST_FOLDERS: Readonly<Record<string, string>> = {
+export const DIST_FOLDERS: Readonly<Record<string, string>> = {
   'tfjs-core': 'node_modules/@tensorflow/tfjs-core/dist',
   'tfjs-backend-wasm': 'node_modules/@tensorflow/tfjs-backend-wasm/dist',
   ort: 'node_modules/onnxruntime-web/dist',
