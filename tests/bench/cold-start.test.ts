@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { makeColdStartRunner } from '../../bench/models/cold-start.js';
 import {
   firstRunGoal,
+  memoryGoal,
   renderColdCompact,
   renderColdFull,
   startupGoal,
@@ -27,11 +28,15 @@ function sample(
 /** ResNet-50 whose tensorwasm process totals are 300, 310 and 900 ms (median 310) against ORT's 500-700. */
 const resnet: ColdModelResult = {
   id: 'ResNet-50',
-  tensorwasm: [sample(100, 200, [100, 120, 80]), sample(110, 200, [100]), sample(600, 300, [100, 100])],
+  tensorwasm: [
+    sample(100, 200, [100, 120, 80], { memoryBytes: 113 << 20 }),
+    sample(110, 200, [100], { memoryBytes: 113 << 20 }),
+    sample(600, 300, [100, 100], { memoryBytes: 113 << 20 }),
+  ],
   ort: [
-    sample(300, 200, [150], { runtimeInitMs: 400, processStartMs: 60 }),
-    sample(400, 300, [150], { runtimeInitMs: 500, processStartMs: 70 }),
-    sample(350, 250, [100], { runtimeInitMs: 450, processStartMs: 80 }),
+    sample(300, 200, [150], { runtimeInitMs: 400, processStartMs: 60, memoryBytes: 300 << 20 }),
+    sample(400, 300, [150], { runtimeInitMs: 500, processStartMs: 70, memoryBytes: 310 << 20 }),
+    sample(350, 250, [100], { runtimeInitMs: 450, processStartMs: 80, memoryBytes: 290 << 20 }),
   ],
   maxAbsDiff: 2e-7,
   flagged: false,
@@ -39,8 +44,8 @@ const resnet: ColdModelResult = {
 /** An audio model where ORT starts faster and the first run is 5x the steady one (no first-run goal). */
 const audio: ColdModelResult = {
   id: 'Audio Conv1d',
-  tensorwasm: [sample(150, 50, [10])],
-  ort: [sample(100, 60, [20], { runtimeInitMs: 300 })],
+  tensorwasm: [sample(150, 50, [10], { memoryBytes: 3 << 20 })],
+  ort: [sample(100, 60, [20], { runtimeInitMs: 300, memoryBytes: 2 << 20 })],
   maxAbsDiff: 1e-7,
   flagged: false,
 };
@@ -69,6 +74,14 @@ describe('the start-up table', () => {
     expect(s.twFirstOverSteady).toBe(2);
     expect(s.ortRuntimeInitMs).toBe(450);
     expect(s.ortProcessStartMs).toBe(70);
+    expect(s.twMemoryBytes).toBe(113 << 20);
+    expect(s.ortHeapBytes).toBe(300 << 20);
+  });
+
+  it("checks the memory goal per model: tensorwasm's memory no larger than ORT's heap in its fresh process", () => {
+    expect(memoryGoal(summarizeCold(resnet))).toBe('met');
+    expect(memoryGoal(summarizeCold(audio))).toBe('**not met**');
+    expect(memoryGoal(summarizeCold({ ...audio, ort: [sample(100, 60, [20])] }))).toBe('-');
   });
 
   it('checks both goals per row: start-up on every model, the first run on ResNet-50 only', () => {
@@ -89,15 +102,19 @@ describe('the start-up table', () => {
     expect(renderColdFull({ ...run, seconds: 12.4 })).toContain('(12 s of the run)');
     expect(full).toContain('2-10 runs, more while under 600 ms');
     expect(full).toContain(
-      '| ResNet-50 | 110 ms | 200 ms | 310 ms | 350 ms | 250 ms | 600 ms | 1.9x | 2.0x | 2.0x | 50.0 ms / 70.0 ms | 450 ms | 2.0e-7 | met | met |',
+      '| ResNet-50 | 110 ms | 200 ms | 310 ms | 350 ms | 250 ms | 600 ms | 1.9x | 2.0x | 2.0x | 50.0 ms / 70.0 ms | 450 ms | 113 MB / 300 MB | 2.0e-7 | met | met | met |',
     );
     expect(full).toContain(
       '| Audio Conv1d | 150 ms | 50.0 ms | 200 ms | 100 ms | 60.0 ms | 160 ms | 0.80x |',
     );
     expect(full).toContain('| VGG-19 | **child exited with 1: out of memory** | - |');
     const compact = renderColdCompact(run);
-    expect(compact).toContain('| ResNet-50 | 310 ms | 600 ms | 1.9x | 2.0x (goal <= 2x: met) | met |');
-    expect(compact).toContain('| Audio Conv1d | 200 ms | 160 ms | 0.80x | 5.0x | **not met** |');
+    expect(compact).toContain(
+      '| ResNet-50 | 310 ms | 600 ms | 1.9x | 2.0x (goal <= 2x: met) | met | 113 MB / 300 MB (met) |',
+    );
+    expect(compact).toContain(
+      '| Audio Conv1d | 200 ms | 160 ms | 0.80x | 5.0x | **not met** | 3.0 MB / 2.0 MB (**not met**) |',
+    );
     expect(renderColdCompact({ ...run, processes: 1, models: [audio] })).toContain('median of\n1;');
   });
 
