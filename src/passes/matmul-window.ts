@@ -132,3 +132,56 @@ export function windowBlocks(K: number): { readonly kc: number; readonly nc: num
   const blocks = Math.ceil(K / MAX_WINDOW_BLOCK_K);
   return { kc: Math.ceil(K / blocks), nc: WINDOW_BLOCK_N };
 }
+
+/** Most taps of a window B's masked border copy (one mask per tap and vector, kept in locals). */
+const MAX_PERIODIC_TAPS = 25;
+
+/**
+ * A window B whose k parts repeat every `taps.length` values of k (a conv's
+ * k is (channel, taps...)): the address part kPart(c·T + t) = c·stride +
+ * taps[t], and each guard's part guardTaps[g][t], the same for every channel
+ * (spatial guards). Known at compile time, so a border strip's lanes outside
+ * the padding are one mask per tap for the whole strip.
+ */
+export interface TapPeriod {
+  readonly taps: readonly number[];
+  readonly stride: number;
+  readonly guardTaps: readonly (readonly number[])[];
+}
+
+/** `e` at k = 0 .. K-1, or undefined when it depends on anything but k. */
+function valuesOverK(e: IndexExpr, k: LoopVar): number[] | undefined {
+  const out: number[] = [];
+  for (let v = 0; v < k.extent; v++) {
+    const at = ix.substitute(e, new Map([[k.id, ix.constant(v)]]));
+    if (at.terms.length > 0) return undefined;
+    out.push(at.c);
+  }
+  return out;
+}
+
+/** The stride with which `values` repeat every T (values[c·T + t] = values[t] + c·stride), or undefined. */
+function strideOver(values: readonly number[], T: number): number | undefined {
+  const stride = values.length > T ? values[T]! - values[0]! : 0;
+  return values.every((p, v) => p === values[v % T]! + Math.floor(v / T) * stride) ? stride : undefined;
+}
+
+/**
+ * The smallest period T <= MAX_PERIODIC_TAPS dividing K with which a window
+ * B's address part repeats with a nonnegative stride and every guard's part
+ * repeats unchanged, or undefined.
+ */
+export function tapPeriod(w: WindowOperand, k: LoopVar): TapPeriod | undefined {
+  const K = k.extent;
+  const address = valuesOverK(w.kPart, k);
+  const guards = w.guards.map((g) => valuesOverK(g.kPart, k));
+  if (address === undefined || guards.some((g) => g === undefined)) return undefined;
+  for (let T = 1; T <= Math.min(MAX_PERIODIC_TAPS, K); T++) {
+    if (K % T !== 0) continue;
+    const stride = strideOver(address, T);
+    if (stride === undefined || stride < 0) continue;
+    if (guards.some((g) => strideOver(g!, T) !== 0)) continue;
+    return { taps: address.slice(0, T), stride, guardTaps: guards.map((g) => g!.slice(0, T)) };
+  }
+  return undefined;
+}

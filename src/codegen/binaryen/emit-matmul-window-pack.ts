@@ -7,8 +7,8 @@
  */
 import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
-import { packedStrips, STRIP_COLUMNS, type MatmulShape } from '../../passes/matmul-shape.js';
-import { windowColumns } from '../../passes/matmul-window.js';
+import { cacheBlocks, packedStrips, STRIP_COLUMNS, type MatmulShape } from '../../passes/matmul-shape.js';
+import { tapPeriod, windowColumns, type TapPeriod } from '../../passes/matmul-window.js';
 import { emitIndex } from './emit-index.js';
 import type { ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -94,6 +94,10 @@ export interface WindowPackLocals {
   readonly lo: readonly number[];
   readonly hi: readonly number[];
   readonly gk: readonly number[];
+  /** k's parts as taps repeating per channel (tapPeriod), when they do. */
+  readonly period: TapPeriod | undefined;
+  /** Per tap, the two lane masks of a border strip (v128: all ones where every guard holds). */
+  readonly masks: readonly (readonly [number, number])[];
 }
 
 export function windowPackLocals(fb: FunctionBuilder, s: MatmulShape): WindowPackLocals {
@@ -101,6 +105,8 @@ export function windowPackLocals(fb: FunctionBuilder, s: MatmulShape): WindowPac
   const add = (): number => fb.addLocal(i32);
   const guards = s.window?.guards.length ?? 0;
   const each = (): number[] => Array.from({ length: guards }, add);
+  // border strips take the masked copy only where there are guards to mask
+  const period = s.window !== undefined && guards > 0 ? tapPeriod(s.window, s.k) : undefined;
   return {
     strip: add(),
     row: add(),
@@ -114,6 +120,8 @@ export function windowPackLocals(fb: FunctionBuilder, s: MatmulShape): WindowPac
     lo: each(),
     hi: each(),
     gk: each(),
+    period,
+    masks: (period?.taps ?? []).map(() => [fb.addLocal(fb.b.v128), fb.addLocal(fb.b.v128)] as const),
   };
 }
 
@@ -247,5 +255,89 @@ export function packWindowBlock(
     ...advance(),
   ]);
   const strips = packedStrips(width, s.bN);
-  return [fb.forLoop(l.strip, 0, strips, 1, false, [...stripSetup, m.if(get(l.inside), interior, border)])];
+  const period = l.period;
+  // whole channels in this block and in every block before it (kc0 a multiple of the taps)
+  const periodic =
+    period !== undefined && kLen % period.taps.length === 0 && cacheBlocks(s).kc % period.taps.length === 0;
+  const outside = periodic ? maskedBorder(fb, l, period, guards, nAt, at, kc0, kLen, border) : border;
+  return [fb.forLoop(l.strip, 0, strips, 1, false, [...stripSetup, m.if(get(l.inside), interior, outside)])];
+}
+
+/**
+ * A border strip of a window B whose k parts repeat per channel (tapPeriod;
+ * kc0 and kLen whole channels): which lanes a guard excludes depends on the
+ * tap alone, so the strip computes one mask per tap and vector once, then
+ * copies each k as two vectors of x at a constant offset from the channel's
+ * pointer, masked (`v128.and`: what x holds outside the padding never
+ * enters; 0 as the lane-by-lane path stores). Only where the strip's lanes
+ * are consecutive and every whole-vector read of every k lies inside x's
+ * buffer; else `otherwise` (the per-k checks). The same values as the per-k
+ * path, bit for bit.
+ */
+function maskedBorder(
+  fb: FunctionBuilder,
+  l: WindowPackLocals,
+  period: TapPeriod,
+  guards: readonly { readonly size: number }[],
+  nAt: (g: number) => number,
+  at: { readonly xStart: number; readonly xEnd: number },
+  kc0: number,
+  kLen: number,
+  otherwise: Expr,
+): Expr {
+  const m = fb.m;
+  const i32 = fb.b.i32;
+  const v128 = fb.b.v128;
+  const get = (local: number): Expr => m.local.get(local, i32);
+  const c = (v: number): Expr => m.i32.const(v);
+  const { taps, stride, guardTaps } = period;
+  const T = taps.length;
+  const channels = kLen / T;
+  // offsets from the lowest tap keep every memarg offset >= 0
+  const lo = Math.min(...taps);
+  const hi = Math.max(...taps);
+  const setup: Expr[] = [];
+  taps.forEach((_, t) =>
+    [0, 1].forEach((h) => {
+      const mask = guards
+        .map((g, i) => {
+          const part = m.v128.load(nAt(i + 1) + 16 * h, 4, get(l.pn));
+          return m.i32x4.lt_u(
+            m.i32x4.add(part, m.i32x4.splat(c(guardTaps[i]![t]!))),
+            m.i32x4.splat(c(g.size)),
+          );
+        })
+        .reduce((a, b) => m.v128.and(a, b));
+      setup.push(m.local.set(l.masks[t]![h]!, mask));
+    }),
+  );
+  const step: Expr[] = [];
+  taps.forEach((tap, t) =>
+    [0, 1].forEach((h) => {
+      const value = m.v128.load((tap - lo) * 4 + 16 * h, 4, get(l.off));
+      const masked = m.v128.and(value, m.local.get(l.masks[t]![h]!, v128));
+      step.push(m.v128.store(t * W * 4 + 16 * h, 4, get(l.pdst), masked));
+    }),
+  );
+  step.push(
+    m.local.set(l.off, m.i32.add(get(l.off), c(stride * 4))),
+    m.local.set(l.pdst, m.i32.add(get(l.pdst), c(T * W * 4))),
+  );
+  // x at k = kc0 (whole channels), lowest tap: src + 4·(lo + (kc0 / T)·stride)
+  const first = m.i32.add(
+    m.i32.add(get(l.src), c(lo * 4)),
+    m.i32.mul(m.i32.div_u(get(kc0), c(T)), c(stride * 4)),
+  );
+  // the reads span [first, first + 4·((channels - 1)·stride + hi - lo) + 32)
+  const span = 4 * ((channels - 1) * stride + hi - lo) + W * 4;
+  // no strip of this block fits in x (its channels span more than x): the per-k checks only
+  if (at.xEnd - span < at.xStart) return otherwise;
+  const fits = m.i32.and(
+    get(l.contiguous),
+    m.i32.and(m.i32.ge_u(get(l.off), c(at.xStart)), m.i32.le_u(get(l.off), c(at.xEnd - span))),
+  );
+  return m.block(null, [
+    m.local.set(l.off, first),
+    m.if(fits, m.block(null, [...setup, fb.forLoop(l.row, 0, channels, 1, false, step)]), otherwise),
+  ]);
 }
