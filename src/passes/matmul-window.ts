@@ -132,3 +132,92 @@ export function windowBlocks(K: number): { readonly kc: number; readonly nc: num
   const blocks = Math.ceil(K / MAX_WINDOW_BLOCK_K);
   return { kc: Math.ceil(K / blocks), nc: WINDOW_BLOCK_N };
 }
+
+/** Most taps of a window B's masked border copy (one mask per tap and vector, kept in locals). */
+const MAX_PERIODIC_TAPS = 25;
+
+/**
+ * A window B whose k parts repeat every `taps.length` values of k (a conv's
+ * k is (channel, taps...)): the address part kPart(c·T + t) = c·stride +
+ * taps[t], and each guard's part guardTaps[g][t], the same for every channel
+ * (spatial guards). Known at compile time, so a border strip's lanes outside
+ * the padding are one mask per tap for the whole strip.
+ */
+export interface TapPeriod {
+  readonly taps: readonly number[];
+  readonly stride: number;
+  readonly guardTaps: readonly (readonly number[])[];
+}
+
+/**
+ * `e` with the variable `k` at `v`, or undefined when it reads anything else
+ * (a run-time value, another variable) or divides a negative value (the
+ * kernel's tables use unsigned division: not mirrored here).
+ */
+function valueAt(e: IndexExpr, k: LoopVar, v: number): number | undefined {
+  let sum = e.c;
+  for (const { coef, atom } of e.terms) {
+    let x: number | undefined;
+    switch (atom.kind) {
+      case 'var':
+        x = atom.v.id === k.id ? v : undefined;
+        break;
+      case 'dyn':
+        x = undefined;
+        break;
+      case 'within':
+        x = valueAt(atom.e, k, v);
+        break;
+      case 'div': {
+        const inner = valueAt(atom.e, k, v);
+        x = inner === undefined || inner < 0 ? undefined : Math.floor(inner / atom.d);
+        break;
+      }
+      case 'mod': {
+        const inner = valueAt(atom.e, k, v);
+        x = inner === undefined || inner < 0 ? undefined : inner % atom.d;
+        break;
+      }
+    }
+    if (x === undefined) return undefined;
+    sum += coef * x;
+  }
+  return sum;
+}
+
+/** `e` at k = 0 .. K-1 (evaluated directly: ix.substitute per k took ~0.1 ms each), or undefined. */
+function valuesOverK(e: IndexExpr, k: LoopVar): number[] | undefined {
+  const out: number[] = [];
+  for (let v = 0; v < k.extent; v++) {
+    const at = valueAt(e, k, v);
+    if (at === undefined) return undefined;
+    out.push(at);
+  }
+  return out;
+}
+
+/** The stride with which `values` repeat every T (values[c·T + t] = values[t] + c·stride), or undefined. */
+function strideOver(values: readonly number[], T: number): number | undefined {
+  const stride = values.length > T ? values[T]! - values[0]! : 0;
+  return values.every((p, v) => p === values[v % T]! + Math.floor(v / T) * stride) ? stride : undefined;
+}
+
+/**
+ * The smallest period T <= MAX_PERIODIC_TAPS dividing K with which a window
+ * B's address part repeats with a nonnegative stride and every guard's part
+ * repeats unchanged, or undefined.
+ */
+export function tapPeriod(w: WindowOperand, k: LoopVar): TapPeriod | undefined {
+  const K = k.extent;
+  const address = valuesOverK(w.kPart, k);
+  const guards = w.guards.map((g) => valuesOverK(g.kPart, k));
+  if (address === undefined || guards.some((g) => g === undefined)) return undefined;
+  for (let T = 1; T <= Math.min(MAX_PERIODIC_TAPS, K); T++) {
+    if (K % T !== 0) continue;
+    const stride = strideOver(address, T);
+    if (stride === undefined || stride < 0) continue;
+    if (guards.some((g) => strideOver(g!, T) !== 0)) continue;
+    return { taps: address.slice(0, T), stride, guardTaps: guards.map((g) => g!.slice(0, T)) };
+  }
+  return undefined;
+}

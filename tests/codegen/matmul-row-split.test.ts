@@ -3,7 +3,7 @@
  * 4-row and single-row tiles: every row once, fewest single rows.
  */
 import { describe, expect, test } from 'vitest';
-import { rowSplit } from '../../src/codegen/binaryen/emit-matmul.js';
+import { rowSplit } from '../../src/codegen/binaryen/emit-matmul-rows.js';
 
 describe('rowSplit', () => {
   test('covers every row count exactly, and leaves fewer than 4 single rows', () => {

@@ -119,7 +119,7 @@ describe('conv as im2col + matmul', () => {
   });
 
   // implicit GEMM: B's strips packed from x through the window tables, with interior strips
-  // copied whole, border strips checked per k (lanes outside the padding), strips that straddle
+  // copied whole, border strips masked per tap or checked per k (lanes outside the padding), strips that straddle
   // output rows (widths not a multiple of 8) and the zero-padded last strip of each block
   const implicit: [string, number[], number[], ConvOptions][] = [
     ['3x3 over 13 columns (strips straddle rows)', [1, 7, 11, 13], [9, 7, 3, 3], { pads: [1, 1, 1, 1] }],
@@ -138,6 +138,15 @@ describe('conv as im2col + matmul', () => {
     ],
     ['unpadded 3x3 (div/mod without guards)', [1, 4, 9, 10], [12, 4, 3, 3], {}],
     ['stride 2 along rows only', [1, 5, 12, 9], [8, 5, 3, 3], { pads: [1, 1, 1, 1], strides: [2, 1] }],
+    // border strips of whole rows (widths a multiple of 8) take one mask per tap
+    ['masked borders: two k-blocks over 8x8', [1, 240, 8, 8], [8, 240, 3, 3], { pads: [1, 1, 1, 1] }],
+    ['masked borders: 5x5 pads 2 over 16 columns', [1, 4, 9, 16], [8, 4, 5, 5], { pads: [2, 2, 2, 2] }],
+    [
+      'masked borders: dilated, groups 2, batch 2',
+      [2, 6, 7, 16],
+      [16, 3, 3, 3],
+      { pads: [2, 1, 2, 3], dilations: [2, 1], groups: 2 },
+    ],
   ];
   test.each(implicit)('implicit GEMM: %s', async (_name, x, w, options) => {
     const { g, feeds } = gemmCase(x, w, options, 'relu', 11);

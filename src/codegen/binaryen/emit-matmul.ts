@@ -39,28 +39,17 @@ import {
   packLocals,
   type First,
 } from './emit-matmul-pack.js';
-import { emitWindowTables, packWindowBlock, windowPackLocals } from './emit-matmul-pack.js';
+import { emitWindowTables, packWindowBlock, windowPackLocals } from './emit-matmul-window-pack.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
 import type { RangeBounds } from './range-bounds.js';
 import { relaxedMadd } from './vector-ops.js';
 import { THREAD_ID_GLOBAL } from './emit-threads.js';
-import { TALL_TILES_EXPORT } from '../../common/manifest.js';
+import { emitRowLoops, RELAXED_TILE_ROWS, tallTiles, type RowTiles } from './emit-matmul-rows.js';
 
 type Expr = Binaryen.ExpressionRef;
 
 const NV = TILE_VECTORS;
-/**
- * Rows of a full tile in the relaxed build: with fused multiply-adds no product register is
- * needed, so 12 accumulators, 2 vectors of B and a splat of A fit V8's 15 XMM registers. Zen 4
- * runs two FMAs a cycle at 4 cycles' latency, so the 4-row tile's 8 independent chains cap it
- * near 50 GF/s (an FMA loop with no loads: 8 chains 49.9, 12 chains 54.0 GF/s, Node 24); the
- * 6-row tile measured 512³ 5.39 -> 5.0 ms (docs/kernels.md).
- */
-const RELAXED_TILE_ROWS = 6;
-/** The relaxed build's switch to its 6-row tiles (exported as TALL_TILES_EXPORT; 0 until the runtime sets it). */
-const TALL_TILES_GLOBAL = 'tall_tiles';
-
 const W = STRIP_COLUMNS;
 /**
  * Vectors of a single-row tile reading B in place (GEMV-like products with
@@ -77,19 +66,6 @@ const ROW_VECTORS = TILE_ROWS * NV;
  * weights far larger than the caches: see docs/kernels.md).
  */
 const IN_PLACE_BLOCK_K = 16;
-
-/**
- * How `rows` rows split into [tiles of `tall` rows, tiles of TILE_ROWS rows, single rows]:
- * as many tall tiles as leave a remainder that TILE_ROWS-row tiles cover with fewest single
- * rows (with tall = 6: 8 rows as 4 + 4, 9 as 4 + 4 + 1, 14 as 6 + 4 + 4).
- */
-export function rowSplit(rows: number, tall: number): [number, number, number] {
-  let q = Math.floor(rows / tall);
-  if (tall !== TILE_ROWS && q > 0 && [2, 3].includes(rows - q * tall)) q--;
-  const rest = rows - q * tall;
-  const short = Math.floor(rest / TILE_ROWS);
-  return [q, short, rest - short * TILE_ROWS];
-}
 
 /** A matmul kernel the micro-kernel handles (its epilogue vectorizes along n), or undefined. */
 export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
@@ -121,12 +97,8 @@ export function emitMatmul(
   const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
   // the relaxed build carries 6-row tiles beside the 4-row ones where M has 6 rows, chosen at
   // run time by TALL_TILES_GLOBAL (set by the runtime on engines that compile them well)
-  const tallToo = env.relaxedSimd && M >= RELAXED_TILE_ROWS;
+  const tallToo = tallTiles(fb, env.relaxedSimd, M);
   const MAX_ROWS = tallToo ? RELAXED_TILE_ROWS : TILE_ROWS;
-  if (tallToo && m.getGlobal(TALL_TILES_GLOBAL) === 0) {
-    m.addGlobal(TALL_TILES_GLOBAL, i32, true, m.i32.const(0));
-    m.addGlobalExport(TALL_TILES_GLOBAL, TALL_TILES_EXPORT);
-  }
 
   // batch-dependent base addresses (bytes, absolute)
   const pa0 = fb.addLocal(i32);
@@ -383,60 +355,8 @@ export function emitMatmul(
   };
   if (bounds !== undefined && bounds.id !== s.m?.id)
     throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows`);
-  /**
-   * Row tiles over all the rows or this call's slice, continuing one row variable: in the
-   * relaxed build first 6-row tiles where TALL_TILES_GLOBAL is set (as many as `rowSplit`
-   * takes), then 4-row tiles, then single rows. A slice is whole units of TILE_ROWS rows
-   * (kernel-range.ts): 8 rows run as 4 + 4, not 6 + 2 singles. The same sums in the same
-   * order whichever tiles run: bit-identical either way.
-   */
-  const end6 = fb.addLocal(i32);
-  const rowLoops = (body: (rows: number) => Expr[]): Expr[] => {
-    // the row counts a call may get: all of M, or (sliced) whole units and the last slice's rest
-    const counts = new Set([M]);
-    if (bounds !== undefined) {
-      bounds.used = true;
-      for (let r = TILE_ROWS; r < M; r += TILE_ROWS) counts.add(r).add(M - r);
-    }
-    const splits = [...counts].flatMap((c) => [
-      rowSplit(c, TILE_ROWS),
-      ...(tallToo ? [rowSplit(c, RELAXED_TILE_ROWS)] : []),
-    ]);
-    const tallRuns = tallToo && splits.some(([tall]) => tall > 0);
-    const shortRuns = splits.some(([tall, short], i) => (tallToo && i % 2 === 1 ? short : tall) > 0);
-    const singleRuns = splits.some((sp) => sp[2] > 0);
-    const ifTall = (body: Expr[]): Expr => m.if(m.global.get(TALL_TILES_GLOBAL, i32), m.block(null, body));
-    const out: Expr[] = [m.local.set(m0, bounds === undefined ? m.i32.const(0) : get(bounds.start))];
-    if (bounds === undefined) {
-      const [tall] = rowSplit(M, RELAXED_TILE_ROWS);
-      const loop = (h: number, end: number): Expr => fb.forLoop(m0, null, end, h, h > 1, body(h));
-      if (tallRuns) out.push(ifTall([loop(RELAXED_TILE_ROWS, tall * RELAXED_TILE_ROWS)]));
-      if (shortRuns) out.push(loop(TILE_ROWS, M));
-      if (singleRuns) out.push(loop(1, M));
-      return out;
-    }
-    if (tallRuns) {
-      const h = RELAXED_TILE_ROWS;
-      // end6 = m0 + h · (the tall tiles rowSplit takes of end - m0)
-      const r = (): Expr => m.i32.sub(get(bounds.end), get(m0));
-      const q = (): Expr => m.i32.div_u(r(), m.i32.const(h));
-      const rem = (): Expr => m.i32.sub(r(), m.i32.mul(q(), m.i32.const(h)));
-      // q > 0 and rem in {2, 3}: one tall tile fewer, its rows as two 4-row tiles
-      const fewer = m.i32.and(
-        m.i32.le_u(m.i32.sub(rem(), m.i32.const(2)), m.i32.const(1)),
-        m.i32.ne(q(), m.i32.const(0)),
-      );
-      out.push(
-        ifTall([
-          m.local.set(end6, m.i32.add(get(m0), m.i32.mul(m.i32.sub(q(), fewer), m.i32.const(h)))),
-          fb.forRange(m0, null, end6, h, true, body(h)),
-        ]),
-      );
-    }
-    if (shortRuns) out.push(fb.forRange(m0, null, bounds.end, TILE_ROWS, true, body(TILE_ROWS)));
-    if (singleRuns) out.push(fb.forRange(m0, null, bounds.end, 1, false, body(1)));
-    return out;
-  };
+  const rows: RowTiles = { M, tallToo, m0, end6: fb.addLocal(i32), bounds };
+  const rowLoops = (body: (rows: number) => Expr[]): Expr[] => emitRowLoops(fb, rows, body);
   /** All rows for one k-block of the current n-block (`width` columns). */
   const kBlock = (kLen: number, first: First, last: boolean, width: number): Expr[] => [
     ...pack(kLen, width),
