@@ -6,6 +6,10 @@
  */
 import type { EngineRun, WorkloadResult } from './report.js';
 import { formatMs, formatRatio, speedup, table } from './report.js';
+import { renderGoals } from './engines/goals.js';
+import { isNoisyCell, NOISY_MEDIAN_OVER_MIN } from './engines/noisy-cell.js';
+
+export { NOISY_MEDIAN_OVER_MIN } from './engines/noisy-cell.js';
 
 /** The competitors every engine runs, in column order. */
 export const ENGINE_COLUMNS: readonly string[] = ['tensorwasm', 'tfjs', 'ort'];
@@ -31,13 +35,6 @@ export function engineHeading(run: EngineRun): string {
   return `**${engine.name}** (${parts.join('; ')})`;
 }
 
-/**
- * A median over this multiple of the cell's fastest sample marks the cell:
- * other work held the cores while it ran. Session 7's quiet run had Node 24's
- * W2, W3 and W5 at 1.5-1.8x their fastest samples for all three competitors
- * (on a quiet engine: 1.02-1.06x) and read as a 2x regression.
- */
-export const NOISY_MEDIAN_OVER_MIN = 1.25;
 const NOISY_MARK = ' †';
 const NOISY_NOTE =
   `† median over ${NOISY_MEDIAN_OVER_MIN}x the fastest sample: other work competed for the cores ` +
@@ -45,7 +42,7 @@ const NOISY_NOTE =
 
 function noisy(w: WorkloadResult, key: string): boolean {
   const cell = w.cells.find((c) => c.competitor === key);
-  return cell !== undefined && cell.error === undefined && cell.medianMs > NOISY_MEDIAN_OVER_MIN * cell.minMs;
+  return cell !== undefined && isNoisyCell(cell);
 }
 
 function cellText(w: WorkloadResult, key: string): string {
@@ -87,14 +84,15 @@ export function firstRunLine(run: EngineRun): string {
   return parts.length === 0 ? '' : `\n\ntensorwasm first run / steady median: ${parts.join(', ')}.`;
 }
 
-/** Every engine: a heading line and a table each. */
+/** Every engine: a heading line and a table each, then the goals of issue #22 checked across them. */
 export function renderEngines(
   runs: readonly EngineRun[],
   columns: readonly string[] = ENGINE_COLUMNS,
 ): string {
-  return runs
-    .map((run) => `${engineHeading(run)}\n\n${engineTable(run, columns)}${firstRunLine(run)}`)
-    .join('\n\n');
+  const tables = runs.map(
+    (run) => `${engineHeading(run)}\n\n${engineTable(run, columns)}${firstRunLine(run)}`,
+  );
+  return [...tables, renderGoals(runs)].join('\n\n');
 }
 
 /** bench/results.md's section for the engines. */

@@ -11,6 +11,13 @@
  * Measured per 1M f32 with 4 vectors: exp 1.18 -> 0.97 ms, sigmoid 1.95 ->
  * 1.36, gelu 4.6 -> 2.8; W2 2.27 -> 1.47 ms (6 and 8 vectors spill: slower).
  * W7 with 8 vectors: 12 -> 3 us (4 vectors: 5 us).
+ *
+ * An inline transcendental is itself a block of statements; its vectors'
+ * statements are interleaved too (statement k of every vector, then k + 1):
+ * V8's TurboFan (Node 20) reorders independent chains by itself, Turboshaft
+ * (Node 22+, Chromium) keeps the order as written, so one vector's ~30
+ * dependent instructions after another left the CPU one or two chains in
+ * flight. W2 on Node 24: 1.08 -> 0.92 ms; Node 20 unchanged (docs/kernels.md).
  */
 import type Binaryen from 'binaryen';
 import * as ix from '../../passes/index-expr.js';
@@ -47,6 +54,20 @@ const MIN_OPS = 8;
 const SHORT_VECTORS = 4;
 /** Ops with long inline expansions: one alone is a long chain (exp 1.18 -> 0.97 ms per 1M, log 3.1 -> 2.0). */
 const HEAVY = new Set(['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'pow', 'gelu']);
+
+/** Whether `e` contains a transcendental (an op of HEAVY). */
+function hasHeavy(e: KExpr): boolean {
+  switch (e.k) {
+    case 'op':
+      return HEAVY.has(e.op) || e.args.some(hasHeavy);
+    case 'let':
+      return hasHeavy(e.value) || hasHeavy(e.body);
+    case 'cast':
+      return hasHeavy(e.arg);
+    default:
+      return false;
+  }
+}
 
 /**
  * How many vectors to interleave for `e` (loads, constants, refs and vector
@@ -126,17 +147,25 @@ export function emitInterleaved(
           return local;
         });
       case 'op': {
-        const args = x.args.map(go);
-        return lanes.map((u) =>
-          set(
-            emitVectorOpOf(
-              fb,
-              x,
-              args.map((a) => m.local.get(a[u] as number, v128)),
-              env,
-            ),
+        // Arguments with a transcendental first: the cheap ones' results then live only
+        // from just before this op (Turboshaft keeps them in registers instead of spilling them).
+        const args: number[][] = [];
+        const order = x.args.map((a, i) => i).sort((i, j) => heavyFirst(x.args, i) - heavyFirst(x.args, j));
+        for (const i of order) args[i] = go(x.args[i] as KExpr);
+        const exprs = lanes.map((u) =>
+          emitVectorOpOf(
+            fb,
+            x,
+            args.map((a) => m.local.get(a[u] as number, v128)),
+            env,
           ),
         );
+        const blocks = sameShapeBlocks(fb, exprs);
+        if (blocks === undefined) return exprs.map(set);
+        // statement k of every vector, then statement k + 1; each vector's result last
+        const last = (blocks[0]?.length ?? 0) - 1;
+        for (let k = 0; k < last; k++) for (const children of blocks) stmts.push(children[k] as Expr);
+        return blocks.map((children) => set(children[last] as Expr));
       }
       case 'let':
         bound.set(x.id, go(x.value));
@@ -158,4 +187,27 @@ export function emitInterleaved(
     }
   };
   return { stmts, results: go(e) };
+}
+
+/** 0 for an argument with a transcendental, 1 for one without, then argument order. */
+function heavyFirst(args: readonly KExpr[], i: number): number {
+  return (hasHeavy(args[i] as KExpr) ? 0 : args.length) + i;
+}
+
+/**
+ * The statements of each expression when every one is an unnamed block of
+ * the same length (one inline transcendental per vector: the same statements
+ * on each vector's own locals), else undefined.
+ */
+function sameShapeBlocks(fb: FunctionBuilder, exprs: readonly Expr[]): Expr[][] | undefined {
+  const blocks: Expr[][] = [];
+  for (const e of exprs) {
+    const info = fb.b.getExpressionInfo(e);
+    if (info.id !== fb.b.BlockId) return undefined;
+    const block = info as Binaryen.BlockInfo;
+    if (block.name !== null && block.name !== '') return undefined;
+    blocks.push(block.children);
+  }
+  const length = blocks[0]?.length ?? 0;
+  return length > 1 && blocks.every((b) => b.length === length) ? blocks : undefined;
 }

@@ -33,6 +33,7 @@ import {
   stepVars,
   type Kernel,
   type KExpr,
+  type ReduceStep,
   type Step,
   type StoreStep,
 } from '../../passes/kernel.js';
@@ -55,6 +56,7 @@ import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
 import { softmaxRows } from './nonpositive-args.js';
+import { emitStoreSum, type StoreSum } from './emit-store-sum.js';
 import { scalarType } from './scalar-ops.js';
 import { THREAD_ID_GLOBAL } from './emit-threads.js';
 import { THREAD_VAR_ID } from '../../passes/thread-var.js';
@@ -199,7 +201,15 @@ function emitSlice(
   const prefetch = mode === 'row' ? planRowTouch(fb, kernel, env) : undefined;
   const rows = softmaxRows(kernel);
   const rowEnv = rows.length === 0 ? env : { ...env, times2p25: new Set(rows.map((row) => row.exp)) };
-  const e = new StepEmitter(fb, rowEnv, simd, prefetch?.touch, bounds, new Set(rows.map((row) => row.max)));
+  const e = new StepEmitter(
+    fb,
+    rowEnv,
+    simd,
+    prefetch?.touch,
+    bounds,
+    new Set(rows.map((row) => row.max)),
+    new Map(rows.map((row) => [row.store, row.sum])),
+  );
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
     return m.block(null, e.nest(without(kernel.domain, v), e.storeLoops(elementwise, v)));
@@ -235,7 +245,12 @@ class StepEmitter implements LoopEmitter {
     readonly bounds?: RangeBounds,
     /** Max reduce slots that need no NaN check (softmax's; nonpositive-args.ts). */
     readonly nanSafe: ReadonlySet<number> = new Set(),
+    /** Row-local stores whose following sum reads exactly the stored elements (softmax's t and $s). */
+    readonly sumsOfStores: ReadonlyMap<Step, ReduceStep> = new Map(),
   ) {}
+
+  /** Sums already accumulated by their store's loops (emitted as nothing). */
+  private readonly fusedSums = new Set<Step>();
 
   local(v: LoopVar): number {
     return this.env.vars.get(v.id) as number;
@@ -277,18 +292,20 @@ class StepEmitter implements LoopEmitter {
    * vectors per iteration, op by op, when the value is worth it (see
    * emit-interleaved.ts); then one vector at a time; then the scalar tail.
    */
-  storeLoops(step: StoreStep, v: LoopVar): Expr[] {
-    const single = (): Expr[] => [this.storeVec(step, step.value, v)];
-    const tail = (): Expr[] => [this.store(step, step.value)];
+  storeLoops(step: StoreStep, v: LoopVar, sum?: StoreSum): Expr[] {
+    const single = (): Expr[] =>
+      sum === undefined ? [this.storeVec(step, step.value, v)] : sum.vector(step, v);
+    const tail = (): Expr[] => (sum === undefined ? [this.store(step, step.value)] : sum.scalar(step));
     const vectors = interleaveFactor(step.value);
     if (vectors === 0 || v.extent < LANES * vectors) return this.split(v, single(), tail);
     const { stmts, results } = emitInterleaved(this.fb, step.value, v, this.env, vectors);
     const stores = results.map((r, u) =>
       this.storeVec(step, step.value, v, this.fb.m.local.get(r, this.fb.b.v128), LANES * u),
     );
+    const sums = sum === undefined ? [] : [sum.add(results)];
     const step4 = LANES * results.length;
     const touches = this.touches(step, v, step4);
-    const wide = this.loop(v, 'start', step4, true, [...touches, ...stmts, ...stores]);
+    const wide = this.loop(v, 'start', step4, true, [...touches, ...stmts, ...stores, ...sums]);
     return [wide, ...this.split(v, single(), tail, false)];
   }
 
@@ -301,14 +318,15 @@ class StepEmitter implements LoopEmitter {
     return out;
   }
 
-  store(step: StoreStep, value: KExpr): Expr {
+  /** Stores `value` at the current point (`computed`: already emitted). */
+  store(step: StoreStep, value: KExpr, computed?: Expr): Expr {
     const flat = ix.ravel(step.index, step.node.shape);
     return emitScalarStore(
       this.fb,
       this.address(step),
       flat,
       step.node.dtype,
-      emitScalar(this.fb, value, this.env),
+      computed ?? emitScalar(this.fb, value, this.env),
       this.env,
     );
   }
@@ -336,8 +354,16 @@ class StepEmitter implements LoopEmitter {
     if (step.kind === 'store') {
       const v = this.simd ? storeLane(step) : undefined;
       if (v === undefined) return this.nest(step.vars, [this.store(step, step.value)]);
+      const sum = this.sumsOfStores.get(step);
+      // softmax's t and $s: the sum accumulated by the loops storing t (emit-store-sum.ts)
+      const fusable = sum?.reduction.dtype === 'f32' && step.node.dtype === 'f32';
+      if (sum !== undefined && fusable && without(step.vars, v).every((u) => u.extent === 1)) {
+        this.fusedSums.add(sum);
+        return emitStoreSum(this, step, v, sum);
+      }
       return this.nest(without(step.vars, v), this.storeLoops(step, v));
     }
+    if (this.fusedSums.has(step)) return [];
     const red = step.reduction;
     const isArg = red.kind === 'argmax' || red.kind === 'argmin';
     // an arg reduction's result is the i32 index; others have the values' type

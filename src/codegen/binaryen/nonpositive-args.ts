@@ -7,7 +7,14 @@
  */
 import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
-import { stepVars, type Kernel, type KExpr, type Step } from '../../passes/kernel.js';
+import {
+  stepVars,
+  type Kernel,
+  type KExpr,
+  type ReduceStep,
+  type Step,
+  type StoreStep,
+} from '../../passes/kernel.js';
 
 type Load = Extract<KExpr, { k: 'load' }>;
 
@@ -103,6 +110,16 @@ export function nanSafeMaxes(kernel: Kernel): Set<number> {
   return new Set(softmaxRows(kernel).map((row) => row.max));
 }
 
+/** A softmax row of a kernel: its max slot, its exp, the store of t and the sum over it. */
+export interface SoftmaxRow {
+  readonly max: number;
+  readonly exp: KExpr;
+  /** t = exp(x - $m), stored row-locally. */
+  readonly store: StoreStep;
+  /** $s = sum(t) over exactly the stored elements. */
+  readonly sum: ReduceStep;
+}
+
 /**
  * The softmax rows of `kernel` (the shape nanSafeMaxes describes): each
  * one's max slot and its exp node. That exp may also be computed as
@@ -113,8 +130,8 @@ export function nanSafeMaxes(kernel: Kernel): Set<number> {
  * (x - $m < -87.3) is t' more precise; such y round to the same subnormal or
  * 0 unless they sit on a rounding boundary.
  */
-export function softmaxRows(kernel: Kernel): { max: number; exp: KExpr }[] {
-  const safe: { max: number; exp: KExpr }[] = [];
+export function softmaxRows(kernel: Kernel): SoftmaxRow[] {
+  const safe: SoftmaxRow[] = [];
   const steps = kernel.steps;
   const all = steps.flatMap((s) => leaves(s.kind === 'reduce' ? s.body : s.value));
   const uses = (pred: (e: KExpr) => boolean): number => all.filter(pred).length;
@@ -170,7 +187,7 @@ export function softmaxRows(kernel: Kernel): { max: number; exp: KExpr }[] {
     const known = new Set<Step>([max, expStore, sum, recip, ...scales]);
     if (scales.length === 0 || steps.some((s) => !known.has(s))) continue;
     if (uses(isT) !== 1 + scales.length || uses(isR) !== scales.length) continue;
-    safe.push({ max: max.slot, exp: expStore.value });
+    safe.push({ max: max.slot, exp: expStore.value, store: expStore, sum });
   }
   return safe;
 }

@@ -8,6 +8,9 @@ import { lowerExp } from './exp.js';
 import { LaneOps, type Ex, type FVal } from './lane-ops.js';
 import type { UnaryMathEmitter } from './math-context.js';
 
+/** 2^25: the factor of exp's 'nonpositiveTimes2p25' result, in sigmoid's numerator and denominator. */
+const SIGMOID_SCALE = 2 ** 25;
+
 /**
  * sigmoid(x) in the builder's lanes. Binds `x`; adds 2 float locals plus those
  * of `lowerExp` (7 float). sigmoid(-inf) = 0, sigmoid(+inf) = 1,
@@ -15,9 +18,12 @@ import type { UnaryMathEmitter } from './math-context.js';
  */
 export function lowerSigmoid(b: LaneOps, x: FVal): Ex {
   const xs = b.bindF(x);
-  // -|x| <= 0, so only the low clamp is needed
-  const e = b.bindF(lowerExp(b, b.negAbs(xs), 'nonpositive'));
-  return b.div(b.select(b.ge(xs, 0), 1, e), b.add(e, 1));
+  // -|x| <= 0, so only the low clamp is needed. e' = e·2^25 (the exp without its last
+  // multiply): 2^25/(e' + 2^25) and e'/(e' + 2^25) round exactly like 1/(1 + e) and
+  // e/(1 + e) — scaling normal floats by 2^25 is exact, and where e would be subnormal
+  // e' + 2^25 rounds to 2^25, so the division rounds e'·2^-25 once, as the multiply did.
+  const e = b.bindF(lowerExp(b, b.negAbs(xs), 'nonpositiveTimes2p25'));
+  return b.div(b.select(b.ge(xs, 0), SIGMOID_SCALE, e), b.add(e, SIGMOID_SCALE));
 }
 
 /** sigmoid(x); see docs/math.md for the measured bound. */

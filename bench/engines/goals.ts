@@ -1,0 +1,333 @@
+/**
+ * The goals of issue #22 checked against one `bench:engines` run: a table of
+ * goals by engine whose every cell gives the measured value, met or not met,
+ * and for a missed goal why — the cell's own spread (noisy) or a measured
+ * explanation from KNOWN_REASONS — and a table of tensorwasm's median per
+ * workload on Node 24 over Node 20.
+ */
+import type { CellResult, EngineInfo, EngineRun, WorkloadResult } from '../report.js';
+import { formatMs, table } from '../report.js';
+import { isNoisyCell, NOISY_MEDIAN_OVER_MIN } from './noisy-cell.js';
+
+/** Ratios over tfjs-wasm on the same engine, on every engine. */
+const RATIO_GOALS: readonly { readonly workload: string; readonly min: number }[] = [
+  { workload: 'W2', min: 1.6 },
+  { workload: 'W3', min: 1.2 },
+  { workload: 'W4', min: 4 },
+  { workload: 'W6', min: 5 },
+  { workload: 'W7', min: 50 },
+];
+/** With relaxed SIMD: W1 N=512's GFLOP/s and its and W5's ratio over tfjs-wasm. */
+const RELAXED_GF_GOAL = { workload: 'W1 N=512', min: 45 } as const;
+const RELAXED_RATIO_GOALS: readonly { readonly workload: string; readonly min: number }[] = [
+  { workload: 'W1 N=512', min: 1.7 },
+  { workload: 'W5', min: 1.7 },
+];
+/** The first run after setup over the steady median, at most. */
+const FIRST_RUN_GOALS: readonly { readonly workload: string; readonly max: number }[] = [
+  { workload: 'W2', max: 2 },
+  { workload: 'W5', max: 2 },
+];
+/** tensorwasm's median on Node 24 over its median on Node 20, per workload, at most. */
+export const NODE24_OVER_NODE20_MAX = 1.1;
+
+/** What a reason is told about the goal it explains. */
+export interface GoalContext {
+  /** The goal's key: 'W5 >= 1.7x', 'W1 N=512 >= 45 GF/s', 'W2 Node 24 / Node 20'. */
+  readonly goal: string;
+  readonly engine: EngineInfo;
+  readonly workload: WorkloadResult;
+  /** The measured value the goal compares. */
+  readonly value: number;
+}
+
+/** A measured explanation of a missed goal (where it was measured: docs/kernels.md). */
+export interface KnownReason {
+  /** The goal keys it explains. */
+  readonly goals: readonly string[];
+  /** Whether it explains this cell (always when absent): the engine, or this run's figures. */
+  readonly holds?: (context: GoalContext) => boolean;
+  /** The explanation, the same for every cell it explains (a note under the table). */
+  readonly text: string;
+  /** This cell's figures that bear on it, shown in the cell. */
+  readonly detail?: (context: GoalContext) => string;
+}
+
+/** This core's 128-bit FMA peak, GFLOP/s (docs/kernels.md: the 12-chain FMA loop with no loads). */
+const FMA_PEAK_GFLOPS_LOW = 52;
+const FMA_PEAK_GFLOPS = `${FMA_PEAK_GFLOPS_LOW}-55`;
+/** The 4×8 relaxed tile's bound: 8 FMA chains, GFLOP/s with no loads (docs/kernels.md). */
+const FOUR_ROW_TILE_GFLOPS_LOW = 46;
+
+/** 1.7x tfjs-wasm's GFLOP/s on the workload (NaN where its FLOPs are not known). */
+function neededGflops({ workload }: GoalContext): number {
+  const tfjs = workload.cells.find((c) => c.competitor === 'tfjs');
+  if (workload.flops === undefined || tfjs === undefined) return NaN;
+  return (1.7 * workload.flops) / tfjs.medianMs / 1e6;
+}
+
+/** V8's major version (13 for '13.6.233.17-node.63'). */
+function v8Major(engine: EngineInfo): number {
+  return Number(engine.v8.split('.')[0]);
+}
+
+/**
+ * The measured explanations of goals this machine or engine cannot meet. A
+ * reason only applies to a missed goal that its own spread does not already
+ * explain; a missed goal with neither says "no known reason".
+ */
+export const KNOWN_REASONS: readonly KnownReason[] = [
+  {
+    goals: ['W1 N=512 >= 1.7x', 'W5 >= 1.7x'],
+    holds: (context) => neededGflops(context) >= 0.9 * FMA_PEAK_GFLOPS_LOW,
+    text:
+      "1.7x tfjs-wasm (30-38 GF/s on these matmuls here) needs 90% or more of this core's 128-bit FMA " +
+      `peak of ~${FMA_PEAK_GFLOPS} GF/s (2 FMA/cycle, 4-cycle latency): at or past what the 6-row tile ` +
+      'reaches in quiet runs (49.5-53.5 GF/s, 92-98%). Wasm has no wider vectors: only threads get past it ' +
+      '(docs/kernels.md).',
+    detail: (context) => `needs ${neededGflops(context).toFixed(1)} GF/s`,
+  },
+  {
+    goals: ['W1 N=512 >= 45 GF/s', 'W1 N=512 >= 1.7x', 'W5 >= 1.7x'],
+    holds: (context) =>
+      v8Major(context.engine) === 12 &&
+      (context.goal.endsWith('GF/s') || neededGflops(context) >= FOUR_ROW_TILE_GFLOPS_LOW),
+    text:
+      "V8 12.x (Node 22) runs the 4-row tile: its TurboFan spills the 6-row tile's accumulators " +
+      `(2.1x slower), and 4 rows give 8 FMA chains, bound at ${FOUR_ROW_TILE_GFLOPS_LOW}-50 GF/s with no loads ` +
+      '(docs/kernels.md).',
+    detail: (context) =>
+      context.goal.endsWith('GF/s') ? '' : `needs ${neededGflops(context).toFixed(1)} GF/s`,
+  },
+];
+/** 'Node 24.22.3' -> 24; undefined for a browser. */
+export function nodeMajor(engine: EngineInfo): number | undefined {
+  const match = /^Node v?(\d+)\./.exec(engine.name);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** A checked goal in one engine's cell. */
+interface Verdict {
+  readonly text: string;
+  readonly met: boolean;
+}
+
+function cellOf(w: WorkloadResult, key: string): CellResult | undefined {
+  const cell = w.cells.find((c) => c.competitor === key);
+  return cell === undefined || cell.error !== undefined ? undefined : cell;
+}
+
+/** '2.30x' to two places below 10 (more where it would equal `bound`), whole above. */
+function times(value: number, bound?: number): string {
+  if (value >= 10) return `${value.toFixed(0)}x`;
+  // a miss never reads as the goal itself: 1.698x, not 1.70x, against 1.7x
+  let places = 2;
+  while (
+    bound !== undefined &&
+    places < 4 &&
+    value !== bound &&
+    value.toFixed(places) === bound.toFixed(places)
+  )
+    places++;
+  return `${value.toFixed(places)}x`;
+}
+
+/** "tensorwasm's median 1.31x its fastest sample" for each noisy cell; empty when none is. */
+function spreads(cells: readonly { readonly who: string; readonly cell: CellResult }[]): string[] {
+  return cells
+    .filter(({ cell }) => isNoisyCell(cell))
+    .map(({ who, cell }) => `${who}'s median ${(cell.medianMs / cell.minMs).toFixed(2)}x its fastest sample`);
+}
+
+/**
+ * The reason a goal was missed: the spread of the cells it was measured on
+ * (with what their fastest samples give), else a known reason, else none known.
+ */
+function reasonFor(
+  context: GoalContext,
+  noisy: readonly string[],
+  fromMinima: string | undefined,
+  notes: Notes,
+): string {
+  if (noisy.length > 0)
+    return `(noisy: ${noisy.join(', ')}${fromMinima === undefined ? '' : `; fastest samples: ${fromMinima}`})`;
+  const known = notes.reasons.find(
+    (r) => r.goals.includes(context.goal) && (r.holds === undefined || r.holds(context)),
+  );
+  if (known === undefined) return '(no known reason)';
+  const detail = known.detail?.(context) ?? '';
+  return `${detail === '' ? '' : `${detail} `}[${notes.use(known.text)}]`;
+}
+
+function verdict(
+  shown: string,
+  met: boolean,
+  context: GoalContext,
+  noisy: readonly string[],
+  fromMinima: string | undefined,
+  notes: Notes,
+): Verdict {
+  if (met) return { text: `${shown} met`, met };
+  return { text: `${shown} **not met** ${reasonFor(context, noisy, fromMinima, notes)}`, met };
+}
+
+/** One engine's cell for tensorwasm's ratio over tfjs-wasm on `workload`, at least `min`. */
+function ratioCell(run: EngineRun, workload: string, min: number, notes: Notes): Verdict | undefined {
+  const w = run.result?.workloads.find((x) => x.id === workload);
+  const ours = w === undefined ? undefined : cellOf(w, 'tensorwasm');
+  const theirs = w === undefined ? undefined : cellOf(w, 'tfjs');
+  if (w === undefined || ours === undefined || theirs === undefined) return undefined;
+  const value = theirs.medianMs / ours.medianMs;
+  const noisy = spreads([
+    { who: 'tensorwasm', cell: ours },
+    { who: 'tfjs-wasm', cell: theirs },
+  ]);
+  const context = { goal: `${workload} >= ${min}x`, engine: run.engine, workload: w, value };
+  return verdict(times(value, min), value >= min, context, noisy, times(theirs.minMs / ours.minMs), notes);
+}
+
+function gflopsCell(run: EngineRun, notes: Notes): Verdict | undefined {
+  const { workload, min } = RELAXED_GF_GOAL;
+  const w = run.result?.workloads.find((x) => x.id === workload);
+  const ours = w === undefined ? undefined : cellOf(w, 'tensorwasm');
+  if (w?.flops === undefined || ours === undefined) return undefined;
+  const value = w.flops / ours.medianMs / 1e6;
+  const noisy = spreads([{ who: 'tensorwasm', cell: ours }]);
+  const context = { goal: `${workload} >= ${min} GF/s`, engine: run.engine, workload: w, value };
+  const fromMinima = `${(w.flops / ours.minMs / 1e6).toFixed(1)} GF/s`;
+  const shown = value < min && value.toFixed(1) === min.toFixed(1) ? value.toFixed(2) : value.toFixed(1);
+  return verdict(`${shown} GF/s`, value >= min, context, noisy, fromMinima, notes);
+}
+
+function firstRunCell(run: EngineRun, workload: string, max: number, notes: Notes): Verdict | undefined {
+  const w = run.result?.workloads.find((x) => x.id === workload);
+  const ours = w === undefined ? undefined : cellOf(w, 'tensorwasm');
+  if (w === undefined || ours === undefined || !(ours.firstRunMs > 0)) return undefined;
+  const value = ours.firstRunMs / ours.medianMs;
+  const noisy = spreads([{ who: 'tensorwasm', cell: ours }]);
+  const context = { goal: `${workload} first run <= ${max}x`, engine: run.engine, workload: w, value };
+  // one first run: no fastest sample to compare; a noisy steady median makes the ratio unreliable
+  return verdict(times(value, max), value <= max, context, noisy, undefined, notes);
+}
+
+/** A row of the goals table: its label and, per engine, its cell (undefined where the goal does not apply). */
+interface GoalRow {
+  readonly label: string;
+  readonly cell: (run: EngineRun) => Verdict | undefined | 'n/a';
+}
+
+function goalRows(notes: Notes): GoalRow[] {
+  const relaxedOnly =
+    (check: (run: EngineRun) => Verdict | undefined) =>
+    (run: EngineRun): Verdict | undefined | 'n/a' =>
+      run.engine.relaxedSimd ? check(run) : 'n/a';
+  return [
+    ...RATIO_GOALS.map(({ workload, min }) => ({
+      label: `${workload} >= ${min}x tfjs-wasm`,
+      cell: (run: EngineRun) => ratioCell(run, workload, min, notes),
+    })),
+    {
+      label: `${RELAXED_GF_GOAL.workload} >= ${RELAXED_GF_GOAL.min} GF/s (relaxed SIMD)`,
+      cell: relaxedOnly((run) => gflopsCell(run, notes)),
+    },
+    ...RELAXED_RATIO_GOALS.map(({ workload, min }) => ({
+      label: `${workload} >= ${min}x tfjs-wasm (relaxed SIMD)`,
+      cell: relaxedOnly((run) => ratioCell(run, workload, min, notes)),
+    })),
+    ...FIRST_RUN_GOALS.map(({ workload, max }) => ({
+      label: `${workload} first run <= ${max}x steady`,
+      cell: (run: EngineRun) => firstRunCell(run, workload, max, notes),
+    })),
+  ];
+}
+
+function cellText(cell: Verdict | undefined | 'n/a'): string {
+  if (cell === 'n/a') return 'n/a (no relaxed SIMD)';
+  return cell?.text ?? 'not measured';
+}
+
+/** The known reasons in use, numbered in order of first use (the notes under the tables). */
+class Notes {
+  private readonly used: string[] = [];
+  constructor(readonly reasons: readonly KnownReason[]) {}
+
+  /** The note number of `text`, given one on its first use. */
+  use(text: string): number {
+    const at = this.used.indexOf(text);
+    if (at >= 0) return at + 1;
+    this.used.push(text);
+    return this.used.length;
+  }
+
+  /** "[1] ...", one line each. */
+  render(): string[] {
+    return this.used.map((text, i) => `[${i + 1}] ${text}`);
+  }
+}
+
+/** The goals by engine: one row per goal, one column per engine that ran. */
+function goalsTable(runs: readonly EngineRun[], notes: Notes): string {
+  const ran = runs.filter((r) => r.result !== undefined);
+  const rows = goalRows(notes).map((row) => [row.label, ...ran.map((run) => cellText(row.cell(run)))]);
+  return table(['goal', ...ran.map((r) => r.engine.name)], rows);
+}
+
+/** Per workload: tensorwasm's median on Node 24 and on Node 20 and their ratio, at most NODE24_OVER_NODE20_MAX. */
+function node24Table(runs: readonly EngineRun[], notes: Notes): string {
+  const node20 = runs.find((r) => nodeMajor(r.engine) === 20 && r.result !== undefined);
+  const node24 = runs.find((r) => nodeMajor(r.engine) === 24 && r.result !== undefined);
+  if (node20?.result === undefined || node24?.result === undefined)
+    return 'Node 24 / Node 20: not measured (both engines must run).';
+  const rows = node24.result.workloads.flatMap((w24) => {
+    const w20 = node20.result?.workloads.find((w) => w.id === w24.id);
+    const a = w20 === undefined ? undefined : cellOf(w20, 'tensorwasm');
+    const b = cellOf(w24, 'tensorwasm');
+    if (a === undefined || b === undefined) return [];
+    const value = b.medianMs / a.medianMs;
+    const noisy = spreads([
+      { who: 'Node 20', cell: a },
+      { who: 'Node 24', cell: b },
+    ]);
+    const context = { goal: `${w24.id} Node 24 / Node 20`, engine: node24.engine, workload: w24, value };
+    const met = value <= NODE24_OVER_NODE20_MAX;
+    const check = verdict(
+      times(value, NODE24_OVER_NODE20_MAX),
+      met,
+      context,
+      noisy,
+      times(b.minMs / a.minMs),
+      notes,
+    );
+    return [[w24.id, formatMs(a.medianMs), formatMs(b.medianMs), check.text]];
+  });
+  return table(
+    [
+      'workload',
+      `tensorwasm ${node20.engine.name}`,
+      `tensorwasm ${node24.engine.name}`,
+      `Node 24 / Node 20 <= ${NODE24_OVER_NODE20_MAX}x`,
+    ],
+    rows,
+  );
+}
+
+/**
+ * The goals section that ends the engines report: the goals by engine,
+ * Node 24 over Node 20 per workload, and the known reasons they cite.
+ */
+export function renderGoals(
+  runs: readonly EngineRun[],
+  reasons: readonly KnownReason[] = KNOWN_REASONS,
+): string {
+  const notes = new Notes(reasons);
+  const parts = [
+    '**Goals of issue #22** (ratios: tfjs-wasm median / tensorwasm median on the same engine, in this run; ' +
+      `noisy: a median over ${NOISY_MEDIAN_OVER_MIN}x its cell's fastest sample, with what the fastest samples give)`,
+    '',
+    goalsTable(runs, notes),
+    '',
+    node24Table(runs, notes),
+  ];
+  const lines = notes.render();
+  return [...parts, ...(lines.length === 0 ? [] : ['', lines.join('\n\n')])].join('\n');
+}
