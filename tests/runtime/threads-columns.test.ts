@@ -2,7 +2,7 @@
  * Matmuls with too few rows to pack B (a classifier on one image: M = 1..7)
  * split among threads by columns (passes/kernel-range.ts COLUMN_UNIT): with
  * threads on they give the 1-thread bits and agree with the interpreter —
- * odd N, M = 1..3, bias and activation epilogues (one reading the value
+ * odd N, M = 1..3, 6 and 7, bias and activation epilogues (one reading the value
  * twice, one that does not vectorize), a transposed B (constant: folded;
  * an input: the generic loops), batches, a vector times a matrix, and two
  * layers in a row (the second reads every thread's columns of the first,
@@ -65,6 +65,12 @@ function cases(): Case[] {
       name: `${m}x${k} @ ${k}x${n} + bias, swish`,
     });
   }
+  // 6 and 7 rows (the relaxed build's 6-row tiles; split 4 + rest by rows before)
+  for (const [m, k, n] of [
+    [6, 45, 70],
+    [7, 33, 95],
+  ] as const)
+    out.push({ ...fc(m, k, n, (y, g) => bias(n)(y, g).relu()), name: `${m}x${k} @ ${k}x${n} + bias, relu` });
   {
     // a bias read with stride 2 along n: the epilogue does not vectorize, the generic loops run
     const [k, n] = [90, 157];
