@@ -5,8 +5,9 @@
  * chunks (the first call of a Wasm function runs in V8's baseline tier, which
  * has no on-stack replacement: the later chunks pick up the optimized code,
  * docs/kernels.md "The first run"), and later threads can split the same
- * range. Units: rows of a matmul in whole register tiles; for a kernel whose
- * only loop is its innermost axis, groups of RANGE_VECTOR_UNIT elements (whole
+ * range. Units: rows of a matmul in whole register tiles, or, for a matmul
+ * with too few rows to pack B (a classifier on one image), columns in
+ * COLUMN_UNITs; for a kernel whose only loop is its innermost axis, groups of RANGE_VECTOR_UNIT elements (whole
  * interleaved vector steps); otherwise single steps of the outermost loop.
  * The plan verifier checks a range covers the domain (verifyKernelRange):
  * every chunk is a subrange of it, so the access proofs over the whole
@@ -14,7 +15,7 @@
  */
 import type { LoopVar } from './index-expr.js';
 import { stepVars, type Kernel } from './kernel.js';
-import { matchMatmulOperands, TILE_ROWS } from './matmul-shape.js';
+import { COLUMN_UNIT, matchMatmulOperands, packedPanelBytes, TILE_ROWS } from './matmul-shape.js';
 
 /**
  * Elements per unit when the range is over the innermost axis: a multiple of
@@ -31,6 +32,8 @@ export interface KernelRange {
   readonly unit: number;
   /** Units in the whole range: ceil(v.extent / unit). */
   readonly units: number;
+  /** A matmul's range over its columns (n) rather than its rows. */
+  readonly columns?: true;
 }
 
 /** The range of `kernel`, or undefined when its function runs whole (called with (0, 1)). */
@@ -41,7 +44,12 @@ export function kernelRange(kernel: Kernel): KernelRange | undefined {
   if (matmul !== undefined) {
     // rows in whole tiles; rows folded with a batch run whole (their variable spans several axes)
     const m = matmul.m;
-    if (m === undefined || matmul.folded.length > 0 || m.extent < 2) return undefined;
+    if (matmul.folded.length > 0) return undefined;
+    // too few rows to pack B (B read in place, each row streaming all of it): columns, so that
+    // threads split B's bytes, not its readers (AlexNet's x[1, 9216] @ w[9216, 4096])
+    if (packedPanelBytes(matmul) === 0 && matmul.bN === 1 && matmul.window === undefined)
+      return { ...make(matmul.n, COLUMN_UNIT), columns: true };
+    if (m === undefined || m.extent < 2) return undefined;
     return make(m, TILE_ROWS);
   }
   const v = kernel.domain.find((u) => u.extent > 1);

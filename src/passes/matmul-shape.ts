@@ -30,6 +30,14 @@ export const STRIP_COLUMNS = TILE_VECTORS * 4;
 export const BLOCK_K = 256;
 /** Cache block of n. */
 export const BLOCK_N = 256;
+/**
+ * Columns per unit of a matmul's range over columns (kernel-range.ts: one
+ * with too few rows to pack B): a multiple of every tile width reading B in
+ * place (single-row tiles of 32 columns, 8 and 4), so each part of a split
+ * starts where a tile of the whole run starts and runs the same tiles — the
+ * last part the same narrow tiles over the last columns: bit-identical.
+ */
+export const COLUMN_UNIT = 32;
 /** Fewer rows than this: packing B costs more than it saves. */
 const MIN_ROWS_TO_PACK = 2 * TILE_ROWS;
 

@@ -1,14 +1,17 @@
 /**
  * The thread half of the plan verifier refuses splits that race: a row
  * kernel whose row-local buffer all rows share, a matmul whose packing
- * scratch all threads share, a kernel without a range — and accepts the
- * plans compile makes for threads.
+ * scratch all threads share, a kernel without a range, two single-row
+ * layers split by columns joined without the barrier between them — and
+ * accepts the plans compile makes for threads.
  */
 import { describe, expect, test } from 'vitest';
 import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
 import { planThreads, threadUnits } from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
+import { kernelRange } from '../../src/passes/kernel-range.js';
+import { COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 
 function softmax(): Graph {
   const g = new Graph();
@@ -121,6 +124,41 @@ describe('verifyThreads', () => {
     expect(() =>
       verifyThreads(crossed.schedule, crossed.memory, { ...crossed.threads, joined }, new Map()),
     ).toThrow(/with 2 threads, thread \d stores bytes .* while thread \d (loads|stores)/);
+  });
+
+  test('single-row layers split by columns; the next layer reads every column, so the barrier stays', () => {
+    // a classifier on one image: x[1, 96] @ w1 -> relu -> @ w2, each split by COLUMN_UNITs of n
+    const g = new Graph();
+    const h = g
+      .input('x', [1, 96])
+      .matmul(g.param('w1', [96, 200]))
+      .relu();
+    g.output('y', h.matmul(g.param('w2', [200, 70])));
+    const planned = planGraph(g, { threads: 4, threadMinWork: 0 });
+    const matmuls = planned.schedule.kernels.filter((k) => k.kind === 'matmul');
+    expect(matmuls.map((k) => kernelRange(k)?.columns)).toEqual([true, true]);
+    expect(matmuls.map((k) => planned.threads.split[k.index])).toEqual([true, true]);
+    // each thread stores its own columns: verified for 2..4 threads
+    expect(() => verifyThreads(planned.schedule, planned.memory, planned.threads, new Map())).not.toThrow();
+    expect(planned.threads.joined?.some((j) => j)).toBe(false);
+    // joined, a thread of the second layer reads columns of h another thread stores
+    const joined = planned.threads.split.map(() => true);
+    expect(() =>
+      verifyThreads(planned.schedule, planned.memory, { ...planned.threads, joined }, new Map()),
+    ).toThrow(/with 2 threads, thread \d stores bytes .* while thread \d loads/);
+    // a range over columns in units no thread boundary may split: whole units cover n once
+    const range = kernelRange(matmuls[0]!)!;
+    expect([range.v.extent, range.unit, range.units]).toEqual([
+      200,
+      COLUMN_UNIT,
+      Math.ceil(200 / COLUMN_UNIT),
+    ]);
+    // eight rows pack B and split by rows instead
+    const tall = new Graph();
+    tall.output('y', tall.input('x', [8, 96]).matmul(tall.param('w', [96, 200])));
+    const rows = planGraph(tall, { threads: 2, threadMinWork: 0 });
+    expect(kernelRange(rows.schedule.kernels[0]!)?.columns).toBeUndefined();
+    expect(kernelRange(rows.schedule.kernels[0]!)?.v.extent).toBe(8);
   });
 
   test('a split kernel joined to one thread 0 runs whole is refused', () => {

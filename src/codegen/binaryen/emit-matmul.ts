@@ -24,6 +24,7 @@ import {
   padsLastStrip,
   panelBytes,
   cacheBlocks,
+  COLUMN_UNIT,
   STRIP_COLUMNS,
   TILE_ROWS,
   TILE_VECTORS,
@@ -75,15 +76,16 @@ export function matchMatmul(kernel: Kernel): MatmulShape | undefined {
 }
 
 /**
- * Emits the tiled matmul for a matched kernel: all its rows, or with `bounds`
- * (over s.m, in whole tiles but the last) the rows of this call's slice.
+ * Emits the tiled matmul for a matched kernel: all of it, or with `range`
+ * the rows of this call's slice (over s.m, in whole tiles but the last) or,
+ * for a B read in place, its columns (over s.n, in COLUMN_UNITs but the last).
  */
 export function emitMatmul(
   fb: FunctionBuilder,
   kernel: Kernel,
   s: MatmulShape,
   env: ExprEnv,
-  bounds?: RangeBounds,
+  range?: RangeBounds,
 ): Expr {
   const m = fb.m;
   const i32 = fb.b.i32;
@@ -171,6 +173,16 @@ export function emitMatmul(
   if (!packing && s.bN !== 1)
     throw new InternalError('codegen', `${kernel.name}: a strided B needs the packing scratch`);
   const packedTile = (nv: number): boolean => packing && nv === NV;
+  // this call's slice: of the rows, or of the columns where B is read in place (kernel-range.ts;
+  // its one n-block is all of n, so the slice's tiles are the ones a whole run has there)
+  const colBounds = range?.id === s.n.id && !packing && s.bN === 1 ? range : undefined;
+  const bounds = colBounds === undefined ? range : undefined;
+  if (bounds !== undefined && bounds.id !== s.m?.id)
+    throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows or columns`);
+  if (colBounds !== undefined) colBounds.used = true;
+  // a slice must start where a tile of the whole run starts (the widest: a single row's)
+  if (colBounds !== undefined && COLUMN_UNIT % (4 * ROW_VECTORS) !== 0)
+    throw new InternalError('codegen', `${kernel.name}: column slices of ${COLUMN_UNIT} split its tiles`);
   /** Bytes between consecutive k of B as the tile reads it. */
   const bStep = (nv: number): number => (packedTile(nv) ? W * 4 : s.bK * 4);
   const locals = scratch >= 0 ? packLocals(fb) : undefined;
@@ -343,7 +355,7 @@ export function emitMatmul(
       const count = Math.floor((width - covered) / step);
       // a 4-column tile loads B as a vector: only where B is contiguous along n
       if (count === 0 || (nv === 1 && s.bN !== 1)) continue;
-      const start = out.length === 0 ? get(nc0) : null;
+      const start = out.length === 0 ? (colBounds !== undefined ? get(colBounds.start) : get(nc0)) : null;
       out.push(fb.forRange(n0, start, nEnd, step, step > 1, tile(rows, nv, kLen, first, last, width)));
       covered += count * step;
     }
@@ -353,8 +365,6 @@ export function emitMatmul(
     }
     return out;
   };
-  if (bounds !== undefined && bounds.id !== s.m?.id)
-    throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows`);
   const rows: RowTiles = { M, tallToo, m0, end6: fb.addLocal(i32), bounds };
   const rowLoops = (body: (rows: number) => Expr[]): Expr[] => emitRowLoops(fb, rows, body);
   /** All rows for one k-block of the current n-block (`width` columns). */
@@ -369,7 +379,10 @@ export function emitMatmul(
     nc0,
     kc0,
     (kLen, first, last, width) => [
-      m.local.set(nEnd, m.i32.add(get(nc0), m.i32.const(width))),
+      m.local.set(
+        nEnd,
+        colBounds !== undefined ? get(colBounds.end) : m.i32.add(get(nc0), m.i32.const(width)),
+      ),
       ...kBlock(kLen, first, last, width),
     ],
     blocks,

@@ -61,8 +61,13 @@ export function kernelCalls(
   // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
   // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: best of 20 5.5 -> 5.7-5.9 ms in
   // one process, A/B), so it runs whole
+  // one over columns (a single row reading B in place) runs whole too, as it did before it had
+  // a range: it is there for threads to split
   if (kernel.kind === 'matmul')
-    chunks = packsPerRun ? 1 : Math.min(chunks, Math.floor(range.v.extent / MIN_ROWS_PER_CHUNK));
+    chunks =
+      packsPerRun || range.columns === true
+        ? 1
+        : Math.min(chunks, Math.floor(range.v.extent / MIN_ROWS_PER_CHUNK));
   const size = Math.ceil(range.units / Math.max(1, chunks));
   const count = Math.ceil(range.units / size);
   const warmCalls = Math.min(count, Math.ceil(WARM_WORK / (kernelWork(kernel) / count)));
