@@ -236,6 +236,25 @@ describe('the goals table', () => {
     expect(renderGoals([runs[1] as EngineRun])).toContain('Node 24 / Node 20: not measured');
   });
 
+  test("a memory-bound workload's miss within its measured process-to-process spread cites that spread", () => {
+    const timings = { ...goodTimings(), W4: { ours: 0.5, tfjs: 1.8 }, W6: { ours: 2.4, tfjs: 11 } };
+    const runs = [
+      engineRun('Node 20.20.2', '11.3', false, goodTimings()),
+      engineRun('Node 24.22.3', '13.6', true, timings),
+    ];
+    const text = renderGoals(runs);
+    // 3.6x * 1.33 and 4.58x * 1.36 would meet 4x and 5x: the spread explains them
+    expect(row(text, 'W4 >= 4x tfjs-wasm')[2]).toBe('3.60x **not met** process spread 1.33x [1]');
+    expect(row(text, 'W6 >= 5x tfjs-wasm')[2]).toBe('4.58x **not met** process spread 1.36x [1]');
+    expect(row(text, 'W4')[3]).toBe('1.25x **not met** process spread 1.33x [1]');
+    expect(text).toMatch(/^\[1\] Within the process-to-process spread/m);
+    // past the spread, or a workload with no measured spread: no known reason
+    const far = { ...goodTimings(), W4: { ours: 0.6, tfjs: 1.8 }, W2: { ours: 1, tfjs: 1.5 } };
+    const farText = renderGoals([engineRun('Node 24.22.3', '13.6', true, far)]);
+    expect(row(farText, 'W4 >= 4x tfjs-wasm')[1]).toBe('3.00x **not met** (no known reason)');
+    expect(row(farText, 'W2 >= 1.6x tfjs-wasm')[1]).toBe('1.50x **not met** (no known reason)');
+  });
+
   test('an engine that could not run has no column', () => {
     const failed: EngineRun = {
       engine: { name: 'Node 26.1.0', v8: '?', detail: '', relaxedSimd: false, loadStart: [], loadEnd: [] },
