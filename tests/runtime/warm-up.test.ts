@@ -29,6 +29,36 @@ function fakeKernels(counts: readonly number[], ms: (k: number, call: number) =>
 }
 
 describe('the warm_kernel export', () => {
+  test('warms a matmul that runs whole over its first rows only (no on-stack replacement: a whole call ran all of it in the baseline tier)', async () => {
+    const g = new Graph();
+    const a = g.input('a', [512, 512]);
+    const b = g.input('b', [512, 512]);
+    g.output('y', a.matmul(b));
+    const model = await compile(g);
+    const info = model.kernels[0];
+    expect(info?.kind).toBe('matmul');
+    // it packs B in each call, so run() calls it whole (one chunk)
+    expect(info?.chunks).toBe(1);
+    const feeds = {
+      a: randomData('f32', 512 * 512, 5) as Float32Array,
+      b: randomData('f32', 512 * 512, 6) as Float32Array,
+    };
+    (model.view('a') as Float32Array).set(feeds.a);
+    (model.view('b') as Float32Array).set(feeds.b);
+    const y = model.view('y') as Float32Array;
+    y.fill(0);
+    const exports = (model as unknown as { exports: Record<string, unknown> }).exports;
+    const warmKernel = exports[WARM_KERNEL_EXPORT] as (k: number) => number;
+    warmKernel(0);
+    const rowsWritten = Array.from({ length: 512 }, (_, r) =>
+      y.subarray(r * 512, r * 512 + 512).some((v) => v !== 0),
+    ).filter(Boolean).length;
+    expect(rowsWritten).toBeGreaterThan(0);
+    expect(rowsWritten).toBeLessThan(512);
+    const expected = interpret(g, feeds);
+    expectClose(model.run(feeds).y as Float32Array, expected.y as Float32Array, { rtol: 1e-4, atol: 2e-3 });
+  });
+
   test('calls each kernel over its first chunk, returns its call count, 0 past the end; results unchanged', async () => {
     const g = new Graph();
     const x = g.input('x', [300, 400]);

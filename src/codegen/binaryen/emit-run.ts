@@ -48,6 +48,13 @@ export interface KernelCalls {
   readonly chunks: number;
   /** Calls of the warm-up over the first chunk. */
   readonly warmCalls: number;
+  /**
+   * Units of the warm-up's calls: the first chunk's, or for a kernel that runs
+   * whole (chunks 1) but has a range, as few units as spend WARM_WORK: Wasm has
+   * no on-stack replacement, so a whole call warming a big matmul ran all of it
+   * in the baseline tier (SqueezeNet's warm-up 125 ms for a 17 ms run).
+   */
+  readonly warmUnits: number;
 }
 
 /** How run() calls `kernel` (`packsPerRun`: a matmul packing B into scratch in each call). */
@@ -56,7 +63,7 @@ export function kernelCalls(
   range: KernelRange | undefined,
   packsPerRun: boolean,
 ): KernelCalls {
-  if (range === undefined) return { units: 1, size: 1, chunks: 1, warmCalls: 1 };
+  if (range === undefined) return { units: 1, size: 1, chunks: 1, warmCalls: 1, warmUnits: 1 };
   let chunks = Math.min(MAX_CHUNKS, range.units, Math.floor(kernelWork(kernel) / CHUNK_WORK));
   // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
   // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: best of 20 5.5 -> 5.7-5.9 ms in
@@ -70,8 +77,11 @@ export function kernelCalls(
         : Math.min(chunks, Math.floor(range.v.extent / MIN_ROWS_PER_CHUNK));
   const size = Math.ceil(range.units / Math.max(1, chunks));
   const count = Math.ceil(range.units / size);
-  const warmCalls = Math.min(count, Math.ceil(WARM_WORK / (kernelWork(kernel) / count)));
-  return { units: range.units, size, chunks: count, warmCalls };
+  const work = kernelWork(kernel);
+  const warmCalls = Math.min(count, Math.ceil(WARM_WORK / (work / count)));
+  const warmUnits =
+    count === 1 ? Math.min(range.units, Math.max(1, Math.ceil((range.units * WARM_WORK) / work))) : size;
+  return { units: range.units, size, chunks: count, warmCalls, warmUnits };
 }
 
 /**
@@ -123,8 +133,7 @@ export function emitWarmCalls(
   calls: KernelCalls,
   i: number,
 ): Expr[] {
-  const call = (): Expr =>
-    m.call(name, [m.i32.const(0), m.i32.const(Math.min(calls.size, calls.units))], b.none);
+  const call = (): Expr => m.call(name, [m.i32.const(0), m.i32.const(calls.warmUnits)], b.none);
   if (calls.warmCalls <= 1) return [call()];
   const again = `${name}_warm`;
   const get = (): Expr => m.local.get(i, b.i32);
@@ -159,7 +168,7 @@ export function emitWarmKernel(
     return m.if(
       m.i32.eq(k(), m.i32.const(i)),
       m.block(null, [
-        m.call(name, [m.i32.const(0), m.i32.const(Math.min(c.size, c.units))], b.none),
+        m.call(name, [m.i32.const(0), m.i32.const(c.warmUnits)], b.none),
         m.return(m.i32.const((c.chunks << 8) | Math.max(1, c.warmCalls))),
       ]),
     );
