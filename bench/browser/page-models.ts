@@ -7,6 +7,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { load, type Model } from '../../src/runtime/index.js';
 import type { Competitor, Prepared } from '../competitors/competitor.js';
+import { preparedSession } from '../competitors/ort-session.js';
 import { moduleFileName } from '../competitors/tensorwasm-runtime.js';
 import type { Measurable } from '../measure.js';
 import type { WorkloadData } from '../workloads.js';
@@ -94,23 +95,7 @@ export function makePageModelOrt(loadOrt: () => Promise<typeof Ort>, threads = 1
         executionProviders: ['wasm'],
         graphOptimizationLevel: 'all',
       });
-      const feeds: Record<string, Ort.Tensor> = {};
-      for (const t of data.inputs) feeds[t.name] = new ort.Tensor('float32', t.data, [...t.shape]);
-      const outputName = session.outputNames[0] ?? '';
-      let last: Ort.InferenceSession.ReturnType | undefined;
-      return {
-        run: async () => {
-          last = await session.run(feeds);
-        },
-        output: () => {
-          const y = last?.[outputName];
-          if (y === undefined) throw new Error('ort: output() before run()');
-          return Float32Array.from(y.data as Float32Array);
-        },
-        dispose: () => {
-          void session.release();
-        },
-      };
+      return preparedSession(ort, session, data);
     },
   };
 }

@@ -9,6 +9,7 @@
 import type * as Ort from 'onnxruntime-web';
 import { compile, fromOnnx, load } from '../../src/index.js';
 import type { Competitor, Prepared } from '../competitors/competitor.js';
+import { preparedSession } from '../competitors/ort-session.js';
 import { buildTinyGraph } from '../competitors/tensorwasm.js';
 import type { WorkloadData } from '../workloads.js';
 import type { ModelWorkload } from './model-workloads.js';
@@ -145,26 +146,11 @@ export function makeModelOrt(details: DetailsTable, threads = 1): Competitor<Mod
         graphOptimizationLevel: 'all',
       });
       record(details, workload.id, key, { compileMs: performance.now() - start });
-      const feeds: Record<string, Ort.Tensor> = {};
-      for (const t of data.inputs) feeds[t.name] = new ort.Tensor('float32', t.data, [...t.shape]);
-      const outputName = session.outputNames[0] ?? '';
-      let last: Ort.InferenceSession.ReturnType | undefined;
-      return {
-        run: async () => {
-          last = await session.run(feeds);
-        },
-        output: () => {
-          const y = last?.[outputName];
-          if (y === undefined) throw new Error('ort: output() before run()');
-          return Float32Array.from(y.data as Float32Array);
-        },
-        dispose: () => {
-          // the heap only grows: its size after this model ran is a high-water mark of the process
-          const heap = heapBytes();
-          if (heap !== undefined) record(details, workload.id, key, { memoryBytes: heap });
-          void session.release();
-        },
-      };
+      return preparedSession(ort, session, data, () => {
+        // the heap only grows: its size after this model ran is a high-water mark of the process
+        const heap = heapBytes();
+        if (heap !== undefined) record(details, workload.id, key, { memoryBytes: heap });
+      });
     },
   };
 }
