@@ -8,6 +8,7 @@ import type * as Ort from 'onnxruntime-web';
 import { load, type Model } from '../../src/runtime/index.js';
 import type { Competitor, Prepared } from '../competitors/competitor.js';
 import { preparedSession } from '../competitors/ort-session.js';
+import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
 import { moduleFileName } from '../competitors/tensorwasm-runtime.js';
 import type { Measurable } from '../measure.js';
 import type { WorkloadData } from '../workloads.js';
@@ -61,14 +62,7 @@ export function makePageModelTensorwasm(threads = 1): Competitor<PageModel> {
         model.dispose();
         throw new Error(`${key}: runs on ${model.threads} threads`);
       }
-      const input = data.inputs[0];
-      const output = model.outputs[0]?.name ?? '';
-      if (input !== undefined) model.view(model.inputs[0]?.name ?? '').set(input.data);
-      return {
-        run: () => model.execute(),
-        output: () => Float32Array.from(model.view(output) as Float32Array),
-        dispose: () => model.dispose(),
-      };
+      return prepareImportedModel(model, data);
     },
   };
 }

@@ -22,3 +22,19 @@ export function prepareModel(model: Model, data: WorkloadData): Prepared {
     dispose: () => model.dispose(),
   };
 }
+
+/**
+ * A whole model imported from ONNX (its input and output names are the
+ * file's): `data`'s first input written into the model's first input, each
+ * run an `execute()`, its first output read back.
+ */
+export function prepareImportedModel(model: Model, data: WorkloadData): Prepared {
+  const input = data.inputs[0];
+  const output = model.outputs[0]?.name ?? '';
+  if (input !== undefined) model.view(model.inputs[0]?.name ?? '').set(input.data);
+  return {
+    run: () => model.execute(),
+    output: () => Float32Array.from(model.view(output) as Float32Array),
+    dispose: () => model.dispose(),
+  };
+}

@@ -10,6 +10,7 @@ import type * as Ort from 'onnxruntime-web';
 import { compile, fromOnnx, load } from '../../src/index.js';
 import type { Competitor, Prepared } from '../competitors/competitor.js';
 import { preparedSession } from '../competitors/ort-session.js';
+import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
 import { buildTinyGraph } from '../competitors/tensorwasm.js';
 import type { WorkloadData } from '../workloads.js';
 import type { ModelWorkload } from './model-workloads.js';
@@ -90,14 +91,7 @@ export function makeModelTensorwasm(
       start = performance.now();
       const loaded = await load(saved, threads > 1 ? { threads } : {});
       record(details, workload.id, key, { loadMs: performance.now() - start });
-      const input = data.inputs[0];
-      const output = loaded.outputs[0]?.name ?? '';
-      if (input !== undefined) loaded.view(loaded.inputs[0]?.name ?? '').set(input.data);
-      return {
-        run: () => loaded.execute(),
-        output: () => Float32Array.from(loaded.view(output) as Float32Array),
-        dispose: () => loaded.dispose(),
-      };
+      return prepareImportedModel(loaded, data);
     },
   };
 }

@@ -9,21 +9,9 @@
  * so the barrier between them stays).
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import {
-  Graph,
-  compile,
-  interpret,
-  type CompiledModel,
-  type Tensor,
-  type TypedArray,
-} from '../../src/index.js';
+import { Graph, compile, interpret, type CompiledModel, type Tensor } from '../../src/index.js';
 import { COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
-import { expectClose } from '../support/differential.js';
-
-function bits(a: TypedArray | undefined): number[] {
-  if (a === undefined) return [];
-  return Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-}
+import { bitsOf, expectClose } from '../support/differential.js';
 
 function data(size: number, seed: number): Float32Array {
   return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
@@ -187,7 +175,7 @@ describe('single-row matmuls split by columns', () => {
         for (let run = 0; run < 2; run++) {
           const got = many.run(c.feeds);
           for (const name of Object.keys(want)) {
-            expect(bits(got[name]), name).toEqual(bits(want[name]));
+            expect(bitsOf(got[name]), name).toEqual(bitsOf(want[name]));
             expectClose(got[name]!, expected[name]!, { atol: 1e-4, rtol: 1e-4 }, name);
           }
         }
@@ -221,7 +209,7 @@ describe('single-row matmuls split by columns', () => {
     const two = await compile(g, { threads: 2, threadMinWork: 0 });
     models.push(one, two);
     expect(two.kernels.filter((k) => k.kind === 'matmul').map((k) => k.split)).toEqual([true, true]);
-    for (let run = 0; run < 3; run++) expect(bits(two.run(feeds).y)).toEqual(bits(one.run(feeds).y));
+    for (let run = 0; run < 3; run++) expect(bitsOf(two.run(feeds).y)).toEqual(bitsOf(one.run(feeds).y));
     expectClose(two.run(feeds).y!, interpret(g, feeds).y!, { atol: 1e-4, rtol: 1e-4 }, 'y');
   }, 60_000);
 });

@@ -15,15 +15,9 @@ import {
   load,
   type CompiledModel,
   type Tensor,
-  type TypedArray,
 } from '../../src/index.js';
 import { ThreadPool } from '../../src/runtime/thread-pool.js';
-
-/** Bytes of a typed array, for bit-for-bit comparison. */
-function bits(a: TypedArray | undefined): number[] {
-  if (a === undefined) return [];
-  return Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-}
+import { bitsOf } from '../support/differential.js';
 
 function data(size: number, seed: number): Float32Array {
   return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed) * 2);
@@ -137,7 +131,7 @@ describe('threads: 2 against threads: 1', () => {
       const want = one.run(c.feeds);
       for (let run = 0; run < 3; run++) {
         const got = two.run(c.feeds);
-        for (const name of Object.keys(want)) expect(bits(got[name]), name).toEqual(bits(want[name]));
+        for (const name of Object.keys(want)) expect(bitsOf(got[name]), name).toEqual(bitsOf(want[name]));
       }
     },
     120_000,
@@ -167,7 +161,7 @@ describe('threads: 2 against threads: 1', () => {
     models.push(scalar, scalarOne);
     expect(scalar.kernels.find((k) => k.kind === 'matmul')?.split).toBe(true);
     const want = scalarOne.run(folded.feeds);
-    expect(bits(scalar.run(folded.feeds).y)).toEqual(bits(want.y));
+    expect(bitsOf(scalar.run(folded.feeds).y)).toEqual(bitsOf(want.y));
   }, 60_000);
 
   test('a grouped conv splits its matmul: each thread takes its rows of every group', async () => {
@@ -193,7 +187,7 @@ test('kernels too small to pay for a barrier run on thread 0 (threadMinWork), th
   expect(all.kernels.every((k) => k.split)).toBe(true);
   const feeds = { x: data(40 * 50, 3), big: data(300 * 200, 4) };
   const want = model.run(feeds);
-  for (const name of ['small', 'large']) expect(bits(all.run(feeds)[name])).toEqual(bits(want[name]));
+  for (const name of ['small', 'large']) expect(bitsOf(all.run(feeds)[name])).toEqual(bitsOf(want[name]));
   await expect(compile(g, { threads: 2, threadMinWork: -1 })).rejects.toThrow(InputError);
 }, 60_000);
 
@@ -206,7 +200,7 @@ test('a model none of whose kernels split runs on one thread (the others would o
   expect(model.threads).toBe(1);
   const again = await load(model.save(), { threads: 2 });
   expect(again.threads).toBe(1);
-  expect(bits(again.run({ x: data(5000, 1) }).t)).toEqual(bits(model.run({ x: data(5000, 1) }).t));
+  expect(bitsOf(again.run({ x: data(5000, 1) }).t)).toEqual(bitsOf(model.run({ x: data(5000, 1) }).t));
   again.dispose();
 }, 60_000);
 
@@ -224,11 +218,11 @@ test('a large whole-tensor reduction splits into partials: within the accuracy o
   const want = one.run({ x: X });
   const got = two.run({ x: X });
   // max is exact whatever the order; the sum's order changes
-  expect(bits(got.m)).toEqual(bits(want.m));
+  expect(bitsOf(got.m)).toEqual(bitsOf(want.m));
   expect(Array.from(got.m!)).toEqual([Math.max(...X)]);
   const exact = X.reduce((a, b) => a + b, 0);
   expect(Math.abs(got.t![0]! - exact)).toBeLessThan(1e-6 * X.reduce((a, b) => a + Math.abs(b), 0));
-  expect(bits(two.run({ x: X }).t)).toEqual(bits(got.t));
+  expect(bitsOf(two.run({ x: X }).t)).toEqual(bitsOf(got.t));
 }, 60_000);
 
 describe('saved threaded modules', () => {
@@ -242,7 +236,7 @@ describe('saved threaded modules', () => {
       const model = await load(bytes, { threads });
       expect(model.threads).toBe(threads === 1 ? 1 : 2);
       const got = model.run(matmul!.feeds);
-      for (const name of Object.keys(want)) expect(bits(got[name]), name).toEqual(bits(want[name]));
+      for (const name of Object.keys(want)) expect(bitsOf(got[name]), name).toEqual(bitsOf(want[name]));
       model.dispose();
     }
     const plain = await load(bytes);
@@ -289,7 +283,7 @@ describe('faults', () => {
       bad[at] = 64;
       expect(() => model.run({ x: X, i: bad })).toThrow(/index 64 is out of range in gather/);
     }
-    expect(bits(model.run({ x: X, i: good }).y)).toEqual(bits(want.y));
+    expect(bitsOf(model.run({ x: X, i: good }).y)).toEqual(bitsOf(want.y));
   }, 60_000);
 
   test('run after dispose is an InputError; a dead worker is a ThreadError, never a hang', async () => {

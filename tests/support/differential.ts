@@ -107,3 +107,9 @@ export function randomData(
     return Int32Array.from({ length: size }, () => Math.floor(lo * 3 + (hi - lo) * 3 * r()));
   return Uint8Array.from({ length: size }, () => (r() < 0.5 ? 1 : 0));
 }
+
+/** The bytes of a typed array (none for undefined), for bit-for-bit comparison with toEqual. */
+export function bitsOf(a: TypedArray | undefined): number[] {
+  if (a === undefined) return [];
+  return Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+}
