@@ -152,7 +152,8 @@ export function emitWarmCalls(
 
 /**
  * The body of WARM_KERNEL_EXPORT `(k) -> i32`: kernel `names[k]` called once
- * over its first chunk, returning `chunks << 8 | warmCalls`; 0 for a `k` past
+ * over its first chunk (warmUnits), returning `calls << 8 | warmCalls`, calls the
+ * warm-up's call size per run (its chunks, more for a kernel that runs whole); 0 for a `k` past
  * the end. The runtime calls it instead of the warm-up function, timing each
  * call (src/runtime/warm-up.ts).
  */
@@ -169,7 +170,8 @@ export function emitWarmKernel(
       m.i32.eq(k(), m.i32.const(i)),
       m.block(null, [
         m.call(name, [m.i32.const(0), m.i32.const(c.warmUnits)], b.none),
-        m.return(m.i32.const((c.chunks << 8) | Math.max(1, c.warmCalls))),
+        // calls of the warm-up's size per run: the runtime's wait budget is one run in the baseline tier
+        m.return(m.i32.const((Math.ceil(c.units / c.warmUnits) << 8) | Math.max(1, c.warmCalls))),
       ]),
     );
   });
