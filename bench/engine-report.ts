@@ -2,12 +2,15 @@
  * Renders the cross-engine benchmark (`npm run bench -- --engines`): one
  * compact table per engine (Node versions, Chromium) with the engine's
  * version, relaxed-SIMD support and the machine's load while it ran, for
- * bench/results.md and the README's marked block.
+ * bench/results.md and the README's marked block. An engine run over several
+ * processes (bench/engines/processes.ts) shows medians over the processes,
+ * each cell's spread between them and the ratios taken within each process.
  */
-import type { EngineRun, WorkloadResult } from './report.js';
-import { formatMs, formatRatio, speedup, table } from './report.js';
+import type { CellResult, EngineRun, WorkloadResult } from './report.js';
+import { formatMs, formatRatio, median, table } from './report.js';
 import { renderGoals } from './engines/goals.js';
 import { isNoisyCell, NOISY_MEDIAN_OVER_MIN } from './engines/noisy-cell.js';
+import { isCombinedRun, isProcessCell, ratioOver, spreadOf } from './engines/processes.js';
 
 export { NOISY_MEDIAN_OVER_MIN } from './engines/noisy-cell.js';
 
@@ -30,12 +33,40 @@ export function engineHeading(run: EngineRun): string {
     `relaxed SIMD ${engine.relaxedSimd ? 'yes' : 'no'}${engine.relaxedSimdUsed === true ? ', used by tensorwasm' : ''}`,
     `load average ${loads(engine.loadStart)} at the start, ${loads(engine.loadEnd)} at the end`,
   ];
+  if (isCombinedRun(run)) {
+    // the 1-minute load as each process started and ended
+    const each = run.processes.map(
+      (p) => `${(p.engine.loadStart[0] ?? NaN).toFixed(2)}-${(p.engine.loadEnd[0] ?? NaN).toFixed(2)}`,
+    );
+    const failed = run.processes.filter((p) => p.result === undefined).length;
+    parts.push(
+      `${run.processes.length} processes${failed > 0 ? ` (${failed} failed)` : ''}, 1-minute load ${each.join(', ')}`,
+    );
+  }
   if (result !== undefined)
     parts.push(`${result.meta.date}, ${result.meta.mode}, ${result.meta.totalSeconds.toFixed(0)} s`);
   return `**${engine.name}** (${parts.join('; ')})`;
 }
 
 const NOISY_MARK = ' †';
+const PROCESS_NOTE =
+  "Over several processes: each time is the median of the processes' medians, ~ the slowest process's median " +
+  "over the fastest's; in parentheses each process's competitor time / tensorwasm time, the median of those " +
+  'and their range.';
+
+/** ' ~1.33x': the slowest process's median over the fastest's ('' for a single process). */
+function spreadText(cell: CellResult): string {
+  return isProcessCell(cell) ? ` ~${spreadOf(cell.processMedians).toFixed(2)}x` : '';
+}
+
+/** '4.9x' or, over processes, '4.9x: 4.5-5.2x' (each process's ratio: their median, then their range). */
+function ratioText(w: WorkloadResult, cell: CellResult): string {
+  const ratio = formatRatio(ratioOver(w, cell.competitor));
+  if (!isProcessCell(cell) || cell.processRatios === undefined) return ratio;
+  const xs = cell.processRatios.filter((x) => Number.isFinite(x));
+  if (xs.length < 2) return ratio;
+  return `${ratio}: ${formatRatio(Math.min(...xs))}-${formatRatio(Math.max(...xs))}`;
+}
 const NOISY_NOTE =
   `† median over ${NOISY_MEDIAN_OVER_MIN}x the fastest sample: other work competed for the cores ` +
   'during it (the competitors are sampled in turn, so the ratios in its row still compare).';
@@ -50,9 +81,10 @@ function cellText(w: WorkloadResult, key: string): string {
   if (cell === undefined) return 'n/a';
   if (cell.error !== undefined) return 'failed';
   const mark = noisy(w, key) ? NOISY_MARK : '';
-  if (key === 'tensorwasm') return `${formatMs(cell.medianMs)}${mark}`;
+  const time = `${formatMs(cell.medianMs)}${spreadText(cell)}`;
+  if (key === 'tensorwasm') return `${time}${mark}`;
   const flag = cell.flagged === true ? ' ⚠' : '';
-  return `${formatMs(cell.medianMs)} (${formatRatio(speedup(w, key))})${flag}${mark}`;
+  return `${time} (${ratioText(w, cell)})${flag}${mark}`;
 }
 
 /** One engine's table: medians, and competitor time / tensorwasm time in parentheses. */
@@ -65,7 +97,8 @@ export function engineTable(run: EngineRun, columns: readonly string[] = ENGINE_
   const rows = result.workloads.map((w) => [w.id, ...present.map((key) => cellText(w, key))]);
   const notes = failed.map((c) => `\n\n${c.label} could not load: ${c.error ?? ''}`).join('');
   const anyNoisy = result.workloads.some((w) => present.some((key) => noisy(w, key)));
-  return `${table(['workload', ...labels], rows)}${notes}${anyNoisy ? `\n\n${NOISY_NOTE}` : ''}`;
+  const combined = isCombinedRun(run) ? `\n\n${PROCESS_NOTE}` : '';
+  return `${table(['workload', ...labels], rows)}${notes}${combined}${anyNoisy ? `\n\n${NOISY_NOTE}` : ''}`;
 }
 
 /**
@@ -79,7 +112,11 @@ export function firstRunLine(run: EngineRun): string {
   const parts = result.workloads.flatMap((w) => {
     const cell = w.cells.find((c) => c.competitor === 'tensorwasm');
     if (cell === undefined || cell.error !== undefined || !(cell.firstRunMs > 0)) return [];
-    return [`${w.id} ${(cell.firstRunMs / cell.medianMs).toFixed(1)}x`];
+    // over processes: each one's first run over its own steady median, then their median
+    const ratio = isProcessCell(cell)
+      ? median(cell.processFirstRatios.filter((x) => Number.isFinite(x)))
+      : cell.firstRunMs / cell.medianMs;
+    return [`${w.id} ${ratio.toFixed(1)}x`];
   });
   return parts.length === 0 ? '' : `\n\ntensorwasm first run / steady median: ${parts.join(', ')}.`;
 }

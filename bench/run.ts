@@ -10,6 +10,8 @@
  *   npm run bench [-- --quick] [--only=W1,W5] [--competitors=tensorwasm,tfjs] [--no-write | --out=DIR]
  *   npm run bench -- --engines[=node,chromium] [--node-majors=22,24,26 | --node-versions=22.21.1,...]
  *                    [--node-binaries=/path/to/node,...] [--offline] [--engine-competitors=tfjs,ort]
+ *                    [--processes=N] [--max-samples=N]: N fresh processes per engine (default 3, 1 with
+ *                    --quick), interleaved, each with a share of the samples (bench/engines/processes.ts)
  *   node --experimental-wasm-relaxed-simd scripts/run-ts.mjs bench/run.ts --relaxed-simd --no-write
  *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write] [--no-cold]   (or --only=models): whole
  *                    ONNX models on tensorwasm and ORT-web (bench/models/), and each one's start-up in fresh
@@ -33,7 +35,7 @@ import { makePlainJs } from './competitors/plainjs.js';
 import { buildGraph, makeTensorwasm } from './competitors/tensorwasm.js';
 import { makeTfjs } from './competitors/tfjs.js';
 import { README_BEGIN, renderEngines, renderEnginesSection, replaceReadmeBlock } from './engine-report.js';
-import { copyScript, runOtherEngines, type EnginesOptions } from './engines/run-engines.js';
+import { copyScript, runEngines, type EnginesOptions } from './engines/run-engines.js';
 import { competitorVersions, gitRevision } from './provenance.js';
 import { FULL, QUICK, initCompetitors, measureWorkloads, type Reporter } from './measure.js';
 import type { BenchResult, EngineInfo, EngineRun } from './report.js';
@@ -55,7 +57,6 @@ const quick = args.includes('--quick');
  */
 const relaxedSimdAsked = args.includes('--relaxed-simd');
 const relaxedSimd = relaxedSimdAsked && supportsRelaxedSimd();
-const settings = quick ? QUICK : FULL;
 const listArg = (name: string): string[] | undefined =>
   args
     .find((a) => a.startsWith(`--${name}=`))
@@ -73,6 +74,31 @@ const jsonPath = args.find((a) => a.startsWith('--json='))?.slice('--json='.leng
 /** Where results.md and results.json go (bench/ unless --out=DIR). */
 const outDir = args.find((a) => a.startsWith('--out='))?.slice('--out='.length) ?? 'bench';
 const started = performance.now();
+
+/** `--name=N` or `--name N` as a whole number of at least 1 (undefined when absent). */
+function countArg(name: string): number | undefined {
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return undefined;
+  const text = args[at]?.includes('=') === true ? args[at]?.slice(name.length + 3) : args[at + 1];
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`bench: --${name} needs a whole number of 1 or more (got ${text})`);
+  return n;
+}
+/** With --engines: fresh processes per engine (several, since one process is one draw of the VM's fast/slow lottery). */
+const processes = countArg('processes') ?? (quick ? 1 : 3);
+const baseSettings = quick ? QUICK : FULL;
+/**
+ * Samples per cell at most: --max-samples (a child gets it from its parent),
+ * else with several processes per engine each takes its share, so the whole
+ * run stays about as long as with one.
+ */
+const maxSamples =
+  countArg('max-samples') ??
+  (processes > 1 && args.some((a) => a.startsWith('--engines'))
+    ? Math.max(baseSettings.minSamples, Math.round(baseSettings.maxSamples / processes))
+    : undefined);
+const settings = maxSamples === undefined ? baseSettings : { ...baseSettings, maxSamples };
 
 /** One line of progress, rewritten in place on a terminal, every few seconds otherwise. */
 let lastProgressPrint = 0;
@@ -214,6 +240,8 @@ function enginesOptions(): EnginesOptions | undefined {
     ...(onlyWorkloads === undefined ? {} : { only: onlyWorkloads }),
     competitors: listArg('engine-competitors') ?? ['tfjs', 'ort'],
     relaxedSimd: relaxedSimdAsked,
+    processes,
+    ...(maxSamples === undefined ? {} : { maxSamples }),
     script: '',
     reporter,
   };
@@ -290,8 +318,7 @@ async function mainWorkloads(): Promise<void> {
   printSummary(here);
   let runs: EngineRun[] | undefined;
   try {
-    if (engines !== undefined)
-      runs = [current, ...(await runOtherEngines({ ...engines, script: script?.path ?? '' }))];
+    if (engines !== undefined) runs = await runEngines({ ...engines, script: script?.path ?? '' }, current);
   } finally {
     script?.remove();
   }

@@ -26,6 +26,8 @@ export interface PageConfig {
   /** The saved modules were compiled with relaxed SIMD. */
   readonly relaxedSimd: boolean;
   readonly versions: Readonly<Record<string, string>>;
+  /** Samples per cell at most, when several page loads share the engines bench's time (`--processes`). */
+  readonly maxSamples?: number;
 }
 
 /** What the page measured. */
@@ -53,7 +55,9 @@ async function tensorwasmBench(config: PageConfig): Promise<PageResult> {
   ];
   const { startup, ready } = await initCompetitors(chosen, config.versions, reporter);
   const workloads = selectWorkloads(makeWorkloads(config.quick), config.only);
-  const results = await measureWorkloads(workloads, ready, config.quick ? QUICK : FULL, reporter);
+  const base = config.quick ? QUICK : FULL;
+  const settings = config.maxSamples === undefined ? base : { ...base, maxSamples: config.maxSamples };
+  const results = await measureWorkloads(workloads, ready, settings, reporter);
   return {
     userAgent: navigator.userAgent,
     relaxedSimd: supportsRelaxedSimd(),

@@ -2,7 +2,8 @@
  * The benchmark in headless Chromium (Debian's /usr/bin/chromium, driven by
  * playwright-core): compiles each workload's tensorwasm module here and saves
  * it, bundles bench/browser/page.ts, serves both with the packages' dist/
- * folders from a local server, and runs the shared measuring loop in the page.
+ * folders from a local server, and runs the shared measuring loop in the page,
+ * in a freshly launched browser per pass (`--processes`: one pass per round).
  */
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -53,6 +54,8 @@ export interface ChromiumOptions {
   readonly quick: boolean;
   readonly only?: readonly string[];
   readonly competitors: readonly string[];
+  /** Samples per cell at most (several passes share the time); the settings' own when absent. */
+  readonly maxSamples?: number;
   readonly reporter: Reporter;
 }
 
@@ -94,22 +97,68 @@ function v8OfChromium(version: string): string {
   return Number.isFinite(milestone) ? `${Math.floor(milestone / 10)}.${milestone % 10}` : '?';
 }
 
-/** Runs the benchmark in headless Chromium; a run that cannot start comes back with `error`. */
-export async function runChromium(options: ChromiumOptions): Promise<EngineRun> {
-  const started = performance.now();
-  const loadStart = loadavg();
-  const failed = (error: string): EngineRun => ({
+/** A prepared page that can be measured in fresh browsers, pass after pass. */
+export interface ChromiumSession {
+  /** Launches Chromium, runs the page's benchmark once, closes it; a pass that cannot run comes back with `error`. */
+  pass(): Promise<EngineRun>;
+  /** Stops the server and deletes the page's folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Prepares the page once (compiles and saves the modules, bundles the page,
+ * starts the server); each pass then launches its own browser, so every pass
+ * runs in a fresh renderer process.
+ */
+export async function openChromium(options: ChromiumOptions): Promise<ChromiumSession> {
+  const failed = (error: string, loadStart = loadavg()): EngineRun => ({
     engine: { name: 'Chromium', v8: '?', detail: '', relaxedSimd: false, loadStart, loadEnd: loadavg() },
     error,
   });
-  if (!existsSync(CHROMIUM)) return failed(`no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  if (!existsSync(CHROMIUM)) {
+    const error = `no Chromium at ${CHROMIUM} (apt-get install -y chromium)`;
+    return { pass: () => Promise.resolve(failed(error)), close: () => Promise.resolve() };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'tensorwasm-bench-chromium-'));
   let server: StaticServer | undefined;
-  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let relaxed = false;
   try {
     options.reporter.progress('chromium: preparing the page', true);
-    const relaxed = await preparePage(dir, options);
+    relaxed = await preparePage(dir, options);
     server = await serveFolder(dir, 0, ISOLATION_HEADERS);
+  } catch (e) {
+    await close();
+    const error = errorText(e);
+    return { pass: () => Promise.resolve(failed(error)), close: () => Promise.resolve() };
+  }
+  const url = server.url;
+  return {
+    pass: async () => {
+      const loadStart = loadavg();
+      try {
+        return await runPass(url, relaxed, options, loadStart);
+      } catch (e) {
+        return failed(errorText(e), loadStart);
+      }
+    },
+    close,
+  };
+}
+
+/** One pass: a fresh browser on the page at `url`. */
+async function runPass(
+  url: string,
+  relaxed: boolean,
+  options: ChromiumOptions,
+  loadStart: readonly number[],
+): Promise<EngineRun> {
+  const started = performance.now();
+  let browser: Browser | undefined;
+  try {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const version = browser.version();
@@ -123,7 +172,7 @@ export async function runChromium(options: ChromiumOptions): Promise<EngineRun> 
         options.reporter.print(`chromium: HTTP ${response.status()} for ${response.url()}`);
     });
     page.on('pageerror', (e) => options.reporter.print(`chromium page error: ${e.message}`));
-    await page.goto(`${server.url}/index.html`);
+    await page.goto(`${url}/index.html`);
     await page.waitForFunction(() => 'tensorwasmBench' in globalThis, undefined, { timeout: 60_000 });
     const config: PageConfig = {
       quick: options.quick,
@@ -131,6 +180,7 @@ export async function runChromium(options: ChromiumOptions): Promise<EngineRun> 
       competitors: options.competitors,
       relaxedSimd: relaxed,
       versions: competitorVersions(),
+      ...(options.maxSamples === undefined ? {} : { maxSamples: options.maxSamples }),
     };
     const out: PageResult = await page.evaluate(
       (c) =>
@@ -164,11 +214,17 @@ export async function runChromium(options: ChromiumOptions): Promise<EngineRun> 
         workloads: out.workloads,
       },
     };
-  } catch (e) {
-    return failed(errorText(e));
   } finally {
     await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the benchmark in headless Chromium once; a run that cannot start comes back with `error`. */
+export async function runChromium(options: ChromiumOptions): Promise<EngineRun> {
+  const session = await openChromium(options);
+  try {
+    return await session.pass();
+  } finally {
+    await session.close();
   }
 }

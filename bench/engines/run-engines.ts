@@ -1,8 +1,12 @@
 /**
  * `npm run bench -- --engines`: runs the benchmark on other engines after the
  * current Node: each other Node binary runs this same bundled script with
- * --json (one process per engine, so engines never share a heap), then
- * headless Chromium runs it in a page. Returns one EngineRun per engine.
+ * --json (a process of its own, so engines never share a heap), then headless
+ * Chromium runs it in a page. With `processes` > 1 every engine runs that many
+ * fresh processes (page loads for Chromium), interleaved round by round
+ * (Node 20, 22, 24, 26, Chromium, Node 20, ...), combined per engine
+ * (bench/engines/processes.ts): one process is a draw of this VM's fast/slow
+ * process lottery (docs/kernels.md). Returns one EngineRun per engine.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,8 +14,9 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Reporter } from '../measure.js';
 import type { EngineRun } from '../report.js';
-import { runChromium } from './chromium.js';
+import { openChromium } from './chromium.js';
 import { resolveNodeEngines, type NodeEngine } from './node-binaries.js';
+import { combineProcesses } from './processes.js';
 
 export interface EnginesOptions {
   readonly node: boolean;
@@ -29,25 +34,35 @@ export interface EnginesOptions {
   readonly competitors: readonly string[];
   /** Compile tensorwasm with relaxed SIMD on the engines that run it. */
   readonly relaxedSimd: boolean;
+  /** Fresh processes per engine (page loads for Chromium), at least 1; this process is its engine's first. */
+  readonly processes: number;
+  /** Samples per cell at most in each process (the settings' own when absent). */
+  readonly maxSamples?: number;
   /** The bundled benchmark script (a copyScript() of process.argv[1] under scripts/run-ts.mjs). */
   readonly script: string;
   readonly reporter: Reporter;
 }
 
-/** Runs `script` under `node.binary` with --json and reads its result. */
-async function runNodeEngine(engine: NodeEngine, options: EnginesOptions): Promise<EngineRun> {
+/** Runs `script` under `node.binary` (with `node.flags`) with --json and reads its result. */
+async function runNodeEngine(
+  engine: NodeEngine & { readonly flags?: readonly string[] },
+  options: EnginesOptions,
+  label: string,
+): Promise<EngineRun> {
   const loadStart = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'tensorwasm-bench-node-'));
   const json = join(dir, 'result.json');
   const args = [
+    ...(engine.flags ?? []),
     options.script,
     `--json=${json}`,
     `--competitors=${options.competitors.join(',')}`,
     ...(options.quick ? ['--quick'] : []),
     ...(options.relaxedSimd ? ['--relaxed-simd'] : []),
     ...(options.only === undefined ? [] : [`--only=${options.only.join(',')}`]),
+    ...(options.maxSamples === undefined ? [] : [`--max-samples=${options.maxSamples}`]),
   ];
-  options.reporter.print(`\n== Node ${engine.version} (${engine.binary})`);
+  options.reporter.print(`\n== Node ${engine.version} (${engine.binary})${label}`);
   try {
     const code = await new Promise<number | null>((done, fail) => {
       const child = spawn(engine.binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -89,11 +104,23 @@ export function copyScript(script: string): { path: string; remove: () => void }
   return { path, remove };
 }
 
-/** Every requested engine besides this process's Node, in order: Node versions, then Chromium. */
-export async function runOtherEngines(options: EnginesOptions): Promise<EngineRun[]> {
-  const runs: EngineRun[] = [];
+/** ' (process 2 of 3)' when there are several, else ''. */
+function processLabel(round: number, processes: number): string {
+  return processes > 1 ? ` (process ${round + 1} of ${processes})` : '';
+}
+
+/**
+ * Every requested engine, this process's Node first (`current`, its run), then
+ * the other Node versions, then Chromium. With `processes` > 1 each engine
+ * runs that many times, round by round (this Node's later processes are
+ * children of the same binary and flags), and each engine's runs come back
+ * combined (bench/engines/processes.ts).
+ */
+export async function runEngines(options: EnginesOptions, current: EngineRun): Promise<EngineRun[]> {
+  const processes = Math.max(1, Math.floor(options.processes));
+  let engines: NodeEngine[] = [];
   if (options.node) {
-    const { engines, problems } =
+    const resolved =
       options.binaries === undefined
         ? resolveNodeEngines({
             majors: options.majors,
@@ -102,12 +129,26 @@ export async function runOtherEngines(options: EnginesOptions): Promise<EngineRu
             log: (line) => options.reporter.progress(line, true),
           })
         : { engines: options.binaries.map((binary) => ({ version: binary, binary })), problems: [] };
-    for (const problem of problems) options.reporter.print(`engines: ${problem}`);
-    for (const engine of engines) runs.push(await runNodeEngine(engine, options));
+    for (const problem of resolved.problems) options.reporter.print(`engines: ${problem}`);
+    engines = resolved.engines;
   }
-  if (options.chromium) {
-    options.reporter.print('\n== Chromium');
-    runs.push(await runChromium(options));
+  const here = { version: process.versions.node, binary: process.execPath, flags: process.execArgv };
+  const chromium = options.chromium ? await openChromium(options) : undefined;
+  // per engine, its processes' runs in order: this Node, the other Nodes, Chromium
+  const runs: EngineRun[][] = [[current], ...engines.map(() => []), ...(chromium ? [[]] : [])];
+  try {
+    for (let round = 0; round < processes; round++) {
+      const label = processLabel(round, processes);
+      if (round > 0) runs[0]?.push(await runNodeEngine(here, options, label));
+      for (const [i, engine] of engines.entries())
+        runs[i + 1]?.push(await runNodeEngine(engine, options, label));
+      if (chromium !== undefined) {
+        options.reporter.print(`\n== Chromium${label}`);
+        runs.at(-1)?.push(await chromium.pass());
+      }
+    }
+  } finally {
+    await chromium?.close();
   }
-  return runs;
+  return runs.map((list) => (processes === 1 ? (list[0] as EngineRun) : combineProcesses(list)));
 }

@@ -2,7 +2,8 @@
  * The cross-engine benchmark's plumbing (`npm run bench -- --engines`):
  * choosing Node versions, rendering one table per engine, replacing the
  * README block, and a quick end-to-end run of W7 on a second Node process (this
- * test's own binary, as a child) and in headless Chromium when it is installed.
+ * test's own binary, as a child) and in headless Chromium when it is installed,
+ * once with one process per engine and once with two (`--processes=2`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -166,3 +167,51 @@ test('a quick W7 run on a second Node process and in Chromium comes back as one 
     rmSync(out, { recursive: true, force: true });
   }
 }, 120_000);
+
+test('--processes=2 runs every engine twice, interleaved, and combines each engine over its processes', () => {
+  const out = mkdtempSync(join(tmpdir(), 'tensorwasm-bench-engines-'));
+  const chromium = chromiumMissing() === '';
+  try {
+    const child = spawnSync(
+      process.execPath,
+      [
+        'scripts/run-ts.mjs',
+        'bench/run.ts',
+        '--quick',
+        '--only=W7',
+        '--competitors=plainjs',
+        `--engines=${chromium ? 'node,chromium' : 'node'}`,
+        `--node-binaries=${process.execPath}`,
+        '--engine-competitors=plainjs',
+        '--processes=2',
+        `--out=${out}`,
+      ],
+      { encoding: 'utf8', timeout: 150_000 },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    // round by round: this Node, the other binary, Chromium, then again
+    const order = [...child.stdout.matchAll(/^== (Node|Chromium).*\(process (\d) of 2\)$/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(order).toEqual(
+      chromium ? ['Node 1', 'Chromium 1', 'Node 2', 'Node 2', 'Chromium 2'] : ['Node 1', 'Node 2', 'Node 2'],
+    );
+    const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResult;
+    const runs = (result.engines ?? []) as (EngineRun & { processes?: EngineRun[] })[];
+    expect(runs).toHaveLength(chromium ? 3 : 2);
+    for (const r of runs) {
+      expect(r.error).toBeUndefined();
+      expect(r.processes?.map((p) => p.error)).toEqual([undefined, undefined]);
+      const cells = r.result?.workloads.find((w) => w.id === 'W7')?.cells ?? [];
+      for (const c of cells) {
+        const perProcess = (c as CellResult & { processMedians?: number[] }).processMedians ?? [];
+        expect(perProcess).toHaveLength(2);
+        expect(perProcess.every((ms) => ms > 0)).toBe(true);
+      }
+    }
+    const markdown = readFileSync(join(out, 'results.md'), 'utf8');
+    expect(markdown).toContain('2 processes, 1-minute load');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}, 180_000);
