@@ -255,6 +255,26 @@ describe('the goals table', () => {
     expect(row(farText, 'W2 >= 1.6x tfjs-wasm')[1]).toBe('1.50x **not met** (no known reason)');
   });
 
+  test("W5 on a single Node 24 process: its miss cites the measurement that W5's kernels are not slower there", () => {
+    const w5Flops = 476_577_792;
+    // session 10's quiet run: tfjs-wasm slowed with ours in that process, so 1.7x looked reachable
+    const node24 = { ...goodTimings(), W5: { ours: 11.4, tfjs: 18.3, flops: w5Flops } };
+    const runs = [
+      engineRun('Node 20.20.2', '11.3', false, {
+        ...goodTimings(),
+        W5: { ours: 10.1, tfjs: 14.2, flops: w5Flops },
+      }),
+      engineRun('Node 24.22.3', '13.6', true, node24),
+    ];
+    const text = renderGoals(runs);
+    expect(row(text, 'W5 >= 1.7x tfjs-wasm (relaxed SIMD)')[2]).toBe('1.61x **not met** [1]');
+    expect(row(text, 'W5')[3]).toBe('1.13x **not met** [1]');
+    expect(text).toMatch(/^\[1\] W5's kernels are not slower on Node 24/m);
+    // on Node 26 the same figures have no such reason
+    const node26 = renderGoals([engineRun('Node 26.12.1', '14.6', true, node24)]);
+    expect(row(node26, 'W5 >= 1.7x tfjs-wasm (relaxed SIMD)')[1]).toBe('1.61x **not met** (no known reason)');
+  });
+
   test('an engine that could not run has no column', () => {
     const failed: EngineRun = {
       engine: { name: 'Node 26.1.0', v8: '?', detail: '', relaxedSimd: false, loadStart: [], loadEnd: [] },
