@@ -10,7 +10,14 @@
 import type { CellResult, EngineInfo, EngineRun, WorkloadResult } from '../report.js';
 import { formatMs, median, table } from '../report.js';
 import { isNoisyCell, NOISY_MEDIAN_OVER_MIN } from './noisy-cell.js';
-import { isCombinedRun, isProcessCell, ratioOver, straddles, type ProcessCell } from './processes.js';
+import {
+  isCombinedRun,
+  isProcessCell,
+  ratioOver,
+  spreadOf,
+  straddles,
+  type ProcessCell,
+} from './processes.js';
 
 /** Ratios over tfjs-wasm on the same engine, on every engine. */
 const RATIO_GOALS: readonly { readonly workload: string; readonly min: number }[] = [
@@ -443,7 +450,10 @@ function node24Table(runs: readonly EngineRun[], notes: Notes): string {
       notes,
       perProcess,
     );
-    return [[w24.id, formatMs(a.medianMs), formatMs(b.medianMs), check.text]];
+    // over processes, the slowest process's median over the fastest's beside each
+    const time = (cell: CellResult): string =>
+      `${formatMs(cell.medianMs)}${isProcessCell(cell) ? ` ~${spreadOf(cell.processMedians).toFixed(2)}x` : ''}`;
+    return [[w24.id, time(a), time(b), check.text]];
   });
   return table(
     [

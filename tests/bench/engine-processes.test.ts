@@ -188,8 +188,8 @@ describe('the goals table over processes', () => {
     const text = renderGoals([combineProcesses(node20), combineProcesses(node24)]);
     expect(row(text, 'W4')).toEqual([
       'W4',
-      '1.00 ms',
-      '1.30 ms',
+      '1.00 ms ~1.30x',
+      '1.30 ms ~1.30x',
       '1.30x **not met** (processes straddle the goal: 1.30x, 0.77x, 1.30x)',
     ]);
     expect(row(text, 'W5')[3]).toBe('1.15x **not met** (no known reason)');
