@@ -8,7 +8,9 @@
  * CPU time (preemption by the other agents on this machine does not count), and prints one JSON line: the engine, the
  * load average, the whole run's median and each kernel's medians.
  *
- *   <node> bundle.mjs [W5] [auto|baseline] [rounds]
+ *   npx esbuild bench/probes/engine-kernels.ts --bundle --platform=node --format=esm --packages=external \
+ *     --outfile=.scratch/engine-kernels.mjs      (inside the checkout: node_modules resolves)
+ *   <node> .scratch/engine-kernels.mjs [W5] [auto|baseline] [rounds]
  */
 import { loadavg } from 'node:os';
 import { compile } from '../../src/index.js';

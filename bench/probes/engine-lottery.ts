@@ -9,7 +9,9 @@
  * several fresh processes: if the ratio stays put while the times move
  * together, the lottery hits both and the ratio within a process is fair.
  *
- *   <node> bundle.mjs [W4,W6,W8] [samples]
+ *   npx esbuild bench/probes/engine-lottery.ts --bundle --platform=node --format=esm --packages=external \
+ *     --outfile=.scratch/engine-lottery.mjs      (inside the checkout: node_modules resolves)
+ *   <node> .scratch/engine-lottery.mjs [W4,W6,W8] [samples]
  */
 import { loadavg } from 'node:os';
 import type { Prepared } from '../competitors/competitor.js';
