@@ -2,8 +2,9 @@
  * Packing a window B (implicit GEMM, passes/matmul-window.ts) for the tiled
  * matmul: per call, the k and n tables of the window's address and guard
  * parts in the kernel's scratch, then each block packed straight from x into
- * the strips of kLen × 8 floats the tiles read (emit-matmul-pack.ts' layout);
- * a lane outside a guard packs 0, never what x holds there.
+ * the strips of kLen × 8 floats the tiles read (emit-matmul-pack.ts' layout),
+ * or, for interior strips, a record that the block's first row tile copies
+ * them (emit-matmul.ts); a lane outside a guard packs 0, never what x holds there.
  */
 import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';

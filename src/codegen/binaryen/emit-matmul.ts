@@ -11,8 +11,9 @@
  * reading B in place, or, where B is packed, the 8-column tile over its last
  * strip padded with zero columns, storing only the real columns. Pointers
  * advance by constant strides; row and vector
- * offsets within a tile are constant memarg offsets. Other matmuls take the
- * generic path.
+ * offsets within a tile are constant memarg offsets. A window B's interior
+ * strips are copied by the block's first row tile as it computes (the pack
+ * only records them). Other matmuls take the generic path.
  */
 import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
@@ -40,7 +41,12 @@ import {
   packLocals,
   type First,
 } from './emit-matmul-pack.js';
-import { emitWindowTables, packWindowBlock, windowPackLocals } from './emit-matmul-window-pack.js';
+import {
+  emitWindowTables,
+  packWindowBlock,
+  windowPackLocals,
+  windowTableOffsets,
+} from './emit-matmul-window-pack.js';
 import { STRIP_RECORD_BYTES, stripRecordsAt } from '../../passes/matmul-window.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -265,7 +271,7 @@ export function emitMatmul(
     if (copies)
       setup.push(
         m.local.set(copySrc, m.i32.load(4, 4, stripRecord())),
-        m.local.set(copyK, m.i32.add(windowTables(), mulc(get(kc0), 4))),
+        m.local.set(copyK, m.i32.add(add(windowTables(), windowTableOffsets(s).kAt(0)), mulc(get(kc0), 4))),
       );
     const init: Expr[] = [];
     const stores: Expr[] = [];
