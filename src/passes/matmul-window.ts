@@ -107,11 +107,25 @@ export function windowColumns(n: number): number {
 
 /**
  * Bytes of the per-run tables of a window B over k in [0, K) and n in [0, N):
- * the address part and each guard's part, i32 per k and per n.
+ * the address part and each guard's part, i32 per k and per n; then the
+ * current block's strip records (stripRecordsAt).
  */
 export function windowTableBytes(w: WindowOperand, K: number, N: number): number {
+  return stripRecordsAt(w, K, N) + (WINDOW_BLOCK_N / 8) * STRIP_RECORD_BYTES;
+}
+
+/**
+ * Where the current block's strip records start in a window B's tables (bytes
+ * from the tables' start): per strip of 8 columns, STRIP_RECORD_BYTES — whether
+ * the pack left the strip's copy to the block's first row tile (i32), and x's
+ * address of its first column at k's part 0 (i32).
+ */
+export function stripRecordsAt(w: WindowOperand, K: number, N: number): number {
   return (1 + w.guards.length) * (K + windowColumns(N)) * 4;
 }
+
+/** Bytes of one strip's record (stripRecordsAt). */
+export const STRIP_RECORD_BYTES = 8;
 
 /** Most k rows in one block of a window B: a 64-column panel of 512 KiB at most. */
 const MAX_WINDOW_BLOCK_K = 2048;

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Graph, compile, type ConvOptions } from '../../src/index.js';
-import { checkGraph, randomData } from '../support/differential.js';
+import { bitsOf, checkGraph, randomData } from '../support/differential.js';
 
 const TOL = { rtol: 1e-5, atol: 1e-5 };
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -157,4 +157,35 @@ describe('conv as im2col + matmul', () => {
     // windows' path)
     await checkGraph(g, feeds, (x[1] ?? 0) >= 32 ? { rtol: 1e-4, atol: 1e-4 } : TOL);
   });
+
+  // the block's first row tile copies the interior strips as it computes (the pack records
+  // them): single rows after the full tiles; thread slices of whole 4-row units and the rest
+  // (9 rows: a slice of 1 row has no full tile, so its pack copies every strip); rows of 24+
+  // columns have interior strips (a 16-column row has only border strips)
+  test('implicit GEMM: interior strips copied by the first row tile, whole or in thread slices', async () => {
+    const cases: [number[], number[]][] = [
+      [
+        [1, 6, 9, 24],
+        [9, 6, 3, 3],
+      ],
+      [
+        [2, 8, 10, 32],
+        [10, 8, 3, 3],
+      ],
+      [
+        [1, 8, 12, 24],
+        [13, 8, 3, 3],
+      ],
+    ];
+    for (const [x, w] of cases) {
+      const { g, feeds } = gemmCase(x, w, { pads: [1, 1, 1, 1] }, 'relu', 23);
+      await checkGraph(g, feeds, TOL);
+      const one = await compile(g);
+      const two = await compile(g, { threads: 2, threadMinWork: 0 });
+      expect(two.kernels.find((k) => k.kind === 'matmul')?.split).toBe(true);
+      expect(bitsOf(two.run(feeds).y)).toEqual(bitsOf(one.run(feeds).y));
+      one.dispose();
+      two.dispose();
+    }
+  }, 60_000);
 });

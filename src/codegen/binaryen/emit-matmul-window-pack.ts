@@ -2,13 +2,14 @@
  * Packing a window B (implicit GEMM, passes/matmul-window.ts) for the tiled
  * matmul: per call, the k and n tables of the window's address and guard
  * parts in the kernel's scratch, then each block packed straight from x into
- * the strips of kLen × 8 floats the tiles read (emit-matmul-pack.ts' layout);
- * a lane outside a guard packs 0, never what x holds there.
+ * the strips of kLen × 8 floats the tiles read (emit-matmul-pack.ts' layout),
+ * or, for interior strips, a record that the block's first row tile copies
+ * them (emit-matmul.ts); a lane outside a guard packs 0, never what x holds there.
  */
 import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
 import { cacheBlocks, packedStrips, STRIP_COLUMNS, type MatmulShape } from '../../passes/matmul-shape.js';
-import { tapPeriod, windowColumns, type TapPeriod } from '../../passes/matmul-window.js';
+import { STRIP_RECORD_BYTES, tapPeriod, windowColumns, type TapPeriod } from '../../passes/matmul-window.js';
 import { emitIndex } from './emit-index.js';
 import type { ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -22,7 +23,10 @@ const W = STRIP_COLUMNS;
  * packed block in the kernel's scratch: the address part per k, each guard's
  * part per k, the address part per n, each guard's part per n (i32 each).
  */
-function windowTableOffsets(s: MatmulShape): { kAt: (g: number) => number; nAt: (g: number) => number } {
+export function windowTableOffsets(s: MatmulShape): {
+  kAt: (g: number) => number;
+  nAt: (g: number) => number;
+} {
   const w = s.window;
   if (w === undefined) throw new InternalError('codegen', 'window tables of a matmul without a window B');
   const K = s.k.extent;
@@ -150,6 +154,11 @@ export function packWindowBlock(
   kc0: number,
   kLen: number,
   width: number,
+  /**
+   * The block's first row tile copies the interior strips itself (emit-matmul.ts), when the
+   * i32 local `on` is set: the pack then only records each strip (stripRecordsAt) at `records()`.
+   */
+  leave?: { readonly on: number; readonly records: () => Expr },
 ): Expr[] {
   const m = fb.m;
   const i32 = fb.b.i32;
@@ -260,7 +269,18 @@ export function packWindowBlock(
   const periodic =
     period !== undefined && kLen % period.taps.length === 0 && cacheBlocks(s).kc % period.taps.length === 0;
   const outside = periodic ? maskedBorder(fb, l, period, guards, nAt, at, kc0, kLen, border) : border;
-  return [fb.forLoop(l.strip, 0, strips, 1, false, [...stripSetup, m.if(get(l.inside), interior, outside)])];
+  if (leave === undefined)
+    return [
+      fb.forLoop(l.strip, 0, strips, 1, false, [...stripSetup, m.if(get(l.inside), interior, outside)]),
+    ];
+  // the record: whether the first row tile copies this strip (interior, and `on`), and its x address
+  const record = (): Expr => add(leave.records(), m.i32.mul(get(l.strip), c(STRIP_RECORD_BYTES)));
+  const recorded = [
+    m.i32.store(0, 4, record(), m.i32.and(get(l.inside), get(leave.on))),
+    m.i32.store(4, 4, record(), get(l.src)),
+  ];
+  const copy = m.if(get(l.inside), m.if(get(leave.on), m.nop(), interior), outside);
+  return [fb.forLoop(l.strip, 0, strips, 1, false, [...stripSetup, ...recorded, copy])];
 }
 
 /**

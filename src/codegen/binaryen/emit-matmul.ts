@@ -11,8 +11,9 @@
  * reading B in place, or, where B is packed, the 8-column tile over its last
  * strip padded with zero columns, storing only the real columns. Pointers
  * advance by constant strides; row and vector
- * offsets within a tile are constant memarg offsets. Other matmuls take the
- * generic path.
+ * offsets within a tile are constant memarg offsets. A window B's interior
+ * strips are copied by the block's first row tile as it computes (the pack
+ * only records them). Other matmuls take the generic path.
  */
 import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
@@ -40,7 +41,13 @@ import {
   packLocals,
   type First,
 } from './emit-matmul-pack.js';
-import { emitWindowTables, packWindowBlock, windowPackLocals } from './emit-matmul-window-pack.js';
+import {
+  emitWindowTables,
+  packWindowBlock,
+  windowPackLocals,
+  windowTableOffsets,
+} from './emit-matmul-window-pack.js';
+import { STRIP_RECORD_BYTES, stripRecordsAt } from '../../passes/matmul-window.js';
 import { emitScalar, emitVector, isVectorizable, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
 import type { RangeBounds } from './range-bounds.js';
@@ -137,6 +144,7 @@ export function emitMatmul(
   const pa = fb.addLocal(i32);
   const pb = fb.addLocal(i32);
   const pc = fb.addLocal(i32);
+  const pbEnd = fb.addLocal(i32);
   const av = fb.addLocal(v128);
   const bv = Array.from({ length: NV }, () => fb.addLocal(v128));
   const acc = Array.from({ length: MAX_ROWS * NV }, () => fb.addLocal(v128));
@@ -200,12 +208,30 @@ export function emitMatmul(
    */
   const windowLocals = scratch >= 0 && s.window !== undefined ? windowPackLocals(fb, s) : undefined;
   const windowTables = (): Expr => m.i32.add(scratchAt(), m.i32.const(panelBytes(s)));
+  /**
+   * Where full tiles exist, the pack leaves each interior strip of a window B to the block's
+   * first row tile, which copies it as it computes (the copy's loads and stores run beside the
+   * tile's multiplies; see docs/kernels.md): `on` is set when this call has a full row tile.
+   */
+  const leave =
+    windowLocals !== undefined && s.window !== undefined && M >= TILE_ROWS
+      ? {
+          on: fb.addLocal(i32),
+          records: (): Expr =>
+            m.i32.add(windowTables(), m.i32.const(stripRecordsAt(s.window!, s.k.extent, s.n.extent))),
+        }
+      : undefined;
+  /** The current strip's record (n0's strip of the block). */
+  const stripRecord = (): Expr =>
+    m.i32.add(leave!.records(), mulc(m.i32.sub(get(n0), get(nc0)), STRIP_RECORD_BYTES / W));
+  const mFirst = fb.addLocal(i32);
+  const [copySrc, copyK, copyAt] = [fb.addLocal(i32), fb.addLocal(i32), fb.addLocal(i32)];
   const pack = (kLen: number, width: number): Expr[] => {
     if (windowLocals !== undefined) {
       const xStart = addr(s.b.node.id);
       const xEnd = xStart + 4 * s.b.node.shape.reduce((a, d) => a * d, 1);
       const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: scratchAt };
-      return packWindowBlock(fb, s, windowLocals, at, nc0, kc0, kLen, width);
+      return packWindowBlock(fb, s, windowLocals, at, nc0, kc0, kLen, width, leave);
     }
     if (locals === undefined) return [];
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
@@ -225,14 +251,15 @@ export function emitMatmul(
    * the epilogue. `valid`: the tile's columns that exist (fewer in a padded
    * strip), loaded, stored and given the epilogue lane by lane.
    */
-  const tile = (
+  const plainTile = (
     rows: number,
     nv: number,
     kLen: number,
     first: First,
     last: boolean,
     width: number,
-    valid = 4 * nv,
+    valid: number,
+    copies: boolean,
   ): Expr[] => {
     const setup = [
       m.local.set(pa, m.i32.add(m.i32.add(get(pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
@@ -241,6 +268,11 @@ export function emitMatmul(
         : m.local.set(pb, m.i32.add(m.i32.add(get(pb0), mulc(get(n0), s.bN * 4)), mulc(get(kc0), s.bK * 4))),
       m.local.set(pc, m.i32.add(m.i32.add(get(pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4))),
     ];
+    if (copies)
+      setup.push(
+        m.local.set(copySrc, m.i32.load(4, 4, stripRecord())),
+        m.local.set(copyK, m.i32.add(add(windowTables(), windowTableOffsets(s).kAt(0)), mulc(get(kc0), 4))),
+      );
     const init: Expr[] = [];
     const stores: Expr[] = [];
     /** One k step: the tile's multiply-adds, then the pointers advance. */
@@ -256,7 +288,16 @@ export function emitMatmul(
       // a wide single-row tile loads each vector of B where it is used (its 8 accumulators and
       // 8 vectors of B would not fit the registers together)
       const inline = nv > NV;
-      if (!inline)
+      if (copies) {
+        // B from x at the strip's address + 4·(k's address part), stored into the packed strip too
+        const at = m.i32.add(get(copySrc), m.i32.mul(m.i32.load(0, 4, get(copyK)), m.i32.const(4)));
+        body.push(m.local.set(copyAt, at), m.local.set(copyK, add(get(copyK), 4)));
+        for (let j = 0; j < nv; j++)
+          body.push(
+            m.local.set(bv[j]!, m.v128.load(j * 16, 4, get(copyAt))),
+            m.v128.store(j * 16, 4, get(pb), m.local.get(bv[j]!, v128)),
+          );
+      } else if (!inline)
         for (let j = 0; j < nv; j++) body.push(m.local.set(bv[j]!, m.v128.load(j * 16, 4, get(pb))));
       for (let i = 0; i < rows; i++) {
         body.push(m.local.set(av, m.v128.load32_splat(i * s.aM * 4, 4, get(pa))));
@@ -329,10 +370,47 @@ export function emitMatmul(
         }
       }
     }
-    const kLoop = fb.forLoop(kk, 0, kLen, 1, false, body);
     // full register tiles only: a single-row tile over B in place (memory-bound) measured 9% slower
     const full = rows >= TILE_ROWS && nv === NV;
+    if (full && packedTile(nv) && kLen > 0) {
+      // B's pointer is the loop's variable (it steps W·4 > 0 bytes per k, and the loop runs at least
+      // once): no counter to step and test beside it, one instruction less per k step (TurboFan's
+      // copies of the step 26 -> 25; docs/kernels.md)
+      const again = fb.label('k');
+      const kLoop = m.loop(again, m.block(null, [...body, m.br(again, m.i32.ne(get(pb), get(pbEnd)))]));
+      // pb = pbEnd after the loop: the wrappers' pbEnd < pb never holds
+      const never = (): Expr => m.i32.lt_u(get(pbEnd), get(pb));
+      return [
+        ...setup,
+        m.local.set(pbEnd, add(get(pb), kLen * bStep(nv))),
+        ...init,
+        fb.nestForUnrolling(kLoop, kk, kLen, never),
+        ...stores,
+      ];
+    }
+    const kLoop = fb.forLoop(kk, 0, kLen, 1, false, body);
     return [...setup, ...init, full ? fb.nestForUnrolling(kLoop, kk, kLen) : kLoop, ...stores];
+  };
+
+  /**
+   * A tile (plainTile); a full packed tile of a window B in two copies where the pack leaves the
+   * interior strips to the block's first row tile: that tile (m0 = mFirst) copies such a strip
+   * (its record says so) as it computes, the others read the packed strip.
+   */
+  const tile = (
+    rows: number,
+    nv: number,
+    kLen: number,
+    first: First,
+    last: boolean,
+    width: number,
+    valid = 4 * nv,
+  ): Expr[] => {
+    const plain = plainTile(rows, nv, kLen, first, last, width, valid, false);
+    if (leave === undefined || rows < TILE_ROWS || !packedTile(nv) || kLen === 0) return plain;
+    const copying = m.i32.and(m.i32.eq(get(m0), get(mFirst)), m.i32.load(0, 4, stripRecord()));
+    const copy = plainTile(rows, nv, kLen, first, last, width, valid, true);
+    return [m.if(copying, m.block(null, copy), m.block(null, plain))];
   };
 
   /** Tiles over the columns [nc0, nEnd) of the current n-block, for `rows` rows at m0. */
@@ -396,5 +474,14 @@ export function emitMatmul(
     inner = [fb.forLoop(env.vars.get(v.id)!, 0, v.extent, 1, false, inner)];
   }
   if (windowLocals !== undefined) inner = [...emitWindowTables(fb, s, env, windowTables), ...inner];
+  if (leave !== undefined) {
+    // the call's first row, and whether its first row tile is a full one (a slice of fewer rows has none)
+    const firstRow = bounds === undefined ? m.i32.const(0) : get(bounds.start);
+    const hasFull =
+      bounds === undefined
+        ? m.i32.const(1)
+        : m.i32.ge_s(m.i32.sub(get(bounds.end), get(bounds.start)), m.i32.const(TILE_ROWS));
+    inner = [m.local.set(mFirst, firstRow), m.local.set(leave.on, hasFull), ...inner];
+  }
   return m.block(null, inner);
 }

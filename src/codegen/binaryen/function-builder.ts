@@ -93,19 +93,19 @@ export class FunctionBuilder {
    * 128×128 matmul 35 → 40 GF/s, docs/kernels.md). Each wrapper costs one
    * compare and branch per run of `loop` and is harmless to other engines.
    * Loops of fewer than MIN_TRIPS_TO_NEST iterations (`trips`) are returned
-   * as they are: there is little to unroll.
+   * as they are: there is little to unroll. `never`: the wrappers' branch
+   * condition for a loop that leaves no such `v` (false after the loop, but
+   * not provably so to the engine).
    */
-  nestForUnrolling(loop: Expr, v: number, trips: number): Expr {
+  nestForUnrolling(loop: Expr, v: number, trips: number, never?: () => Expr): Expr {
     const m = this.m;
     if (trips < MIN_TRIPS_TO_NEST) return loop;
     let out = loop;
     for (let i = 0; i < UNROLL_NESTING; i++) {
       const again = this.label('once');
       // v >= 0 after the loop: never taken, but not provably so (a loop without a back edge is not a loop)
-      out = m.loop(
-        again,
-        m.block(null, [out, m.br(again, m.i32.lt_s(m.local.get(v, this.b.i32), m.i32.const(0)))]),
-      );
+      const cond = never?.() ?? m.i32.lt_s(m.local.get(v, this.b.i32), m.i32.const(0));
+      out = m.loop(again, m.block(null, [out, m.br(again, cond)]));
     }
     return out;
   }
