@@ -108,27 +108,11 @@ export function waitBudgetMs(waitFor: readonly BaselineTime[]): number {
   );
 }
 
-/** Whether kernel `kernel` now runs its first chunk in at most 1 / SPEEDUP of `ms` (a kernel that traps counts as ready). */
-function runsFast({ kernel, ms }: BaselineTime, warmKernel: WarmKernel): boolean {
-  const t = performance.now();
-  try {
-    warmKernel(kernel);
-  } catch {
-    return true;
-  }
-  return performance.now() - t <= ms / SPEEDUP;
-}
-
 /**
  * Waits until each kernel of `waitFor` runs a call over its first chunk in at
  * most 1 / SPEEDUP of its baseline time, or `budgetMs` passed (not at all in
  * a hidden page); returns the milliseconds waited. Each call writes only what
- * every run overwrites. Each round probes the kernels in order and stops at
- * the first still slow: V8 compiles them in the order the warm-up started
- * them, so the later ones would be slow too, and each probe of a slow kernel
- * is a baseline-tier call on this thread, CPU the compile threads need on a
- * small machine (SqueezeNet: 5-12 ms per load() probing every kernel each
- * round; docs/kernels.md).
+ * every run overwrites.
  */
 export async function awaitOptimizedCode(
   warmKernel: WarmKernel,
@@ -136,10 +120,18 @@ export async function awaitOptimizedCode(
   budgetMs = waitBudgetMs(waitFor),
 ): Promise<number> {
   const start = performance.now();
-  const pending = pageHidden() ? [] : [...waitFor];
+  let pending = pageHidden() ? [] : [...waitFor];
   while (pending.length > 0 && performance.now() - start < budgetMs) {
     await yieldToEventLoop();
-    while (pending.length > 0 && runsFast(pending[0] as BaselineTime, warmKernel)) pending.shift();
+    pending = pending.filter(({ kernel, ms }) => {
+      const t = performance.now();
+      try {
+        warmKernel(kernel);
+      } catch {
+        return false;
+      }
+      return performance.now() - t > ms / SPEEDUP;
+    });
   }
   return performance.now() - start;
 }
