@@ -2,7 +2,7 @@
  * CRC-32 (IEEE 802.3, the polynomial zlib and PNG use) over a sequence of byte
  * chunks; it detects every single-byte change and every burst of up to 32 bits.
  * The bytes are folded by a tiny Wasm module (crc32-module.ts), copied into
- * its memory a page at a time.
+ * its one-page memory 56 KB at a time.
  */
 import { CRC_FOLD_EXPORT, CRC_INPUT_BYTES, CRC_INPUT_OFFSET, crc32ModuleBytes } from './crc32-module.js';
 
