@@ -6,11 +6,15 @@
  *
  * `untimed`: the untimed warm-up (the module's warm export) instead of the
  * timed kernel calls and the wait, to see what the wait for optimized code
- * costs against what it saves in the first run; `none`: no warm-up at all.
+ * costs against what it saves in the first run; `none`: no warm-up at all;
+ * `touch-after`: the pages touched after the timed kernel calls instead of
+ * before (measured in session 11: the kernels' first calls then fault most
+ * of the pages themselves, so little of the touching overlaps the
+ * background compiles; docs/kernels.md).
  *
- *   <node> scripts/run-ts.mjs bench/probes/load-stages.ts /tmp/model.wasm [untimed|none]
+ *   <node> scripts/run-ts.mjs bench/probes/load-stages.ts /tmp/model.wasm [untimed|none|touch-after]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { crc32 } from '../../src/common/checksum.js';
 import { writeSegments } from '../../src/common/data-segments.js';
@@ -23,11 +27,21 @@ import { awaitOptimizedCode, warmKernels, type WarmKernel } from '../../src/runt
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: load-stages.ts <saved.wasm>');
 const stages: Record<string, number> = {};
+/** The main thread's CPU ms per stage (Linux: /proc/thread-self/schedstat, which preemption does not inflate). */
+const cpuStages: Record<string, number> = {};
+const cpuMs = (): number =>
+  existsSync('/proc/thread-self/schedstat')
+    ? Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6
+    : NaN;
 let t = performance.now();
+let c = cpuMs();
 const lap = (name: string): void => {
   const now = performance.now();
+  const cpu = cpuMs();
   stages[name] = Math.round((now - t) * 10) / 10;
+  cpuStages[name] = Math.round((cpu - c) * 10) / 10;
   t = now;
+  c = cpu;
 };
 const bytes = readFileSync(path);
 lap('read');
@@ -47,17 +61,23 @@ const model = new Model(module, manifest, undefined, chosen.features, undefined,
 lap('instantiate');
 // warmUp(true)'s three parts, as model.ts runs them
 const exports = (model as unknown as { exports: Record<string, unknown> }).exports;
-const words = new Int32Array(memory.buffer);
-for (let i = 0; i < words.length; i += 1024) words[i] = words[i] ?? 0;
-lap('warmUp: touch pages');
-if (typeof exports.pack === 'function') (exports.pack as () => void)();
-lap('warmUp: pack');
-const untimed = process.argv[3] === 'untimed';
-const none = process.argv[3] === 'none';
+const mode = process.argv[3];
+const untimed = mode === 'untimed';
+const none = mode === 'none';
 const warmKernel = untimed || none ? undefined : (exports.warm_kernel as WarmKernel | undefined);
+const touchFirst = warmKernel === undefined || mode !== 'touch-after';
+const touchAndPack = (): void => {
+  const words = new Int32Array(memory.buffer);
+  for (let i = 0; i < words.length; i += 1024) words[i] = words[i] ?? 0;
+  lap('warmUp: touch pages');
+  if (typeof exports.pack === 'function') (exports.pack as () => void)();
+  lap('warmUp: pack');
+};
+if (touchFirst) touchAndPack();
 if (untimed && typeof exports.warm === 'function') (exports.warm as () => void)();
 const baseline = warmKernel === undefined ? [] : warmKernels(warmKernel);
 lap(none ? 'warmUp: none' : untimed ? 'warmUp: warm (untimed)' : 'warmUp: warm_kernel');
+if (!touchFirst) touchAndPack();
 if (warmKernel !== undefined) await awaitOptimizedCode(warmKernel, baseline);
 lap('readyCode');
 model.execute();
@@ -74,6 +94,7 @@ console.log(
     memoryMB: mb(memory.buffer.byteLength),
     kernels: baseline.length,
     stages,
+    cpuStages,
     load: loadavg()[0],
   }),
 );

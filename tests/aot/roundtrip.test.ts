@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { compile, InputError, load, type CompiledModel, type TypedArray } from '../../src/index.js';
 import { load as runtimeLoad } from '../../src/runtime/index.js';
 import { crc32 } from '../../src/common/checksum.js';
+import { CRC_INPUT_BYTES } from '../../src/common/crc32-module.js';
 import { bytesOf, testModels, type TestModel } from './models.js';
 
 interface Compiled {
@@ -118,6 +119,13 @@ test('crc32 over chunks of every length equals the byte-at-a-time CRC', () => {
     const chunks = [n, (n * 5) % 17, 1].map((len) => Uint8Array.from({ length: len }, next));
     expect(crc32(chunks)).toBe(reference(chunks));
   }
+  // chunks longer than what the Wasm fold takes per call (CRC_INPUT_BYTES), at and around its edges
+  const long = [CRC_INPUT_BYTES - 1, CRC_INPUT_BYTES, CRC_INPUT_BYTES + 1, 2 * CRC_INPUT_BYTES + 13].map(
+    (len) => Uint8Array.from({ length: len }, next),
+  );
+  expect(crc32(long)).toBe(reference(long));
+  expect(crc32([long[3]!.subarray(5)])).toBe(reference([long[3]!.subarray(5)]));
+  expect(crc32([])).toBe(0);
 });
 
 test('save({ params: true }) before setParams is an InputError', async () => {

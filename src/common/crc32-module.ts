@@ -1,0 +1,181 @@
+/**
+ * The bytes of a tiny WebAssembly module that folds bytes into a CRC-32 by
+ * slicing-by-8 (eight table lookups per eight bytes); checksum.ts feeds it.
+ * Why Wasm: load() checks a whole saved module once, in a fresh process,
+ * where JavaScript's loop starts interpreted (SqueezeNet's 5 MB: ~22 ms on
+ * Node 20) while V8 runs Wasm compiled from the first call (docs/kernels.md).
+ */
+
+/** The module's one memory page: the eight 256-entry tables, then the bytes to fold. */
+export const CRC_PAGE_BYTES = 65536;
+/** Where the eight tables of 256 u32 lie: table k at k * 1024. */
+const TABLE_BYTES = 1024;
+/** Where the bytes to fold start (after the tables). */
+export const CRC_INPUT_OFFSET = 8 * TABLE_BYTES;
+/** At most this many bytes per call. */
+export const CRC_INPUT_BYTES = CRC_PAGE_BYTES - CRC_INPUT_OFFSET;
+/** The export: `fold(crc, length)` folds bytes [CRC_INPUT_OFFSET, + length) into the (inverted) crc. */
+export const CRC_FOLD_EXPORT = 'fold';
+
+/** Wasm opcodes used (https://webassembly.github.io/spec/core/binary/instructions.html). */
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  br: 0x0c,
+  brIf: 0x0d,
+  end: 0x0b,
+  localGet: 0x20,
+  localSet: 0x21,
+  i32Load: 0x28,
+  i32Load8U: 0x2d,
+  i32Const: 0x41,
+  i32GeU: 0x4f,
+  i32Add: 0x6a,
+  i32And: 0x71,
+  i32Xor: 0x73,
+  i32Shl: 0x74,
+  i32ShrU: 0x76,
+} as const;
+const I32 = 0x7f;
+const VOID_BLOCK = 0x40;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    const low = n & 0x7f;
+    n >>>= 7;
+    out.push(n === 0 ? low : low | 0x80);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const low = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (low & 0x40) === 0) || (n === -1 && (low & 0x40) !== 0)) return [...out, low];
+    out.push(low | 0x80);
+  }
+}
+
+const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+const section = (id: number, body: readonly number[]): number[] => [id, ...uleb(body.length), ...body];
+
+// the function's locals: params crc, length; then at, end8 (end of the 8-byte steps), end, lo, hi
+const CRC = 0;
+const LENGTH = 1;
+const AT = 2;
+const END8 = 3;
+const END = 4;
+const LO = 5;
+const HI = 6;
+
+const get = (local: number): number[] => [OP.localGet, local];
+const set = (local: number): number[] => [OP.localSet, local];
+const i32 = (n: number): number[] => [OP.i32Const, ...sleb(n)];
+const load = (offset: number): number[] => [OP.i32Load, 2, ...uleb(offset)];
+
+/** tables[table][(word >>> shift) & 0xff] */
+function lookup(table: number, word: number, shift: number): number[] {
+  const byte = shift === 24 ? [] : [...i32(0xff), OP.i32And];
+  const shifted = shift === 0 ? [] : [...i32(shift), OP.i32ShrU];
+  return [...get(word), ...shifted, ...byte, ...i32(2), OP.i32Shl, ...load(table * TABLE_BYTES)];
+}
+
+/** A loop that ends when `at` reaches `limit`: block { loop { br_if at >= limit; body; br } }. */
+function loopUntil(limit: number, body: readonly number[]): number[] {
+  const exit = [...get(AT), ...get(limit), OP.i32GeU, OP.brIf, 1];
+  return [OP.block, VOID_BLOCK, OP.loop, VOID_BLOCK, ...exit, ...body, OP.br, 0, OP.end, OP.end];
+}
+
+function foldBody(): number[] {
+  // lo = crc ^ the next 4 bytes, hi = the 4 after: crc = T7[lo0] ^ T6[lo1] ^ T5[lo2] ^ T4[lo3] ^ T3[hi0] ^ ... ^ T0[hi3]
+  const eightBytes = [
+    ...get(CRC),
+    ...get(AT),
+    ...load(0),
+    OP.i32Xor,
+    ...set(LO),
+    ...get(AT),
+    ...load(4),
+    ...set(HI),
+    ...lookup(7, LO, 0),
+    ...lookup(6, LO, 8),
+    OP.i32Xor,
+    ...lookup(5, LO, 16),
+    OP.i32Xor,
+    ...lookup(4, LO, 24),
+    OP.i32Xor,
+    ...lookup(3, HI, 0),
+    OP.i32Xor,
+    ...lookup(2, HI, 8),
+    OP.i32Xor,
+    ...lookup(1, HI, 16),
+    OP.i32Xor,
+    ...lookup(0, HI, 24),
+    OP.i32Xor,
+    ...set(CRC),
+    ...get(AT),
+    ...i32(8),
+    OP.i32Add,
+    ...set(AT),
+  ];
+  // crc = T0[(crc ^ byte) & 0xff] ^ (crc >>> 8)
+  const oneByte = [
+    ...get(CRC),
+    ...get(AT),
+    OP.i32Load8U,
+    0,
+    0,
+    OP.i32Xor,
+    ...i32(0xff),
+    OP.i32And,
+    ...i32(2),
+    OP.i32Shl,
+    ...load(0),
+    ...get(CRC),
+    ...i32(8),
+    OP.i32ShrU,
+    OP.i32Xor,
+    ...set(CRC),
+    ...get(AT),
+    ...i32(1),
+    OP.i32Add,
+    ...set(AT),
+  ];
+  return [
+    ...vec([[5, I32]]),
+    ...i32(CRC_INPUT_OFFSET),
+    ...set(AT),
+    ...i32(CRC_INPUT_OFFSET),
+    ...get(LENGTH),
+    OP.i32Add,
+    ...set(END),
+    ...i32(CRC_INPUT_OFFSET),
+    ...get(LENGTH),
+    ...i32(-8),
+    OP.i32And,
+    OP.i32Add,
+    ...set(END8),
+    ...loopUntil(END8, eightBytes),
+    ...loopUntil(END, oneByte),
+    ...get(CRC),
+    OP.end,
+  ];
+}
+
+/** The module: imports env.memory (one page), exports fold(crc: i32, length: i32) -> i32. */
+export function crc32ModuleBytes(): Uint8Array<ArrayBuffer> {
+  const body = foldBody();
+  const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, vec([[0x60, ...vec([[I32], [I32]]), ...vec([[I32]])]])),
+    ...section(2, vec([memoryImport])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...name(CRC_FOLD_EXPORT), 0x00, 0]])),
+    ...section(10, vec([[...uleb(body.length), ...body]])),
+  ]);
+}
