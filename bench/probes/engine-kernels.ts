@@ -17,25 +17,11 @@ import { compile } from '../../src/index.js';
 import { buildGraph } from '../competitors/tensorwasm.js';
 import { prepareModel } from '../competitors/tensorwasm-prepare.js';
 import { makeWorkloads, selectWorkloads } from '../workloads.js';
+import { median, processCpuMs as cpuMs } from './probe-stats.js';
 
 const id = process.argv[2] ?? 'W5';
 const baseline = process.argv[3] === 'baseline';
 const rounds = Number(process.argv[4] ?? 15);
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1] ?? NaN;
-};
-
-/**
- * The process's CPU time in ms. getrusage's user + system sum is exact to the
- * microsecond (/proc/thread-self/schedstat only moves at scheduler ticks);
- * V8's background threads are idle once the kernels have tiered up.
- */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 const load1 = loadavg()[0];
 const workload = selectWorkloads(makeWorkloads(false), [id])[0];
 if (workload === undefined) throw new Error(`engine-kernels: no workload ${id}`);

@@ -18,19 +18,10 @@ import type { Prepared } from '../competitors/competitor.js';
 import { makeTensorwasm } from '../competitors/tensorwasm.js';
 import { makeTfjs } from '../competitors/tfjs.js';
 import { makeWorkloads, selectWorkloads } from '../workloads.js';
+import { median, processCpuMs as cpuMs } from './probe-stats.js';
 
 const only = (process.argv[2] ?? 'W4,W6,W8').split(',');
 const samples = Number(process.argv[3] ?? 21);
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1] ?? NaN;
-};
-/** The process's CPU time in ms (getrusage: user + system, exact to the microsecond). */
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 const load1 = loadavg()[0];
 const competitors = [makeTensorwasm(), makeTfjs()];
 for (const c of competitors) await c.init();
