@@ -52,11 +52,45 @@ export function kernelRange(kernel: Kernel): KernelRange | undefined {
     if (m === undefined || m.extent < 2) return undefined;
     return make(m, TILE_ROWS);
   }
-  const v = kernel.domain.find((u) => u.extent > 1);
+  const v = rangeVar(kernel);
   if (v === undefined) return undefined;
   const innermost = kernel.domain[kernel.domain.length - 1] === v;
   // a cheap point (an elementwise or across step) is grouped into whole vector steps
   return make(v, innermost && pointWork(kernel) < RANGE_VECTOR_UNIT ? RANGE_VECTOR_UNIT : 1);
+}
+
+/**
+ * Least units of a range over an outer axis before a later axis is taken
+ * instead: fewer split unevenly among threads (3 input channels: 2 parts
+ * to 1, the stem conv's im2col copy in ResNet-50; 5-7: 57% to one thread).
+ */
+export const MIN_RANGE_UNITS = 8;
+
+/**
+ * Most points of the domain variables outside a range (each point's
+ * accesses are proved apart: passes/thread-split.ts threadAccessSpans) for a
+ * later axis to be taken as the range.
+ */
+export const MAX_OUTER_POINTS = 256;
+
+/**
+ * The variable a non-matmul kernel's range runs over: the outermost with
+ * extent > 1, unless that has fewer than MIN_RANGE_UNITS values and a later
+ * axis, not the innermost (its loop may be vectorized) and with at most
+ * MAX_OUTER_POINTS points outside it, has at least as many: then that
+ * axis. Each call still runs the domain's loops in their order (the
+ * generic loops honour a range over any variable), so every element is
+ * computed as before.
+ */
+function rangeVar(kernel: Kernel): LoopVar | undefined {
+  const first = kernel.domain.find((u) => u.extent > 1);
+  if (first === undefined || first.extent >= MIN_RANGE_UNITS) return first;
+  let points = 1;
+  for (const u of kernel.domain.slice(0, -1)) {
+    if (u !== first && u.extent >= MIN_RANGE_UNITS) return points <= MAX_OUTER_POINTS ? u : first;
+    points *= u.extent;
+  }
+  return first;
 }
 
 /** Iterations of each step's own loops at one point of the domain, summed over the steps. */
