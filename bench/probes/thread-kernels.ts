@@ -182,5 +182,12 @@ for (const r of [...rows].sort((a, b) => b.p - b.w1 / 2 - (a.p - a.w1 / 2)).slic
       `1t ${r.w1.toFixed(2)} part ${(r.p / r.w1).toFixed(2)} ${r.k.nodes.join(' ').slice(0, 60)}`,
   );
 }
+console.log('at once: 2-thread time - slower part alone (contention for memory and caches, the handshake)');
+for (const r of [...rows].sort((a, b) => b.w2 - b.p - (a.w2 - a.p)).slice(0, top)) {
+  console.log(
+    `  ${(r.w2 - r.p).toFixed(2).padStart(6)} ${r.k.name.padEnd(6)} units ${String(r.k.units).padStart(4)} ` +
+      `1t ${r.w1.toFixed(2)} part ${r.p.toFixed(2)} 2t ${r.w2.toFixed(2)} ${r.k.nodes.join(' ').slice(0, 60)}`,
+  );
+}
 onePrep.dispose();
 twoPrep.dispose();

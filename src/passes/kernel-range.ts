@@ -15,7 +15,15 @@
  */
 import type { LoopVar } from './index-expr.js';
 import { stepVars, type Kernel } from './kernel.js';
-import { COLUMN_UNIT, matchMatmulOperands, packedPanelBytes, TILE_ROWS } from './matmul-shape.js';
+import {
+  BLOCK_N,
+  COLUMN_UNIT,
+  matchMatmulOperands,
+  packedPanelBytes,
+  prepackedBytes,
+  TILE_ROWS,
+  type MatmulShape,
+} from './matmul-shape.js';
 
 /**
  * Elements per unit when the range is over the innermost axis: a multiple of
@@ -49,6 +57,7 @@ export function kernelRange(kernel: Kernel): KernelRange | undefined {
     // threads split B's bytes, not its readers (AlexNet's x[1, 9216] @ w[9216, 4096])
     if (packedPanelBytes(matmul) === 0 && matmul.bN === 1 && matmul.window === undefined)
       return { ...make(matmul.n, COLUMN_UNIT), columns: true };
+    if (blockColumns(matmul)) return { ...make(matmul.n, BLOCK_N), columns: true };
     if (m === undefined || m.extent < 2) return undefined;
     return make(m, TILE_ROWS);
   }
@@ -91,6 +100,41 @@ function rangeVar(kernel: Kernel): LoopVar | undefined {
     points *= u.extent;
   }
   return first;
+}
+
+/**
+ * Most rows of a matmul packing B per run whose range may be its n-blocks:
+ * split by rows, each thread packs all of B for its share of the rows (the
+ * copy is repaid over fewer rows); by whole n-blocks each packs only its own.
+ */
+export const MAX_BLOCK_SPLIT_ROWS = 64;
+
+/**
+ * Least n-blocks of such a matmul for its range to be its n-blocks: with
+ * fewer, whole blocks split unevenly (13 blocks: 7 to 6, 54% to one thread,
+ * about what the packing each thread repeats costs split by rows).
+ */
+export const MIN_SPLIT_BLOCKS = 16;
+
+/**
+ * Whether a matmul's range is its n-blocks (BLOCK_N columns each): it packs
+ * B per run (plain packing, not a window's: B neither read in place nor
+ * packed once ahead of the runs), has at most MAX_BLOCK_SPLIT_ROWS rows and
+ * at least MIN_SPLIT_BLOCKS n-blocks, and no batch. The kernel visits the
+ * n-blocks outermost, so a part that is a run of whole n-blocks computes
+ * each of them as the whole run does (emit-matmul-pack.ts blockLoops):
+ * bit-identical. ResNet-50's stem conv (64 × 147 × 12544, 49 blocks).
+ */
+function blockColumns(s: MatmulShape): boolean {
+  const rows = s.m?.extent ?? 1;
+  return (
+    s.window === undefined &&
+    packedPanelBytes(s) > 0 &&
+    prepackedBytes(s) === 0 &&
+    rows <= MAX_BLOCK_SPLIT_ROWS &&
+    s.batch.every((v) => v.extent === 1) &&
+    Math.ceil(s.n.extent / BLOCK_N) >= MIN_SPLIT_BLOCKS
+  );
 }
 
 /** Iterations of each step's own loops at one point of the domain, summed over the steps. */

@@ -11,7 +11,7 @@ import { verifyThreads } from '../../src/planner/verify-threads.js';
 import { planThreads, threadAccessSpans, threadUnits } from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
 import { kernelRange } from '../../src/passes/kernel-range.js';
-import { COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
+import { BLOCK_N, COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 
 function softmax(): Graph {
   const g = new Graph();
@@ -176,6 +176,21 @@ describe('verifyThreads', () => {
     // one interval over all 147 points would cover every thread's rows: each point is checked apart
     const spans = threadAccessSpans(unfold, range, 1, 2, (n) => storedShape(planned.schedule, n));
     expect(spans.filter((s) => s.write)).toHaveLength(147);
+  });
+
+  test('a matmul packing B per run with few rows splits by n-blocks: verified for 2..4 threads', () => {
+    const g = new Graph();
+    g.output('c', g.input('a', [45, 37]).matmul(g.input('b', [37, 17 * BLOCK_N + 93])));
+    const planned = planGraph(g, { threads: 4, threadMinWork: 0 });
+    const matmul = planned.schedule.kernels.find((k) => k.kind === 'matmul')!;
+    const range = kernelRange(matmul)!;
+    expect([range.columns, range.unit, range.units]).toEqual([true, BLOCK_N, 18]);
+    expect(planned.threads.split[matmul.index]).toBe(true);
+    // each thread packs into its own scratch slice: one slice for all is a race on the packed bytes
+    const split = planned.schedule.kernels.map((k) => k.index === matmul.index);
+    expect(() =>
+      verifyThreads(planned.schedule, planned.memory, { maxThreads: 2, split }, new Map()),
+    ).toThrow(/stores bytes .* of k\d+_\w+\.scratch while thread 1 stores/);
   });
 
   test('a split kernel joined to one thread 0 runs whole is refused', () => {

@@ -55,6 +55,7 @@ export function blockLoops(
   kc0: number,
   visit: (kLen: number, first: First, last: boolean, width: number) => Expr[],
   blocks: { readonly kc: number; readonly nc: number } = { kc: KC, nc: NC },
+  columns?: BlockRange,
 ): Expr[] {
   const m = fb.m;
   const K = s.k.extent;
@@ -71,9 +72,55 @@ export function blockLoops(
           ...visit(lastLen, false, true, width),
         ];
   const fullN = Math.floor(N / NC) * NC;
+  if (columns !== undefined) return blockRangeLoops(fb, nc0, columns, N, NC, kSteps);
   const loops: Expr[] = [];
   if (fullN > 0) loops.push(fb.forLoop(nc0, 0, fullN, NC, true, kSteps(NC)));
   if (N > fullN) loops.push(m.local.set(nc0, m.i32.const(fullN)), ...kSteps(N - fullN));
+  return loops;
+}
+
+/**
+ * A call's n-blocks (a matmul whose range is its n-blocks: passes/kernel-range.ts):
+ * i32 locals holding its first column and its end (multiples of NC, or N),
+ * and a free i32 local for the end of its whole blocks.
+ */
+export interface BlockRange {
+  readonly start: number;
+  readonly end: number;
+  readonly fullEnd: number;
+}
+
+/**
+ * blockLoops over the n-blocks [start, end) only: the whole blocks in it,
+ * then the last, narrower block if the range reaches it — the same code per
+ * block as the whole run's loops, so each block is computed alike.
+ */
+function blockRangeLoops(
+  fb: FunctionBuilder,
+  nc0: number,
+  columns: BlockRange,
+  N: number,
+  NC: number,
+  kSteps: (width: number) => Expr[],
+): Expr[] {
+  const m = fb.m;
+  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const fullN = Math.floor(N / NC) * NC;
+  const loops: Expr[] = [];
+  if (fullN > 0) {
+    const endsInside = (): Expr => m.i32.lt_s(get(columns.end), m.i32.const(fullN));
+    loops.push(
+      m.local.set(columns.fullEnd, m.select(endsInside(), get(columns.end), m.i32.const(fullN))),
+      fb.forRange(nc0, get(columns.start), columns.fullEnd, NC, true, kSteps(NC)),
+    );
+  }
+  if (N > fullN)
+    loops.push(
+      m.if(
+        m.i32.gt_s(get(columns.end), m.i32.const(fullN)),
+        m.block(null, [m.local.set(nc0, m.i32.const(fullN)), ...kSteps(N - fullN)]),
+      ),
+    );
   return loops;
 }
 
