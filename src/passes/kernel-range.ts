@@ -57,7 +57,7 @@ export function kernelRange(kernel: Kernel): KernelRange | undefined {
     // threads split B's bytes, not its readers (AlexNet's x[1, 9216] @ w[9216, 4096])
     if (packedPanelBytes(matmul) === 0 && matmul.bN === 1 && matmul.window === undefined)
       return { ...make(matmul.n, COLUMN_UNIT), columns: true };
-    if (blockColumns(matmul)) return { ...make(matmul.n, BLOCK_N), columns: true };
+    if (blockColumns(matmul)) return { ...make(matmul.n, BLOCK_SPLIT_UNIT), columns: true };
     if (m === undefined || m.extent < 2) return undefined;
     return make(m, TILE_ROWS);
   }
@@ -110,20 +110,25 @@ function rangeVar(kernel: Kernel): LoopVar | undefined {
 export const MAX_BLOCK_SPLIT_ROWS = 64;
 
 /**
- * Least n-blocks of such a matmul for its range to be its n-blocks: with
- * fewer, whole blocks split unevenly (13 blocks: 7 to 6, 54% to one thread,
- * about what the packing each thread repeats costs split by rows).
+ * Columns per unit of a matmul's range over its n-blocks: half a block, so
+ * that parts balance (ResNet-50's 3136 columns: 13 to 12 halves, 52% to one
+ * thread; in whole blocks 7 to 6, 54%); a half is a whole number of strips.
  */
-export const MIN_SPLIT_BLOCKS = 16;
+export const BLOCK_SPLIT_UNIT = BLOCK_N / 2;
+
+/** Least units (BLOCK_SPLIT_UNITs) of such a matmul for its range to be over its n-blocks: fewer split unevenly. */
+export const MIN_SPLIT_UNITS = 16;
 
 /**
- * Whether a matmul's range is its n-blocks (BLOCK_N columns each): it packs
- * B per run (plain packing, not a window's: B neither read in place nor
- * packed once ahead of the runs), has at most MAX_BLOCK_SPLIT_ROWS rows and
- * at least MIN_SPLIT_BLOCKS n-blocks, and no batch. The kernel visits the
- * n-blocks outermost, so a part that is a run of whole n-blocks computes
- * each of them as the whole run does (emit-matmul-pack.ts blockLoops):
- * bit-identical. ResNet-50's stem conv (64 × 147 × 12544, 49 blocks).
+ * Whether a matmul's range is over its n-blocks (in BLOCK_SPLIT_UNITs): it
+ * packs B per run (plain packing, not a window's: B neither read in place
+ * nor packed once ahead of the runs), has at most MAX_BLOCK_SPLIT_ROWS rows
+ * and at least MIN_SPLIT_UNITS units, and no batch. The kernel visits the
+ * n-blocks outermost, and a part cut inside a block runs that block's
+ * halves with the tiles the whole block has there
+ * (emit-matmul-pack.ts blockRangeLoops): bit-identical. ResNet-50's stem
+ * conv (64 × 147 × 12544) and its 1x1 convs to 64 channels at 56x56 (3136
+ * columns).
  */
 function blockColumns(s: MatmulShape): boolean {
   const rows = s.m?.extent ?? 1;
@@ -133,7 +138,7 @@ function blockColumns(s: MatmulShape): boolean {
     prepackedBytes(s) === 0 &&
     rows <= MAX_BLOCK_SPLIT_ROWS &&
     s.batch.every((v) => v.extent === 1) &&
-    Math.ceil(s.n.extent / BLOCK_N) >= MIN_SPLIT_BLOCKS
+    Math.ceil(s.n.extent / BLOCK_SPLIT_UNIT) >= MIN_SPLIT_UNITS
   );
 }
 
