@@ -15,7 +15,15 @@
  */
 import type { LoopVar } from './index-expr.js';
 import { stepVars, type Kernel } from './kernel.js';
-import { COLUMN_UNIT, matchMatmulOperands, packedPanelBytes, TILE_ROWS } from './matmul-shape.js';
+import {
+  BLOCK_N,
+  COLUMN_UNIT,
+  matchMatmulOperands,
+  packedPanelBytes,
+  prepackedBytes,
+  TILE_ROWS,
+  type MatmulShape,
+} from './matmul-shape.js';
 
 /**
  * Elements per unit when the range is over the innermost axis: a multiple of
@@ -49,14 +57,89 @@ export function kernelRange(kernel: Kernel): KernelRange | undefined {
     // threads split B's bytes, not its readers (AlexNet's x[1, 9216] @ w[9216, 4096])
     if (packedPanelBytes(matmul) === 0 && matmul.bN === 1 && matmul.window === undefined)
       return { ...make(matmul.n, COLUMN_UNIT), columns: true };
+    if (blockColumns(matmul)) return { ...make(matmul.n, BLOCK_SPLIT_UNIT), columns: true };
     if (m === undefined || m.extent < 2) return undefined;
     return make(m, TILE_ROWS);
   }
-  const v = kernel.domain.find((u) => u.extent > 1);
+  const v = rangeVar(kernel);
   if (v === undefined) return undefined;
   const innermost = kernel.domain[kernel.domain.length - 1] === v;
   // a cheap point (an elementwise or across step) is grouped into whole vector steps
   return make(v, innermost && pointWork(kernel) < RANGE_VECTOR_UNIT ? RANGE_VECTOR_UNIT : 1);
+}
+
+/**
+ * Least units of a range over an outer axis before a later axis is taken
+ * instead: fewer split unevenly among threads (3 input channels: 2 parts
+ * to 1, the stem conv's im2col copy in ResNet-50; 5-7: 57% to one thread).
+ */
+export const MIN_RANGE_UNITS = 8;
+
+/**
+ * Most points of the domain variables outside a range (each point's
+ * accesses are proved apart: passes/thread-split.ts threadAccessSpans) for a
+ * later axis to be taken as the range.
+ */
+export const MAX_OUTER_POINTS = 256;
+
+/**
+ * The variable a non-matmul kernel's range runs over: the outermost with
+ * extent > 1, unless that has fewer than MIN_RANGE_UNITS values and a later
+ * axis, not the innermost (its loop may be vectorized) and with at most
+ * MAX_OUTER_POINTS points outside it, has at least as many: then that
+ * axis. Each call still runs the domain's loops in their order (the
+ * generic loops honour a range over any variable), so every element is
+ * computed as before.
+ */
+function rangeVar(kernel: Kernel): LoopVar | undefined {
+  const first = kernel.domain.find((u) => u.extent > 1);
+  if (first === undefined || first.extent >= MIN_RANGE_UNITS) return first;
+  let points = 1;
+  for (const u of kernel.domain.slice(0, -1)) {
+    if (u !== first && u.extent >= MIN_RANGE_UNITS) return points <= MAX_OUTER_POINTS ? u : first;
+    points *= u.extent;
+  }
+  return first;
+}
+
+/**
+ * Most rows of a matmul packing B per run whose range may be its n-blocks:
+ * split by rows, each thread packs all of B for its share of the rows (the
+ * copy is repaid over fewer rows); by whole n-blocks each packs only its own.
+ */
+export const MAX_BLOCK_SPLIT_ROWS = 64;
+
+/**
+ * Columns per unit of a matmul's range over its n-blocks: half a block, so
+ * that parts balance (ResNet-50's 3136 columns: 13 to 12 halves, 52% to one
+ * thread; in whole blocks 7 to 6, 54%); a half is a whole number of strips.
+ */
+export const BLOCK_SPLIT_UNIT = BLOCK_N / 2;
+
+/** Least units (BLOCK_SPLIT_UNITs) of such a matmul for its range to be over its n-blocks: fewer split unevenly. */
+export const MIN_SPLIT_UNITS = 16;
+
+/**
+ * Whether a matmul's range is over its n-blocks (in BLOCK_SPLIT_UNITs): it
+ * packs B per run (plain packing, not a window's: B neither read in place
+ * nor packed once ahead of the runs), has at most MAX_BLOCK_SPLIT_ROWS rows
+ * and at least MIN_SPLIT_UNITS units, and no batch. The kernel visits the
+ * n-blocks outermost, and a part cut inside a block runs that block's
+ * halves with the tiles the whole block has there
+ * (emit-matmul-pack.ts blockRangeLoops): bit-identical. ResNet-50's stem
+ * conv (64 × 147 × 12544) and its 1x1 convs to 64 channels at 56x56 (3136
+ * columns).
+ */
+function blockColumns(s: MatmulShape): boolean {
+  const rows = s.m?.extent ?? 1;
+  return (
+    s.window === undefined &&
+    packedPanelBytes(s) > 0 &&
+    prepackedBytes(s) === 0 &&
+    rows <= MAX_BLOCK_SPLIT_ROWS &&
+    s.batch.every((v) => v.extent === 1) &&
+    Math.ceil(s.n.extent / BLOCK_SPLIT_UNIT) >= MIN_SPLIT_UNITS
+  );
 }
 
 /** Iterations of each step's own loops at one point of the domain, summed over the steps. */

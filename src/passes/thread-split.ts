@@ -12,7 +12,7 @@ import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
 import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
-import { kernelRange, kernelWork, type KernelRange } from './kernel-range.js';
+import { kernelRange, kernelWork, MAX_OUTER_POINTS, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
 import { THREAD_VAR_ID } from './thread-var.js';
 
@@ -103,18 +103,13 @@ export function threadVarRanges(range: KernelRange, t: number, threads: number):
 }
 
 /**
- * Most points of the domain variables outside a split kernel's range that
- * threadAccessSpans enumerates one by one; past it, one interval covers them all.
- */
-const MAX_OUTER_POINTS = 64;
-
-/**
  * Thread `t`'s loads and stores of `kernel` split among `threads` (none when
  * its part is empty): one set of intervals per value of the domain variables
  * outside the range variable (a batch, the groups of a grouped conv: each
  * batch's rows lie apart, and one interval over all of them would also cover
  * the rows of the other threads), or one set over all of them when there are
- * more than MAX_OUTER_POINTS.
+ * more than MAX_OUTER_POINTS (kernel-range.ts: the most a range over a
+ * later axis leaves outside it).
  */
 export function threadAccessSpans(
   kernel: Kernel,

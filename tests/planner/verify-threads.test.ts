@@ -8,10 +8,10 @@
 import { describe, expect, test } from 'vitest';
 import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
-import { planThreads, threadUnits } from '../../src/passes/thread-split.js';
+import { planThreads, threadAccessSpans, threadUnits } from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
 import { kernelRange } from '../../src/passes/kernel-range.js';
-import { COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
+import { BLOCK_N, COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 
 function softmax(): Graph {
   const g = new Graph();
@@ -159,6 +159,38 @@ describe('verifyThreads', () => {
     const rows = planGraph(tall, { threads: 2, threadMinWork: 0 });
     expect(kernelRange(rows.schedule.kernels[0]!)?.columns).toBeUndefined();
     expect(kernelRange(rows.schedule.kernels[0]!)?.v.extent).toBe(8);
+  });
+
+  test('a range over a later axis (a short outermost one) verifies per point outside it, for 2..4 threads', () => {
+    // ResNet's stem im2col copy: [1, 3, 7, 7, oh, ow] takes oh as its range, 3·7·7 points outside it
+    const g = new Graph();
+    const x = g.input('x', [1, 3, 45, 37]);
+    g.output('y', x.conv(g.param('w', [16, 3, 7, 7]), null, { strides: [2, 2], pads: [3, 3, 3, 3] }));
+    const planned = planGraph(g, { threads: 4, threadMinWork: 0 });
+    const unfold = planned.schedule.kernels.find((k) => k.kind === 'elementwise')!;
+    const range = kernelRange(unfold)!;
+    expect([range.v.extent, range.units]).toEqual([23, 23]);
+    expect(unfold.domain.indexOf(range.v)).toBe(4);
+    expect(planned.threads.split[unfold.index]).toBe(true);
+    // (planGraph verified the plan for 2..4 threads, the matmul's per-thread scratch slices included)
+    // one interval over all 147 points would cover every thread's rows: each point is checked apart
+    const spans = threadAccessSpans(unfold, range, 1, 2, (n) => storedShape(planned.schedule, n));
+    expect(spans.filter((s) => s.write)).toHaveLength(147);
+  });
+
+  test('a matmul packing B per run with few rows splits over its n-blocks: verified for 2..4 threads', () => {
+    const g = new Graph();
+    g.output('c', g.input('a', [45, 37]).matmul(g.input('b', [37, 17 * BLOCK_N + 93])));
+    const planned = planGraph(g, { threads: 4, threadMinWork: 0 });
+    const matmul = planned.schedule.kernels.find((k) => k.kind === 'matmul')!;
+    const range = kernelRange(matmul)!;
+    expect([range.columns, range.unit, range.units]).toEqual([true, BLOCK_N / 2, 35]);
+    expect(planned.threads.split[matmul.index]).toBe(true);
+    // each thread packs into its own scratch slice: one slice for all is a race on the packed bytes
+    const split = planned.schedule.kernels.map((k) => k.index === matmul.index);
+    expect(() =>
+      verifyThreads(planned.schedule, planned.memory, { maxThreads: 2, split }, new Map()),
+    ).toThrow(/stores bytes .* of k\d+_\w+\.scratch while thread 1 stores/);
   });
 
   test('a split kernel joined to one thread 0 runs whole is refused', () => {

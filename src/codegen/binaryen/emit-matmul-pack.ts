@@ -55,6 +55,7 @@ export function blockLoops(
   kc0: number,
   visit: (kLen: number, first: First, last: boolean, width: number) => Expr[],
   blocks: { readonly kc: number; readonly nc: number } = { kc: KC, nc: NC },
+  columns?: BlockRange,
 ): Expr[] {
   const m = fb.m;
   const K = s.k.extent;
@@ -71,9 +72,86 @@ export function blockLoops(
           ...visit(lastLen, false, true, width),
         ];
   const fullN = Math.floor(N / NC) * NC;
+  if (columns !== undefined) return blockRangeLoops(fb, nc0, columns, N, NC, kSteps);
   const loops: Expr[] = [];
   if (fullN > 0) loops.push(fb.forLoop(nc0, 0, fullN, NC, true, kSteps(NC)));
   if (N > fullN) loops.push(m.local.set(nc0, m.i32.const(fullN)), ...kSteps(N - fullN));
+  return loops;
+}
+
+/**
+ * A call's columns (a matmul whose range is over its n-blocks in half blocks:
+ * passes/kernel-range.ts BLOCK_SPLIT_UNIT): i32 locals holding its first
+ * column and its end (multiples of half an n-block, or N), and a free i32
+ * local for the end of its whole blocks.
+ */
+export interface BlockRange {
+  readonly start: number;
+  readonly end: number;
+  readonly fullEnd: number;
+}
+
+/**
+ * blockLoops over the columns [start, end) only, in the pieces the whole
+ * run's blocks are cut into at the call's bounds: the second half of a
+ * whole block it starts inside, its whole blocks, the first half of one it
+ * ends inside, then the last, narrower block, whole or either half of it
+ * cut at half a block. A half is a multiple of the strip width, so every
+ * column takes the tile it takes in the whole run, and each block's
+ * k-blocks run in the same order: the same bits.
+ */
+function blockRangeLoops(
+  fb: FunctionBuilder,
+  nc0: number,
+  columns: BlockRange,
+  N: number,
+  NC: number,
+  kSteps: (width: number) => Expr[],
+): Expr[] {
+  const m = fb.m;
+  const i32 = fb.b.i32;
+  const get = (local: number): Expr => m.local.get(local, i32);
+  const c = (value: number): Expr => m.i32.const(value);
+  const half = NC / 2;
+  const fullN = Math.floor(N / NC) * NC;
+  const last = N - fullN;
+  const loops: Expr[] = [];
+  if (fullN > 0) {
+    const endsInside = (): Expr => m.i32.lt_s(get(columns.end), c(fullN));
+    const before = (): Expr => m.i32.lt_s(get(nc0), get(columns.fullEnd));
+    loops.push(
+      m.local.set(columns.fullEnd, m.select(endsInside(), get(columns.end), c(fullN))),
+      m.local.set(nc0, get(columns.start)),
+      m.if(
+        m.i32.and(m.i32.ne(m.i32.and(get(nc0), c(NC - 1)), c(0)), before()),
+        m.block(null, [...kSteps(half), m.local.set(nc0, m.i32.add(get(nc0), c(half)))]),
+      ),
+      fb.forRange(nc0, null, columns.fullEnd, NC, true, kSteps(NC)),
+      m.if(before(), m.block(null, kSteps(half))),
+    );
+  }
+  if (last > 0) {
+    const from = (at: number): Expr => m.i32.le_s(get(columns.start), c(at));
+    const to = (at: number): Expr => m.i32.eq(get(columns.end), c(at));
+    const piece = (at: number, width: number): Expr =>
+      m.block(null, [m.local.set(nc0, c(at)), ...kSteps(width)]);
+    // the whole last block, as the whole run computes it
+    let tail: Expr = m.if(m.i32.and(from(fullN), to(N)), piece(fullN, last));
+    if (last > half)
+      tail = m.if(
+        m.i32.and(from(fullN), to(N)),
+        piece(fullN, last),
+        m.if(
+          m.i32.and(from(fullN), to(fullN + half)),
+          piece(fullN, half),
+          m.if(
+            m.i32.and(m.i32.eq(get(columns.start), c(fullN + half)), to(N)),
+            piece(fullN + half, last - half),
+          ),
+        ),
+      );
+    loops.push(tail);
+  }
   return loops;
 }
 

@@ -184,10 +184,13 @@ export function emitMatmul(
   // this call's slice: of the rows, or of the columns where B is read in place (kernel-range.ts;
   // its one n-block is all of n, so the slice's tiles are the ones a whole run has there)
   const colBounds = range?.id === s.n.id && !packing && s.bN === 1 ? range : undefined;
-  const bounds = colBounds === undefined ? range : undefined;
+  // or of its n-blocks where it packs B per run (kernel-range.ts: each thread packs only its own)
+  const blockBounds = range?.id === s.n.id && scratch >= 0 ? range : undefined;
+  const bounds = colBounds === undefined && blockBounds === undefined ? range : undefined;
   if (bounds !== undefined && bounds.id !== s.m?.id)
     throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows or columns`);
   if (colBounds !== undefined) colBounds.used = true;
+  if (blockBounds !== undefined) blockBounds.used = true;
   // a slice must start where a tile of the whole run starts (the widest: a single row's)
   if (colBounds !== undefined && COLUMN_UNIT % (4 * ROW_VECTORS) !== 0)
     throw new InternalError('codegen', `${kernel.name}: column slices of ${COLUMN_UNIT} split its tiles`);
@@ -464,6 +467,9 @@ export function emitMatmul(
       ...kBlock(kLen, first, last, width),
     ],
     blocks,
+    blockBounds === undefined
+      ? undefined
+      : { start: blockBounds.start, end: blockBounds.end, fullEnd: fb.addLocal(i32) },
   );
   const batchVars = s.batch;
   // batch variables folded into the rows stay 0: the epilogue's addresses move with m alone

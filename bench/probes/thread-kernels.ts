@@ -1,0 +1,193 @@
+/**
+ * Probe: where a whole model's 2-thread scaling goes, kernel by kernel. One
+ * threaded build; each split kernel is timed whole on the calling thread (1
+ * thread) and as the threads' parts (threadUnits), interleaved: the parts
+ * one after the other on the calling thread (the imbalance and work each
+ * part repeats, e.g. packing all of B, without contention), and at the same
+ * time on the calling thread and a probe worker on the same memory (the
+ * real 2-thread time of the kernel, a spin handshake standing for the
+ * barrier). Lists the kernels whose 2-thread time loses most against half
+ * the 1-thread time, and the model's 1- vs 2-thread runs, with the load.
+ *
+ *   node scripts/run-ts.mjs bench/probes/thread-kernels.ts [resnet] [rounds=15] [top=25]
+ */
+import { loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { compile, fromOnnx } from '../../src/index.js';
+import { threadUnits } from '../../src/passes/thread-split.js';
+import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
+import { makeModelWorkloads } from '../models/model-workloads.js';
+
+const args = process.argv.slice(2);
+const arg = (k: string, d: number): number =>
+  Number(args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1) ?? d);
+const rounds = arg('rounds', 15);
+const top = arg('top', 25);
+const id = args.find((a) => !a.includes('=')) ?? 'resnet';
+const load = (): string => loadavg()[0]!.toFixed(2);
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+// the probe worker: instantiates the module on the shared memory as thread 1, then spins on a
+// command word: [seq, kernel index, start, end]; it calls the kernel and writes seq to done
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+
+const { module, memory, names, sync } = workerData;
+const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+x.thread_id.value = 1;
+const c = new Int32Array(sync);
+parentPort.postMessage('ready');
+let seen = 0;
+for (;;) {
+  let seq;
+  // spin a little, then sleep (a spinning worker would take a core from the model's own runs)
+  for (let i = 0; i < 100000 && (seq = Atomics.load(c, 0)) === seen; i++);
+  if (seq === seen) {
+    Atomics.wait(c, 0, seen);
+    continue;
+  }
+  seen = seq;
+  if (seq < 0) break;
+  if (c[1] >= 0) x[names[c[1]]](c[2], c[3]);
+  Atomics.store(c, 4, seq);
+}
+`;
+
+const [w] = makeModelWorkloads([id]);
+if (w === undefined) throw new Error(`no model ${id}`);
+const graph = await fromOnnx(w.bytes(), { shapes: { [w.input]: [...w.inputShape] } });
+const data = w.makeData();
+const one = await compile(graph);
+const two = await compile(graph, { threads: 2 });
+const onePrep = prepareImportedModel(one, data);
+const twoPrep = prepareImportedModel(two, data);
+// the threaded build's module and memory (private to Model: a probe's look inside)
+const inner = two as unknown as { module: WebAssembly.Module; memory: WebAssembly.Memory };
+const exports = (two as unknown as { instanceExports(why: string): Record<string, unknown> }).instanceExports(
+  'probe',
+);
+const names = two.kernels.map((k) => k.name);
+const sync = new SharedArrayBuffer(32);
+const cmd = new Int32Array(sync);
+const worker = new Worker(WORKER, {
+  eval: true,
+  workerData: { module: inner.module, memory: inner.memory, names, sync },
+});
+await new Promise((r) => worker.once('message', r));
+
+let seq = 0;
+const fn = (i: number): ((s: number, e: number) => void) =>
+  exports[names[i]!] as (s: number, e: number) => void;
+/** Kernel i's parts on both threads at once (thread 1 on the worker); returns ms. */
+const ks = two.kernels;
+function post(i: number, s: number, e: number): void {
+  seq++;
+  cmd[1] = i;
+  cmd[2] = s;
+  cmd[3] = e;
+  Atomics.store(cmd, 0, seq);
+  Atomics.notify(cmd, 0);
+}
+function both(i: number, units: number): number {
+  const [s0, e0] = threadUnits(units, 0, 2);
+  const [s1, e1] = threadUnits(units, 1, 2);
+  // wake the worker first (a no-op), so the timed handshake finds it spinning
+  post(-1, 0, 0);
+  while (Atomics.load(cmd, 4) !== seq);
+  const t = performance.now();
+  post(i, s1, e1);
+  if (e0 > s0) fn(i)(s0, e0);
+  while (Atomics.load(cmd, 4) !== seq);
+  return performance.now() - t;
+}
+
+const whole: number[][] = ks.map(() => []);
+const part0: number[][] = ks.map(() => []);
+const part1: number[][] = ks.map(() => []);
+const pair: number[][] = ks.map(() => []);
+const runOne: number[] = [];
+const runTwo: number[] = [];
+const loads = [load()];
+const timed = (f: () => void): number => {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+};
+for (let r = 0; r < 3; r++) {
+  void onePrep.run();
+  void twoPrep.run();
+}
+for (let r = 0; r < rounds; r++) {
+  runOne.push(timed(() => void onePrep.run()));
+  runTwo.push(timed(() => void twoPrep.run()));
+  // kernels in schedule order, so each sees what the ones before wrote (in-place kernels are not
+  // idempotent: each variant runs once per round, alternating order between rounds)
+  ks.forEach((k, i) => {
+    const f = fn(i);
+    const [s0, e0] = threadUnits(k.units, 0, 2);
+    const [s1, e1] = threadUnits(k.units, 1, 2);
+    const a = (): void => void whole[i]!.push(timed(() => f(0, k.units)));
+    const b = (): void => {
+      if (!k.split) return;
+      part0[i]!.push(timed(() => e0 > s0 && f(s0, e0)));
+      part1[i]!.push(timed(() => e1 > s1 && f(s1, e1)));
+      pair[i]!.push(both(i, k.units));
+    };
+    if (r % 2 === 0) {
+      a();
+      b();
+    } else {
+      b();
+      a();
+    }
+  });
+}
+loads.push(load());
+Atomics.store(cmd, 0, -1);
+Atomics.notify(cmd, 0);
+await worker.terminate();
+
+const rows = ks.map((k, i) => {
+  const w1 = median(whole[i]!);
+  const w2 = k.split ? median(pair[i]!) : w1;
+  const p = k.split ? Math.max(median(part0[i]!), median(part1[i]!)) : w1;
+  return { k, w1, w2, p, lost: w2 - w1 / 2 };
+});
+const sum = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((s, r) => s + f(r), 0);
+console.log(
+  `${w.id}: run 1 thread ${median(runOne).toFixed(1)} ms, 2 threads ${median(runTwo).toFixed(1)} ms ` +
+    `(${(median(runOne) / median(runTwo)).toFixed(2)}x); load ${loads.join('-')}`,
+);
+console.log(
+  `kernels: 1 thread ${sum((r) => r.w1).toFixed(1)} ms; 2 threads (parts at once) ${sum((r) => r.w2).toFixed(1)} ms; ` +
+    `max part alone ${sum((r) => r.p).toFixed(1)} ms; ideal (half) ${(sum((r) => r.w1) / 2).toFixed(1)} ms; ` +
+    `thread-0-only ${sum((r) => (r.k.split ? 0 : r.w1)).toFixed(1)} ms`,
+);
+console.log('lost ms = 2-thread time - half of 1-thread; part = slower part alone / whole');
+for (const r of [...rows].sort((a, b) => b.lost - a.lost).slice(0, top)) {
+  console.log(
+    `  ${r.lost.toFixed(2).padStart(6)} ${r.k.name.padEnd(6)} ${r.k.kind.padEnd(11)} split ${r.k.split ? 'y' : 'n'} units ${String(r.k.units).padStart(4)} ` +
+      `1t ${r.w1.toFixed(2)} 2t ${r.w2.toFixed(2)} (${(r.w1 / r.w2).toFixed(2)}x) part ${(r.p / r.w1).toFixed(2)} ` +
+      `${r.k.nodes.join(' ').slice(0, 60)}`,
+  );
+}
+console.log('static: slower part alone - half of 1-thread (imbalance, work each part repeats)');
+for (const r of [...rows].sort((a, b) => b.p - b.w1 / 2 - (a.p - a.w1 / 2)).slice(0, top)) {
+  console.log(
+    `  ${(r.p - r.w1 / 2).toFixed(2).padStart(6)} ${r.k.name.padEnd(6)} split ${r.k.split ? 'y' : 'n'} units ${String(r.k.units).padStart(4)} ` +
+      `1t ${r.w1.toFixed(2)} part ${(r.p / r.w1).toFixed(2)} ${r.k.nodes.join(' ').slice(0, 60)}`,
+  );
+}
+console.log('at once: 2-thread time - slower part alone (contention for memory and caches, the handshake)');
+for (const r of [...rows].sort((a, b) => b.w2 - b.p - (a.w2 - a.p)).slice(0, top)) {
+  console.log(
+    `  ${(r.w2 - r.p).toFixed(2).padStart(6)} ${r.k.name.padEnd(6)} units ${String(r.k.units).padStart(4)} ` +
+      `1t ${r.w1.toFixed(2)} part ${r.p.toFixed(2)} 2t ${r.w2.toFixed(2)} ${r.k.nodes.join(' ').slice(0, 60)}`,
+  );
+}
+onePrep.dispose();
+twoPrep.dispose();
