@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { renderGoals, type KnownReason } from '../../bench/engines/goals.js';
 import type { BenchResult, CellResult, EngineRun, WorkloadResult } from '../../bench/report.js';
 import { benchCell } from '../support/bench-cell.js';
+import { row } from '../support/markdown-row.js';
 
 /** tensorwasm and tfjs-wasm medians (ms) of one workload, with optional extras for tensorwasm's cell. */
 interface Timing {
@@ -72,16 +73,6 @@ function engineRun(
     engine: { name, v8, detail: '', relaxedSimd, loadStart: [1, 1, 1], loadEnd: [1, 1, 1] },
     result,
   };
-}
-
-/** The goals table's row starting with `label`, split into its cells. */
-function row(text: string, label: string): string[] {
-  const line = text.split('\n').find((l) => l.startsWith(`| ${label} |`));
-  if (line === undefined) throw new Error(`no row ${label} in\n${text}`);
-  return line
-    .slice(2, -2)
-    .split(' | ')
-    .map((c) => c.trim());
 }
 
 describe('the goals table', () => {

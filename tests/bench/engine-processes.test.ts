@@ -17,6 +17,7 @@ import {
 } from '../../bench/engines/processes.js';
 import type { BenchResult, CellResult, EngineRun, WorkloadResult } from '../../bench/report.js';
 import { benchCell } from '../support/bench-cell.js';
+import { row } from '../support/markdown-row.js';
 
 /** One process's run of `name`: per workload tensorwasm's and tfjs-wasm's medians (ms). */
 function processRun(
@@ -71,16 +72,6 @@ function cellOf(run: EngineRun, workload: string, key: string): CellResult {
   const cell = run.result?.workloads.find((w) => w.id === workload)?.cells.find((c) => c.competitor === key);
   if (cell === undefined) throw new Error(`no ${key} cell on ${workload}`);
   return cell;
-}
-
-/** The goals table's row starting with `label`, split into its cells. */
-function row(text: string, label: string): string[] {
-  const line = text.split('\n').find((l) => l.startsWith(`| ${label} |`));
-  if (line === undefined) throw new Error(`no row ${label} in\n${text}`);
-  return line
-    .slice(2, -2)
-    .split(' | ')
-    .map((c) => c.trim());
 }
 
 describe('combining processes', () => {
