@@ -314,48 +314,51 @@ export function bytesMoved(kind: StreamKind, bytes: number): number {
   return kind === 'copy' ? 2 * bytes : bytes;
 }
 
+/** A plain stream to measure: a kernel kind over a buffer of `bytes`. */
+export interface StreamSpec {
+  readonly kind: StreamKind;
+  readonly bytes: number;
+}
+
 /**
- * Measures each kind at each size on 1 and `threads` threads, interleaved
- * (1, N, 1, N, ...) in `rounds` rounds of `reps` runs after a warm-up, so
- * drift of the machine falls on both alike.
+ * Measures each stream on 1 and `threads` threads, interleaved (1, N, 1, N,
+ * ...) in `rounds` rounds of a few runs after a warm-up, so drift of the
+ * machine falls on both alike.
  */
 export async function measureStreamBounds(options: {
-  readonly kinds: readonly StreamKind[];
-  readonly sizes: readonly number[];
+  readonly streams: readonly StreamSpec[];
   readonly threads: number;
   readonly rounds: number;
-  /** Roughly how many bytes each timed sample moves (reps = this / bytes, at least 1). */
+  /** Roughly how many bytes each timed sample moves (runs per sample = this / bytes, at least 1). */
   readonly sampleBytes: number;
 }): Promise<StreamBound[]> {
-  const { kinds, sizes, threads, rounds } = options;
-  const rig = await startStreamRig(Math.max(...sizes), threads);
+  const { streams, threads, rounds } = options;
+  const rig = await startStreamRig(Math.max(...streams.map((s) => s.bytes)), threads);
   const out: StreamBound[] = [];
   try {
-    for (const bytes of sizes) {
+    for (const { kind, bytes } of streams) {
       const reps = Math.max(1, Math.round(options.sampleBytes / bytes));
-      for (const kind of kinds) {
-        for (let i = 0; i < 20; i++) for (const n of [1, threads]) rig.run(kind, bytes, n);
-        const times: [number[], number[]] = [[], []];
-        for (let r = 0; r < rounds; r++) {
-          for (const [j, n] of [1, threads].entries()) {
-            let ms = 0;
-            for (let i = 0; i < reps; i++) ms += rig.run(kind, bytes, n);
-            times[j]!.push(ms / reps);
-          }
+      for (let i = 0; i < 20; i++) for (const n of [1, threads]) rig.run(kind, bytes, n);
+      const times: [number[], number[]] = [[], []];
+      for (let r = 0; r < rounds; r++) {
+        for (const [j, n] of [1, threads].entries()) {
+          let ms = 0;
+          for (let i = 0; i < reps; i++) ms += rig.run(kind, bytes, n);
+          times[j]!.push(ms / reps);
         }
-        const oneMs = median(times[0]);
-        const manyMs = median(times[1]);
-        const moved = bytesMoved(kind, bytes);
-        out.push({
-          kind,
-          bytes,
-          threads,
-          oneMs,
-          manyMs,
-          oneGBs: moved / oneMs / 1e6,
-          manyGBs: moved / manyMs / 1e6,
-        });
       }
+      const oneMs = median(times[0]);
+      const manyMs = median(times[1]);
+      const moved = bytesMoved(kind, bytes);
+      out.push({
+        kind,
+        bytes,
+        threads,
+        oneMs,
+        manyMs,
+        oneGBs: moved / oneMs / 1e6,
+        manyGBs: moved / manyMs / 1e6,
+      });
     }
   } finally {
     await rig.close();

@@ -7,7 +7,7 @@
  * of the same bytes.
  */
 import { formatRatio } from './report.js';
-import type { StreamBound, StreamKind } from './stream-bandwidth.js';
+import type { StreamBound, StreamKind, StreamSpec } from './stream-bandwidth.js';
 
 /** The speed-up over one thread each row must reach on 2 threads (issue #21). */
 export const THREAD_GOALS: Readonly<Record<string, number>> = {
@@ -28,13 +28,10 @@ export const STREAM_OF: Readonly<Record<string, { readonly kind: StreamKind; rea
   W6: { kind: 'sum', bytes: 64 << 20 },
 };
 
-/** The streams the goals need measured. */
-export function streamsToMeasure(): { kinds: StreamKind[]; sizes: number[] } {
-  const streams = Object.values(STREAM_OF);
-  return {
-    kinds: [...new Set(streams.map((s) => s.kind))],
-    sizes: [...new Set(streams.map((s) => s.bytes))],
-  };
+/** The streams the goals need measured, each once. */
+export function streamsToMeasure(): StreamSpec[] {
+  const seen = new Map(Object.values(STREAM_OF).map((s) => [`${s.kind} ${s.bytes}`, s]));
+  return [...seen.values()];
 }
 
 /** A workload's row: its id and its 1- and N-thread medians. */
@@ -76,9 +73,12 @@ export function goalLine(
   if (bound !== undefined) {
     const plain = bound.oneMs / bound.manyMs;
     reasons.push(
-      speedUp >= AT_BOUND * plain
-        ? `at the machine's bound: a plain ${describeBound(bound)}`
-        : `not the memory bound: a plain ${describeBound(bound)}, and on 1 thread the kernel ` +
+      plain < 1
+        ? `no bound measured: a plain ${describeBound(bound)} was slower on ${bound.threads} threads, ` +
+            'so a thread lacked a core'
+        : speedUp >= AT_BOUND * plain
+          ? `at the machine's bound: a plain ${describeBound(bound)}`
+          : `not the memory bound: a plain ${describeBound(bound)}, and on 1 thread the kernel ` +
             `takes ${(row.oneMs / bound.oneMs).toFixed(1)}x the plain ${bound.kind}'s time`,
     );
   }

@@ -139,7 +139,7 @@ export async function runThreads(options: {
   // the machine's streaming bound, before ORT-web's spinning workers exist
   sampling.progress('plain copy/sum on 1 and N threads (the streaming bound)', true);
   const bounds = await measureStreamBounds({
-    ...streamsToMeasure(),
+    streams: streamsToMeasure(),
     threads,
     rounds: options.quick ? 9 : 21,
     sampleBytes: 16 << 20,

@@ -44,8 +44,7 @@ describe('stream bandwidth probe', () => {
       await rig.close();
     }
     const [b] = await measureStreamBounds({
-      kinds: ['copy'],
-      sizes: [1 << 16],
+      streams: [{ kind: 'copy', bytes: 1 << 16 }],
       threads: 2,
       rounds: 3,
       sampleBytes: 1 << 16,

@@ -4,7 +4,7 @@
  * plus the load when it neared the cores.
  */
 import { describe, expect, test } from 'vitest';
-import { goalLine, renderThreadGoals } from '../../bench/threads-goals.js';
+import { goalLine, renderThreadGoals, streamsToMeasure } from '../../bench/threads-goals.js';
 import type { StreamBound } from '../../bench/stream-bandwidth.js';
 
 const MB = 1 << 20;
@@ -41,6 +41,20 @@ describe('thread goals', () => {
     expect(line).toContain('not the memory bound: a plain copy of 4 MB');
     expect(line).toContain('(1.82x)');
     expect(line).toContain('on 1 thread the kernel takes 4.0x the plain copy');
+  });
+
+  test('a plain stream slower on 2 threads bounds nothing: a thread lacked a core', () => {
+    const line = goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.5 }, [copy(0.1, 2)], [1.9], 2);
+    expect(line).toContain('no bound measured: a plain copy of 4 MB');
+    expect(line).not.toContain("machine's bound");
+    expect(line).toContain('load up to 1.9 on 2 cores');
+  });
+
+  test('the streams measured are the distinct ones the goals name', () => {
+    expect(streamsToMeasure()).toEqual([
+      { kind: 'copy', bytes: 4 << 20 },
+      { kind: 'sum', bytes: 64 << 20 },
+    ]);
   });
 
   test('a miss with the load near the cores says so; a compute row has no stream', () => {
