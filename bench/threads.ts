@@ -9,7 +9,9 @@
  * reporting each threaded
  * run's speed-up over our own 1-thread run and the load average seen while
  * measuring (the machine's other work: a figure taken at a load near or
- * above the core count is not trustworthy). TF.js is left out: its threaded
+ * above the core count is not trustworthy), and on 2 threads the goals of
+ * issue #21 met or not, a miss with the bound a plain copy or sum of the
+ * same bytes reaches on the same threads (bench/threads-goals.ts). TF.js is left out: its threaded
  * Wasm build does not start in Node (`--browser` runs the same workloads in
  * headless Chromium with it: bench/browser/threads-chromium.ts). Writes
  * bench/results-threads.md (keeping its Chromium block) and .json unless
@@ -27,6 +29,8 @@ import { makeModelWorkloads } from './models/model-workloads.js';
 import { MODELS_FULL, MODELS_QUICK } from './models/run-models.js';
 import { competitorVersions, gitRevision } from './provenance.js';
 import { formatMs, formatRatio, table, type WorkloadResult } from './report.js';
+import { measureStreamBounds, type StreamBound } from './stream-bandwidth.js';
+import { renderThreadGoals, streamsToMeasure } from './threads-goals.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
 
 /** The workloads of the threads goals (issue #21). */
@@ -45,6 +49,8 @@ export interface ThreadsResult {
   readonly workloads: readonly WorkloadResult[];
   /** Whole ONNX models (--models), measured after the workloads. */
   readonly models?: readonly WorkloadResult[];
+  /** Plain copies/sums on 1 and N threads in the same process: the streaming rows' bound. */
+  readonly bounds?: readonly StreamBound[];
 }
 
 function median(key: string, w: WorkloadResult): number {
@@ -55,7 +61,8 @@ function median(key: string, w: WorkloadResult): number {
 /** The report: per workload, our 1- and N-thread medians, the speed-up, and ORT-web's N-thread median. */
 export function renderThreads(r: ThreadsResult): string {
   const n = r.threads;
-  const rows = [...r.workloads, ...(r.models ?? [])].map((w) => {
+  const all = [...r.workloads, ...(r.models ?? [])];
+  const rows = all.map((w) => {
     const one = median('tensorwasm', w);
     const many = median(`tensorwasm-t${n}`, w);
     const ort = median(`ort-t${n}`, w);
@@ -83,6 +90,21 @@ export function renderThreads(r: ThreadsResult): string {
       ],
       rows,
     ),
+    ...(n === 2
+      ? [
+          '',
+          renderThreadGoals(
+            all.map((w) => ({
+              id: w.id,
+              oneMs: median('tensorwasm', w),
+              manyMs: median(`tensorwasm-t${n}`, w),
+            })),
+            r.bounds ?? [],
+            r.load,
+            r.cores,
+          ),
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -114,6 +136,14 @@ export async function runThreads(options: {
   const { ready } = await initCompetitors(ours, competitorVersions(), sampling);
   const results = await measureWorkloads(workloads, ready, settings, sampling);
   const models = options.models?.length === 0 ? [] : await measureModels(threads, options, sampling, 'ours');
+  // the machine's streaming bound, before ORT-web's spinning workers exist
+  sampling.progress('plain copy/sum on 1 and N threads (the streaming bound)', true);
+  const bounds = await measureStreamBounds({
+    streams: streamsToMeasure(),
+    threads,
+    rounds: options.quick ? 9 : 21,
+    sampleBytes: 16 << 20,
+  });
   // our 1-thread run again beside it: the reference its outputs are checked against
   const ort = await initCompetitors(
     [makeTensorwasm(false, 1), makeOrt(() => import('onnxruntime-web'), threads)],
@@ -134,6 +164,7 @@ export async function runThreads(options: {
     load,
     workloads: withCells(results, ortResults),
     models: withCells(models, ortModels),
+    bounds,
   };
   const text = renderThreads(result);
   console.log(`\n${text}`);

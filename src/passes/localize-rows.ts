@@ -14,7 +14,8 @@
  * fusion pass already guarantees a row's reads see that row's writes.
  */
 import type { Node } from '../ir/node.js';
-import { formatShape } from '../ir/shape.js';
+import { DTYPE_BYTES } from '../common/dtype.js';
+import { formatShape, sizeOf } from '../ir/shape.js';
 import * as ix from './index-expr.js';
 import type { IndexExpr, LoopVar } from './index-expr.js';
 import {
@@ -27,6 +28,25 @@ import {
   type Step,
 } from './kernel.js';
 import { threadVar } from './thread-var.js';
+
+/** Bytes left free between two threads' rows: a cache line, so no line holds parts of two threads' rows. */
+const THREAD_ROW_GAP_BYTES = 64;
+/**
+ * Rows at least this long are not spaced: a shared line per pass is little
+ * beside the row's own work, and a spare row per thread would cost memory.
+ */
+const SPACED_ROW_MAX_BYTES = 16384;
+
+/**
+ * Rows apart that thread t's row starts from thread t-1's: 1, or enough that a
+ * cache line lies between them. Adjacent rows of 4 KB from a 16-byte aligned
+ * arena slot share a line at each end, which both threads write and read
+ * every row (W4's layerNorm: each row passes its buffer 3 times).
+ */
+export function threadRowStride(rowBytes: number): number {
+  if (rowBytes <= 0 || rowBytes >= SPACED_ROW_MAX_BYTES) return 1;
+  return Math.ceil((rowBytes + THREAD_ROW_GAP_BYTES) / rowBytes);
+}
 
 /** The accesses (index lists) of `node` in a kernel: its stores and loads. */
 function accessesOf(kernel: Kernel, node: Node): (readonly IndexExpr[])[] {
@@ -91,7 +111,8 @@ function toRowZero(step: Step, node: Node, zero: ReadonlyMap<number, IndexExpr>)
  * row axis is indexed by the thread variable (thread-var.ts) instead of 0,
  * and the stored shape holds maxThreads rows, so a kernel split by rows
  * keeps its row in L1 on every thread (W4's layerNorm without it: 1.6x
- * slower per thread).
+ * slower per thread). Short rows are spaced (threadRowStride) so that no
+ * cache line holds two threads' rows.
  */
 export function localizeRows(schedule: Schedule, maxThreads = 1): { schedule: Schedule; notes: string[] } {
   const notes: string[] = [];
@@ -113,11 +134,13 @@ export function localizeRows(schedule: Schedule, maxThreads = 1): { schedule: Sc
       const own = new Map(zero);
       const last = rowVar(accessesOf({ ...kernel, steps }, node)[0]![p - 1]!, outer);
       if (maxThreads > 1 && last === undefined) continue;
-      if (maxThreads > 1 && last !== undefined) own.set(last.id, ix.variable(threadVar(maxThreads)));
+      // thread t's row at t * stride rows, a cache line clear of the next thread's
+      const stride = threadRowStride(sizeOf(node.shape.slice(p)) * DTYPE_BYTES[node.dtype]);
+      if (maxThreads > 1 && last !== undefined)
+        own.set(last.id, ix.scale(ix.variable(threadVar(maxThreads)), stride));
       steps = steps.map((s) => toRowZero(s, node, own));
-      const stored = node.shape.map((d, j) =>
-        j < p - 1 ? 1 : j === p - 1 ? (maxThreads > 1 ? maxThreads : 1) : d,
-      );
+      const rows = maxThreads > 1 ? (maxThreads - 1) * stride + 1 : 1;
+      const stored = node.shape.map((d, j) => (j < p - 1 ? 1 : j === p - 1 ? rows : d));
       storedShapes.set(node.id, stored);
       notes.push(`${kernel.name} stores its ${node.op} one row at a time (${formatShape(stored)})`);
     }

@@ -10,6 +10,7 @@ import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
 import { planThreads, threadAccessSpans, threadUnits } from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
+import { threadRowStride } from '../../src/passes/localize-rows.js';
 import { kernelRange } from '../../src/passes/kernel-range.js';
 import { BLOCK_N, COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 
@@ -36,10 +37,24 @@ describe('verifyThreads', () => {
   test('a threaded build gives each thread its own row of a row-local buffer, and still splits', () => {
     const planned = planGraph(softmax(), { threads: 4, threadMinWork: 0 });
     expect(planned.threads.split).toEqual([true]);
-    expect(planned.notes.some((n) => n.includes('one row at a time ([4,96])'))).toBe(true);
+    // rows of 384 bytes, thread t's at row 2t: a free row (>= a cache line) between two threads' rows
+    expect(planned.notes.some((n) => n.includes('one row at a time ([7,96])'))).toBe(true);
     // one thread: one row
     const one = planGraph(softmax());
     expect(one.notes.some((n) => n.includes('one row at a time ([1,96])'))).toBe(true);
+  });
+
+  test('threads rows of a row-local buffer are spaced so that no cache line holds two of them', () => {
+    expect(threadRowStride(384)).toBe(2);
+    expect(threadRowStride(4096)).toBe(2);
+    expect(threadRowStride(16)).toBe(5);
+    expect(threadRowStride(40)).toBe(3);
+    // a long row shares at most one line per pass: not worth a spare row
+    expect(threadRowStride(65536)).toBe(1);
+    for (const bytes of [4, 16, 40, 384, 4096, 8192]) {
+      const stride = threadRowStride(bytes);
+      expect((stride - 1) * bytes).toBeGreaterThanOrEqual(64);
+    }
   });
 
   test('a row-local buffer shared by all rows cannot be split: a race on its bytes', () => {

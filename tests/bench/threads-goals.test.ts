@@ -1,0 +1,80 @@
+/**
+ * The threads bench's goals (issue #21): met or not per row, and for a missed
+ * streaming row the plain stream's bound — at it, or not the memory bound —
+ * plus the load when it neared the cores.
+ */
+import { describe, expect, test } from 'vitest';
+import { goalLine, renderThreadGoals, streamsToMeasure } from '../../bench/threads-goals.js';
+import type { StreamBound } from '../../bench/stream-bandwidth.js';
+
+const MB = 1 << 20;
+
+/** A plain copy of 4 MB taking `oneMs` on 1 thread and `manyMs` on 2. */
+function copy(oneMs: number, manyMs: number): StreamBound {
+  const moved = 8 * MB;
+  return {
+    kind: 'copy',
+    bytes: 4 * MB,
+    threads: 2,
+    oneMs,
+    manyMs,
+    oneGBs: moved / oneMs / 1e6,
+    manyGBs: moved / manyMs / 1e6,
+  };
+}
+
+describe('thread goals', () => {
+  test('a row at or past its goal is met; a row without a goal has no line', () => {
+    expect(goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.22 }, [], [0.3], 2)).toBe('W4 >= 1.6x: 1.8x, met');
+    expect(goalLine({ id: 'W2', oneMs: 0.4, manyMs: 0.22 }, [], [0.3], 2)).toBeUndefined();
+  });
+
+  test('a miss near what a plain copy of the same bytes gains is the machine bound', () => {
+    const line = goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.36 }, [copy(0.1, 0.09)], [0.3], 2);
+    expect(line).toMatch(
+      /^W4 >= 1\.6x: 1\.1x, not met — at the machine's bound: a plain copy of 4 MB: 2 threads 93 GB\/s, 1 thread 84 GB\/s \(1\.11x\)$/,
+    );
+  });
+
+  test('a miss well under what the plain copy gains is not the memory bound, and says how far from a copy 1 thread is', () => {
+    const line = goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.36 }, [copy(0.1, 0.055)], [0.3], 2);
+    expect(line).toContain('not the memory bound: a plain copy of 4 MB');
+    expect(line).toContain('(1.82x)');
+    expect(line).toContain('on 1 thread the kernel takes 4.0x the plain copy');
+  });
+
+  test('a plain stream slower on 2 threads bounds nothing: a thread lacked a core', () => {
+    const line = goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.5 }, [copy(0.1, 2)], [1.9], 2);
+    expect(line).toContain('no bound measured: a plain copy of 4 MB');
+    expect(line).not.toContain("machine's bound");
+    expect(line).toContain('load up to 1.9 on 2 cores');
+  });
+
+  test('the streams measured are the distinct ones the goals name', () => {
+    expect(streamsToMeasure()).toEqual([
+      { kind: 'copy', bytes: 4 << 20 },
+      { kind: 'sum', bytes: 64 << 20 },
+    ]);
+  });
+
+  test('a miss with the load near the cores says so; a compute row has no stream', () => {
+    const line = goalLine({ id: 'W5', oneMs: 10, manyMs: 7 }, [copy(0.1, 0.055)], [0.5, 1.9], 2);
+    expect(line).toBe('W5 >= 1.8x: 1.4x, not met — load up to 1.9 on 2 cores');
+    expect(goalLine({ id: 'W5', oneMs: 10, manyMs: 7 }, [], [0.5], 2)).toContain('(no known reason)');
+  });
+
+  test('the block lists the goals and the streams measured', () => {
+    const text = renderThreadGoals(
+      [
+        { id: 'W3', oneMs: 0.8, manyMs: 0.45 },
+        { id: 'W4', oneMs: 0.4, manyMs: 0.36 },
+      ],
+      [copy(0.1, 0.055)],
+      [0.3],
+      2,
+    );
+    expect(text).toContain('- W3 >= 1.6x: 1.8x, met');
+    expect(text).toContain('- W4 >= 1.6x: 1.1x, not met');
+    expect(text).toContain('Plain streams in this process');
+  });
+});
