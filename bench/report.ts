@@ -167,6 +167,21 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toPrecision(3)} s`;
 }
 
+/** '2.30x' to two places below 10 (more where it would equal `bound`), whole above. */
+export function formatGoalRatio(value: number, bound?: number): string {
+  if (value >= 10) return `${value.toFixed(0)}x`;
+  // a miss never reads as the goal itself: 1.698x, not 1.70x, against 1.7x
+  let places = 2;
+  while (
+    bound !== undefined &&
+    places < 4 &&
+    value !== bound &&
+    value.toFixed(places) === bound.toFixed(places)
+  )
+    places++;
+  return `${value.toFixed(places)}x`;
+}
+
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '-';
   return ratio >= 100 ? `${ratio.toFixed(0)}x` : `${ratio.toPrecision(2)}x`;

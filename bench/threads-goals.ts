@@ -6,7 +6,7 @@
  * (bench/stream-bandwidth.ts): what two threads gain on a plain copy or sum
  * of the same bytes.
  */
-import { formatRatio } from './report.js';
+import { formatGoalRatio } from './report.js';
 import type { StreamBound, StreamKind, StreamSpec } from './stream-bandwidth.js';
 
 /** The speed-up over one thread each row must reach on 2 threads (issue #21). */
@@ -63,7 +63,7 @@ export function goalLine(
   const goal = THREAD_GOALS[row.id];
   if (goal === undefined) return undefined;
   const speedUp = row.oneMs / row.manyMs;
-  const head = `${row.id} >= ${goal}x: ${formatRatio(speedUp)}`;
+  const head = `${row.id} >= ${goal}x: ${formatGoalRatio(speedUp, goal)}`;
   if (!Number.isFinite(speedUp)) return `${head}, not measured`;
   if (speedUp >= goal) return `${head}, met`;
   const reasons: string[] = [];

@@ -8,7 +8,7 @@
  * medians over the processes, ratios taken within each process first.
  */
 import type { CellResult, EngineInfo, EngineRun, WorkloadResult } from '../report.js';
-import { formatMs, median, table } from '../report.js';
+import { formatGoalRatio, formatMs, median, table } from '../report.js';
 import { isNoisyCell, NOISY_MEDIAN_OVER_MIN } from './noisy-cell.js';
 import {
   isCombinedRun,
@@ -179,21 +179,6 @@ function cellOf(w: WorkloadResult, key: string): CellResult | undefined {
   return cell === undefined || cell.error !== undefined ? undefined : cell;
 }
 
-/** '2.30x' to two places below 10 (more where it would equal `bound`), whole above. */
-function times(value: number, bound?: number): string {
-  if (value >= 10) return `${value.toFixed(0)}x`;
-  // a miss never reads as the goal itself: 1.698x, not 1.70x, against 1.7x
-  let places = 2;
-  while (
-    bound !== undefined &&
-    places < 4 &&
-    value !== bound &&
-    value.toFixed(places) === bound.toFixed(places)
-  )
-    places++;
-  return `${value.toFixed(places)}x`;
-}
-
 /** "tensorwasm's median 1.31x its fastest sample" for each noisy cell; empty when none is. */
 function spreads(cells: readonly { readonly who: string; readonly cell: CellResult }[]): string[] {
   return cells
@@ -283,11 +268,11 @@ function ratioCell(run: EngineRun, workload: string, min: number, notes: Notes):
   const perProcess = perProcessOf(
     theirs,
     (c) => c.processRatios,
-    (x) => times(x, min),
+    (x) => formatGoalRatio(x, min),
     (x) => x >= min,
   );
-  const fromMinima = times(theirs.minMs / ours.minMs);
-  return verdict(times(value, min), value >= min, context, noisy, fromMinima, notes, perProcess);
+  const fromMinima = formatGoalRatio(theirs.minMs / ours.minMs);
+  return verdict(formatGoalRatio(value, min), value >= min, context, noisy, fromMinima, notes, perProcess);
 }
 
 function gflopsCell(run: EngineRun, notes: Notes): Verdict | undefined {
@@ -335,11 +320,11 @@ function firstRunCell(run: EngineRun, workload: string, max: number, notes: Note
   const perProcess = perProcessOf(
     ours,
     (c) => c.processFirstRatios,
-    (x) => times(x, max),
+    (x) => formatGoalRatio(x, max),
     (x) => x <= max,
   );
   // one first run: no fastest sample to compare; a noisy steady median makes the ratio unreliable
-  return verdict(times(value, max), value <= max, context, noisy, undefined, notes, perProcess);
+  return verdict(formatGoalRatio(value, max), value <= max, context, noisy, undefined, notes, perProcess);
 }
 
 /** A row of the goals table: its label and, per engine, its cell (undefined where the goal does not apply). */
@@ -438,15 +423,15 @@ function node24Table(runs: readonly EngineRun[], notes: Notes): string {
         ? undefined
         : {
             values: rounds,
-            show: (x: number) => times(x, NODE24_OVER_NODE20_MAX),
+            show: (x: number) => formatGoalRatio(x, NODE24_OVER_NODE20_MAX),
             meets: (x: number) => x <= NODE24_OVER_NODE20_MAX,
           };
     const check = verdict(
-      times(value, NODE24_OVER_NODE20_MAX),
+      formatGoalRatio(value, NODE24_OVER_NODE20_MAX),
       met,
       context,
       noisy,
-      times(b.minMs / a.minMs),
+      formatGoalRatio(b.minMs / a.minMs),
       notes,
       perProcess,
     );

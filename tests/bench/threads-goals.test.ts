@@ -25,14 +25,14 @@ function copy(oneMs: number, manyMs: number): StreamBound {
 
 describe('thread goals', () => {
   test('a row at or past its goal is met; a row without a goal has no line', () => {
-    expect(goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.22 }, [], [0.3], 2)).toBe('W4 >= 1.6x: 1.8x, met');
+    expect(goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.22 }, [], [0.3], 2)).toBe('W4 >= 1.6x: 1.82x, met');
     expect(goalLine({ id: 'W2', oneMs: 0.4, manyMs: 0.22 }, [], [0.3], 2)).toBeUndefined();
   });
 
   test('a miss near what a plain copy of the same bytes gains is the machine bound', () => {
     const line = goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.36 }, [copy(0.1, 0.09)], [0.3], 2);
     expect(line).toMatch(
-      /^W4 >= 1\.6x: 1\.1x, not met — at the machine's bound: a plain copy of 4 MB: 2 threads 93 GB\/s, 1 thread 84 GB\/s \(1\.11x\)$/,
+      /^W4 >= 1\.6x: 1\.11x, not met — at the machine's bound: a plain copy of 4 MB: 2 threads 93 GB\/s, 1 thread 84 GB\/s \(1\.11x\)$/,
     );
   });
 
@@ -59,7 +59,7 @@ describe('thread goals', () => {
 
   test('a miss with the load near the cores says so; a compute row has no stream', () => {
     const line = goalLine({ id: 'W5', oneMs: 10, manyMs: 7 }, [copy(0.1, 0.055)], [0.5, 1.9], 2);
-    expect(line).toBe('W5 >= 1.8x: 1.4x, not met — load up to 1.9 on 2 cores');
+    expect(line).toBe('W5 >= 1.8x: 1.43x, not met — load up to 1.9 on 2 cores');
     expect(goalLine({ id: 'W5', oneMs: 10, manyMs: 7 }, [], [0.5], 2)).toContain('(no known reason)');
   });
 
@@ -73,8 +73,8 @@ describe('thread goals', () => {
       [0.3],
       2,
     );
-    expect(text).toContain('- W3 >= 1.6x: 1.8x, met');
-    expect(text).toContain('- W4 >= 1.6x: 1.1x, not met');
+    expect(text).toContain('- W3 >= 1.6x: 1.78x, met');
+    expect(text).toContain('- W4 >= 1.6x: 1.11x, not met');
     expect(text).toContain('Plain streams in this process');
   });
 });
