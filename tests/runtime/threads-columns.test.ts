@@ -12,6 +12,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Graph, compile, interpret, type CompiledModel, type Tensor } from '../../src/index.js';
 import { COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 import { bitsOf, expectClose } from '../support/differential.js';
+import { expectThreadedBits } from '../support/thread-differential.js';
 
 function data(size: number, seed: number): Float32Array {
   return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
@@ -160,27 +161,13 @@ afterAll(() => models.forEach((m) => m.dispose()));
 describe('single-row matmuls split by columns', () => {
   test.each(cases().map((c) => [c.name, c] as const))(
     '%s: threads 2 and 3 give the 1-thread bits and agree with the interpreter',
-    async (_, c) => {
-      const one = await compile(c.graph);
-      models.push(one);
-      const want = one.run(c.feeds);
-      const expected = interpret(c.graph, c.feeds);
-      for (const threads of [2, 3]) {
-        const many = await compile(c.graph, { threads, threadMinWork: 0 });
-        models.push(many);
+    async (_, c) =>
+      expectThreadedBits({ ...c, tolerance: 1e-4 }, models, (many) => {
         const matmul = many.kernels.find((k) => k.kind === 'matmul');
         expect(matmul?.split).toBe(true);
         expect(matmul?.units).toBe(c.units);
         expect(matmul?.vectorMode === 'matmul-tiled').toBe(c.tiled);
-        for (let run = 0; run < 2; run++) {
-          const got = many.run(c.feeds);
-          for (const name of Object.keys(want)) {
-            expect(bitsOf(got[name]), name).toEqual(bitsOf(want[name]));
-            expectClose(got[name]!, expected[name]!, { atol: 1e-4, rtol: 1e-4 }, name);
-          }
-        }
-      }
-    },
+      }),
     120_000,
   );
 

@@ -8,9 +8,9 @@
  * stays) — over odd sizes, on 2 and 3 threads.
  */
 import { afterAll, describe, expect, test } from 'vitest';
-import { Graph, compile, interpret, type CompiledModel, type KernelInfo } from '../../src/index.js';
+import { Graph, compile, type CompiledModel, type KernelInfo } from '../../src/index.js';
 import { MIN_RANGE_UNITS } from '../../src/passes/kernel-range.js';
-import { bitsOf, expectClose } from '../support/differential.js';
+import { expectThreadedBits } from '../support/thread-differential.js';
 
 function data(size: number, seed: number): Float32Array {
   return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
@@ -79,27 +79,17 @@ afterAll(() => models.forEach((m) => m.dispose()));
 describe('a short outermost axis: the range takes a later one', () => {
   test.each(cases().map((c) => [c.name, c] as const))(
     '%s: threads 2 and 3 give the 1-thread bits and agree with the interpreter',
-    async (_, c) => {
-      const one = await compile(c.graph);
-      models.push(one);
-      expect(one.kernels.find(c.pick)?.units).toBe(c.units);
-      const want = one.run(c.feeds);
-      const expected = interpret(c.graph, c.feeds);
-      for (const threads of [2, 3]) {
-        const many = await compile(c.graph, { threads, threadMinWork: 0 });
-        models.push(many);
-        const kernel = many.kernels.find(c.pick);
-        expect(kernel?.units).toBe(c.units);
-        expect(kernel?.split).toBe(true);
-        for (let run = 0; run < 2; run++) {
-          const got = many.run(c.feeds);
-          for (const name of Object.keys(want)) {
-            expect(bitsOf(got[name]), name).toEqual(bitsOf(want[name]));
-            expectClose(got[name]!, expected[name]!, { atol: 1e-4, rtol: 1e-4 }, name);
-          }
-        }
-      }
-    },
+    async (_, c) =>
+      expectThreadedBits(
+        { ...c, tolerance: 1e-4 },
+        models,
+        (many) => {
+          const kernel = many.kernels.find(c.pick);
+          expect(kernel?.units).toBe(c.units);
+          expect(kernel?.split).toBe(true);
+        },
+        (one) => expect(one.kernels.find(c.pick)?.units).toBe(c.units),
+      ),
     120_000,
   );
 
