@@ -149,7 +149,7 @@ export class Model<
   }
 
   /**
-   * After warmUp(): waits, yielding to the event loop, until the engine's
+   * After warmUp(): waits, pausing ~1 ms between probes, until the engine's
    * optimized code of the kernels warmUp() timed is in (each runs a chunk
    * several times faster than in the baseline tier), at most `budgetMs`
    * (src/runtime/warm-up.ts). load() and compile() await it. @internal

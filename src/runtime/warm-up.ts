@@ -91,8 +91,29 @@ function pageHidden(): boolean {
   return (globalThis as { document?: { hidden?: unknown } }).document?.hidden === true;
 }
 
-/** Resolves after a macrotask: other work runs, and the compile threads get the core. */
-function yieldToEventLoop(): Promise<void> {
+/** A cell to sleep on with Atomics.wait, where shared memory exists. */
+const sleepCell =
+  typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+/** Whether this thread may block in Atomics.wait (not a page's main thread); learnt on first use. */
+let canSleep = sleepCell !== undefined;
+
+/**
+ * About 1 ms between probes, the compile threads having the cores. Where the
+ * thread may block (Node, workers), a 1 ms Atomics.wait: a turn of Node's
+ * event loop while V8 compiles in the background blocked the thread until
+ * every compile had ended (Audio model: 28-52 ms on Node 20 against a 3.5 ms
+ * budget; load() + first run 86-130 -> 53-57 ms, docs/kernels.md). Elsewhere
+ * (a page's main thread may not block) a 1 ms timer.
+ */
+function pause(): Promise<void> {
+  if (canSleep && sleepCell !== undefined) {
+    try {
+      Atomics.wait(sleepCell, 0, 0, 1);
+      return Promise.resolve();
+    } catch {
+      canSleep = false;
+    }
+  }
   return new Promise((resolve) => setTimeout(resolve, 1));
 }
 
@@ -122,7 +143,7 @@ export async function awaitOptimizedCode(
   const start = performance.now();
   let pending = pageHidden() ? [] : [...waitFor];
   while (pending.length > 0 && performance.now() - start < budgetMs) {
-    await yieldToEventLoop();
+    await pause();
     pending = pending.filter(({ kernel, ms }) => {
       const t = performance.now();
       try {
