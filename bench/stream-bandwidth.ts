@@ -8,6 +8,7 @@
  * copy of the same bytes gains.
  */
 import { Worker } from 'node:worker_threads';
+import { name, section, uleb, vec, WASM_HEADER } from '../src/common/wasm-encode.js';
 
 /** The three stream kernels: read only, read + write, write only. */
 export type StreamKind = 'sum' | 'copy' | 'fill';
@@ -27,29 +28,6 @@ export interface StreamBound {
 const PAGE = 65536;
 /** Where the source buffer starts (the first page is left alone). */
 const SRC_BASE = PAGE;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
 
 const I32 = 0x7f;
 const F32 = 0x7d;
@@ -143,14 +121,7 @@ export function streamModuleBytes(pages: number): Uint8Array<ArrayBuffer> {
     ]),
   ];
   const bytes = [
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    1,
-    0,
-    0,
-    0,
+    ...WASM_HEADER,
     ...section(
       1,
       vec([

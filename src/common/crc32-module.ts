@@ -6,6 +6,8 @@
  * Node 20) while V8 runs Wasm compiled from the first call (docs/kernels.md).
  */
 
+import { name, section, sleb, uleb, vec, WASM_HEADER } from './wasm-encode.js';
+
 /** The module's one memory page: the eight 256-entry tables, then the bytes to fold. */
 export const CRC_PAGE_BYTES = 65536;
 /** Where the eight tables of 256 u32 lie: table k at k * 1024. */
@@ -38,30 +40,6 @@ const OP = {
 } as const;
 const I32 = 0x7f;
 const VOID_BLOCK = 0x40;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    const low = n & 0x7f;
-    n >>>= 7;
-    out.push(n === 0 ? low : low | 0x80);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const low = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (low & 0x40) === 0) || (n === -1 && (low & 0x40) !== 0)) return [...out, low];
-    out.push(low | 0x80);
-  }
-}
-
-const vec = (items: readonly number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-const section = (id: number, body: readonly number[]): number[] => [id, ...uleb(body.length), ...body];
 
 // the function's locals: params crc, length; then at, end8 (end of the 8-byte steps), end, lo, hi
 const CRC = 0;
@@ -171,7 +149,7 @@ export function crc32ModuleBytes(): Uint8Array<ArrayBuffer> {
   const body = foldBody();
   const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)];
   return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...WASM_HEADER,
     ...section(1, vec([[0x60, ...vec([[I32], [I32]]), ...vec([[I32]])]])),
     ...section(2, vec([memoryImport])),
     ...section(3, vec([[0]])),
