@@ -6,8 +6,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { renderGoals, type KnownReason } from '../../bench/engines/goals.js';
-import type { BenchResult, CellResult, EngineRun, WorkloadResult } from '../../bench/report.js';
+import type { CellResult, EngineRun, WorkloadResult } from '../../bench/report.js';
 import { benchCell } from '../support/bench-cell.js';
+import { engineRunOf } from '../support/engine-run.js';
 import { row } from '../support/markdown-row.js';
 
 /** tensorwasm and tfjs-wasm medians (ms) of one workload, with optional extras for tensorwasm's cell. */
@@ -54,25 +55,8 @@ function engineRun(
   relaxedSimd: boolean,
   timings: Record<string, Timing>,
 ): EngineRun {
-  const result: BenchResult = {
-    meta: {
-      date: '2026-12-07',
-      machine: 'test',
-      cores: 2,
-      node: name,
-      v8,
-      commit: 'abc',
-      mode: 'full',
-      totalSeconds: 1,
-    },
-    competitors: [],
-    compile: { mlpMs: NaN, mlpBestMs: NaN, mlpStats: {} },
-    workloads: Object.entries(timings).map(([id, t]) => workload(id, t)),
-  };
-  return {
-    engine: { name, v8, detail: '', relaxedSimd, loadStart: [1, 1, 1], loadEnd: [1, 1, 1] },
-    result,
-  };
+  const workloads = Object.entries(timings).map(([id, t]) => workload(id, t));
+  return engineRunOf({ name, v8, relaxedSimd }, workloads);
 }
 
 describe('the goals table', () => {

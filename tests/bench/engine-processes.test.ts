@@ -15,8 +15,9 @@ import {
   spreadOf,
   straddles,
 } from '../../bench/engines/processes.js';
-import type { BenchResult, CellResult, EngineRun, WorkloadResult } from '../../bench/report.js';
+import type { CellResult, EngineRun, WorkloadResult } from '../../bench/report.js';
 import { benchCell } from '../support/bench-cell.js';
+import { engineRunOf } from '../support/engine-run.js';
 import { row } from '../support/markdown-row.js';
 
 /** One process's run of `name`: per workload tensorwasm's and tfjs-wasm's medians (ms). */
@@ -34,38 +35,8 @@ function processRun(
       benchCell('tfjs', t.tfjs),
     ],
   }));
-  const result: BenchResult = {
-    meta: {
-      date: '2026-12-07',
-      machine: 'test',
-      cores: 2,
-      node: name,
-      v8: '13.6',
-      commit: 'abc',
-      mode: 'full',
-      totalSeconds: 10,
-    },
-    competitors: ['tensorwasm', 'tfjs'].map((key) => ({
-      competitor: key,
-      label: key,
-      description: '',
-      version: '',
-      initMs: 1,
-    })),
-    compile: { mlpMs: NaN, mlpBestMs: NaN, mlpStats: {} },
-    workloads,
-  };
-  return {
-    engine: {
-      name,
-      v8: '13.6',
-      detail: '',
-      relaxedSimd: true,
-      loadStart: [load, 1, 1],
-      loadEnd: [load + 0.5, 1, 1],
-    },
-    result,
-  };
+  const engine = { name, v8: '13.6', loadStart: [load, 1, 1], loadEnd: [load + 0.5, 1, 1] };
+  return engineRunOf(engine, workloads, ['tensorwasm', 'tfjs'], 10);
 }
 
 function cellOf(run: EngineRun, workload: string, key: string): CellResult {
