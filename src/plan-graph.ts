@@ -13,6 +13,7 @@ import { fuseKernels } from './passes/fuse-kernels.js';
 import { scheduleKernels } from './passes/schedule.js';
 import { storedShape, type Kernel, type Schedule } from './passes/kernel.js';
 import { lowerComposites } from './passes/lower-composites.js';
+import { kMajorWeights } from './passes/k-major-weights.js';
 import { simplify } from './passes/simplify.js';
 import { verifyGraph } from './ir/verify.js';
 import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
@@ -82,7 +83,11 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       return result;
     });
   const maxThreads = requestedThreads(options.threads);
-  const simplified = pass('simplify', simplify, pass('lower', lowerComposites, graph));
+  const simplified = pass(
+    'k-major',
+    kMajorWeights,
+    pass('simplify', simplify, pass('lower', lowerComposites, graph)),
+  );
   // with threads, a large whole-tensor reduction becomes partials (rows to split) and their reduction
   const lowered =
     maxThreads > 1

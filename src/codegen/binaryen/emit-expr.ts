@@ -32,12 +32,6 @@ export interface ExprEnv extends IndexEnv {
   readonly times2p25?: ReadonlySet<KExpr>;
   /** Relaxed SIMD is enabled: matmul tiles use fused multiply-adds. */
   readonly relaxedSimd: boolean;
-  /**
-   * Buffer addresses as `i32.const` operands added to the pointer (memarg
-   * offset 0) rather than memarg offsets: kernels equal but for their buffers
-   * then differ only in constants, which merge-similar-functions shares.
-   */
-  readonly addressOperands?: boolean;
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
   readonly scratch: number | undefined;
   /**

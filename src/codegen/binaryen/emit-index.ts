@@ -14,6 +14,13 @@ export interface IndexEnv {
   readonly vars: ReadonlyMap<number, number>;
   /** Gather slot -> i32 local holding the checked index. */
   readonly slots: ReadonlyMap<number, number>;
+  /**
+   * Buffer addresses as `i32.const` operands added to the pointer (memarg
+   * offset 0) rather than memarg offsets, and an index's constant term added
+   * even when it is 0 (a buffer at address 0): kernels equal but for their
+   * buffers then differ only in constants, which merge-similar-functions shares.
+   */
+  readonly addressOperands?: boolean;
 }
 
 function emitAtom(fb: FunctionBuilder, a: Atom, env: IndexEnv): Binaryen.ExpressionRef {
@@ -48,5 +55,5 @@ export function emitIndex(fb: FunctionBuilder, e: IndexExpr, env: IndexEnv): Bin
     out = out === undefined ? term : m.i32.add(out, term);
   }
   if (out === undefined) return m.i32.const(e.c);
-  return e.c === 0 ? out : m.i32.add(out, m.i32.const(e.c));
+  return e.c === 0 && env.addressOperands !== true ? out : m.i32.add(out, m.i32.const(e.c));
 }

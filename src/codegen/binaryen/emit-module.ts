@@ -18,6 +18,7 @@ import { emitKernelBody, type VectorMode } from './emit-kernel.js';
 import type { ExprEnv } from './emit-expr.js';
 import { FunctionBuilder } from './function-builder.js';
 import { nonpositiveArgs } from './nonpositive-args.js';
+import { offsetsToOperands } from './offset-operands.js';
 import { loadBinaryen, type BinaryenApi } from './load-binaryen.js';
 import { emitIpowFunction } from './scalar-ops.js';
 import { emitFmodFunction } from './fmod-function.js';
@@ -168,9 +169,12 @@ function sharesKernels(schedule: Schedule, options: EmitOptions): boolean {
  * the shared one with its constants. The 1,030-node encoder's 252 kernels
  * (21 equal layers) went from 686 KB of code to 111 KB, and its first run
  * from ~50 ms to ~11 ms (fewer functions for V8 to compile); steady-state
- * run times were unchanged (docs/compile-time.md).
+ * run times were unchanged (docs/compile-time.md). Memory offsets in which
+ * such kernels differ become operands first (offset-operands.ts): kernels of
+ * one structure over other shapes share too.
  */
-function shareKernels(m: Binaryen.Module): void {
+function shareKernels(b: BinaryenApi, m: Binaryen.Module): void {
+  offsetsToOperands(b, m);
   m.runPasses(['merge-similar-functions']);
 }
 
@@ -303,7 +307,7 @@ export async function emitModule(
       validateOrThrow(m, 'after optimizing');
     }
     b.setDebugInfo(true);
-    if (sharesKernels(schedule, options)) shareKernels(m);
+    if (sharesKernels(schedule, options)) shareKernels(b, m);
     const wasm = m.emitBinary() as Uint8Array<ArrayBuffer>;
     const segments = options.dataSegments === false ? [] : dataSegments(schedule, layout);
     return { wasm, segments, checkSites, vectorModes, calls };
