@@ -1,14 +1,15 @@
 /**
  * Prints a SHA-256 of every build a compile emits, for a fixed set of graphs
  * that reach every code path of the tiled matmul (W1, W5, W8, W10, threaded
- * compiles, ResNet-50 and SqueezeNet with the models benchmark's weights), so
- * a refactor of the emitters can show it changes no byte: run it before and
+ * compiles, ResNet-50 and SqueezeNet with the models benchmark's weights, and
+ * two small odd-sized matmuls: batched, and few rows over B in place), so a
+ * refactor of the emitters can show it changes no byte: run it before and
  * after, and diff the output.
  * `node scripts/run-ts.mjs scripts/module-digest.ts [substring ...]` keeps
  * the graphs whose label contains one of the substrings.
  */
 import { createHash } from 'node:crypto';
-import { compile, fromOnnx, type CompileOptions, type Graph } from '../src/index.js';
+import { compile, fromOnnx, Graph, type CompileOptions } from '../src/index.js';
 import { readSections } from '../src/common/wasm-sections.js';
 import { buildGraph } from '../bench/competitors/tensorwasm.js';
 import { makeModelWorkloads } from '../bench/models/model-workloads.js';
@@ -52,6 +53,21 @@ function digests(file: Uint8Array): [string, string, number][] {
   ];
 }
 
+/** a[3,7,45] @ b[3,45,23] + bias, relu: batch loops, scalar columns, a fused epilogue. */
+function batchedOdd(): Graph {
+  const g = new Graph();
+  const y = g.input('a', [3, 7, 45]).matmul(g.input('b', [3, 45, 23]));
+  g.output('y', y.add(g.param('bias', [23])).relu());
+  return g;
+}
+
+/** x[5,300] @ w[300,70]: few rows, B read in place by full and single-row tiles. */
+function fewRows(): Graph {
+  const g = new Graph();
+  g.output('y', g.input('x', [5, 300]).matmul(g.input('w', [300, 70])));
+  return g;
+}
+
 function cases(): DigestCase[] {
   const workloads = makeWorkloads(false);
   const bench = (id: string): (() => Promise<Graph>) => {
@@ -68,6 +84,17 @@ function cases(): DigestCase[] {
     out.push({ label: `${id}`, graph: bench(id), options: { relaxedSimd: false } });
     out.push({ label: `${id} relaxed`, graph: bench(id), options: { relaxedSimd: true } });
     out.push({ label: `${id} threads 2`, graph: bench(id), options: { relaxedSimd: true, threads: 2 } });
+  }
+  for (const [label, graph] of [
+    ['batched odd', batchedOdd],
+    ['few rows', fewRows],
+  ] as const) {
+    out.push({ label, graph: () => Promise.resolve(graph()), options: { relaxedSimd: true } });
+    out.push({
+      label: `${label} threads 2`,
+      graph: () => Promise.resolve(graph()),
+      options: { relaxedSimd: true, threads: 2, threadMinWork: 0 },
+    });
   }
   for (const m of models) {
     out.push({ label: m.label, graph: m.graph, options: { relaxedSimd: false } });
