@@ -10,21 +10,19 @@
  * gives the bits of one call; one row more than the limit, or too few
  * columns, and the split stays by rows.
  */
-import { afterAll, describe, expect, test } from 'vitest';
-import { Graph, compile, type CompiledModel } from '../../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { Graph, compile } from '../../src/index.js';
 import { BLOCK_SPLIT_UNIT, MAX_BLOCK_SPLIT_ROWS, MIN_SPLIT_UNITS } from '../../src/passes/kernel-range.js';
 import { BLOCK_N, TILE_ROWS } from '../../src/passes/matmul-shape.js';
 import { bitsOf } from '../support/differential.js';
-import { expectThreadedBits } from '../support/thread-differential.js';
+import {
+  disposedAfterAll,
+  sineData as data,
+  testThreadedBits,
+  type NamedCase,
+} from '../support/thread-differential.js';
 
-function data(size: number, seed: number): Float32Array {
-  return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
-}
-
-interface Case {
-  readonly name: string;
-  readonly graph: Graph;
-  readonly feeds: Record<string, Float32Array>;
+interface Case extends NamedCase {
   /** The matmul's range units: n-blocks, or row tiles. */
   readonly units: number;
 }
@@ -66,21 +64,15 @@ function cases(): Case[] {
   return out;
 }
 
-const models: CompiledModel[] = [];
-afterAll(() => models.forEach((m) => m.dispose()));
+const models = disposedAfterAll();
 
 describe('matmuls packing B per run, split by n-blocks', () => {
-  test.each(cases().map((c) => [c.name, c] as const))(
-    '%s: threads 2 and 3 give the 1-thread bits and agree with the interpreter',
-    async (_, c) =>
-      expectThreadedBits({ ...c, tolerance: 1e-3 }, models, (many) => {
-        const matmul = many.kernels.find((k) => k.kind === 'matmul');
-        expect(matmul?.split).toBe(true);
-        expect(matmul?.units).toBe(c.units);
-        expect(matmul?.vectorMode).toBe('matmul-tiled');
-      }),
-    120_000,
-  );
+  testThreadedBits(cases(), models, 1e-3, (many, c) => {
+    const matmul = many.kernels.find((k) => k.kind === 'matmul');
+    expect(matmul?.split).toBe(true);
+    expect(matmul?.units).toBe(c.units);
+    expect(matmul?.vectorMode).toBe('matmul-tiled');
+  });
 
   test('the kernel over any two or three pieces of its range gives the bits of one call', async () => {
     // 7 whole blocks and a last one of 201 columns (more than half a block): 16 units

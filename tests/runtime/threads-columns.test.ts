@@ -8,20 +8,18 @@
  * layers in a row (the second reads every thread's columns of the first,
  * so the barrier between them stays).
  */
-import { afterAll, describe, expect, test } from 'vitest';
-import { Graph, compile, interpret, type CompiledModel, type Tensor } from '../../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { Graph, compile, interpret, type Tensor } from '../../src/index.js';
 import { COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 import { bitsOf, expectClose } from '../support/differential.js';
-import { expectThreadedBits } from '../support/thread-differential.js';
+import {
+  disposedAfterAll,
+  sineData as data,
+  testThreadedBits,
+  type NamedCase,
+} from '../support/thread-differential.js';
 
-function data(size: number, seed: number): Float32Array {
-  return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
-}
-
-interface Case {
-  readonly name: string;
-  readonly graph: Graph;
-  readonly feeds: Record<string, Float32Array>;
+interface Case extends NamedCase {
   /** Units of the matmul's range: COLUMN_UNITs of its columns (the generic loops': single columns). */
   readonly units: number;
   /** The matmul takes the tiled kernel (else the generic loops honour the column range). */
@@ -155,21 +153,15 @@ function cases(): Case[] {
   return out;
 }
 
-const models: CompiledModel[] = [];
-afterAll(() => models.forEach((m) => m.dispose()));
+const models = disposedAfterAll();
 
 describe('single-row matmuls split by columns', () => {
-  test.each(cases().map((c) => [c.name, c] as const))(
-    '%s: threads 2 and 3 give the 1-thread bits and agree with the interpreter',
-    async (_, c) =>
-      expectThreadedBits({ ...c, tolerance: 1e-4 }, models, (many) => {
-        const matmul = many.kernels.find((k) => k.kind === 'matmul');
-        expect(matmul?.split).toBe(true);
-        expect(matmul?.units).toBe(c.units);
-        expect(matmul?.vectorMode === 'matmul-tiled').toBe(c.tiled);
-      }),
-    120_000,
-  );
+  testThreadedBits(cases(), models, 1e-4, (many, c) => {
+    const matmul = many.kernels.find((k) => k.kind === 'matmul');
+    expect(matmul?.split).toBe(true);
+    expect(matmul?.units).toBe(c.units);
+    expect(matmul?.vectorMode === 'matmul-tiled').toBe(c.tiled);
+  });
 
   test('fewer columns than two units run whole on thread 0', async () => {
     const c = fc(1, 40, COLUMN_UNIT + 5, (y) => y.relu());

@@ -7,19 +7,17 @@
  * and a kernel with too many points outside the later axis (the outermost
  * stays) — over odd sizes, on 2 and 3 threads.
  */
-import { afterAll, describe, expect, test } from 'vitest';
-import { Graph, compile, type CompiledModel, type KernelInfo } from '../../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { Graph, compile, type KernelInfo } from '../../src/index.js';
 import { MIN_RANGE_UNITS } from '../../src/passes/kernel-range.js';
-import { expectThreadedBits } from '../support/thread-differential.js';
+import {
+  disposedAfterAll,
+  sineData as data,
+  testThreadedBits,
+  type NamedCase,
+} from '../support/thread-differential.js';
 
-function data(size: number, seed: number): Float32Array {
-  return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
-}
-
-interface Case {
-  readonly name: string;
-  readonly graph: Graph;
-  readonly feeds: Record<string, Float32Array>;
+interface Case extends NamedCase {
   /** Picks the kernel under test. */
   readonly pick: (k: KernelInfo) => boolean;
   /** Its range's units (on any thread count). */
@@ -73,24 +71,19 @@ function cases(): Case[] {
   return out;
 }
 
-const models: CompiledModel[] = [];
-afterAll(() => models.forEach((m) => m.dispose()));
+const models = disposedAfterAll();
 
 describe('a short outermost axis: the range takes a later one', () => {
-  test.each(cases().map((c) => [c.name, c] as const))(
-    '%s: threads 2 and 3 give the 1-thread bits and agree with the interpreter',
-    async (_, c) =>
-      expectThreadedBits(
-        { ...c, tolerance: 1e-4 },
-        models,
-        (many) => {
-          const kernel = many.kernels.find(c.pick);
-          expect(kernel?.units).toBe(c.units);
-          expect(kernel?.split).toBe(true);
-        },
-        (one) => expect(one.kernels.find(c.pick)?.units).toBe(c.units),
-      ),
-    120_000,
+  testThreadedBits(
+    cases(),
+    models,
+    1e-4,
+    (many, c) => {
+      const kernel = many.kernels.find(c.pick);
+      expect(kernel?.units).toBe(c.units);
+      expect(kernel?.split).toBe(true);
+    },
+    (one, c) => expect(one.kernels.find(c.pick)?.units).toBe(c.units),
   );
 
   test('an outermost axis of MIN_RANGE_UNITS or more stays the range', async () => {

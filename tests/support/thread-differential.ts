@@ -1,5 +1,9 @@
-/** The threaded-split differential check the thread tests share: 2 and 3 threads give the 1-thread bits. */
-import { expect } from 'vitest';
+/**
+ * The threaded-split differential check the thread tests share (2 and 3
+ * threads give the 1-thread bits), and the test table, data and disposal
+ * around it.
+ */
+import { afterAll, expect, test } from 'vitest';
 import { compile, interpret, type CompiledModel, type Graph } from '../../src/index.js';
 import { bitsOf, expectClose } from './differential.js';
 
@@ -8,6 +12,25 @@ export interface ThreadCase {
   readonly graph: Graph;
   readonly feeds: Record<string, Float32Array>;
   readonly tolerance: number;
+}
+
+/** A named graph and its feeds: one row of a thread test's table. */
+export interface NamedCase {
+  readonly name: string;
+  readonly graph: Graph;
+  readonly feeds: Record<string, Float32Array>;
+}
+
+/** `size` values sin(0.37·i + seed): smooth, in [-1, 1], different per seed. */
+export function sineData(size: number, seed: number): Float32Array {
+  return Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37 + seed));
+}
+
+/** An array for the models a test file compiles, disposed after all its tests (or the describe's it is called in). */
+export function disposedAfterAll(): CompiledModel[] {
+  const models: CompiledModel[] = [];
+  afterAll(() => models.forEach((m) => m.dispose()));
+  return models;
 }
 
 /**
@@ -42,4 +65,29 @@ export async function expectThreadedBits(
       }
     }
   }
+}
+
+/**
+ * One test per case, titled by its name: expectThreadedBits within
+ * `tolerance`, with `check` (and `checkOne`) given the case too. The models
+ * go into `models`.
+ */
+export function testThreadedBits<C extends NamedCase>(
+  cases: readonly C[],
+  models: CompiledModel[],
+  tolerance: number,
+  check: (many: CompiledModel, c: C) => void,
+  checkOne?: (one: CompiledModel, c: C) => void,
+): void {
+  test.each(cases.map((c) => [c.name, c] as const))(
+    '%s: threads 2 and 3 give the 1-thread bits and agree with the interpreter',
+    (_, c) =>
+      expectThreadedBits(
+        { ...c, tolerance },
+        models,
+        (many) => check(many, c),
+        (one) => checkOne?.(one, c),
+      ),
+    120_000,
+  );
 }

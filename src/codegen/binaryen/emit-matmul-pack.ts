@@ -18,6 +18,7 @@ import {
   TILE_VECTORS,
   type MatmulShape,
 } from '../../passes/matmul-shape.js';
+import { addressOps } from './address-ops.js';
 import { emitIndex } from './emit-index.js';
 import type { ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
@@ -109,8 +110,7 @@ function blockRangeLoops(
   kSteps: (width: number) => Expr[],
 ): Expr[] {
   const m = fb.m;
-  const i32 = fb.b.i32;
-  const get = (local: number): Expr => m.local.get(local, i32);
+  const { get } = addressOps(fb);
   const c = (value: number): Expr => m.i32.const(value);
   const half = NC / 2;
   const fullN = Math.floor(N / NC) * NC;
@@ -171,7 +171,7 @@ export function packedBlockAt(
   width: number,
 ): Expr {
   const m = fb.m;
-  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const { get } = addressOps(fb);
   const strips = packedStrips(width, s.bN);
   const blockStart = m.i32.add(
     m.i32.mul(get(nc0), m.i32.const(s.k.extent * 4)),
@@ -183,8 +183,7 @@ export function packedBlockAt(
 /** Byte address of B[kc0, nc0], from B's address (batch included) in the i32 local `base`. */
 export function bBlockAt(fb: FunctionBuilder, s: MatmulShape, base: number, nc0: number, kc0: number): Expr {
   const m = fb.m;
-  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
-  const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+  const { get, mulc } = addressOps(fb);
   return m.i32.add(m.i32.add(get(base), mulc(get(kc0), s.bK * 4)), mulc(get(nc0), s.bN * 4));
 }
 
@@ -220,9 +219,7 @@ export interface BlockCopy {
  */
 function packStrips({ fb, s, l, src, dst, kLen }: BlockCopy, strips: number): Expr[] {
   const m = fb.m;
-  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
-  const add = (a: Expr, bytes: number): Expr => (bytes === 0 ? a : m.i32.add(a, m.i32.const(bytes)));
-  const mulc = (a: Expr, c: number): Expr => (c === 1 ? a : m.i32.mul(a, m.i32.const(c)));
+  const { get, add, mulc } = addressOps(fb);
   /** Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes of the copy. */
   const copy = (rows: number): Expr[] => {
     const out: Expr[] = [];
@@ -292,7 +289,7 @@ export function packBlock(copy: BlockCopy, width: number): Expr[] {
   const strips = Math.floor(width / W);
   const whole = strips > 0 ? packStrips(copy, strips) : [];
   if (!padsLastStrip(width, s.bN)) return whole;
-  const get = (local: number): Expr => m.local.get(local, fb.b.i32);
+  const { get } = addressOps(fb);
   const columns = width % W;
   const row: Expr[] = [];
   for (let c = 0; c < W; c++) {

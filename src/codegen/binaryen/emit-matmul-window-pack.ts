@@ -4,7 +4,7 @@
  * parts in the kernel's scratch, then each block packed straight from x into
  * the strips of kLen × 8 floats the tiles read (emit-matmul-pack.ts' layout),
  * or, for interior strips, a record that the block's first row tile copies
- * them (emit-matmul.ts); a lane outside a guard packs 0, never what x holds there.
+ * them (emit-matmul-tile.ts); a lane outside a guard packs 0, never what x holds there.
  */
 import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
@@ -155,7 +155,7 @@ export function packWindowBlock(
   kLen: number,
   width: number,
   /**
-   * The block's first row tile copies the interior strips itself (emit-matmul.ts), when the
+   * The block's first row tile copies the interior strips itself (emit-matmul-tile.ts), when the
    * i32 local `on` is set: the pack then only records each strip (stripRecordsAt) at `records()`.
    */
   leave?: { readonly on: number; readonly records: () => Expr },
