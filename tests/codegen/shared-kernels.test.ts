@@ -21,6 +21,28 @@ function repeatedLayers(layers: number, rows: number, cols: number): Graph {
   return g;
 }
 
+/**
+ * Two 3x3 convolutions (bias, relu) with different channel counts at
+ * different sizes, as in SqueezeNet's fire modules: one structure (sizes
+ * whose tiles leave the same remainders: 17² and 9² positions are 1 more
+ * than a multiple of 8, 24 and 48 channels whole tiles), other row strides
+ * and window tables.
+ */
+function convPair(): Graph {
+  const g = new Graph();
+  // an input of its own at address 0: a buffer there makes an address term vanish (x + 0)
+  g.output('t', g.input('s', [16]).exp());
+  const layer = (name: string, c: number, m: number, size: number, seed: number): void => {
+    const x = g.input(name, [1, c, size, size]);
+    const w = g.constant(randomData('f32', m * c * 9, seed, -0.3, 0.3) as Float32Array, [m, c, 3, 3]);
+    const b = g.constant(randomData('f32', m, seed + 1) as Float32Array, [m]);
+    g.output(`y_${name}`, x.conv(w, b, { pads: [1, 1, 1, 1] }).relu());
+  };
+  layer('a', 8, 24, 17, 20);
+  layer('b', 16, 48, 9, 30);
+  return g;
+}
+
 /** Functions defined in the module that are not kernels or known exports: the shared ones (unnamed). */
 function sharedFunctions(wat: string, kernels: readonly string[]): string[] {
   const known = new Set([...kernels, 'run', 'warm', 'warm_kernel', 'pack', 'ipow', 'fmodf']);
@@ -54,6 +76,27 @@ describe('shared kernel code', () => {
     const [two, six] = [await size(2), await size(6)];
     // unshared, six layers are three times two layers' kernels
     expect(six).toBeLessThan(two * 1.5);
+  });
+
+  test('convolutions of one structure at different shapes share one function (offsets as operands, weights k-major)', async () => {
+    const g = convPair();
+    const model = await compile(g);
+    const convs = model.kernels.filter((k) => k.name.includes('matmul'));
+    expect(convs).toHaveLength(2);
+    // each conv kernel is a thunk: a call of the one shared function with its constants
+    const callees = new Set<string>();
+    for (const k of convs) {
+      const text = await model.wat(k.name);
+      expect(text).not.toMatch(/\(loop /);
+      for (const [, callee] of text.matchAll(/\(call \$(\S+)/g)) callees.add(callee ?? '');
+    }
+    expect(callees.size).toBe(1);
+    const feeds = {
+      s: randomData('f32', 16, 4),
+      a: randomData('f32', 8 * 17 * 17, 5),
+      b: randomData('f32', 16 * 9 * 9, 6),
+    };
+    await checkGraph(g, feeds, { rtol: 1e-4, atol: 1e-5 });
   });
 
   test('a single kernel is emitted as before (nothing to share)', async () => {

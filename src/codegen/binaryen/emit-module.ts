@@ -211,8 +211,9 @@ function buildModule(
   // the packed copies of param and constant B operands, filled by one exported function
   const packer = new FunctionBuilder(b, m, options.relaxedSimd);
   const prepacks: Binaryen.ExpressionRef[] = [];
+  const sharing = sharesKernels(schedule, options);
   for (const kernel of schedule.kernels) {
-    const fb = new FunctionBuilder(b, m, options.relaxedSimd, [b.i32, b.i32]);
+    const fb = new FunctionBuilder(b, m, options.relaxedSimd, [b.i32, b.i32], sharing);
     const range = kernelRange(kernel);
     const env: ExprEnv = {
       vars: new Map(),
@@ -225,7 +226,7 @@ function buildModule(
       threadScratch: threads?.plan.split[kernel.index] === true,
       nonpositive: nonpositiveArgs(kernel),
       relaxedSimd: options.relaxedSimd,
-      addressOperands: sharesKernels(schedule, options),
+      addressOperands: sharing,
       addCheckSite: (what) => checkSites.push(`${what} (kernel ${kernel.name})`),
     };
     const { body, choice } = emitKernelBody(fb, kernel, env, options.simd, range);

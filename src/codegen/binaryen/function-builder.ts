@@ -30,6 +30,12 @@ export class FunctionBuilder {
     relaxedSimd = false,
     /** Types of the function's parameters: locals 0 .. params.length - 1. */
     readonly params: readonly Binaryen.Type[] = [],
+    /**
+     * Address arithmetic keeps its + 0 and · 1 (address-ops.ts): a kernel
+     * whose buffer sits at address 0, or whose stride is 1, then has the
+     * structure of its siblings, and shares their code (emit-module.ts).
+     */
+    readonly uniformAddresses = false,
   ) {
     if (relaxedSimd) this.fusedMaddF32x4 = (x, y, z) => relaxedMadd(this, x, y, z);
   }

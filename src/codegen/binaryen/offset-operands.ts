@@ -174,8 +174,6 @@ function offsetToOperand(b: BinaryenApi, m: Binaryen.Module, e: Expr, offset: nu
  * inside an innermost loop is left as it is. Returns how many accesses changed.
  */
 export function offsetsToOperands(b: BinaryenApi, m: Binaryen.Module): number {
-  // equal use counts give equal local numbering (merge-similar-functions canonicalizes so too)
-  m.runPasses(['reorder-locals']);
   const groups = new Map<string, Walked[]>();
   for (let i = 0; i < m.getNumFunctions(); i++) {
     const info = b.getFunctionInfo(m.getFunctionByIndex(i));
