@@ -6,8 +6,9 @@
  * NaN. No `nearest`, no `trunc_sat`, no branches.
  */
 import { InternalError } from '../../../common/errors.js';
-import { LaneOps, type Ex, type FVal, type Slot } from './lane-ops.js';
-import type { UnaryMathEmitter } from './math-context.js';
+import type binaryen from 'binaryen';
+import { LaneOps, Slot, type Ex, type FVal } from './lane-ops.js';
+import type { Lanes, MathContext, UnaryMathEmitter } from './math-context.js';
 
 /** 1.5 * 2^23: adding it rounds |v| < 2^22 to an integer held in the low mantissa bits. */
 export const ROUND_MAGIC_F32 = 12582912;
@@ -129,6 +130,62 @@ function hornerTail(b: LaneOps, xs: Slot, t: Slot, n: Slot, range: ExpRange): Ex
   // the -104 clamp, where softmax's y rounds to 0 anyway), so fused or not it rounds like (1 + p)*s
   const s = b.bindF(b.float(b.shl(b.bits(t), 23)));
   return b.madd(p, s, s);
+}
+
+/**
+ * The locals of one softmax row's shifted exp (`emitExpRowShifted`), f32 in
+ * scalar code and their splats in SIMD code: `lo` = $m - 104 and `magic` =
+ * 1.5·2^23 + 152 - K with K = nearest($m·log2 e).
+ */
+export interface RowShift {
+  readonly lo: number;
+  readonly magic: number;
+}
+
+/** The largest |$m| for which a softmax row takes `emitExpRowShifted` (Cody–Waite's bound on |n|). */
+export const ROW_SHIFT_MAX_ABS = 64;
+
+/**
+ * A softmax row's shift, from its max `max` (a fresh read each call, f32):
+ * whether the row takes it (|$m| <= ROW_SHIFT_MAX_ABS; false for NaN and
+ * ±inf), and the scalar values of RowShift's `lo` and `magic`.
+ */
+export function rowShiftScalars(
+  m: binaryen.Module,
+  max: () => binaryen.ExpressionRef,
+): { applies: binaryen.ExpressionRef; lo: binaryen.ExpressionRef; magic: binaryen.ExpressionRef } {
+  const k = m.f32.nearest(m.f32.mul(max(), m.f32.const(LOG2E)));
+  return {
+    applies: m.f32.le(m.f32.abs(max()), m.f32.const(ROW_SHIFT_MAX_ABS)),
+    lo: m.f32.add(max(), m.f32.const(EXP_MIN_ARG)),
+    // n - K + 152 in [1, 153] for x in [$m - 104, $m]: a normal 2^(n - K + 25)
+    magic: m.f32.sub(m.f32.const(ROUND_MAGIC_F32 + SCALE_BIAS.nonpositiveTimes2p25), k),
+  };
+}
+
+/**
+ * exp(x - K·ln2)·2^25 for x >= $m - 104 (below: clamped there), with K =
+ * nearest($m·log2 e) folded into the rounding constant: n = round(x·log2 e)
+ * and r = x - n·ln2 come from x itself, and the scale's exponent field from
+ * the low bits of t = x·log2 e + magic is n - K + 152. Softmax's row (the
+ * shift by K·ln2 instead of $m cancels in t / Σ t) without the x - $m
+ * subtraction: one instruction a vector fewer. Cody–Waite keeps r accurate
+ * while |n| is small: the caller takes this form only for |$m| <= 64 (so
+ * |x| <= 168, |n| <= 243; docs/kernels.md "W3 on Node 20 and 22").
+ */
+export function emitExpRowShifted(
+  ctx: MathContext,
+  x: binaryen.ExpressionRef,
+  lanes: Lanes,
+  row: RowShift,
+): binaryen.ExpressionRef {
+  const b = new LaneOps(ctx, lanes);
+  const local = (index: number): Slot => new Slot(index, b.floatType);
+  const xs = b.bindF(b.clampMin(b.wrap(x), local(row.lo)));
+  const magic = local(row.magic);
+  const t = b.bindF(b.madd(xs, LOG2E, magic));
+  const n = b.bindF(b.sub(t, magic));
+  return b.finish(hornerTail(b, xs, t, n, 'nonpositiveTimes2p25'));
 }
 
 /** exp(x) (see docs/math.md for the measured bound). */
