@@ -6,7 +6,7 @@
  */
 import binaryen from 'binaryen';
 import { MATH_EMITTERS, emitPow, type MathOp } from '../../src/codegen/binaryen/math/index.js';
-import type { Lanes, MathContext } from '../../src/codegen/binaryen/math/math-context.js';
+import type { Lanes, MathContext, UnaryMathEmitter } from '../../src/codegen/binaryen/math/math-context.js';
 import { erfReference } from './reference-erf.js';
 
 type Expr = binaryen.ExpressionRef;
@@ -113,7 +113,7 @@ function makeContext(
 function addKernel(
   m: binaryen.Module,
   name: string,
-  op: MeasuredOp,
+  op: MeasuredOp | UnaryMathEmitter,
   lanes: Lanes,
   at: Layout,
   relaxed = false,
@@ -124,8 +124,9 @@ function addKernel(
   const simd = lanes === 'simd';
   const load = (offset: number): Expr =>
     simd ? m.v128.load(offset, 16, ptr()) : m.f32.load(offset, 4, ptr());
+  const emit = typeof op === 'function' ? op : op === 'pow' ? undefined : MATH_EMITTERS[op];
   const value =
-    op === 'pow' ? emitPow(ctx, load(at.x), load(at.y), lanes) : MATH_EMITTERS[op](ctx, load(at.x), lanes);
+    emit === undefined ? emitPow(ctx, load(at.x), load(at.y), lanes) : emit(ctx, load(at.x), lanes);
   const store = simd ? m.v128.store(at.out, 16, ptr(), value) : m.f32.store(at.out, 4, ptr(), value);
   const step = simd ? 16 : 4;
   const end = m.i32.shl(m.local.get(0, binaryen.i32), m.i32.const(2));
@@ -214,6 +215,37 @@ export function buildMathKernels(optimizeLevel = 0, relaxed = false): MathKernel
         heap.set(xs.subarray(start, start + n), at.x / F32_BYTES);
         if (ys) heap.set(ys.subarray(start, start + n), at.y / F32_BYTES);
         // SIMD kernels run over whole vectors; the padding lanes are ignored
+        kernel(lanes === 'simd' ? Math.ceil(n / 4) * 4 : n);
+        out.set(heap.subarray(at.out / F32_BYTES, at.out / F32_BYTES + n), start);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * One emitter (not in MATH_EMITTERS: e.g. softmax's exp·2^25) as a scalar and
+ * a SIMD kernel; `run(lanes, xs)` as in MathKernels.
+ */
+export function buildEmitterKernels(
+  emit: UnaryMathEmitter,
+  relaxed = false,
+): { run(lanes: Lanes, xs: Float32Array): Float32Array } {
+  const at: Layout = { x: 0, y: CHUNK * F32_BYTES, out: 2 * CHUNK * F32_BYTES };
+  const m = newModule(3 * CHUNK * F32_BYTES, relaxed);
+  for (const lanes of ['scalar', 'simd'] as const) addKernel(m, `f_${lanes}`, emit, lanes, at, relaxed);
+  const instance = instantiate(m, 0);
+  const memory = instance.exports['memory'];
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error('math harness: no memory export');
+  const heap = new Float32Array(memory.buffer);
+  return {
+    run(lanes, xs) {
+      const kernel = exportedKernel(instance, `f_${lanes}`);
+      const out = new Float32Array(xs.length);
+      for (let start = 0; start < xs.length; start += CHUNK) {
+        const n = Math.min(CHUNK, xs.length - start);
+        heap.fill(0, 0, CHUNK);
+        heap.set(xs.subarray(start, start + n), at.x / F32_BYTES);
         kernel(lanes === 'simd' ? Math.ceil(n / 4) * 4 : n);
         out.set(heap.subarray(at.out / F32_BYTES, at.out / F32_BYTES + n), start);
       }

@@ -16,7 +16,12 @@ import type { Guard, KExpr } from '../../passes/kernel.js';
 import { emitIndex, type IndexEnv } from './emit-index.js';
 import { emitVectorGuard } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
-import { emitExpNonpositive, emitExpNonpositiveTimes2p25 } from './math/index.js';
+import {
+  emitExpNonpositive,
+  emitExpNonpositiveTimes2p25,
+  emitExpRowShifted,
+  type RowShift,
+} from './math/index.js';
 import { emitScalarCast, emitScalarOp, scalarConst, scalarType } from './scalar-ops.js';
 import { emitVectorCast, emitVectorOp, hasVectorForm, vectorConst } from './vector-ops.js';
 
@@ -30,6 +35,11 @@ export interface ExprEnv extends IndexEnv {
   readonly nonpositive: ReadonlySet<KExpr>;
   /** exp nodes emitted as exp·2^25 (softmax's row, where the factor cancels; nonpositive-args.ts). */
   readonly times2p25?: ReadonlySet<KExpr>;
+  /**
+   * exp(x - $m) nodes emitted as exp(x - K·ln2)·2^25 from x alone, with the
+   * row's locals (softmax-shift.ts): scalar ones in scalar code, splats in vector code.
+   */
+  readonly rowShifts?: ReadonlyMap<KExpr, { readonly scalar: RowShift; readonly vector: RowShift }>;
   /** Relaxed SIMD is enabled: matmul tiles use fused multiply-adds. */
   readonly relaxedSimd: boolean;
   /** Absolute address of the kernel's scratch, when the planner reserved one. */
@@ -211,6 +221,8 @@ export function emitVectorOpOf(
   operands: readonly Expr[],
   env: ExprEnv,
 ): Expr {
+  const shift = env.rowShifts?.get(e);
+  if (shift !== undefined) return emitExpRowShifted(fb, operands[0]!, 'simd', shift.vector);
   if (isNonpositiveExp(e, env))
     return (env.times2p25?.has(e) === true ? emitExpNonpositiveTimes2p25 : emitExpNonpositive)(
       fb,
@@ -218,6 +230,16 @@ export function emitVectorOpOf(
       'simd',
     );
   return emitVectorOp(fb, e.op, operands, argType(e));
+}
+
+/**
+ * The expressions whose values op node `e` is emitted from: its arguments,
+ * or for a row-shifted exp(x - $m) x alone (emitExpRowShifted).
+ */
+export function opOperands(e: Extract<KExpr, { k: 'op' }>, env: ExprEnv): readonly KExpr[] {
+  const arg = e.args[0];
+  if (env.rowShifts?.has(e) !== true || arg?.k !== 'op' || arg.args[0] === undefined) return e.args;
+  return [arg.args[0]];
 }
 
 /** exp of an argument known to be <= 0 (see nonpositive-args.ts). */
@@ -269,7 +291,10 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
     }
     case 'load':
       return emitScalarLoad(fb, addressOf(env, e.node.id), ix.ravel(e.index, e.node.shape), e.dtype, env);
-    case 'op':
+    case 'op': {
+      const shift = env.rowShifts?.get(e);
+      if (shift !== undefined)
+        return emitExpRowShifted(fb, emitScalar(fb, opOperands(e, env)[0]!, env), 'scalar', shift.scalar);
       if (isNonpositiveExp(e, env))
         return (env.times2p25?.has(e) === true ? emitExpNonpositiveTimes2p25 : emitExpNonpositive)(
           fb,
@@ -282,6 +307,7 @@ export function emitScalar(fb: FunctionBuilder, e: KExpr, env: ExprEnv): Expr {
         e.args.map((a) => emitScalar(fb, a, env)),
         argType(e),
       );
+    }
     case 'cast':
       return emitScalarCast(fb, emitScalar(fb, e.arg, env), e.arg.dtype, e.dtype);
     case 'guard': {
@@ -352,7 +378,7 @@ export function emitVector(fb: FunctionBuilder, e: KExpr, v: LoopVar, env: ExprE
       return emitVectorOpOf(
         fb,
         e,
-        e.args.map((a) => emitVector(fb, a, v, env)),
+        opOperands(e, env).map((a) => emitVector(fb, a, v, env)),
         env,
       );
     case 'cast':

@@ -24,7 +24,7 @@ import * as ix from '../../passes/index-expr.js';
 import type { LoopVar } from '../../passes/index-expr.js';
 import type { KExpr } from '../../passes/kernel.js';
 import { InternalError } from '../../common/errors.js';
-import { emitVector, emitVectorOpOf, type ExprEnv } from './emit-expr.js';
+import { emitVector, emitVectorOpOf, opOperands, type ExprEnv } from './emit-expr.js';
 import { LANES } from './loop-vars.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitVectorCast } from './vector-ops.js';
@@ -150,8 +150,11 @@ export function emitInterleaved(
         // Arguments with a transcendental first: the cheap ones' results then live only
         // from just before this op (Turboshaft keeps them in registers instead of spilling them).
         const args: number[][] = [];
-        const order = x.args.map((a, i) => i).sort((i, j) => heavyFirst(x.args, i) - heavyFirst(x.args, j));
-        for (const i of order) args[i] = go(x.args[i] as KExpr);
+        const operands = opOperands(x, env);
+        const order = operands
+          .map((a, i) => i)
+          .sort((i, j) => heavyFirst(operands, i) - heavyFirst(operands, j));
+        for (const i of order) args[i] = go(operands[i] as KExpr);
         const exprs = lanes.map((u) =>
           emitVectorOpOf(
             fb,

@@ -33,7 +33,6 @@ import {
   stepVars,
   type Kernel,
   type KExpr,
-  type ReduceStep,
   type Step,
   type StoreStep,
 } from '../../passes/kernel.js';
@@ -55,7 +54,7 @@ import { planWindow, type WindowPlan } from './window-plan.js';
 import { isVectorizableGuarded } from './emit-vector-guard.js';
 import type { FunctionBuilder } from './function-builder.js';
 import { emitTouches, planRowTouch, type RowTouch } from './row-prefetch.js';
-import { softmaxRows } from './nonpositive-args.js';
+import { softmaxRows, type SoftmaxRow } from './nonpositive-args.js';
 import { emitStoreSum, type StoreSum } from './emit-store-sum.js';
 import { scalarType } from './scalar-ops.js';
 import { THREAD_ID_GLOBAL } from './emit-threads.js';
@@ -208,7 +207,7 @@ function emitSlice(
     prefetch?.touch,
     bounds,
     new Set(rows.map((row) => row.max)),
-    new Map(rows.map((row) => [row.store, row.sum])),
+    new Map(rows.map((row) => [row.store, row])),
   );
   const elementwise = asElementwise(kernel);
   if (mode === 'elementwise' && v !== undefined && elementwise !== undefined) {
@@ -245,9 +244,13 @@ class StepEmitter implements LoopEmitter {
     readonly bounds?: RangeBounds,
     /** Max reduce slots that need no NaN check (softmax's; nonpositive-args.ts). */
     readonly nanSafe: ReadonlySet<number> = new Set(),
-    /** Row-local stores whose following sum reads exactly the stored elements (softmax's t and $s). */
-    readonly sumsOfStores: ReadonlyMap<Step, ReduceStep> = new Map(),
+    /** Softmax rows by the row-local store of t, whose following sum reads exactly the stored elements. */
+    readonly rowsOfStores: ReadonlyMap<Step, SoftmaxRow> = new Map(),
   ) {}
+
+  withEnv(env: ExprEnv): StepEmitter {
+    return new StepEmitter(this.fb, env, this.simd, this.touch, this.bounds, this.nanSafe, this.rowsOfStores);
+  }
 
   /** Sums already accumulated by their store's loops (emitted as nothing). */
   private readonly fusedSums = new Set<Step>();
@@ -354,12 +357,13 @@ class StepEmitter implements LoopEmitter {
     if (step.kind === 'store') {
       const v = this.simd ? storeLane(step) : undefined;
       if (v === undefined) return this.nest(step.vars, [this.store(step, step.value)]);
-      const sum = this.sumsOfStores.get(step);
+      const row = this.rowsOfStores.get(step);
+      const sum = row?.sum;
       // softmax's t and $s: the sum accumulated by the loops storing t (emit-store-sum.ts)
       const fusable = sum?.reduction.dtype === 'f32' && step.node.dtype === 'f32';
       if (sum !== undefined && fusable && without(step.vars, v).every((u) => u.extent === 1)) {
         this.fusedSums.add(sum);
-        return emitStoreSum(this, step, v, sum);
+        return emitStoreSum(this, step, v, sum, row);
       }
       return this.nest(without(step.vars, v), this.storeLoops(step, v));
     }

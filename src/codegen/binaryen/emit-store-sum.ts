@@ -15,6 +15,8 @@ import type { LoopVar } from '../../passes/index-expr.js';
 import type { ReduceStep, StoreStep } from '../../passes/kernel.js';
 import { emitScalar, emitVector, type ExprEnv } from './emit-expr.js';
 import type { FunctionBuilder } from './function-builder.js';
+import type { SoftmaxRow } from './nonpositive-args.js';
+import { emitRowShiftBranch } from './softmax-shift.js';
 
 type Expr = Binaryen.ExpressionRef;
 
@@ -32,6 +34,8 @@ export interface StoreSum {
 export interface StoreSumEmitter {
   readonly fb: FunctionBuilder;
   readonly env: ExprEnv;
+  /** The same emitter over another expression environment (softmax-shift.ts). */
+  withEnv(env: ExprEnv): StoreSumEmitter;
   /** The store loops of `step` along `v`, each also handing its values to `sum`. */
   storeLoops(step: StoreStep, v: LoopVar, sum: StoreSum): Expr[];
   /** A vector store of `computed` at four consecutive `v`. */
@@ -45,7 +49,13 @@ export interface StoreSumEmitter {
  * exactly the stored elements; nonpositive-args.ts softmaxRows) into a new
  * local, bound to the sum's slot: the sum step itself then emits nothing.
  */
-export function emitStoreSum(e: StoreSumEmitter, store: StoreStep, v: LoopVar, sum: ReduceStep): Expr[] {
+export function emitStoreSum(
+  e: StoreSumEmitter,
+  store: StoreStep,
+  v: LoopVar,
+  sum: ReduceStep,
+  row?: SoftmaxRow,
+): Expr[] {
   const { fb, env } = e;
   const m = fb.m;
   const v128 = fb.b.v128;
@@ -62,7 +72,7 @@ export function emitStoreSum(e: StoreSumEmitter, store: StoreStep, v: LoopVar, s
   };
   const add = (values: readonly number[]): Expr =>
     m.local.set(acc, m.f32x4.add(m.local.get(acc, v128), pairwise(values)));
-  const sink: StoreSum = {
+  const sink = (env: ExprEnv): StoreSum => ({
     add,
     vector: (step, lane) => {
       const value = fb.addLocal(v128);
@@ -80,7 +90,10 @@ export function emitStoreSum(e: StoreSumEmitter, store: StoreStep, v: LoopVar, s
         m.local.set(result, m.f32.add(m.local.get(result, f32), m.local.get(value, f32))),
       ];
     },
-  };
+  });
+  // a softmax row computes t from x alone where its shift applies (softmax-shift.ts)
+  const loops = (at: ExprEnv): Expr[] => e.withEnv(at).storeLoops(store, v, sink(at));
+  const stores = row === undefined ? loops(env) : emitRowShiftBranch(fb, env, row, loops);
   const combined = fb.bind(
     m.local.get(acc, v128),
     v128,
@@ -93,7 +106,7 @@ export function emitStoreSum(e: StoreSumEmitter, store: StoreStep, v: LoopVar, s
   return [
     m.local.set(acc, fb.v128Const(new Uint8Array(16))),
     m.local.set(result, m.f32.const(0)),
-    ...e.storeLoops(store, v, sink),
+    ...stores,
     m.local.set(result, combined),
   ];
 }

@@ -5,8 +5,10 @@
  * results that round into the subnormal range are rounded once and NaN stays
  * NaN. No `nearest`, no `trunc_sat`, no branches.
  */
-import { LaneOps, type Ex, type FVal, type Slot } from './lane-ops.js';
-import type { UnaryMathEmitter } from './math-context.js';
+import { InternalError } from '../../../common/errors.js';
+import type binaryen from 'binaryen';
+import { LaneOps, Slot, type Ex, type FVal } from './lane-ops.js';
+import type { Lanes, MathContext, UnaryMathEmitter } from './math-context.js';
 
 /** 1.5 * 2^23: adding it rounds |v| < 2^22 to an integer held in the low mantissa bits. */
 export const ROUND_MAGIC_F32 = 12582912;
@@ -44,6 +46,13 @@ export const EXP_MAX_ARG = 89;
  */
 export type ExpRange = 'full' | 'nonpositive' | 'normal' | 'nonpositiveTimes2p25';
 
+/**
+ * How e^r's polynomial is evaluated: `estrin` (shorter dependency chains; every
+ * exp-family function) or `horner` (fewer instructions with relaxed SIMD's
+ * madd; softmax's row exp, docs/kernels.md "W3 on Node 20 and 22").
+ */
+export type ExpScheme = 'estrin' | 'horner';
+
 /** Exponent bias folded into the rounding constant, per range: shl(bits(t), 23) = 2^(n + bias - 127). */
 const SCALE_BIAS: Readonly<Record<ExpRange, number>> = {
   full: 254,
@@ -59,7 +68,7 @@ const SCALE_BIAS: Readonly<Record<ExpRange, number>> = {
  * With `full`: exp(NaN) = NaN, exp(-inf) = +0, exp(+inf) = +inf, results below
  * 2^-149 round to 0 and above FLT_MAX to +inf.
  */
-export function lowerExp(b: LaneOps, x: FVal, range: ExpRange = 'full'): Ex {
+export function lowerExp(b: LaneOps, x: FVal, range: ExpRange = 'full', scheme: ExpScheme = 'estrin'): Ex {
   // clamp with NaN kept (pmax/pmin with x first)
   let xc: FVal = x;
   if (range !== 'normal') xc = b.clampMin(xc, EXP_MIN_ARG);
@@ -72,6 +81,7 @@ export function lowerExp(b: LaneOps, x: FVal, range: ExpRange = 'full'): Ex {
   // r = x - n*ln2, in two steps (Cody–Waite). n*LN2_HI is exact, so x + n*(-LN2_HI) rounds
   // once whether or not a relaxed madd fuses: the same bits as x - n*LN2_HI in every build,
   // one instruction fewer with relaxed SIMD.
+  if (scheme === 'horner') return hornerTail(b, xs, t, n, range);
   const r = b.bindF(b.sub(b.madd(n, -LN2_HI, xs), b.mul(n, LN2_LO)));
   const r2 = b.bindF(b.mul(r, r));
   // e^r = 1 + p with p = r + r^2 * Q(r); y * s is computed as s + p*s (p*s is exact), which
@@ -98,6 +108,86 @@ export function lowerExp(b: LaneOps, x: FVal, range: ExpRange = 'full'): Ex {
   return b.mul(scaled(b.simd ? e1 : b.bindF(b.float(e1))), s2);
 }
 
+/**
+ * The rest of exp after n (the `horner` scheme, 'nonpositiveTimes2p25' only):
+ * every step a multiply-add, so the relaxed build runs 3 instructions a vector
+ * fewer than the Estrin scheme (r in 2 fused steps, Q by Horner with no r^4
+ * and no separate q4 product, the scale fused), the baseline build 1 fewer
+ * (no r^4). Each step is its own statement, so the interleaved loops
+ * interleave them across vectors like the Estrin scheme's.
+ */
+function hornerTail(b: LaneOps, xs: Slot, t: Slot, n: Slot, range: ExpRange): Ex {
+  if (range !== 'nonpositiveTimes2p25') throw new InternalError('codegen', `exp: horner scheme for ${range}`);
+  // x + n*(-LN2_HI) then + n*(-LN2_LO): unfused, the same bits as the Estrin scheme's
+  // (x - n*LN2_HI) - n*LN2_LO; fused, the second step rounds once too
+  const r = b.bindF(b.madd(n, -LN2_LO, b.bindF(b.madd(n, -LN2_HI, xs))));
+  const r2 = b.bindF(b.mul(r, r));
+  const [q4, q3, q2, q1, q0] = EXP_Q;
+  let q: Slot = b.bindF(b.madd(q4, r, q3));
+  for (const c of [q2, q1, q0]) q = b.bindF(b.madd(q, r, c));
+  const p = b.bindF(b.madd(q, r2, r));
+  // s + p*s as one madd: p*s is exact (s a power of 2) unless it falls below 2^-126 (x near
+  // the -104 clamp, where softmax's y rounds to 0 anyway), so fused or not it rounds like (1 + p)*s
+  const s = b.bindF(b.float(b.shl(b.bits(t), 23)));
+  return b.madd(p, s, s);
+}
+
+/**
+ * The locals of one softmax row's shifted exp (`emitExpRowShifted`), f32 in
+ * scalar code and their splats in SIMD code: `lo` = $m - 104 and `magic` =
+ * 1.5·2^23 + 152 - K with K = nearest($m·log2 e).
+ */
+export interface RowShift {
+  readonly lo: number;
+  readonly magic: number;
+}
+
+/** The largest |$m| for which a softmax row takes `emitExpRowShifted` (Cody–Waite's bound on |n|). */
+export const ROW_SHIFT_MAX_ABS = 64;
+
+/**
+ * A softmax row's shift, from its max `max` (a fresh read each call, f32):
+ * whether the row takes it (|$m| <= ROW_SHIFT_MAX_ABS; false for NaN and
+ * ±inf), and the scalar values of RowShift's `lo` and `magic`.
+ */
+export function rowShiftScalars(
+  m: binaryen.Module,
+  max: () => binaryen.ExpressionRef,
+): { applies: binaryen.ExpressionRef; lo: binaryen.ExpressionRef; magic: binaryen.ExpressionRef } {
+  const k = m.f32.nearest(m.f32.mul(max(), m.f32.const(LOG2E)));
+  return {
+    applies: m.f32.le(m.f32.abs(max()), m.f32.const(ROW_SHIFT_MAX_ABS)),
+    lo: m.f32.add(max(), m.f32.const(EXP_MIN_ARG)),
+    // n - K + 152 in [1, 153] for x in [$m - 104, $m]: a normal 2^(n - K + 25)
+    magic: m.f32.sub(m.f32.const(ROUND_MAGIC_F32 + SCALE_BIAS.nonpositiveTimes2p25), k),
+  };
+}
+
+/**
+ * exp(x - K·ln2)·2^25 for x >= $m - 104 (below: clamped there), with K =
+ * nearest($m·log2 e) folded into the rounding constant: n = round(x·log2 e)
+ * and r = x - n·ln2 come from x itself, and the scale's exponent field from
+ * the low bits of t = x·log2 e + magic is n - K + 152. Softmax's row (the
+ * shift by K·ln2 instead of $m cancels in t / Σ t) without the x - $m
+ * subtraction: one instruction a vector fewer. Cody–Waite keeps r accurate
+ * while |n| is small: the caller takes this form only for |$m| <= 64 (so
+ * |x| <= 168, |n| <= 243; docs/kernels.md "W3 on Node 20 and 22").
+ */
+export function emitExpRowShifted(
+  ctx: MathContext,
+  x: binaryen.ExpressionRef,
+  lanes: Lanes,
+  row: RowShift,
+): binaryen.ExpressionRef {
+  const b = new LaneOps(ctx, lanes);
+  const local = (index: number): Slot => new Slot(index, b.floatType);
+  const xs = b.bindF(b.clampMin(b.wrap(x), local(row.lo)));
+  const magic = local(row.magic);
+  const t = b.bindF(b.madd(xs, LOG2E, magic));
+  const n = b.bindF(b.sub(t, magic));
+  return b.finish(hornerTail(b, xs, t, n, 'nonpositiveTimes2p25'));
+}
+
 /** exp(x) (see docs/math.md for the measured bound). */
 export const emitExp: UnaryMathEmitter = (ctx, x, lanes) => {
   const b = new LaneOps(ctx, lanes);
@@ -113,5 +203,5 @@ export const emitExpNonpositive: UnaryMathEmitter = (ctx, x, lanes) => {
 /** exp(x)·2^25 for x known to be <= 0, -inf or NaN: the 'nonpositiveTimes2p25' range (softmax's row). */
 export const emitExpNonpositiveTimes2p25: UnaryMathEmitter = (ctx, x, lanes) => {
   const b = new LaneOps(ctx, lanes);
-  return b.finish(lowerExp(b, b.wrap(x), 'nonpositiveTimes2p25'));
+  return b.finish(lowerExp(b, b.wrap(x), 'nonpositiveTimes2p25', 'horner'));
 };

@@ -6,7 +6,13 @@
  */
 import { emitErf } from './erf.js';
 import { emitExp } from './exp.js';
-export { emitExpNonpositive, emitExpNonpositiveTimes2p25 } from './exp.js';
+export {
+  emitExpNonpositive,
+  emitExpNonpositiveTimes2p25,
+  emitExpRowShifted,
+  rowShiftScalars,
+  type RowShift,
+} from './exp.js';
 import { emitLog } from './log.js';
 import type { UnaryMathEmitter } from './math-context.js';
 import { emitSigmoid } from './sigmoid.js';

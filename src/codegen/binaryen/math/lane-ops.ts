@@ -210,14 +210,14 @@ export class LaneOps {
   }
 
   /**
-   * max(a, lo) for a constant, nonzero `lo`, keeping NaN: f32x4.pmax(a, lo) in
+   * max(a, lo) for a nonzero, non-NaN `lo` (a constant or a local), keeping NaN: f32x4.pmax(a, lo) in
    * SIMD (`a < lo ? lo : a`, no NaN fix-up code), f32.max in scalar code. Both
    * give the same value for every non-NaN `a`, and NaN for NaN.
    */
-  clampMin(a: FVal, lo: number): Ex {
-    if (!this.simd) return new Ex(this.fops.max(this.fe(a), this.f(lo).ref));
+  clampMin(a: FVal, lo: FVal): Ex {
+    if (!this.simd) return new Ex(this.fops.max(this.fe(a), this.fe(lo)));
     const simd = this.elem === 'f32' ? this.m.f32x4 : this.m.f64x2;
-    return new Ex(simd.pmax(this.fe(a), this.f(lo).ref));
+    return new Ex(simd.pmax(this.fe(a), this.fe(lo)));
   }
 
   /** min(a, hi) for a constant, nonzero `hi`, keeping NaN (see `clampMin`). */
