@@ -45,7 +45,7 @@ import { runModels } from './models/run-models.js';
 import { makeModelWorkloads } from './models/model-workloads.js';
 import type { Workload } from './workloads.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
-import { runThreads } from './threads.js';
+import { runThreads, runThreadsProcesses } from './threads.js';
 import { runThreadsChromium } from './browser/threads-chromium.js';
 
 const args = process.argv.slice(2);
@@ -85,7 +85,11 @@ function countArg(name: string): number | undefined {
     throw new Error(`bench: --${name} needs a whole number of 1 or more (got ${text})`);
   return n;
 }
-/** With --engines: fresh processes per engine (several, since one process is one draw of the VM's fast/slow lottery). */
+/**
+ * With --engines: fresh processes per engine; with --threads (in Node): fresh
+ * processes that each run the threads pass (several, since one process is one
+ * draw of the VM's fast/slow lottery).
+ */
 const processes = countArg('processes') ?? (quick ? 1 : 3);
 const baseSettings = quick ? QUICK : FULL;
 /**
@@ -275,6 +279,19 @@ async function main(): Promise<void> {
     endProgress();
     return;
   }
+  if (threads !== undefined && jsonPath === undefined && processes > 1) {
+    // fresh processes, each a run of the branch below (--json), combined
+    await runThreadsProcesses({
+      threads,
+      processes,
+      childArgs: [...(quick ? ['--quick'] : []), ...(modelsFlag === undefined ? [] : [modelsFlag])],
+      write: !args.includes('--no-write'),
+      outDir,
+      reporter,
+    });
+    endProgress();
+    return;
+  }
   if (threads !== undefined) {
     await runThreads({
       threads,
@@ -284,6 +301,7 @@ async function main(): Promise<void> {
       reporter,
       // --models[=ids]: the whole models too (all of them, or those named)
       models: modelsFlag === undefined ? [] : onlyModels,
+      json: jsonPath,
     });
     endProgress();
     return;
