@@ -16,9 +16,12 @@
  *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write] [--no-cold]   (or --only=models): whole
  *                    ONNX models on tensorwasm and ORT-web (bench/models/), and each one's start-up in fresh
  *                    processes unless --no-cold; only the models unless --only names more
- *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write]: W1 N=1024, W3-W6 (and
- *                    the whole models) on 1 and 2 threads and ORT-web
- *                    with 2 threads, with the load seen (bench/threads.ts, bench/results-threads.md)
+ *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write] [--processes=N]: W1 N=1024,
+ *                    W3-W6 (and the whole models) on 1 and 2 threads and ORT-web with 2 threads, with the
+ *                    load seen, in N fresh processes one after another (default 3, 1 with --quick; each runs
+ *                    the whole pass), combined: medians of the processes' medians, speed-ups within each
+ *                    process then their median (bench/threads.ts, bench/threads-processes.ts,
+ *                    bench/results-threads.md)
  *   npm run bench -- --threads 2 --browser [--only=W3,W5] [--models=resnet] [--quick] [--no-write]: the same workloads in
  *                    headless Chromium, with tfjs-wasm's threaded build and ORT-web on 2 threads
  *                    (bench/browser/threads-chromium.ts; the Chromium block of bench/results-threads.md)
