@@ -7,7 +7,9 @@
  * is one kernel's cost (on 2 threads: its half plus one barrier and the
  * handoff). Prints per size the 1- and 2-thread cost per kernel, the
  * overhead (2-thread cost minus half the 1-thread cost: what a barrier
- * costs here), whether the split saved time, the CPU time the process got
+ * costs here), whether the split saved time — each from the medians and
+ * from the fastest samples (what a quiet machine gives, on a loaded one
+ * where the medians wait for cores) — the CPU time the process got
  * per wall second while timing each (about 2 when both threads ran, less
  * when one waited for a core) and the load average.
  *
@@ -109,7 +111,8 @@ console.log(
     .join(' ')}; chains of 1 and ${chain} kernels, ${rounds} rounds, 2 threads vs 1`,
 );
 console.log(
-  'kind        work  | 1 thread/kernel | 2 threads/kernel | overhead | split saves | cpu/wall 1t 2t | load',
+  'per kernel, us, as median and fastest: 1 thread | 2 threads | overhead (2 threads - half of 1) | ' +
+    'split saves (1 - 2 threads) | cpu/wall 1t 2t | load',
 );
 for (const kind of kinds) {
   for (const size of SIZES) {
@@ -141,15 +144,22 @@ for (const kind of kinds) {
       }
     }
     for (const m of models) m.dispose();
-    const [a1, b1, a2, b2] = times.map(median) as [number, number, number, number];
-    const one = (b1 - a1) / (chain - 1);
-    const two = (b2 - a2) / (chain - 1);
-    const saves = one - two;
+    // per kernel: the slope over the chain, of the medians and of the fastest samples (the quiet cost)
+    const slope = (pick: (xs: number[]) => number, j: number): number =>
+      (pick(times[j + 1] ?? []) - pick(times[j] ?? [])) / (chain - 1);
+    const fastest = (xs: number[]): number => Math.min(...xs);
+    const [one, two, oneBest, twoBest] = [
+      slope(median, 0),
+      slope(median, 2),
+      slope(fastest, 0),
+      slope(fastest, 2),
+    ];
+    const us = (x: number, width: number): string => x.toFixed(2).padStart(width);
     console.log(
-      `${kind.padEnd(11)} ${String(work).padStart(6)} | ${one.toFixed(2).padStart(12)} us | ` +
-        `${two.toFixed(2).padStart(13)} us | ${(two - one / 2).toFixed(2).padStart(5)} us | ` +
-        `${saves.toFixed(2).padStart(8)} us | ${((cpu[0] ?? 0) / (wall[0] ?? 1)).toFixed(2)} ` +
-        `${((cpu[1] ?? 0) / (wall[1] ?? 1)).toFixed(2)} | ${loadStart.toFixed(2)}-${(loadavg()[0] ?? NaN).toFixed(2)}`,
+      `${kind.padEnd(11)} ${String(work).padStart(6)} | ${us(one, 7)} ${us(oneBest, 7)} | ${us(two, 7)} ${us(twoBest, 7)} | ` +
+        `${us(two - one / 2, 7)} ${us(twoBest - oneBest / 2, 7)} | ${us(one - two, 7)} ${us(oneBest - twoBest, 7)} | ` +
+        `${((cpu[0] ?? 0) / (wall[0] ?? 1)).toFixed(2)} ${((cpu[1] ?? 0) / (wall[1] ?? 1)).toFixed(2)} | ` +
+        `${loadStart.toFixed(2)}-${(loadavg()[0] ?? NaN).toFixed(2)}`,
     );
   }
 }
