@@ -196,7 +196,7 @@ function splitRace(
  * barrier after the kernel costs about what splitting saves. A barrier where
  * both threads have a core is ~1 us (bench/probes/thread-barrier.ts: 0.8 us),
  * and a split saves half the kernel: 16K of work is ~18 us in a softmax row
- * kernel, ~10 us in a matmul, but only ~1.5-2.5 us in a multiply-add
+ * kernel, ~10 us in a matmul, but only ~1.5-2.6 us in a multiply-add
  * elementwise kernel (bench/probes/thread-break-even.ts), so 16K is well past
  * break-even for the first two and at it for the cheapest elementwise ones
  * (docs/threads.md "Measured").
