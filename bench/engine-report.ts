@@ -6,11 +6,12 @@
  * processes (bench/engines/processes.ts) shows medians over the processes,
  * each cell's spread between them and the ratios taken within each process.
  */
-import type { CellResult, EngineRun, WorkloadResult } from './report.js';
-import { formatMs, formatRatio, median, table } from './report.js';
+import type { EngineRun, WorkloadResult } from './report.js';
+import { formatMs, median, table } from './report.js';
 import { renderGoals } from './engines/goals.js';
 import { isNoisyCell, NOISY_MEDIAN_OVER_MIN } from './engines/noisy-cell.js';
-import { isCombinedRun, isProcessCell, ratioOver, spreadOf } from './engines/processes.js';
+import { isCombinedRun, isProcessCell } from './engines/processes.js';
+import { ratioText, spreadText } from './process-cells.js';
 
 export { NOISY_MEDIAN_OVER_MIN } from './engines/noisy-cell.js';
 
@@ -54,19 +55,6 @@ const PROCESS_NOTE =
   "over the fastest's; in parentheses each process's competitor time / tensorwasm time, the median of those " +
   'and their range.';
 
-/** ' ~1.33x': the slowest process's median over the fastest's ('' for a single process). */
-function spreadText(cell: CellResult): string {
-  return isProcessCell(cell) ? ` ~${spreadOf(cell.processMedians).toFixed(2)}x` : '';
-}
-
-/** '4.9x' or, over processes, '4.9x: 4.5-5.2x' (each process's ratio: their median, then their range). */
-function ratioText(w: WorkloadResult, cell: CellResult): string {
-  const ratio = formatRatio(ratioOver(w, cell.competitor));
-  if (!isProcessCell(cell) || cell.processRatios === undefined) return ratio;
-  const xs = cell.processRatios.filter((x) => Number.isFinite(x));
-  if (xs.length < 2) return ratio;
-  return `${ratio}: ${formatRatio(Math.min(...xs))}-${formatRatio(Math.max(...xs))}`;
-}
 const NOISY_NOTE =
   `† median over ${NOISY_MEDIAN_OVER_MIN}x the fastest sample: other work competed for the cores ` +
   'during it (the competitors are sampled in turn, so the ratios in its row still compare).';

@@ -16,9 +16,12 @@
  *   npm run bench -- --models[=resnet,audio] [--quick] [--no-write] [--no-cold]   (or --only=models): whole
  *                    ONNX models on tensorwasm and ORT-web (bench/models/), and each one's start-up in fresh
  *                    processes unless --no-cold; only the models unless --only names more
- *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write]: W1 N=1024, W3-W6 (and
- *                    the whole models) on 1 and 2 threads and ORT-web
- *                    with 2 threads, with the load seen (bench/threads.ts, bench/results-threads.md)
+ *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write] [--processes=N]: W1 N=1024,
+ *                    W3-W6 (and the whole models) on 1 and 2 threads and ORT-web with 2 threads, with the
+ *                    load seen, in N fresh processes one after another (default 3, 1 with --quick; each runs
+ *                    the whole pass), combined: medians of the processes' medians, speed-ups within each
+ *                    process then their median (bench/threads.ts, bench/threads-processes.ts,
+ *                    bench/results-threads.md)
  *   npm run bench -- --threads 2 --browser [--only=W3,W5] [--models=resnet] [--quick] [--no-write]: the same workloads in
  *                    headless Chromium, with tfjs-wasm's threaded build and ORT-web on 2 threads
  *                    (bench/browser/threads-chromium.ts; the Chromium block of bench/results-threads.md)
@@ -45,7 +48,7 @@ import { runModels } from './models/run-models.js';
 import { makeModelWorkloads } from './models/model-workloads.js';
 import type { Workload } from './workloads.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
-import { runThreads } from './threads.js';
+import { runThreads, runThreadsProcesses } from './threads.js';
 import { runThreadsChromium } from './browser/threads-chromium.js';
 
 const args = process.argv.slice(2);
@@ -85,7 +88,11 @@ function countArg(name: string): number | undefined {
     throw new Error(`bench: --${name} needs a whole number of 1 or more (got ${text})`);
   return n;
 }
-/** With --engines: fresh processes per engine (several, since one process is one draw of the VM's fast/slow lottery). */
+/**
+ * With --engines: fresh processes per engine; with --threads (in Node): fresh
+ * processes that each run the threads pass (several, since one process is one
+ * draw of the VM's fast/slow lottery).
+ */
 const processes = countArg('processes') ?? (quick ? 1 : 3);
 const baseSettings = quick ? QUICK : FULL;
 /**
@@ -275,6 +282,19 @@ async function main(): Promise<void> {
     endProgress();
     return;
   }
+  if (threads !== undefined && jsonPath === undefined && processes > 1) {
+    // fresh processes, each a run of the branch below (--json), combined
+    await runThreadsProcesses({
+      threads,
+      processes,
+      childArgs: [...(quick ? ['--quick'] : []), ...(modelsFlag === undefined ? [] : [modelsFlag])],
+      write: !args.includes('--no-write'),
+      outDir,
+      reporter,
+    });
+    endProgress();
+    return;
+  }
   if (threads !== undefined) {
     await runThreads({
       threads,
@@ -284,6 +304,7 @@ async function main(): Promise<void> {
       reporter,
       // --models[=ids]: the whole models too (all of them, or those named)
       models: modelsFlag === undefined ? [] : onlyModels,
+      json: jsonPath,
     });
     endProgress();
     return;

@@ -15,98 +15,32 @@
  * Wasm build does not start in Node (`--browser` runs the same workloads in
  * headless Chromium with it: bench/browser/threads-chromium.ts). Writes
  * bench/results-threads.md (keeping its Chromium block) and .json unless
- * --no-write.
+ * --no-write. With `--processes N` (N > 1) the pass runs in N fresh child
+ * processes (this script again, with --json) one after another and the
+ * report combines them (bench/threads-processes.ts).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumBlockOf, loadLine, withChromiumBlock } from './browser/threads-report.js';
+import { chromiumBlockOf, withChromiumBlock } from './browser/threads-report.js';
 import { makeOrt } from './competitors/ort.js';
 import { makeTensorwasm } from './competitors/tensorwasm.js';
+import { copyScript } from './engines/run-engines.js';
 import { FULL, QUICK, initCompetitors, measureWorkload, measureWorkloads, type Reporter } from './measure.js';
 import { makeModelOrt, makeModelTensorwasm, type DetailsTable } from './models/model-competitors.js';
 import { makeModelWorkloads } from './models/model-workloads.js';
 import { MODELS_FULL, MODELS_QUICK } from './models/run-models.js';
 import { competitorVersions, gitRevision } from './provenance.js';
-import { formatMs, formatRatio, table, type WorkloadResult } from './report.js';
-import { measureStreamBounds, type StreamBound } from './stream-bandwidth.js';
-import { renderThreadGoals, streamsToMeasure } from './threads-goals.js';
+import type { WorkloadResult } from './report.js';
+import { measureStreamBounds } from './stream-bandwidth.js';
+import { streamsToMeasure } from './threads-goals.js';
+import { combineThreadsProcesses } from './threads-processes.js';
+import { renderThreads, type ThreadsProcess, type ThreadsResult } from './threads-report.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
 
 /** The workloads of the threads goals (issue #21). */
 export const THREAD_WORKLOADS = ['W1 N=1024', 'W3', 'W4', 'W5', 'W6'];
-
-/** What the threads run measured. */
-export interface ThreadsResult {
-  readonly threads: number;
-  readonly date: string;
-  readonly commit: string;
-  readonly machine: string;
-  readonly cores: number;
-  readonly node: string;
-  /** 1-minute load averages sampled while measuring (every progress report). */
-  readonly load: readonly number[];
-  readonly workloads: readonly WorkloadResult[];
-  /** Whole ONNX models (--models), measured after the workloads. */
-  readonly models?: readonly WorkloadResult[];
-  /** Plain copies/sums on 1 and N threads in the same process: the streaming rows' bound. */
-  readonly bounds?: readonly StreamBound[];
-}
-
-function median(key: string, w: WorkloadResult): number {
-  const cell = w.cells.find((c) => c.competitor === key);
-  return cell === undefined || cell.error !== undefined ? NaN : cell.medianMs;
-}
-
-/** The report: per workload, our 1- and N-thread medians, the speed-up, and ORT-web's N-thread median. */
-export function renderThreads(r: ThreadsResult): string {
-  const n = r.threads;
-  const all = [...r.workloads, ...(r.models ?? [])];
-  const rows = all.map((w) => {
-    const one = median('tensorwasm', w);
-    const many = median(`tensorwasm-t${n}`, w);
-    const ort = median(`ort-t${n}`, w);
-    return [
-      w.id,
-      formatMs(one),
-      formatMs(many),
-      formatRatio(one / many),
-      formatMs(ort),
-      formatRatio(ort / many),
-    ];
-  });
-  return [
-    `Threads: ${n} (tensorwasm ${r.commit}, ${r.date}, ${r.node}, ${r.machine}, ${r.cores} cores).`,
-    loadLine(r.load, r.cores),
-    '',
-    table(
-      [
-        'workload',
-        'tensorwasm 1 thread',
-        `tensorwasm ${n} threads`,
-        'speed-up',
-        `ORT-web ${n} threads`,
-        `ORT-web / ours (${n} threads)`,
-      ],
-      rows,
-    ),
-    ...(n === 2
-      ? [
-          '',
-          renderThreadGoals(
-            all.map((w) => ({
-              id: w.id,
-              oneMs: median('tensorwasm', w),
-              manyMs: median(`tensorwasm-t${n}`, w),
-            })),
-            r.bounds ?? [],
-            r.load,
-            r.cores,
-          ),
-        ]
-      : []),
-  ].join('\n');
-}
 
 /** Runs the threads benchmark with `threads` threads; `quick` shortens the sampling. */
 export async function runThreads(options: {
@@ -117,6 +51,8 @@ export async function runThreads(options: {
   readonly reporter: Reporter;
   /** Whole models to add (ids, as `--models=resnet`; [] for none, undefined for every model). */
   readonly models?: readonly string[] | undefined;
+  /** Child mode (a process of `--processes N`): write the result here as JSON instead of the report files. */
+  readonly json?: string | undefined;
 }): Promise<ThreadsResult> {
   const { threads, reporter } = options;
   const load: number[] = [loadavg()[0] ?? NaN];
@@ -167,16 +103,86 @@ export async function runThreads(options: {
     bounds,
   };
   const text = renderThreads(result);
-  console.log(`\n${text}`);
-  if (options.write) {
-    // keep the Chromium block a `--browser` run wrote
-    const path = join(options.outDir, 'results-threads.md');
-    const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
-    writeFileSync(path, withChromiumBlock(`# Threads benchmark\n\n${text}\n`, chromiumBlockOf(previous)));
-    writeFileSync(join(options.outDir, 'results-threads.json'), `${JSON.stringify(result, null, 1)}\n`);
-    console.log(`\nwrote ${options.outDir}/results-threads.md and .json`);
+  if (options.json !== undefined) {
+    reporter.print(`\n${text}`);
+    writeFileSync(options.json, JSON.stringify(result));
+  } else {
+    console.log(`\n${text}`);
+    if (options.write) writeThreads(result, text, options.outDir);
   }
   return result;
+}
+
+/** Writes results-threads.md (keeping the Chromium block a `--browser` run wrote) and results-threads.json. */
+function writeThreads(result: ThreadsResult, text: string, outDir: string): void {
+  const path = join(outDir, 'results-threads.md');
+  const previous = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  writeFileSync(path, withChromiumBlock(`# Threads benchmark\n\n${text}\n`, chromiumBlockOf(previous)));
+  writeFileSync(join(outDir, 'results-threads.json'), `${JSON.stringify(result, null, 1)}\n`);
+  console.log(`\nwrote ${outDir}/results-threads.md and .json`);
+}
+
+/**
+ * The threads benchmark in `processes` fresh child processes, one after
+ * another (each runs this script again with `childArgs` and --json: the whole
+ * pass of runThreads), combined (bench/threads-processes.ts), reported and
+ * written like a single run.
+ */
+export async function runThreadsProcesses(options: {
+  readonly threads: number;
+  readonly processes: number;
+  /** The flags each child gets besides --threads and --json (--quick, --models=...). */
+  readonly childArgs: readonly string[];
+  readonly write: boolean;
+  readonly outDir: string;
+  readonly reporter: Reporter;
+}): Promise<ThreadsResult> {
+  const { reporter } = options;
+  const script = copyScript(process.argv[1] ?? '');
+  const dir = mkdtempSync(join(tmpdir(), 'tensorwasm-bench-threads-'));
+  const runs: ThreadsProcess[] = [];
+  try {
+    for (let i = 0; i < options.processes; i++) {
+      reporter.print(`\n== threads bench, process ${i + 1} of ${options.processes}`);
+      const json = join(dir, `process-${i + 1}.json`);
+      const args = [`--threads=${options.threads}`, `--json=${json}`, ...options.childArgs];
+      runs.push(await runChild(script.path, args, json, reporter));
+    }
+  } finally {
+    script.remove();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const result = combineThreadsProcesses(runs);
+  const text = renderThreads(result);
+  console.log(`\n${text}`);
+  if (options.write) writeThreads(result, text, options.outDir);
+  return result;
+}
+
+/** One child: this Node binary and flags on `script` with `args`; its result from `json`, or why it failed. */
+async function runChild(
+  script: string,
+  args: readonly string[],
+  json: string,
+  reporter: Reporter,
+): Promise<ThreadsProcess> {
+  const loadStart = loadavg()[0] ?? NaN;
+  try {
+    const code = await new Promise<number | null>((done, fail) => {
+      const child = spawn(process.execPath, [...process.execArgv, script, ...args], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      child.on('error', fail);
+      child.on('exit', (status) => done(status));
+    });
+    if (code !== 0) throw new Error(`exited with code ${code}`);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as ThreadsResult;
+    return { result, load: result.load };
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    reporter.print(`threads bench process: ${error}`);
+    return { error, load: [loadStart, loadavg()[0] ?? NaN] };
+  }
 }
 
 /**

@@ -194,9 +194,12 @@ function splitRace(
 /**
  * Least work (splitWork) of a kernel that splits by default: below it the
  * barrier after the kernel costs about what splitting saves. A barrier where
- * both threads spin is ~1-2 us (bench/probes/thread-barrier.ts), and a split
- * saves half the kernel: 16K iterations of an elementwise or row kernel are
- * 5-15 us.
+ * both threads have a core is ~1 us (bench/probes/thread-barrier.ts: 0.8 us),
+ * and a split saves half the kernel: 16K of work is ~18 us in a softmax row
+ * kernel, ~10 us in a matmul, but only ~1.5-2.6 us in a multiply-add
+ * elementwise kernel (bench/probes/thread-break-even.ts), so 16K is well past
+ * break-even for the first two and at it for the cheapest elementwise ones
+ * (docs/threads.md "Measured").
  */
 export const MIN_SPLIT_WORK = 1 << 14;
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { CellResult, WorkloadResult } from '../../bench/report.js';
-import { renderThreads, type ThreadsResult } from '../../bench/threads.js';
+import { renderThreads, type ThreadsResult } from '../../bench/threads-report.js';
 import { benchCell } from '../support/bench-cell.js';
 
 const cell = (competitor: string, medianMs: number): CellResult =>
