@@ -24,9 +24,11 @@ const cases: [number, number, number][] = [
   [9, 17, 33],
   [13, 524, 257],
   [64, 64, 600],
+  // past TALL_MIN_MACS: 6-row tiles (13 rows: 6 + 6 + 1)
+  [13, 1040, 600],
 ];
 /** Rows that run() calls in chunks (a constant B, packed once): the 6-row tiles, then 4-row ones. */
-const CHUNKED: [number, number, number] = [203, 40, 64];
+const CHUNKED: [number, number, number] = [203, 64, 640];
 const results: { shape: string; worst: number; features: string[]; tall: string }[] = [];
 
 /**

@@ -24,12 +24,22 @@ export const RELAXED_TILE_ROWS = 6;
 const TALL_TILES_GLOBAL = 'tall_tiles';
 
 /**
- * Whether a matmul of `M` rows carries 6-row tiles beside the 4-row ones (the relaxed build,
- * M >= 6); adds the module's TALL_TILES_GLOBAL on first use.
+ * Multiply-adds below which a matmul keeps to 4-row tiles in the relaxed build too: its 6-row
+ * tiles would be a second copy of the tile code for V8 to compile at load, for ~5% of a small
+ * kernel's time. SqueezeNet's 1x1 convolutions (1.5-6M multiply-adds) without them: its relaxed
+ * code 93 -> 78 KB, V8's optimizing compile 91 -> 62 ms CPU, load() + first run 160 -> 148 ms
+ * on Node 26, steady 1.2% slower (docs/kernels.md "6-row tiles").
  */
-export function tallTiles(fb: FunctionBuilder, relaxedSimd: boolean, M: number): boolean {
+export const TALL_MIN_MACS = 8_000_000;
+
+/**
+ * Whether a matmul of `M` rows and `macs` multiply-adds carries 6-row tiles beside the 4-row
+ * ones (the relaxed build, M >= 6, macs >= TALL_MIN_MACS); adds the module's TALL_TILES_GLOBAL
+ * on first use.
+ */
+export function tallTiles(fb: FunctionBuilder, relaxedSimd: boolean, M: number, macs: number): boolean {
   const m = fb.m;
-  const tallToo = relaxedSimd && M >= RELAXED_TILE_ROWS;
+  const tallToo = relaxedSimd && M >= RELAXED_TILE_ROWS && macs >= TALL_MIN_MACS;
   if (tallToo && m.getGlobal(TALL_TILES_GLOBAL) === 0) {
     m.addGlobal(TALL_TILES_GLOBAL, fb.b.i32, true, m.i32.const(0));
     m.addGlobalExport(TALL_TILES_GLOBAL, TALL_TILES_EXPORT);

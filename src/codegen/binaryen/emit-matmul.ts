@@ -91,9 +91,11 @@ export function emitMatmul(
   const addr = (nodeId: number): number => env.addresses.get(nodeId) ?? 0;
   const M = s.m?.extent ?? 1;
   const { get, add, mulc } = addressOps(fb);
-  // the relaxed build carries 6-row tiles beside the 4-row ones where M has 6 rows, chosen at
-  // run time by TALL_TILES_GLOBAL (set by the runtime on engines that compile them well)
-  const tallToo = tallTiles(fb, env.relaxedSimd, M);
+  // the relaxed build carries 6-row tiles beside the 4-row ones where M has 6 rows and the
+  // matmul is not small, chosen at run time by TALL_TILES_GLOBAL (set by the runtime on engines
+  // that compile them well)
+  const macs = [s.m, s.n, s.k, ...s.batch, ...s.folded].reduce((p, v) => p * (v?.extent ?? 1), 1);
+  const tallToo = tallTiles(fb, env.relaxedSimd, M, macs);
   const MAX_ROWS = tallToo ? RELAXED_TILE_ROWS : TILE_ROWS;
 
   // batch-dependent base addresses (bytes, absolute)
