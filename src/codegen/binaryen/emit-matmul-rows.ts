@@ -33,13 +33,13 @@ const TALL_TILES_GLOBAL = 'tall_tiles';
 export const TALL_MIN_MACS = 8_000_000;
 
 /**
- * Whether a matmul of `M` rows and `macs` multiply-adds carries 6-row tiles beside the 4-row
- * ones (the relaxed build, M >= 6, macs >= TALL_MIN_MACS); adds the module's TALL_TILES_GLOBAL
- * on first use.
+ * Whether a matmul of `M` rows and `work` (kernelWork: its multiply-adds, give or take the
+ * epilogue's steps) carries 6-row tiles beside the 4-row ones (the relaxed build, M >= 6,
+ * work >= TALL_MIN_MACS); adds the module's TALL_TILES_GLOBAL on first use.
  */
-export function tallTiles(fb: FunctionBuilder, relaxedSimd: boolean, M: number, macs: number): boolean {
+export function tallTiles(fb: FunctionBuilder, relaxedSimd: boolean, M: number, work: number): boolean {
   const m = fb.m;
-  const tallToo = relaxedSimd && M >= RELAXED_TILE_ROWS && macs >= TALL_MIN_MACS;
+  const tallToo = relaxedSimd && M >= RELAXED_TILE_ROWS && work >= TALL_MIN_MACS;
   if (tallToo && m.getGlobal(TALL_TILES_GLOBAL) === 0) {
     m.addGlobal(TALL_TILES_GLOBAL, fb.b.i32, true, m.i32.const(0));
     m.addGlobalExport(TALL_TILES_GLOBAL, TALL_TILES_EXPORT);

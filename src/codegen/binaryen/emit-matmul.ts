@@ -18,6 +18,7 @@ import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
 import * as ix from '../../passes/index-expr.js';
 import type { Kernel } from '../../passes/kernel.js';
+import { kernelWork } from '../../passes/kernel-range.js';
 import {
   matchMatmulOperands,
   packedPanelBytes,
@@ -94,8 +95,7 @@ export function emitMatmul(
   // the relaxed build carries 6-row tiles beside the 4-row ones where M has 6 rows and the
   // matmul is not small, chosen at run time by TALL_TILES_GLOBAL (set by the runtime on engines
   // that compile them well)
-  const macs = [s.m, s.n, s.k, ...s.batch, ...s.folded].reduce((p, v) => p * (v?.extent ?? 1), 1);
-  const tallToo = tallTiles(fb, env.relaxedSimd, M, macs);
+  const tallToo = tallTiles(fb, env.relaxedSimd, M, kernelWork(kernel));
   const MAX_ROWS = tallToo ? RELAXED_TILE_ROWS : TILE_ROWS;
 
   // batch-dependent base addresses (bytes, absolute)
