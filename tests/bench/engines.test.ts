@@ -119,26 +119,35 @@ describe('per-engine tables', () => {
   });
 });
 
+/**
+ * `bench/run.ts --quick --only=W7` with plain JS beside tensorwasm on this Node run again as a
+ * second engine (and in Chromium where it is installed), results written to `out`.
+ */
+function quickW7Engines(out: string, chromium: boolean, extra: readonly string[], timeout: number) {
+  return spawnSync(
+    process.execPath,
+    [
+      'scripts/run-ts.mjs',
+      'bench/run.ts',
+      '--quick',
+      '--only=W7',
+      '--competitors=plainjs',
+      `--engines=${chromium ? 'node,chromium' : 'node'}`,
+      `--node-binaries=${process.execPath}`,
+      '--engine-competitors=plainjs',
+      ...extra,
+      `--out=${out}`,
+    ],
+    { encoding: 'utf8', timeout },
+  );
+}
+
 test('a quick W7 run on a second Node process and in Chromium comes back as one table per engine', () => {
   const out = mkdtempSync(join(tmpdir(), 'tensorwasm-bench-engines-'));
   const chromium = chromiumMissing() === '';
   if (!chromium) console.warn(`tests/bench/engines.test.ts: Chromium part skipped: ${chromiumMissing()}`);
   try {
-    const child = spawnSync(
-      process.execPath,
-      [
-        'scripts/run-ts.mjs',
-        'bench/run.ts',
-        '--quick',
-        '--only=W7',
-        '--competitors=plainjs',
-        `--engines=${chromium ? 'node,chromium' : 'node'}`,
-        `--node-binaries=${process.execPath}`,
-        '--engine-competitors=plainjs',
-        `--out=${out}`,
-      ],
-      { encoding: 'utf8', timeout: 100_000 },
-    );
+    const child = quickW7Engines(out, chromium, [], 100_000);
     expect(child.status, child.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResult;
     const runs = result.engines ?? [];
@@ -172,22 +181,7 @@ test('--processes=2 runs every engine twice, interleaved, and combines each engi
   const out = mkdtempSync(join(tmpdir(), 'tensorwasm-bench-engines-'));
   const chromium = chromiumMissing() === '';
   try {
-    const child = spawnSync(
-      process.execPath,
-      [
-        'scripts/run-ts.mjs',
-        'bench/run.ts',
-        '--quick',
-        '--only=W7',
-        '--competitors=plainjs',
-        `--engines=${chromium ? 'node,chromium' : 'node'}`,
-        `--node-binaries=${process.execPath}`,
-        '--engine-competitors=plainjs',
-        '--processes=2',
-        `--out=${out}`,
-      ],
-      { encoding: 'utf8', timeout: 150_000 },
-    );
+    const child = quickW7Engines(out, chromium, ['--processes=2'], 150_000);
     expect(child.status, child.stderr).toBe(0);
     // round by round: this Node, the other binary, Chromium, then again
     const order = [...child.stdout.matchAll(/^== (Node|Chromium).*\(process (\d) of 2\)$/gm)].map(
