@@ -87,6 +87,7 @@ function manifestOf(
     plan: memory.plan,
     checkSites,
     ...(threads === undefined ? {} : { threads }),
+    flops: schedule.kernels.reduce((sum, k) => sum + costOfKernel(k).flops, 0),
   };
 }
 
@@ -199,7 +200,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   // like load(): the first run right after compile() is what a page that compiles and runs once
   // waits for, and the wait is bounded by one baseline-tier run (at most 100 ms)
   const warmStart = performance.now();
-  model.warmUp(true);
+  model.warmUp(chosen.codeBytes);
   await model.readyCode();
   stats.warm = performance.now() - warmStart;
   if (chosen.threads > 1) {

@@ -7,12 +7,14 @@
  * `untimed`: the untimed warm-up (the module's warm export) instead of the
  * timed kernel calls and the wait, to see what the wait for optimized code
  * costs against what it saves in the first run; `none`: no warm-up at all;
+ * `wait`: the optimized compile started and waited for whatever the model's
+ * size (`after-run`: started after the first run; by default as load() decides);
  * `touch-after`: the pages touched after the timed kernel calls instead of
  * before (measured in session 11: the kernels' first calls then fault most
  * of the pages themselves, so little of the touching overlaps the
  * background compiles; docs/kernels.md).
  *
- *   <node> scripts/run-ts.mjs bench/probes/load-stages.ts /tmp/model.wasm [untimed|none|touch-after]
+ *   <node> scripts/run-ts.mjs bench/probes/load-stages.ts /tmp/model.wasm [untimed|none|wait|after-run|touch-after]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,7 +24,14 @@ import { decodeArtifact } from '../../src/runtime/decode-artifact.js';
 import { Model } from '../../src/runtime/model.js';
 import { modelMemory } from '../../src/runtime/model-memory.js';
 import { selectBuild } from '../../src/runtime/select-build.js';
-import { awaitOptimizedCode, warmKernels, type WarmKernel } from '../../src/runtime/warm-up.js';
+import {
+  awaitOptimizedCode,
+  startTierUp,
+  waitsForOptimizedCode,
+  warmKernels,
+  type TierKernel,
+  type WarmKernel,
+} from '../../src/runtime/warm-up.js';
 
 const path = process.argv[2];
 if (path === undefined) throw new Error('usage: load-stages.ts <saved.wasm>');
@@ -59,12 +68,18 @@ const module = await WebAssembly.compile(chosen.bytes);
 lap('compile');
 const model = new Model(module, manifest, undefined, chosen.features, undefined, memory);
 lap('instantiate');
-// warmUp(true)'s three parts, as model.ts runs them
+// warmUp()'s parts, as model.ts runs them
 const exports = (model as unknown as { exports: Record<string, unknown> }).exports;
 const mode = process.argv[3];
 const untimed = mode === 'untimed';
 const none = mode === 'none';
-const warmKernel = untimed || none ? undefined : (exports.warm_kernel as WarmKernel | undefined);
+const tierKernel = exports.tier_kernel as TierKernel | undefined;
+// whether the optimized compile starts before the first run and load() waits for it
+const wait =
+  mode === 'wait' ||
+  (mode !== 'after-run' &&
+    (tierKernel === undefined || waitsForOptimizedCode(manifest.flops, chosen.codeBytes)));
+const warmKernel = untimed || none || !wait ? undefined : (exports.warm_kernel as WarmKernel | undefined);
 const touchFirst = warmKernel === undefined || mode !== 'touch-after';
 const touchAndPack = (): void => {
   const words = new Int32Array(memory.buffer);
@@ -73,14 +88,25 @@ const touchAndPack = (): void => {
   if (typeof exports.pack === 'function') (exports.pack as () => void)();
   lap('warmUp: pack');
 };
+const tiered = warmKernel === undefined || tierKernel === undefined ? undefined : startTierUp(tierKernel);
+if (tiered !== undefined) lap('warmUp: start tier-up');
 if (touchFirst) touchAndPack();
 if (untimed && typeof exports.warm === 'function') (exports.warm as () => void)();
-const baseline = warmKernel === undefined ? [] : warmKernels(warmKernel);
-lap(none ? 'warmUp: none' : untimed ? 'warmUp: warm (untimed)' : 'warmUp: warm_kernel');
+const baseline = warmKernel === undefined ? [] : warmKernels(warmKernel, tiered);
+lap(
+  none
+    ? 'warmUp: none'
+    : untimed
+      ? 'warmUp: warm (untimed)'
+      : wait
+        ? 'warmUp: warm_kernel'
+        : 'warmUp: after run',
+);
 if (!touchFirst) touchAndPack();
-if (warmKernel !== undefined) await awaitOptimizedCode(warmKernel, baseline);
+if (warmKernel !== undefined) await awaitOptimizedCode(warmKernel, baseline, undefined, tierKernel);
 lap('readyCode');
 model.execute();
+if (!wait && !none && !untimed && tierKernel !== undefined) startTierUp(tierKernel);
 lap('first run');
 model.execute();
 lap('second run');

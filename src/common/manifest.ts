@@ -69,6 +69,12 @@ export const WARM_EXPORT = 'warm';
  * (src/runtime/warm-up.ts). Same effects on memory as WARM_EXPORT.
  */
 export const WARM_KERNEL_EXPORT = 'warm_kernel';
+/**
+ * `(k, n) -> i32`: kernel k called n times over an empty slice, spending V8's
+ * tiering budget without running any of its work; 1, 2 for a kernel that has
+ * no range (not called), 0 past the last kernel (src/runtime/warm-up.ts).
+ */
+export const TIER_KERNEL_EXPORT = 'tier_kernel';
 
 /**
  * An optional mutable i32 global of a relaxed-SIMD build: its matmuls run
@@ -145,4 +151,10 @@ export interface Manifest {
   readonly checkSites: readonly string[];
   /** The threaded builds, when compiled with threads > 1. */
   readonly threads?: ThreadBuilds;
+  /**
+   * Arithmetic operations per run (the kernels' flops, as model.kernels
+   * counts them): the runtime weighs the first run's work against compiling
+   * optimized code before it (src/runtime/warm-up.ts). Optional.
+   */
+  readonly flops?: number;
 }

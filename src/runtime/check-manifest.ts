@@ -121,5 +121,6 @@ export function checkManifest(value: unknown): Manifest {
   }
   checkPlan(f.plan, memoryBytes);
   list(f.checkSites, 'checkSites').forEach((s, i) => string(s, `checkSites[${i}]`));
+  if (f.flops !== undefined) count(f.flops, 'flops');
   return f as unknown as Manifest;
 }

@@ -110,7 +110,7 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView, options: LoadOp
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
   if (params !== undefined) model.restoreParams(params);
-  model.warmUp(true);
+  model.warmUp(chosen.codeBytes);
   await model.readyCode();
   if (chosen.threads > 1) {
     try {

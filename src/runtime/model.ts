@@ -12,7 +12,15 @@ import { TALL_TILES_EXPORT, type Manifest, type TensorSlot, type ThreadBuilds } 
 import type { MemoryPlan } from '../common/plan.js';
 import { THREAD_ID_EXPORT } from '../common/thread-control.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
-import { awaitOptimizedCode, warmKernels, type BaselineTime, type WarmKernel } from './warm-up.js';
+import {
+  awaitOptimizedCode,
+  startTierUp,
+  waitsForOptimizedCode,
+  warmKernels,
+  type BaselineTime,
+  type TierKernel,
+  type WarmKernel,
+} from './warm-up.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
 import { prefersTallMatmulTiles } from './features.js';
 import { modelMemory } from './model-memory.js';
@@ -26,6 +34,8 @@ interface Exports {
   warm?: () => void;
   /** One kernel over its first chunk (WARM_KERNEL_EXPORT), in modules that have it. */
   warm_kernel?: WarmKernel;
+  /** Empty calls of one kernel (TIER_KERNEL_EXPORT), in modules that have it. */
+  tier_kernel?: TierKernel;
   /** A threaded build's share of a run for this instance's thread (common/thread-control.ts). */
   run_thread?: (count: number, canBlock: number, timeoutMs: number) => number;
   err_site: WebAssembly.Global;
@@ -77,6 +87,8 @@ export class Model<
   private moduleBytes: Uint8Array | (() => Uint8Array) | undefined;
   /** The kernels whose optimized code warmUp() started and readyCode() waits for. */
   private baselineTimes: readonly BaselineTime[] = [];
+  /** Whether the first run starts the kernels' optimized compile (warmUp() did not). */
+  private tierAfterRun = false;
   private readonly module: WebAssembly.Module;
   /** The threaded build's control block address, when this model runs a threaded build. */
   private readonly control: number | undefined;
@@ -122,17 +134,31 @@ export class Model<
    * which would otherwise pay for what happens only once: the operating
    * system mapping each page of memory at its first touch (here: every page
    * touched now), the packed copies of constant weights (filled now when every
-   * param is set), and V8 running each function's first call in its baseline
-   * tier (each kernel is called over its first chunk until V8 starts its
-   * optimized compile in the background). `timed` (what load() and
-   * compile() ask): the calls are made and timed through warm_kernel so
-   * readyCode() can wait for the optimized code; untimed, through the
-   * module's warm function (no extra calls).
+   * param is set), and V8 running each function in its baseline tier until it
+   * has compiled optimized code in the background. Where compiling before the
+   * first run pays (waitsForOptimizedCode: the run's work against the code's
+   * size), each kernel's optimized compile starts now (empty calls through
+   * tier_kernel) and one call over its first chunk is timed, so readyCode()
+   * can wait for the optimized code; where it does not (a small model: the
+   * compile would cost more than the first run saves), the compile starts
+   * right after the first run. Modules without tier_kernel are warmed by
+   * timed calls of their kernels (warm_kernel), older ones by their warm
+   * function. `codeBytes`: the size of the module compiled.
    * @internal
    */
-  warmUp(timed = false): void {
+  warmUp(codeBytes: number): void {
     const memory = this.live('warmUp');
     const exports = this.exports as Exports;
+    const { tier_kernel: tierKernel, warm_kernel: warmKernel } = exports;
+    const wait = tierKernel === undefined || waitsForOptimizedCode(this.manifest.flops, codeBytes);
+    // the optimized compiles start first, to run in the background while the pages are touched
+    let tiered: Map<number, number> | undefined;
+    try {
+      if (tierKernel !== undefined && wait) tiered = startTierUp(tierKernel);
+    } catch {
+      // empty calls do nothing: a trap here would be the engine's, and the warm-up only readies code
+    }
+    this.tierAfterRun = !wait;
     const words = new Int32Array(memory.buffer);
     for (let i = 0; i < words.length; i += PAGE_WORDS) words[i] = words[i] ?? 0;
     try {
@@ -140,7 +166,8 @@ export class Model<
         exports.pack();
         this.packStale = false;
       }
-      if (timed && exports.warm_kernel !== undefined) this.baselineTimes = warmKernels(exports.warm_kernel);
+      if (!wait) return;
+      if (warmKernel !== undefined) this.baselineTimes = warmKernels(warmKernel, tiered);
       else exports.warm?.();
     } catch {
       // a kernel may trap on what memory holds now (a gather's index check, an integer division by
@@ -157,7 +184,7 @@ export class Model<
   async readyCode(budgetMs?: number): Promise<void> {
     const exports = this.exports;
     if (exports?.warm_kernel === undefined || this.baselineTimes.length === 0) return;
-    await awaitOptimizedCode(exports.warm_kernel, this.baselineTimes, budgetMs);
+    await awaitOptimizedCode(exports.warm_kernel, this.baselineTimes, budgetMs, exports.tier_kernel);
     this.baselineTimes = [];
   }
 
@@ -351,6 +378,11 @@ export class Model<
       const runThread = exports.run_thread;
       if (this.pool !== undefined && runThread !== undefined) failed = this.pool.run('run', runThread);
       else exports.run();
+      if (this.tierAfterRun && exports.tier_kernel !== undefined) {
+        // the first run ran in the baseline tier: the optimized code comes for the next ones
+        this.tierAfterRun = false;
+        startTierUp(exports.tier_kernel);
+      }
     } catch (error) {
       if (error instanceof TensorWasmError) throw error;
       const site = exports.err_site.value as number;

@@ -22,6 +22,23 @@ export interface SelectedBuild {
   readonly variant: boolean;
   /** Threads it runs on (1: the file's own module or a single-thread variant). */
   readonly threads: number;
+  /** The size of its code section: what the engine compiles (not the variants a custom section carries). */
+  readonly codeBytes: number;
+}
+
+/** The size of a module's code section (id 10). */
+function codeSectionBytes(module: Uint8Array<ArrayBuffer>): number {
+  const code = readSections(module).find((s) => s.id === 10);
+  return code === undefined ? 0 : code.end - code.start;
+}
+
+function build(
+  bytes: Uint8Array<ArrayBuffer>,
+  features: readonly string[],
+  variant: boolean,
+  threads: number,
+): SelectedBuild {
+  return { bytes, features, variant, threads, codeBytes: codeSectionBytes(bytes) };
 }
 
 /** Whether this engine has every one of `features` (an unknown feature counts as missing). */
@@ -96,15 +113,13 @@ export function selectBuild(
         "Use threads: 1 (or 'auto', which falls back to one thread)",
       );
     }
-    const build =
+    const threaded =
       problem === undefined ? manifest.threads?.variants.find((v) => hasFeatures(v.features)) : undefined;
-    if (build !== undefined)
-      return { bytes: sectionBytes(code, build), features: build.features, variant: true, threads };
+    if (threaded !== undefined) return build(sectionBytes(code, threaded), threaded.features, true, threads);
   }
   for (const variant of manifest.variants ?? []) {
-    if (hasFeatures(variant.features))
-      return { bytes: sectionBytes(code, variant), features: variant.features, variant: true, threads: 1 };
+    if (hasFeatures(variant.features)) return build(sectionBytes(code, variant), variant.features, true, 1);
   }
   checkFeatures(manifest);
-  return { bytes: code, features: manifest.features, variant: false, threads: 1 };
+  return build(code, manifest.features, false, 1);
 }

@@ -14,11 +14,97 @@
  */
 export type WarmKernel = (k: number) => number;
 
+/**
+ * `tier_kernel(k, n)` (TIER_KERNEL_EXPORT): kernel k called n times over an
+ * empty slice; 1, 2 for a kernel without a range (not called), 0 past the last.
+ */
+export type TierKernel = (k: number, n: number) => number;
+
 /** A kernel worth waiting for: its index, one chunk's time in the baseline tier, and its chunks per run. */
 export interface BaselineTime {
   readonly kernel: number;
   readonly ms: number;
   readonly chunks: number;
+  /**
+   * PROBE_CALLS empty calls' time in the baseline tier (startTierUp), for a
+   * kernel whose optimized compile they started: the wait probes it with empty
+   * calls instead of chunks of work.
+   */
+  readonly emptyMs?: number;
+}
+
+/**
+ * Empty calls that start a kernel's optimized compile: each is charged the
+ * kernel function's whole baseline code (a few KB to tens of KB) against V8's
+ * tiering budget (13M since V8 12, 1.8M in Node 20). Measured on SqueezeNet
+ * (Node 26): 20-65 ns a call, 2,000 enough for all but the smallest kernels,
+ * which the wait's probes keep charging (docs/kernels.md "The first run").
+ */
+const TIER_CALLS = 2000;
+/** Empty calls per probe: 4-13 us in the baseline tier, 2-3x less once the optimized code is in. */
+const PROBE_CALLS = 200;
+/** A kernel's optimized code is in when its empty calls take at most 1 / EMPTY_SPEEDUP of their baseline time. */
+const EMPTY_SPEEDUP = 1.5;
+
+/**
+ * What waiting for the optimized code saves, in arithmetic operations of a
+ * run (the manifest's `flops`) per ms: a first run in the baseline tier
+ * against one in optimized code, measured on Node 26 (fresh processes,
+ * bench/probes/load-stages.ts `wait` / `after-run`): SqueezeNet 0.71 GFLOP
+ * 90 vs 17 ms, ShuffleNet 0.26 GFLOP 34 vs 12 ms, the audio stack 0.032
+ * GFLOP 6.3 vs 2.5 ms, AlexNet 1.3 GFLOP 120 vs 39 ms: 7-11 GFLOP/s in the
+ * baseline tier, 25-40 optimized, so ~1e7 per ms saved.
+ */
+const SAVED_FLOPS_PER_MS = 1e7;
+/**
+ * What the wait costs, in bytes of code (the module's code section) per ms:
+ * load() took 70 ms longer with the wait than without on SqueezeNet (78 KB,
+ * relaxed build) and ShuffleNet (102 KB), 27 ms on the audio stack (38 KB):
+ * 0.7-0.9 ms per KB on this 2-core machine.
+ */
+const WAIT_BYTES_PER_MS = 1250;
+
+/**
+ * Whether a first run is sooner done after waiting for the kernels' optimized
+ * code than in the baseline tier: when the time it saves (by the run's
+ * arithmetic) exceeds what the wait costs (by the code's size). Measured
+ * (load() + first run, Node 26, median of 4): SqueezeNet 127 ms waiting, 128
+ * not; ShuffleNet 116 / 69; the audio stack 41 / 18; AlexNet 967 / 1196 (its
+ * 240 MB of weights). A module without the estimate (`flops`: older files)
+ * waits, as before.
+ */
+export function waitsForOptimizedCode(flops: number | undefined, codeBytes: number): boolean {
+  return flops === undefined || flops / SAVED_FLOPS_PER_MS > codeBytes / WAIT_BYTES_PER_MS;
+}
+
+/**
+ * Starts the optimized compile of every kernel with a range without running
+ * any of its work: its first empty call compiles its baseline code, two
+ * probes time empty calls there, then TIER_CALLS spend its tiering budget.
+ * Returns each such kernel's probe time in the baseline tier.
+ */
+export function startTierUp(tierKernel: TierKernel): Map<number, number> {
+  const emptyMs = new Map<number, number>();
+  for (let k = 0; ; k++) {
+    const reply = tierKernel(k, 1);
+    if (reply === 0) break;
+    if (reply !== 1) continue;
+    emptyMs.set(
+      k,
+      Math.min(
+        timeCall(() => tierKernel(k, PROBE_CALLS)),
+        timeCall(() => tierKernel(k, PROBE_CALLS)),
+      ),
+    );
+    tierKernel(k, TIER_CALLS);
+  }
+  return emptyMs;
+}
+
+function timeCall(call: () => unknown): number {
+  const t = performance.now();
+  call();
+  return performance.now() - t;
 }
 
 /**
@@ -54,16 +140,23 @@ export const WAIT_LIMIT_MS = 100;
  * baseline time: those with a timed call. A kernel that traps on
  * what memory holds now is skipped: the warm-up only readies code.
  */
-export function warmKernels(warmKernel: WarmKernel): BaselineTime[] {
+export function warmKernels(warmKernel: WarmKernel, tiered?: ReadonlyMap<number, number>): BaselineTime[] {
   const waitFor: BaselineTime[] = [];
   for (let k = 0; ; k++) {
     let best = Infinity;
     let chunks = 1;
+    const emptyMs = tiered?.get(k);
     try {
       const start = performance.now();
       const reply = warmKernel(k);
       if (reply === 0) break;
       chunks = reply >> 8 || 1;
+      if (emptyMs !== undefined) {
+        // its compile started already (startTierUp): one call for the wait's budget
+        best = performance.now() - start;
+        if (best >= MIN_BASELINE_MS) waitFor.push({ kernel: k, ms: best, chunks, emptyMs });
+        continue;
+      }
       const count = reply & 0xff;
       // at most one run's worth of calls (a whole-kernel call made three times was three runs of
       // it in the baseline tier: SqueezeNet's warm-up cost more than its first run saved)
@@ -139,14 +232,19 @@ export async function awaitOptimizedCode(
   warmKernel: WarmKernel,
   waitFor: readonly BaselineTime[],
   budgetMs = waitBudgetMs(waitFor),
+  tierKernel?: TierKernel,
 ): Promise<number> {
   const start = performance.now();
   let pending = pageHidden() ? [] : [...waitFor];
   while (pending.length > 0 && performance.now() - start < budgetMs) {
     await pause();
-    pending = pending.filter(({ kernel, ms }) => {
+    pending = pending.filter(({ kernel, ms, emptyMs }) => {
       const t = performance.now();
       try {
+        if (emptyMs !== undefined && tierKernel !== undefined) {
+          tierKernel(kernel, PROBE_CALLS);
+          return performance.now() - t > emptyMs / EMPTY_SPEEDUP;
+        }
         warmKernel(kernel);
       } catch {
         return false;

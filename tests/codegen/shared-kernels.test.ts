@@ -45,7 +45,7 @@ function convPair(): Graph {
 
 /** Functions defined in the module that are not kernels or known exports: the shared ones (unnamed). */
 function sharedFunctions(wat: string, kernels: readonly string[]): string[] {
-  const known = new Set([...kernels, 'run', 'warm', 'warm_kernel', 'pack', 'ipow', 'fmodf']);
+  const known = new Set([...kernels, 'run', 'warm', 'warm_kernel', 'tier_kernel', 'pack', 'ipow', 'fmodf']);
   return [...wat.matchAll(/^ *\(func \$(\S+) /gm)].map((m) => m[1] ?? '').filter((name) => !known.has(name));
 }
 

@@ -1,13 +1,22 @@
 /**
  * The warm-up (src/runtime/warm-up.ts): the module's warm_kernel export calls
- * each kernel over its first chunk and changes no result; warmKernels keeps
- * the kernels worth waiting for; awaitOptimizedCode stops as soon as every
- * kernel runs fast, and otherwise at its budget.
+ * each kernel over its first chunk and changes no result; tier_kernel's empty
+ * calls change nothing at all; warmKernels keeps the kernels worth waiting
+ * for; awaitOptimizedCode stops as soon as every kernel runs fast (by chunks,
+ * or by empty calls where startTierUp timed them), and otherwise at its
+ * budget; waitsForOptimizedCode weighs a run's work against the code's size.
  */
 import { describe, expect, test } from 'vitest';
 import { Graph, compile, interpret, load } from '../../src/index.js';
-import { WARM_KERNEL_EXPORT } from '../../src/common/manifest.js';
-import { WAIT_LIMIT_MS, awaitOptimizedCode, waitBudgetMs, warmKernels } from '../../src/runtime/warm-up.js';
+import { TIER_KERNEL_EXPORT, WARM_KERNEL_EXPORT } from '../../src/common/manifest.js';
+import {
+  WAIT_LIMIT_MS,
+  awaitOptimizedCode,
+  startTierUp,
+  waitBudgetMs,
+  waitsForOptimizedCode,
+  warmKernels,
+} from '../../src/runtime/warm-up.js';
 import { expectClose, randomData } from '../support/differential.js';
 
 /** Spins for `ms` (a kernel call of that length). */
@@ -174,5 +183,110 @@ describe('awaitOptimizedCode', () => {
 
   test('waits for nothing when no kernel is worth it', async () => {
     expect(await awaitOptimizedCode(() => 1, [], 5_000)).toBeLessThan(5_000);
+  });
+});
+
+describe('the tier_kernel export', () => {
+  test('empty calls change no byte of memory, even a matmul that packs B in each call; 1 with a range, 2 without, 0 past the end', async () => {
+    const g = new Graph();
+    const a = g.input('a', [96, 256]);
+    const b = g.input('b', [256, 128]);
+    const y = a.matmul(b).relu();
+    g.output('y', y);
+    g.output('m', y.max(-1));
+    g.output('t', a.sum());
+    const model = await compile(g);
+    const feeds = {
+      a: randomData('f32', 96 * 256, 8) as Float32Array,
+      b: randomData('f32', 256 * 128, 9) as Float32Array,
+    };
+    const expected = interpret(g, feeds);
+    // the feeds in place but never run: an empty call that packed B would write the packed copy
+    (model.view('a') as Float32Array).set(feeds.a);
+    (model.view('b') as Float32Array).set(feeds.b);
+    const exports = (model as unknown as { exports: Record<string, unknown> }).exports;
+    const { memory } = model as unknown as { memory: WebAssembly.Memory };
+    const bytes = (): Uint8Array => new Uint8Array(memory.buffer).slice();
+    const before = bytes();
+    const tierKernel = exports[TIER_KERNEL_EXPORT] as (k: number, n: number) => number;
+    const replies = model.kernels.map((_, k) => tierKernel(k, 50));
+    expect(replies.every((r) => r === 1 || r === 2)).toBe(true);
+    // every kernel with a range (units > 1) takes empty calls
+    expect(replies.filter((r) => r === 1).length).toBeGreaterThan(0);
+    model.kernels.forEach((k, i) => {
+      if (k.units > 1) expect(replies[i]).toBe(1);
+    });
+    expect(tierKernel(model.kernels.length, 1)).toBe(0);
+    expect(bytes()).toEqual(before);
+    const out = model.run(feeds);
+    expectClose(out.y as Float32Array, expected.y as Float32Array, { rtol: 1e-4, atol: 2e-3 });
+    expectClose(out.m as Float32Array, expected.m as Float32Array, { rtol: 1e-4, atol: 2e-3 });
+    model.dispose();
+  });
+});
+
+describe('startTierUp', () => {
+  test('compiles, times and spends the budget of each kernel with a range; skips those without', () => {
+    const made: [number, number][] = [];
+    const tierKernel = (k: number, n: number): number => {
+      if (k >= 3) return 0;
+      made.push([k, n]);
+      return k === 1 ? 2 : 1;
+    };
+    const times = startTierUp(tierKernel);
+    expect([...times.keys()]).toEqual([0, 2]);
+    expect(made.filter(([k]) => k === 1)).toEqual([[1, 1]]);
+    // per kernel with a range: one call to compile, two timed probes, then the budget's calls
+    expect(made.filter(([k]) => k === 0).length).toBe(4);
+    expect(made.filter(([k]) => k === 0).reduce((sum, [, n]) => sum + n, 0)).toBeGreaterThan(1000);
+  });
+});
+
+describe('awaitOptimizedCode on empty calls', () => {
+  test('probes a kernel whose compile startTierUp started with empty calls, not chunks of work', async () => {
+    const { warmKernel, calls } = fakeKernels([1], () => 0);
+    let probes = 0;
+    // the empty calls take 2 ms until the third probe, then none
+    const tierKernel = (k: number): number => {
+      probes++;
+      busy(probes < 3 ? 2 : 0);
+      return k === 0 ? 1 : 0;
+    };
+    const waited = await awaitOptimizedCode(
+      warmKernel,
+      [{ kernel: 0, ms: 1, chunks: 4, emptyMs: 2 }],
+      5_000,
+      tierKernel,
+    );
+    expect(calls[0]).toBe(0);
+    expect(probes).toBe(3);
+    expect(waited).toBeLessThan(5_000);
+  });
+});
+
+describe('waitsForOptimizedCode', () => {
+  test('waits where the run saves more than the compile costs, and for files without the estimate', () => {
+    // ShuffleNet-like: 0.26 GFLOP over 102 KB of code; AlexNet-like: 1.3 GFLOP over 93 KB
+    expect(waitsForOptimizedCode(0.257e9, 102_000)).toBe(false);
+    expect(waitsForOptimizedCode(1.316e9, 93_000)).toBe(true);
+    expect(waitsForOptimizedCode(0, 1)).toBe(false);
+    expect(waitsForOptimizedCode(undefined, 1_000_000)).toBe(true);
+  });
+
+  test('a small model loaded without the wait computes the same on its first run and after', async () => {
+    const g = new Graph();
+    const x = g.input('x', [64, 300]);
+    g.output('y', x.tanh().softmax(-1));
+    const model = await compile(g);
+    const loaded = await load(model.save());
+    const feeds = { x: randomData('f32', 64 * 300, 4) as Float32Array };
+    const expected = interpret(g, feeds);
+    for (let i = 0; i < 3; i++)
+      expectClose(loaded.run(feeds).y as Float32Array, expected.y as Float32Array, {
+        rtol: 1e-5,
+        atol: 1e-6,
+      });
+    loaded.dispose();
+    model.dispose();
   });
 });

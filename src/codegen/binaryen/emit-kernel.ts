@@ -183,7 +183,17 @@ function emitChosen(
       'codegen',
       `${kernel.name}: its loops ignore its range (each chunk would run it whole)`,
     );
-  return sliced === undefined ? body : m.block(null, [...sliced.setup, body]);
+  if (sliced === undefined) return body;
+  // an empty slice does nothing (not even a matmul's packing of B) and leaves by the function's
+  // end: V8's baseline tier charges a return its offset in the function's code against the
+  // tiering budget, so empty calls spend the budget of the whole function (TIER_KERNEL_EXPORT)
+  const skip = `${kernel.name}_empty`;
+  const { start, end } = sliced.bounds;
+  return m.block(skip, [
+    ...sliced.setup,
+    m.br(skip, m.i32.ge_s(m.local.get(start, i32), m.local.get(end, i32))),
+    body,
+  ]);
 }
 
 function emitSlice(

@@ -11,7 +11,7 @@ import type Binaryen from 'binaryen';
 import { InternalError } from '../../common/errors.js';
 import type { Schedule } from '../../passes/kernel.js';
 import { packedId, scratchId } from '../../planner/liveness.js';
-import { PACK_EXPORT, WARM_EXPORT, WARM_KERNEL_EXPORT } from '../../common/manifest.js';
+import { PACK_EXPORT, TIER_KERNEL_EXPORT, WARM_EXPORT, WARM_KERNEL_EXPORT } from '../../common/manifest.js';
 import type { DataSegment } from '../../common/data-segments.js';
 import { emitPrepack } from './emit-matmul-pack.js';
 import { emitKernelBody, type VectorMode } from './emit-kernel.js';
@@ -24,7 +24,14 @@ import { emitIpowFunction } from './scalar-ops.js';
 import { emitFmodFunction } from './fmod-function.js';
 import { kernelRange } from '../../passes/kernel-range.js';
 import { packedPanelBytes } from '../../passes/matmul-shape.js';
-import { emitKernelCalls, emitWarmCalls, emitWarmKernel, kernelCalls, type KernelCalls } from './emit-run.js';
+import {
+  emitKernelCalls,
+  emitTierKernel,
+  emitWarmCalls,
+  emitWarmKernel,
+  kernelCalls,
+  type KernelCalls,
+} from './emit-run.js';
 import { emitRunThread, emitThreadGlobal } from './emit-threads.js';
 import { CONTROL_BYTES } from '../../common/thread-control.js';
 import type { ThreadPlan } from '../../passes/thread-split.js';
@@ -282,6 +289,19 @@ function buildModule(
     ),
   );
   m.addFunctionExport(WARM_KERNEL_EXPORT, WARM_KERNEL_EXPORT);
+  m.addFunction(
+    TIER_KERNEL_EXPORT,
+    b.createType([b.i32, b.i32]),
+    b.i32,
+    [],
+    emitTierKernel(
+      b,
+      m,
+      kernelNames,
+      schedule.kernels.map((k) => calls[k.index] as KernelCalls),
+    ),
+  );
+  m.addFunctionExport(TIER_KERNEL_EXPORT, TIER_KERNEL_EXPORT);
   if (prepacks.length > 0) {
     m.addFunction(PACK_EXPORT, b.none, b.none, packer.locals, packer.withConstants(m.block(null, prepacks)));
     m.addFunctionExport(PACK_EXPORT, PACK_EXPORT);

@@ -55,6 +55,8 @@ export interface KernelCalls {
    * in the baseline tier (SqueezeNet's warm-up 125 ms for a 17 ms run).
    */
   readonly warmUnits: number;
+  /** Whether the kernel takes a slice of a range (an empty one does nothing). */
+  readonly ranged: boolean;
 }
 
 /** How run() calls `kernel` (`packsPerRun`: a matmul packing B into scratch in each call). */
@@ -63,7 +65,7 @@ export function kernelCalls(
   range: KernelRange | undefined,
   packsPerRun: boolean,
 ): KernelCalls {
-  if (range === undefined) return { units: 1, size: 1, chunks: 1, warmCalls: 1, warmUnits: 1 };
+  if (range === undefined) return { units: 1, size: 1, chunks: 1, warmCalls: 1, warmUnits: 1, ranged: false };
   let chunks = Math.min(MAX_CHUNKS, range.units, Math.floor(kernelWork(kernel) / CHUNK_WORK));
   // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
   // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: best of 20 5.5 -> 5.7-5.9 ms in
@@ -81,7 +83,7 @@ export function kernelCalls(
   const warmCalls = Math.min(count, Math.ceil(WARM_WORK / (work / count)));
   const warmUnits =
     count === 1 ? Math.min(range.units, Math.max(1, Math.ceil((range.units * WARM_WORK) / work))) : size;
-  return { units: range.units, size, chunks: count, warmCalls, warmUnits };
+  return { units: range.units, size, chunks: count, warmCalls, warmUnits, ranged: true };
 }
 
 /**
@@ -173,6 +175,50 @@ export function emitWarmKernel(
         // calls of the warm-up's size per run: the runtime's wait budget is one run in the baseline tier
         m.return(m.i32.const((Math.ceil(c.units / c.warmUnits) << 8) | Math.max(1, c.warmCalls))),
       ]),
+    );
+  });
+  return m.block(null, [...cases, m.i32.const(0)], b.i32);
+}
+
+/**
+ * The body of TIER_KERNEL_EXPORT `(k, n) -> i32`: kernel `names[k]` called `n`
+ * times over an empty slice (0, 0), which does nothing but leave by the
+ * function's end, where V8's baseline tier charges the call the whole
+ * function's code size against its tiering budget: a few hundred empty calls
+ * start the optimized compile that chunks of real work took tens of
+ * milliseconds to start (docs/kernels.md "The first run"). Returns 1; 2 for a
+ * kernel without a range (an empty call would run it whole: not called); 0
+ * for a `k` past the end.
+ */
+export function emitTierKernel(
+  b: BinaryenApi,
+  m: Binaryen.Module,
+  names: readonly string[],
+  calls: readonly KernelCalls[],
+): Expr {
+  const k = (): Expr => m.local.get(0, b.i32);
+  const n = (): Expr => m.local.get(1, b.i32);
+  const cases = names.map((name, i) => {
+    const ranged = (calls[i] as KernelCalls).ranged;
+    const again = `${name}_tier`;
+    return m.if(
+      m.i32.eq(k(), m.i32.const(i)),
+      ranged
+        ? m.block(null, [
+            m.if(
+              m.i32.gt_s(n(), m.i32.const(0)),
+              m.loop(
+                again,
+                m.block(null, [
+                  m.call(name, [m.i32.const(0), m.i32.const(0)], b.none),
+                  m.local.set(1, m.i32.sub(n(), m.i32.const(1))),
+                  m.br(again, m.i32.gt_s(n(), m.i32.const(0))),
+                ]),
+              ),
+            ),
+            m.return(m.i32.const(1)),
+          ])
+        : m.return(m.i32.const(2)),
     );
   });
   return m.block(null, [...cases, m.i32.const(0)], b.i32);
