@@ -195,12 +195,14 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     runsVariant ? chosen.features : undefined,
     chosen.threads > 1 ? manifest.threads : undefined,
   );
+  // the kernels' optimized compile starts before the constants are written, and runs while they are
+  model.startOptimizing(chosen.codeBytes);
   model.writeConstants(emitted.segments);
   stats.instance = performance.now() - instanceStart;
   // like load(): the first run right after compile() is what a page that compiles and runs once
   // waits for, and the wait is bounded by one baseline-tier run (at most 100 ms)
   const warmStart = performance.now();
-  model.warmUp(chosen.codeBytes);
+  model.warmUp();
   await model.readyCode();
   stats.warm = performance.now() - warmStart;
   if (chosen.threads > 1) {

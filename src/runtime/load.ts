@@ -62,6 +62,31 @@ function checkInterface(module: WebAssembly.Module, threaded: boolean): void {
   if (!ok) throw new ArtifactError('load: the module does not have the interface its manifest describes');
 }
 
+/**
+ * The module compiled synchronously, or undefined where the engine refuses
+ * to (a browser's main thread past its size limit for synchronous compiles).
+ */
+function compileNow(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Module | undefined {
+  try {
+    return new WebAssembly.Module(bytes);
+  } catch (error) {
+    if (error instanceof WebAssembly.CompileError) throw doesNotCompile(error);
+    return undefined;
+  }
+}
+
+async function compileLater(bytes: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (error) {
+    throw doesNotCompile(error);
+  }
+}
+
+function doesNotCompile(error: unknown): ArtifactError {
+  return new ArtifactError(`load: the module does not compile: ${String(error)}`);
+}
+
 /** An engine refuses a segment outside the memory at instantiation; so does load() before writing it. */
 function checkSegments(segments: readonly DataSegment[], memoryBytes: number): void {
   for (const s of segments) {
@@ -93,13 +118,11 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView, options: LoadOp
   // the constants are views of the caller's bytes, not copies: they go into the memory before the
   // first await, so nothing can change them between the checksum and the write (docs/artifact.md)
   const memory = modelMemory(manifest, threads);
-  writeSegments(memory, segments);
-  let module: WebAssembly.Module;
-  try {
-    module = await WebAssembly.compile(chosen.bytes);
-  } catch (error) {
-    throw new ArtifactError(`load: the module does not compile: ${String(error)}`);
-  }
+  // compiled now where the engine allows (V8 compiles lazily: validation only, ~1 ms), the kernels'
+  // optimized compile starts before the constants are written and runs while they are
+  const early = compileNow(chosen.bytes);
+  if (early === undefined) writeSegments(memory, segments);
+  const module = early ?? (await compileLater(chosen.bytes));
   checkInterface(module, chosen.threads > 1);
   let model: Model;
   // the module's bytes for save() are made from the memory's copy of the constants (never written)
@@ -109,8 +132,10 @@ export async function load(bytes: ArrayBuffer | ArrayBufferView, options: LoadOp
   } catch (error) {
     throw new ArtifactError(`load: the module does not instantiate: ${String(error)}`);
   }
+  model.startOptimizing(chosen.codeBytes);
+  if (early !== undefined) writeSegments(memory, segments);
   if (params !== undefined) model.restoreParams(params);
-  model.warmUp(chosen.codeBytes);
+  model.warmUp();
   await model.readyCode();
   if (chosen.threads > 1) {
     try {

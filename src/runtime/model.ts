@@ -87,7 +87,11 @@ export class Model<
   private moduleBytes: Uint8Array | (() => Uint8Array) | undefined;
   /** The kernels whose optimized code warmUp() started and readyCode() waits for. */
   private baselineTimes: readonly BaselineTime[] = [];
-  /** Whether the first run starts the kernels' optimized compile (warmUp() did not). */
+  /** Whether load() or compile() waits for the kernels' optimized code (startOptimizing). */
+  private waits = true;
+  /** The kernels whose compile startOptimizing() started, with their empty calls' baseline time. */
+  private tiered: Map<number, number> | undefined;
+  /** Whether the first run starts the kernels' optimized compile (startOptimizing() did not). */
   private tierAfterRun = false;
   private readonly module: WebAssembly.Module;
   /** The threaded build's control block address, when this model runs a threaded build. */
@@ -130,35 +134,44 @@ export class Model<
   }
 
   /**
-   * Readies the instance for its first run (docs/kernels.md "The first run"),
-   * which would otherwise pay for what happens only once: the operating
-   * system mapping each page of memory at its first touch (here: every page
-   * touched now), the packed copies of constant weights (filled now when every
-   * param is set), and V8 running each function in its baseline tier until it
-   * has compiled optimized code in the background. Where compiling before the
-   * first run pays (waitsForOptimizedCode: the run's work against the code's
-   * size), each kernel's optimized compile starts now (empty calls through
-   * tier_kernel) and one call over its first chunk is timed, so readyCode()
-   * can wait for the optimized code; where it does not (a small model: the
-   * compile would cost more than the first run saves), the compile starts
-   * right after the first run. Modules without tier_kernel are warmed by
-   * timed calls of their kernels (warm_kernel), older ones by their warm
-   * function. `codeBytes`: the size of the module compiled.
+   * Decides when the kernels' optimized code is compiled (docs/kernels.md
+   * "The first run"): where compiling before the first run pays
+   * (waitsForOptimizedCode: the run's work against the code's size), each
+   * kernel's compile starts now, by empty calls through tier_kernel, to run
+   * in the background while the constants are written and the pages touched,
+   * and warmUp() readies the wait for it; where it does not (a small model:
+   * the compile would cost more than the first run saves), the first run
+   * starts the compiles when it is done. `codeBytes`: the size of the code
+   * compiled. Call before writing the constants: empty calls read no memory.
    * @internal
    */
-  warmUp(codeBytes: number): void {
-    const memory = this.live('warmUp');
-    const exports = this.exports as Exports;
-    const { tier_kernel: tierKernel, warm_kernel: warmKernel } = exports;
-    const wait = tierKernel === undefined || waitsForOptimizedCode(this.manifest.flops, codeBytes);
-    // the optimized compiles start first, to run in the background while the pages are touched
-    let tiered: Map<number, number> | undefined;
+  startOptimizing(codeBytes: number): void {
+    this.live('startOptimizing');
+    const tierKernel = (this.exports as Exports).tier_kernel;
+    this.waits = tierKernel === undefined || waitsForOptimizedCode(this.manifest.flops, codeBytes);
+    this.tierAfterRun = !this.waits;
     try {
-      if (tierKernel !== undefined && wait) tiered = startTierUp(tierKernel);
+      if (tierKernel !== undefined && this.waits) this.tiered = startTierUp(tierKernel);
     } catch {
       // empty calls do nothing: a trap here would be the engine's, and the warm-up only readies code
     }
-    this.tierAfterRun = !wait;
+  }
+
+  /**
+   * Readies the instance for its first run, which would otherwise pay for
+   * what happens only once: the operating system mapping each page of memory
+   * at its first touch (here: every page touched now), the packed copies of
+   * constant weights (filled now when every param is set), and, where the
+   * model waits for its optimized code (startOptimizing), the baseline tier's
+   * time of each kernel's first chunk, which bounds readyCode()'s wait.
+   * Modules without tier_kernel spend their kernels' tiering budget by timed
+   * calls over their first chunks (warm_kernel), older ones by their warm
+   * function.
+   * @internal
+   */
+  warmUp(): void {
+    const memory = this.live('warmUp');
+    const exports = this.exports as Exports;
     const words = new Int32Array(memory.buffer);
     for (let i = 0; i < words.length; i += PAGE_WORDS) words[i] = words[i] ?? 0;
     try {
@@ -166,13 +179,15 @@ export class Model<
         exports.pack();
         this.packStale = false;
       }
-      if (!wait) return;
-      if (warmKernel !== undefined) this.baselineTimes = warmKernels(warmKernel, tiered);
+      if (!this.waits) return;
+      if (exports.warm_kernel !== undefined)
+        this.baselineTimes = warmKernels(exports.warm_kernel, this.tiered);
       else exports.warm?.();
     } catch {
       // a kernel may trap on what memory holds now (a gather's index check, an integer division by
       // zero): the warm-up only readies code, and every run starts afresh
     }
+    this.tiered = undefined;
   }
 
   /**
