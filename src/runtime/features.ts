@@ -48,15 +48,23 @@ export function supportsRelaxedSimd(): boolean {
 }
 
 /**
+ * Whether V8 compiles Wasm with Turboshaft (V8 13.3+: Node 24+, current
+ * Chrome). No probe tells the compilers apart; table64, on by default from
+ * V8 13.3 (after Turboshaft took over Wasm), stands in for it, so V8
+ * 12.5-13.2 counts as TurboFan.
+ */
+export function compilesWithTurboshaft(): boolean {
+  return WebAssembly.validate(TABLE64_PROBE);
+}
+
+/**
  * Whether the relaxed build's matmuls should run their 6-row tiles
  * (TALL_TILES_EXPORT). V8's Turboshaft (Node 24+, current Chrome) keeps each
  * splat of A next to its multiply-adds, so 12 accumulators, 2 vectors of B
  * and one splat fit the 15 XMM registers (512³ 5.4 -> 5.0 ms on Node 24);
  * TurboFan (Node 22, Node 20 with the flag) loads all six splats first and
- * spills, twice as slow. No probe tells the compilers apart; table64, on by
- * default from V8 13.3 (after Turboshaft took over Wasm), stands in for it,
- * so V8 12.5-13.2 keeps the 4-row tiles.
+ * spills, twice as slow.
  */
 export function prefersTallMatmulTiles(): boolean {
-  return WebAssembly.validate(TABLE64_PROBE);
+  return compilesWithTurboshaft();
 }

@@ -7,6 +7,7 @@
  * the same chunk takes several times less once it is, so timing a few calls
  * tells: noise only ever makes a call slower, so a fast call is proof.
  */
+import { compilesWithTurboshaft } from './features.js';
 
 /**
  * `warm_kernel(k)` (WARM_KERNEL_EXPORT): kernel k over its first chunk; returns
@@ -46,23 +47,31 @@ const PROBE_CALLS = 200;
 /** A kernel's optimized code is in when its empty calls take at most 1 / EMPTY_SPEEDUP of their baseline time. */
 const EMPTY_SPEEDUP = 1.5;
 
+/** What the wait saves and costs on one engine (waitsForOptimizedCode). */
+export interface WaitRates {
+  /**
+   * Arithmetic operations of a run (the manifest's `flops`) per ms the first
+   * run is shorter with optimized code than in the baseline tier.
+   */
+  readonly savedFlopsPerMs: number;
+  /** Bytes of code (the module's code section) per ms the wait costs. */
+  readonly waitBytesPerMs: number;
+}
+
 /**
- * What waiting for the optimized code saves, in arithmetic operations of a
- * run (the manifest's `flops`) per ms: a first run in the baseline tier
- * against one in optimized code, measured on Node 26 (fresh processes,
- * bench/probes/load-stages.ts `wait` / `after-run`): SqueezeNet 0.71 GFLOP
- * 90 vs 17 ms, ShuffleNet 0.26 GFLOP 34 vs 12 ms, the audio stack 0.032
- * GFLOP 6.3 vs 2.5 ms, AlexNet 1.3 GFLOP 120 vs 39 ms: 7-11 GFLOP/s in the
- * baseline tier, 25-40 optimized, so ~1e7 per ms saved.
+ * Measured on Node 26 and Node 20 (fresh processes, bench/probes/load-stages.ts
+ * `wait` / `after-run`, load ~1.9-2.2, medians of 4; docs/kernels.md "Starting
+ * the optimized compile by empty calls"): the first run without optimized code
+ * against with it, and what the wait adds to load(). Turboshaft's engines
+ * (Node 26): SqueezeNet (0.71 GFLOP, 78 KB) 90 vs 17 ms and +70 ms, ShuffleNet
+ * (0.26 GFLOP, 102 KB) 34 vs 12 ms and +70 ms, the audio stack (0.032 GFLOP,
+ * 38 KB) 6.3 vs 2.5 ms and +27 ms. TurboFan's (Node 20), whose baseline tier
+ * runs these models up to 2x slower and whose optimizing compile is faster:
+ * SqueezeNet 98 vs 17 ms and +56 ms, ShuffleNet 69 vs 8 ms and +50 ms, audio
+ * 17 vs 3.7 ms and +24 ms.
  */
-const SAVED_FLOPS_PER_MS = 1e7;
-/**
- * What the wait costs, in bytes of code (the module's code section) per ms:
- * load() took 70 ms longer with the wait than without on SqueezeNet (78 KB,
- * relaxed build) and ShuffleNet (102 KB), 27 ms on the audio stack (38 KB):
- * 0.7-0.9 ms per KB on this 2-core machine.
- */
-const WAIT_BYTES_PER_MS = 1250;
+export const TURBOSHAFT_RATES: WaitRates = { savedFlopsPerMs: 1e7, waitBytesPerMs: 1250 };
+export const TURBOFAN_RATES: WaitRates = { savedFlopsPerMs: 4e6, waitBytesPerMs: 1800 };
 
 /**
  * What load() may spend on the wait beyond what it saves, in ms: a first run
@@ -75,13 +84,18 @@ const WAIT_SLACK_MS = 10;
  * Whether load() waits for the kernels' optimized code before the first run:
  * unless the wait costs (by the code's size) more than WAIT_SLACK_MS beyond
  * what it saves the first run (by the run's arithmetic). Measured (load() +
- * first run, Node 26, median of 4): SqueezeNet 127 ms waiting, 128 not;
- * ShuffleNet 116 / 69; the audio stack 41 / 18; AlexNet 967 / 1196 (its 240
- * MB of weights). A module without the estimate (`flops`: older files)
+ * first run, medians of 4, Node 26 / Node 20): SqueezeNet waiting 127 / 110
+ * ms, not 128 / 135; ShuffleNet 116 / 94, not 69 / 106; the audio stack 41 /
+ * 38, not 18 / 27. A module without the estimate (`flops`: older files)
  * waits, as before.
  */
-export function waitsForOptimizedCode(flops: number | undefined, codeBytes: number): boolean {
-  return flops === undefined || flops / SAVED_FLOPS_PER_MS + WAIT_SLACK_MS > codeBytes / WAIT_BYTES_PER_MS;
+export function waitsForOptimizedCode(
+  flops: number | undefined,
+  codeBytes: number,
+  rates: WaitRates = compilesWithTurboshaft() ? TURBOSHAFT_RATES : TURBOFAN_RATES,
+): boolean {
+  if (flops === undefined) return true;
+  return flops / rates.savedFlopsPerMs + WAIT_SLACK_MS > codeBytes / rates.waitBytesPerMs;
 }
 
 /**
