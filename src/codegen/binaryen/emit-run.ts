@@ -165,18 +165,27 @@ export function emitWarmKernel(
   names: readonly string[],
   calls: readonly KernelCalls[],
 ): Expr {
-  const k = (): Expr => m.local.get(0, b.i32);
-  const cases = names.map((name, i) => {
+  return kernelSwitch(b, m, names, (name, i) => {
     const c = calls[i] as KernelCalls;
-    return m.if(
-      m.i32.eq(k(), m.i32.const(i)),
-      m.block(null, [
-        m.call(name, [m.i32.const(0), m.i32.const(c.warmUnits)], b.none),
-        // calls of the warm-up's size per run: the runtime's wait budget is one run in the baseline tier
-        m.return(m.i32.const((Math.ceil(c.units / c.warmUnits) << 8) | Math.max(1, c.warmCalls))),
-      ]),
-    );
+    return m.block(null, [
+      m.call(name, [m.i32.const(0), m.i32.const(c.warmUnits)], b.none),
+      // calls of the warm-up's size per run: the runtime's wait budget is one run in the baseline tier
+      m.return(m.i32.const((Math.ceil(c.units / c.warmUnits) << 8) | Math.max(1, c.warmCalls))),
+    ]);
   });
+}
+
+/**
+ * `(k, ...) -> i32` by cases: `body(names[k], k)` (which returns) for the
+ * kernel k asked for, 0 for a `k` past the end. Local 0 is k.
+ */
+function kernelSwitch(
+  b: BinaryenApi,
+  m: Binaryen.Module,
+  names: readonly string[],
+  body: (name: string, i: number) => Expr,
+): Expr {
+  const cases = names.map((name, i) => m.if(m.i32.eq(m.local.get(0, b.i32), m.i32.const(i)), body(name, i)));
   return m.block(null, [...cases, m.i32.const(0)], b.i32);
 }
 
@@ -196,30 +205,24 @@ export function emitTierKernel(
   names: readonly string[],
   calls: readonly KernelCalls[],
 ): Expr {
-  const k = (): Expr => m.local.get(0, b.i32);
   const n = (): Expr => m.local.get(1, b.i32);
-  const cases = names.map((name, i) => {
-    const ranged = (calls[i] as KernelCalls).ranged;
+  return kernelSwitch(b, m, names, (name, i) => {
+    if (!(calls[i] as KernelCalls).ranged) return m.return(m.i32.const(2));
     const again = `${name}_tier`;
-    return m.if(
-      m.i32.eq(k(), m.i32.const(i)),
-      ranged
-        ? m.block(null, [
-            m.if(
-              m.i32.gt_s(n(), m.i32.const(0)),
-              m.loop(
-                again,
-                m.block(null, [
-                  m.call(name, [m.i32.const(0), m.i32.const(0)], b.none),
-                  m.local.set(1, m.i32.sub(n(), m.i32.const(1))),
-                  m.br(again, m.i32.gt_s(n(), m.i32.const(0))),
-                ]),
-              ),
-            ),
-            m.return(m.i32.const(1)),
-          ])
-        : m.return(m.i32.const(2)),
-    );
+    // while (n > 0) { name(0, 0); n-- }
+    return m.block(null, [
+      m.if(
+        m.i32.gt_s(n(), m.i32.const(0)),
+        m.loop(
+          again,
+          m.block(null, [
+            m.call(name, [m.i32.const(0), m.i32.const(0)], b.none),
+            m.local.set(1, m.i32.sub(n(), m.i32.const(1))),
+            m.br(again, m.i32.gt_s(n(), m.i32.const(0))),
+          ]),
+        ),
+      ),
+      m.return(m.i32.const(1)),
+    ]);
   });
-  return m.block(null, [...cases, m.i32.const(0)], b.i32);
 }
