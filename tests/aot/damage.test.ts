@@ -194,6 +194,12 @@ test('a module whose imports or exports do not fit the manifest is refused', asy
   await expectArtifactError(encodeArtifact(empty, manifest), /does not have the interface/);
 });
 
+test('a module that does not compile is refused even with a valid checksum', async () => {
+  // the header, then a code section whose body count says one function and ends there
+  const broken = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0x0a, 0x01, 0x01]);
+  await expectArtifactError(encodeArtifact(broken, manifest), /does not compile/);
+});
+
 test('two manifest sections, or bytes that are not bytes, are refused', async () => {
   const section = readSections(saved).find((s) => s.name === MANIFEST_SECTION)!;
   await expectArtifactError(

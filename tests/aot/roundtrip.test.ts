@@ -146,3 +146,32 @@ test('params embedded at save time are a snapshot; later setParams overrides the
     /index 10 is out of range/,
   );
 });
+
+test('where the engine refuses a synchronous compile (a page main thread past its size limit), load() compiles asynchronously: same outputs', async () => {
+  const { spec, model, expected } = compiled.find((c) => c.spec.name === 'gather-bool-i32')!;
+  const bytes = model.save({ params: true });
+  const Sync = WebAssembly.Module;
+  let refused = 0;
+  // what Chromium's main thread throws for a module over its limit (8 MB): a RangeError, not a CompileError
+  const limited = function (this: unknown, code: BufferSource) {
+    if (ArrayBuffer.isView(code) && code.byteLength > 1024) {
+      refused++;
+      throw new RangeError('WebAssembly.Module(): synchronous compile of a module this large is disallowed');
+    }
+    return new Sync(code);
+  } as unknown as typeof WebAssembly.Module;
+  Object.assign(limited, {
+    imports: Sync.imports,
+    exports: Sync.exports,
+    customSections: Sync.customSections,
+  });
+  (WebAssembly as { Module: typeof WebAssembly.Module }).Module = limited;
+  try {
+    const loaded = await load(bytes);
+    expect(refused).toBeGreaterThan(0);
+    expectIdentical(loaded.run(spec.inputs), expected);
+    loaded.dispose();
+  } finally {
+    (WebAssembly as { Module: typeof WebAssembly.Module }).Module = Sync;
+  }
+});
