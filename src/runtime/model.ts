@@ -19,6 +19,7 @@ import {
   warmKernels,
   type BaselineTime,
   type TierKernel,
+  type TierUp,
   type WarmKernel,
 } from './warm-up.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
@@ -90,7 +91,7 @@ export class Model<
   /** Whether load() or compile() waits for the kernels' optimized code (startOptimizing). */
   private waits = true;
   /** The kernels whose compile startOptimizing() started, with their empty calls' baseline time. */
-  private tiered: Map<number, number> | undefined;
+  private tiered: TierUp | undefined;
   /** Whether the first run starts the kernels' optimized compile (startOptimizing() did not). */
   private tierAfterRun = false;
   private readonly module: WebAssembly.Module;

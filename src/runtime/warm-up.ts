@@ -98,18 +98,29 @@ export function waitsForOptimizedCode(
   return flops / rates.savedFlopsPerMs + WAIT_SLACK_MS > codeBytes / rates.waitBytesPerMs;
 }
 
+/** What startTierUp did: the kernels whose compile it started, and the light ones it left. */
+export interface TierUp {
+  /** Each started kernel's PROBE_CALLS empty calls' time in the baseline tier. */
+  readonly emptyMs: ReadonlyMap<number, number>;
+  /** Kernels whose first run costs less than their compile (tier_kernel's 3): neither warmed nor waited for. */
+  readonly light: ReadonlySet<number>;
+}
+
 /**
- * Starts the optimized compile of every kernel with a range without running
- * any of its work: its first empty call compiles its baseline code, two
- * probes time empty calls there, then TIER_CALLS spend its tiering budget.
- * Returns each such kernel's probe time in the baseline tier.
+ * Starts the optimized compile of every kernel with a range but the light
+ * ones, without running any of its work: its first empty call compiles its
+ * baseline code, two probes time empty calls there, then TIER_CALLS spend
+ * its tiering budget.
  */
-export function startTierUp(tierKernel: TierKernel): Map<number, number> {
+export function startTierUp(tierKernel: TierKernel): TierUp {
   const emptyMs = new Map<number, number>();
+  const light = new Set<number>();
   for (let k = 0; ; k++) {
-    const reply = tierKernel(k, 1);
+    const reply = tierKernel(k, 0);
     if (reply === 0) break;
+    if (reply === 3) light.add(k);
     if (reply !== 1) continue;
+    tierKernel(k, 1);
     emptyMs.set(
       k,
       Math.min(
@@ -119,7 +130,7 @@ export function startTierUp(tierKernel: TierKernel): Map<number, number> {
     );
     tierKernel(k, TIER_CALLS);
   }
-  return emptyMs;
+  return { emptyMs, light };
 }
 
 function timeCall(call: () => unknown): number {
@@ -161,12 +172,14 @@ export const WAIT_LIMIT_MS = 100;
  * baseline time: those with a timed call. A kernel that traps on
  * what memory holds now is skipped: the warm-up only readies code.
  */
-export function warmKernels(warmKernel: WarmKernel, tiered?: ReadonlyMap<number, number>): BaselineTime[] {
+export function warmKernels(warmKernel: WarmKernel, tiered?: TierUp): BaselineTime[] {
   const waitFor: BaselineTime[] = [];
   for (let k = 0; ; k++) {
     let best = Infinity;
     let chunks = 1;
-    const emptyMs = tiered?.get(k);
+    const emptyMs = tiered?.emptyMs.get(k);
+    // a light kernel runs its first run in the baseline tier, and tiers up later
+    if (tiered?.light.has(k) === true) continue;
     try {
       const start = performance.now();
       const reply = warmKernel(k);

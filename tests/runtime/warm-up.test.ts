@@ -189,7 +189,7 @@ describe('awaitOptimizedCode', () => {
 });
 
 describe('the tier_kernel export', () => {
-  test('empty calls change no byte of memory, even a matmul that packs B in each call; 1 with a range, 2 without, 0 past the end', async () => {
+  test('empty calls change no byte of memory, even a matmul that packs B in each call; 1 with a range, 2 without, 3 for a light kernel, 0 past the end', async () => {
     const g = new Graph();
     const a = g.input('a', [96, 256]);
     const b = g.input('b', [256, 128]);
@@ -212,12 +212,13 @@ describe('the tier_kernel export', () => {
     const before = bytes();
     const tierKernel = exports[TIER_KERNEL_EXPORT] as (k: number, n: number) => number;
     const replies = model.kernels.map((_, k) => tierKernel(k, 50));
-    expect(replies.every((r) => r === 1 || r === 2)).toBe(true);
-    // every kernel with a range (units > 1) takes empty calls
-    expect(replies.filter((r) => r === 1).length).toBeGreaterThan(0);
+    expect(replies.every((r) => r === 1 || r === 2 || r === 3)).toBe(true);
+    // every kernel with a range (units > 1) takes empty calls, but a light one (3: under 64K iterations)
     model.kernels.forEach((k, i) => {
-      if (k.units > 1) expect(replies[i]).toBe(1);
+      if (k.units > 1) expect([1, 3]).toContain(replies[i]);
     });
+    // the matmul (3M multiply-adds) is not light
+    expect(replies[model.kernels.findIndex((k) => k.kind === 'matmul')]).toBe(1);
     expect(tierKernel(model.kernels.length, 1)).toBe(0);
     expect(bytes()).toEqual(before);
     const out = model.run(feeds);
@@ -228,19 +229,29 @@ describe('the tier_kernel export', () => {
 });
 
 describe('startTierUp', () => {
-  test('compiles, times and spends the budget of each kernel with a range; skips those without', () => {
+  test('compiles, times and spends the budget of each kernel with a range; skips those without and the light ones', () => {
     const made: [number, number][] = [];
+    // kernel 1 has no range (2), kernel 3 is light (3)
+    const replies = [1, 2, 1, 3];
     const tierKernel = (k: number, n: number): number => {
-      if (k >= 3) return 0;
-      made.push([k, n]);
-      return k === 1 ? 2 : 1;
+      if (k >= replies.length) return 0;
+      const reply = replies[k] ?? 0;
+      if (reply === 1) made.push([k, n]);
+      return reply;
     };
-    const times = startTierUp(tierKernel);
-    expect([...times.keys()]).toEqual([0, 2]);
-    expect(made.filter(([k]) => k === 1)).toEqual([[1, 1]]);
-    // per kernel with a range: one call to compile, two timed probes, then the budget's calls
-    expect(made.filter(([k]) => k === 0).length).toBe(4);
+    const { emptyMs, light } = startTierUp(tierKernel);
+    expect([...emptyMs.keys()]).toEqual([0, 2]);
+    expect([...light]).toEqual([3]);
+    // per kernel with a range: a query, one call to compile, two timed probes, then the budget's calls
+    expect(made.filter(([k]) => k === 0).length).toBe(5);
     expect(made.filter(([k]) => k === 0).reduce((sum, [, n]) => sum + n, 0)).toBeGreaterThan(1000);
+  });
+
+  test('warmKernels neither calls nor waits for a light kernel', () => {
+    const { warmKernel, calls } = fakeKernels([3, 3], () => 0.5);
+    const kept = warmKernels(warmKernel, { emptyMs: new Map([[0, 0.01]]), light: new Set([1]) });
+    expect(calls).toEqual([1, 0]);
+    expect(kept.map((t) => t.kernel)).toEqual([0]);
   });
 });
 

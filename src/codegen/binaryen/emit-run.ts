@@ -57,7 +57,21 @@ export interface KernelCalls {
   readonly warmUnits: number;
   /** Whether the kernel takes a slice of a range (an empty one does nothing). */
   readonly ranged: boolean;
+  /**
+   * Whether its work (kernelWork) is below LIGHT_WORK: its first run in the
+   * baseline tier costs less than compiling it, so load() neither starts its
+   * optimized compile nor waits for it (tier_kernel answers 3).
+   */
+  readonly light: boolean;
 }
+
+/**
+ * Work below which a kernel is not compiled before the first run: 64K
+ * iterations run in ~0.2-0.6 ms in the baseline tier, while the optimizing
+ * compile takes ~0.7 ms per KB of code on this machine and a softmax over
+ * 1,000 classes (5K iterations) has ~8 KB (SqueezeNet's last kernels).
+ */
+const LIGHT_WORK = 1 << 16;
 
 /** How run() calls `kernel` (`packsPerRun`: a matmul packing B into scratch in each call). */
 export function kernelCalls(
@@ -65,7 +79,8 @@ export function kernelCalls(
   range: KernelRange | undefined,
   packsPerRun: boolean,
 ): KernelCalls {
-  if (range === undefined) return { units: 1, size: 1, chunks: 1, warmCalls: 1, warmUnits: 1, ranged: false };
+  if (range === undefined)
+    return { units: 1, size: 1, chunks: 1, warmCalls: 1, warmUnits: 1, ranged: false, light: false };
   let chunks = Math.min(MAX_CHUNKS, range.units, Math.floor(kernelWork(kernel) / CHUNK_WORK));
   // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
   // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: best of 20 5.5 -> 5.7-5.9 ms in
@@ -83,7 +98,15 @@ export function kernelCalls(
   const warmCalls = Math.min(count, Math.ceil(WARM_WORK / (work / count)));
   const warmUnits =
     count === 1 ? Math.min(range.units, Math.max(1, Math.ceil((range.units * WARM_WORK) / work))) : size;
-  return { units: range.units, size, chunks: count, warmCalls, warmUnits, ranged: true };
+  return {
+    units: range.units,
+    size,
+    chunks: count,
+    warmCalls,
+    warmUnits,
+    ranged: true,
+    light: work < LIGHT_WORK,
+  };
 }
 
 /**
@@ -196,8 +219,9 @@ function kernelSwitch(
  * function's code size against its tiering budget: a few hundred empty calls
  * start the optimized compile that chunks of real work took tens of
  * milliseconds to start (docs/kernels.md "The first run"). Returns 1; 2 for a
- * kernel without a range (an empty call would run it whole: not called); 0
- * for a `k` past the end.
+ * kernel without a range (an empty call would run it whole: not called); 3
+ * for a light one (not called: its first run costs less than its compile);
+ * 0 for a `k` past the end.
  */
 export function emitTierKernel(
   b: BinaryenApi,
@@ -207,7 +231,9 @@ export function emitTierKernel(
 ): Expr {
   const n = (): Expr => m.local.get(1, b.i32);
   return kernelSwitch(b, m, names, (name, i) => {
-    if (!(calls[i] as KernelCalls).ranged) return m.return(m.i32.const(2));
+    const c = calls[i] as KernelCalls;
+    if (!c.ranged) return m.return(m.i32.const(2));
+    if (c.light) return m.return(m.i32.const(3));
     const again = `${name}_tier`;
     // while (n > 0) { name(0, 0); n-- }
     return m.block(null, [
