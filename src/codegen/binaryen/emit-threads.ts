@@ -25,8 +25,19 @@ type Expr = Binaryen.ExpressionRef;
 /** The thread number global (0 on the calling thread; each worker's instance sets its own). */
 export const THREAD_ID_GLOBAL = 'thread_id';
 
-/** Spins at a barrier before a blocking wait (tens of microseconds: most barriers end sooner). */
+/** Spin iterations per round at a barrier (~16 us: the unit the timeout counts where a thread spins). */
 const SPIN_ROUND = 1 << 13;
+/**
+ * Rounds a thread that may block spins at a barrier before its first
+ * blocking wait (~0.5 ms). A sleeper's wake-up costs more than the wait it
+ * saves: the releaser's notify is a system call, and on a VM the sleeper's
+ * idle vCPU is halted and must be woken by the hypervisor, so it starts its
+ * next part tens of microseconds or more after the others. Parts of one
+ * kernel end a few hundred microseconds apart at most (imbalance, one
+ * thread's contention), so spinning that long keeps both threads awake
+ * through a run; a longer wait (a thread without a core) still blocks.
+ */
+const SPIN_ROUNDS_BEFORE_BLOCK = 32;
 /** A blocking wait's timeout (ns): the timeout is counted in these. */
 const WAIT_NS = 1_000_000;
 /**
@@ -103,7 +114,7 @@ function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void 
             m.block(null, [
               m.local.set(spins, m.i32.const(0)),
               m.if(
-                get(canBlock),
+                m.i32.and(get(canBlock), m.i32.ge_u(get(waited), m.i32.const(SPIN_ROUNDS_BEFORE_BLOCK))),
                 m.block(null, [
                   m.drop(m.i32.atomic.rmw.add(0, word(ControlWord.sleepers), m.i32.const(1))),
                   // 2: timed out (0: woken, 1: the phase already changed)
