@@ -75,6 +75,11 @@ for (let r = 0; r < rounds; r++) {
   if (r % 10 === 9) loads.push(loadavg()[0]!);
 }
 loads.push(loadavg()[0]!);
+// rounds where every 2-thread run had both threads on a core most of the time (CPU/wall >= 1.8) and
+// the 1-thread run had its core (>= 0.95): the others measured the machine's other work
+const clean = variants[0]!.ms
+  .map((_, r) => r)
+  .filter((r) => variants.every((v, i) => v.cpu[r]! >= (i === 0 ? 0.95 : 1.8)));
 const one = quantile(variants[0]!.ms, 0.5);
 // each run against the first 2-thread variant's run of the same round (adjacent in time)
 const paired = (v: Variant): number =>
@@ -85,6 +90,24 @@ const paired = (v: Variant): number =>
 console.log(
   `${w.id}, ${rounds} rounds, load ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`,
 );
+const cleanOne = quantile(
+  clean.map((r) => variants[0]!.ms[r]!),
+  0.5,
+);
+console.log(`  clean rounds (every run had its cores): ${clean.length} of ${rounds}`);
+variants.forEach((v, i) => {
+  if (clean.length === 0) return;
+  const ms = clean.map((r) => v.ms[r]!);
+  const pairedClean = quantile(
+    clean.map((r) => v.ms[r]! / variants[1]!.ms[r]!),
+    0.5,
+  );
+  console.log(
+    `    clean ${v.label.padEnd(28)} median ${quantile(ms, 0.5).toFixed(1)} ms ` +
+      `${(cleanOne / quantile(ms, 0.5)).toFixed(2)}x` +
+      (i > 1 ? `; paired ${pairedClean.toFixed(3)}` : ''),
+  );
+});
 variants.forEach((v, i) => {
   const med = quantile(v.ms, 0.5);
   console.log(

@@ -14,6 +14,7 @@ import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
 import { kernelRange, kernelWork, MAX_OUTER_POINTS, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
+import { matchMatmulOperands, packedPanelBytes, prepackedBytes } from './matmul-shape.js';
 import { THREAD_VAR_ID } from './thread-var.js';
 
 /** How a threaded module divides its kernels among threads. */
@@ -30,6 +31,14 @@ export interface ThreadPlan {
    * checked again by the verifier). Absent: every barrier stays.
    */
   readonly joined?: readonly boolean[];
+  /**
+   * By kernel index: true where split kernel i runs its range as claimed
+   * pieces (claimPieces): each thread first runs its share of the leading
+   * units, then claims the trailing chunks one by one from a shared counter,
+   * so a thread slowed down (a busier core, a slower vCPU) takes fewer of
+   * them. Set by claimKernels; absent: every split kernel runs its fixed part.
+   */
+  readonly claimed?: readonly boolean[];
 }
 
 /** The plan of a module that runs on one thread. */
@@ -90,16 +99,25 @@ export interface AccessSpan {
 /** The variable ranges of thread `t`'s part of `range` (every other variable over its whole extent). */
 export function threadVarRanges(range: KernelRange, t: number, threads: number): VarRanges | undefined {
   const [start, end] = threadUnits(range.units, t, threads);
+  // the thread variable is t itself (a thread's own copy of a buffer)
+  return unitVarRanges(range, start, end, { lo: t, hi: t });
+}
+
+/**
+ * The variable ranges of units [start, end) of `range` run by a thread
+ * whose number lies in `thread` (every other variable over its whole extent).
+ */
+function unitVarRanges(
+  range: KernelRange,
+  start: number,
+  end: number,
+  thread: { lo: number; hi: number },
+): VarRanges | undefined {
   const lo = start * range.unit;
   const hi = Math.min(end * range.unit, range.v.extent) - 1;
   if (hi < lo) return undefined;
-  // the thread variable is t itself (a thread's own copy of a buffer)
   return (v: LoopVar) =>
-    v.id === range.v.id
-      ? { lo, hi }
-      : v.id === THREAD_VAR_ID
-        ? { lo: t, hi: t }
-        : { lo: 0, hi: v.extent - 1 };
+    v.id === range.v.id ? { lo, hi } : v.id === THREAD_VAR_ID ? thread : { lo: 0, hi: v.extent - 1 };
 }
 
 /**
@@ -118,7 +136,32 @@ export function threadAccessSpans(
   threads: number,
   shapeOf: (n: Node) => Shape,
 ): AccessSpan[] {
-  const part = threadVarRanges(range, t, threads);
+  return partAccessSpans(kernel, range, threadVarRanges(range, t, threads), shapeOf);
+}
+
+/**
+ * The loads and stores of units [start, end) of `kernel`'s range when any
+ * of threads 0..threads-1 may run them (a claimed piece: passes/thread-split.ts
+ * claimPieces), per point of the variables outside the range as in
+ * threadAccessSpans.
+ */
+export function pieceAccessSpans(
+  kernel: Kernel,
+  range: KernelRange,
+  piece: readonly [number, number],
+  threads: number,
+  shapeOf: (n: Node) => Shape,
+): AccessSpan[] {
+  const part = unitVarRanges(range, piece[0], piece[1], { lo: 0, hi: threads - 1 });
+  return partAccessSpans(kernel, range, part, shapeOf);
+}
+
+function partAccessSpans(
+  kernel: Kernel,
+  range: KernelRange,
+  part: VarRanges | undefined,
+  shapeOf: (n: Node) => Shape,
+): AccessSpan[] {
   if (part === undefined) return [];
   const at = kernel.domain.findIndex((v) => v.id === range.v.id);
   const outer = kernel.domain.slice(0, Math.max(0, at)).filter((v) => v.extent > 1);
@@ -189,6 +232,149 @@ function splitRace(
     }
   }
   return false;
+}
+
+/** A claimed kernel leaves 1 / CLAIM_SHARE of its units to be claimed; the threads split the rest up front. */
+export const CLAIM_SHARE = 4;
+/** Chunks the claimed units are cut into (with 2 threads, 1/16 of the range each). */
+export const CLAIM_CHUNKS = 4;
+/** Fewest units of a kernel whose range is claimed in part (fewer: the chunks would be too coarse). */
+export const MIN_CLAIM_UNITS = 8;
+/**
+ * Fewest rows of a matmul packing B per run, split by rows, whose range is
+ * claimed in part: each piece is a call that packs all of B again. ResNet-50
+ * on one thread, its whole range in one call against the 6 calls of a claimed
+ * 2-thread run (bench/probes/thread-claim-cost.ts; a fixed split makes 2):
+ * 1x1 convs of 256 rows +1-7%, 512 rows +0-4%, 1024 +0.2-3%, 2048 ±0 — and
+ * a conv's windows (implicit GEMM, a dearer packing) +6-12% at 256-512 rows,
+ * which never claim.
+ */
+export const MIN_CLAIM_ROWS = 1024;
+
+/** How a claimed kernel's units divide: `fixed` leading units split up front, then `chunks` chunks of `chunk` units. */
+export interface ClaimLayout {
+  readonly fixed: number;
+  readonly chunk: number;
+  readonly chunks: number;
+}
+
+/** The claim layout of a range of `units` units (emit-threads.ts emits the same arithmetic). */
+export function claimLayout(units: number): ClaimLayout {
+  const reserve = Math.floor(units / CLAIM_SHARE);
+  const chunk = Math.max(1, Math.ceil(reserve / CLAIM_CHUNKS));
+  return { fixed: units - reserve, chunk, chunks: Math.ceil(reserve / chunk) };
+}
+
+/**
+ * Every piece [start, end) a claimed kernel's range runs in with `threads`
+ * threads: thread t's part of the fixed units (threadUnits), then the
+ * claimed chunks, which any thread may run. Empty pieces are left out.
+ */
+export function claimPieces(units: number, threads: number): (readonly [number, number])[] {
+  const { fixed, chunk, chunks } = claimLayout(units);
+  const pieces: (readonly [number, number])[] = [];
+  for (let t = 0; t < threads; t++) pieces.push(threadUnits(fixed, t, threads));
+  for (let c = 0; c < chunks; c++) pieces.push([fixed + c * chunk, Math.min(units, fixed + (c + 1) * chunk)]);
+  return pieces.filter(([start, end]) => end > start);
+}
+
+/** An inclusive interval one owner (a thread, a piece) loads or stores. */
+export interface OwnedSpan {
+  readonly lo: number;
+  readonly hi: number;
+  readonly write: boolean;
+  readonly owner: number;
+}
+
+/**
+ * Two spans of different owners that share a point where at least one
+ * stores, or undefined: a sweep over the spans sorted by `lo` that keeps,
+ * of the spans seen, the one reaching furthest (and the furthest of another
+ * owner), among all and among stores — O(n log n) where comparing every
+ * pair of pieces' spans grows with their square.
+ */
+export function crossRace<S extends OwnedSpan>(spans: readonly S[]): readonly [S, S] | undefined {
+  type Top = { best?: S; other?: S };
+  const reach = (top: Top, owner: number): S | undefined =>
+    top.best === undefined ? undefined : top.best.owner !== owner ? top.best : top.other;
+  const add = (top: Top, x: S): void => {
+    if (top.best === undefined || x.hi > top.best.hi) {
+      if (top.best !== undefined && top.best.owner !== x.owner) top.other = top.best;
+      top.best = x;
+    } else if (x.owner !== top.best.owner && (top.other === undefined || x.hi > top.other.hi)) {
+      top.other = x;
+    }
+  };
+  const any: Top = {};
+  const stores: Top = {};
+  for (const x of [...spans].sort((a, b) => a.lo - b.lo)) {
+    const y = reach(x.write ? any : stores, x.owner);
+    if (y !== undefined && y.hi >= x.lo) return [y, x];
+    add(any, x);
+    if (x.write) add(stores, x);
+  }
+  return undefined;
+}
+
+/**
+ * Whether `kernel` run as claimed pieces among `threads` threads races (per
+ * value, ignoring aliasing): a piece stores elements another piece loads
+ * or stores. Any thread may run any chunk, so a piece's thread variable
+ * spans every thread, and a buffer indexed by it (a row kernel's row-local
+ * buffer) makes every piece race: such kernels keep fixed parts.
+ */
+function claimRace(
+  kernel: Kernel,
+  range: KernelRange,
+  threads: number,
+  shapeOf: (n: Node) => Shape,
+): boolean {
+  // each value's spans, owned by their piece
+  const byNode = new Map<number, (AccessSpan & OwnedSpan)[]>();
+  claimPieces(range.units, threads).forEach((piece, owner) => {
+    for (const span of pieceAccessSpans(kernel, range, piece, threads, shapeOf)) {
+      const list = byNode.get(span.node.id) ?? [];
+      list.push({ ...span, owner });
+      byNode.set(span.node.id, list);
+    }
+  });
+  return [...byNode.values()].some((spans) => crossRace(spans) !== undefined);
+}
+
+/**
+ * Whether the pieces of `kernel` cost more than its fixed part: a matmul
+ * split by rows that packs B per run packs all of it again in each call,
+ * which pays only over MIN_CLAIM_ROWS rows or more.
+ */
+function dearPieces(kernel: Kernel, range: KernelRange): boolean {
+  const shape = matchMatmulOperands(kernel);
+  if (shape === undefined || range.columns === true) return false;
+  const repacks = packedPanelBytes(shape) > 0 && prepackedBytes(shape) === 0;
+  return repacks && (shape.m?.extent ?? 1) < MIN_CLAIM_ROWS;
+}
+
+/**
+ * `plan` with `claimed` set: a split kernel alone in its barrier interval
+ * (not joined: joined kernels rely on each thread running the same part of
+ * each), with at least MIN_CLAIM_UNITS units, whose pieces cost no more
+ * than its fixed part (not a matmul with fewer than MIN_CLAIM_ROWS rows
+ * that packs B per call), and whose pieces do not race for any thread
+ * count 2..maxThreads. Results stay bit-identical: every unit is computed
+ * by one call whatever thread runs it, as when run() calls a kernel in
+ * chunks.
+ */
+export function claimKernels(schedule: Schedule, plan: ThreadPlan, shapeOf: (n: Node) => Shape): ThreadPlan {
+  const claimed = schedule.kernels.map((kernel) => {
+    const i = kernel.index;
+    if (plan.split[i] !== true || plan.joined?.[i] === true || plan.joined?.[i - 1] === true) return false;
+    const range = kernelRange(kernel);
+    if (range === undefined || range.units < MIN_CLAIM_UNITS) return false;
+    if (dearPieces(kernel, range)) return false;
+    for (let threads = 2; threads <= plan.maxThreads; threads++)
+      if (claimRace(kernel, range, threads, shapeOf)) return false;
+    return true;
+  });
+  return { ...plan, claimed };
 }
 
 /**
