@@ -24,7 +24,8 @@ import { planMemory, type PlannedMemory } from './planner/memory-plan.js';
 import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
 import { checkCompileOptions, type CompileOptions } from './compile-options.js';
-import { claimKernels, planThreads, type ThreadPlan } from './passes/thread-split.js';
+import { planThreads, type ThreadPlan } from './passes/thread-split.js';
+import { claimKernels } from './planner/claim-kernels.js';
 import { splitWholeReductions } from './passes/split-reductions.js';
 import { joinBarrierIntervals } from './planner/thread-barriers.js';
 import { verifyThreads } from './planner/verify-threads.js';
@@ -147,7 +148,7 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
   );
   // kernels alone in their barrier interval leave their last units to whichever thread is free first
   const claimed = time('claim', () =>
-    maxThreads > 1 ? claimKernels(schedule, barriers, (n) => storedShape(schedule, n)) : barriers,
+    maxThreads > 1 ? claimKernels(schedule, memory, barriers, strides) : barriers,
   );
   time('verify', () => {
     verifyPlan(schedule, memory);

@@ -175,12 +175,19 @@ for (let r = 0; r < rounds; r++) {
 // thread's inputs lie where the parts before wrote them (half in the other core's caches)
 const inRun: number[][] = ks.map(() => []);
 const inRunOwn: [number, number][][] = ks.map(() => []);
+/** Each round's whole pass in run order (wall ms, handshakes included): preemption counts here as in a run. */
+const inRunTotal: number[] = [];
+const runTwoAfter: number[] = [];
 for (let r = 0; r < rounds; r++) {
+  const start = performance.now();
   ks.forEach((k, i) => {
     if (!k.split) return void fn(i)(0, k.units);
     inRun[i]!.push(both(i, k.units, false));
     inRunOwn[i]!.push(once[i]!.pop()!);
   });
+  inRunTotal.push(performance.now() - start);
+  // the model's 2-thread run right after, as the pass's neighbour in time
+  runTwoAfter.push(timed(() => void twoPrep.run()));
 }
 loads.push(load());
 Atomics.store(cmd, 0, -1);
@@ -240,7 +247,9 @@ console.log(
 );
 console.log(
   `in run order (each kernel's parts at once, one kernel after the other): ${sumOf(inRun, plain).toFixed(1)} ms; ` +
-    `calling thread's parts ${sumOf(inRunOwn, first).toFixed(1)}, worker's ${sumOf(inRunOwn, second).toFixed(1)}`,
+    `calling thread's parts ${sumOf(inRunOwn, first).toFixed(1)}, worker's ${sumOf(inRunOwn, second).toFixed(1)}; ` +
+    `the whole pass per round (median) ${median(inRunTotal).toFixed(1)} ms against the model's 2-thread run ` +
+    `right after it ${median(runTwoAfter).toFixed(1)} ms`,
 );
 for (const [i, r] of rows.entries()) {
   if (!r.k.split) continue;

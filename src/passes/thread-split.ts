@@ -36,7 +36,7 @@ export interface ThreadPlan {
    * pieces (claimPieces): each thread first runs its share of the leading
    * units, then claims the trailing chunks one by one from a shared counter,
    * so a thread slowed down (a busier core, a slower vCPU) takes fewer of
-   * them. Set by claimKernels; absent: every split kernel runs its fixed part.
+   * them. Set by planner/claim-kernels.ts; absent: every split kernel runs its fixed part.
    */
   readonly claimed?: readonly boolean[];
 }
@@ -166,7 +166,8 @@ function partAccessSpans(
   const at = kernel.domain.findIndex((v) => v.id === range.v.id);
   const outer = kernel.domain.slice(0, Math.max(0, at)).filter((v) => v.extent > 1);
   const points = outer.reduce((p, v) => p * v.extent, 1);
-  if (outer.length === 0 || points > MAX_OUTER_POINTS) return accessSpans(kernel, shapeOf, part);
+  const accesses = flatAccesses(kernel, shapeOf);
+  if (outer.length === 0 || points > MAX_OUTER_POINTS) return spansOver(accesses, part);
   const spans: AccessSpan[] = [];
   for (let p = 0; p < points; p++) {
     const fixed = new Map<number, number>();
@@ -179,7 +180,40 @@ function partAccessSpans(
       const value = fixed.get(v.id);
       return value === undefined ? part(v) : { lo: value, hi: value };
     };
-    spans.push(...accessSpans(kernel, shapeOf, vars));
+    spans.push(...spansOver(accesses, vars));
+  }
+  return spans;
+}
+
+/** A load or store of a kernel with its index raveled to a flat element index of its buffer. */
+interface FlatAccess {
+  readonly node: Node;
+  readonly flat: ix.IndexExpr;
+  readonly write: boolean;
+}
+
+/** Every load and store of `kernel` raveled once (a split check evaluates them at up to MAX_OUTER_POINTS points). */
+function flatAccesses(kernel: Kernel, shapeOf: (n: Node) => Shape): FlatAccess[] {
+  const out: FlatAccess[] = [];
+  const exprs = stepExprs(kernel);
+  kernel.steps.forEach((step, i) => {
+    const inner = step.kind === 'reduce' ? step.reduction.vars : step.kind === 'store' ? step.vars : [];
+    // steps whose own loops are empty never run and touch nothing
+    if (inner.some((v) => v.extent === 0)) return;
+    for (const load of loadsOf(exprs[i]!))
+      out.push({ node: load.node, flat: ix.ravel(load.index, shapeOf(load.node)), write: false });
+    if (step.kind === 'store')
+      out.push({ node: step.node, flat: ix.ravel(step.index, shapeOf(step.node)), write: true });
+  });
+  return out;
+}
+
+/** The element intervals of `accesses` with the loop variables over `vars`. */
+function spansOver(accesses: readonly FlatAccess[], vars: VarRanges): AccessSpan[] {
+  const spans: AccessSpan[] = [];
+  for (const a of accesses) {
+    const r = ix.rangeOf(a.flat, vars);
+    if (r.hi >= r.lo) spans.push({ node: a.node, write: a.write, lo: r.lo, hi: r.hi });
   }
   return spans;
 }
@@ -190,18 +224,7 @@ function partAccessSpans(
  * over `vars`. Steps whose own loops are empty never run and touch nothing.
  */
 export function accessSpans(kernel: Kernel, shapeOf: (n: Node) => Shape, vars: VarRanges): AccessSpan[] {
-  const spans: AccessSpan[] = [];
-  const add = (node: Node, index: readonly ix.IndexExpr[], write: boolean): void => {
-    const r = ix.rangeOf(ix.ravel(index, shapeOf(node)), vars);
-    if (r.hi >= r.lo) spans.push({ node, write, lo: r.lo, hi: r.hi });
-  };
-  kernel.steps.forEach((step, i) => {
-    const inner = step.kind === 'reduce' ? step.reduction.vars : step.kind === 'store' ? step.vars : [];
-    if (inner.some((v) => v.extent === 0)) return;
-    for (const load of loadsOf(stepExprs(kernel)[i]!)) add(load.node, load.index, false);
-    if (step.kind === 'store') add(step.node, step.index, true);
-  });
-  return spans;
+  return spansOver(flatAccesses(kernel, shapeOf), vars);
 }
 
 /** Whether two inclusive intervals share a point. */
@@ -317,31 +340,6 @@ export function crossRace<S extends OwnedSpan>(spans: readonly S[]): readonly [S
 }
 
 /**
- * Whether `kernel` run as claimed pieces among `threads` threads races (per
- * value, ignoring aliasing): a piece stores elements another piece loads
- * or stores. Any thread may run any chunk, so a piece's thread variable
- * spans every thread, and a buffer indexed by it (a row kernel's row-local
- * buffer) makes every piece race: such kernels keep fixed parts.
- */
-function claimRace(
-  kernel: Kernel,
-  range: KernelRange,
-  threads: number,
-  shapeOf: (n: Node) => Shape,
-): boolean {
-  // each value's spans, owned by their piece
-  const byNode = new Map<number, (AccessSpan & OwnedSpan)[]>();
-  claimPieces(range.units, threads).forEach((piece, owner) => {
-    for (const span of pieceAccessSpans(kernel, range, piece, threads, shapeOf)) {
-      const list = byNode.get(span.node.id) ?? [];
-      list.push({ ...span, owner });
-      byNode.set(span.node.id, list);
-    }
-  });
-  return [...byNode.values()].some((spans) => crossRace(spans) !== undefined);
-}
-
-/**
  * Whether the pieces of `kernel` cost more than its fixed part: a matmul
  * split by rows that packs B per run packs all of it again in each call,
  * which pays only over MIN_CLAIM_ROWS rows or more.
@@ -354,27 +352,17 @@ function dearPieces(kernel: Kernel, range: KernelRange): boolean {
 }
 
 /**
- * `plan` with `claimed` set: a split kernel alone in its barrier interval
- * (not joined: joined kernels rely on each thread running the same part of
- * each), with at least MIN_CLAIM_UNITS units, whose pieces cost no more
- * than its fixed part (not a matmul with fewer than MIN_CLAIM_ROWS rows
- * that packs B per call), and whose pieces do not race for any thread
- * count 2..maxThreads. Results stay bit-identical: every unit is computed
- * by one call whatever thread runs it, as when run() calls a kernel in
- * chunks.
+ * Whether split kernel `index` of `plan` may claim part of its range: it is
+ * alone in its barrier interval (joined kernels rely on each thread running
+ * the same part of each), has at least MIN_CLAIM_UNITS units, and its
+ * pieces cost no more than its fixed part (dearPieces). Whether its pieces
+ * race is decided on the planned addresses (planner/claim-kernels.ts).
  */
-export function claimKernels(schedule: Schedule, plan: ThreadPlan, shapeOf: (n: Node) => Shape): ThreadPlan {
-  const claimed = schedule.kernels.map((kernel) => {
-    const i = kernel.index;
-    if (plan.split[i] !== true || plan.joined?.[i] === true || plan.joined?.[i - 1] === true) return false;
-    const range = kernelRange(kernel);
-    if (range === undefined || range.units < MIN_CLAIM_UNITS) return false;
-    if (dearPieces(kernel, range)) return false;
-    for (let threads = 2; threads <= plan.maxThreads; threads++)
-      if (claimRace(kernel, range, threads, shapeOf)) return false;
-    return true;
-  });
-  return { ...plan, claimed };
+export function mayClaim(kernel: Kernel, plan: ThreadPlan): boolean {
+  const i = kernel.index;
+  if (plan.split[i] !== true || plan.joined?.[i] === true || plan.joined?.[i - 1] === true) return false;
+  const range = kernelRange(kernel);
+  return range !== undefined && range.units >= MIN_CLAIM_UNITS && !dearPieces(kernel, range);
 }
 
 /**

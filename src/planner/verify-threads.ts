@@ -81,7 +81,7 @@ function threadSpans(
  * thread variable spanning every thread), and no piece may touch the
  * scratch, whose slices (one per thread) each thread reuses piece after piece.
  */
-function claimedRace(
+export function claimedRace(
   schedule: Schedule,
   memory: PlannedMemory,
   kernel: Kernel,
