@@ -301,6 +301,21 @@ export function claimPieces(units: number, threads: number): (readonly [number, 
   return pieces.filter(([start, end]) => end > start);
 }
 
+/**
+ * The pieces of every thread count 2..maxThreads cut at each other's
+ * bounds: every piece of any count is a run of these. When no two of them
+ * race (each with the thread variable over every thread), no two pieces of
+ * any count do — a piece touches no more than its sub-pieces together — so
+ * one check stands for every count.
+ */
+export function claimSubPieces(units: number, maxThreads: number): (readonly [number, number])[] {
+  const bounds = new Set<number>([0, units]);
+  for (let threads = 2; threads <= maxThreads; threads++)
+    for (const [start, end] of claimPieces(units, threads)) bounds.add(start).add(end);
+  const sorted = [...bounds].sort((a, b) => a - b);
+  return sorted.slice(1).map((end, i) => [sorted[i]!, end] as const);
+}
+
 /** An inclusive interval one owner (a thread, a piece) loads or stores. */
 export interface OwnedSpan {
   readonly lo: number;

@@ -2,7 +2,7 @@
  * Chooses the split kernels whose last units the threads claim chunk by
  * chunk (ThreadPlan.claimed, passes/thread-split.ts claimPieces): those that
  * may (mayClaim) and whose pieces do not race on the planned addresses for
- * any thread count, with the same check the verifier applies
+ * any thread count up to the maximum, with the same check the verifier applies
  * (verify-threads.ts), so a plan this makes always verifies.
  */
 import type { Schedule } from '../passes/kernel.js';
@@ -21,11 +21,9 @@ export function claimKernels(
   plan: ThreadPlan,
   strides: ScratchStrides,
 ): ThreadPlan {
-  const counts = Array.from({ length: plan.maxThreads - 1 }, (_, c) => c + 2);
   const claimed = schedule.kernels.map(
     (kernel) =>
-      mayClaim(kernel, plan) &&
-      !counts.some((count) => claimedRace(schedule, memory, kernel, count, strides) !== undefined),
+      mayClaim(kernel, plan) && claimedRace(schedule, memory, kernel, plan.maxThreads, strides) === undefined,
   );
   return { ...plan, claimed };
 }

@@ -16,7 +16,7 @@ import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
 import {
   barrierIntervals,
-  claimPieces,
+  claimSubPieces,
   crossRace,
   overlaps,
   pieceAccessSpans,
@@ -75,22 +75,25 @@ function threadSpans(
 }
 
 /**
- * Why a claimed kernel (ThreadPlan.claimed) races with `count` threads, or
- * undefined: any thread may run any of its pieces (claimPieces), so no
- * piece may store a byte another piece loads or stores (each piece's
- * thread variable spanning every thread), and no piece may touch the
- * scratch, whose slices (one per thread) each thread reuses piece after piece.
+ * Why a claimed kernel (ThreadPlan.claimed) races with up to `maxThreads`
+ * threads, or undefined: any thread may run any of its pieces, so no piece
+ * may store a byte another piece loads or stores (each piece's thread
+ * variable spanning every thread), and no piece may touch the scratch,
+ * whose slices (one per thread) each thread reuses piece after piece.
+ * Checked once on the pieces of all thread counts cut at each other's
+ * bounds (claimSubPieces), which stands for every count.
  */
 export function claimedRace(
   schedule: Schedule,
   memory: PlannedMemory,
   kernel: Kernel,
-  count: number,
+  maxThreads: number,
   strides: ScratchStrides,
 ): string | undefined {
   const range = kernelRange(kernel);
   if (range === undefined) throw new PlanError(`${kernel.name}: claimed without a range`);
-  const pieces = claimPieces(range.units, count);
+  const count = maxThreads;
+  const pieces = claimSubPieces(range.units, maxThreads);
   const owned = pieces.flatMap((piece, owner) =>
     byteSpans(
       memory,
@@ -102,7 +105,7 @@ export function claimedRace(
   const stride = strides.get(kernel.index);
   if (buffer !== undefined && at !== undefined) {
     if (stride === undefined && pieces.length > 1)
-      return `${kernel.name}: claimed among ${count} threads, its pieces share one scratch (no slice per thread)`;
+      return `${kernel.name}: claimed among up to ${count} threads, its pieces share one scratch (no slice per thread)`;
     // every thread's slice, owned by no piece: a piece touching it races with whichever thread uses it
     const what = `${kernel.name}.scratch`;
     if (stride !== undefined)
@@ -114,7 +117,7 @@ export function claimedRace(
   const piece = (s: ByteSpan & OwnedSpan): string =>
     s.owner < 0 ? 'the scratch' : `units [${pieces[s.owner]![0]}, ${pieces[s.owner]![1]})`;
   return (
-    `${kernel.name}: claimed among ${count} threads, ${piece(y)} ${y.write ? 'store' : 'load'} ` +
+    `${kernel.name}: claimed among up to ${count} threads, ${piece(y)} ${y.write ? 'store' : 'load'} ` +
     `bytes [${y.lo}, ${y.hi}] of ${y.what} while ${piece(x)} ${x.write ? 'stores' : 'loads'} [${x.lo}, ${x.hi}] of ${x.what}`
   );
 }
@@ -192,11 +195,13 @@ export function verifyThreads(
       throw new PlanError(`${claimed[0]!.name}: a claimed kernel shares its barrier interval`, {
         kernel: claimed[0]!.name,
       });
+    if (claimed.length > 0) {
+      const race = claimedRace(schedule, memory, kernels[0]!, threads.maxThreads, strides);
+      if (race !== undefined) throw new PlanError(race, { kernel: kernels[0]!.name, claimed: true });
+      continue;
+    }
     for (let count = 2; count <= threads.maxThreads; count++) {
-      const race =
-        claimed.length > 0
-          ? claimedRace(schedule, memory, kernels[0]!, count, strides)
-          : intervalRace(schedule, memory, kernels, count, strides);
+      const race = intervalRace(schedule, memory, kernels, count, strides);
       if (race !== undefined)
         throw new PlanError(race, { kernel: kernels[0]!.name, kernels: kernels.length, threads: count });
     }

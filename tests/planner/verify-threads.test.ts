@@ -9,6 +9,8 @@ import { describe, expect, test } from 'vitest';
 import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
 import {
+  claimPieces,
+  claimSubPieces,
   crossRace,
   overlaps,
   planThreads,
@@ -252,10 +254,10 @@ describe('verifyThreads', () => {
     ]);
     expect(() =>
       verifyThreads(rows.schedule, rows.memory, { ...rows.threads, claimed: [true] }, new Map()),
-    ).toThrow(/k0_\w+: claimed among 2 threads, units \[\d+, \d+\) (store|load) bytes/);
+    ).toThrow(/k0_\w+: claimed among up to 4 threads, units \[\d+, \d+\) (store|load) bytes/);
     // without a scratch slice per thread the pieces share the packed B
     expect(() => verifyThreads(matmul.schedule, matmul.memory, matmul.threads, new Map())).toThrow(
-      /claimed among 2 threads, its pieces share one scratch/,
+      /claimed among up to 4 threads, its pieces share one scratch/,
     );
     // a claimed kernel in a joined interval: the threads' parts no longer match kernel to kernel
     const g = new Graph();
@@ -296,6 +298,26 @@ describe('verifyThreads', () => {
       if (found !== undefined) {
         const [a, b] = found;
         expect([a.owner !== b.owner, a.write || b.write, overlaps(a, b)]).toEqual([true, true, true]);
+      }
+    }
+  });
+
+  test('claimSubPieces cut the pieces of every thread count at one another: each piece is a run of them', () => {
+    for (const units of [8, 9, 25, 37, 64, 98, 257]) {
+      for (const maxThreads of [2, 3, 8]) {
+        const subs = claimSubPieces(units, maxThreads);
+        // contiguous, covering [0, units), none empty
+        expect(subs[0]![0]).toBe(0);
+        expect(subs[subs.length - 1]![1]).toBe(units);
+        subs.forEach(([s, e], i) => expect([e > s, i === 0 || subs[i - 1]![1] === s]).toEqual([true, true]));
+        const starts = new Set(subs.map(([s]) => s));
+        for (let threads = 2; threads <= maxThreads; threads++) {
+          const pieces = claimPieces(units, threads);
+          // the pieces of one count cover the range once, and each starts and ends on a sub-piece bound
+          expect(pieces.reduce((n, [s, e]) => n + e - s, 0)).toBe(units);
+          for (const [s, e] of pieces)
+            expect([starts.has(s), e === units || starts.has(e)]).toEqual([true, true]);
+        }
       }
     }
   });
