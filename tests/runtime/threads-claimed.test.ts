@@ -8,8 +8,10 @@
  * B is packed once, and a pool, over odd sizes; a matmul with fewer rows
  * packing B per run keeps fixed parts.
  */
-import { describe, expect } from 'vitest';
-import { Graph, type KernelInfo } from '../../src/index.js';
+import { describe, expect, test } from 'vitest';
+import { compile, Graph, type KernelInfo } from '../../src/index.js';
+import { ControlWord } from '../../src/common/thread-control.js';
+import { bitsOf } from '../support/differential.js';
 import { claimLayout } from '../../src/passes/thread-split.js';
 import {
   disposedAfterAll,
@@ -127,5 +129,27 @@ describe('claimed chunks: any thread may compute the last units', () => {
     expect([kernel.split, kernel.claimed, kernel.units]).toEqual([true, c.claimed, c.units]);
     // the claimed quarter is cut into several chunks
     if (c.claimed) expect(claimLayout(c.units).chunks).toBeGreaterThan(1);
+  });
+});
+
+describe('the claim counter', () => {
+  test('a counter left behind (a runtime that did not reset it after an abandoned run) skips no chunk', async () => {
+    // one claimed kernel, first in the run: its own barrier sets the counter to 0 before anyone claims
+    const g = new Graph();
+    g.output('y', g.input('x', [37, 53]).mul(1.5).tanh());
+    const one = await compile(g);
+    const many = await compile(g, { threads: 2, threadMinWork: 0 });
+    models.push(one, many);
+    expect(many.kernels[0]!.claimed).toBe(true);
+    // the model's shared memory and control block (private to Model: a test's look inside)
+    const inner = many as unknown as { memory: WebAssembly.Memory; control: number };
+    const claim = new Int32Array(inner.memory.buffer, inner.control + 4 * ControlWord.claim, 1);
+    // new inputs each run, so a skipped chunk would leave the last run's values behind
+    for (const stale of [1, 3, 1000]) {
+      const feeds = { x: data(37 * 53, stale) };
+      Atomics.store(claim, 0, stale);
+      expect(bitsOf(many.run(feeds).y)).toEqual(bitsOf(one.run(feeds).y));
+      expect(Atomics.load(claim, 0)).toBe(0);
+    }
   });
 });

@@ -153,10 +153,16 @@ export function emitRunThread(
   const [count, canBlock, limit, tid, per, s, e, ce, chunk] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const get = (l: number): Expr => m.local.get(l, i32);
   const min = (a: () => Expr, x: () => Expr): Expr => m.select(m.i32.lt_u(a(), x()), a(), x());
+  const barrier = (): Expr =>
+    m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1)));
   const body: Expr[] = [
     m.global.set('err_site', m.i32.const(0)),
     m.local.set(tid, m.global.get(THREAD_ID_GLOBAL, i32)),
   ];
+  // every claimed kernel but a first one starts after a barrier, whose last arriver sets the claim
+  // counter to 0; a first one gets a barrier of its own, so that no counter a runtime left behind
+  // (after an abandoned run) can skip its chunks
+  if (plan.claimed?.[0] === true) body.push(barrier());
   for (const kernel of kernels) {
     const c = calls[kernel.index] as KernelCalls;
     const units = (): Expr => m.i32.const(c.units);
@@ -234,8 +240,7 @@ export function emitRunThread(
     } else {
       body.push(m.if(m.i32.eqz(get(tid)), m.block(null, emitKernelCalls(b, m, kernel.name, c, s, e))));
     }
-    if (barrierAfter(plan, kernel.index))
-      body.push(m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1))));
+    if (barrierAfter(plan, kernel.index)) body.push(barrier());
   }
   body.push(m.i32.const(0));
   m.addFunction(
