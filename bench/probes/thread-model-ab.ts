@@ -16,16 +16,21 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { load } from '../../src/runtime/index.js';
-import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
+import { prepareImportedModel, prepareModel } from '../competitors/tensorwasm-prepare.js';
 import { makeModelWorkloads } from '../models/model-workloads.js';
+import { makeWorkloads, selectWorkloads } from '../workloads.js';
 
 const files = (process.argv[2] ?? '').split(',').filter((f) => f !== '');
 const id = process.argv[3] ?? 'resnet';
 const rounds = Number(process.argv[4] ?? 30);
-if (files.length === 0) throw new Error('usage: thread-model-ab.ts a.twm,b.twm [model] [rounds]');
-const [w] = makeModelWorkloads([id]);
-if (w === undefined) throw new Error(`no model ${id}`);
-const data = w.makeData();
+if (files.length === 0) throw new Error('usage: thread-model-ab.ts a.twm,b.twm [model|W1|…] [rounds]');
+const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
+const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
+if (w === undefined && workload === undefined) throw new Error(`no model or workload ${id}`);
+const label = workload?.id ?? w!.id;
+const data = (workload ?? w!).makeData();
+// a workload's graph names its tensors; an imported model's first input and output are its own
+const prepare = workload !== undefined ? prepareModel : prepareImportedModel;
 
 interface Variant {
   readonly label: string;
@@ -37,7 +42,7 @@ interface Variant {
 }
 const variants: Variant[] = [];
 const add = async (label: string, file: string, threads: number): Promise<void> => {
-  const p = prepareImportedModel(await load(readFileSync(file), { threads }), data);
+  const p = prepare(await load(readFileSync(file), { threads }), data);
   variants.push({
     label,
     run: () => void p.run(),
@@ -88,7 +93,7 @@ const paired = (v: Variant): number =>
     0.5,
   );
 console.log(
-  `${w.id}, ${rounds} rounds, load ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`,
+  `${label}, ${rounds} rounds, load ${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}`,
 );
 const cleanOne = quantile(
   clean.map((r) => variants[0]!.ms[r]!),
