@@ -3,10 +3,12 @@
  * global, a barrier over the shared control block (common/thread-control.ts),
  * and `run_thread(count, canBlock, timeoutMs)`, which runs this thread's part
  * of every split kernel (passes/thread-split.ts: the same threadUnits
- * formula), the kernels that run whole on thread 0 only, and a barrier
- * around each split kernel or run of joined split kernels (barrierAfter). Every thread makes this one call per run. A thread that waits
- * at a barrier longer than the timeout, or sees another give up, leaves the
- * run (returns 1) instead of hanging.
+ * formula; a claimed kernel's last chunks taken from the control block's
+ * claim counter), the kernels that run whole on thread 0 only, and a barrier
+ * around each split kernel or run of joined split kernels (barrierAfter).
+ * Every thread makes this one call per run. A thread that waits at a
+ * barrier longer than the timeout, or sees another give up, leaves the run
+ * (returns 1) instead of hanging.
  */
 import type Binaryen from 'binaryen';
 import {
