@@ -183,6 +183,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     units: emitted.calls[k.index]?.units ?? 1,
     chunks: emitted.calls[k.index]?.chunks ?? 1,
     split: threads.split[k.index] === true,
+    claimed: threads.claimed?.[k.index] === true,
   }));
   const instanceStart = performance.now();
   const model = new CompiledModel<I, P, O>(

@@ -39,6 +39,11 @@ export interface KernelInfo {
   readonly chunks: number;
   /** Each thread runs its part of the range (compiled with threads > 1); else thread 0 runs it whole. */
   readonly split: boolean;
+  /**
+   * A split kernel whose last units the threads claim chunk by chunk, so a
+   * thread slowed down takes fewer (docs/threads.md "Claimed chunks").
+   */
+  readonly claimed: boolean;
 }
 
 /** Milliseconds spent in each compile stage. */

@@ -25,6 +25,7 @@ import { verifyPlan } from './planner/verify-plan.js';
 import { findInPlace } from './planner/in-place.js';
 import { checkCompileOptions, type CompileOptions } from './compile-options.js';
 import { planThreads, type ThreadPlan } from './passes/thread-split.js';
+import { claimKernels } from './planner/claim-kernels.js';
 import { splitWholeReductions } from './passes/split-reductions.js';
 import { joinBarrierIntervals } from './planner/thread-barriers.js';
 import { verifyThreads } from './planner/verify-threads.js';
@@ -145,9 +146,13 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
   const barriers = time('barriers', () =>
     maxThreads > 1 ? joinBarrierIntervals(schedule, memory, threadPlan, strides) : threadPlan,
   );
+  // kernels alone in their barrier interval leave their last units to whichever thread is free first
+  const claimed = time('claim', () =>
+    maxThreads > 1 ? claimKernels(schedule, memory, barriers, strides) : barriers,
+  );
   time('verify', () => {
     verifyPlan(schedule, memory);
-    verifyThreads(schedule, memory, barriers, strides);
+    verifyThreads(schedule, memory, claimed, strides);
   });
-  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads: barriers, stats };
+  return { built: graph, lowered, nodes, decisions, notes, schedule, live, memory, threads: claimed, stats };
 }

@@ -39,7 +39,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, names, sync } = workerData;
 const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
 x.thread_id.value = 1;
-const c = new Int32Array(sync);
+const c = new Int32Array(sync, 0, 8);
+const took = new Float64Array(sync, 32, 1);
 parentPort.postMessage('ready');
 let seen = 0;
 for (;;) {
@@ -52,7 +53,9 @@ for (;;) {
   }
   seen = seq;
   if (seq < 0) break;
+  const t = performance.now();
   if (c[1] >= 0) x[names[c[1]]](c[2], c[3]);
+  took[0] = performance.now() - t;
   Atomics.store(c, 4, seq);
 }
 `;
@@ -71,8 +74,10 @@ const exports = (two as unknown as { instanceExports(why: string): Record<string
   'probe',
 );
 const names = two.kernels.map((k) => k.name);
-const sync = new SharedArrayBuffer(32);
-const cmd = new Int32Array(sync);
+const sync = new SharedArrayBuffer(40);
+const cmd = new Int32Array(sync, 0, 8);
+/** The worker's own time for its part of the last pair (ms). */
+const workerTook = new Float64Array(sync, 32, 1);
 const worker = new Worker(WORKER, {
   eval: true,
   workerData: { module: inner.module, memory: inner.memory, names, sync },
@@ -92,23 +97,32 @@ function post(i: number, s: number, e: number): void {
   Atomics.store(cmd, 0, seq);
   Atomics.notify(cmd, 0);
 }
-function both(i: number, units: number): number {
-  const [s0, e0] = threadUnits(units, 0, 2);
-  const [s1, e1] = threadUnits(units, 1, 2);
+function both(i: number, units: number, swap: boolean): number {
+  const [s0, e0] = threadUnits(units, swap ? 1 : 0, 2);
+  const [s1, e1] = threadUnits(units, swap ? 0 : 1, 2);
   // wake the worker first (a no-op), so the timed handshake finds it spinning
   post(-1, 0, 0);
   while (Atomics.load(cmd, 4) !== seq);
   const t = performance.now();
   post(i, s1, e1);
   if (e0 > s0) fn(i)(s0, e0);
+  const mine = performance.now() - t;
   while (Atomics.load(cmd, 4) !== seq);
-  return performance.now() - t;
+  const total = performance.now() - t;
+  (swap ? onceSwapped : once)[i]!.push([mine, workerTook[0]!]);
+  return total;
 }
 
 const whole: number[][] = ks.map(() => []);
 const part0: number[][] = ks.map(() => []);
 const part1: number[][] = ks.map(() => []);
 const pair: number[][] = ks.map(() => []);
+/**
+ * At once, each thread's own time: [calling thread, worker], with the calling thread on part 0
+ * (once) or, every other round, on part 1 (onceSwapped): a slow thread against a slow part.
+ */
+const once: [number, number][][] = ks.map(() => []);
+const onceSwapped: [number, number][][] = ks.map(() => []);
 const runOne: number[] = [];
 const runTwo: number[] = [];
 const loads = [load()];
@@ -117,13 +131,24 @@ const timed = (f: () => void): number => {
   f();
   return performance.now() - t;
 };
+/** CPU seconds the process got per wall second over calls of f (about 2 when both threads had a core). */
+const cpu = { run: [0, 0], pair: [0, 0] };
+function metered<T>(into: number[], f: () => T): T {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const value = f();
+  const used = process.cpuUsage(c);
+  into[0]! += (used.user + used.system) / 1000;
+  into[1]! += performance.now() - t;
+  return value;
+}
 for (let r = 0; r < 3; r++) {
   void onePrep.run();
   void twoPrep.run();
 }
 for (let r = 0; r < rounds; r++) {
   runOne.push(timed(() => void onePrep.run()));
-  runTwo.push(timed(() => void twoPrep.run()));
+  runTwo.push(metered(cpu.run, () => timed(() => void twoPrep.run())));
   // kernels in schedule order, so each sees what the ones before wrote (in-place kernels are not
   // idempotent: each variant runs once per round, alternating order between rounds)
   ks.forEach((k, i) => {
@@ -135,7 +160,7 @@ for (let r = 0; r < rounds; r++) {
       if (!k.split) return;
       part0[i]!.push(timed(() => e0 > s0 && f(s0, e0)));
       part1[i]!.push(timed(() => e1 > s1 && f(s1, e1)));
-      pair[i]!.push(both(i, k.units));
+      pair[i]!.push(metered(cpu.pair, () => both(i, k.units, r % 4 >= 2)));
     };
     if (r % 2 === 0) {
       a();
@@ -145,6 +170,24 @@ for (let r = 0; r < rounds; r++) {
       a();
     }
   });
+}
+// the kernels as a 2-thread run has them: every kernel's parts at once, in schedule order, so each
+// thread's inputs lie where the parts before wrote them (half in the other core's caches)
+const inRun: number[][] = ks.map(() => []);
+const inRunOwn: [number, number][][] = ks.map(() => []);
+/** Each round's whole pass in run order (wall ms, handshakes included): preemption counts here as in a run. */
+const inRunTotal: number[] = [];
+const runTwoAfter: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  const start = performance.now();
+  ks.forEach((k, i) => {
+    if (!k.split) return void fn(i)(0, k.units);
+    inRun[i]!.push(both(i, k.units, false));
+    inRunOwn[i]!.push(once[i]!.pop()!);
+  });
+  inRunTotal.push(performance.now() - start);
+  // the model's 2-thread run right after, as the pass's neighbour in time
+  runTwoAfter.push(timed(() => void twoPrep.run()));
 }
 loads.push(load());
 Atomics.store(cmd, 0, -1);
@@ -160,7 +203,8 @@ const rows = ks.map((k, i) => {
 const sum = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((s, r) => s + f(r), 0);
 console.log(
   `${w.id}: run 1 thread ${median(runOne).toFixed(1)} ms, 2 threads ${median(runTwo).toFixed(1)} ms ` +
-    `(${(median(runOne) / median(runTwo)).toFixed(2)}x); load ${loads.join('-')}`,
+    `(${(median(runOne) / median(runTwo)).toFixed(2)}x); load ${loads.join('-')}; CPU s per wall s: ` +
+    `2-thread runs ${(cpu.run[0]! / cpu.run[1]!).toFixed(2)}, kernel pairs ${(cpu.pair[0]! / cpu.pair[1]!).toFixed(2)}`,
 );
 console.log(
   `kernels: 1 thread ${sum((r) => r.w1).toFixed(1)} ms; 2 threads (parts at once) ${sum((r) => r.w2).toFixed(1)} ms; ` +
@@ -187,6 +231,32 @@ for (const r of [...rows].sort((a, b) => b.w2 - b.p - (a.w2 - a.p)).slice(0, top
   console.log(
     `  ${(r.w2 - r.p).toFixed(2).padStart(6)} ${r.k.name.padEnd(6)} units ${String(r.k.units).padStart(4)} ` +
       `1t ${r.w1.toFixed(2)} part ${r.p.toFixed(2)} 2t ${r.w2.toFixed(2)} ${r.k.nodes.join(' ').slice(0, 60)}`,
+  );
+}
+function sumOf<T>(xs: readonly T[][], f: (x: T) => number): number {
+  return rows.reduce((acc, r, i) => acc + (r.k.split ? median(xs[i]!.map(f)) : 0), 0);
+}
+const first = (x: [number, number]): number => x[0];
+const second = (x: [number, number]): number => x[1];
+const plain = (x: number): number => x;
+console.log(
+  `each thread's own part, summed over split kernels (ms): alone part 0 ${sumOf(part0, plain).toFixed(1)}, ` +
+    `part 1 ${sumOf(part1, plain).toFixed(1)}; at once, calling thread on part 0 ${sumOf(once, first).toFixed(1)} ` +
+    `and worker on part 1 ${sumOf(once, second).toFixed(1)}; swapped, calling thread on part 1 ` +
+    `${sumOf(onceSwapped, first).toFixed(1)} and worker on part 0 ${sumOf(onceSwapped, second).toFixed(1)}`,
+);
+console.log(
+  `in run order (each kernel's parts at once, one kernel after the other): ${sumOf(inRun, plain).toFixed(1)} ms; ` +
+    `calling thread's parts ${sumOf(inRunOwn, first).toFixed(1)}, worker's ${sumOf(inRunOwn, second).toFixed(1)}; ` +
+    `the whole pass per round (median) ${median(inRunTotal).toFixed(1)} ms against the model's 2-thread run ` +
+    `right after it ${median(runTwoAfter).toFixed(1)} ms`,
+);
+for (const [i, r] of rows.entries()) {
+  if (!r.k.split) continue;
+  const own = inRunOwn[i]!;
+  console.log(
+    `  ${r.k.name.padEnd(28)} 1t ${r.w1.toFixed(2)} in run ${median(inRun[i]!).toFixed(2)} ` +
+      `(${(r.w1 / median(inRun[i]!)).toFixed(2)}x) parts ${median(own.map(first)).toFixed(2)} / ${median(own.map(second)).toFixed(2)}`,
   );
 }
 onePrep.dispose();

@@ -35,6 +35,12 @@ export const ControlWord = {
   sleepers: 10,
   /** Workers blocked in Atomics.wait between runs: the calling thread wakes them only when non-zero. */
   idle: 11,
+  /**
+   * Chunks of the current claimed kernel taken so far (passes/thread-split.ts
+   * claimPieces): each thread adds 1 to take the next; the last thread to
+   * arrive at a barrier sets it back to 0.
+   */
+  claim: 12,
 } as const;
 
 /** Why a run was abandoned (ControlWord.abort). */

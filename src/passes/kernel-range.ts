@@ -106,8 +106,12 @@ function rangeVar(kernel: Kernel): LoopVar | undefined {
  * Most rows of a matmul packing B per run whose range may be its n-blocks:
  * split by rows, each thread packs all of B for its share of the rows (the
  * copy is repaid over fewer rows); by whole n-blocks each packs only its own.
+ * At most MAX_OUTER_POINTS: the split check enumerates the rows as points.
+ * 256 since session 13 (64 before): ResNet-50's 1x1 convs of 128 and 256
+ * rows at 56x56 take half n-blocks too, 2 threads ~2% faster on the whole
+ * model (docs/threads.md "Session 13").
  */
-export const MAX_BLOCK_SPLIT_ROWS = 64;
+export const MAX_BLOCK_SPLIT_ROWS = MAX_OUTER_POINTS;
 
 /**
  * Columns per unit of a matmul's range over its n-blocks: half a block, so
@@ -127,7 +131,7 @@ export const MIN_SPLIT_UNITS = 16;
  * n-blocks outermost, and a part cut inside a block runs that block's
  * halves with the tiles the whole block has there
  * (emit-matmul-pack.ts blockRangeLoops): bit-identical. ResNet-50's stem
- * conv (64 × 147 × 12544) and its 1x1 convs to 64 channels at 56x56 (3136
+ * conv (64 × 147 × 12544) and its 1x1 convs of 64-256 rows at 56x56 (3136
  * columns).
  */
 function blockColumns(s: MatmulShape): boolean {

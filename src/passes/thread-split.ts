@@ -14,6 +14,7 @@ import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
 import { kernelRange, kernelWork, MAX_OUTER_POINTS, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
+import { matchMatmulOperands, packedPanelBytes, prepackedBytes } from './matmul-shape.js';
 import { THREAD_VAR_ID } from './thread-var.js';
 
 /** How a threaded module divides its kernels among threads. */
@@ -30,6 +31,14 @@ export interface ThreadPlan {
    * checked again by the verifier). Absent: every barrier stays.
    */
   readonly joined?: readonly boolean[];
+  /**
+   * By kernel index: true where split kernel i runs its range as claimed
+   * pieces (claimPieces): each thread first runs its share of the leading
+   * units, then claims the trailing chunks one by one from a shared counter,
+   * so a thread slowed down (a busier core, a slower vCPU) takes fewer of
+   * them. Set by planner/claim-kernels.ts; absent: every split kernel runs its fixed part.
+   */
+  readonly claimed?: readonly boolean[];
 }
 
 /** The plan of a module that runs on one thread. */
@@ -90,16 +99,25 @@ export interface AccessSpan {
 /** The variable ranges of thread `t`'s part of `range` (every other variable over its whole extent). */
 export function threadVarRanges(range: KernelRange, t: number, threads: number): VarRanges | undefined {
   const [start, end] = threadUnits(range.units, t, threads);
+  // the thread variable is t itself (a thread's own copy of a buffer)
+  return unitVarRanges(range, start, end, { lo: t, hi: t });
+}
+
+/**
+ * The variable ranges of units [start, end) of `range` run by a thread
+ * whose number lies in `thread` (every other variable over its whole extent).
+ */
+function unitVarRanges(
+  range: KernelRange,
+  start: number,
+  end: number,
+  thread: { lo: number; hi: number },
+): VarRanges | undefined {
   const lo = start * range.unit;
   const hi = Math.min(end * range.unit, range.v.extent) - 1;
   if (hi < lo) return undefined;
-  // the thread variable is t itself (a thread's own copy of a buffer)
   return (v: LoopVar) =>
-    v.id === range.v.id
-      ? { lo, hi }
-      : v.id === THREAD_VAR_ID
-        ? { lo: t, hi: t }
-        : { lo: 0, hi: v.extent - 1 };
+    v.id === range.v.id ? { lo, hi } : v.id === THREAD_VAR_ID ? thread : { lo: 0, hi: v.extent - 1 };
 }
 
 /**
@@ -118,12 +136,38 @@ export function threadAccessSpans(
   threads: number,
   shapeOf: (n: Node) => Shape,
 ): AccessSpan[] {
-  const part = threadVarRanges(range, t, threads);
+  return partAccessSpans(kernel, range, threadVarRanges(range, t, threads), shapeOf);
+}
+
+/**
+ * The loads and stores of units [start, end) of `kernel`'s range when any
+ * of threads 0..threads-1 may run them (a claimed piece: passes/thread-split.ts
+ * claimPieces), per point of the variables outside the range as in
+ * threadAccessSpans.
+ */
+export function pieceAccessSpans(
+  kernel: Kernel,
+  range: KernelRange,
+  piece: readonly [number, number],
+  threads: number,
+  shapeOf: (n: Node) => Shape,
+): AccessSpan[] {
+  const part = unitVarRanges(range, piece[0], piece[1], { lo: 0, hi: threads - 1 });
+  return partAccessSpans(kernel, range, part, shapeOf);
+}
+
+function partAccessSpans(
+  kernel: Kernel,
+  range: KernelRange,
+  part: VarRanges | undefined,
+  shapeOf: (n: Node) => Shape,
+): AccessSpan[] {
   if (part === undefined) return [];
   const at = kernel.domain.findIndex((v) => v.id === range.v.id);
   const outer = kernel.domain.slice(0, Math.max(0, at)).filter((v) => v.extent > 1);
   const points = outer.reduce((p, v) => p * v.extent, 1);
-  if (outer.length === 0 || points > MAX_OUTER_POINTS) return accessSpans(kernel, shapeOf, part);
+  const accesses = flatAccesses(kernel, shapeOf);
+  if (outer.length === 0 || points > MAX_OUTER_POINTS) return spansOver(accesses, part);
   const spans: AccessSpan[] = [];
   for (let p = 0; p < points; p++) {
     const fixed = new Map<number, number>();
@@ -136,7 +180,40 @@ export function threadAccessSpans(
       const value = fixed.get(v.id);
       return value === undefined ? part(v) : { lo: value, hi: value };
     };
-    spans.push(...accessSpans(kernel, shapeOf, vars));
+    spans.push(...spansOver(accesses, vars));
+  }
+  return spans;
+}
+
+/** A load or store of a kernel with its index raveled to a flat element index of its buffer. */
+interface FlatAccess {
+  readonly node: Node;
+  readonly flat: ix.IndexExpr;
+  readonly write: boolean;
+}
+
+/** Every load and store of `kernel` raveled once (a split check evaluates them at up to MAX_OUTER_POINTS points). */
+function flatAccesses(kernel: Kernel, shapeOf: (n: Node) => Shape): FlatAccess[] {
+  const out: FlatAccess[] = [];
+  const exprs = stepExprs(kernel);
+  kernel.steps.forEach((step, i) => {
+    const inner = step.kind === 'reduce' ? step.reduction.vars : step.kind === 'store' ? step.vars : [];
+    // steps whose own loops are empty never run and touch nothing
+    if (inner.some((v) => v.extent === 0)) return;
+    for (const load of loadsOf(exprs[i]!))
+      out.push({ node: load.node, flat: ix.ravel(load.index, shapeOf(load.node)), write: false });
+    if (step.kind === 'store')
+      out.push({ node: step.node, flat: ix.ravel(step.index, shapeOf(step.node)), write: true });
+  });
+  return out;
+}
+
+/** The element intervals of `accesses` with the loop variables over `vars`. */
+function spansOver(accesses: readonly FlatAccess[], vars: VarRanges): AccessSpan[] {
+  const spans: AccessSpan[] = [];
+  for (const a of accesses) {
+    const r = ix.rangeOf(a.flat, vars);
+    if (r.hi >= r.lo) spans.push({ node: a.node, write: a.write, lo: r.lo, hi: r.hi });
   }
   return spans;
 }
@@ -147,18 +224,7 @@ export function threadAccessSpans(
  * over `vars`. Steps whose own loops are empty never run and touch nothing.
  */
 export function accessSpans(kernel: Kernel, shapeOf: (n: Node) => Shape, vars: VarRanges): AccessSpan[] {
-  const spans: AccessSpan[] = [];
-  const add = (node: Node, index: readonly ix.IndexExpr[], write: boolean): void => {
-    const r = ix.rangeOf(ix.ravel(index, shapeOf(node)), vars);
-    if (r.hi >= r.lo) spans.push({ node, write, lo: r.lo, hi: r.hi });
-  };
-  kernel.steps.forEach((step, i) => {
-    const inner = step.kind === 'reduce' ? step.reduction.vars : step.kind === 'store' ? step.vars : [];
-    if (inner.some((v) => v.extent === 0)) return;
-    for (const load of loadsOf(stepExprs(kernel)[i]!)) add(load.node, load.index, false);
-    if (step.kind === 'store') add(step.node, step.index, true);
-  });
-  return spans;
+  return spansOver(flatAccesses(kernel, shapeOf), vars);
 }
 
 /** Whether two inclusive intervals share a point. */
@@ -189,6 +255,129 @@ function splitRace(
     }
   }
   return false;
+}
+
+/** A claimed kernel leaves 1 / CLAIM_SHARE of its units to be claimed; the threads split the rest up front. */
+export const CLAIM_SHARE = 4;
+/** Chunks the claimed units are cut into (with 2 threads, 1/16 of the range each). */
+export const CLAIM_CHUNKS = 4;
+/** Fewest units of a kernel whose range is claimed in part (fewer: the chunks would be too coarse). */
+export const MIN_CLAIM_UNITS = 8;
+/**
+ * Fewest rows of a matmul packing B per run, split by rows, whose range is
+ * claimed in part: each piece is a call that packs all of B again. ResNet-50
+ * on one thread, its whole range in one call against the 6 calls of a claimed
+ * 2-thread run (bench/probes/thread-claim-cost.ts; a fixed split makes 2):
+ * 1x1 convs of 256 rows +1-7%, 512 rows +0-4%, 1024 +0.2-3%, 2048 ±0 — and
+ * a conv's windows (implicit GEMM, a dearer packing) +6-12% at 256-512 rows,
+ * which never claim.
+ */
+export const MIN_CLAIM_ROWS = 1024;
+
+/** How a claimed kernel's units divide: `fixed` leading units split up front, then `chunks` chunks of `chunk` units. */
+export interface ClaimLayout {
+  readonly fixed: number;
+  readonly chunk: number;
+  readonly chunks: number;
+}
+
+/** The claim layout of a range of `units` units (emit-threads.ts emits the same arithmetic). */
+export function claimLayout(units: number): ClaimLayout {
+  const reserve = Math.floor(units / CLAIM_SHARE);
+  const chunk = Math.max(1, Math.ceil(reserve / CLAIM_CHUNKS));
+  return { fixed: units - reserve, chunk, chunks: Math.ceil(reserve / chunk) };
+}
+
+/**
+ * Every piece [start, end) a claimed kernel's range runs in with `threads`
+ * threads: thread t's part of the fixed units (threadUnits), then the
+ * claimed chunks, which any thread may run. Empty pieces are left out.
+ */
+export function claimPieces(units: number, threads: number): (readonly [number, number])[] {
+  const { fixed, chunk, chunks } = claimLayout(units);
+  const pieces: (readonly [number, number])[] = [];
+  for (let t = 0; t < threads; t++) pieces.push(threadUnits(fixed, t, threads));
+  for (let c = 0; c < chunks; c++) pieces.push([fixed + c * chunk, Math.min(units, fixed + (c + 1) * chunk)]);
+  return pieces.filter(([start, end]) => end > start);
+}
+
+/**
+ * The pieces of every thread count 2..maxThreads cut at each other's
+ * bounds: every piece of any count is a run of these. When no two of them
+ * race (each with the thread variable over every thread), no two pieces of
+ * any count do — a piece touches no more than its sub-pieces together — so
+ * one check stands for every count.
+ */
+export function claimSubPieces(units: number, maxThreads: number): (readonly [number, number])[] {
+  const bounds = new Set<number>([0, units]);
+  for (let threads = 2; threads <= maxThreads; threads++)
+    for (const [start, end] of claimPieces(units, threads)) bounds.add(start).add(end);
+  const sorted = [...bounds].sort((a, b) => a - b);
+  return sorted.slice(1).map((end, i) => [sorted[i]!, end] as const);
+}
+
+/** An inclusive interval one owner (a thread, a piece) loads or stores. */
+export interface OwnedSpan {
+  readonly lo: number;
+  readonly hi: number;
+  readonly write: boolean;
+  readonly owner: number;
+}
+
+/**
+ * Two spans of different owners that share a point where at least one
+ * stores, or undefined: a sweep over the spans sorted by `lo` that keeps,
+ * of the spans seen, the one reaching furthest (and the furthest of another
+ * owner), among all and among stores — O(n log n) where comparing every
+ * pair of pieces' spans grows with their square.
+ */
+export function crossRace<S extends OwnedSpan>(spans: readonly S[]): readonly [S, S] | undefined {
+  type Top = { best?: S; other?: S };
+  const reach = (top: Top, owner: number): S | undefined =>
+    top.best === undefined ? undefined : top.best.owner !== owner ? top.best : top.other;
+  const add = (top: Top, x: S): void => {
+    if (top.best === undefined || x.hi > top.best.hi) {
+      if (top.best !== undefined && top.best.owner !== x.owner) top.other = top.best;
+      top.best = x;
+    } else if (x.owner !== top.best.owner && (top.other === undefined || x.hi > top.other.hi)) {
+      top.other = x;
+    }
+  };
+  const any: Top = {};
+  const stores: Top = {};
+  for (const x of [...spans].sort((a, b) => a.lo - b.lo)) {
+    const y = reach(x.write ? any : stores, x.owner);
+    if (y !== undefined && y.hi >= x.lo) return [y, x];
+    add(any, x);
+    if (x.write) add(stores, x);
+  }
+  return undefined;
+}
+
+/**
+ * Whether the pieces of `kernel` cost more than its fixed part: a matmul
+ * split by rows that packs B per run packs all of it again in each call,
+ * which pays only over MIN_CLAIM_ROWS rows or more.
+ */
+function dearPieces(kernel: Kernel, range: KernelRange): boolean {
+  const shape = matchMatmulOperands(kernel);
+  if (shape === undefined || range.columns === true) return false;
+  const repacks = packedPanelBytes(shape) > 0 && prepackedBytes(shape) === 0;
+  return repacks && (shape.m?.extent ?? 1) < MIN_CLAIM_ROWS;
+}
+
+/**
+ * Whether split kernel `index` of `plan` may claim part of its range: it is
+ * alone in its barrier interval (joined kernels rely on each thread running
+ * the same part of each), has at least MIN_CLAIM_UNITS units, and its
+ * pieces cost no more than its fixed part (dearPieces). Whether its pieces
+ * race is decided on the planned addresses (planner/claim-kernels.ts).
+ */
+export function mayClaim(kernel: Kernel, plan: ThreadPlan): boolean {
+  const i = kernel.index;
+  if (plan.split[i] !== true || plan.joined?.[i] === true || plan.joined?.[i - 1] === true) return false;
+  const range = kernelRange(kernel);
+  return range !== undefined && range.units >= MIN_CLAIM_UNITS && !dearPieces(kernel, range);
 }
 
 /**

@@ -14,7 +14,17 @@ import { DTYPE_BYTES } from '../common/dtype.js';
 import { PlanError } from '../common/errors.js';
 import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
-import { barrierIntervals, overlaps, threadAccessSpans, type ThreadPlan } from '../passes/thread-split.js';
+import {
+  barrierIntervals,
+  claimSubPieces,
+  crossRace,
+  overlaps,
+  pieceAccessSpans,
+  threadAccessSpans,
+  type AccessSpan,
+  type OwnedSpan,
+  type ThreadPlan,
+} from '../passes/thread-split.js';
 import { scratchId } from './liveness.js';
 import type { PlannedMemory } from './memory-plan.js';
 
@@ -29,6 +39,16 @@ interface ByteSpan {
 /** Per kernel index, the bytes of scratch each thread uses (its slice: scratch + thread · bytes). */
 export type ScratchStrides = ReadonlyMap<number, number>;
 
+/** Element spans of values as absolute byte spans (their planned addresses). */
+function byteSpans(memory: PlannedMemory, spans: readonly AccessSpan[]): ByteSpan[] {
+  return spans.map((s): ByteSpan => {
+    const at = memory.addresses.get(s.node.id);
+    if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
+    const bytes = DTYPE_BYTES[s.node.dtype];
+    return { lo: at + s.lo * bytes, hi: at + (s.hi + 1) * bytes - 1, write: s.write, what: `%${s.node.id}` };
+  });
+}
+
 function threadSpans(
   schedule: Schedule,
   memory: PlannedMemory,
@@ -39,18 +59,9 @@ function threadSpans(
 ): ByteSpan[] {
   const range = kernelRange(kernel);
   if (range === undefined) throw new PlanError(`${kernel.name}: split among threads without a range`);
-  const spans = threadAccessSpans(kernel, range, t, threads, (n) => storedShape(schedule, n)).map(
-    (s): ByteSpan => {
-      const at = memory.addresses.get(s.node.id);
-      if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
-      const bytes = DTYPE_BYTES[s.node.dtype];
-      return {
-        lo: at + s.lo * bytes,
-        hi: at + (s.hi + 1) * bytes - 1,
-        write: s.write,
-        what: `%${s.node.id}`,
-      };
-    },
+  const spans = byteSpans(
+    memory,
+    threadAccessSpans(kernel, range, t, threads, (n) => storedShape(schedule, n)),
   );
   const scratch = memory.temps.find((b) => b.id === scratchId(kernel.index));
   const at = memory.addresses.get(scratchId(kernel.index));
@@ -61,6 +72,54 @@ function threadSpans(
     spans.push({ lo, hi: lo + bytes - 1, write: true, what: `${kernel.name}.scratch` });
   }
   return spans;
+}
+
+/**
+ * Why a claimed kernel (ThreadPlan.claimed) races with up to `maxThreads`
+ * threads, or undefined: any thread may run any of its pieces, so no piece
+ * may store a byte another piece loads or stores (each piece's thread
+ * variable spanning every thread), and no piece may touch the scratch,
+ * whose slices (one per thread) each thread reuses piece after piece.
+ * Checked once on the pieces of all thread counts cut at each other's
+ * bounds (claimSubPieces), which stands for every count.
+ */
+export function claimedRace(
+  schedule: Schedule,
+  memory: PlannedMemory,
+  kernel: Kernel,
+  maxThreads: number,
+  strides: ScratchStrides,
+): string | undefined {
+  const range = kernelRange(kernel);
+  if (range === undefined) throw new PlanError(`${kernel.name}: claimed without a range`);
+  const count = maxThreads;
+  const pieces = claimSubPieces(range.units, maxThreads);
+  const owned = pieces.flatMap((piece, owner) =>
+    byteSpans(
+      memory,
+      pieceAccessSpans(kernel, range, piece, count, (n) => storedShape(schedule, n)),
+    ).map((span) => ({ ...span, owner })),
+  );
+  const buffer = memory.temps.find((b) => b.id === scratchId(kernel.index));
+  const at = memory.addresses.get(scratchId(kernel.index));
+  const stride = strides.get(kernel.index);
+  if (buffer !== undefined && at !== undefined) {
+    if (stride === undefined && pieces.length > 1)
+      return `${kernel.name}: claimed among up to ${count} threads, its pieces share one scratch (no slice per thread)`;
+    // every thread's slice, owned by no piece: a piece touching it races with whichever thread uses it
+    const what = `${kernel.name}.scratch`;
+    if (stride !== undefined)
+      owned.push({ lo: at, hi: at + stride * count - 1, write: true, what, owner: -1 });
+  }
+  const race = crossRace(owned);
+  if (race === undefined) return undefined;
+  const [x, y] = race;
+  const piece = (s: ByteSpan & OwnedSpan): string =>
+    s.owner < 0 ? 'the scratch' : `units [${pieces[s.owner]![0]}, ${pieces[s.owner]![1]})`;
+  return (
+    `${kernel.name}: claimed among up to ${count} threads, ${piece(y)} ${y.write ? 'store' : 'load'} ` +
+    `bytes [${y.lo}, ${y.hi}] of ${y.what} while ${piece(x)} ${x.write ? 'stores' : 'loads'} [${x.lo}, ${x.hi}] of ${x.what}`
+  );
 }
 
 /** Throws PlanError unless each thread's slice of `kernel`'s scratch lies inside its planned buffer. */
@@ -130,6 +189,16 @@ export function verifyThreads(
     for (const kernel of kernels) {
       const stride = strides.get(kernel.index);
       if (stride !== undefined && stride > 0) checkScratch(memory, kernel, threads.maxThreads, stride);
+    }
+    const claimed = kernels.filter((k) => threads.claimed?.[k.index] === true);
+    if (claimed.length > 0 && kernels.length > 1)
+      throw new PlanError(`${claimed[0]!.name}: a claimed kernel shares its barrier interval`, {
+        kernel: claimed[0]!.name,
+      });
+    if (claimed.length > 0) {
+      const race = claimedRace(schedule, memory, kernels[0]!, threads.maxThreads, strides);
+      if (race !== undefined) throw new PlanError(race, { kernel: kernels[0]!.name, claimed: true });
+      continue;
     }
     for (let count = 2; count <= threads.maxThreads; count++) {
       const race = intervalRace(schedule, memory, kernels, count, strides);

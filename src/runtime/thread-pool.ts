@@ -177,7 +177,13 @@ export class ThreadPool {
     // a run that ended normally leaves the counters as they start (the last thread at each barrier
     // resets it); after an abandoned one every worker has left it (finish), so they are reset here
     if (this.abandoned) {
-      for (const w of [ControlWord.arrive, ControlWord.abort, ControlWord.errSite, ControlWord.errValue])
+      for (const w of [
+        ControlWord.arrive,
+        ControlWord.abort,
+        ControlWord.errSite,
+        ControlWord.errValue,
+        ControlWord.claim,
+      ])
         Atomics.store(ctl, w, 0);
       this.abandoned = false;
     }

@@ -8,7 +8,16 @@
 import { describe, expect, test } from 'vitest';
 import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
-import { planThreads, threadAccessSpans, threadUnits } from '../../src/passes/thread-split.js';
+import {
+  claimPieces,
+  claimSubPieces,
+  crossRace,
+  overlaps,
+  planThreads,
+  threadAccessSpans,
+  threadUnits,
+  type OwnedSpan,
+} from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
 import { threadRowStride } from '../../src/passes/localize-rows.js';
 import { kernelRange } from '../../src/passes/kernel-range.js';
@@ -137,7 +146,12 @@ describe('verifyThreads', () => {
     // joining them anyway is a race the verifier refuses
     const joined = crossed.threads.split.map(() => true);
     expect(() =>
-      verifyThreads(crossed.schedule, crossed.memory, { ...crossed.threads, joined }, new Map()),
+      verifyThreads(
+        crossed.schedule,
+        crossed.memory,
+        { ...crossed.threads, joined, claimed: joined.map(() => false) },
+        new Map(),
+      ),
     ).toThrow(/with 2 threads, thread \d stores bytes .* while thread \d (loads|stores)/);
   });
 
@@ -219,5 +233,92 @@ describe('verifyThreads', () => {
     expect(() => verifyThreads(schedule, memory, { ...threads, joined }, new Map())).toThrow(
       /a split kernel without a barrier on each side/,
     );
+  });
+
+  test('claimed kernels: their pieces verify for 2..4 threads; a shared row buffer, a shared scratch or a join is refused', () => {
+    // one kernel per graph: independent kernels would share a barrier interval (joined), which keeps fixed parts
+    const alone = (out: (g: Graph) => Tensor): ReturnType<typeof planGraph> => {
+      const g = new Graph();
+      g.output('y', out(g));
+      return planGraph(g, { threads: 4, threadMinWork: 0 });
+    };
+    const elementwise = alone((g) => g.input('x', [37, 53]).mul(2).add(1));
+    // 1028 rows (257 units) of a matmul packing B per run: each piece packs B again, which 1024+ rows repay
+    const matmul = alone((g) => g.input('a', [1028, 72]).matmul(g.input('b', [72, 45])));
+    const rows = alone((g) => g.input('x', [37, 53]).softmax(-1));
+    expect([elementwise, matmul, rows].map((p) => [p.threads.split, p.threads.claimed])).toEqual([
+      [[true], [true]],
+      [[true], [true]],
+      // the softmax's row buffer holds one row per thread, and any thread may run any chunk
+      [[true], [false]],
+    ]);
+    expect(() =>
+      verifyThreads(rows.schedule, rows.memory, { ...rows.threads, claimed: [true] }, new Map()),
+    ).toThrow(/k0_\w+: claimed among up to 4 threads, units \[\d+, \d+\) (store|load) bytes/);
+    // without a scratch slice per thread the pieces share the packed B
+    expect(() => verifyThreads(matmul.schedule, matmul.memory, matmul.threads, new Map())).toThrow(
+      /claimed among up to 4 threads, its pieces share one scratch/,
+    );
+    // a claimed kernel in a joined interval: the threads' parts no longer match kernel to kernel
+    const g = new Graph();
+    const x = g.input('x', [37, 53]);
+    g.output('e', x.mul(2));
+    g.output('f', x.add(1));
+    const two = planGraph(g, { threads: 2, threadMinWork: 0 });
+    expect(two.threads.split).toEqual([true, true]);
+    expect(two.threads.joined?.[0]).toBe(true);
+    expect(two.threads.claimed).toEqual([false, false]);
+    expect(() =>
+      verifyThreads(two.schedule, two.memory, { ...two.threads, claimed: [true, false] }, new Map()),
+    ).toThrow(/a claimed kernel shares its barrier interval/);
+  });
+
+  test('a matmul with fewer than 1024 rows packing B per call is not claimed (each piece would pack all of B)', () => {
+    const planned = planGraph(matmul(), { threads: 2, threadMinWork: 0 });
+    expect(planned.threads.split).toEqual([true]);
+    expect(planned.threads.claimed).toEqual([false]);
+  });
+
+  test('crossRace finds two owners sharing a stored point exactly when comparing every pair does', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 400; trial++) {
+      const spans: OwnedSpan[] = Array.from({ length: 1 + next(9) }, () => {
+        const lo = next(60);
+        return { lo, hi: lo + next(12), write: next(3) === 0, owner: next(4) - 1 };
+      });
+      const brute = spans.some((a, i) =>
+        spans.some((b, j) => i !== j && a.owner !== b.owner && (a.write || b.write) && overlaps(a, b)),
+      );
+      const found = crossRace(spans);
+      expect(found !== undefined).toBe(brute);
+      if (found !== undefined) {
+        const [a, b] = found;
+        expect([a.owner !== b.owner, a.write || b.write, overlaps(a, b)]).toEqual([true, true, true]);
+      }
+    }
+  });
+
+  test('claimSubPieces cut the pieces of every thread count at one another: each piece is a run of them', () => {
+    for (const units of [8, 9, 25, 37, 64, 98, 257]) {
+      for (const maxThreads of [2, 3, 8]) {
+        const subs = claimSubPieces(units, maxThreads);
+        // contiguous, covering [0, units), none empty
+        expect(subs[0]![0]).toBe(0);
+        expect(subs[subs.length - 1]![1]).toBe(units);
+        subs.forEach(([s, e], i) => expect([e > s, i === 0 || subs[i - 1]![1] === s]).toEqual([true, true]));
+        const starts = new Set(subs.map(([s]) => s));
+        for (let threads = 2; threads <= maxThreads; threads++) {
+          const pieces = claimPieces(units, threads);
+          // the pieces of one count cover the range once, and each starts and ends on a sub-piece bound
+          expect(pieces.reduce((n, [s, e]) => n + e - s, 0)).toBe(units);
+          for (const [s, e] of pieces)
+            expect([starts.has(s), e === units || starts.has(e)]).toEqual([true, true]);
+        }
+      }
+    }
   });
 });

@@ -3,10 +3,12 @@
  * global, a barrier over the shared control block (common/thread-control.ts),
  * and `run_thread(count, canBlock, timeoutMs)`, which runs this thread's part
  * of every split kernel (passes/thread-split.ts: the same threadUnits
- * formula), the kernels that run whole on thread 0 only, and a barrier
- * around each split kernel or run of joined split kernels (barrierAfter). Every thread makes this one call per run. A thread that waits
- * at a barrier longer than the timeout, or sees another give up, leaves the
- * run (returns 1) instead of hanging.
+ * formula; a claimed kernel's last chunks taken from the control block's
+ * claim counter), the kernels that run whole on thread 0 only, and a barrier
+ * around each split kernel or run of joined split kernels (barrierAfter).
+ * Every thread makes this one call per run. A thread that waits at a
+ * barrier longer than the timeout, or sees another give up, leaves the run
+ * (returns 1) instead of hanging.
  */
 import type Binaryen from 'binaryen';
 import {
@@ -16,7 +18,7 @@ import {
   THREAD_ID_EXPORT,
 } from '../../common/thread-control.js';
 import type { Kernel } from '../../passes/kernel.js';
-import { barrierAfter, type ThreadPlan } from '../../passes/thread-split.js';
+import { barrierAfter, claimLayout, type ThreadPlan } from '../../passes/thread-split.js';
 import { emitKernelCalls, type KernelCalls } from './emit-run.js';
 import type { BinaryenApi } from './load-binaryen.js';
 
@@ -81,6 +83,8 @@ function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void 
         ),
         m.block(null, [
           m.i32.atomic.store(0, word(ControlWord.arrive), m.i32.const(0)),
+          // every thread is here, so none is claiming: the next claimed kernel starts at chunk 0
+          m.i32.atomic.store(0, word(ControlWord.claim), m.i32.const(0)),
           m.drop(m.i32.atomic.rmw.add(0, word(ControlWord.phase), m.i32.const(1))),
           // wake only threads that sleep (a notify is a call into the engine, even with no waiter):
           // a waiter counts itself in sleepers before its wait32 compares the phase, and atomics are
@@ -147,38 +151,31 @@ export function emitRunThread(
 ): void {
   emitBarrier(b, m, control);
   const i32 = b.i32;
-  // params: count, canBlock, timeoutMs; locals: tid, per, start, end, chunk end
-  const [count, canBlock, limit, tid, per, s, e, ce] = [0, 1, 2, 3, 4, 5, 6, 7];
+  // params: count, canBlock, timeoutMs; locals: tid, per, start, end, call end, claimed chunk
+  const [count, canBlock, limit, tid, per, s, e, ce, chunk] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const get = (l: number): Expr => m.local.get(l, i32);
   const min = (a: () => Expr, x: () => Expr): Expr => m.select(m.i32.lt_u(a(), x()), a(), x());
+  const barrier = (): Expr =>
+    m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1)));
   const body: Expr[] = [
     m.global.set('err_site', m.i32.const(0)),
     m.local.set(tid, m.global.get(THREAD_ID_GLOBAL, i32)),
   ];
+  // every claimed kernel but a first one starts after a barrier, whose last arriver sets the claim
+  // counter to 0; a first one gets a barrier of its own, so that no counter a runtime left behind
+  // (after an abandoned run) can skip its chunks
+  if (plan.claimed?.[0] === true) body.push(barrier());
   for (const kernel of kernels) {
     const c = calls[kernel.index] as KernelCalls;
     const units = (): Expr => m.i32.const(c.units);
     if (plan.split[kernel.index] === true) {
-      const again = `${kernel.name}_part`;
       // a matmul's part in one call: each call reads (or packs) all of B again, and the chunks
       // for the first run's sake (emit-run.ts) matter less here: every thread has warmed the module
       const size = kernel.kind === 'matmul' ? c.units : c.size;
-      body.push(
-        // per = ceil(units / count); s = min(tid · per, units); e = min(s + per, units)
-        m.local.set(per, m.i32.div_u(m.i32.add(units(), m.i32.sub(get(count), m.i32.const(1))), get(count))),
-        m.local.set(s, m.i32.mul(get(tid), get(per))),
-        m.local.set(
-          s,
-          min(() => get(s), units),
-        ),
-        m.local.set(e, m.i32.add(get(s), get(per))),
-        m.local.set(
-          e,
-          min(() => get(e), units),
-        ),
-        // chunks of the kernel's call size: while (s < e) { ce = min(s + size, e); k(s, ce); s = ce }
+      // units [s, e) in calls of the kernel's call size: while (s < e) { ce = min(s + size, e); k(s, ce); s = ce }
+      const partCalls = (label: string): Expr =>
         m.loop(
-          again,
+          label,
           m.if(
             m.i32.lt_u(get(s), get(e)),
             m.block(null, [
@@ -192,23 +189,67 @@ export function emitRunThread(
               ),
               m.call(kernel.name, [get(s), get(ce)], b.none),
               m.local.set(s, get(ce)),
-              m.br(again),
+              m.br(label),
             ]),
           ),
+        );
+      // a claimed kernel splits its leading units up front and leaves the chunks after them
+      const layout = plan.claimed?.[kernel.index] === true ? claimLayout(c.units) : undefined;
+      const fixed = (): Expr => m.i32.const(layout?.fixed ?? c.units);
+      body.push(
+        // per = ceil(fixed / count); s = min(tid · per, fixed); e = min(s + per, fixed)
+        m.local.set(per, m.i32.div_u(m.i32.add(fixed(), m.i32.sub(get(count), m.i32.const(1))), get(count))),
+        m.local.set(s, m.i32.mul(get(tid), get(per))),
+        m.local.set(
+          s,
+          min(() => get(s), fixed),
         ),
+        m.local.set(e, m.i32.add(get(s), get(per))),
+        m.local.set(
+          e,
+          min(() => get(e), fixed),
+        ),
+        partCalls(`${kernel.name}_part`),
       );
+      if (layout !== undefined && layout.chunks > 0) {
+        // while ((chunk = claim++) < chunks) { s = fixed + chunk · size; e = min(s + size, units); calls }
+        const claim = `${kernel.name}_claim`;
+        body.push(
+          m.loop(
+            claim,
+            m.block(null, [
+              m.local.set(
+                chunk,
+                m.i32.atomic.rmw.add(0, m.i32.const(control + 4 * ControlWord.claim), m.i32.const(1)),
+              ),
+              m.if(
+                m.i32.lt_u(get(chunk), m.i32.const(layout.chunks)),
+                m.block(null, [
+                  m.local.set(s, m.i32.add(fixed(), m.i32.mul(get(chunk), m.i32.const(layout.chunk)))),
+                  m.local.set(e, m.i32.add(get(s), m.i32.const(layout.chunk))),
+                  m.local.set(
+                    e,
+                    min(() => get(e), units),
+                  ),
+                  partCalls(`${kernel.name}_claimed`),
+                  m.br(claim),
+                ]),
+              ),
+            ]),
+          ),
+        );
+      }
     } else {
       body.push(m.if(m.i32.eqz(get(tid)), m.block(null, emitKernelCalls(b, m, kernel.name, c, s, e))));
     }
-    if (barrierAfter(plan, kernel.index))
-      body.push(m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1))));
+    if (barrierAfter(plan, kernel.index)) body.push(barrier());
   }
   body.push(m.i32.const(0));
   m.addFunction(
     RUN_THREAD_EXPORT,
     b.createType([i32, i32, i32]),
     i32,
-    [i32, i32, i32, i32, i32],
+    [i32, i32, i32, i32, i32, i32],
     m.block(null, body, i32),
   );
   m.addFunctionExport(RUN_THREAD_EXPORT, RUN_THREAD_EXPORT);

@@ -1,0 +1,36 @@
+/**
+ * Probe helper: compiles a whole model (bench/models: `resnet` by default)
+ * or a workload (`W1`, `W5`, …: bench/workloads.ts, the largest of its
+ * sizes) for 2 threads with this tree's compiler and saves it, so that
+ * builds of two trees (a `git archive` of main with node_modules linked, and
+ * this one) can be timed against each other in one process by
+ * thread-model-ab.ts.
+ *
+ *   node scripts/run-ts.mjs bench/probes/thread-model-save.ts /tmp/ab/new.twm [resnet|W1|…] [threads=2]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { compile, fromOnnx } from '../../src/index.js';
+import { buildGraph } from '../competitors/tensorwasm.js';
+import { makeModelWorkloads } from '../models/model-workloads.js';
+import { makeWorkloads, selectWorkloads } from '../workloads.js';
+
+const file = process.argv[2] ?? '/tmp/tensorwasm-thread-ab/model.twm';
+const id = process.argv[3] ?? 'resnet';
+const threads = Number(process.argv[4] ?? 2);
+const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
+const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
+if (w === undefined && workload === undefined) throw new Error(`no model or workload ${id}`);
+const graph =
+  workload !== undefined
+    ? buildGraph(workload.spec)
+    : await fromOnnx(w!.bytes(), { shapes: { [w!.input]: [...w!.inputShape] } });
+const model = await compile(graph, { threads });
+mkdirSync(dirname(file), { recursive: true });
+writeFileSync(file, model.save());
+const split = model.kernels.filter((k) => k.split).length;
+const claimed = model.kernels.filter((k) => k.claimed === true).length;
+console.log(
+  `saved ${workload?.id ?? w!.id} (${threads} threads, ${split} split kernels, ${claimed} claimed) to ${file}`,
+);
+model.dispose();
