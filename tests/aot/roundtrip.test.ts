@@ -161,9 +161,9 @@ test('where the engine refuses a synchronous compile (a page main thread past it
     return new Sync(code);
   } as unknown as typeof WebAssembly.Module;
   Object.assign(limited, {
-    imports: Sync.imports,
-    exports: Sync.exports,
-    customSections: Sync.customSections,
+    imports: (m: WebAssembly.Module) => Sync.imports(m),
+    exports: (m: WebAssembly.Module) => Sync.exports(m),
+    customSections: (m: WebAssembly.Module, name: string) => Sync.customSections(m, name),
   });
   (WebAssembly as { Module: typeof WebAssembly.Module }).Module = limited;
   try {
