@@ -27,7 +27,7 @@ import { CONTROL_BYTES } from './common/thread-control.js';
 import type { ThreadBuilds } from './common/manifest.js';
 import { selectBuild } from './runtime/select-build.js';
 import { DEFAULT_THREAD_TIMEOUT_MS } from './runtime/thread-support.js';
-import { costOfKernel } from './inspect/kernel-cost.js';
+import { costOfKernel, type KernelCost } from './inspect/kernel-cost.js';
 import { debugCompile } from './inspect/debug.js';
 import { formatScheduled } from './inspect/format-scheduled.js';
 import { CompiledModel, type IrStage } from './compiled-model.js';
@@ -63,6 +63,7 @@ function manifestOf(
   variants: readonly ModuleVariant[],
   externals: ReadonlyMap<string, ExternalType>,
   threads: ThreadBuilds | undefined,
+  flops: number,
 ): Manifest {
   const leaves = schedule.leaves.map(
     (n) => [n.op === 'input' || n.op === 'param' ? n.attrs.name : '', n] as const,
@@ -87,7 +88,7 @@ function manifestOf(
     plan: memory.plan,
     checkSites,
     ...(threads === undefined ? {} : { threads }),
-    flops: schedule.kernels.reduce((sum, k) => sum + costOfKernel(k).flops, 0),
+    flops,
   };
 }
 
@@ -142,6 +143,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
   });
   const emitted = builds.baseline;
   stats.emit = performance.now() - start;
+  const costs = schedule.kernels.map(costOfKernel);
   const manifest = manifestOf(
     schedule,
     memory,
@@ -150,6 +152,7 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     builds.variants,
     graph.externals,
     builds.threads,
+    costs.reduce((sum, c) => sum + c.flops, 0),
   );
   // as load() would choose: a threaded build where asked and possible, else the relaxed build where
   // the engine has relaxed SIMD. No build carries a data section: the constants go straight into
@@ -174,12 +177,12 @@ export async function compile<I extends TensorSpecs, P extends TensorSpecs, O ex
     scheduled: () => formatScheduled(planned),
   };
   const names = nameNodes(nodes);
-  const kernels = schedule.kernels.map((k) => ({
+  const kernels = schedule.kernels.map((k, i) => ({
     name: k.name,
     nodes: k.covers.map((n) => `${names.get(n.id) ?? '?'} = ${n.op}`),
     kind: k.kind,
     vectorMode: emitted.vectorModes[k.index] ?? 'scalar',
-    ...costOfKernel(k),
+    ...(costs[i] as KernelCost),
     units: emitted.calls[k.index]?.units ?? 1,
     chunks: emitted.calls[k.index]?.chunks ?? 1,
     split: threads.split[k.index] === true,

@@ -8,7 +8,7 @@
  * would copy into its own storage and then again into the memory).
  */
 import { ArtifactError, InternalError } from './errors.js';
-import { encodeU32, readLeb, readSections, type WasmSection } from './wasm-sections.js';
+import { CODE_SECTION, encodeU32, readLeb, readSections, type WasmSection } from './wasm-sections.js';
 
 /** One constant's bytes at its absolute address. */
 export interface DataSegment {
@@ -16,8 +16,7 @@ export interface DataSegment {
   readonly bytes: Uint8Array;
 }
 
-/** Section ids of the binary format. */
-const CODE_SECTION = 10;
+/** Section ids of the binary format (CODE_SECTION in wasm-sections.ts). */
 const DATA_SECTION = 11;
 const DATA_COUNT_SECTION = 12;
 /** An active segment of memory 0 whose offset is `i32.const <offset> end`: all tensorwasm writes. */

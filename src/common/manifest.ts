@@ -72,7 +72,8 @@ export const WARM_KERNEL_EXPORT = 'warm_kernel';
 /**
  * `(k, n) -> i32`: kernel k called n times over an empty slice, spending V8's
  * tiering budget without running any of its work; 1, 2 for a kernel that has
- * no range (not called), 0 past the last kernel (src/runtime/warm-up.ts).
+ * no range and 3 for a light one (neither called: src/codegen/binaryen/emit-run.ts),
+ * 0 past the last kernel (src/runtime/warm-up.ts).
  */
 export const TIER_KERNEL_EXPORT = 'tier_kernel';
 

@@ -10,6 +10,8 @@ export const WASM_HEADER = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0
 
 /** Section ids 0 (custom) to 13 (tag) are defined by the core spec and its extensions. */
 const MAX_SECTION_ID = 13;
+/** The code section's id: the functions' bodies. */
+export const CODE_SECTION = 10;
 
 /** One section of a module, by byte positions in the module. */
 export interface WasmSection {

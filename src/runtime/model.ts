@@ -88,12 +88,14 @@ export class Model<
   private moduleBytes: Uint8Array | (() => Uint8Array) | undefined;
   /** The kernels whose optimized code warmUp() started and readyCode() waits for. */
   private baselineTimes: readonly BaselineTime[] = [];
-  /** Whether load() or compile() waits for the kernels' optimized code (startOptimizing). */
-  private waits = true;
+  /**
+   * When the kernels' optimized compile starts (startOptimizing): before the
+   * first run, which load() and compile() wait for, or after it; 'started'
+   * once the first run started it.
+   */
+  private optimizing: 'before-first-run' | 'after-first-run' | 'started' = 'before-first-run';
   /** The kernels whose compile startOptimizing() started, with their empty calls' baseline time. */
   private tiered: TierUp | undefined;
-  /** Whether the first run starts the kernels' optimized compile (startOptimizing() did not). */
-  private tierAfterRun = false;
   private readonly module: WebAssembly.Module;
   /** The threaded build's control block address, when this model runs a threaded build. */
   private readonly control: number | undefined;
@@ -148,13 +150,20 @@ export class Model<
    */
   startOptimizing(codeBytes: number): void {
     this.live('startOptimizing');
-    const tierKernel = (this.exports as Exports).tier_kernel;
-    this.waits = tierKernel === undefined || waitsForOptimizedCode(this.manifest.flops, codeBytes);
-    this.tierAfterRun = !this.waits;
+    const waits =
+      this.exports?.tier_kernel === undefined || waitsForOptimizedCode(this.manifest.flops, codeBytes);
+    this.optimizing = waits ? 'before-first-run' : 'after-first-run';
+    if (waits) this.tiered = this.startTierUp();
+  }
+
+  /** startTierUp through the module's tier_kernel, where it has one. */
+  private startTierUp(): TierUp | undefined {
+    const tierKernel = this.exports?.tier_kernel;
     try {
-      if (tierKernel !== undefined && this.waits) this.tiered = startTierUp(tierKernel);
+      return tierKernel === undefined ? undefined : startTierUp(tierKernel);
     } catch {
-      // empty calls do nothing: a trap here would be the engine's, and the warm-up only readies code
+      // empty calls do nothing: a trap here would be the engine's, and they only ready code
+      return undefined;
     }
   }
 
@@ -180,7 +189,7 @@ export class Model<
         exports.pack();
         this.packStale = false;
       }
-      if (!this.waits) return;
+      if (this.optimizing !== 'before-first-run') return;
       if (exports.warm_kernel !== undefined)
         this.baselineTimes = warmKernels(exports.warm_kernel, this.tiered);
       else exports.warm?.();
@@ -394,10 +403,10 @@ export class Model<
       const runThread = exports.run_thread;
       if (this.pool !== undefined && runThread !== undefined) failed = this.pool.run('run', runThread);
       else exports.run();
-      if (this.tierAfterRun && exports.tier_kernel !== undefined) {
+      if (this.optimizing === 'after-first-run') {
         // the first run ran in the baseline tier: the optimized code comes for the next ones
-        this.tierAfterRun = false;
-        startTierUp(exports.tier_kernel);
+        this.optimizing = 'started';
+        this.startTierUp();
       }
     } catch (error) {
       if (error instanceof TensorWasmError) throw error;

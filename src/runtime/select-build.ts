@@ -9,7 +9,7 @@
  */
 import { ArtifactError, ThreadError } from '../common/errors.js';
 import type { Manifest, ModuleVariant } from '../common/manifest.js';
-import { readSections } from '../common/wasm-sections.js';
+import { CODE_SECTION, readSections } from '../common/wasm-sections.js';
 import { FEATURE_PROBES } from './features.js';
 import { requestedThreads, threadsUnavailable, type ThreadsOption } from './thread-support.js';
 
@@ -26,9 +26,9 @@ export interface SelectedBuild {
   readonly codeBytes: number;
 }
 
-/** The size of a module's code section (id 10). */
+/** The size of a module's code section. */
 function codeSectionBytes(module: Uint8Array<ArrayBuffer>): number {
-  const code = readSections(module).find((s) => s.id === 10);
+  const code = readSections(module).find((s) => s.id === CODE_SECTION);
   return code === undefined ? 0 : code.end - code.start;
 }
 

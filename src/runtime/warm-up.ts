@@ -17,7 +17,8 @@ export type WarmKernel = (k: number) => number;
 
 /**
  * `tier_kernel(k, n)` (TIER_KERNEL_EXPORT): kernel k called n times over an
- * empty slice; 1, 2 for a kernel without a range (not called), 0 past the last.
+ * empty slice; 1, 2 for a kernel without a range and 3 for a light one (neither
+ * called), 0 past the last.
  */
 export type TierKernel = (k: number, n: number) => number;
 

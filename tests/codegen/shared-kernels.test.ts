@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { compile, Graph } from '../../src/index.js';
-import { readSections } from '../../src/common/wasm-sections.js';
+import { CODE_SECTION, readSections } from '../../src/common/wasm-sections.js';
 import { checkGraph, randomData } from '../support/differential.js';
 
 /** `layers` equal blocks (dense layer, row softmax) on a [rows, cols] value, each with its own weights. */
@@ -51,7 +51,7 @@ function sharedFunctions(wat: string, kernels: readonly string[]): string[] {
 
 /** Bytes of the module's code section. */
 function codeBytes(wasm: Uint8Array): number {
-  const code = readSections(wasm).find((s) => s.id === 10);
+  const code = readSections(wasm).find((s) => s.id === CODE_SECTION);
   return code === undefined ? 0 : code.end - code.start;
 }
 
