@@ -23,6 +23,8 @@ export class FunctionBuilder {
 
   /** a·b + c on f32x4 lanes, fused where the CPU has FMA; set only when the module may use relaxed SIMD. */
   readonly fusedMaddF32x4?: (a: Expr, b: Expr, c: Expr) => Expr;
+  /** Whether nestForUnrolling nests: in the baseline build only (see there). */
+  private readonly nests: boolean;
 
   constructor(
     readonly b: BinaryenApi,
@@ -38,6 +40,7 @@ export class FunctionBuilder {
     readonly uniformAddresses = false,
   ) {
     if (relaxedSimd) this.fusedMaddF32x4 = (x, y, z) => relaxedMadd(this, x, y, z);
+    this.nests = !relaxedSimd;
   }
 
   /** Adds a local of `type`; returns its index. */
@@ -102,10 +105,18 @@ export class FunctionBuilder {
    * as they are: there is little to unroll. `never`: the wrappers' branch
    * condition for a loop that leaves no such `v` (false after the loop, but
    * not provably so to the engine).
+   *
+   * The relaxed build's loops are not nested: its engines compile with
+   * Turboshaft (Node 24+, Chromium), which unrolls the nested copies too (the
+   * machine code of SqueezeNet's big conv functions 1.5-2x larger) for no
+   * speed (W1 N=128-512 and W5 within 0.5%, Node 26), and whose compile then
+   * takes 25% longer (SqueezeNet's relaxed code 71-84 -> 51-57 ms of CPU).
+   * Node 22 runs the relaxed build with TurboFan: W1 N=128 1-2.5% slower
+   * there without the nesting, N >= 256 and W5 within 1% (docs/kernels.md).
    */
   nestForUnrolling(loop: Expr, v: number, trips: number, never?: () => Expr): Expr {
     const m = this.m;
-    if (trips < MIN_TRIPS_TO_NEST) return loop;
+    if (!this.nests || trips < MIN_TRIPS_TO_NEST) return loop;
     let out = loop;
     for (let i = 0; i < UNROLL_NESTING; i++) {
       const again = this.label('once');
