@@ -18,7 +18,7 @@ export type WarmKernel = (k: number) => number;
 /**
  * `tier_kernel(k, n)` (TIER_KERNEL_EXPORT): kernel k called n times over an
  * empty slice; 1, 2 for a kernel without a range and 3 for a light one (neither
- * called), 0 past the last.
+ * called), 4 for a minor one (called, not worth waiting for), 0 past the last.
  */
 export type TierKernel = (k: number, n: number) => number;
 
@@ -105,21 +105,33 @@ export interface TierUp {
   readonly emptyMs: ReadonlyMap<number, number>;
   /** Kernels whose first run costs less than their compile (tier_kernel's 3): neither warmed nor waited for. */
   readonly light: ReadonlySet<number>;
+  /**
+   * Kernels whose compile it started, but whose first run gains too little
+   * to wait for (tier_kernel's 4): not warmed either.
+   */
+  readonly minor: ReadonlySet<number>;
 }
 
 /**
  * Starts the optimized compile of every kernel with a range but the light
  * ones, without running any of its work: its first empty call compiles its
- * baseline code, two probes time empty calls there, then TIER_CALLS spend
- * its tiering budget.
+ * baseline code, two probes time empty calls there (not for a minor kernel,
+ * which is not waited for), then TIER_CALLS spend its tiering budget. (A
+ * minor kernel's calls also charge the function it may share with others:
+ * Inception's wait grew from 9-24 to 60-66 ms when they were not made.)
  */
 export function startTierUp(tierKernel: TierKernel): TierUp {
   const emptyMs = new Map<number, number>();
   const light = new Set<number>();
+  const minor = new Set<number>();
   for (let k = 0; ; k++) {
     const reply = tierKernel(k, 0);
     if (reply === 0) break;
     if (reply === 3) light.add(k);
+    if (reply === 4) {
+      minor.add(k);
+      tierKernel(k, TIER_CALLS);
+    }
     if (reply !== 1) continue;
     tierKernel(k, 1);
     emptyMs.set(
@@ -131,7 +143,7 @@ export function startTierUp(tierKernel: TierKernel): TierUp {
     );
     tierKernel(k, TIER_CALLS);
   }
-  return { emptyMs, light };
+  return { emptyMs, light, minor };
 }
 
 function timeCall(call: () => unknown): number {
@@ -179,8 +191,9 @@ export function warmKernels(warmKernel: WarmKernel, tiered?: TierUp): BaselineTi
     let best = Infinity;
     let chunks = 1;
     const emptyMs = tiered?.emptyMs.get(k);
-    // a light kernel runs its first run in the baseline tier, and tiers up later
-    if (tiered?.light.has(k) === true) continue;
+    // a light kernel runs its first run in the baseline tier, and tiers up later; a minor one's
+    // compile started, and its first run gains too little to wait for
+    if (tiered?.light.has(k) === true || tiered?.minor.has(k) === true) continue;
     try {
       const start = performance.now();
       const reply = warmKernel(k);

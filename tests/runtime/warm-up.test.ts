@@ -189,41 +189,48 @@ describe('awaitOptimizedCode', () => {
 });
 
 describe('the tier_kernel export', () => {
-  test('empty calls change no byte of memory, even a matmul that packs B in each call; 1 with a range, 2 without, 3 for a light kernel, 0 past the end', async () => {
+  test('empty calls change no byte of memory, even a matmul that packs B in each call; 1 with a range, 2 without, 3 for a light kernel, 4 for a minor one, 0 past the end', async () => {
     const g = new Graph();
     const a = g.input('a', [96, 256]);
     const b = g.input('b', [256, 128]);
+    const c = g.input('c', [512, 256]);
     const y = a.matmul(b).relu();
     g.output('y', y);
     g.output('m', y.max(-1));
     g.output('t', a.sum());
+    // 131K iterations: above LIGHT_WORK (64K), below WAIT_WORK (512K)
+    g.output('c2', c.mul(2));
     const model = await compile(g);
     const feeds = {
       a: randomData('f32', 96 * 256, 8) as Float32Array,
       b: randomData('f32', 256 * 128, 9) as Float32Array,
+      c: randomData('f32', 512 * 256, 10) as Float32Array,
     };
     const expected = interpret(g, feeds);
     // the feeds in place but never run: an empty call that packed B would write the packed copy
     (model.view('a') as Float32Array).set(feeds.a);
     (model.view('b') as Float32Array).set(feeds.b);
+    (model.view('c') as Float32Array).set(feeds.c);
     const exports = (model as unknown as { exports: Record<string, unknown> }).exports;
     const { memory } = model as unknown as { memory: WebAssembly.Memory };
     const bytes = (): Uint8Array => new Uint8Array(memory.buffer).slice();
     const before = bytes();
     const tierKernel = exports[TIER_KERNEL_EXPORT] as (k: number, n: number) => number;
     const replies = model.kernels.map((_, k) => tierKernel(k, 50));
-    expect(replies.every((r) => r === 1 || r === 2 || r === 3)).toBe(true);
+    expect(replies.every((r) => r >= 1 && r <= 4)).toBe(true);
     // every kernel with a range (units > 1) takes empty calls, but a light one (3: under 64K iterations)
     model.kernels.forEach((k, i) => {
-      if (k.units > 1) expect([1, 3]).toContain(replies[i]);
+      if (k.units > 1) expect([1, 3, 4]).toContain(replies[i]);
     });
-    // the matmul (3M multiply-adds) is not light
+    // the matmul (3M multiply-adds) is neither light nor minor; c * 2 is minor
     expect(replies[model.kernels.findIndex((k) => k.kind === 'matmul')]).toBe(1);
+    expect(replies[model.kernels.findIndex((k) => k.bytesWritten === 512 * 256 * 4)]).toBe(4);
     expect(tierKernel(model.kernels.length, 1)).toBe(0);
     expect(bytes()).toEqual(before);
     const out = model.run(feeds);
     expectClose(out.y as Float32Array, expected.y as Float32Array, { rtol: 1e-4, atol: 2e-3 });
     expectClose(out.m as Float32Array, expected.m as Float32Array, { rtol: 1e-4, atol: 2e-3 });
+    expectClose(out.c2 as Float32Array, expected.c2 as Float32Array);
     model.dispose();
   });
 });
@@ -231,17 +238,20 @@ describe('the tier_kernel export', () => {
 describe('startTierUp', () => {
   test('compiles, times and spends the budget of each kernel with a range; skips those without and the light ones', () => {
     const made: [number, number][] = [];
-    // kernel 1 has no range (2), kernel 3 is light (3)
-    const replies = [1, 2, 1, 3];
+    // kernel 1 has no range (2), kernel 3 is light (3), kernel 4 minor (4)
+    const replies = [1, 2, 1, 3, 4];
     const tierKernel = (k: number, n: number): number => {
       if (k >= replies.length) return 0;
       const reply = replies[k] ?? 0;
-      if (reply === 1) made.push([k, n]);
+      if (reply === 1 || reply === 4) made.push([k, n]);
       return reply;
     };
-    const { emptyMs, light } = startTierUp(tierKernel);
+    const { emptyMs, light, minor } = startTierUp(tierKernel);
     expect([...emptyMs.keys()]).toEqual([0, 2]);
     expect([...light]).toEqual([3]);
+    expect([...(minor ?? [])]).toEqual([4]);
+    // a minor kernel: the query and the budget's calls, no timed probes
+    expect(made.filter(([k]) => k === 4).map(([, n]) => n)).toEqual([0, 2000]);
     // per kernel with a range: a query, one call to compile, two timed probes, then the budget's calls
     expect(made.filter(([k]) => k === 0).length).toBe(5);
     expect(made.filter(([k]) => k === 0).reduce((sum, [, n]) => sum + n, 0)).toBeGreaterThan(1000);
@@ -249,9 +259,24 @@ describe('startTierUp', () => {
 
   test('warmKernels neither calls nor waits for a light kernel', () => {
     const { warmKernel, calls } = fakeKernels([3, 3], () => 0.5);
-    const kept = warmKernels(warmKernel, { emptyMs: new Map([[0, 0.01]]), light: new Set([1]) });
+    const kept = warmKernels(warmKernel, {
+      emptyMs: new Map([[0, 0.01]]),
+      light: new Set([1]),
+      minor: new Set(),
+    });
     expect(calls).toEqual([1, 0]);
     expect(kept.map((t) => t.kernel)).toEqual([0]);
+  });
+
+  test('warmKernels neither calls nor waits for a minor kernel (its compile started)', () => {
+    const { warmKernel, calls } = fakeKernels([3, 3, 3], () => 0.5);
+    const kept = warmKernels(warmKernel, {
+      emptyMs: new Map([[0, 0.01]]),
+      light: new Set(),
+      minor: new Set([1]),
+    });
+    expect(calls).toEqual([1, 0, 3]);
+    expect(kept.map((t) => t.kernel)).toEqual([0, 2]);
   });
 });
 

@@ -63,6 +63,11 @@ export interface KernelCalls {
    * optimized compile nor waits for it (tier_kernel answers 3).
    */
   readonly light: boolean;
+  /**
+   * Whether its work is below WAIT_WORK (and not light): load() starts its
+   * optimized compile but does not wait for it (tier_kernel answers 4).
+   */
+  readonly minor: boolean;
 }
 
 /**
@@ -72,6 +77,14 @@ export interface KernelCalls {
  * 1,000 classes (5K iterations) has ~8 KB (SqueezeNet's last kernels).
  */
 const LIGHT_WORK = 1 << 16;
+/**
+ * Work below which load() does not wait for a kernel's optimized code: its
+ * first run in the baseline tier takes ~0.02-0.4 ms (SqueezeNet's concats,
+ * im2col copy and average pool, 65K-390K iterations, Node 26), and a small
+ * function needs more empty calls than startTierUp makes to start its
+ * compile, so waiting for it held load() up to ~40 ms more (docs/kernels.md).
+ */
+const WAIT_WORK = 1 << 19;
 
 /** How run() calls `kernel` (`packsPerRun`: a matmul packing B into scratch in each call). */
 export function kernelCalls(
@@ -80,7 +93,16 @@ export function kernelCalls(
   packsPerRun: boolean,
 ): KernelCalls {
   if (range === undefined)
-    return { units: 1, size: 1, chunks: 1, warmCalls: 1, warmUnits: 1, ranged: false, light: false };
+    return {
+      units: 1,
+      size: 1,
+      chunks: 1,
+      warmCalls: 1,
+      warmUnits: 1,
+      ranged: false,
+      light: false,
+      minor: false,
+    };
   let chunks = Math.min(MAX_CHUNKS, range.units, Math.floor(kernelWork(kernel) / CHUNK_WORK));
   // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
   // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: best of 20 5.5 -> 5.7-5.9 ms in
@@ -106,6 +128,7 @@ export function kernelCalls(
     warmUnits,
     ranged: true,
     light: work < LIGHT_WORK,
+    minor: work >= LIGHT_WORK && work < WAIT_WORK,
   };
 }
 
@@ -221,7 +244,8 @@ function kernelSwitch(
  * milliseconds to start (docs/kernels.md "The first run"). Returns 1; 2 for a
  * kernel without a range (an empty call would run it whole: not called); 3
  * for a light one (not called: its first run costs less than its compile);
- * 0 for a `k` past the end.
+ * 4 for a minor one (called, but its optimized code is not waited for); 0
+ * for a `k` past the end.
  */
 export function emitTierKernel(
   b: BinaryenApi,
@@ -248,7 +272,7 @@ export function emitTierKernel(
           ]),
         ),
       ),
-      m.return(m.i32.const(1)),
+      m.return(m.i32.const(c.minor ? 4 : 1)),
     ]);
   });
 }
