@@ -1,12 +1,16 @@
 /**
  * CRC-32 (IEEE 802.3, the polynomial zlib and PNG use) over a sequence of byte
  * chunks; it detects every single-byte change and every burst of up to 32 bits.
- * The bytes are folded by a tiny Wasm module (crc32-module.ts), copied into
+ * The bytes are folded by a tiny Wasm module (crc32-fold-module.ts), copied into
  * its one-page memory 56 KB at a time.
  */
-import { CRC_FOLD_EXPORT, CRC_INPUT_BYTES, CRC_INPUT_OFFSET, crc32ModuleBytes } from './crc32-module.js';
-
-const CRC32_POLYNOMIAL = 0xedb88320;
+import {
+  CRC32_FOLD_MODULE,
+  CRC_FOLD_EXPORT,
+  CRC_INPUT_BYTES,
+  CRC_INPUT_OFFSET,
+  CRC_TABLES_EXPORT,
+} from './crc32-fold-module.js';
 
 /** The module's memory and its fold export, made at the first checksum. */
 interface Folder {
@@ -16,29 +20,12 @@ interface Folder {
 
 let folder: Folder | undefined;
 
-/**
- * Slicing-by-8 tables: table k (words [256k, 256k + 256)) maps byte b to the
- * CRC of b followed by k zero bytes, so eight bytes fold with eight
- * independent lookups.
- */
-function writeTables(words: Uint32Array): void {
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? CRC32_POLYNOMIAL ^ (c >>> 1) : c >>> 1;
-    words[n] = c;
-  }
-  for (let n = 256; n < 8 * 256; n++) {
-    const c = words[n - 256] as number;
-    words[n] = (words[c & 0xff] as number) ^ (c >>> 8);
-  }
-}
-
 function makeFolder(): Folder {
   // one page, compiled synchronously (a browser's main thread allows that for modules under 4 KB)
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 });
-  const module = new WebAssembly.Module(crc32ModuleBytes());
+  const module = new WebAssembly.Module(new Uint8Array(CRC32_FOLD_MODULE));
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  writeTables(new Uint32Array(memory.buffer, 0, 8 * 256));
+  (instance.exports[CRC_TABLES_EXPORT] as () => void)();
   const fold = instance.exports[CRC_FOLD_EXPORT] as (crc: number, length: number) => number;
   return { memory: new Uint8Array(memory.buffer), fold };
 }

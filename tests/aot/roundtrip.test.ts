@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { compile, InputError, load, type CompiledModel, type TypedArray } from '../../src/index.js';
 import { load as runtimeLoad } from '../../src/runtime/index.js';
 import { crc32 } from '../../src/common/checksum.js';
-import { CRC_INPUT_BYTES } from '../../src/common/crc32-module.js';
+import { CRC32_FOLD_MODULE, CRC_INPUT_BYTES } from '../../src/common/crc32-fold-module.js';
+import { crc32ModuleBytes } from '../../src/common/crc32-module.js';
 import { bytesOf, testModels, type TestModel } from './models.js';
 
 interface Compiled {
@@ -174,4 +175,8 @@ test('where the engine refuses a synchronous compile (a page main thread past it
   } finally {
     (WebAssembly as { Module: typeof WebAssembly.Module }).Module = Sync;
   }
+});
+
+test("the runtime's CRC module bytes are the assembler's (regenerate CRC32_FOLD_MODULE from crc32ModuleBytes() on a change)", () => {
+  expect(JSON.stringify(CRC32_FOLD_MODULE)).toBe(JSON.stringify(Array.from(crc32ModuleBytes())));
 });
