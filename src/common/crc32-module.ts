@@ -58,9 +58,9 @@ function lookup(table: number, word: number, shift: number): number[] {
   return [...get(word), ...shifted, ...byte, ...i32(2), OP.i32Shl, ...load(table * TABLE_BYTES)];
 }
 
-/** A loop that ends when `at` reaches `limit`: block { loop { br_if at >= limit; body; br } }. */
-function loopUntil(limit: number, body: readonly number[]): number[] {
-  const exit = [...get(AT), ...get(limit), OP.i32GeU, OP.brIf, 1];
+/** A loop that ends when local `v` reaches `limit`: block { loop { br_if v >= limit; body; br } }. */
+function loopUntil(v: number, limit: readonly number[], body: readonly number[]): number[] {
+  const exit = [...get(v), ...limit, OP.i32GeU, OP.brIf, 1];
   return [OP.block, VOID_BLOCK, OP.loop, VOID_BLOCK, ...exit, ...body, OP.br, 0, OP.end, OP.end];
 }
 
@@ -133,8 +133,8 @@ function foldBody(): number[] {
     OP.i32And,
     OP.i32Add,
     ...set(END8),
-    ...loopUntil(END8, eightBytes),
-    ...loopUntil(END, oneByte),
+    ...loopUntil(AT, get(END8), eightBytes),
+    ...loopUntil(AT, get(END), oneByte),
     ...get(CRC),
     OP.end,
   ];
@@ -184,23 +184,8 @@ function tablesBody(): number[] {
     0,
   ];
   const next = [...get(N), ...i32(1), OP.i32Add, ...set(N)];
-  const until = (limit: number, body: readonly number[]): number[] => [
-    OP.block,
-    VOID_BLOCK,
-    OP.loop,
-    VOID_BLOCK,
-    ...get(N),
-    ...i32(limit),
-    OP.i32GeU,
-    OP.brIf,
-    1,
-    ...body,
-    ...next,
-    OP.br,
-    0,
-    OP.end,
-    OP.end,
-  ];
+  const until = (limit: number, body: readonly number[]): number[] =>
+    loopUntil(N, i32(limit), [...body, ...next]);
   // c = T[n - 256]; T[n] = T0[c & 0xff] ^ (c >>> 8)
   const fromBefore = [
     ...get(N),
