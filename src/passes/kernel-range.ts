@@ -8,7 +8,7 @@
  * range. Units: rows of a matmul in whole register tiles, or, for a matmul
  * with too few rows to pack B (a classifier on one image), columns in
  * COLUMN_UNITs, or, for one with few rows packing B per run, columns in
- * whole strips (blockSplitUnit); for a kernel whose only loop is its
+ * units of whole strips (blockSplitUnit); for a kernel whose only loop is its
  * innermost axis, groups of RANGE_VECTOR_UNIT elements (whole interleaved
  * vector steps); otherwise single steps of the outermost loop.
  * The plan verifier checks a range covers the domain (verifyKernelRange):
@@ -24,7 +24,6 @@ import {
   matchMatmulOperands,
   packedPanelBytes,
   prepackedBytes,
-  STRIP_COLUMNS,
   TILE_ROWS,
   type MatmulShape,
 } from './matmul-shape.js';
@@ -127,17 +126,29 @@ export const MAX_BLOCK_SPLIT_ROWS = MAX_OUTER_POINTS;
 export const BLOCK_SPLIT_UNIT = BLOCK_N / 2;
 
 /**
+ * Fewest columns per unit of a range over n-blocks: two cache lines of C's
+ * rows. Two threads' columns meet inside a line of every row of C when the
+ * rows are not whole lines apart (the arena aligns 16 bytes), and both
+ * write it in every k-block; at MIN_SPLIT_UNITS units of 32 columns or
+ * more each thread's part of a row is 8+ lines. ResNet-50's 14x14 layers
+ * (196 columns) split by single strips lost: each 1x1 conv of 256 rows
+ * 1.8x -> 1.5x in a 2-thread run (docs/threads.md "Session 14"); they keep
+ * rows.
+ */
+const MIN_UNIT_COLUMNS = 32;
+
+/**
  * Columns per unit of a matmul's range over its n-blocks: half of its
  * n-block (cacheBlocks: BLOCK_SPLIT_UNIT for plain packing, 32 for a window
  * B, whose blocks are 64 columns), or, where that leaves fewer than
- * MIN_SPLIT_UNITS, the largest half of that down to one strip that does not
- * (ResNet-50's 28x28 layers, 784 columns: 25 units of 32; its 14x14 ones,
- * 196: 25 of 8). Any number of whole strips keeps the bits
- * (emit-matmul-pack.ts blockRangeLoops); larger units cut fewer blocks.
- * Undefined when even single strips are too few.
+ * MIN_SPLIT_UNITS, the largest half of that down to MIN_UNIT_COLUMNS that
+ * does not (ResNet-50's 28x28 layers, 784 columns: 25 units of 32). Any
+ * number of whole strips keeps the bits (emit-matmul-pack.ts
+ * blockRangeLoops); larger units cut fewer blocks. Undefined when even
+ * the smallest leaves too few.
  */
 export function blockSplitUnit(s: MatmulShape): number | undefined {
-  for (let unit = cacheBlocks(s).nc / 2; unit >= STRIP_COLUMNS; unit /= 2)
+  for (let unit = cacheBlocks(s).nc / 2; unit >= MIN_UNIT_COLUMNS; unit /= 2)
     if (Math.ceil(s.n.extent / unit) >= MIN_SPLIT_UNITS) return unit;
   return undefined;
 }
@@ -150,15 +161,15 @@ export const MIN_SPLIT_UNITS = 16;
  * blockSplitUnit): it packs B per run (plain packing, or a conv's windows
  * packed from x: B neither read in place nor packed once ahead of the
  * runs), has at most MAX_BLOCK_SPLIT_ROWS rows and at least
- * MIN_SPLIT_UNITS units of one strip or more, and no batch. The kernel
+ * MIN_SPLIT_UNITS units of MIN_UNIT_COLUMNS or more, and no batch. The kernel
  * visits the n-blocks outermost, and a part cut inside a block runs that
  * block's columns with the tiles the whole block has there
  * (emit-matmul-pack.ts blockRangeLoops): bit-identical. Split by rows each
  * thread would pack all of B; so each packs only its own columns.
  * ResNet-50's stem conv (64 × 147 × 12544), its 1x1 convs of 64-256 rows
- * (at 56x56, and since session 14 at 28x28 and 14x14), its stride-2 convs'
- * stored windows at 28x28 and 14x14 (128 and 256 rows) and its 3x3 window
- * convs of 64-256 rows (session 14).
+ * at 56x56 and, since session 14, at 28x28, its stride-2 conv's stored
+ * windows at 28x28 (128 rows) and its 3x3 window convs at 56x56 and 28x28
+ * (64 and 128 rows).
  */
 function blockColumns(s: MatmulShape): boolean {
   const rows = s.m?.extent ?? 1;

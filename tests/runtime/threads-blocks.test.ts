@@ -1,23 +1,25 @@
 /**
  * Matmuls that pack B per run with few rows (at most MAX_BLOCK_SPLIT_ROWS)
- * and many columns (MIN_SPLIT_UNITS half blocks or more) split among
- * threads over their n-blocks in half blocks (passes/kernel-range.ts), so
- * each thread packs only its own columns of B: with threads on they give
- * the 1-thread bits and agree with the interpreter — an input B with a last
- * narrow block, exactly 16 units, a stem-like conv (im2col copy, bias,
- * relu) — on 2 and 3 threads; the kernel called over any two or three
- * pieces of its range (cut inside whole blocks and inside the last one)
- * gives the bits of one call; one row more than the limit, or too few
- * columns, and the split stays by rows. Since session 14 the same for a
- * conv's windows packed straight from x (implicit GEMM, half blocks of 32
- * columns): padded 3x3 convs whose last block is whole, wider or narrower
- * than half a block, with and without a fused epilogue, and the kernel over
- * any two or three pieces.
- */
+ * and many columns (MIN_SPLIT_UNITS units or more: half blocks, or halves
+ * of those down to 32 columns) split among threads over their n-blocks
+ * (passes/kernel-range.ts blockSplitUnit), so each thread packs only its own
+ * columns of B: with threads on they give the 1-thread bits and agree with
+ * the interpreter — an input B with a last narrow block, exactly 16 units, a
+ * stem-like conv (im2col copy, bias, relu), a stride-2 conv to 28x28, units
+ * of a quarter and an eighth of a block with a padded last strip or a
+ * 4-column tail — on 2 and 3 threads; the kernel called over any two or
+ * three pieces of its range (cut inside whole blocks and inside the last
+ * one) gives the bits of one call; one row more than the limit, or too few
+ * columns (ResNet-50's 14x14 layers), and the split stays by rows. Since
+ * session 14 the same for a conv's windows packed straight from x (implicit
+ * GEMM, units of 32 columns, half its 64-column blocks): padded 3x3 convs
+ * whose last block is whole, wider or narrower than half a block, with and
+ * without a fused epilogue, and the kernel over any two or three pieces.
+  */
 import { describe, expect, test } from 'vitest';
 import { Graph, compile } from '../../src/index.js';
 import { BLOCK_SPLIT_UNIT, MAX_BLOCK_SPLIT_ROWS, MIN_SPLIT_UNITS } from '../../src/passes/kernel-range.js';
-import { BLOCK_N, STRIP_COLUMNS, TILE_ROWS } from '../../src/passes/matmul-shape.js';
+import { BLOCK_N, TILE_ROWS } from '../../src/passes/matmul-shape.js';
 import { bitsOf } from '../support/differential.js';
 import {
   disposedAfterAll,
@@ -73,10 +75,10 @@ function cases(): Case[] {
     g.output('y', x.conv(w, g.constant(data(24, 9), [24]), { strides: [2, 2], pads: [1, 1, 1, 1] }).relu());
     out.push({ name: 'stride-2 conv to 28x28', graph: g, feeds: { x: data(4 * 56 * 56, 10) }, units: 25 });
   }
-  // units of a quarter block, of single strips with a padded last strip or a 4-column tail
+  // units of a quarter block (a 4-column tail), of an eighth (a padded last strip, or a 4-column tail)
   out.push({ ...product(20, 29, 1100, 11), units: 18 });
-  out.push({ ...product(40, 33, 203, 12), units: 26 });
-  out.push({ ...product(12, 300, 196, 13), units: 25 });
+  out.push({ ...product(40, 33, 611, 12), units: 20 });
+  out.push({ ...product(12, 300, 500, 13), units: 16 });
   return out;
 }
 
@@ -103,10 +105,10 @@ function windowConv(c: number, rows: number, h: number, w: number, epilogue: boo
   };
 }
 
-/** Units of a range over `n` columns in the largest of half a block (`half`), halved down to a strip, giving MIN_SPLIT_UNITS. */
+/** Units of a range over `n` columns in the largest of half a block (`half`), halved down to 32 columns, giving MIN_SPLIT_UNITS. */
 function unitsOf(n: number, half: number): number {
   let unit = half;
-  while (unit > STRIP_COLUMNS && Math.ceil(n / unit) < MIN_SPLIT_UNITS) unit /= 2;
+  while (unit > 32 && Math.ceil(n / unit) < MIN_SPLIT_UNITS) unit /= 2;
   return Math.ceil(n / unit);
 }
 
@@ -118,8 +120,6 @@ function windowCases(): Case[] {
     windowConv(6, 12, 27, 25, false, 12),
     // 784 columns (ResNet-50's 28x28): 12 blocks and a last one of 16 (less than half)
     windowConv(5, 20, 28, 28, true, 13),
-    // 196 columns (ResNet-50's 14x14): 25 units of one strip, the last 4 columns in a padded strip
-    windowConv(7, 16, 14, 14, true, 15),
   ];
 }
 
@@ -186,19 +186,23 @@ describe('matmuls packing B per run, split by n-blocks', () => {
   }, 120_000);
 
   test('units of fewer columns than half a block: any two or three pieces give the bits of one call', async () => {
-    // 1100 columns: 18 units of 64 (a quarter block), the last block 76 columns
+    // 1100 columns: 18 units of 64 (a quarter block), the last block 76 columns, its last 4 a
+    // 4-column tile reading B in place
     await expectPiecesBits({ ...product(20, 29, 1100, 9), units: 18 }, 'c');
-    // 203 columns: 26 units of one strip, the last 3 columns in a padded strip
-    await expectPiecesBits({ ...product(20, 29, 203, 10), units: 26 }, 'c');
-    // 196 columns: 25 strips, the last 4 columns a 4-column tile reading B in place
-    await expectPiecesBits({ ...product(12, 300, 196, 11), units: 25 }, 'c');
+    // 611 columns: 20 units of 32, the last 3 columns in a padded strip
+    await expectPiecesBits({ ...product(20, 29, 611, 10), units: 20 }, 'c');
+    // a window B over 784 columns: 25 units of 32, the last block 16 columns
+    await expectPiecesBits(windowConv(5, 12, 28, 28, false, 16), 'y');
   }, 120_000);
 
-  test('one row more than the limit, or fewer strips than units: split by row tiles', async () => {
+  test('one row more than the limit, or too few columns for 16 units of 32: split by row tiles', async () => {
     const n = MIN_SPLIT_UNITS * BLOCK_SPLIT_UNIT;
     for (const [c, units] of [
       [product(MAX_BLOCK_SPLIT_ROWS + 1, 19, n, 4), Math.ceil((MAX_BLOCK_SPLIT_ROWS + 1) / TILE_ROWS)],
-      [product(45, 19, (MIN_SPLIT_UNITS - 1) * STRIP_COLUMNS, 5), Math.ceil(45 / TILE_ROWS)],
+      [product(45, 19, (MIN_SPLIT_UNITS - 1) * 32, 5), Math.ceil(45 / TILE_ROWS)],
+      // ResNet-50's 14x14 layers: 196 columns, 7 units of 32 (single strips would share C's lines)
+      [product(12, 300, 196, 6), Math.ceil(12 / TILE_ROWS)],
+      [windowConv(7, 16, 14, 14, true, 7), Math.ceil(16 / TILE_ROWS)],
     ] as const) {
       const model = await compile(c.graph, { threads: 2, threadMinWork: 0 });
       models.push(model);
