@@ -15,7 +15,7 @@
  * GEMM, units of 32 columns, half its 64-column blocks): padded 3x3 convs
  * whose last block is whole, wider or narrower than half a block, with and
  * without a fused epilogue, and the kernel over any two or three pieces.
-  */
+ */
 import { describe, expect, test } from 'vitest';
 import { Graph, compile } from '../../src/index.js';
 import { BLOCK_SPLIT_UNIT, MAX_BLOCK_SPLIT_ROWS, MIN_SPLIT_UNITS } from '../../src/passes/kernel-range.js';
