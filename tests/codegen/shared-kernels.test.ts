@@ -24,10 +24,10 @@ function repeatedLayers(layers: number, rows: number, cols: number): Graph {
 /**
  * Two 3x3 convolutions (bias, relu) with different channel counts at
  * sizes, as in SqueezeNet's fire modules: one structure (sizes whose tiles
- * leave the same remainders: 17², 23² and 9² positions are 1 more than a
+ * leave the same remainders: 23², 25² and 9² positions are 1 more than a
  * multiple of 8, 24 and 48 channels whole tiles), other row strides and
- * window tables. Both split by column strips (17 and 23: kernel-range.ts
- * blockSplitUnit, 289 and 529 columns) or both by rows (9: too few
+ * window tables. Both split by columns (23 and 25: kernel-range.ts
+ * blockSplitUnit, 529 and 625 columns) or both by rows (9: too few
  * columns); one of each would differ in structure.
  */
 function convPair(sizeA: number, sizeB: number): Graph {
@@ -81,7 +81,7 @@ describe('shared kernel code', () => {
   });
 
   test.each([
-    [17, 23],
+    [23, 25],
     [9, 9],
   ])(
     'convolutions of one structure at %i² and %i² share one function (offsets as operands, weights k-major)',

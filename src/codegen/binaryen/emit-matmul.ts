@@ -146,7 +146,7 @@ export function emitMatmul(
   // its one n-block is all of n, so the slice's tiles are the ones a whole run has there)
   const colBounds = range?.id === s.n.id && !packing && s.bN === 1 ? range : undefined;
   // or of its n-blocks where it packs B per run, plainly or a window B from x (kernel-range.ts:
-  // each thread packs only its own; a block cut in half starts its packing mid-block at nc0)
+  // each thread packs only its own; a piece of a block starts its packing at nc0, mid-block)
   const blockBounds = range?.id === s.n.id && scratch >= 0 ? range : undefined;
   const bounds = colBounds === undefined && blockBounds === undefined ? range : undefined;
   if (bounds !== undefined && bounds.id !== s.m?.id)
@@ -181,18 +181,21 @@ export function emitMatmul(
         }
       : undefined;
   const copyLocals = tileCopyLocals(fb);
-  /**
-   * Copies block (kc0, nc0) of B — `kLen` rows of k, `width` columns — into scratch as
-   * strips of kLen × STRIP_COLUMNS, the last padded with zero columns (a window B: from x,
-   * see packWindowBlock).
-   */
   // a block of whole strips ending at run time (blockRangeLoops) packs (end - nc0) / 8 strips
   const stripCount = blockBounds !== undefined ? fb.addLocal(i32) : -1;
   if (STRIP_COLUMNS !== 8) throw new InternalError('codegen', 'a strip count by shift needs 8-column strips');
+  /**
+   * Copies block (kc0, nc0) of B — `kLen` rows of k, `width` columns — into scratch as
+   * strips of kLen × STRIP_COLUMNS, the last padded with zero columns (a window B: from x,
+   * see packWindowBlock); with `end`, a piece of whole strips up to that local's column.
+   */
   const pack = (kLen: number, width: number, end?: number): Expr[] => {
     const dynamic = end !== undefined;
     if (dynamic && stripCount < 0)
-      throw new InternalError('codegen', `${kernel.name}: a block ending at run time`);
+      throw new InternalError(
+        'codegen',
+        `${kernel.name}: a block ending at run time, without a range over its n-blocks`,
+      );
     const count = dynamic
       ? [m.local.set(stripCount, m.i32.shr_s(m.i32.sub(get(end), get(nc0)), m.i32.const(3)))]
       : [];
