@@ -10,7 +10,11 @@
  * variants also as the median ratio of each run to the first 2-thread
  * variant's run of the same round.
  *
- *   node scripts/run-ts.mjs bench/probes/thread-model-ab.ts /tmp/ab/old.twm,/tmp/ab/new.twm [resnet] [rounds=30]
+ * With `ones` after the rounds, every later file also runs on 1 thread (a
+ * change to the kernels' code may move the 1-thread time too), paired with
+ * the first file's 1-thread run of the same round.
+ *
+ *   node scripts/run-ts.mjs bench/probes/thread-model-ab.ts /tmp/ab/old.twm,/tmp/ab/new.twm [resnet] [rounds=30] [ones]
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,6 +27,7 @@ import { makeWorkloads, selectWorkloads } from '../workloads.js';
 const files = (process.argv[2] ?? '').split(',').filter((f) => f !== '');
 const id = process.argv[3] ?? 'resnet';
 const rounds = Number(process.argv[4] ?? 30);
+const ones = process.argv[5] === 'ones';
 if (files.length === 0) throw new Error('usage: thread-model-ab.ts a.twm,b.twm [model|W1|…] [rounds]');
 const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
 const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
@@ -37,6 +42,7 @@ interface Variant {
   readonly run: () => void;
   readonly output: () => Float32Array;
   readonly dispose: () => void;
+  readonly threads: number;
   readonly ms: number[];
   readonly cpu: number[];
 }
@@ -48,12 +54,14 @@ const add = async (label: string, file: string, threads: number): Promise<void> 
     run: () => void p.run(),
     output: () => p.output(),
     dispose: () => p.dispose(),
+    threads,
     ms: [],
     cpu: [],
   });
 };
 await add(`1 thread (${basename(files[0]!)})`, files[0]!, 1);
 for (const f of files) await add(`2 threads ${basename(f)}`, f, 2);
+if (ones) for (const f of files.slice(1)) await add(`1 thread ${basename(f)}`, f, 1);
 
 const quantile = (xs: readonly number[], q: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,12 +92,13 @@ loads.push(loadavg()[0]!);
 // the 1-thread run had its core (>= 0.95): the others measured the machine's other work
 const clean = variants[0]!.ms
   .map((_, r) => r)
-  .filter((r) => variants.every((v, i) => v.cpu[r]! >= (i === 0 ? 0.95 : 1.8)));
+  .filter((r) => variants.every((v) => v.cpu[r]! >= (v.threads === 1 ? 0.95 : 1.8)));
 const one = quantile(variants[0]!.ms, 0.5);
-// each run against the first 2-thread variant's run of the same round (adjacent in time)
+// each run against the first variant's run of the same round (adjacent in time) on as many threads
+const base = (v: Variant): Variant => variants[v.threads === 1 ? 0 : 1]!;
 const paired = (v: Variant): number =>
   quantile(
-    v.ms.map((ms, r) => ms / variants[1]!.ms[r]!),
+    v.ms.map((ms, r) => ms / base(v).ms[r]!),
     0.5,
   );
 console.log(
@@ -104,7 +113,7 @@ variants.forEach((v, i) => {
   if (clean.length === 0) return;
   const ms = clean.map((r) => v.ms[r]!);
   const pairedClean = quantile(
-    clean.map((r) => v.ms[r]! / variants[1]!.ms[r]!),
+    clean.map((r) => v.ms[r]! / base(v).ms[r]!),
     0.5,
   );
   console.log(
@@ -118,7 +127,7 @@ variants.forEach((v, i) => {
   console.log(
     `  ${v.label.padEnd(28)} median ${med.toFixed(1)} ms (p25 ${quantile(v.ms, 0.25).toFixed(1)}, best ${quantile(v.ms, 0).toFixed(1)}) ` +
       `${(one / med).toFixed(2)}x; CPU/wall median ${quantile(v.cpu, 0.5).toFixed(2)} (p25 ${quantile(v.cpu, 0.25).toFixed(2)}); ` +
-      `${i > 1 ? `paired ${paired(v).toFixed(3)} of ${variants[1]!.label}; ` : ''}bits ${same[i] ? 'equal' : 'DIFFER'}`,
+      `${i > 1 ? `paired ${paired(v).toFixed(3)} of ${base(v).label}; ` : ''}bits ${same[i] ? 'equal' : 'DIFFER'}`,
   );
 });
 for (const v of variants) v.dispose();

@@ -7,8 +7,10 @@
  * docs/kernels.md "The first run"), and later threads can split the same
  * range. Units: rows of a matmul in whole register tiles, or, for a matmul
  * with too few rows to pack B (a classifier on one image), columns in
- * COLUMN_UNITs; for a kernel whose only loop is its innermost axis, groups of RANGE_VECTOR_UNIT elements (whole
- * interleaved vector steps); otherwise single steps of the outermost loop.
+ * COLUMN_UNITs, or, for one with few rows packing B per run, columns in
+ * units of whole strips (blockSplitUnit); for a kernel whose only loop is its
+ * innermost axis, groups of RANGE_VECTOR_UNIT elements (whole interleaved
+ * vector steps); otherwise single steps of the outermost loop.
  * The plan verifier checks a range covers the domain (verifyKernelRange):
  * every chunk is a subrange of it, so the access proofs over the whole
  * domain hold for each chunk.
@@ -17,6 +19,7 @@ import type { LoopVar } from './index-expr.js';
 import { stepVars, type Kernel } from './kernel.js';
 import {
   BLOCK_N,
+  cacheBlocks,
   COLUMN_UNIT,
   matchMatmulOperands,
   packedPanelBytes,
@@ -57,7 +60,8 @@ export function kernelRange(kernel: Kernel): KernelRange | undefined {
     // threads split B's bytes, not its readers (AlexNet's x[1, 9216] @ w[9216, 4096])
     if (packedPanelBytes(matmul) === 0 && matmul.bN === 1 && matmul.window === undefined)
       return { ...make(matmul.n, COLUMN_UNIT), columns: true };
-    if (blockColumns(matmul)) return { ...make(matmul.n, BLOCK_SPLIT_UNIT), columns: true };
+    const unit = blockColumns(matmul) ? blockSplitUnit(matmul) : undefined;
+    if (unit !== undefined) return { ...make(matmul.n, unit), columns: true };
     if (m === undefined || m.extent < 2) return undefined;
     return make(m, TILE_ROWS);
   }
@@ -114,35 +118,67 @@ function rangeVar(kernel: Kernel): LoopVar | undefined {
 export const MAX_BLOCK_SPLIT_ROWS = MAX_OUTER_POINTS;
 
 /**
- * Columns per unit of a matmul's range over its n-blocks: half a block, so
- * that parts balance (ResNet-50's 3136 columns: 13 to 12 halves, 52% to one
- * thread; in whole blocks 7 to 6, 54%); a half is a whole number of strips.
+ * Columns per unit of a plain-packing matmul's range over its n-blocks: half
+ * a block, so that parts balance (ResNet-50's 3136 columns: 13 to 12 halves,
+ * 52% to one thread; in whole blocks 7 to 6, 54%); a half is a whole number
+ * of strips.
  */
 export const BLOCK_SPLIT_UNIT = BLOCK_N / 2;
 
-/** Least units (BLOCK_SPLIT_UNITs) of such a matmul for its range to be over its n-blocks: fewer split unevenly. */
+/**
+ * Fewest columns per unit of a range over n-blocks: two cache lines of C's
+ * rows. Two threads' columns meet inside a line of every row of C when the
+ * rows are not whole lines apart (the arena aligns 16 bytes), and both
+ * write it in every k-block; at MIN_SPLIT_UNITS units of 32 columns or
+ * more each thread's part of a row is 8+ lines. ResNet-50's 14x14 layers
+ * (196 columns) split by single strips lost: each 1x1 conv of 256 rows
+ * 1.8x -> 1.5x in a 2-thread run (docs/threads.md "Session 14"); they keep
+ * rows.
+ */
+const MIN_UNIT_COLUMNS = 32;
+
+/**
+ * Columns per unit of a matmul's range over its n-blocks: half of its
+ * n-block (cacheBlocks: BLOCK_SPLIT_UNIT for plain packing, 32 for a window
+ * B, whose blocks are 64 columns), or, where that leaves fewer than
+ * MIN_SPLIT_UNITS, the largest half of that down to MIN_UNIT_COLUMNS that
+ * does not (ResNet-50's 28x28 layers, 784 columns: 25 units of 32). Any
+ * number of whole strips keeps the bits (emit-matmul-pack.ts
+ * blockRangeLoops); larger units cut fewer blocks. Undefined when even
+ * the smallest leaves too few.
+ */
+export function blockSplitUnit(s: MatmulShape): number | undefined {
+  for (let unit = cacheBlocks(s).nc / 2; unit >= MIN_UNIT_COLUMNS; unit /= 2)
+    if (Math.ceil(s.n.extent / unit) >= MIN_SPLIT_UNITS) return unit;
+  return undefined;
+}
+
+/** Least units (blockSplitUnit) of such a matmul for its range to be over its n-blocks: fewer split unevenly. */
 export const MIN_SPLIT_UNITS = 16;
 
 /**
- * Whether a matmul's range is over its n-blocks (in BLOCK_SPLIT_UNITs): it
- * packs B per run (plain packing, not a window's: B neither read in place
- * nor packed once ahead of the runs), has at most MAX_BLOCK_SPLIT_ROWS rows
- * and at least MIN_SPLIT_UNITS units, and no batch. The kernel visits the
- * n-blocks outermost, and a part cut inside a block runs that block's
- * halves with the tiles the whole block has there
- * (emit-matmul-pack.ts blockRangeLoops): bit-identical. ResNet-50's stem
- * conv (64 × 147 × 12544) and its 1x1 convs of 64-256 rows at 56x56 (3136
- * columns).
+ * Whether a matmul's range is over its n-blocks (in units of whole strips:
+ * blockSplitUnit): it packs B per run (plain packing, or a conv's windows
+ * packed from x: B neither read in place nor packed once ahead of the
+ * runs), has at most MAX_BLOCK_SPLIT_ROWS rows and at least
+ * MIN_SPLIT_UNITS units of MIN_UNIT_COLUMNS or more, and no batch. The kernel
+ * visits the n-blocks outermost, and a part cut inside a block runs that
+ * block's columns with the tiles the whole block has there
+ * (emit-matmul-pack.ts blockRangeLoops): bit-identical. Split by rows each
+ * thread would pack all of B; so each packs only its own columns.
+ * ResNet-50's stem conv (64 × 147 × 12544), its 1x1 convs of 64-256 rows
+ * at 56x56 and, since session 14, at 28x28, its stride-2 conv's stored
+ * windows at 28x28 (128 rows) and its 3x3 window convs at 56x56 and 28x28
+ * (64 and 128 rows).
  */
 function blockColumns(s: MatmulShape): boolean {
   const rows = s.m?.extent ?? 1;
   return (
-    s.window === undefined &&
     packedPanelBytes(s) > 0 &&
     prepackedBytes(s) === 0 &&
     rows <= MAX_BLOCK_SPLIT_ROWS &&
     s.batch.every((v) => v.extent === 1) &&
-    Math.ceil(s.n.extent / BLOCK_SPLIT_UNIT) >= MIN_SPLIT_UNITS
+    blockSplitUnit(s) !== undefined
   );
 }
 

@@ -23,12 +23,14 @@ function repeatedLayers(layers: number, rows: number, cols: number): Graph {
 
 /**
  * Two 3x3 convolutions (bias, relu) with different channel counts at
- * different sizes, as in SqueezeNet's fire modules: one structure (sizes
- * whose tiles leave the same remainders: 17² and 9² positions are 1 more
- * than a multiple of 8, 24 and 48 channels whole tiles), other row strides
- * and window tables.
+ * sizes, as in SqueezeNet's fire modules: one structure (sizes whose tiles
+ * leave the same remainders: 23², 25² and 9² positions are 1 more than a
+ * multiple of 8, 24 and 48 channels whole tiles), other row strides and
+ * window tables. Both split by columns (23 and 25: kernel-range.ts
+ * blockSplitUnit, 529 and 625 columns) or both by rows (9: too few
+ * columns); one of each would differ in structure.
  */
-function convPair(): Graph {
+function convPair(sizeA: number, sizeB: number): Graph {
   const g = new Graph();
   // an input of its own at address 0: a buffer there makes an address term vanish (x + 0)
   g.output('t', g.input('s', [16]).exp());
@@ -38,8 +40,8 @@ function convPair(): Graph {
     const b = g.constant(randomData('f32', m, seed + 1) as Float32Array, [m]);
     g.output(`y_${name}`, x.conv(w, b, { pads: [1, 1, 1, 1] }).relu());
   };
-  layer('a', 8, 24, 17, 20);
-  layer('b', 16, 48, 9, 30);
+  layer('a', 8, 24, sizeA, 20);
+  layer('b', 16, 48, sizeB, 30);
   return g;
 }
 
@@ -78,26 +80,32 @@ describe('shared kernel code', () => {
     expect(six).toBeLessThan(two * 1.5);
   });
 
-  test('convolutions of one structure at different shapes share one function (offsets as operands, weights k-major)', async () => {
-    const g = convPair();
-    const model = await compile(g);
-    const convs = model.kernels.filter((k) => k.name.includes('matmul'));
-    expect(convs).toHaveLength(2);
-    // each conv kernel is a thunk: a call of the one shared function with its constants
-    const callees = new Set<string>();
-    for (const k of convs) {
-      const text = await model.wat(k.name);
-      expect(text).not.toMatch(/\(loop /);
-      for (const [, callee] of text.matchAll(/\(call \$(\S+)/g)) callees.add(callee ?? '');
-    }
-    expect(callees.size).toBe(1);
-    const feeds = {
-      s: randomData('f32', 16, 4),
-      a: randomData('f32', 8 * 17 * 17, 5),
-      b: randomData('f32', 16 * 9 * 9, 6),
-    };
-    await checkGraph(g, feeds, { rtol: 1e-4, atol: 1e-5 });
-  });
+  test.each([
+    [23, 25],
+    [9, 9],
+  ])(
+    'convolutions of one structure at %i² and %i² share one function (offsets as operands, weights k-major)',
+    async (sizeA, sizeB) => {
+      const g = convPair(sizeA, sizeB);
+      const model = await compile(g);
+      const convs = model.kernels.filter((k) => k.name.includes('matmul'));
+      expect(convs).toHaveLength(2);
+      // each conv kernel is a thunk: a call of the one shared function with its constants
+      const callees = new Set<string>();
+      for (const k of convs) {
+        const text = await model.wat(k.name);
+        expect(text).not.toMatch(/\(loop /);
+        for (const [, callee] of text.matchAll(/\(call \$(\S+)/g)) callees.add(callee ?? '');
+      }
+      expect(callees.size).toBe(1);
+      const feeds = {
+        s: randomData('f32', 16, 4),
+        a: randomData('f32', 8 * sizeA * sizeA, 5),
+        b: randomData('f32', 16 * sizeB * sizeB, 6),
+      };
+      await checkGraph(g, feeds, { rtol: 1e-4, atol: 1e-5 });
+    },
+  );
 
   test('a single kernel is emitted as before (nothing to share)', async () => {
     const g = new Graph();

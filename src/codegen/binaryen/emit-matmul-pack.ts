@@ -47,14 +47,16 @@ export function basePart(flat: IndexExpr, vars: readonly (LoopVar | undefined)[]
  * the k-blocks of KC, all but the last in one loop (the first starts from
  * zero), then the last (with the epilogue). `visit` is called once per code
  * copy (each expression may be used once) with the i32 locals `nc0` and `kc0`
- * set at run time.
+ * set at run time, and, for a block of whole strips whose end is known only
+ * at run time (`columns`: blockRangeLoops), the i32 local holding its end:
+ * `width` is then the most columns it has.
  */
 export function blockLoops(
   fb: FunctionBuilder,
   s: MatmulShape,
   nc0: number,
   kc0: number,
-  visit: (kLen: number, first: First, last: boolean, width: number) => Expr[],
+  visit: (kLen: number, first: First, last: boolean, width: number, end?: number) => Expr[],
   blocks: { readonly kc: number; readonly nc: number } = { kc: KC, nc: NC },
   columns?: BlockRange,
 ): Expr[] {
@@ -64,13 +66,13 @@ export function blockLoops(
   const { kc: KC, nc: NC } = blocks;
   const kBlocks = Math.max(1, Math.ceil(K / KC));
   const lastLen = K - (kBlocks - 1) * KC;
-  const kSteps = (width: number): Expr[] =>
+  const kSteps = (width: number, end?: number): Expr[] =>
     kBlocks === 1
-      ? [m.local.set(kc0, m.i32.const(0)), ...visit(K, true, true, width)]
+      ? [m.local.set(kc0, m.i32.const(0)), ...visit(K, true, true, width, end)]
       : [
-          fb.forLoop(kc0, 0, (kBlocks - 1) * KC, KC, false, visit(KC, 'either', false, width)),
+          fb.forLoop(kc0, 0, (kBlocks - 1) * KC, KC, false, visit(KC, 'either', false, width, end)),
           m.local.set(kc0, m.i32.const((kBlocks - 1) * KC)),
-          ...visit(lastLen, false, true, width),
+          ...visit(lastLen, false, true, width, end),
         ];
   const fullN = Math.floor(N / NC) * NC;
   if (columns !== undefined) return blockRangeLoops(fb, nc0, columns, N, NC, kSteps);
@@ -81,25 +83,31 @@ export function blockLoops(
 }
 
 /**
- * A call's columns (a matmul whose range is over its n-blocks in half blocks:
- * passes/kernel-range.ts BLOCK_SPLIT_UNIT): i32 locals holding its first
- * column and its end (multiples of half an n-block, or N), and a free i32
- * local for the end of its whole blocks.
+ * A call's columns (a matmul whose range is over its n-blocks in units of
+ * whole strips: passes/kernel-range.ts blockSplitUnit): i32 locals holding
+ * its first column and its end (multiples of the unit, or N), and two free
+ * i32 locals for the end of its whole strips and of the current block.
  */
 export interface BlockRange {
   readonly start: number;
   readonly end: number;
-  readonly fullEnd: number;
+  readonly limit: number;
+  readonly blockEnd: number;
 }
 
 /**
  * blockLoops over the columns [start, end) only, in the pieces the whole
- * run's blocks are cut into at the call's bounds: the second half of a
- * whole block it starts inside, its whole blocks, the first half of one it
- * ends inside, then the last, narrower block, whole or either half of it
- * cut at half a block. A half is a multiple of the strip width, so every
- * column takes the tile it takes in the whole run, and each block's
- * k-blocks run in the same order: the same bits.
+ * run's blocks are cut into at the call's bounds: its columns of whole
+ * strips block by block — from its start to the end of the block it starts
+ * in, whole blocks, then the start of the block it ends in — in one loop
+ * whose piece ends at run time (`width` NC, the piece's end in a local: its
+ * strips are whole, so the packing copies and the tiles cover them as in a
+ * whole block); then, in the call that ends at N, the columns past the last
+ * whole strip (a padded strip, or 4-column and scalar tiles), as the whole
+ * run's last block ends. Each column takes the tile it takes in the whole
+ * run and each block's k-blocks run in the same order: the same bits. One
+ * copy of the block code for any cut, so the unit may be any number of
+ * strips.
  */
 function blockRangeLoops(
   fb: FunctionBuilder,
@@ -107,50 +115,50 @@ function blockRangeLoops(
   columns: BlockRange,
   N: number,
   NC: number,
-  kSteps: (width: number) => Expr[],
+  kSteps: (width: number, end?: number) => Expr[],
 ): Expr[] {
   const m = fb.m;
   const { get } = addressOps(fb);
   const c = (value: number): Expr => m.i32.const(value);
-  const half = NC / 2;
-  const fullN = Math.floor(N / NC) * NC;
-  const last = N - fullN;
+  const min = (a: () => Expr, b: () => Expr): Expr => m.select(m.i32.lt_s(a(), b()), a(), b());
+  // columns in whole strips: every block but the last has only those
+  const whole = Math.floor(N / W) * W;
   const loops: Expr[] = [];
-  if (fullN > 0) {
-    const endsInside = (): Expr => m.i32.lt_s(get(columns.end), c(fullN));
-    const before = (): Expr => m.i32.lt_s(get(nc0), get(columns.fullEnd));
+  if (whole > 0) {
+    const brk = fb.label('done');
+    const cont = fb.label('blocks');
+    // the block nc0 lies in ends at its start + NC, or at the call's limit
+    const blockEnd = (): Expr => m.i32.add(m.i32.mul(m.i32.div_u(get(nc0), c(NC)), c(NC)), c(NC));
     loops.push(
-      m.local.set(columns.fullEnd, m.select(endsInside(), get(columns.end), c(fullN))),
-      m.local.set(nc0, get(columns.start)),
-      m.if(
-        m.i32.and(m.i32.ne(m.i32.and(get(nc0), c(NC - 1)), c(0)), before()),
-        m.block(null, [...kSteps(half), m.local.set(nc0, m.i32.add(get(nc0), c(half)))]),
+      m.local.set(
+        columns.limit,
+        min(
+          () => get(columns.end),
+          () => c(whole),
+        ),
       ),
-      fb.forRange(nc0, null, columns.fullEnd, NC, true, kSteps(NC)),
-      m.if(before(), m.block(null, kSteps(half))),
+      m.local.set(nc0, get(columns.start)),
+      m.block(brk, [
+        m.br(brk, m.i32.ge_s(get(nc0), get(columns.limit))),
+        m.loop(
+          cont,
+          m.block(null, [
+            m.local.set(
+              columns.blockEnd,
+              min(blockEnd, () => get(columns.limit)),
+            ),
+            ...kSteps(NC, columns.blockEnd),
+            m.local.set(nc0, get(columns.blockEnd)),
+            m.br(cont, m.i32.lt_s(get(nc0), get(columns.limit))),
+          ]),
+        ),
+      ]),
     );
   }
-  if (last > 0) {
-    const from = (at: number): Expr => m.i32.le_s(get(columns.start), c(at));
-    const to = (at: number): Expr => m.i32.eq(get(columns.end), c(at));
-    const piece = (at: number, width: number): Expr =>
-      m.block(null, [m.local.set(nc0, c(at)), ...kSteps(width)]);
-    // the whole last block, as the whole run computes it
-    let tail: Expr = m.if(m.i32.and(from(fullN), to(N)), piece(fullN, last));
-    if (last > half)
-      tail = m.if(
-        m.i32.and(from(fullN), to(N)),
-        piece(fullN, last),
-        m.if(
-          m.i32.and(from(fullN), to(fullN + half)),
-          piece(fullN, half),
-          m.if(
-            m.i32.and(m.i32.eq(get(columns.start), c(fullN + half)), to(N)),
-            piece(fullN + half, last - half),
-          ),
-        ),
-      );
-    loops.push(tail);
+  if (N > whole) {
+    // the call that ends at N (and starts at or before the last strip: not an empty one past it)
+    const ends = m.i32.and(m.i32.eq(get(columns.end), c(N)), m.i32.le_s(get(columns.start), c(whole)));
+    loops.push(m.if(ends, m.block(null, [m.local.set(nc0, c(whole)), ...kSteps(N - whole)])));
   }
   return loops;
 }
@@ -208,6 +216,12 @@ export interface BlockCopy {
   readonly src: () => Expr;
   readonly dst: () => Expr;
   readonly kLen: number;
+  /**
+   * An i32 local holding how many strips the block has, when that is known
+   * only at run time (a piece of whole strips of a block: blockRangeLoops);
+   * its `width` is then the most columns.
+   */
+  readonly strips?: number;
 }
 
 /**
@@ -217,7 +231,7 @@ export interface BlockCopy {
  * contiguous bytes, then single rows. Vectors when B is contiguous along n,
  * else element by element. `src` and `dst` build fresh expressions per call.
  */
-function packStrips({ fb, s, l, src, dst, kLen }: BlockCopy, strips: number): Expr[] {
+function packStrips({ fb, s, l, src, dst, kLen, strips: copyStrips }: BlockCopy, strips: number): Expr[] {
   const m = fb.m;
   const { get, add, mulc } = addressOps(fb);
   /** Copies `rows` consecutive k rows of one strip: rows·W·4 contiguous bytes of the copy. */
@@ -245,7 +259,9 @@ function packStrips({ fb, s, l, src, dst, kLen }: BlockCopy, strips: number): Ex
   const rowsLoop = (rows: number): Expr[] => [
     m.local.set(l.psrc, m.i32.add(src(), mulc(get(l.pk), s.bK * 4))),
     m.local.set(l.pdst, m.i32.add(dst(), mulc(get(l.pk), W * 4))),
-    fb.forLoop(l.ps, 0, strips, 1, false, copy(rows)),
+    copyStrips === undefined
+      ? fb.forLoop(l.ps, 0, strips, 1, false, copy(rows))
+      : fb.forRange(l.ps, m.i32.const(0), copyStrips, 1, false, copy(rows)),
   ];
   return fb.stepsThenSingles(l.pk, kLen, PACK_ROWS, rowsLoop);
 }

@@ -42,13 +42,18 @@ const FAILS_GUARD = -(1 << 30);
 /**
  * Fills a window B's tables at byte address `tables()`: for every k the
  * address part and each guard's part, for every n (then the padded columns
- * to a whole strip) the same. K + N index evaluations per call.
+ * to a whole strip) the same. K + N index evaluations per call; with
+ * `columns` (a call over part of the n-blocks: i32 locals holding its first
+ * column and its end) only that part's n entries, as only its strips are
+ * packed: a thread's part of a split, or a claimed piece, does not repeat
+ * the others' (ResNet-50's 56x56 3x3 convs: 3136 columns per call).
  */
 export function emitWindowTables(
   fb: FunctionBuilder,
   s: MatmulShape,
   env: ExprEnv,
   tables: () => Expr,
+  columns?: { readonly start: number; readonly end: number },
 ): Expr[] {
   const m = fb.m;
   const i32 = fb.b.i32;
@@ -71,11 +76,11 @@ export function emitWindowTables(
   for (let c = N; c < windowColumns(N); c++)
     for (let g = 0; g <= w.guards.length; g++)
       padding.push(m.i32.store(nAt(g) + c * 4, 4, tables(), m.i32.const(g === 0 ? 0 : FAILS_GUARD)));
-  return [
-    fb.forLoop(kLocal, 0, s.k.extent, 1, false, kRow),
-    fb.forLoop(nLocal, 0, N, 1, false, nRow),
-    ...padding,
-  ];
+  const nLoop =
+    columns === undefined
+      ? fb.forLoop(nLocal, 0, N, 1, false, nRow)
+      : fb.forRange(nLocal, m.local.get(columns.start, i32), columns.end, 1, false, nRow);
+  return [fb.forLoop(kLocal, 0, s.k.extent, 1, false, kRow), nLoop, ...padding];
 }
 
 /** Locals of the window packing. */
@@ -159,6 +164,8 @@ export function packWindowBlock(
    * i32 local `on` is set: the pack then only records each strip (stripRecordsAt) at `records()`.
    */
   leave?: { readonly on: number; readonly records: () => Expr },
+  /** An i32 local holding the block's strips when only run time knows them (`width` is then the most). */
+  stripCount?: number,
 ): Expr[] {
   const m = fb.m;
   const i32 = fb.b.i32;
@@ -264,15 +271,16 @@ export function packWindowBlock(
     ...advance(),
   ]);
   const strips = packedStrips(width, s.bN);
+  const stripLoop = (body: Expr[]): Expr =>
+    stripCount === undefined
+      ? fb.forLoop(l.strip, 0, strips, 1, false, body)
+      : fb.forRange(l.strip, c(0), stripCount, 1, false, body);
   const period = l.period;
   // whole channels in this block and in every block before it (kc0 a multiple of the taps)
   const periodic =
     period !== undefined && kLen % period.taps.length === 0 && cacheBlocks(s).kc % period.taps.length === 0;
   const outside = periodic ? maskedBorder(fb, l, period, guards, nAt, at, kc0, kLen, border) : border;
-  if (leave === undefined)
-    return [
-      fb.forLoop(l.strip, 0, strips, 1, false, [...stripSetup, m.if(get(l.inside), interior, outside)]),
-    ];
+  if (leave === undefined) return [stripLoop([...stripSetup, m.if(get(l.inside), interior, outside)])];
   // the record: whether the first row tile copies this strip (interior, and `on`), and its x address
   const record = (): Expr => add(leave.records(), m.i32.mul(get(l.strip), c(STRIP_RECORD_BYTES)));
   const recorded = [
@@ -280,7 +288,7 @@ export function packWindowBlock(
     m.i32.store(4, 4, record(), get(l.src)),
   ];
   const copy = m.if(get(l.inside), m.if(get(leave.on), m.nop(), interior), outside);
-  return [fb.forLoop(l.strip, 0, strips, 1, false, [...stripSetup, ...recorded, copy])];
+  return [stripLoop([...stripSetup, ...recorded, copy])];
 }
 
 /**

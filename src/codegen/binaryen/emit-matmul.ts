@@ -26,6 +26,7 @@ import {
   panelBytes,
   cacheBlocks,
   COLUMN_UNIT,
+  STRIP_COLUMNS,
   TILE_ROWS,
   TILE_VECTORS,
   type MatmulShape,
@@ -144,7 +145,8 @@ export function emitMatmul(
   // this call's slice: of the rows, or of the columns where B is read in place (kernel-range.ts;
   // its one n-block is all of n, so the slice's tiles are the ones a whole run has there)
   const colBounds = range?.id === s.n.id && !packing && s.bN === 1 ? range : undefined;
-  // or of its n-blocks where it packs B per run (kernel-range.ts: each thread packs only its own)
+  // or of its n-blocks where it packs B per run, plainly or a window B from x (kernel-range.ts:
+  // each thread packs only its own; a piece of a block starts its packing at nc0, mid-block)
   const blockBounds = range?.id === s.n.id && scratch >= 0 ? range : undefined;
   const bounds = colBounds === undefined && blockBounds === undefined ? range : undefined;
   if (bounds !== undefined && bounds.id !== s.m?.id)
@@ -179,21 +181,38 @@ export function emitMatmul(
         }
       : undefined;
   const copyLocals = tileCopyLocals(fb);
+  // a block of whole strips ending at run time (blockRangeLoops) packs (end - nc0) / 8 strips
+  const stripCount = blockBounds !== undefined ? fb.addLocal(i32) : -1;
+  if (STRIP_COLUMNS !== 8) throw new InternalError('codegen', 'a strip count by shift needs 8-column strips');
   /**
    * Copies block (kc0, nc0) of B — `kLen` rows of k, `width` columns — into scratch as
    * strips of kLen × STRIP_COLUMNS, the last padded with zero columns (a window B: from x,
-   * see packWindowBlock).
+   * see packWindowBlock); with `end`, a piece of whole strips up to that local's column.
    */
-  const pack = (kLen: number, width: number): Expr[] => {
+  const pack = (kLen: number, width: number, end?: number): Expr[] => {
+    const dynamic = end !== undefined;
+    if (dynamic && stripCount < 0)
+      throw new InternalError(
+        'codegen',
+        `${kernel.name}: a block ending at run time, without a range over its n-blocks`,
+      );
+    const count = dynamic
+      ? [m.local.set(stripCount, m.i32.shr_s(m.i32.sub(get(end), get(nc0)), m.i32.const(3)))]
+      : [];
+    const strips = dynamic ? { strips: stripCount } : {};
     if (windowLocals !== undefined) {
       const xStart = addr(s.b.node.id);
       const xEnd = xStart + 4 * s.b.node.shape.reduce((a, d) => a * d, 1);
       const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: scratchAt };
-      return packWindowBlock(fb, s, windowLocals, at, nc0, kc0, kLen, width, leave);
+      const blockStrips = dynamic ? stripCount : undefined;
+      return [
+        ...count,
+        ...packWindowBlock(fb, s, windowLocals, at, nc0, kc0, kLen, width, leave, blockStrips),
+      ];
     }
     if (locals === undefined) return [];
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
-    return packBlock({ fb, s, l: locals, src, dst: scratchAt, kLen }, width);
+    return [...count, ...packBlock({ fb, s, l: locals, src, dst: scratchAt, kLen, ...strips }, width)];
   };
   const tiles: TileContext = {
     fb,
@@ -246,9 +265,9 @@ export function emitMatmul(
   };
   const rows: RowTiles = { M, tallToo, m0, end6: fb.addLocal(i32), bounds };
   const rowLoops = (body: (rows: number) => Expr[]): Expr[] => emitRowLoops(fb, rows, body);
-  /** All rows for one k-block of the current n-block (`width` columns). */
-  const kBlock = (block: TileBlock): Expr[] => [
-    ...pack(block.kLen, block.width),
+  /** All rows for one k-block of the current n-block (`width` columns, or up to the local `end`). */
+  const kBlock = (block: TileBlock, end?: number): Expr[] => [
+    ...pack(block.kLen, block.width, end),
     ...rowLoops((rows) => columns(rows, block)),
   ];
   const blocks = packing ? cacheBlocks(s) : { kc: IN_PLACE_BLOCK_K, nc: s.n.extent };
@@ -257,17 +276,26 @@ export function emitMatmul(
     s,
     nc0,
     kc0,
-    (kLen, first, last, width) => [
+    (kLen, first, last, width, end) => [
       m.local.set(
         nEnd,
-        colBounds !== undefined ? get(colBounds.end) : m.i32.add(get(nc0), m.i32.const(width)),
+        colBounds !== undefined
+          ? get(colBounds.end)
+          : end !== undefined
+            ? get(end)
+            : m.i32.add(get(nc0), m.i32.const(width)),
       ),
-      ...kBlock({ kLen, first, last, width }),
+      ...kBlock({ kLen, first, last, width }, end),
     ],
     blocks,
     blockBounds === undefined
       ? undefined
-      : { start: blockBounds.start, end: blockBounds.end, fullEnd: fb.addLocal(i32) },
+      : {
+          start: blockBounds.start,
+          end: blockBounds.end,
+          limit: fb.addLocal(i32),
+          blockEnd: fb.addLocal(i32),
+        },
   );
   const batchVars = s.batch;
   // batch variables folded into the rows stay 0: the epilogue's addresses move with m alone
@@ -277,7 +305,8 @@ export function emitMatmul(
     const v = batchVars[i]!;
     inner = [fb.forLoop(env.vars.get(v.id)!, 0, v.extent, 1, false, inner)];
   }
-  if (windowLocals !== undefined) inner = [...emitWindowTables(fb, s, env, windowTables), ...inner];
+  if (windowLocals !== undefined)
+    inner = [...emitWindowTables(fb, s, env, windowTables, blockBounds), ...inner];
   if (leave !== undefined) {
     // the call's first row, and whether its first row tile is a full one (a slice of fewer rows has none)
     const firstRow = bounds === undefined ? m.i32.const(0) : get(bounds.start);
