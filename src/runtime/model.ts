@@ -12,31 +12,16 @@ import { TALL_TILES_EXPORT, type Manifest, type TensorSlot, type ThreadBuilds } 
 import type { MemoryPlan } from '../common/plan.js';
 import { THREAD_ID_EXPORT } from '../common/thread-control.js';
 import { checkFeeds, slotSize, toExternal } from './feeds.js';
-import {
-  awaitOptimizedCode,
-  startTierUp,
-  waitsForOptimizedCode,
-  warmKernels,
-  type BaselineTime,
-  type TierKernel,
-  type TierUp,
-  type WarmKernel,
-} from './warm-up.js';
+import { CodeTiering, type TieringExports } from './code-tiering.js';
 import { ThreadPool, type ThreadCheckFailure } from './thread-pool.js';
 import { prefersTallMatmulTiles } from './features.js';
 import { modelMemory } from './model-memory.js';
 import type { FeedsOf, ResultsOf, SaveOptions, TensorInfo, TensorTypes } from './model-types.js';
 
-interface Exports {
+interface Exports extends TieringExports {
   run: () => void;
   /** Fills the packed copies of params and constants (PACK_EXPORT), when the module has any. */
   pack?: () => void;
-  /** Runs each kernel over its first chunk (WARM_EXPORT), in modules that have it. */
-  warm?: () => void;
-  /** One kernel over its first chunk (WARM_KERNEL_EXPORT), in modules that have it. */
-  warm_kernel?: WarmKernel;
-  /** Empty calls of one kernel (TIER_KERNEL_EXPORT), in modules that have it. */
-  tier_kernel?: TierKernel;
   /** A threaded build's share of a run for this instance's thread (common/thread-control.ts). */
   run_thread?: (count: number, canBlock: number, timeoutMs: number) => number;
   err_site: WebAssembly.Global;
@@ -86,16 +71,8 @@ export class Model<
   private packEveryRun = false;
   /** The module's bytes for save(), or how to make them (compile() writes the data section on demand). */
   private moduleBytes: Uint8Array | (() => Uint8Array) | undefined;
-  /** The kernels whose optimized code warmUp() started and readyCode() waits for. */
-  private baselineTimes: readonly BaselineTime[] = [];
-  /**
-   * When the kernels' optimized compile starts (startOptimizing): before the
-   * first run, which load() and compile() wait for, or after it; 'started'
-   * once the first run started it.
-   */
-  private optimizing: 'before-first-run' | 'after-first-run' | 'started' = 'before-first-run';
-  /** The kernels whose compile startOptimizing() started, with their empty calls' baseline time. */
-  private tiered: TierUp | undefined;
+  /** When the kernels get the engine's optimized code (startOptimizing, warmUp, readyCode). */
+  private readonly tiering: CodeTiering;
   private readonly module: WebAssembly.Module;
   /** The threaded build's control block address, when this model runs a threaded build. */
   private readonly control: number | undefined;
@@ -130,6 +107,7 @@ export class Model<
     this.memory = memory;
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
+    this.tiering = new CodeTiering(this.exports);
     // a relaxed build's matmuls take their 6-row tiles where the engine compiles them well
     const tall = instance.exports[TALL_TILES_EXPORT];
     if (tall instanceof WebAssembly.Global && prefersTallMatmulTiles()) tall.value = 1;
@@ -137,34 +115,15 @@ export class Model<
   }
 
   /**
-   * Decides when the kernels' optimized code is compiled (docs/kernels.md
-   * "The first run"): where compiling before the first run pays
-   * (waitsForOptimizedCode: the run's work against the code's size), each
-   * kernel's compile starts now, by empty calls through tier_kernel, to run
-   * in the background while the constants are written and the pages touched,
-   * and warmUp() readies the wait for it; where it does not (a small model:
-   * the compile would cost more than the first run saves), the first run
-   * starts the compiles when it is done. `codeBytes`: the size of the code
-   * compiled. Call before writing the constants: empty calls read no memory.
-   * @internal
+   * Decides when the kernels' optimized code is compiled (CodeTiering.start):
+   * now, in the background while the constants are written and the pages
+   * touched, where the first run's work outweighs the compile, else after the
+   * first run. `codeBytes`: the size of the code compiled. Call before writing
+   * the constants. @internal
    */
   startOptimizing(codeBytes: number): void {
     this.live('startOptimizing');
-    const waits =
-      this.exports?.tier_kernel === undefined || waitsForOptimizedCode(this.manifest.flops, codeBytes);
-    this.optimizing = waits ? 'before-first-run' : 'after-first-run';
-    if (waits) this.tiered = this.startTierUp();
-  }
-
-  /** startTierUp through the module's tier_kernel, where it has one. */
-  private startTierUp(): TierUp | undefined {
-    const tierKernel = this.exports?.tier_kernel;
-    try {
-      return tierKernel === undefined ? undefined : startTierUp(tierKernel);
-    } catch {
-      // empty calls do nothing: a trap here would be the engine's, and they only ready code
-      return undefined;
-    }
+    this.tiering.start(this.manifest.flops, codeBytes);
   }
 
   /**
@@ -172,11 +131,8 @@ export class Model<
    * what happens only once: the operating system mapping each page of memory
    * at its first touch (here: every page touched now), the packed copies of
    * constant weights (filled now when every param is set), and, where the
-   * model waits for its optimized code (startOptimizing), the baseline tier's
-   * time of each kernel's first chunk, which bounds readyCode()'s wait.
-   * Modules without tier_kernel spend their kernels' tiering budget by timed
-   * calls over their first chunks (warm_kernel), older ones by their warm
-   * function.
+   * model waits for its optimized code (startOptimizing), what readyCode()'s
+   * wait needs (CodeTiering.warm).
    * @internal
    */
   warmUp(): void {
@@ -189,15 +145,11 @@ export class Model<
         exports.pack();
         this.packStale = false;
       }
-      if (this.optimizing !== 'before-first-run') return;
-      if (exports.warm_kernel !== undefined)
-        this.baselineTimes = warmKernels(exports.warm_kernel, this.tiered);
-      else exports.warm?.();
+      this.tiering.warm();
     } catch {
       // a kernel may trap on what memory holds now (a gather's index check, an integer division by
       // zero): the warm-up only readies code, and every run starts afresh
     }
-    this.tiered = undefined;
   }
 
   /**
@@ -207,10 +159,7 @@ export class Model<
    * (src/runtime/warm-up.ts). load() and compile() await it. @internal
    */
   async readyCode(budgetMs?: number): Promise<void> {
-    const exports = this.exports;
-    if (exports?.warm_kernel === undefined || this.baselineTimes.length === 0) return;
-    await awaitOptimizedCode(exports.warm_kernel, this.baselineTimes, budgetMs, exports.tier_kernel);
-    this.baselineTimes = [];
+    if (this.exports !== undefined) await this.tiering.ready(budgetMs);
   }
 
   /** The threads each run uses (1 unless compiled or loaded with `threads` where shared memory exists). */
@@ -403,11 +352,7 @@ export class Model<
       const runThread = exports.run_thread;
       if (this.pool !== undefined && runThread !== undefined) failed = this.pool.run('run', runThread);
       else exports.run();
-      if (this.optimizing === 'after-first-run') {
-        // the first run ran in the baseline tier: the optimized code comes for the next ones
-        this.optimizing = 'started';
-        this.startTierUp();
-      }
+      this.tiering.afterRun();
     } catch (error) {
       if (error instanceof TensorWasmError) throw error;
       const site = exports.err_site.value as number;

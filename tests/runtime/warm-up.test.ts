@@ -337,10 +337,10 @@ describe('waitsForOptimizedCode', () => {
     const feeds = { x: randomData('f32', 16 * 40, 4) as Float32Array };
     const expected = interpret(g, feeds);
     for (const m of [model, loaded]) {
-      const state = m as unknown as { optimizing: string };
+      const state = (m as unknown as { tiering: { when: string } }).tiering;
       // no wait: the first run starts the compile, then it has started
       for (let i = 0; i < 3; i++) {
-        expect(state.optimizing).toBe(i === 0 ? 'after-first-run' : 'started');
+        expect(state.when).toBe(i === 0 ? 'after-first-run' : 'started');
         expectClose(m.run(feeds).y as Float32Array, expected.y as Float32Array, { rtol: 1e-4, atol: 1e-5 });
       }
     }
