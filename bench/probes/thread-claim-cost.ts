@@ -5,13 +5,13 @@
  * chunks), one after the other on the calling thread, interleaved. A
  * matmul split by rows that packs B per run packs all of B again in every
  * piece; the ratio says what that adds to the kernel's work, which decides
- * MIN_CLAIM_ROWS (passes/thread-split.ts).
+ * MIN_CLAIM_ROWS (passes/thread-claims.ts).
  *
  *   node scripts/run-ts.mjs bench/probes/thread-claim-cost.ts [resnet] [rounds=21]
  */
 import { loadavg } from 'node:os';
 import { compile, fromOnnx } from '../../src/index.js';
-import { claimPieces } from '../../src/passes/thread-split.js';
+import { claimPieces } from '../../src/passes/thread-claims.js';
 import { makeModelWorkloads } from '../models/model-workloads.js';
 
 const id = process.argv[2] ?? 'resnet';

@@ -36,7 +36,7 @@ export const ControlWord = {
   /** Workers blocked in Atomics.wait between runs: the calling thread wakes them only when non-zero. */
   idle: 11,
   /**
-   * Chunks of the current claimed kernel taken so far (passes/thread-split.ts
+   * Chunks of the current claimed kernel taken so far (passes/thread-claims.ts
    * claimPieces): each thread adds 1 to take the next; the last thread to
    * arrive at a barrier sets it back to 0.
    */

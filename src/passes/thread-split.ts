@@ -14,7 +14,6 @@ import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
 import { kernelRange, kernelWork, MAX_OUTER_POINTS, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
-import { matchMatmulOperands, packedPanelBytes, prepackedBytes } from './matmul-shape.js';
 import { THREAD_VAR_ID } from './thread-var.js';
 
 /** How a threaded module divides its kernels among threads. */
@@ -141,7 +140,7 @@ export function threadAccessSpans(
 
 /**
  * The loads and stores of units [start, end) of `kernel`'s range when any
- * of threads 0..threads-1 may run them (a claimed piece: passes/thread-split.ts
+ * of threads 0..threads-1 may run them (a claimed piece: passes/thread-claims.ts
  * claimPieces), per point of the variables outside the range as in
  * threadAccessSpans.
  */
@@ -257,65 +256,6 @@ function splitRace(
   return false;
 }
 
-/** A claimed kernel leaves 1 / CLAIM_SHARE of its units to be claimed; the threads split the rest up front. */
-export const CLAIM_SHARE = 4;
-/** Chunks the claimed units are cut into (with 2 threads, 1/16 of the range each). */
-export const CLAIM_CHUNKS = 4;
-/** Fewest units of a kernel whose range is claimed in part (fewer: the chunks would be too coarse). */
-export const MIN_CLAIM_UNITS = 8;
-/**
- * Fewest rows of a matmul packing B per run, split by rows, whose range is
- * claimed in part: each piece is a call that packs all of B again. ResNet-50
- * on one thread, its whole range in one call against the 6 calls of a claimed
- * 2-thread run (bench/probes/thread-claim-cost.ts; a fixed split makes 2):
- * 1x1 convs of 256 rows +1-7%, 512 rows +0-4%, 1024 +0.2-3%, 2048 ±0 — and
- * a conv's windows (implicit GEMM, a dearer packing) +6-12% at 256-512 rows,
- * which never claim.
- */
-export const MIN_CLAIM_ROWS = 1024;
-
-/** How a claimed kernel's units divide: `fixed` leading units split up front, then `chunks` chunks of `chunk` units. */
-export interface ClaimLayout {
-  readonly fixed: number;
-  readonly chunk: number;
-  readonly chunks: number;
-}
-
-/** The claim layout of a range of `units` units (emit-threads.ts emits the same arithmetic). */
-export function claimLayout(units: number): ClaimLayout {
-  const reserve = Math.floor(units / CLAIM_SHARE);
-  const chunk = Math.max(1, Math.ceil(reserve / CLAIM_CHUNKS));
-  return { fixed: units - reserve, chunk, chunks: Math.ceil(reserve / chunk) };
-}
-
-/**
- * Every piece [start, end) a claimed kernel's range runs in with `threads`
- * threads: thread t's part of the fixed units (threadUnits), then the
- * claimed chunks, which any thread may run. Empty pieces are left out.
- */
-export function claimPieces(units: number, threads: number): (readonly [number, number])[] {
-  const { fixed, chunk, chunks } = claimLayout(units);
-  const pieces: (readonly [number, number])[] = [];
-  for (let t = 0; t < threads; t++) pieces.push(threadUnits(fixed, t, threads));
-  for (let c = 0; c < chunks; c++) pieces.push([fixed + c * chunk, Math.min(units, fixed + (c + 1) * chunk)]);
-  return pieces.filter(([start, end]) => end > start);
-}
-
-/**
- * The pieces of every thread count 2..maxThreads cut at each other's
- * bounds: every piece of any count is a run of these. When no two of them
- * race (each with the thread variable over every thread), no two pieces of
- * any count do — a piece touches no more than its sub-pieces together — so
- * one check stands for every count.
- */
-export function claimSubPieces(units: number, maxThreads: number): (readonly [number, number])[] {
-  const bounds = new Set<number>([0, units]);
-  for (let threads = 2; threads <= maxThreads; threads++)
-    for (const [start, end] of claimPieces(units, threads)) bounds.add(start).add(end);
-  const sorted = [...bounds].sort((a, b) => a - b);
-  return sorted.slice(1).map((end, i) => [sorted[i]!, end] as const);
-}
-
 /** An inclusive interval one owner (a thread, a piece) loads or stores. */
 export interface OwnedSpan {
   readonly lo: number;
@@ -352,32 +292,6 @@ export function crossRace<S extends OwnedSpan>(spans: readonly S[]): readonly [S
     if (x.write) add(stores, x);
   }
   return undefined;
-}
-
-/**
- * Whether the pieces of `kernel` cost more than its fixed part: a matmul
- * split by rows that packs B per run packs all of it again in each call,
- * which pays only over MIN_CLAIM_ROWS rows or more.
- */
-function dearPieces(kernel: Kernel, range: KernelRange): boolean {
-  const shape = matchMatmulOperands(kernel);
-  if (shape === undefined || range.columns === true) return false;
-  const repacks = packedPanelBytes(shape) > 0 && prepackedBytes(shape) === 0;
-  return repacks && (shape.m?.extent ?? 1) < MIN_CLAIM_ROWS;
-}
-
-/**
- * Whether split kernel `index` of `plan` may claim part of its range: it is
- * alone in its barrier interval (joined kernels rely on each thread running
- * the same part of each), has at least MIN_CLAIM_UNITS units, and its
- * pieces cost no more than its fixed part (dearPieces). Whether its pieces
- * race is decided on the planned addresses (planner/claim-kernels.ts).
- */
-export function mayClaim(kernel: Kernel, plan: ThreadPlan): boolean {
-  const i = kernel.index;
-  if (plan.split[i] !== true || plan.joined?.[i] === true || plan.joined?.[i - 1] === true) return false;
-  const range = kernelRange(kernel);
-  return range !== undefined && range.units >= MIN_CLAIM_UNITS && !dearPieces(kernel, range);
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Chooses the split kernels whose last units the threads claim chunk by
- * chunk (ThreadPlan.claimed, passes/thread-split.ts claimPieces): those that
+ * chunk (ThreadPlan.claimed, passes/thread-claims.ts claimPieces): those that
  * may (mayClaim) and whose pieces do not race on the planned addresses for
  * any thread count up to the maximum, with the same check the verifier applies
  * (verify-threads.ts), so a plan this makes always verifies.
  */
 import type { Schedule } from '../passes/kernel.js';
-import { mayClaim, type ThreadPlan } from '../passes/thread-split.js';
+import { mayClaim } from '../passes/thread-claims.js';
+import type { ThreadPlan } from '../passes/thread-split.js';
 import type { PlannedMemory } from './memory-plan.js';
 import { claimedRace, type ScratchStrides } from './verify-threads.js';
 

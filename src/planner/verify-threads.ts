@@ -14,9 +14,9 @@ import { DTYPE_BYTES } from '../common/dtype.js';
 import { PlanError } from '../common/errors.js';
 import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
+import { claimSubPieces } from '../passes/thread-claims.js';
 import {
   barrierIntervals,
-  claimSubPieces,
   crossRace,
   overlaps,
   pieceAccessSpans,

@@ -8,9 +8,8 @@
 import { describe, expect, test } from 'vitest';
 import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
+import { claimPieces, claimSubPieces } from '../../src/passes/thread-claims.js';
 import {
-  claimPieces,
-  claimSubPieces,
   crossRace,
   overlaps,
   planThreads,

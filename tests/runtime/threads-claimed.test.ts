@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { compile, Graph, type KernelInfo } from '../../src/index.js';
 import { ControlWord } from '../../src/common/thread-control.js';
 import { bitsOf } from '../support/differential.js';
-import { claimLayout } from '../../src/passes/thread-split.js';
+import { claimLayout } from '../../src/passes/thread-claims.js';
 import {
   disposedAfterAll,
   sineData as data,

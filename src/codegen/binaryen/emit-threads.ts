@@ -18,7 +18,8 @@ import {
   THREAD_ID_EXPORT,
 } from '../../common/thread-control.js';
 import type { Kernel } from '../../passes/kernel.js';
-import { barrierAfter, claimLayout, type ThreadPlan } from '../../passes/thread-split.js';
+import { claimLayout } from '../../passes/thread-claims.js';
+import { barrierAfter, type ThreadPlan } from '../../passes/thread-split.js';
 import { emitKernelCalls, type KernelCalls } from './emit-run.js';
 import type { BinaryenApi } from './load-binaryen.js';
 
