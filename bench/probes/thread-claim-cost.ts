@@ -10,20 +10,12 @@
  *   node scripts/run-ts.mjs bench/probes/thread-claim-cost.ts [resnet] [rounds=21]
  */
 import { loadavg } from 'node:os';
-import { compile, fromOnnx } from '../../src/index.js';
 import { claimPieces } from '../../src/passes/thread-claims.js';
-import { makeModelWorkloads } from '../models/model-workloads.js';
+import { threadedModel } from './threaded-model.js';
 
 const id = process.argv[2] ?? 'resnet';
 const rounds = Number(process.argv[3] ?? 21);
-const [w] = makeModelWorkloads([id]);
-if (w === undefined) throw new Error(`no model ${id}`);
-const graph = await fromOnnx(w.bytes(), { shapes: { [w.input]: [...w.inputShape] } });
-const model = await compile(graph, { threads: 2 });
-// the threaded build's exports (private to Model: a probe's look inside)
-const exports = (
-  model as unknown as { instanceExports(why: string): Record<string, unknown> }
-).instanceExports('probe');
+const { model, exports } = await threadedModel(id);
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 const kernels = model.kernels.filter((k) => k.split && k.units >= 2);
 const whole: number[][] = kernels.map(() => []);
@@ -52,7 +44,7 @@ for (let r = 0; r < rounds; r++) {
   });
 }
 loads.push(loadavg()[0]!);
-console.log(`${w.id}: ${rounds} rounds, load ${loads.map((l) => l.toFixed(2)).join('-')}`);
+console.log(`${id}: ${rounds} rounds, load ${loads.map((l) => l.toFixed(2)).join('-')}`);
 console.log('kernel, claimed, whole ms, pieces ms, pieces / whole');
 let sumWhole = 0;
 let sumPieces = 0;

@@ -10,21 +10,13 @@
  *   node scripts/run-ts.mjs bench/probes/thread-part-cost.ts [resnet] [rounds=15] [filter]
  */
 import { loadavg } from 'node:os';
-import { compile, fromOnnx } from '../../src/index.js';
 import { threadUnits } from '../../src/passes/thread-split.js';
-import { makeModelWorkloads } from '../models/model-workloads.js';
+import { threadedModel } from './threaded-model.js';
 
 const id = process.argv[2] ?? 'resnet';
 const rounds = Number(process.argv[3] ?? 15);
 const filter = new RegExp(process.argv[4] ?? '.');
-const [w] = makeModelWorkloads([id]);
-if (w === undefined) throw new Error(`no model ${id}`);
-const graph = await fromOnnx(w.bytes(), { shapes: { [w.input]: [...w.inputShape] } });
-const model = await compile(graph, { threads: 2 });
-// the threaded build's exports (private to Model: a probe's look inside)
-const exports = (
-  model as unknown as { instanceExports(why: string): Record<string, unknown> }
-).instanceExports('probe');
+const { model, exports } = await threadedModel(id);
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
 const kernels = model.kernels.filter((k) => k.split && k.units >= 2 && filter.test(k.name));
 const times = kernels.map(() => [[], [], []] as number[][]);
@@ -46,7 +38,7 @@ for (let r = 0; r < rounds; r++) {
   });
 }
 loads.push(loadavg()[0]!);
-console.log(`${w.id}: ${rounds} rounds, load ${loads.map((l) => l.toFixed(2)).join('-')}`);
+console.log(`${id}: ${rounds} rounds, load ${loads.map((l) => l.toFixed(2)).join('-')}`);
 console.log('kernel, units, whole ms, part 0, part 1, (sum of parts) / whole, slower part / whole');
 let sums = [0, 0, 0];
 kernels.forEach((k, i) => {
