@@ -1,5 +1,5 @@
 /**
- * Claimed kernels (passes/thread-split.ts claimKernels): the threads split
+ * Claimed kernels (planner/claim-kernels.ts, the layout in passes/thread-claims.ts): the threads split
  * a kernel's leading units up front and claim its last quarter chunk by
  * chunk from a shared counter, so which thread computes a chunk changes
  * from run to run. Each unit is still computed by one call over the same
