@@ -10,6 +10,7 @@
  */
 import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
+import { indexSpan, touches, type AccessSpan } from './access-span.js';
 import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
 import { kernelRange, kernelWork, MAX_OUTER_POINTS, type KernelRange } from './kernel-range.js';
@@ -85,14 +86,6 @@ export function barrierIntervals(plan: ThreadPlan, count: number): number[][] {
     }
   }
   return out;
-}
-
-/** An element interval [lo, hi] of a value's buffer that a kernel loads or stores. */
-export interface AccessSpan {
-  readonly node: Node;
-  readonly write: boolean;
-  readonly lo: number;
-  readonly hi: number;
 }
 
 /** The variable ranges of thread `t`'s part of `range` (every other variable over its whole extent). */
@@ -207,28 +200,14 @@ function flatAccesses(kernel: Kernel, shapeOf: (n: Node) => Shape): FlatAccess[]
   return out;
 }
 
-/** The element intervals of `accesses` with the loop variables over `vars`. */
+/** The element spans of `accesses` with the loop variables over `vars` (access-span.ts indexSpan). */
 function spansOver(accesses: readonly FlatAccess[], vars: VarRanges): AccessSpan[] {
   const spans: AccessSpan[] = [];
   for (const a of accesses) {
-    const r = ix.rangeOf(a.flat, vars);
-    if (r.hi >= r.lo) spans.push({ node: a.node, write: a.write, lo: r.lo, hi: r.hi });
+    const span = indexSpan(a.flat, vars);
+    if (span.hi >= span.lo) spans.push({ node: a.node, write: a.write, ...span });
   }
   return spans;
-}
-
-/**
- * Every load and store of `kernel` as an element interval of the buffer it
- * touches (flat, row-major in the stored shape), with the loop variables
- * over `vars`. Steps whose own loops are empty never run and touch nothing.
- */
-export function accessSpans(kernel: Kernel, shapeOf: (n: Node) => Shape, vars: VarRanges): AccessSpan[] {
-  return spansOver(flatAccesses(kernel, shapeOf), vars);
-}
-
-/** Whether two inclusive intervals share a point. */
-export function overlaps(a: { lo: number; hi: number }, b: { lo: number; hi: number }): boolean {
-  return a.lo <= b.hi && b.lo <= a.hi;
 }
 
 /**
@@ -249,7 +228,7 @@ function splitRace(
       if (t === u) continue;
       for (const w of parts[t] ?? []) {
         if (!w.write) continue;
-        if ((parts[u] ?? []).some((a) => a.node.id === w.node.id && overlaps(w, a))) return true;
+        if ((parts[u] ?? []).some((a) => a.node.id === w.node.id && touches(w, a))) return true;
       }
     }
   }

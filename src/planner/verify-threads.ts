@@ -12,26 +12,23 @@
  */
 import { DTYPE_BYTES } from '../common/dtype.js';
 import { PlanError } from '../common/errors.js';
+import { spanBytes, touches, type AccessSpan, type Span } from '../passes/access-span.js';
 import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
 import { claimSubPieces } from '../passes/thread-claims.js';
 import {
   barrierIntervals,
   crossRace,
-  overlaps,
   pieceAccessSpans,
   threadAccessSpans,
-  type AccessSpan,
   type OwnedSpan,
   type ThreadPlan,
 } from '../passes/thread-split.js';
 import { scratchId } from './liveness.js';
 import type { PlannedMemory } from './memory-plan.js';
 
-/** Bytes [lo, hi] (inclusive) one thread touches, and what they hold. */
-interface ByteSpan {
-  readonly lo: number;
-  readonly hi: number;
+/** Bytes [lo, hi] (inclusive, or only their strips) one thread touches, and what they hold. */
+interface ByteSpan extends Span {
   readonly write: boolean;
   readonly what: string;
 }
@@ -44,8 +41,7 @@ function byteSpans(memory: PlannedMemory, spans: readonly AccessSpan[]): ByteSpa
   return spans.map((s): ByteSpan => {
     const at = memory.addresses.get(s.node.id);
     if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
-    const bytes = DTYPE_BYTES[s.node.dtype];
-    return { lo: at + s.lo * bytes, hi: at + (s.hi + 1) * bytes - 1, write: s.write, what: `%${s.node.id}` };
+    return { ...spanBytes(s, at, DTYPE_BYTES[s.node.dtype]), write: s.write, what: `%${s.node.id}` };
   });
 }
 
@@ -152,7 +148,7 @@ export function intervalRace(
       const theirs = parts[u] ?? [];
       for (const w of parts[t] ?? []) {
         if (!w.write) continue;
-        const hit = theirs.find((a) => overlaps(w, a));
+        const hit = theirs.find((a) => touches(w, a));
         if (hit === undefined) continue;
         const where = kernels.map((k) => k.name).join(', ');
         return (

@@ -11,7 +11,6 @@ import { verifyThreads } from '../../src/planner/verify-threads.js';
 import { claimPieces, claimSubPieces } from '../../src/passes/thread-claims.js';
 import {
   crossRace,
-  overlaps,
   planThreads,
   threadAccessSpans,
   threadUnits,
@@ -19,6 +18,7 @@ import {
 } from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
 import { threadRowStride } from '../../src/passes/localize-rows.js';
+import { overlaps } from '../../src/passes/access-span.js';
 import { kernelRange } from '../../src/passes/kernel-range.js';
 import { BLOCK_N, COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 
