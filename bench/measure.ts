@@ -163,6 +163,13 @@ function liveMedians<W>(entries: readonly Entry<W>[]): string {
     .join(' · ');
 }
 
+/**
+ * Starts measuring the CPU other work on the machine takes; the function it
+ * returns stops and answers in cores (bench/cpu-others.ts; undefined where it
+ * cannot tell). Passed in: this file imports nothing from Node.
+ */
+export type OthersMeter = () => () => number | undefined;
+
 /** Measures one workload on every competitor, interleaved, and checks outputs against tensorwasm's. */
 export async function measureWorkload<W extends Measurable>(
   workload: W,
@@ -171,6 +178,7 @@ export async function measureWorkload<W extends Measurable>(
   competitors: readonly Competitor<W>[],
   settings: Settings,
   reporter: Reporter,
+  othersMeter?: OthersMeter,
 ): Promise<WorkloadResult> {
   const tag = `${workload.id} (${index + 1}/${total})`;
   reporter.progress(`${tag}: setting up`, true);
@@ -181,6 +189,7 @@ export async function measureWorkload<W extends Measurable>(
     entries.push(await prepareEntry(competitor, workload, data, settings));
   }
   const share = settings.workloadBudgetMs / Math.max(1, entries.filter((e) => e.prepared).length);
+  const stop = othersMeter?.();
   for (let round = 0; ; round++) {
     const active = entries.filter((e) => wantsSample(e, share, settings));
     if (active.length === 0) break;
@@ -200,6 +209,7 @@ export async function measureWorkload<W extends Measurable>(
     }
     reporter.progress(`${tag}: round ${round + 1} · ${liveMedians(entries)}`);
   }
+  const others = stop?.();
 
   const reference = entries.find((e) => e.competitor.key === 'tensorwasm')?.prepared?.output();
   const cells = entries.map((entry): CellResult => {
@@ -232,6 +242,7 @@ export async function measureWorkload<W extends Measurable>(
     group: workload.group,
     title: workload.title,
     ...(workload.flops === undefined ? {} : { flops: workload.flops }),
+    ...(others === undefined ? {} : { othersCores: others }),
     cells,
   };
   reporter.print(formatWorkloadLine(result));
@@ -256,9 +267,10 @@ export async function measureWorkloads<W extends Measurable>(
   competitors: readonly Competitor<W>[],
   settings: Settings,
   reporter: Reporter,
+  othersMeter?: OthersMeter,
 ): Promise<WorkloadResult[]> {
   const results: WorkloadResult[] = [];
   for (const [i, w] of workloads.entries())
-    results.push(await measureWorkload(w, i, workloads.length, competitors, settings, reporter));
+    results.push(await measureWorkload(w, i, workloads.length, competitors, settings, reporter, othersMeter));
   return results;
 }

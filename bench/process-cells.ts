@@ -101,7 +101,14 @@ export function combineWorkloads(
 ): WorkloadResult[] {
   return base.map((w): WorkloadResult => {
     const same = perProcess.map((list) => list?.find((x) => x.id === w.id));
-    return { ...w, cells: w.cells.map((c) => combineCell(c.competitor, same, reference)) };
+    const others = finiteValues(same.map((x) => x?.othersCores ?? NaN));
+    // the most other work any process saw, in place of the first process's figure (in `w`)
+    const { othersCores, ...rest } = w;
+    return {
+      ...rest,
+      ...(others.length === 0 ? {} : { othersCores: Math.max(othersCores ?? 0, ...others) }),
+      cells: w.cells.map((c) => combineCell(c.competitor, same, reference)),
+    };
   });
 }
 

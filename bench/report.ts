@@ -33,6 +33,8 @@ export interface WorkloadResult {
   readonly group: string;
   readonly title: string;
   readonly flops?: number;
+  /** Cores' worth of CPU other work on the machine took while the samples ran (bench/cpu-others.ts; Linux). */
+  readonly othersCores?: number;
   readonly cells: readonly CellResult[];
 }
 

@@ -12,7 +12,13 @@ import { measuredCell, ratioText, spreadText } from './process-cells.js';
 import type { WorkloadResult } from './report.js';
 import { formatMs, formatRatio, table } from './report.js';
 import type { StreamBound } from './stream-bandwidth.js';
-import { describeBound, renderThreadGoals, type ThreadRow } from './threads-goals.js';
+import {
+  describeBound,
+  othersText,
+  QUIET_OTHERS,
+  renderThreadGoals,
+  type ThreadRow,
+} from './threads-goals.js';
 
 /** What the threads run measured (in one process, or combined over several). */
 export interface ThreadsResult {
@@ -72,11 +78,21 @@ export function speedUpIn(w: WorkloadResult | undefined, threads: number): numbe
 export function threadRows(r: ThreadsResult): ThreadRow[] {
   const n = r.threads;
   return [...r.workloads, ...(r.models ?? [])].map((w): ThreadRow => {
-    const row = { id: w.id, oneMs: medianOf(w, 'tensorwasm'), manyMs: medianOf(w, manyKey(n)) };
+    const row = {
+      id: w.id,
+      oneMs: medianOf(w, 'tensorwasm'),
+      manyMs: medianOf(w, manyKey(n)),
+      ...(w.othersCores === undefined ? {} : { others: w.othersCores }),
+    };
     if (!isCombinedThreads(r)) return row;
     const processes = r.processes.map(({ result }) => {
       const same = [...(result?.workloads ?? []), ...(result?.models ?? [])].find((x) => x.id === w.id);
-      return { speedUp: speedUpIn(same, n), bounds: result?.bounds ?? [] };
+      const others = same?.othersCores;
+      return {
+        speedUp: speedUpIn(same, n),
+        bounds: result?.bounds ?? [],
+        ...(others === undefined ? {} : { others }),
+      };
     });
     return { ...row, processes };
   });
@@ -97,6 +113,28 @@ function overMany(w: WorkloadResult, key: string, threads: number, combined: boo
     : formatRatio(cell.medianMs / medianOf(w, manyKey(threads)));
 }
 
+/**
+ * What else ran on the machine: the CPU other work took while each row was
+ * measured (bench/cpu-others.ts), judged against QUIET_OTHERS; the load
+ * average where that is not known (it counts our own threads).
+ */
+function othersLine(rows: readonly WorkloadResult[], r: ThreadsResult): string {
+  const others = rows.flatMap((w) => (w.othersCores === undefined ? [] : [w.othersCores]));
+  if (others.length < rows.length) return loadLine(r.load, r.cores);
+  const busy = rows.filter((w) => (w.othersCores ?? 0) > QUIET_OTHERS).map((w) => w.id);
+  const most = Math.max(...others);
+  const over = isCombinedThreads(r) ? ' (over processes, the most any saw)' : '';
+  const verdict =
+    busy.length === 0
+      ? `every row measured on a quiet machine (at most ${QUIET_OTHERS} cores)`
+      : `**not on a quiet machine**: ${busy.join(', ')} (over ${QUIET_OTHERS} cores)`;
+  return (
+    `Other work on the machine while each row was measured: the machine's busy CPU (/proc/stat) less ours` +
+    `${over}, up to ${most.toFixed(2)} cores of ${r.cores}; ${verdict}. ` +
+    `Load average (1 min, our threads included): ${Math.min(...r.load).toFixed(2)}-${Math.max(...r.load).toFixed(2)}.`
+  );
+}
+
 const PROCESS_NOTE =
   "Over several processes: each time is the median of the processes' medians, ~ the slowest process's median " +
   "over the fastest's; the speed-up and ORT-web / ours are taken within each process, then their median and " +
@@ -108,7 +146,10 @@ function processLines(r: CombinedThreads): string[] {
     const load = `load ${Math.min(...p.load).toFixed(2)}-${Math.max(...p.load).toFixed(2)}`;
     if (p.result === undefined) return `- ${i + 1}: failed (${p.error ?? 'no result'}); ${load}`;
     const speedUps = [...p.result.workloads, ...(p.result.models ?? [])]
-      .map((w) => `${w.id} ${formatRatio(speedUpIn(w, r.threads))}`)
+      .map((w) => {
+        const others = w.othersCores === undefined ? '' : ` (others ${othersText(w.othersCores)})`;
+        return `${w.id} ${formatRatio(speedUpIn(w, r.threads))}${others}`;
+      })
       .join(', ');
     const streams = (p.result.bounds ?? []).map(describeBound).join('; ');
     return `- ${i + 1}: ${load}; speed-ups ${speedUps}${streams === '' ? '' : `; plain ${streams}`}`;
@@ -132,13 +173,14 @@ export function renderThreads(r: ThreadsResult): string {
     timeText(w, 'tensorwasm'),
     timeText(w, manyKey(n)),
     overMany(w, 'tensorwasm', n, combined),
+    w.othersCores === undefined ? '-' : w.othersCores.toFixed(2),
     timeText(w, `ort-t${n}`),
     overMany(w, `ort-t${n}`, n, combined),
   ]);
   const over = combined ? `, ${r.processes.length} fresh processes` : '';
   return [
     `Threads: ${n} (tensorwasm ${r.commit}, ${r.date}, ${r.node}, ${r.machine}, ${r.cores} cores${over}).`,
-    loadLine(r.load, r.cores),
+    othersLine(all, r),
     '',
     table(
       [
@@ -146,6 +188,7 @@ export function renderThreads(r: ThreadsResult): string {
         'tensorwasm 1 thread',
         `tensorwasm ${n} threads`,
         'speed-up',
+        'other work (cores)',
         `ORT-web ${n} threads`,
         `ORT-web / ours (${n} threads)`,
       ],

@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { chromiumBlockOf, withChromiumBlock } from './browser/threads-report.js';
 import { makeOrt } from './competitors/ort.js';
 import { makeTensorwasm } from './competitors/tensorwasm.js';
+import { othersMeter } from './cpu-others.js';
 import { copyScript } from './engines/run-engines.js';
 import { FULL, QUICK, initCompetitors, measureWorkload, measureWorkloads, type Reporter } from './measure.js';
 import { makeModelOrt, makeModelTensorwasm, type DetailsTable } from './models/model-competitors.js';
@@ -70,7 +71,7 @@ export async function runThreads(options: {
   const workloads = selectWorkloads(makeWorkloads(false), THREAD_WORKLOADS);
   const settings = options.quick ? QUICK : FULL;
   const { ready } = await initCompetitors(ours, competitorVersions(), sampling);
-  const results = await measureWorkloads(workloads, ready, settings, sampling);
+  const results = await measureWorkloads(workloads, ready, settings, sampling, othersMeter());
   const models = options.models?.length === 0 ? [] : await measureModels(threads, options, sampling, 'ours');
   // the machine's streaming bound, before ORT-web's spinning workers exist
   sampling.progress('plain copy/sum on 1 and N threads (the streaming bound)', true);
@@ -86,7 +87,7 @@ export async function runThreads(options: {
     competitorVersions(),
     sampling,
   );
-  const ortResults = await measureWorkloads(workloads, ort.ready, settings, sampling);
+  const ortResults = await measureWorkloads(workloads, ort.ready, settings, sampling, othersMeter());
   const ortModels =
     options.models?.length === 0 ? [] : await measureModels(threads, options, sampling, 'ort');
   load.push(loadavg()[0] ?? NaN);
@@ -214,6 +215,7 @@ async function measureModels(
         ready,
         options.quick ? MODELS_QUICK : MODELS_FULL,
         reporter,
+        othersMeter(),
       ),
     );
     w.release();

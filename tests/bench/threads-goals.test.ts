@@ -4,7 +4,7 @@
  * plus the load when it neared the cores.
  */
 import { describe, expect, test } from 'vitest';
-import { goalLine, renderThreadGoals, streamsToMeasure } from '../../bench/threads-goals.js';
+import { goalLine, QUIET_OTHERS, renderThreadGoals, streamsToMeasure } from '../../bench/threads-goals.js';
 import type { StreamBound } from '../../bench/stream-bandwidth.js';
 
 const MB = 1 << 20;
@@ -47,7 +47,7 @@ describe('thread goals', () => {
     const line = goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.5 }, [copy(0.1, 2)], [1.9], 2);
     expect(line).toContain('no bound measured: a plain copy of 4 MB');
     expect(line).not.toContain("machine's bound");
-    expect(line).toContain('load up to 1.9 on 2 cores');
+    expect(line).toContain('load average up to 1.9 on 2 cores (our own threads included)');
   });
 
   test('the streams measured are the distinct ones the goals name', () => {
@@ -59,8 +59,20 @@ describe('thread goals', () => {
 
   test('a miss with the load near the cores says so; a compute row has no stream', () => {
     const line = goalLine({ id: 'W5', oneMs: 10, manyMs: 7 }, [copy(0.1, 0.055)], [0.5, 1.9], 2);
-    expect(line).toBe('W5 >= 1.8x: 1.43x, not met — load up to 1.9 on 2 cores');
+    expect(line).toBe(
+      'W5 >= 1.8x: 1.43x, not met — load average up to 1.9 on 2 cores (our own threads included)',
+    );
     expect(goalLine({ id: 'W5', oneMs: 10, manyMs: 7 }, [], [0.5], 2)).toContain('(no known reason)');
+  });
+
+  test("other work's CPU, where measured, judges the miss instead of the load average (which counts our threads)", () => {
+    const busy = goalLine({ id: 'W5', oneMs: 10, manyMs: 7, others: 0.42 }, [], [0.5, 1.9], 2);
+    expect(busy).toBe(
+      'W5 >= 1.8x: 1.43x, not met — other work took up to 0.42 cores of the 2 while it was measured',
+    );
+    // a quiet machine (at most QUIET_OTHERS): our own load average is no excuse
+    const quiet = goalLine({ id: 'W5', oneMs: 10, manyMs: 7, others: QUIET_OTHERS }, [], [0.5, 1.9], 2);
+    expect(quiet).toBe('W5 >= 1.8x: 1.43x, not met (no known reason)');
   });
 
   test('the block lists the goals and the streams measured', () => {

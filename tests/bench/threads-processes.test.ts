@@ -88,6 +88,7 @@ describe('combining threads processes', () => {
       '9.30 ms ~1.04x',
       '5.60 ms ~1.35x',
       '1.7x: 1.4x-1.9x',
+      '-',
       '9.70 ms ~1.11x',
       '1.8x: 1.5x-1.9x',
     ]);
@@ -175,7 +176,7 @@ describe('the threads report over processes', () => {
 
   test('a single process renders as before: no spread, no process lines', () => {
     const single = renderThreads(processes[0]?.result ?? threadsRunOf({}));
-    expect(row(single, 'W5')).toEqual(['W5', '9.30 ms', '6.50 ms', '1.4x', '9.70 ms', '1.5x']);
+    expect(row(single, 'W5')).toEqual(['W5', '9.30 ms', '6.50 ms', '1.4x', '-', '9.70 ms', '1.5x']);
     expect(single).not.toContain('fresh processes');
     expect(single).toContain('Plain streams in this process');
   });

@@ -24,7 +24,7 @@ function result(load: number[]): ThreadsResult {
 describe('renderThreads', () => {
   test('speed-up over one thread and ORT-web / ours, with the load range', () => {
     const text = renderThreads(result([0.2, 0.4]));
-    expect(text).toContain('| W1 N=1024 | 100 ms | 50.0 ms | 2.0x | 150 ms | 3.0x |');
+    expect(text).toContain('| W1 N=1024 | 100 ms | 50.0 ms | 2.0x | - | 150 ms | 3.0x |');
     expect(text).toContain('Load average (1 min) while measuring: 0.20-0.40; the machine was quiet enough');
   });
 
@@ -36,12 +36,29 @@ describe('renderThreads', () => {
       cells: [cell('tensorwasm', 260), cell('tensorwasm-t2', 140), cell('ort-t2', 280)],
     };
     const text = renderThreads({ ...result([0.2, 0.4]), models: [model] });
-    expect(text.indexOf('| ResNet-50 | 260 ms | 140 ms | 1.9x | 280 ms | 2.0x |')).toBeGreaterThan(
+    expect(text.indexOf('| ResNet-50 | 260 ms | 140 ms | 1.9x | - | 280 ms | 2.0x |')).toBeGreaterThan(
       text.indexOf('| W1 N=1024 |'),
     );
   });
 
   test('a load near the core count marks the figures not trustworthy', () => {
     expect(renderThreads(result([0.5, 1.8]))).toMatch(/\*\*not trustworthy\*\*: the load \(1\.8\)/);
+  });
+
+  test("with other work's CPU measured per row, it judges the rows, not the load average", () => {
+    const withOthers = (others: number): ThreadsResult => {
+      const r = result([1.2, 1.9]);
+      return { ...r, workloads: r.workloads.map((w) => ({ ...w, othersCores: others })) };
+    };
+    const quiet = renderThreads(withOthers(0.04));
+    expect(quiet).toContain('| W1 N=1024 | 100 ms | 50.0 ms | 2.0x | 0.04 | 150 ms | 3.0x |');
+    expect(quiet).toContain(
+      'up to 0.04 cores of 2; every row measured on a quiet machine (at most 0.1 cores)',
+    );
+    expect(quiet).toContain('Load average (1 min, our threads included): 1.20-1.90.');
+    expect(quiet).not.toContain('not trustworthy');
+    expect(renderThreads(withOthers(0.3))).toContain(
+      '**not on a quiet machine**: W1 N=1024 (over 0.1 cores)',
+    );
   });
 });
