@@ -54,10 +54,32 @@ function hitsInterval(s: Span, x: number, y: number): boolean {
   return start + width - 1 >= lo || start + stride <= hi;
 }
 
+/**
+ * Whether strips of one stride s meet (the rows × columns of two parts of
+ * one buffer), in O(1): strip i of a and strip j = i + k of b share an
+ * element when a.lo - b.lo - k·s lies in (-a's width, b's width), for some
+ * i with both strips present.
+ */
+function sameStrideTouch(a: Span, as: Strips, b: Span, bs: Strips): boolean {
+  const s = as.stride;
+  const d = a.lo - b.lo;
+  const countA = stripCount(a);
+  const countB = stripCount(b);
+  // d - k·s > -as.width and d - k·s < bs.width
+  for (let k = Math.floor((d - bs.width) / s) + 1; k * s < d + as.width; k++) {
+    const first = Math.max(0, -k);
+    const last = Math.min(countA - 1, countB - 1 - k);
+    if (first <= last) return true;
+  }
+  return false;
+}
+
 /** Whether two spans share an element: their hulls overlap and, strip by strip of the one with fewer, they meet. */
 export function touches(a: Span, b: Span): boolean {
   if (!overlaps(a, b)) return false;
   if (a.strips === undefined && b.strips === undefined) return true;
+  if (a.strips !== undefined && b.strips !== undefined && a.strips.stride === b.strips.stride)
+    return sameStrideTouch(a, a.strips, b, b.strips);
   const [few, many] = stripCount(a) <= stripCount(b) ? [a, b] : [b, a];
   if (few.strips === undefined) return hitsInterval(many, few.lo, few.hi);
   const { width, stride } = few.strips;
@@ -82,16 +104,56 @@ export function spanBytes(span: Span, at: number, bytes: number): Span {
  * range is taken over all of v's values).
  */
 export function indexSpan(flat: ix.IndexExpr, vars: VarRanges): Span {
-  const whole = ix.rangeOf(flat, vars);
-  let best: { coef: number; index: number } | undefined;
-  flat.terms.forEach((t, index) => {
-    if (t.atom.kind !== 'var' || t.coef <= 0) return;
-    const r = vars(t.atom.v);
-    if (r.hi > r.lo && (best === undefined || t.coef > best.coef)) best = { coef: t.coef, index };
-  });
-  if (best === undefined) return whole;
-  const rest = ix.rangeOf({ c: flat.c, terms: flat.terms.filter((_, i) => i !== best!.index) }, vars);
-  const width = rest.hi - rest.lo + 1;
-  if (width >= best.coef) return whole;
-  return { ...whole, strips: { width, stride: best.coef } };
+  // rangeOf's sum, term by term, keeping the widest-stepping variable term apart
+  let lo = flat.c;
+  let hi = flat.c;
+  let stride = 0;
+  let stepLo = 0;
+  let stepHi = 0;
+  for (const t of flat.terms) {
+    const r = ix.atomRange(t.atom, vars);
+    const [tLo, tHi] = t.coef > 0 ? [t.coef * r.lo, t.coef * r.hi] : [t.coef * r.hi, t.coef * r.lo];
+    lo += tLo;
+    hi += tHi;
+    if (t.atom.kind === 'var' && t.coef > stride && r.hi > r.lo) {
+      stride = t.coef;
+      stepLo = tLo;
+      stepHi = tHi;
+    }
+  }
+  // the rest: everything but the step term
+  const width = hi - stepHi - (lo - stepLo) + 1;
+  if (stride === 0 || width >= stride) return { lo, hi };
+  return { lo, hi, strips: { width, stride } };
+}
+
+/** A span one owner (a thread, a claimed piece) loads or stores. */
+export interface OwnedSpan extends Span {
+  readonly write: boolean;
+  readonly owner: number;
+}
+
+/**
+ * Two spans of different owners that share an element where at least one
+ * stores (the first returned stores), or undefined: a sweep over the spans
+ * sorted by `lo`, each compared (touches) with the spans seen whose hulls
+ * reach it — O(n log n) plus the pairs whose hulls overlap, where comparing
+ * every pair grows with the square of the spans (a split kernel has one set
+ * per row of its outer loops).
+ */
+export function crossRace<S extends OwnedSpan>(spans: readonly S[]): readonly [S, S] | undefined {
+  const sorted = [...spans].sort((a, b) => a.lo - b.lo);
+  const active: S[] = [];
+  for (const x of sorted) {
+    // drop the spans that end before x: no later span (lo >= x.lo) reaches them either
+    let kept = 0;
+    for (const y of active) if (y.hi >= x.lo) active[kept++] = y;
+    active.length = kept;
+    for (const y of active) {
+      if (y.owner === x.owner || !(x.write || y.write) || !touches(x, y)) continue;
+      return y.write ? [y, x] : [x, y];
+    }
+    active.push(x);
+  }
+  return undefined;
 }

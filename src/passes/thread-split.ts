@@ -10,7 +10,7 @@
  */
 import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
-import { indexSpan, touches, type AccessSpan } from './access-span.js';
+import { crossRace, indexSpan, type AccessSpan, type OwnedSpan } from './access-span.js';
 import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
 import { kernelRange, kernelWork, MAX_OUTER_POINTS, type KernelRange } from './kernel-range.js';
@@ -113,29 +113,43 @@ function unitVarRanges(
 }
 
 /**
- * Thread `t`'s loads and stores of `kernel` split among `threads` (none when
- * its part is empty): one set of intervals per value of the domain variables
- * outside the range variable (a batch, the groups of a grouped conv: each
- * batch's rows lie apart, and one interval over all of them would also cover
- * the rows of the other threads), or one set over all of them when there are
- * more than MAX_OUTER_POINTS (kernel-range.ts: the most a range over a
- * later axis leaves outside it).
+ * How finely a part's accesses are described: `points`, one set of spans per
+ * value of the domain variables outside the range variable (a batch, the
+ * groups of a grouped conv: each batch's rows lie apart, and one span over
+ * all of them would also cover the rows of the other threads), or one set
+ * over all of them when there are more than MAX_OUTER_POINTS (kernel-range.ts:
+ * the most a range over a later axis leaves outside it); `whole`, one set
+ * over all of them always (strips still keep rows apart: access-span.ts).
+ * Each `whole` span covers the `points` spans it stands for, so a part that
+ * does not race in `whole` does not race (firstRace).
  */
+export type SpanDetail = 'whole' | 'points';
+
+/**
+ * `check` on `whole` spans, and only where those race on `points` spans:
+ * the same answer as `points` alone (whole spans cover theirs), mostly for
+ * the cost of one set of spans per access.
+ */
+export function firstRace<R>(check: (detail: SpanDetail) => R | undefined): R | undefined {
+  return check('whole') === undefined ? undefined : check('points');
+}
+
+/** Thread `t`'s loads and stores of `kernel` split among `threads` (none when its part is empty). */
 export function threadAccessSpans(
   kernel: Kernel,
   range: KernelRange,
   t: number,
   threads: number,
   shapeOf: (n: Node) => Shape,
+  detail: SpanDetail = 'points',
 ): AccessSpan[] {
-  return partAccessSpans(kernel, range, threadVarRanges(range, t, threads), shapeOf);
+  return partAccessSpans(kernel, range, threadVarRanges(range, t, threads), shapeOf, detail);
 }
 
 /**
  * The loads and stores of units [start, end) of `kernel`'s range when any
  * of threads 0..threads-1 may run them (a claimed piece: passes/thread-claims.ts
- * claimPieces), per point of the variables outside the range as in
- * threadAccessSpans.
+ * claimPieces).
  */
 export function pieceAccessSpans(
   kernel: Kernel,
@@ -143,9 +157,10 @@ export function pieceAccessSpans(
   piece: readonly [number, number],
   threads: number,
   shapeOf: (n: Node) => Shape,
+  detail: SpanDetail = 'points',
 ): AccessSpan[] {
   const part = unitVarRanges(range, piece[0], piece[1], { lo: 0, hi: threads - 1 });
-  return partAccessSpans(kernel, range, part, shapeOf);
+  return partAccessSpans(kernel, range, part, shapeOf, detail);
 }
 
 function partAccessSpans(
@@ -153,13 +168,14 @@ function partAccessSpans(
   range: KernelRange,
   part: VarRanges | undefined,
   shapeOf: (n: Node) => Shape,
+  detail: SpanDetail,
 ): AccessSpan[] {
   if (part === undefined) return [];
   const at = kernel.domain.findIndex((v) => v.id === range.v.id);
   const outer = kernel.domain.slice(0, Math.max(0, at)).filter((v) => v.extent > 1);
   const points = outer.reduce((p, v) => p * v.extent, 1);
   const accesses = flatAccesses(kernel, shapeOf);
-  if (outer.length === 0 || points > MAX_OUTER_POINTS) return spansOver(accesses, part);
+  if (detail === 'whole' || outer.length === 0 || points > MAX_OUTER_POINTS) return spansOver(accesses, part);
   const spans: AccessSpan[] = [];
   for (let p = 0; p < points; p++) {
     const fixed = new Map<number, number>();
@@ -220,57 +236,19 @@ function splitRace(
   threads: number,
   shapeOf: (n: Node) => Shape,
 ): boolean {
-  const parts = Array.from({ length: threads }, (_, t) =>
-    threadAccessSpans(kernel, range, t, threads, shapeOf),
-  );
-  for (let t = 0; t < threads; t++) {
-    for (let u = 0; u < threads; u++) {
-      if (t === u) continue;
-      for (const w of parts[t] ?? []) {
-        if (!w.write) continue;
-        if ((parts[u] ?? []).some((a) => a.node.id === w.node.id && touches(w, a))) return true;
+  const race = (detail: SpanDetail): true | undefined => {
+    // each value's spans, owned by the thread that touches them
+    const byValue = new Map<number, (AccessSpan & OwnedSpan)[]>();
+    for (let t = 0; t < threads; t++) {
+      for (const span of threadAccessSpans(kernel, range, t, threads, shapeOf, detail)) {
+        const list = byValue.get(span.node.id) ?? [];
+        list.push({ ...span, owner: t });
+        byValue.set(span.node.id, list);
       }
     }
-  }
-  return false;
-}
-
-/** An inclusive interval one owner (a thread, a piece) loads or stores. */
-export interface OwnedSpan {
-  readonly lo: number;
-  readonly hi: number;
-  readonly write: boolean;
-  readonly owner: number;
-}
-
-/**
- * Two spans of different owners that share a point where at least one
- * stores, or undefined: a sweep over the spans sorted by `lo` that keeps,
- * of the spans seen, the one reaching furthest (and the furthest of another
- * owner), among all and among stores — O(n log n) where comparing every
- * pair of pieces' spans grows with their square.
- */
-export function crossRace<S extends OwnedSpan>(spans: readonly S[]): readonly [S, S] | undefined {
-  type Top = { best?: S; other?: S };
-  const reach = (top: Top, owner: number): S | undefined =>
-    top.best === undefined ? undefined : top.best.owner !== owner ? top.best : top.other;
-  const add = (top: Top, x: S): void => {
-    if (top.best === undefined || x.hi > top.best.hi) {
-      if (top.best !== undefined && top.best.owner !== x.owner) top.other = top.best;
-      top.best = x;
-    } else if (x.owner !== top.best.owner && (top.other === undefined || x.hi > top.other.hi)) {
-      top.other = x;
-    }
+    return [...byValue.values()].some((spans) => crossRace(spans) !== undefined) ? true : undefined;
   };
-  const any: Top = {};
-  const stores: Top = {};
-  for (const x of [...spans].sort((a, b) => a.lo - b.lo)) {
-    const y = reach(x.write ? any : stores, x.owner);
-    if (y !== undefined && y.hi >= x.lo) return [y, x];
-    add(any, x);
-    if (x.write) add(stores, x);
-  }
-  return undefined;
+  return firstRace(race) === true;
 }
 
 /**

@@ -12,36 +12,39 @@
  */
 import { DTYPE_BYTES } from '../common/dtype.js';
 import { PlanError } from '../common/errors.js';
-import { spanBytes, touches, type AccessSpan, type Span } from '../passes/access-span.js';
+import { crossRace, spanBytes, type AccessSpan, type OwnedSpan } from '../passes/access-span.js';
 import { kernelRange } from '../passes/kernel-range.js';
 import { storedShape, type Kernel, type Schedule } from '../passes/kernel.js';
 import { claimSubPieces } from '../passes/thread-claims.js';
 import {
   barrierIntervals,
-  crossRace,
+  firstRace,
   pieceAccessSpans,
   threadAccessSpans,
-  type OwnedSpan,
+  type SpanDetail,
   type ThreadPlan,
 } from '../passes/thread-split.js';
 import { scratchId } from './liveness.js';
 import type { PlannedMemory } from './memory-plan.js';
 
-/** Bytes [lo, hi] (inclusive, or only their strips) one thread touches, and what they hold. */
-interface ByteSpan extends Span {
-  readonly write: boolean;
+/** Bytes [lo, hi] (inclusive, or only their strips) an owner (a thread, a piece) touches, and what they hold. */
+interface ByteSpan extends OwnedSpan {
   readonly what: string;
 }
 
 /** Per kernel index, the bytes of scratch each thread uses (its slice: scratch + thread · bytes). */
 export type ScratchStrides = ReadonlyMap<number, number>;
 
-/** Element spans of values as absolute byte spans (their planned addresses). */
-function byteSpans(memory: PlannedMemory, spans: readonly AccessSpan[]): ByteSpan[] {
+/** Element spans of values as absolute byte spans (their planned addresses), owned by `owner`. */
+function byteSpans(memory: PlannedMemory, spans: readonly AccessSpan[], owner: number): ByteSpan[] {
   return spans.map((s): ByteSpan => {
     const at = memory.addresses.get(s.node.id);
     if (at === undefined) throw new PlanError(`value %${s.node.id} has no address`, { node: s.node.id });
-    return { ...spanBytes(s, at, DTYPE_BYTES[s.node.dtype]), write: s.write, what: `%${s.node.id}` };
+    const { lo, hi, strips } = spanBytes(s, at, DTYPE_BYTES[s.node.dtype]);
+    const what = `%${s.node.id}`;
+    return strips === undefined
+      ? { lo, hi, write: s.write, owner, what }
+      : { lo, hi, strips, write: s.write, owner, what };
   });
 }
 
@@ -52,12 +55,14 @@ function threadSpans(
   t: number,
   threads: number,
   stride: number | undefined,
+  detail: SpanDetail,
 ): ByteSpan[] {
   const range = kernelRange(kernel);
   if (range === undefined) throw new PlanError(`${kernel.name}: split among threads without a range`);
   const spans = byteSpans(
     memory,
-    threadAccessSpans(kernel, range, t, threads, (n) => storedShape(schedule, n)),
+    threadAccessSpans(kernel, range, t, threads, (n) => storedShape(schedule, n), detail),
+    t,
   );
   const scratch = memory.temps.find((b) => b.id === scratchId(kernel.index));
   const at = memory.addresses.get(scratchId(kernel.index));
@@ -65,7 +70,7 @@ function threadSpans(
     // a slice per thread, or, without one, the whole scratch for every thread
     const lo = stride === undefined ? at : at + t * stride;
     const bytes = stride ?? scratch.bytes;
-    spans.push({ lo, hi: lo + bytes - 1, write: true, what: `${kernel.name}.scratch` });
+    spans.push({ lo, hi: lo + bytes - 1, write: true, owner: t, what: `${kernel.name}.scratch` });
   }
   return spans;
 }
@@ -90,31 +95,37 @@ export function claimedRace(
   if (range === undefined) throw new PlanError(`${kernel.name}: claimed without a range`);
   const count = maxThreads;
   const pieces = claimSubPieces(range.units, maxThreads);
-  const owned = pieces.flatMap((piece, owner) =>
-    byteSpans(
-      memory,
-      pieceAccessSpans(kernel, range, piece, count, (n) => storedShape(schedule, n)),
-    ).map((span) => ({ ...span, owner })),
-  );
   const buffer = memory.temps.find((b) => b.id === scratchId(kernel.index));
   const at = memory.addresses.get(scratchId(kernel.index));
   const stride = strides.get(kernel.index);
-  if (buffer !== undefined && at !== undefined) {
-    if (stride === undefined && pieces.length > 1)
-      return `${kernel.name}: claimed among up to ${count} threads, its pieces share one scratch (no slice per thread)`;
+  if (buffer !== undefined && at !== undefined && stride === undefined && pieces.length > 1)
+    return `${kernel.name}: claimed among up to ${count} threads, its pieces share one scratch (no slice per thread)`;
+  const race = firstRace((detail) => {
+    const owned = pieces.flatMap((piece, owner) =>
+      byteSpans(
+        memory,
+        pieceAccessSpans(kernel, range, piece, count, (n) => storedShape(schedule, n), detail),
+        owner,
+      ),
+    );
     // every thread's slice, owned by no piece: a piece touching it races with whichever thread uses it
-    const what = `${kernel.name}.scratch`;
-    if (stride !== undefined)
-      owned.push({ lo: at, hi: at + stride * count - 1, write: true, what, owner: -1 });
-  }
-  const race = crossRace(owned);
+    if (at !== undefined && stride !== undefined)
+      owned.push({
+        lo: at,
+        hi: at + stride * count - 1,
+        write: true,
+        what: `${kernel.name}.scratch`,
+        owner: -1,
+      });
+    return crossRace(owned);
+  });
   if (race === undefined) return undefined;
-  const [x, y] = race;
-  const piece = (s: ByteSpan & OwnedSpan): string =>
+  const [w, other] = race;
+  const piece = (s: ByteSpan): string =>
     s.owner < 0 ? 'the scratch' : `units [${pieces[s.owner]![0]}, ${pieces[s.owner]![1]})`;
   return (
-    `${kernel.name}: claimed among up to ${count} threads, ${piece(y)} ${y.write ? 'store' : 'load'} ` +
-    `bytes [${y.lo}, ${y.hi}] of ${y.what} while ${piece(x)} ${x.write ? 'stores' : 'loads'} [${x.lo}, ${x.hi}] of ${x.what}`
+    `${kernel.name}: claimed among up to ${count} threads, ${piece(w)} store ` +
+    `bytes [${w.lo}, ${w.hi}] of ${w.what} while ${piece(other)} ${other.write ? 'stores' : 'loads'} [${other.lo}, ${other.hi}] of ${other.what}`
   );
 }
 
@@ -139,26 +150,20 @@ export function intervalRace(
 ): string | undefined {
   // each thread's bytes over every kernel of the interval: without a barrier between them,
   // any thread's part of one kernel may run while another thread runs its part of any other
-  const parts = Array.from({ length: count }, (_, t) =>
-    kernels.flatMap((kernel) => threadSpans(schedule, memory, kernel, t, count, strides.get(kernel.index))),
+  const race = firstRace((detail) =>
+    crossRace(
+      Array.from({ length: count }, (_, t) =>
+        kernels.flatMap((k) => threadSpans(schedule, memory, k, t, count, strides.get(k.index), detail)),
+      ).flat(),
+    ),
   );
-  for (let t = 0; t < count; t++) {
-    for (let u = 0; u < count; u++) {
-      if (t === u) continue;
-      const theirs = parts[u] ?? [];
-      for (const w of parts[t] ?? []) {
-        if (!w.write) continue;
-        const hit = theirs.find((a) => touches(w, a));
-        if (hit === undefined) continue;
-        const where = kernels.map((k) => k.name).join(', ');
-        return (
-          `${where}: with ${count} threads, thread ${t} stores bytes [${w.lo}, ${w.hi}] of ${w.what} ` +
-          `while thread ${u} ${hit.write ? 'stores' : 'loads'} [${hit.lo}, ${hit.hi}] of ${hit.what}`
-        );
-      }
-    }
-  }
-  return undefined;
+  if (race === undefined) return undefined;
+  const [w, hit] = race;
+  return (
+    `${kernels.map((k) => k.name).join(', ')}: with ${count} threads, thread ${w.owner} stores bytes ` +
+    `[${w.lo}, ${w.hi}] of ${w.what} while thread ${hit.owner} ${hit.write ? 'stores' : 'loads'} ` +
+    `[${hit.lo}, ${hit.hi}] of ${hit.what}`
+  );
 }
 
 /**

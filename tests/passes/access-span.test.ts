@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { indexSpan, overlaps, touches, type Span } from '../../src/passes/access-span.js';
+import {
+  crossRace,
+  indexSpan,
+  overlaps,
+  touches,
+  type OwnedSpan,
+  type Span,
+} from '../../src/passes/access-span.js';
 import * as ix from '../../src/passes/index-expr.js';
 
 /** Every element of a span. */
@@ -65,6 +72,25 @@ describe('access spans', () => {
         expect(touches(b, a)).toBe(meet);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  test('crossRace finds two owners sharing an element, one storing, exactly when some pair does', () => {
+    const owned = fc.record({ span, write: fc.boolean(), owner: fc.integer({ min: 0, max: 2 }) });
+    fc.assert(
+      fc.property(fc.array(owned, { maxLength: 10 }), (list) => {
+        const spans: OwnedSpan[] = list.map(({ span: s, write, owner }) => ({ ...s, write, owner }));
+        const brute = spans.some((a, i) =>
+          spans.some((b, j) => i < j && a.owner !== b.owner && (a.write || b.write) && touches(a, b)),
+        );
+        const found = crossRace(spans);
+        expect(found !== undefined).toBe(brute);
+        if (found !== undefined) {
+          const [w, other] = found;
+          expect([w.write, w.owner !== other.owner, touches(w, other)]).toEqual([true, true, true]);
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

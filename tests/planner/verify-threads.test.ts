@@ -9,16 +9,10 @@ import { describe, expect, test } from 'vitest';
 import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
 import { claimPieces, claimSubPieces } from '../../src/passes/thread-claims.js';
-import {
-  crossRace,
-  planThreads,
-  threadAccessSpans,
-  threadUnits,
-  type OwnedSpan,
-} from '../../src/passes/thread-split.js';
+import { planThreads, threadAccessSpans, threadUnits } from '../../src/passes/thread-split.js';
 import { storedShape } from '../../src/passes/kernel.js';
 import { threadRowStride } from '../../src/passes/localize-rows.js';
-import { overlaps } from '../../src/passes/access-span.js';
+import { crossRace, overlaps, type OwnedSpan } from '../../src/passes/access-span.js';
 import { kernelRange } from '../../src/passes/kernel-range.js';
 import { BLOCK_N, COLUMN_UNIT } from '../../src/passes/matmul-shape.js';
 
