@@ -21,6 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { othersMeter } from '../cpu-others.js';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import {
@@ -208,6 +209,7 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] });
     const results = new Map<ThreadsPass, ThreadsPageResult>();
     const workers: Partial<Record<ThreadsPass, number>> = {};
+    const others: Partial<Record<ThreadsPass, number>> = {};
     const passErrors: Partial<Record<ThreadsPass, string>> = {};
     let tfjsBuild: string | undefined;
     for (const pass of PASSES) {
@@ -221,8 +223,12 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
         models,
         modelSettings: options.quick ? MODELS_QUICK : MODELS_FULL,
       };
+      // the CPU the rest of the machine took during the pass (ours: this process and Chromium's)
+      const stop = othersMeter(true)();
       try {
         const run = await runPass(browser, `${server.url}/index.html`, config, reporter);
+        const cores = stop();
+        if (cores !== undefined) others[pass] = cores;
         results.set(pass, run.result);
         workers[pass] = run.workers;
         if (pass === 'tfjs')
@@ -254,6 +260,7 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
       ...(tfjsBuild === undefined ? {} : { tfjsBuild }),
       ...(tfjsCoresShown === undefined ? {} : { tfjsCoresShown }),
       workers,
+      ...(Object.keys(others).length === 0 ? {} : { othersCores: others }),
       ...(Object.keys(passErrors).length === 0 ? {} : { passErrors }),
       load,
       startup: PASSES.flatMap((p): readonly StartupResult[] => results.get(p)?.competitors ?? []),

@@ -6,6 +6,7 @@
  * bench/results-threads.md it lives in beside the Node table.
  */
 import type { CellResult, StartupResult, WorkloadResult } from '../report.js';
+import { QUIET_OTHERS } from '../threads-goals.js';
 import { formatMs, formatRatio, table } from '../report.js';
 
 /** What the Chromium threads run measured (bench/results-threads-chromium.json). */
@@ -34,6 +35,8 @@ export interface ChromiumThreadsResult {
   readonly passErrors?: Readonly<Partial<Record<string, string>>>;
   /** 1-minute load averages sampled while measuring (every progress line). */
   readonly load: readonly number[];
+  /** Per pass, the cores' worth of CPU other work took while it ran (bench/cpu-others.ts; Linux). */
+  readonly othersCores?: Partial<Record<string, number>>;
   /** Every pass's engines, in the order they loaded. */
   readonly startup: readonly StartupResult[];
   /**
@@ -58,6 +61,30 @@ export function loadLine(load: readonly number[], cores: number): string {
       ? `**not trustworthy**: the load (${hi.toFixed(1)}) came near or above the ${cores} cores, so the threads competed with other work`
       : 'the machine was quiet enough for the figures to hold';
   return `Load average (1 min) while measuring: ${lo.toFixed(2)}-${hi.toFixed(2)}; ${trust}.`;
+}
+
+/**
+ * The CPU other work took during each pass (the machine's busy time less the
+ * harness's and Chromium's), judged against QUIET_OTHERS; the load average
+ * line (which counts our own threads) where it was not measured.
+ */
+export function passOthersLine(r: ChromiumThreadsResult): string {
+  const passes = Object.entries(r.othersCores ?? {}).filter(
+    (e): e is [string, number] => typeof e[1] === 'number',
+  );
+  if (passes.length === 0) return loadLine(r.load, r.cores);
+  const busy = passes.filter(([, cores]) => cores > QUIET_OTHERS).map(([pass]) => pass);
+  const verdict =
+    busy.length === 0
+      ? `every pass ran on a quiet machine (at most ${QUIET_OTHERS} cores)`
+      : `**not on a quiet machine**: the ${busy.join(', ')} pass (over ${QUIET_OTHERS} cores)`;
+  const each = passes.map(([pass, cores]) => `${pass} ${cores.toFixed(2)}`).join(', ');
+  const lo = Math.min(...r.load).toFixed(2);
+  const hi = Math.max(...r.load).toFixed(2);
+  return (
+    `Other work on the machine during each pass (the machine's busy CPU, /proc/stat, less this harness's and ` +
+    `Chromium's), in cores of ${r.cores}: ${each}; ${verdict}. Load average (1 min, our threads included): ${lo}-${hi}.`
+  );
 }
 
 function cellOf(w: WorkloadResult, key: string): CellResult | undefined {
@@ -140,7 +167,7 @@ export function renderChromiumThreads(r: ChromiumThreadsResult): string {
         ? ` Our 1-thread medians in those passes differed from the first pass's by up to ${(moved * 100).toFixed(0)}% (the machine's drift between passes).`
         : '') +
       ` Workers the pages started: ${workers}.`,
-    loadLine(r.load, r.cores),
+    passOthersLine(r),
     ...(own.length === 0
       ? []
       : [

@@ -107,6 +107,19 @@ describe('renderChromiumThreads', () => {
     expect(text).toContain('| W5 | 10.0 ms | 5.00 ms (outputs differ: 5.0e-1) | 2.0x | - | - | - | - |');
     expect(text).toMatch(/\*\*not trustworthy\*\*: the load \(1\.9\)/);
   });
+
+  test("other work's CPU during each pass, where measured, says whether the machine was quiet", () => {
+    const quiet = renderChromiumThreads(
+      result({ load: [1.5, 1.9], othersCores: { ours: 0.02, tfjs: 0.05 } }),
+    );
+    expect(quiet).toContain(
+      'in cores of 2: ours 0.02, tfjs 0.05; every pass ran on a quiet machine (at most 0.1 cores). ' +
+        'Load average (1 min, our threads included): 1.50-1.90.',
+    );
+    expect(quiet).not.toContain('not trustworthy');
+    const busy = renderChromiumThreads(result({ othersCores: { ours: 0.02, ort: 0.6 } }));
+    expect(busy).toContain('**not on a quiet machine**: the ort pass (over 0.1 cores)');
+  });
 });
 
 describe('the Chromium block of results-threads.md', () => {
