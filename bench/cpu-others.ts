@@ -27,16 +27,23 @@ function busyTicks(): number | undefined {
   return user + nice! + system! + irq! + softirq! + steal!;
 }
 
-/** pid -> [parent pid, utime + stime ticks] of every process /proc shows. */
+/**
+ * pid -> [parent pid, CPU ticks] of every process /proc shows: its own
+ * (utime + stime) and its reaped children's (cutime + cstime), so a child
+ * that ended during the measurement (a page's renderer) still counts once its
+ * parent has waited for it.
+ */
 function processTimes(): Map<number, readonly [number, number]> {
   const out = new Map<number, readonly [number, number]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // fields after the command (which may hold spaces) in parentheses: state ppid ... utime(14) stime(15)
+      // fields after the command (which may hold spaces) in parentheses: state ppid ... utime(14)
+      // stime(15) cutime(16) cstime(17)
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(name), [Number(f[1]), Number(f[11]) + Number(f[12])]);
+      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      out.set(Number(name), [Number(f[1]), ticks]);
     } catch {
       // the process ended while we looked
     }
