@@ -47,8 +47,19 @@ export interface KernelRange {
   readonly columns?: true;
 }
 
+/** Each kernel's range, once: matching a matmul's operands is most of a thread check's span work. */
+const ranges = new WeakMap<Kernel, KernelRange | null>();
+
 /** The range of `kernel`, or undefined when its function runs whole (called with (0, 1)). */
 export function kernelRange(kernel: Kernel): KernelRange | undefined {
+  const known = ranges.get(kernel);
+  if (known !== undefined) return known ?? undefined;
+  const range = rangeOf(kernel);
+  ranges.set(kernel, range ?? null);
+  return range;
+}
+
+function rangeOf(kernel: Kernel): KernelRange | undefined {
   if (kernel.domain.some((v) => v.extent === 0)) return undefined;
   const make = (v: LoopVar, unit: number): KernelRange => ({ v, unit, units: Math.ceil(v.extent / unit) });
   const matmul = matchMatmulOperands(kernel);
