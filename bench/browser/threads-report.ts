@@ -6,8 +6,8 @@
  * bench/results-threads.md it lives in beside the Node table.
  */
 import type { CellResult, StartupResult, WorkloadResult } from '../report.js';
-import { QUIET_OTHERS } from '../threads-goals.js';
-import { formatMs, formatRatio, table } from '../report.js';
+import { QUIET_OTHERS, THREAD_GOALS } from '../threads-goals.js';
+import { formatGoalRatio, formatMs, formatRatio, table } from '../report.js';
 
 /** What the Chromium threads run measured (bench/results-threads-chromium.json). */
 export interface ChromiumThreadsResult {
@@ -61,6 +61,17 @@ export function loadLine(load: readonly number[], cores: number): string {
       ? `**not trustworthy**: the load (${hi.toFixed(1)}) came near or above the ${cores} cores, so the threads competed with other work`
       : 'the machine was quiet enough for the figures to hold';
   return `Load average (1 min) while measuring: ${lo.toFixed(2)}-${hi.toFixed(2)}; ${trust}.`;
+}
+
+/** 'Goals (issue #21, ...): W1 N=1024 1.91x met, ..., ResNet-50 1.76x not met.' */
+function goalsLine(r: ChromiumThreadsResult): string {
+  const each = r.workloads.flatMap((w) => {
+    const goal = THREAD_GOALS[w.id];
+    const speedUp = medianOf(w, 'tensorwasm') / medianOf(w, `tensorwasm-t${r.threads}`);
+    if (goal === undefined || !Number.isFinite(speedUp)) return [];
+    return [`${w.id} ${formatGoalRatio(speedUp, goal)} ${speedUp >= goal ? 'met' : 'not met'}`];
+  });
+  return `Goals (issue #21: >= 1.8x on W1, W5, W6 and ResNet-50, >= 1.6x on W3 and W4): ${each.join(', ')}.`;
 }
 
 /**
@@ -177,6 +188,7 @@ export function renderChromiumThreads(r: ChromiumThreadsResult): string {
       ? ['Whole models: tfjs-wasm has no ONNX import, so no tfjs-wasm figure.']
       : []),
     ...failures,
+    ...(n === 2 ? [goalsLine(r)] : []),
     '',
     table(
       [

@@ -108,6 +108,16 @@ describe('renderChromiumThreads', () => {
     expect(text).toMatch(/\*\*not trustworthy\*\*: the load \(1\.9\)/);
   });
 
+  test('the goals of issue #21 with two decimals, met or not', () => {
+    expect(renderChromiumThreads(result())).toContain(
+      'Goals (issue #21: >= 1.8x on W1, W5, W6 and ResNet-50, >= 1.6x on W3 and W4): W5 2.00x met.',
+    );
+    const short = result();
+    const w = short.workloads[0]!;
+    const slow = { ...w, cells: [cell('tensorwasm', 10), cell('tensorwasm-t2', 5.65)] };
+    expect(renderChromiumThreads({ ...short, workloads: [slow] })).toContain('W5 1.77x not met.');
+  });
+
   test("other work's CPU during each pass, where measured, says whether the machine was quiet", () => {
     const quiet = renderChromiumThreads(
       result({ load: [1.5, 1.9], othersCores: { ours: 0.02, tfjs: 0.05 } }),
