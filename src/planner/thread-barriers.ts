@@ -10,7 +10,7 @@
 import type { Schedule } from '../passes/kernel.js';
 import type { ThreadPlan } from '../passes/thread-split.js';
 import type { PlannedMemory } from './memory-plan.js';
-import { intervalRace, type ScratchStrides } from './verify-threads.js';
+import { intervalRace, type ScratchStrides, type SpanCache } from './verify-threads.js';
 
 /**
  * Most kernels in one joined interval: the check compares every thread's
@@ -33,6 +33,8 @@ export function joinBarrierIntervals(
 ): ThreadPlan {
   const kernels = schedule.kernels;
   const joined = kernels.map(() => false);
+  // a kernel's spans serve every interval it is checked in
+  const cache: SpanCache = new Map();
   let interval: (typeof kernels)[number][] = [];
   for (const kernel of kernels) {
     const i = kernel.index;
@@ -42,7 +44,7 @@ export function joinBarrierIntervals(
     }
     const grown = [...interval, kernel];
     const races = (count: number): boolean =>
-      intervalRace(schedule, memory, grown, count, strides) !== undefined;
+      intervalRace(schedule, memory, grown, count, strides, cache) !== undefined;
     const counts = Array.from({ length: plan.maxThreads - 1 }, (_, c) => c + 2);
     if (interval.length > 0 && interval.length < MAX_JOINED && !counts.some(races)) {
       joined[i - 1] = true;

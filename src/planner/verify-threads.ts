@@ -140,6 +140,13 @@ function checkScratch(memory: PlannedMemory, kernel: Kernel, maxThreads: number,
   }
 }
 
+/**
+ * Spans already made, by kernel index, thread, thread count and detail: a
+ * caller checking many intervals over the same plan (thread-barriers.ts)
+ * passes one, so each kernel's spans are made once rather than per interval.
+ */
+export type SpanCache = Map<string, readonly OwnedSpan[]>;
+
 /** Why a barrier interval races with `count` threads (a sentence), or undefined when it does not. */
 export function intervalRace(
   schedule: Schedule,
@@ -147,15 +154,20 @@ export function intervalRace(
   kernels: readonly Kernel[],
   count: number,
   strides: ScratchStrides,
+  cache: SpanCache = new Map(),
 ): string | undefined {
+  const spansOf = (k: Kernel, t: number, detail: SpanDetail): readonly ByteSpan[] => {
+    const key = `${k.index} ${t} ${count} ${detail}`;
+    const known = cache.get(key) as readonly ByteSpan[] | undefined;
+    if (known !== undefined) return known;
+    const made = threadSpans(schedule, memory, k, t, count, strides.get(k.index), detail);
+    cache.set(key, made);
+    return made;
+  };
   // each thread's bytes over every kernel of the interval: without a barrier between them,
   // any thread's part of one kernel may run while another thread runs its part of any other
   const race = firstRace((detail) =>
-    crossRace(
-      Array.from({ length: count }, (_, t) =>
-        kernels.flatMap((k) => threadSpans(schedule, memory, k, t, count, strides.get(k.index), detail)),
-      ).flat(),
-    ),
+    crossRace(Array.from({ length: count }, (_, t) => kernels.flatMap((k) => spansOf(k, t, detail))).flat()),
   );
   if (race === undefined) return undefined;
   const [w, hit] = race;
