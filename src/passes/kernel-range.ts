@@ -128,9 +128,9 @@ function rangeVar(kernel: Kernel): LoopVar | undefined {
  * strips (passes/access-span.ts: more rows than MAX_OUTER_POINTS need not be
  * enumerated as points): ResNet-50's 28x28 stage is then split by columns
  * throughout (its 512-row expand convs and projection were split by rows,
- * so the next conv read half its input from the other core), 2 threads
- * ~1.8% faster, 1 thread unchanged; VGG-19 unchanged (docs/threads.md
- * "Session 15").
+ * so the next conv read half its input from the other core): 2 threads
+ * 0-2% faster (paired, both orders), 1 thread and VGG-19 unchanged
+ * (docs/threads.md "Session 15").
  */
 export const MAX_BLOCK_SPLIT_ROWS = 512;
 
