@@ -1,8 +1,12 @@
 /**
  * Probe: whole-model A/B of saved threaded builds (thread-model-save.ts) in
  * one process: the first file on 1 thread, then every file on 2 threads,
- * interleaved run by run in rotating order so a burst of machine load hits
- * all alike. Prints each variant's median, quartile and best run (ms), its
+ * interleaved run by run, each round in the next of every order of the
+ * variants, so a burst of machine load hits all alike and each variant
+ * follows each other one equally often (a rotation ran the second 2-thread
+ * variant right after the first in two rounds of three, the first right
+ * after the 1-thread run, whose workers had gone to sleep: the second read
+ * 0.5-3% fast, session 15). Prints each variant's median, quartile and best run (ms), its
  * speed-up over 1 thread, the CPU seconds the process got per wall second
  * while it ran (about 2 when both threads had a core the whole run: they spin
  * at barriers; far below 2 the figure measured the scheduler), the load, and
@@ -73,10 +77,18 @@ const same = variants.map((v) => {
   const o = v.output();
   return o.length === reference.length && o.every((x, i) => Object.is(x, reference[i]));
 });
+/** Every order of 0..n-1: each variant runs right after each other one equally often over a cycle. */
+function orders(n: number): number[][] {
+  if (n <= 1) return [[...Array(n).keys()]];
+  return orders(n - 1).flatMap((rest) =>
+    Array.from({ length: n }, (_, at) => [...rest.slice(0, at), n - 1, ...rest.slice(at)]),
+  );
+}
+const cycle = orders(variants.length);
 const loads = [loadavg()[0]!];
 for (let r = 0; r < rounds; r++) {
-  for (let j = 0; j < variants.length; j++) {
-    const v = variants[(r + j) % variants.length]!;
+  for (const k of cycle[r % cycle.length]!) {
+    const v = variants[k]!;
     const c = process.cpuUsage();
     const t = performance.now();
     v.run();

@@ -120,19 +120,16 @@ function rangeVar(kernel: Kernel): LoopVar | undefined {
 /**
  * Most rows of a matmul packing B per run whose range may be its n-blocks:
  * split by rows, each thread packs all of B for its share of the rows (the
- * copy is repaid over fewer rows); by whole n-blocks each packs only its own,
- * and reads only its own columns of B, which the kernel before (split by
- * columns too) wrote on the same core. 256 since session 13 (64 before):
- * ResNet-50's 1x1 convs of 128 and 256 rows at 56x56 take half n-blocks too,
- * 2 threads ~2% faster. 512 since session 15, when the race checks learned
- * strips (passes/access-span.ts: more rows than MAX_OUTER_POINTS need not be
- * enumerated as points): ResNet-50's 28x28 stage is then split by columns
- * throughout (its 512-row expand convs and projection were split by rows,
- * so the next conv read half its input from the other core): 2 threads
- * 0-2% faster (paired, both orders), 1 thread and VGG-19 unchanged
- * (docs/threads.md "Session 15").
+ * copy is repaid over fewer rows); by whole n-blocks each packs only its own.
+ * 256 since session 13 (64 before): ResNet-50's 1x1 convs of 128 and 256
+ * rows at 56x56 take half n-blocks too, 2 threads ~2% faster. 512 (session
+ * 15: the race checks' strips need no per-row points, and ResNet-50's 28x28
+ * stage is then split by columns throughout, each conv reading the columns
+ * the one before wrote on the same core) measured -1.8% to +1.3% on 2
+ * threads in four paired runs: no gain, not taken (docs/threads.md
+ * "Session 15").
  */
-export const MAX_BLOCK_SPLIT_ROWS = 512;
+export const MAX_BLOCK_SPLIT_ROWS = MAX_OUTER_POINTS;
 
 /**
  * Columns per unit of a plain-packing matmul's range over its n-blocks: half
@@ -184,8 +181,7 @@ export const MIN_SPLIT_UNITS = 16;
  * (emit-matmul-pack.ts blockRangeLoops): bit-identical. Split by rows each
  * thread would pack all of B; so each packs only its own columns.
  * ResNet-50's stem conv (64 × 147 × 12544), its 1x1 convs of 64-256 rows
- * at 56x56 and, since session 14, at 28x28 (since session 15 also those of
- * 512 rows), its stride-2 conv's stored
+ * at 56x56 and, since session 14, at 28x28, its stride-2 conv's stored
  * windows at 28x28 (128 rows) and its 3x3 window convs at 56x56 and 28x28
  * (64 and 128 rows).
  */
