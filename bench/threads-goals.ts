@@ -68,6 +68,26 @@ export interface ProcessSpeedUp {
  */
 export const QUIET_OTHERS = 0.1;
 
+/**
+ * A quietness verdict and the load average beside it: `quiet` when nothing
+ * is in `busy` (what took more than QUIET_OTHERS, as the caller words it),
+ * else that list marked; the load average counts our own threads.
+ */
+export function quietVerdict(
+  busy: readonly string[],
+  busyText: string,
+  quiet: string,
+  load: readonly number[],
+): string {
+  const verdict =
+    busy.length === 0
+      ? `${quiet} (at most ${QUIET_OTHERS} cores)`
+      : `**not on a quiet machine**: ${busyText} (over ${QUIET_OTHERS} cores)`;
+  const lo = Math.min(...load).toFixed(2);
+  const hi = Math.max(...load).toFixed(2);
+  return `${verdict}. Load average (1 min, our threads included): ${lo}-${hi}.`;
+}
+
 /** '0.03 cores', or '' when not known. */
 export function othersText(others: number | undefined): string {
   return others === undefined ? '' : `${others.toFixed(2)} cores`;

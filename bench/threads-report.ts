@@ -16,6 +16,7 @@ import {
   describeBound,
   othersText,
   QUIET_OTHERS,
+  quietVerdict,
   renderThreadGoals,
   type ThreadRow,
 } from './threads-goals.js';
@@ -124,14 +125,10 @@ function othersLine(rows: readonly WorkloadResult[], r: ThreadsResult): string {
   const busy = rows.filter((w) => (w.othersCores ?? 0) > QUIET_OTHERS).map((w) => w.id);
   const most = Math.max(...others);
   const over = isCombinedThreads(r) ? ' (over processes, the most any saw)' : '';
-  const verdict =
-    busy.length === 0
-      ? `every row measured on a quiet machine (at most ${QUIET_OTHERS} cores)`
-      : `**not on a quiet machine**: ${busy.join(', ')} (over ${QUIET_OTHERS} cores)`;
   return (
     `Other work on the machine while each row was measured: the machine's busy CPU (/proc/stat) less ours` +
-    `${over}, up to ${most.toFixed(2)} cores of ${r.cores}; ${verdict}. ` +
-    `Load average (1 min, our threads included): ${Math.min(...r.load).toFixed(2)}-${Math.max(...r.load).toFixed(2)}.`
+    `${over}, up to ${most.toFixed(2)} cores of ${r.cores}; ` +
+    quietVerdict(busy, busy.join(', '), 'every row measured on a quiet machine', r.load)
   );
 }
 

@@ -6,7 +6,7 @@
  * bench/results-threads.md it lives in beside the Node table.
  */
 import type { CellResult, StartupResult, WorkloadResult } from '../report.js';
-import { QUIET_OTHERS, THREAD_GOALS } from '../threads-goals.js';
+import { QUIET_OTHERS, quietVerdict, THREAD_GOALS } from '../threads-goals.js';
 import { formatGoalRatio, formatMs, formatRatio, table } from '../report.js';
 
 /** What the Chromium threads run measured (bench/results-threads-chromium.json). */
@@ -85,16 +85,11 @@ export function passOthersLine(r: ChromiumThreadsResult): string {
   );
   if (passes.length === 0) return loadLine(r.load, r.cores);
   const busy = passes.filter(([, cores]) => cores > QUIET_OTHERS).map(([pass]) => pass);
-  const verdict =
-    busy.length === 0
-      ? `every pass ran on a quiet machine (at most ${QUIET_OTHERS} cores)`
-      : `**not on a quiet machine**: the ${busy.join(', ')} pass (over ${QUIET_OTHERS} cores)`;
   const each = passes.map(([pass, cores]) => `${pass} ${cores.toFixed(2)}`).join(', ');
-  const lo = Math.min(...r.load).toFixed(2);
-  const hi = Math.max(...r.load).toFixed(2);
   return (
     `Other work on the machine during each pass (the machine's busy CPU, /proc/stat, less this harness's and ` +
-    `Chromium's), in cores of ${r.cores}: ${each}; ${verdict}. Load average (1 min, our threads included): ${lo}-${hi}.`
+    `Chromium's), in cores of ${r.cores}: ${each}; ` +
+    quietVerdict(busy, `the ${busy.join(', ')} pass`, 'every pass ran on a quiet machine', r.load)
   );
 }
 
