@@ -28,7 +28,7 @@ import { scratchId } from './liveness.js';
 import type { PlannedMemory } from './memory-plan.js';
 
 /** Bytes [lo, hi] (inclusive, or only their strips) an owner (a thread, a piece) touches, and what they hold. */
-interface ByteSpan extends OwnedSpan {
+export interface ByteSpan extends OwnedSpan {
   readonly what: string;
 }
 
@@ -145,7 +145,7 @@ function checkScratch(memory: PlannedMemory, kernel: Kernel, maxThreads: number,
  * caller checking many intervals over the same plan (thread-barriers.ts)
  * passes one, so each kernel's spans are made once rather than per interval.
  */
-export type SpanCache = Map<string, readonly OwnedSpan[]>;
+export type SpanCache = Map<string, readonly ByteSpan[]>;
 
 /** Why a barrier interval races with `count` threads (a sentence), or undefined when it does not. */
 export function intervalRace(
@@ -158,7 +158,7 @@ export function intervalRace(
 ): string | undefined {
   const spansOf = (k: Kernel, t: number, detail: SpanDetail): readonly ByteSpan[] => {
     const key = `${k.index} ${t} ${count} ${detail}`;
-    const known = cache.get(key) as readonly ByteSpan[] | undefined;
+    const known = cache.get(key);
     if (known !== undefined) return known;
     const made = threadSpans(schedule, memory, k, t, count, strides.get(k.index), detail);
     cache.set(key, made);
