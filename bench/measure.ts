@@ -163,12 +163,22 @@ function liveMedians<W>(entries: readonly Entry<W>[]): string {
     .join(' · ');
 }
 
+/** What a RowMeter saw while a row was measured: the fields of WorkloadResult it fills. */
+export type RowConditions = Pick<WorkloadResult, 'othersCores' | 'coreRoundTripNs' | 'coresApart'>;
+
+/** A RowMeter's reading of one row: sampled between rounds (never inside a timed run), then stopped. */
+export interface RowReading {
+  sample(): void;
+  stop(): RowConditions;
+}
+
 /**
- * Starts measuring the CPU other work on the machine takes; the function it
- * returns stops and answers in cores (bench/cpu-others.ts; undefined where it
- * cannot tell). Passed in: this file imports nothing from Node.
+ * Starts measuring the machine's conditions while a row's samples run (the
+ * CPU other work takes: bench/cpu-others.ts; how far apart our threads'
+ * cores are: bench/core-latency.ts). Passed in: this file imports nothing
+ * from Node.
  */
-export type OthersMeter = () => () => number | undefined;
+export type RowMeter = () => RowReading;
 
 /** Measures one workload on every competitor, interleaved, and checks outputs against tensorwasm's. */
 export async function measureWorkload<W extends Measurable>(
@@ -178,7 +188,7 @@ export async function measureWorkload<W extends Measurable>(
   competitors: readonly Competitor<W>[],
   settings: Settings,
   reporter: Reporter,
-  othersMeter?: OthersMeter,
+  meter?: RowMeter,
 ): Promise<WorkloadResult> {
   const tag = `${workload.id} (${index + 1}/${total})`;
   reporter.progress(`${tag}: setting up`, true);
@@ -189,7 +199,7 @@ export async function measureWorkload<W extends Measurable>(
     entries.push(await prepareEntry(competitor, workload, data, settings));
   }
   const share = settings.workloadBudgetMs / Math.max(1, entries.filter((e) => e.prepared).length);
-  const stop = othersMeter?.();
+  const reading = meter?.();
   for (let round = 0; ; round++) {
     const active = entries.filter((e) => wantsSample(e, share, settings));
     if (active.length === 0) break;
@@ -207,9 +217,10 @@ export async function measureWorkload<W extends Measurable>(
         entry.prepared = undefined;
       }
     }
+    reading?.sample();
     reporter.progress(`${tag}: round ${round + 1} · ${liveMedians(entries)}`);
   }
-  const others = stop?.();
+  const conditions = reading?.stop() ?? {};
 
   const reference = entries.find((e) => e.competitor.key === 'tensorwasm')?.prepared?.output();
   const cells = entries.map((entry): CellResult => {
@@ -242,7 +253,7 @@ export async function measureWorkload<W extends Measurable>(
     group: workload.group,
     title: workload.title,
     ...(workload.flops === undefined ? {} : { flops: workload.flops }),
-    ...(others === undefined ? {} : { othersCores: others }),
+    ...conditions,
     cells,
   };
   reporter.print(formatWorkloadLine(result));
@@ -267,10 +278,10 @@ export async function measureWorkloads<W extends Measurable>(
   competitors: readonly Competitor<W>[],
   settings: Settings,
   reporter: Reporter,
-  othersMeter?: OthersMeter,
+  meter?: RowMeter,
 ): Promise<WorkloadResult[]> {
   const results: WorkloadResult[] = [];
   for (const [i, w] of workloads.entries())
-    results.push(await measureWorkload(w, i, workloads.length, competitors, settings, reporter, othersMeter));
+    results.push(await measureWorkload(w, i, workloads.length, competitors, settings, reporter, meter));
   return results;
 }

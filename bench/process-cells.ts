@@ -102,11 +102,16 @@ export function combineWorkloads(
   return base.map((w): WorkloadResult => {
     const same = perProcess.map((list) => list?.find((x) => x.id === w.id));
     const others = finiteValues(same.map((x) => x?.othersCores ?? NaN));
-    // the most other work any process saw, in place of the first process's figure (in `w`)
-    const { othersCores, ...rest } = w;
+    const trips = same.flatMap((x) => (x?.coreRoundTripNs === undefined ? [] : [x.coreRoundTripNs]));
+    const apart = same.flatMap((x) => (x?.coresApart === undefined ? [] : [x.coresApart]));
+    // the most other work any process saw and the farthest apart its cores were, in place of the
+    // first process's figures (in `w`)
+    const { othersCores, coreRoundTripNs, coresApart, ...rest } = w;
     return {
       ...rest,
       ...(others.length === 0 ? {} : { othersCores: Math.max(othersCores ?? 0, ...others) }),
+      ...(trips.length === 0 ? {} : { coreRoundTripNs: Math.max(coreRoundTripNs ?? 0, ...trips) }),
+      ...(apart.length === 0 ? {} : { coresApart: Math.max(coresApart ?? 0, ...apart) }),
       cells: w.cells.map((c) => combineCell(c.competitor, same, reference)),
     };
   });

@@ -35,6 +35,14 @@ export interface WorkloadResult {
   readonly flops?: number;
   /** Cores' worth of CPU other work on the machine took while the samples ran (bench/cpu-others.ts; Linux). */
   readonly othersCores?: number;
+  /**
+   * The round trip of a cache line between our calling thread and a worker
+   * (ns), the median of readings taken between the rounds: whether the
+   * threads' cores share a cache (bench/core-latency.ts; the threads bench).
+   */
+  readonly coreRoundTripNs?: number;
+  /** The share of those readings (0-1) with the cores apart (sharing no cache: the host moves vCPUs). */
+  readonly coresApart?: number;
   readonly cells: readonly CellResult[];
 }
 

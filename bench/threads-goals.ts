@@ -8,6 +8,7 @@
  * is the median of each process's own, a goal the processes straddle says
  * so, and each process's speed-up is judged against its own plain stream.
  */
+import { NEAR_ROUND_TRIP_NS, placementOf, roundTripText, tripsText } from './core-latency.js';
 import { finiteValues, straddles } from './process-cells.js';
 import { formatGoalRatio, median } from './report.js';
 import type { StreamBound, StreamKind, StreamSpec } from './stream-bandwidth.js';
@@ -44,6 +45,10 @@ export interface ThreadRow {
   readonly manyMs: number;
   /** Cores other work took while it was measured (over processes, the most any saw); undefined: not known. */
   readonly others?: number;
+  /** The round trip between our threads' cores (ns; over processes, the farthest); undefined: not measured. */
+  readonly roundTripNs?: number;
+  /** The share of its round-trip readings with the cores apart (over processes, the most). */
+  readonly apart?: number;
   /**
    * Over several processes, in the order they ran: each one's speed-up (its
    * 1-thread median over its N-thread median; NaN where it failed) and the
@@ -58,6 +63,10 @@ export interface ProcessSpeedUp {
   readonly bounds: readonly StreamBound[];
   /** Cores other work took while the process measured the row. */
   readonly others?: number;
+  /** The round trip between our threads' cores while the process measured the row (ns, the median reading). */
+  readonly roundTripNs?: number;
+  /** The share of those readings with the cores apart. */
+  readonly apart?: number;
 }
 
 /**
@@ -91,6 +100,41 @@ export function quietVerdict(
 /** '0.03 cores', or '' when not known. */
 export function othersText(others: number | undefined): string {
   return others === undefined ? '' : `${others.toFixed(2)} cores`;
+}
+
+/** ' (others 0.03 cores, round trip 150 ns, 20% apart)' for what was known while a row was measured, or ''. */
+export function conditionsText(
+  others: number | undefined,
+  roundTripNs: number | undefined,
+  apart: number | undefined,
+): string {
+  const parts = [
+    ...(others === undefined ? [] : [`others ${othersText(others)}`]),
+    ...(roundTripNs === undefined ? [] : [`round trip ${tripsText(roundTripNs, apart)}`]),
+  ];
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+/**
+ * Where processes ran with their threads' cores both near (sharing a cache)
+ * and apart: the median speed-up of each kind ('near cores (round trip <=
+ * 250 ns) 1.94x in 1 process, apart 1.65x in 2'); undefined when all ran alike.
+ */
+function placementText(processes: readonly ProcessSpeedUp[]): string | undefined {
+  const of = (kind: 'near' | 'apart'): number[] =>
+    finiteValues(
+      processes
+        .filter((p) => p.roundTripNs !== undefined && placementOf(p.roundTripNs) === kind)
+        .map((p) => p.speedUp),
+    );
+  const near = of('near');
+  const apart = of('apart');
+  if (near.length === 0 || apart.length === 0) return undefined;
+  const count = (xs: readonly number[]): string => `${xs.length} process${xs.length === 1 ? '' : 'es'}`;
+  return (
+    `on cores sharing a cache (round trip <= ${NEAR_ROUND_TRIP_NS} ns) ${median(near).toFixed(2)}x in ` +
+    `${count(near)}, on cores apart ${median(apart).toFixed(2)}x in ${count(apart)}`
+  );
 }
 
 /** A row's speed-up: the median of its processes' own, else its 1-thread median over its N-thread one. */
@@ -175,12 +219,14 @@ export function goalLine(
   const shown = (p: ProcessSpeedUp): string =>
     !Number.isFinite(p.speedUp)
       ? 'failed'
-      : `${p.speedUp.toFixed(2)}x${p.others === undefined ? '' : ` (others ${othersText(p.others)})`}`;
+      : `${p.speedUp.toFixed(2)}x${conditionsText(p.others, p.roundTripNs, p.apart)}`;
   const straddle = straddles(each, (x) => x >= goal)
     ? `processes straddle the goal: ${(row.processes ?? []).map(shown).join(', ')}`
     : undefined;
-  if (speedUp >= goal) return `${head}, met${straddle === undefined ? '' : ` (${straddle})`}`;
-  const reasons: string[] = straddle === undefined ? [] : [straddle];
+  const placement = row.processes === undefined ? undefined : placementText(row.processes);
+  const notes = [straddle, placement].filter((x) => x !== undefined);
+  if (speedUp >= goal) return `${head}, met${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`;
+  const reasons: string[] = notes;
   if (row.processes !== undefined) {
     const judged = perProcessBounds(row.id, goal, row.processes);
     if (judged !== undefined) reasons.push(judged);
@@ -201,6 +247,12 @@ export function goalLine(
   }
   if (row.others !== undefined && row.others > QUIET_OTHERS)
     reasons.push(`other work took up to ${othersText(row.others)} of the ${cores} while it was measured`);
+  if (
+    row.processes === undefined &&
+    row.roundTripNs !== undefined &&
+    placementOf(row.roundTripNs) === 'apart'
+  )
+    reasons.push(`our threads' cores shared no cache (round trip ${tripsText(row.roundTripNs, row.apart)})`);
   else if (row.others === undefined && Math.max(...load) >= cores * 0.75)
     reasons.push(
       `load average up to ${Math.max(...load).toFixed(1)} on ${cores} cores (our own threads included)`,

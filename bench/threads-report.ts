@@ -12,9 +12,10 @@ import { measuredCell, ratioText, spreadText } from './process-cells.js';
 import type { WorkloadResult } from './report.js';
 import { formatMs, formatRatio, table } from './report.js';
 import type { StreamBound } from './stream-bandwidth.js';
+import { NEAR_ROUND_TRIP_NS, tripsText } from './core-latency.js';
 import {
+  conditionsText,
   describeBound,
-  othersText,
   QUIET_OTHERS,
   quietVerdict,
   renderThreadGoals,
@@ -84,15 +85,21 @@ export function threadRows(r: ThreadsResult): ThreadRow[] {
       oneMs: medianOf(w, 'tensorwasm'),
       manyMs: medianOf(w, manyKey(n)),
       ...(w.othersCores === undefined ? {} : { others: w.othersCores }),
+      ...(w.coreRoundTripNs === undefined ? {} : { roundTripNs: w.coreRoundTripNs }),
+      ...(w.coresApart === undefined ? {} : { apart: w.coresApart }),
     };
     if (!isCombinedThreads(r)) return row;
     const processes = r.processes.map(({ result }) => {
       const same = [...(result?.workloads ?? []), ...(result?.models ?? [])].find((x) => x.id === w.id);
       const others = same?.othersCores;
+      const trip = same?.coreRoundTripNs;
+      const apart = same?.coresApart;
       return {
         speedUp: speedUpIn(same, n),
         bounds: result?.bounds ?? [],
         ...(others === undefined ? {} : { others }),
+        ...(trip === undefined ? {} : { roundTripNs: trip }),
+        ...(apart === undefined ? {} : { apart }),
       };
     });
     return { ...row, processes };
@@ -132,6 +139,14 @@ function othersLine(rows: readonly WorkloadResult[], r: ThreadsResult): string {
   );
 }
 
+const ROUND_TRIP_NOTE =
+  "Cores' round trip: a cache line passed from our calling thread to a worker and back (bench/core-latency.ts), " +
+  'read between rounds: the median, with the share of readings apart (over processes, the most). The host ' +
+  `places the VM's vCPUs on cores that share a cache (up to ${NEAR_ROUND_TRIP_NS} ns; ~100-190 ns measured) or ` +
+  'not (~500 ns and more), and moves them every few tens of seconds; apart, a core reads what the other wrote ' +
+  'at a quarter of the speed, which a split kernel does with the activations the kernel before it wrote ' +
+  '(docs/threads.md "Session 16").';
+
 const PROCESS_NOTE =
   "Over several processes: each time is the median of the processes' medians, ~ the slowest process's median " +
   "over the fastest's; the speed-up and ORT-web / ours are taken within each process, then their median and " +
@@ -143,10 +158,10 @@ function processLines(r: CombinedThreads): string[] {
     const load = `load ${Math.min(...p.load).toFixed(2)}-${Math.max(...p.load).toFixed(2)}`;
     if (p.result === undefined) return `- ${i + 1}: failed (${p.error ?? 'no result'}); ${load}`;
     const speedUps = [...p.result.workloads, ...(p.result.models ?? [])]
-      .map((w) => {
-        const others = w.othersCores === undefined ? '' : ` (others ${othersText(w.othersCores)})`;
-        return `${w.id} ${formatRatio(speedUpIn(w, r.threads))}${others}`;
-      })
+      .map(
+        (w) =>
+          `${w.id} ${formatRatio(speedUpIn(w, r.threads))}${conditionsText(w.othersCores, w.coreRoundTripNs, w.coresApart)}`,
+      )
       .join(', ');
     const streams = (p.result.bounds ?? []).map(describeBound).join('; ');
     return `- ${i + 1}: ${load}; speed-ups ${speedUps}${streams === '' ? '' : `; plain ${streams}`}`;
@@ -165,12 +180,15 @@ export function renderThreads(r: ThreadsResult): string {
   const n = r.threads;
   const combined = isCombinedThreads(r);
   const all = [...r.workloads, ...(r.models ?? [])];
+  // the round trip's column where it was measured (results before session 16 have none)
+  const trips = all.some((w) => w.coreRoundTripNs !== undefined);
   const rows = all.map((w) => [
     w.id,
     timeText(w, 'tensorwasm'),
     timeText(w, manyKey(n)),
     overMany(w, 'tensorwasm', n, combined),
     w.othersCores === undefined ? '-' : w.othersCores.toFixed(2),
+    ...(trips ? [w.coreRoundTripNs === undefined ? '-' : tripsText(w.coreRoundTripNs, w.coresApart)] : []),
     timeText(w, `ort-t${n}`),
     overMany(w, `ort-t${n}`, n, combined),
   ]);
@@ -178,6 +196,7 @@ export function renderThreads(r: ThreadsResult): string {
   return [
     `Threads: ${n} (tensorwasm ${r.commit}, ${r.date}, ${r.node}, ${r.machine}, ${r.cores} cores${over}).`,
     othersLine(all, r),
+    ...(trips ? [ROUND_TRIP_NOTE] : []),
     '',
     table(
       [
@@ -186,6 +205,7 @@ export function renderThreads(r: ThreadsResult): string {
         `tensorwasm ${n} threads`,
         'speed-up',
         'other work (cores)',
+        ...(trips ? ["cores' round trip"] : []),
         `ORT-web ${n} threads`,
         `ORT-web / ours (${n} threads)`,
       ],

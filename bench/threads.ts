@@ -26,9 +26,17 @@ import { join } from 'node:path';
 import { chromiumBlockOf, withChromiumBlock } from './browser/threads-report.js';
 import { makeOrt } from './competitors/ort.js';
 import { makeTensorwasm } from './competitors/tensorwasm.js';
-import { othersMeter } from './cpu-others.js';
+import { startCoreProbe } from './core-latency.js';
 import { copyScript } from './engines/run-engines.js';
-import { FULL, QUICK, initCompetitors, measureWorkload, measureWorkloads, type Reporter } from './measure.js';
+import {
+  FULL,
+  QUICK,
+  initCompetitors,
+  measureWorkload,
+  measureWorkloads,
+  type Reporter,
+  type RowMeter,
+} from './measure.js';
 import { makeModelOrt, makeModelTensorwasm, type DetailsTable } from './models/model-competitors.js';
 import { makeModelWorkloads } from './models/model-workloads.js';
 import { MODELS_FULL, MODELS_QUICK } from './models/run-models.js';
@@ -37,6 +45,7 @@ import type { WorkloadResult } from './report.js';
 import { measureStreamBounds } from './stream-bandwidth.js';
 import { streamsToMeasure } from './threads-goals.js';
 import { combineThreadsProcesses } from './threads-processes.js';
+import { rowMeter } from './row-meter.js';
 import { renderThreads, type ThreadsProcess, type ThreadsResult } from './threads-report.js';
 import { makeWorkloads, selectWorkloads } from './workloads.js';
 
@@ -71,8 +80,12 @@ export async function runThreads(options: {
   const workloads = selectWorkloads(makeWorkloads(false), THREAD_WORKLOADS);
   const settings = options.quick ? QUICK : FULL;
   const { ready } = await initCompetitors(ours, competitorVersions(), sampling);
-  const results = await measureWorkloads(workloads, ready, settings, sampling, othersMeter());
-  const models = options.models?.length === 0 ? [] : await measureModels(threads, options, sampling, 'ours');
+  // how far apart the host has put our threads' cores, as each row starts and ends
+  const probe = await startCoreProbe();
+  const meter = rowMeter(probe);
+  const results = await measureWorkloads(workloads, ready, settings, sampling, meter);
+  const models =
+    options.models?.length === 0 ? [] : await measureModels(threads, options, sampling, 'ours', meter);
   // the machine's streaming bound, before ORT-web's spinning workers exist
   sampling.progress('plain copy/sum on 1 and N threads (the streaming bound)', true);
   const bounds = await measureStreamBounds({
@@ -87,9 +100,10 @@ export async function runThreads(options: {
     competitorVersions(),
     sampling,
   );
-  const ortResults = await measureWorkloads(workloads, ort.ready, settings, sampling, othersMeter());
+  const ortResults = await measureWorkloads(workloads, ort.ready, settings, sampling, rowMeter());
   const ortModels =
-    options.models?.length === 0 ? [] : await measureModels(threads, options, sampling, 'ort');
+    options.models?.length === 0 ? [] : await measureModels(threads, options, sampling, 'ort', rowMeter());
+  await probe.close();
   load.push(loadavg()[0] ?? NaN);
   const result: ThreadsResult = {
     threads,
@@ -196,6 +210,7 @@ async function measureModels(
   options: { readonly quick: boolean; readonly models?: readonly string[] | undefined },
   reporter: Reporter,
   who: 'ours' | 'ort',
+  meter: RowMeter,
 ): Promise<WorkloadResult[]> {
   const details: DetailsTable = new Map();
   const competitors =
@@ -215,7 +230,7 @@ async function measureModels(
         ready,
         options.quick ? MODELS_QUICK : MODELS_FULL,
         reporter,
-        othersMeter(),
+        meter,
       ),
     );
     w.release();

@@ -21,6 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { startCoreProbe } from '../core-latency.js';
 import { othersMeter } from '../cpu-others.js';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -210,6 +211,9 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
     const results = new Map<ThreadsPass, ThreadsPageResult>();
     const workers: Partial<Record<ThreadsPass, number>> = {};
     const others: Partial<Record<ThreadsPass, number>> = {};
+    const trips: Partial<Record<ThreadsPass, number>> = {};
+    // how far apart the host has the vCPUs (the page's threads run on them too), around each pass
+    const probe = await startCoreProbe();
     const passErrors: Partial<Record<ThreadsPass, string>> = {};
     let tfjsBuild: string | undefined;
     for (const pass of PASSES) {
@@ -225,10 +229,12 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
       };
       // the CPU the rest of the machine took during the pass (ours: this process and Chromium's)
       const stop = othersMeter(true)();
+      const tripBefore = probe.roundTripNs();
       try {
         const run = await runPass(browser, `${server.url}/index.html`, config, reporter);
         const cores = stop();
         if (cores !== undefined) others[pass] = cores;
+        trips[pass] = Math.max(tripBefore, probe.roundTripNs());
         results.set(pass, run.result);
         workers[pass] = run.workers;
         if (pass === 'tfjs')
@@ -241,6 +247,7 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
         reporter.print(`chromium: the ${pass} pass failed: ${passErrors[pass]}`);
       }
     }
+    await probe.close();
     load.push(loadavg()[0] ?? NaN);
     const ours = results.get('ours');
     if (ours === undefined)
@@ -261,6 +268,7 @@ export async function runThreadsChromium(options: ChromiumThreadsOptions): Promi
       ...(tfjsCoresShown === undefined ? {} : { tfjsCoresShown }),
       workers,
       ...(Object.keys(others).length === 0 ? {} : { othersCores: others }),
+      ...(Object.keys(trips).length === 0 ? {} : { coreRoundTripNs: trips }),
       ...(Object.keys(passErrors).length === 0 ? {} : { passErrors }),
       load,
       startup: PASSES.flatMap((p): readonly StartupResult[] => results.get(p)?.competitors ?? []),

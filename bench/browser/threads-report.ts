@@ -5,6 +5,7 @@
  * load line shared with the Node report; and the marked block of
  * bench/results-threads.md it lives in beside the Node table.
  */
+import { NEAR_ROUND_TRIP_NS, placementOf, roundTripText } from '../core-latency.js';
 import type { CellResult, StartupResult, WorkloadResult } from '../report.js';
 import { QUIET_OTHERS, quietVerdict, THREAD_GOALS } from '../threads-goals.js';
 import { formatGoalRatio, formatMs, formatRatio, table } from '../report.js';
@@ -37,6 +38,12 @@ export interface ChromiumThreadsResult {
   readonly load: readonly number[];
   /** Per pass, the cores' worth of CPU other work took while it ran (bench/cpu-others.ts; Linux). */
   readonly othersCores?: Partial<Record<string, number>>;
+  /**
+   * Per pass, the round trip between two of the harness's threads as it
+   * started and ended, the slower (ns; bench/core-latency.ts): whether the
+   * VM's vCPUs, which the page's threads run on too, shared a cache.
+   */
+  readonly coreRoundTripNs?: Partial<Record<string, number>>;
   /** Every pass's engines, in the order they loaded. */
   readonly startup: readonly StartupResult[];
   /**
@@ -71,7 +78,25 @@ function goalsLine(r: ChromiumThreadsResult): string {
     if (goal === undefined || !Number.isFinite(speedUp)) return [];
     return [`${w.id} ${formatGoalRatio(speedUp, goal)} ${speedUp >= goal ? 'met' : 'not met'}`];
   });
-  return `Goals (issue #21: >= 1.8x on W1, W5, W6 and ResNet-50, >= 1.6x on W3 and W4): ${each.join(', ')}.`;
+  const trip = r.coreRoundTripNs?.ours;
+  const where =
+    trip === undefined
+      ? ''
+      : ` (our pass on cores ${placementOf(trip) === 'near' ? 'sharing a cache' : 'apart'}: round trip ${roundTripText(trip)})`;
+  return `Goals (issue #21: >= 1.8x on W1, W5, W6 and ResNet-50, >= 1.6x on W3 and W4): ${each.join(', ')}${where}.`;
+}
+
+/** "Cores' round trip during each pass: ours 150 ns, ..." (bench/core-latency.ts), or undefined. */
+function passTripsLine(r: ChromiumThreadsResult): string | undefined {
+  const passes = Object.entries(r.coreRoundTripNs ?? {}).filter(
+    (e): e is [string, number] => typeof e[1] === 'number',
+  );
+  if (passes.length === 0) return undefined;
+  return (
+    `Cores' round trip during each pass (a cache line between two of the harness's threads, as the pass ` +
+    `started and ended, the slower; up to ${NEAR_ROUND_TRIP_NS} ns the vCPUs share a cache): ` +
+    `${passes.map(([pass, ns]) => `${pass} ${roundTripText(ns)}`).join(', ')}.`
+  );
 }
 
 /**
@@ -174,6 +199,7 @@ export function renderChromiumThreads(r: ChromiumThreadsResult): string {
         : '') +
       ` Workers the pages started: ${workers}.`,
     passOthersLine(r),
+    ...[passTripsLine(r)].filter((line) => line !== undefined),
     ...(own.length === 0
       ? []
       : [

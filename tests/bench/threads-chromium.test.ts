@@ -130,6 +130,16 @@ describe('renderChromiumThreads', () => {
     const busy = renderChromiumThreads(result({ othersCores: { ours: 0.02, ort: 0.6 } }));
     expect(busy).toContain('**not on a quiet machine**: the ort pass (over 0.1 cores)');
   });
+
+  test("the cores' round trip during each pass, and where our pass's cores were in the goals line", () => {
+    const apart = renderChromiumThreads(result({ coreRoundTripNs: { ours: 560, tfjs: 130 } }));
+    expect(apart).toContain("Cores' round trip during each pass");
+    expect(apart).toContain('ours 560 ns, tfjs 130 ns.');
+    expect(apart).toMatch(/Goals \(issue #21.*\(our pass on cores apart: round trip 560 ns\)\./);
+    const near = renderChromiumThreads(result({ coreRoundTripNs: { ours: 140 } }));
+    expect(near).toContain('(our pass on cores sharing a cache: round trip 140 ns).');
+    expect(renderChromiumThreads(result())).not.toContain('round trip');
+  });
 });
 
 describe('the Chromium block of results-threads.md', () => {

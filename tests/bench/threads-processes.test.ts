@@ -181,3 +181,51 @@ describe('the threads report over processes', () => {
     expect(single).toContain('Plain streams in this process');
   });
 });
+
+describe("the cores' round trip (bench/core-latency.ts)", () => {
+  /** `processes` with each one's rows measured at the given round trip (ns). */
+  const atTrips = (trips: readonly number[]): ThreadsProcess[] =>
+    processes.map((p, i) => {
+      const result = p.result!;
+      const workloads = result.workloads.map((w) => ({ ...w, coreRoundTripNs: trips[i]! }));
+      return { ...p, result: { ...result, workloads } };
+    });
+
+  test('combined, a row shows the slowest round trip any process saw, and a note says what it means', () => {
+    const text = renderThreads(combineThreadsProcesses(atTrips([120, 560, 150])));
+    expect(row(text, 'W5')).toContain('560 ns');
+    // with the share of readings apart, where some were
+    const some = atTrips([120, 130, 150]).map((p, i) =>
+      i !== 1
+        ? p
+        : {
+            ...p,
+            result: { ...p.result!, workloads: p.result!.workloads.map((w) => ({ ...w, coresApart: 0.25 })) },
+          },
+    );
+    const shares = renderThreads(combineThreadsProcesses(some));
+    expect(row(shares, 'W5')).toContain('150 ns, 25% apart');
+    expect(shares).toContain('- 2: load 0.70-0.90; speed-ups W1 N=1024 2.0x (round trip 130 ns, 25% apart)');
+    expect(text).toContain("Cores' round trip: a cache line passed from our calling thread to a worker");
+  });
+
+  test('a goal line splits the processes by where their cores were: near (sharing a cache) and apart', () => {
+    const text = renderThreads(combineThreadsProcesses(atTrips([560, 120, 150])));
+    // W5: 1.43x apart; 1.88x and 1.68x near
+    expect(text).toContain(
+      '- W5 >= 1.8x: 1.68x, not met — processes straddle the goal: 1.43x (round trip 560 ns), ' +
+        '1.88x (round trip 120 ns), 1.68x (round trip 150 ns); on cores sharing a cache (round trip <= 250 ns) ' +
+        '1.78x in 2 processes, on cores apart 1.43x in 1 process',
+    );
+    expect(text).toContain('- 2: load 0.70-0.90; speed-ups W1 N=1024 2.0x (round trip 120 ns)');
+  });
+
+  test('all processes alike: no split; a single process apart says so when it misses', () => {
+    expect(renderThreads(combineThreadsProcesses(atTrips([120, 130, 140])))).not.toContain('on cores apart');
+    const single = renderThreads(atTrips([600, 0, 0])[0]!.result!);
+    expect(single).toContain(
+      "- W5 >= 1.8x: 1.43x, not met — our threads' cores shared no cache (round trip 600 ns)",
+    );
+    expect(row(single, 'W5')).toEqual(['W5', '9.30 ms', '6.50 ms', '1.4x', '-', '600 ns', '9.70 ms', '1.5x']);
+  });
+});
