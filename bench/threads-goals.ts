@@ -8,7 +8,7 @@
  * is the median of each process's own, a goal the processes straddle says
  * so, and each process's speed-up is judged against its own plain stream.
  */
-import { NEAR_ROUND_TRIP_NS, placementOf, roundTripText, tripsText } from './core-latency.js';
+import { NEAR_ROUND_TRIP_NS, placementOf, tripsText } from './core-latency.js';
 import { finiteValues, straddles } from './process-cells.js';
 import { formatGoalRatio, median } from './report.js';
 import type { StreamBound, StreamKind, StreamSpec } from './stream-bandwidth.js';

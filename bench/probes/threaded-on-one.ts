@@ -7,6 +7,7 @@
  *   node scripts/run-ts.mjs bench/probes/threaded-on-one.ts [resnet] [rounds=20]
  */
 import { compile, fromOnnx } from '../../src/index.js';
+import { ControlWord } from '../../src/common/thread-control.js';
 import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
 import { makeModelWorkloads } from '../models/model-workloads.js';
 
@@ -21,7 +22,7 @@ const two = prepareImportedModel(await compile(graph, { threads: 2 }), data);
 // a second threaded model whose run_thread this thread calls alone (its workers, idle, never see those runs)
 const model = await compile(graph, { threads: 2 });
 const alone = prepareImportedModel(model, data);
-alone.run();
+void alone.run();
 const x = (model as unknown as { instanceExports(why: string): Record<string, unknown> }).instanceExports(
   'probe',
 );
@@ -29,7 +30,7 @@ const inner = model as unknown as { manifest: { threads: { control: number } }; 
 const ctl = new Int32Array(inner.memory.buffer, inner.manifest.threads.control, 16);
 const runThread = (count: number, canBlock: number, timeoutMs: number): void => {
   // the barrier counts arrivals up to the control block's count, not the parameter
-  Atomics.store(ctl, 6, count);
+  Atomics.store(ctl, ControlWord.count, count);
   if ((x.run_thread as (c: number, b: number, t: number) => number)(count, canBlock, timeoutMs) !== 0)
     throw new Error('run_thread gave up');
 };
@@ -43,8 +44,8 @@ const a: number[] = [];
 const b: number[] = [];
 const c: number[] = [];
 for (let i = 0; i < 3; i++) {
-  one.run();
-  two.run();
+  void one.run();
+  void two.run();
   runThread(1, 0, 10000);
 }
 for (let r = 0; r < rounds; r++) {
