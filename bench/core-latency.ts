@@ -61,12 +61,13 @@ export async function startCoreProbe(): Promise<CoreProbe> {
   const shared = new SharedArrayBuffer(4 * (Word.trips + 16));
   const c = new Int32Array(shared);
   const worker = new Worker(WORKER, { eval: true, workerData: shared });
-  // a sleeping probe never keeps the process alive (a bench that fails ends)
-  worker.unref();
   await new Promise<void>((ready, fail) => {
     worker.once('online', ready);
     worker.once('error', fail);
   });
+  // a sleeping probe never keeps the process alive (a bench that fails ends); only once it is online,
+  // or nothing would keep the process alive to see it start
+  worker.unref();
   /** Ends a batch the worker did not keep up with; Infinity. */
   const giveUp = (): number => {
     Atomics.store(c, Word.ball, -1);

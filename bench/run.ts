@@ -18,7 +18,7 @@
  *                    processes unless --no-cold; only the models unless --only names more
  *   npm run bench -- --threads 2 [--models[=resnet,...]] [--quick] [--no-write] [--processes=N]: W1 N=1024,
  *                    W3-W6 (and the whole models) on 1 and 2 threads and ORT-web with 2 threads, with the
- *                    load seen, in N fresh processes one after another (default 3, 1 with --quick; each runs
+ *                    load seen, in N fresh processes one after another (default 5, 1 with --quick; each runs
  *                    the whole pass), combined: medians of the processes' medians, speed-ups within each
  *                    process then their median (bench/threads.ts, bench/threads-processes.ts,
  *                    bench/results-threads.md)
@@ -89,11 +89,15 @@ function countArg(name: string): number | undefined {
   return n;
 }
 /**
- * With --engines: fresh processes per engine; with --threads (in Node): fresh
- * processes that each run the threads pass (several, since one process is one
- * draw of the VM's fast/slow lottery).
+ * With --engines: fresh processes per engine (3); with --threads (in Node):
+ * fresh processes that each run the threads pass (5: one process is one draw
+ * of the host's lottery, and a 2-thread speed-up moves with it twice, through
+ * each thread's core; three processes' median of ResNet-50 moved by 0.12x between runs
+ * in session 15).
  */
-const processes = countArg('processes') ?? (quick ? 1 : 3);
+const processes =
+  countArg('processes') ??
+  (quick ? 1 : args.some((a) => a === '--threads' || a.startsWith('--threads=')) ? 5 : 3);
 const baseSettings = quick ? QUICK : FULL;
 /**
  * Samples per cell at most: --max-samples (a child gets it from its parent),
