@@ -96,6 +96,7 @@ export function threadRows(r: ThreadsResult): ThreadRow[] {
       const apart = same?.coresApart;
       return {
         speedUp: speedUpIn(same, n),
+        manyMs: medianOf(same, manyKey(n)),
         bounds: result?.bounds ?? [],
         ...(others === undefined ? {} : { others }),
         ...(trip === undefined ? {} : { roundTripNs: trip }),

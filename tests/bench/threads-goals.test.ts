@@ -43,6 +43,26 @@ describe('thread goals', () => {
     expect(line).toContain('on 1 thread the kernel takes 4.0x the plain copy');
   });
 
+  test('a kernel faster than the plain stream on 1 thread is at the bound when it streams as fast on 2', () => {
+    // W6's sum of 64 MB: 3.73 ms on 1 thread (18 GB/s, the plain sum 13), 2.74 ms on 2 (24.5 GB/s, the plain 22)
+    const sum: StreamBound = {
+      kind: 'sum',
+      bytes: 64 * MB,
+      threads: 2,
+      oneMs: 5.16,
+      manyMs: 3.05,
+      oneGBs: 13,
+      manyGBs: 22,
+    };
+    const line = goalLine({ id: 'W6', oneMs: 3.73, manyMs: 2.74 }, [sum], [0.3], 2);
+    expect(line).toContain(
+      "W6 >= 1.8x: 1.36x, not met — at the machine's bandwidth: 24 GB/s on 2 threads, the plain sum 22 GB/s",
+    );
+    expect(line).toContain("on 1 thread the kernel takes 0.7x the plain sum's time");
+    // slower than that on 2 threads: not the memory bound
+    expect(goalLine({ id: 'W6', oneMs: 3.73, manyMs: 3.6 }, [sum], [0.3], 2)).toContain('not the memory bound');
+  });
+
   test('a plain stream slower on 2 threads bounds nothing: a thread lacked a core', () => {
     const line = goalLine({ id: 'W4', oneMs: 0.4, manyMs: 0.5 }, [copy(0.1, 2)], [1.9], 2);
     expect(line).toContain('no bound measured: a plain copy of 4 MB');
