@@ -9,7 +9,11 @@
  * barrier). Lists the kernels whose 2-thread time loses most against half
  * the 1-thread time, and the model's 1- vs 2-thread runs, with the load.
  *
- *   node scripts/run-ts.mjs bench/probes/thread-kernels.ts [resnet] [rounds=15] [top=25]
+ * With `again`, the run-order pass also times each kernel's parts a second
+ * time right after the first, every byte then where its own thread left it:
+ * what the data's place costs (session 16: 3% of ResNet-50's pass).
+ *
+ *   node scripts/run-ts.mjs bench/probes/thread-kernels.ts [resnet] [rounds=15] [top=25] [again]
  */
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -23,7 +27,8 @@ const arg = (k: string, d: number): number =>
   Number(args.find((a) => a.startsWith(`${k}=`))?.slice(k.length + 1) ?? d);
 const rounds = arg('rounds', 15);
 const top = arg('top', 25);
-const id = args.find((a) => !a.includes('=')) ?? 'resnet';
+const id = args.find((a) => !a.includes('=') && a !== 'again') ?? 'resnet';
+const again = args.includes('again');
 const load = (): string => loadavg()[0]!.toFixed(2);
 
 function median(xs: readonly number[]): number {
@@ -175,6 +180,8 @@ for (let r = 0; r < rounds; r++) {
 // thread's inputs lie where the parts before wrote them (half in the other core's caches)
 const inRun: number[][] = ks.map(() => []);
 const inRunOwn: [number, number][][] = ks.map(() => []);
+/** With `again`: each kernel's parts at once a second time in a row (its data where its own threads left it). */
+const inRunAgain: number[][] = ks.map(() => []);
 /** Each round's whole pass in run order (wall ms, handshakes included): preemption counts here as in a run. */
 const inRunTotal: number[] = [];
 const runTwoAfter: number[] = [];
@@ -184,6 +191,9 @@ for (let r = 0; r < rounds; r++) {
     if (!k.split) return void fn(i)(0, k.units);
     inRun[i]!.push(both(i, k.units, false));
     inRunOwn[i]!.push(once[i]!.pop()!);
+    if (!again) return;
+    inRunAgain[i]!.push(both(i, k.units, false));
+    once[i]!.pop();
   });
   inRunTotal.push(performance.now() - start);
   // the model's 2-thread run right after, as the pass's neighbour in time
@@ -251,12 +261,18 @@ console.log(
     `the whole pass per round (median) ${median(inRunTotal).toFixed(1)} ms against the model's 2-thread run ` +
     `right after it ${median(runTwoAfter).toFixed(1)} ms`,
 );
+if (again)
+  console.log(
+    `the same, each kernel's parts again right after (its data where its own threads left it): ` +
+      `${sumOf(inRunAgain, plain).toFixed(1)} ms`,
+  );
 for (const [i, r] of rows.entries()) {
   if (!r.k.split) continue;
   const own = inRunOwn[i]!;
+  const twice = again ? ` again ${median(inRunAgain[i]!).toFixed(2)}` : '';
   console.log(
     `  ${r.k.name.padEnd(28)} 1t ${r.w1.toFixed(2)} in run ${median(inRun[i]!).toFixed(2)} ` +
-      `(${(r.w1 / median(inRun[i]!)).toFixed(2)}x) parts ${median(own.map(first)).toFixed(2)} / ${median(own.map(second)).toFixed(2)}`,
+      `(${(r.w1 / median(inRun[i]!)).toFixed(2)}x) parts ${median(own.map(first)).toFixed(2)} / ${median(own.map(second)).toFixed(2)}${twice}`,
   );
 }
 onePrep.dispose();
