@@ -60,7 +60,9 @@ describe('thread goals', () => {
     );
     expect(line).toContain("on 1 thread the kernel takes 0.7x the plain sum's time");
     // slower than that on 2 threads: not the memory bound
-    expect(goalLine({ id: 'W6', oneMs: 3.73, manyMs: 3.6 }, [sum], [0.3], 2)).toContain('not the memory bound');
+    expect(goalLine({ id: 'W6', oneMs: 3.73, manyMs: 3.6 }, [sum], [0.3], 2)).toContain(
+      'not the memory bound',
+    );
   });
 
   test('a plain stream slower on 2 threads bounds nothing: a thread lacked a core', () => {
