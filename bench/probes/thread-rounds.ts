@@ -8,20 +8,13 @@
  *
  *   node scripts/run-ts.mjs bench/probes/thread-rounds.ts [resnet] [rounds=100]
  */
-import { compile, fromOnnx } from '../../src/index.js';
-import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
 import { NEAR_ROUND_TRIP_NS, startCoreProbe } from '../core-latency.js';
-import { makeModelWorkloads } from '../models/model-workloads.js';
 import { median } from '../report.js';
+import { oneAndTwoThreads } from './threaded-model.js';
 
 const id = process.argv[2] ?? 'resnet';
 const rounds = Number(process.argv[3] ?? 100);
-const [w] = makeModelWorkloads([id]);
-if (w === undefined) throw new Error(`no model ${id}`);
-const graph = await fromOnnx(w.bytes(), { shapes: { [w.input]: [...w.inputShape] } });
-const data = w.makeData();
-const one = prepareImportedModel(await compile(graph), data);
-const two = prepareImportedModel(await compile(graph, { threads: 2 }), data);
+const { label, one, two } = await oneAndTwoThreads(id);
 const probe = await startCoreProbe();
 const timed = (f: () => unknown): number => {
   const t = performance.now();
@@ -48,7 +41,7 @@ const buckets: [string, (ns: number) => boolean][] = [
   ['apart (<= 1 us)', (ns) => ns > NEAR_ROUND_TRIP_NS && ns <= 1000],
   ['a vCPU off its core (> 1 us)', (ns) => ns > 1000],
 ];
-console.log(`${w.id}, ${rounds} rounds`);
+console.log(`${label}, ${rounds} rounds`);
 for (const [name, within] of buckets) {
   const sel = rows.filter((r) => within(r.trip));
   if (sel.length === 0) continue;

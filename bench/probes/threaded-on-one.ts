@@ -6,22 +6,16 @@
  *
  *   node scripts/run-ts.mjs bench/probes/threaded-on-one.ts [resnet] [rounds=20]
  */
-import { compile, fromOnnx } from '../../src/index.js';
 import { ControlWord } from '../../src/common/thread-control.js';
-import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
-import { makeModelWorkloads } from '../models/model-workloads.js';
+import { compile } from '../../src/index.js';
+import { oneAndTwoThreads } from './threaded-model.js';
 
 const id = process.argv[2] ?? 'resnet';
 const rounds = Number(process.argv[3] ?? 20);
-const [w] = makeModelWorkloads([id]);
-if (w === undefined) throw new Error(`no model ${id}`);
-const graph = await fromOnnx(w.bytes(), { shapes: { [w.input]: [...w.inputShape] } });
-const data = w.makeData();
-const one = prepareImportedModel(await compile(graph), data);
-const two = prepareImportedModel(await compile(graph, { threads: 2 }), data);
+const { label, one, two, prepare, graph } = await oneAndTwoThreads(id);
 // a second threaded model whose run_thread this thread calls alone (its workers, idle, never see those runs)
 const model = await compile(graph, { threads: 2 });
-const alone = prepareImportedModel(model, data);
+const alone = prepare(model);
 void alone.run();
 const x = (model as unknown as { instanceExports(why: string): Record<string, unknown> }).instanceExports(
   'probe',
@@ -57,7 +51,7 @@ for (let r = 0; r < rounds; r++) {
 }
 const ratio = a.map((v, i) => b[i]! / v);
 console.log(
-  `${w.id}: 1-thread build ${median(a).toFixed(1)} ms; threaded build on 1 thread ${median(b).toFixed(1)} ms ` +
+  `${label}: 1-thread build ${median(a).toFixed(1)} ms; threaded build on 1 thread ${median(b).toFixed(1)} ms ` +
     `(paired ratio ${median(ratio).toFixed(3)}); on 2 threads ${median(c).toFixed(1)} ms (${(median(a) / median(c)).toFixed(2)}x)`,
 );
 one.dispose();
