@@ -14,6 +14,11 @@ import { median } from './report.js';
 /** Least time between two round-trip readings of a row (each takes about a millisecond of both cores). */
 const READING_EVERY_MS = 250;
 
+/**
+ * A RowMeter: others' CPU over each row and, given `probe`, the cores' round
+ * trip read between its rounds (none without one: ORT-web's pass, whose
+ * spinning workers the readings would compete with).
+ */
 export function rowMeter(probe?: CoreProbe): RowMeter {
   const others = othersMeter();
   return () => {
