@@ -2,12 +2,12 @@
  * How far apart the machine has put our threads: the round trip of one cache
  * line between the calling thread and a worker (each stores a counter the
  * other spins on), in nanoseconds. A VM's two vCPUs may sit on cores sharing
- * a cache (~100 ns on this AMD EPYC host) or on cores that do not (~550 ns),
- * and the host moves them: where they do not share one, a core reads what the
- * other just wrote at a quarter of the speed and writes lines the other holds
- * at a third (measured with a C probe, docs/threads.md "Session 16"), which
- * is what a split kernel does with the activations the kernel before it
- * wrote. A threads figure is read with the round trip it was measured at.
+ * a cache (~100-190 ns on this AMD EPYC host) or on cores that do not (~500
+ * ns and more), and the host moves them: where they do not share one, a core
+ * reads what the other just wrote at a quarter of the speed and writes lines
+ * the other holds at a seventh (bench/probes/cross-core.c, docs/threads.md
+ * "Session 16"), which is what a split kernel does with the activations the
+ * kernel before it wrote. A threads figure is read with the round trip it was measured at.
  */
 import { Worker } from 'node:worker_threads';
 

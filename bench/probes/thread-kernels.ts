@@ -21,6 +21,7 @@ import { compile, fromOnnx } from '../../src/index.js';
 import { threadUnits } from '../../src/passes/thread-split.js';
 import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
 import { makeModelWorkloads } from '../models/model-workloads.js';
+import { probeExports } from './threaded-model.js';
 
 const args = process.argv.slice(2);
 const arg = (k: string, d: number): number =>
@@ -75,9 +76,7 @@ const onePrep = prepareImportedModel(one, data);
 const twoPrep = prepareImportedModel(two, data);
 // the threaded build's module and memory (private to Model: a probe's look inside)
 const inner = two as unknown as { module: WebAssembly.Module; memory: WebAssembly.Memory };
-const exports = (two as unknown as { instanceExports(why: string): Record<string, unknown> }).instanceExports(
-  'probe',
-);
+const exports = probeExports(two);
 const names = two.kernels.map((k) => k.name);
 const sync = new SharedArrayBuffer(40);
 const cmd = new Int32Array(sync, 0, 8);

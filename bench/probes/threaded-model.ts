@@ -39,14 +39,18 @@ export async function oneAndTwoThreads(id: string): Promise<{
   };
 }
 
+/** A compiled model's instance exports (private to Model: a probe's look inside). */
+export function probeExports(model: CompiledModel): Record<string, unknown> {
+  return (model as unknown as { instanceExports(why: string): Record<string, unknown> }).instanceExports(
+    'probe',
+  );
+}
+
 /** Model `id` (`resnet`, …) compiled with `threads: 2`, and its kernels' exports. */
 export async function threadedModel(
   id: string,
 ): Promise<{ model: CompiledModel; exports: Record<string, unknown> }> {
   const { graph } = await modelGraph(id);
   const model = await compile(graph, { threads: 2 });
-  const exports = (
-    model as unknown as { instanceExports(why: string): Record<string, unknown> }
-  ).instanceExports('probe');
-  return { model, exports };
+  return { model, exports: probeExports(model) };
 }

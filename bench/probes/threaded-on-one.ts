@@ -8,7 +8,8 @@
  */
 import { ControlWord } from '../../src/common/thread-control.js';
 import { compile } from '../../src/index.js';
-import { oneAndTwoThreads } from './threaded-model.js';
+import { median } from '../report.js';
+import { oneAndTwoThreads, probeExports } from './threaded-model.js';
 
 const id = process.argv[2] ?? 'resnet';
 const rounds = Number(process.argv[3] ?? 20);
@@ -17,9 +18,7 @@ const { label, one, two, prepare, graph } = await oneAndTwoThreads(id);
 const model = await compile(graph, { threads: 2 });
 const alone = prepare(model);
 void alone.run();
-const x = (model as unknown as { instanceExports(why: string): Record<string, unknown> }).instanceExports(
-  'probe',
-);
+const x = probeExports(model);
 const inner = model as unknown as { manifest: { threads: { control: number } }; memory: WebAssembly.Memory };
 const ctl = new Int32Array(inner.memory.buffer, inner.manifest.threads.control, 16);
 const runThread = (count: number, canBlock: number, timeoutMs: number): void => {
@@ -33,7 +32,6 @@ const timed = (f: () => void): number => {
   f();
   return performance.now() - t;
 };
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const a: number[] = [];
 const b: number[] = [];
 const c: number[] = [];
@@ -56,3 +54,4 @@ console.log(
 );
 one.dispose();
 two.dispose();
+alone.dispose();
