@@ -18,6 +18,7 @@ import { simplify } from './passes/simplify.js';
 import { verifyGraph } from './ir/verify.js';
 import { analyzeLiveness, type LiveBuffer } from './planner/liveness.js';
 import { kernelBuffers } from './passes/matmul-shape.js';
+import { threadScratchOf } from './passes/thread-claims.js';
 import { localizeRows } from './passes/localize-rows.js';
 import { foldBatchRowsAll } from './passes/fold-batch-rows.js';
 import { planMemory, type PlannedMemory } from './planner/memory-plan.js';
@@ -129,8 +130,9 @@ export function planGraph(graph: Graph, options: CompileOptions = {}): PlannedGr
       ? (k: Kernel): ReturnType<typeof kernelBuffers> => {
           const buffers = kernelBuffers(k);
           if (threadPlan.split[k.index] !== true || buffers.scratchBytes === 0) return buffers;
-          strides.set(k.index, buffers.scratchBytes);
-          return { ...buffers, scratchBytes: buffers.scratchBytes * maxThreads };
+          const stride = threadScratchOf(k);
+          strides.set(k.index, stride);
+          return { ...buffers, scratchBytes: stride * maxThreads };
         }
       : undefined;
   const live = time('liveness', () => analyzeLiveness(schedule, extras));

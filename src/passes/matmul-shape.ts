@@ -233,6 +233,47 @@ export function panelBytes(shape: MatmulShape): number {
   return Math.min(shape.k.extent, kc) * strips * STRIP_COLUMNS * 4;
 }
 
+/**
+ * Bytes of all of B packed block by block (packedBlockAt's layout): what a
+ * thread of a split kernel packs once per run where its pieces share it
+ * (packsWholeB).
+ */
+export function wholePackedBytes(shape: MatmulShape): number {
+  const { nc } = cacheBlocks(shape);
+  const full = Math.floor(shape.n.extent / nc) * nc;
+  const lastStrips = packedStrips(shape.n.extent - full, shape.bN);
+  return (full / STRIP_COLUMNS + lastStrips) * STRIP_COLUMNS * shape.k.extent * 4;
+}
+
+/**
+ * Most bytes of B a thread packs whole (packsWholeB): ResNet-50's largest,
+ * a 3x3 conv's windows at 14x14 (2304 × 200 floats), is 1.8 MB; a 3x3 conv
+ * of 512 channels at 28x28 (VGG) would take 14 MB per thread.
+ */
+export const MAX_WHOLE_PACK_BYTES = 2 * 2 ** 20;
+
+/**
+ * Whether each thread of a split matmul packs all of B into its scratch in
+ * its first call of a run, so that its later calls (claimed pieces) read it
+ * there instead of packing it again: split by rows (`byRows`), B packed per
+ * run, one batch, at most MAX_WHOLE_PACK_BYTES of it.
+ */
+export function packsWholeB(shape: MatmulShape, byRows: boolean): boolean {
+  return (
+    byRows &&
+    packedPanelBytes(shape) > 0 &&
+    prepackedBytes(shape) === 0 &&
+    shape.batch.every((v) => v.extent === 1) &&
+    wholePackedBytes(shape) <= MAX_WHOLE_PACK_BYTES
+  );
+}
+
+/** Scratch bytes of one thread: a packed panel (or all of B: packsWholeB) and a window B's tables. */
+export function threadScratchBytes(shape: MatmulShape, whole: boolean): number {
+  const panel = packedPanelBytes(shape);
+  return whole ? panel - panelBytes(shape) + wholePackedBytes(shape) : panel;
+}
+
 /** The KC × NC cache blocks of a packed B: a window B's own (windowBlocks), else BLOCK_K × BLOCK_N. */
 export function cacheBlocks(shape: MatmulShape): { readonly kc: number; readonly nc: number } {
   return shape.window === undefined ? { kc: BLOCK_K, nc: BLOCK_N } : windowBlocks(shape.k.extent);

@@ -3,11 +3,19 @@
  * last 1 / CLAIM_SHARE of its range in CLAIM_CHUNKS chunks that whichever
  * thread is free claims from a shared counter (docs/threads.md "Claimed
  * chunks"). The layout of such a range (codegen emits the same arithmetic),
- * the pieces it runs in for the verifier, and which kernels may claim.
+ * the pieces it runs in for the verifier, which kernels may claim, and the
+ * scratch each thread of a split kernel uses (a matmul split by rows may
+ * pack all of B once per run, its pieces reading it: packsWholeOf).
  */
 import { kernelRange, type KernelRange } from './kernel-range.js';
 import type { Kernel } from './kernel.js';
-import { matchMatmulOperands, packedPanelBytes, prepackedBytes } from './matmul-shape.js';
+import {
+  matchMatmulOperands,
+  packedPanelBytes,
+  packsWholeB,
+  prepackedBytes,
+  threadScratchBytes,
+} from './matmul-shape.js';
 import { threadUnits, type ThreadPlan } from './thread-split.js';
 
 /** A claimed kernel leaves 1 / CLAIM_SHARE of its units to be claimed; the threads split the rest up front. */
@@ -18,7 +26,9 @@ export const CLAIM_CHUNKS = 4;
 export const MIN_CLAIM_UNITS = 8;
 /**
  * Fewest rows of a matmul packing B per run, split by rows, whose range is
- * claimed in part: each piece is a call that packs all of B again. ResNet-50
+ * claimed in part where its threads do not pack all of B once (packsWholeB:
+ * a batched B, or more than MAX_WHOLE_PACK_BYTES of it): each piece is then
+ * a call that packs all of B again. ResNet-50
  * on one thread, its whole range in one call against the 6 calls of a claimed
  * 2-thread run (bench/probes/thread-claim-cost.ts; a fixed split makes 2):
  * 1x1 convs of 256 rows +1-7%, 512 rows +0-4%, 1024 +0.2-3%, 2048 ±0 — and
@@ -71,12 +81,14 @@ export function claimSubPieces(units: number, maxThreads: number): (readonly [nu
 
 /**
  * Whether the pieces of `kernel` cost more than its fixed part: a matmul
- * split by rows that packs B per run packs all of it again in each call,
- * which pays only over MIN_CLAIM_ROWS rows or more.
+ * split by rows that packs B per run, unless each thread packs all of it in
+ * its first call and reads it in the later ones (packsWholeB), packs all of
+ * it again in each call, which pays only over MIN_CLAIM_ROWS rows or more.
  */
 function dearPieces(kernel: Kernel, range: KernelRange): boolean {
   const shape = matchMatmulOperands(kernel);
   if (shape === undefined || range.columns === true) return false;
+  if (packsWholeB(shape, range.v.id === shape.m?.id)) return false;
   const repacks = packedPanelBytes(shape) > 0 && prepackedBytes(shape) === 0;
   return repacks && (shape.m?.extent ?? 1) < MIN_CLAIM_ROWS;
 }
@@ -93,4 +105,18 @@ export function mayClaim(kernel: Kernel, plan: ThreadPlan): boolean {
   if (plan.split[i] !== true || plan.joined?.[i] === true || plan.joined?.[i - 1] === true) return false;
   const range = kernelRange(kernel);
   return range !== undefined && range.units >= MIN_CLAIM_UNITS && !dearPieces(kernel, range);
+}
+
+/** Whether the threads of `kernel`, split, each pack all of its B once per run (packsWholeB). */
+export function packsWholeOf(kernel: Kernel): boolean {
+  const shape = matchMatmulOperands(kernel);
+  const range = kernelRange(kernel);
+  if (shape === undefined || range === undefined || range.columns === true) return false;
+  return packsWholeB(shape, range.v.id === shape.m?.id);
+}
+
+/** Bytes of scratch each thread of `kernel`, split, uses (its slice; 0: none). */
+export function threadScratchOf(kernel: Kernel): number {
+  const shape = matchMatmulOperands(kernel);
+  return shape === undefined ? 0 : threadScratchBytes(shape, packsWholeOf(kernel));
 }

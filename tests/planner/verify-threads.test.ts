@@ -266,10 +266,18 @@ describe('verifyThreads', () => {
     ).toThrow(/a claimed kernel shares its barrier interval/);
   });
 
-  test('a matmul with fewer than 1024 rows packing B per call is not claimed (each piece would pack all of B)', () => {
-    const planned = planGraph(matmul(), { threads: 2, threadMinWork: 0 });
-    expect(planned.threads.split).toEqual([true]);
-    expect(planned.threads.claimed).toEqual([false]);
+  test('a row-split matmul of fewer than 1024 rows packing B per call claims only where its threads pack B once (up to 2 MB)', () => {
+    const rows = (k: number, n: number): Graph => {
+      const g = new Graph();
+      g.output('c', g.input('a', [300, k]).matmul(g.input('b', [k, n])));
+      return g;
+    };
+    // B of 72 x 45: each thread packs all of it in its first call, its pieces read it
+    const small = planGraph(rows(72, 45), { threads: 2, threadMinWork: 0 });
+    expect([small.threads.split, small.threads.claimed]).toEqual([[true], [true]]);
+    // B of 600 x 1000 (2.4 MB packed): each piece would pack all of it again
+    const large = planGraph(rows(600, 1000), { threads: 2, threadMinWork: 0 });
+    expect([large.threads.split, large.threads.claimed]).toEqual([[true], [false]]);
   });
 
   test('crossRace finds two owners sharing a stored point exactly when comparing every pair does', () => {

@@ -93,16 +93,57 @@ function cases(): Case[] {
     });
   }
   {
-    // 260 rows: each piece would pack all of B again for too few rows, so the parts stay fixed
+    // 260 rows, B an input packed per run: each thread packs all of B (2 k-blocks by 2 n-blocks,
+    // the last strip padded) in its first call, and its claimed pieces read that copy
+    // (passes/matmul-shape.ts packsWholeB)
     const g = new Graph();
-    g.output('y', g.input('a', [260, 72]).matmul(g.input('b', [72, 45])));
+    g.output('y', g.input('a', [260, 300]).matmul(g.input('b', [300, 270])));
     out.push({
-      name: 'matmul, 260 rows (not claimed)',
+      name: 'matmul, 260 rows, B packed whole per thread',
       graph: g,
-      feeds: { a: data(260 * 72, 8), b: data(72 * 45, 9) },
+      feeds: { a: data(260 * 300, 8), b: data(300 * 270, 9) },
       pick: (k) => k.kind === 'matmul',
       units: 65,
-      claimed: false,
+      claimed: true,
+    });
+  }
+  {
+    // a 3x3 conv's windows packed from x (implicit GEMM), 64 rows over 14x14 pixels: too few
+    // columns to split by, so rows; pieces after a thread's first read its packed windows
+    const g = new Graph();
+    const w = g.constant(data(64 * 16 * 9, 12), [64, 16, 3, 3]);
+    g.output(
+      'y',
+      g.input('x', [1, 16, 14, 14]).conv(w, g.constant(data(64, 13), [64]), { pads: [1, 1, 1, 1] }),
+    );
+    out.push({
+      name: '3x3 conv, 64 channels at 14x14, windows packed whole per thread',
+      graph: g,
+      feeds: { x: data(16 * 14 * 14, 14) },
+      pick: (k) => k.kind === 'matmul',
+      units: 16,
+      claimed: true,
+    });
+  }
+  {
+    // a 1x1 conv from 520 to 300 channels over 7x7 pixels: 75 tiles of rows, B (x, 3 k-blocks)
+    // packed whole per thread
+    const g = new Graph();
+    const w = g.constant(data(300 * 520, 15), [300, 520, 1, 1]);
+    g.output(
+      'y',
+      g
+        .input('x', [1, 520, 7, 7])
+        .conv(w, g.constant(data(300, 16), [300]))
+        .relu(),
+    );
+    out.push({
+      name: '1x1 conv, 520 to 300 channels at 7x7',
+      graph: g,
+      feeds: { x: data(520 * 49, 17) },
+      pick: (k) => k.kind === 'matmul',
+      units: 75,
+      claimed: true,
     });
   }
   {
@@ -150,6 +191,30 @@ describe('the claim counter', () => {
       Atomics.store(claim, 0, stale);
       expect(bitsOf(many.run(feeds).y)).toEqual(bitsOf(one.run(feeds).y));
       expect(Atomics.load(claim, 0)).toBe(0);
+    }
+  });
+});
+
+describe('B packed whole per thread', () => {
+  test('each run packs its own B: new inputs every run give the 1-thread bits', async () => {
+    // two row-split matmuls whose threads pack all of B in their first call: a copy kept from the
+    // run before (or from the kernel before) would show as the last run's or kernel's values
+    const g = new Graph();
+    const h = g
+      .input('a', [260, 300])
+      .matmul(g.input('b', [300, 270]))
+      .relu();
+    g.output('y', h.matmul(g.input('c', [270, 36])));
+    const one = await compile(g);
+    const many = await compile(g, { threads: 2, threadMinWork: 0 });
+    models.push(one, many);
+    expect(many.kernels.filter((k) => k.kind === 'matmul').map((k) => [k.split, k.claimed])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    for (const seed of [1, 2, 3]) {
+      const feeds = { a: data(260 * 300, seed), b: data(300 * 270, seed + 10), c: data(270 * 36, seed + 20) };
+      expect(bitsOf(many.run(feeds).y)).toEqual(bitsOf(one.run(feeds).y));
     }
   });
 });

@@ -173,7 +173,7 @@ function blockRangeLoops(
 export function packedBlockAt(
   fb: FunctionBuilder,
   s: MatmulShape,
-  base: number,
+  base: Expr,
   nc0: number,
   kc0: number,
   width: number,
@@ -185,7 +185,7 @@ export function packedBlockAt(
     m.i32.mul(get(nc0), m.i32.const(s.k.extent * 4)),
     m.i32.mul(get(kc0), m.i32.const(strips * W * 4)),
   );
-  return m.i32.add(m.i32.const(base), blockStart);
+  return m.i32.add(base, blockStart);
 }
 
 /** Byte address of B[kc0, nc0], from B's address (batch included) in the i32 local `base`. */
@@ -288,7 +288,7 @@ export function emitPrepack(fb: FunctionBuilder, s: MatmulShape, env: ExprEnv): 
   const l = packLocals(fb);
   const src = (): Expr => bBlockAt(fb, s, base, nc0, kc0);
   const loops = blockLoops(fb, s, nc0, kc0, (kLen, _first, _last, width) => {
-    const dst = (): Expr => packedBlockAt(fb, s, packed, nc0, kc0, width);
+    const dst = (): Expr => packedBlockAt(fb, s, m.i32.const(packed), nc0, kc0, width);
     return packBlock({ fb, s, l, src, dst, kLen }, width);
   });
   return m.block(null, [m.local.set(base, bBase(fb, s, env)), ...loops]);

@@ -23,6 +23,8 @@ import {
   matchMatmulOperands,
   packedPanelBytes,
   padsLastStrip,
+  threadScratchBytes,
+  wholePackedBytes,
   panelBytes,
   cacheBlocks,
   COLUMN_UNIT,
@@ -45,7 +47,7 @@ import {
   type TileContext,
 } from './emit-matmul-tile.js';
 import { emitWindowTables, packWindowBlock, windowPackLocals } from './emit-matmul-window-pack.js';
-import { THREAD_ID_GLOBAL } from './emit-threads.js';
+import { PACK_SKIP_GLOBAL, THREAD_ID_GLOBAL } from './emit-threads.js';
 import type { FunctionBuilder } from './function-builder.js';
 import type { RangeBounds } from './range-bounds.js';
 
@@ -140,6 +142,9 @@ export function emitMatmul(
   const prepacked = env.packed ?? -1;
   const scratch = prepacked < 0 && env.scratch !== undefined && packedPanelBytes(s) > 0 ? env.scratch : -1;
   const packing = scratch >= 0 || prepacked >= 0;
+  // each thread packs all of B in its first call of a run; later calls (pack_skip set) read it
+  const whole = scratch >= 0 && env.packWhole === true;
+  const skipping = (): Expr => m.global.get(PACK_SKIP_GLOBAL, i32);
   if (!packing && s.bN !== 1)
     throw new InternalError('codegen', `${kernel.name}: a strided B needs the packing scratch`);
   // this call's slice: of the rows, or of the columns where B is read in place (kernel-range.ts;
@@ -162,11 +167,19 @@ export function emitMatmul(
     env.threadScratch === true
       ? m.i32.add(
           m.i32.const(scratch),
-          m.i32.mul(m.global.get(THREAD_ID_GLOBAL, i32), m.i32.const(packedPanelBytes(s))),
+          m.i32.mul(m.global.get(THREAD_ID_GLOBAL, i32), m.i32.const(threadScratchBytes(s, whole))),
         )
       : m.i32.const(scratch);
   const windowLocals = scratch >= 0 && s.window !== undefined ? windowPackLocals(fb, s) : undefined;
-  const windowTables = (): Expr => m.i32.add(scratchAt(), m.i32.const(panelBytes(s)));
+  const windowTables = (): Expr =>
+    m.i32.add(scratchAt(), m.i32.const(whole ? wholePackedBytes(s) : panelBytes(s)));
+  /** Where block (kc0, nc0)'s strips are: the block's scratch, all of B packed in scratch, or B packed once. */
+  const stripsAt = (width: number): Expr =>
+    prepacked >= 0
+      ? packedBlockAt(fb, s, m.i32.const(prepacked), nc0, kc0, width)
+      : whole
+        ? packedBlockAt(fb, s, scratchAt(), nc0, kc0, width)
+        : scratchAt();
   /**
    * Where full tiles exist, the pack leaves each interior strip of a window B to the block's
    * first row tile, which copies it as it computes (the copy's loads and stores run beside the
@@ -203,16 +216,20 @@ export function emitMatmul(
     if (windowLocals !== undefined) {
       const xStart = addr(s.b.node.id);
       const xEnd = xStart + 4 * s.b.node.shape.reduce((a, d) => a * d, 1);
-      const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: scratchAt };
+      const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: () => stripsAt(width) };
       const blockStrips = dynamic ? stripCount : undefined;
-      return [
+      const packed = [
         ...count,
         ...packWindowBlock(fb, s, windowLocals, at, nc0, kc0, kLen, width, leave, blockStrips),
       ];
+      return whole ? [m.if(m.i32.eqz(skipping()), m.block(null, packed))] : packed;
     }
     if (locals === undefined) return [];
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
-    return [...count, ...packBlock({ fb, s, l: locals, src, dst: scratchAt, kLen, ...strips }, width)];
+    const packed = packBlock({ fb, s, l: locals, src, dst: () => stripsAt(width), kLen, ...strips }, width);
+    return whole
+      ? [m.if(m.i32.eqz(skipping()), m.block(null, [...count, ...packed]))]
+      : [...count, ...packed];
   };
   const tiles: TileContext = {
     fb,
@@ -228,7 +245,7 @@ export function emitMatmul(
     l,
     packing,
     // the block's strips: in the block's scratch, or in the whole packed B
-    blockStrips: (width) => (prepacked >= 0 ? packedBlockAt(fb, s, prepacked, nc0, kc0, width) : scratchAt()),
+    blockStrips: stripsAt,
     copy: leave === undefined ? undefined : { ...copyLocals, records: leave.records, tables: windowTables },
   };
 
@@ -309,7 +326,9 @@ export function emitMatmul(
     inner = [...emitWindowTables(fb, s, env, windowTables, blockBounds), ...inner];
   if (leave !== undefined) {
     // the call's first row, and whether its first row tile is a full one (a slice of fewer rows has none)
-    const firstRow = bounds === undefined ? m.i32.const(0) : get(bounds.start);
+    const called = bounds === undefined ? m.i32.const(0) : get(bounds.start);
+    // a call that reads all of B packed by an earlier one copies no strip (no row is the first)
+    const firstRow = whole ? m.select(skipping(), m.i32.const(-1), called) : called;
     const hasFull =
       bounds === undefined
         ? m.i32.const(1)

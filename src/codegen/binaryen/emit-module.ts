@@ -32,7 +32,7 @@ import {
   kernelCalls,
   type KernelCalls,
 } from './emit-run.js';
-import { emitRunThread, emitThreadGlobal } from './emit-threads.js';
+import { emitRunThread, emitThreadGlobal, PACK_SKIP_GLOBAL, packsWholeB } from './emit-threads.js';
 import { CONTROL_BYTES } from '../../common/thread-control.js';
 import type { ThreadPlan } from '../../passes/thread-split.js';
 
@@ -231,6 +231,7 @@ function buildModule(
       scratch: layout.addresses.get(scratchId(kernel.index)),
       packed: layout.addresses.get(packedId(kernel.index)),
       threadScratch: threads?.plan.split[kernel.index] === true,
+      packWhole: threads !== undefined && packsWholeB(threads.plan, kernel),
       nonpositive: nonpositiveArgs(kernel),
       relaxedSimd: options.relaxedSimd,
       addressOperands: sharing,
@@ -268,7 +269,12 @@ function buildModule(
     b.none,
     b.none,
     [b.i32, b.i32],
-    m.block(null, [m.global.set('err_site', m.i32.const(0)), ...body]),
+    m.block(null, [
+      m.global.set('err_site', m.i32.const(0)),
+      // a threaded module's kernels called whole pack B in every call (run_thread may have left it set)
+      ...(threads === undefined ? [] : [m.global.set(PACK_SKIP_GLOBAL, m.i32.const(0))]),
+      ...body,
+    ]),
   );
   m.addFunctionExport('run', 'run');
   if (threads !== undefined) emitRunThread(b, m, schedule.kernels, calls, threads.plan, threads.control);

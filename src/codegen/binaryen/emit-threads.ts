@@ -18,7 +18,7 @@ import {
   THREAD_ID_EXPORT,
 } from '../../common/thread-control.js';
 import type { Kernel } from '../../passes/kernel.js';
-import { claimLayout } from '../../passes/thread-claims.js';
+import { claimLayout, packsWholeOf } from '../../passes/thread-claims.js';
 import { barrierAfter, type ThreadPlan } from '../../passes/thread-split.js';
 import { emitKernelCalls, type KernelCalls } from './emit-run.js';
 import type { BinaryenApi } from './load-binaryen.js';
@@ -27,6 +27,18 @@ type Expr = Binaryen.ExpressionRef;
 
 /** The thread number global (0 on the calling thread; each worker's instance sets its own). */
 export const THREAD_ID_GLOBAL = 'thread_id';
+
+/**
+ * Set by run_thread on each thread between its calls of a kernel whose
+ * threads pack all of B once per run (ExprEnv.packWhole): after the first
+ * call, the rest read what it packed.
+ */
+export const PACK_SKIP_GLOBAL = 'pack_skip';
+
+/** Whether split kernel `kernel` of `plan` has each thread pack all of its B once per run (run_thread's pack_skip). */
+export function packsWholeB(plan: ThreadPlan, kernel: Kernel): boolean {
+  return plan.split[kernel.index] === true && packsWholeOf(kernel);
+}
 
 /** Spins at a barrier before a blocking wait (tens of microseconds: most barriers end sooner). */
 const SPIN_ROUND = 1 << 13;
@@ -44,6 +56,7 @@ const BARRIER = 'thread_barrier';
 /** Adds the thread_id global (exported) to `m`. */
 export function emitThreadGlobal(b: BinaryenApi, m: Binaryen.Module): void {
   m.addGlobal(THREAD_ID_GLOBAL, b.i32, true, m.i32.const(0));
+  m.addGlobal(PACK_SKIP_GLOBAL, b.i32, true, m.i32.const(0));
   m.addGlobalExport(THREAD_ID_GLOBAL, THREAD_ID_EXPORT);
 }
 
@@ -160,6 +173,8 @@ export function emitRunThread(
     m.if(m.call(BARRIER, [get(canBlock), get(limit)], i32), m.return(m.i32.const(1)));
   const body: Expr[] = [
     m.global.set('err_site', m.i32.const(0)),
+    // cleared after each kernel, and here after a run a trap abandoned mid-kernel
+    m.global.set(PACK_SKIP_GLOBAL, m.i32.const(0)),
     m.local.set(tid, m.global.get(THREAD_ID_GLOBAL, i32)),
   ];
   // every claimed kernel but a first one starts after a barrier, whose last arriver sets the claim
@@ -170,6 +185,8 @@ export function emitRunThread(
     const c = calls[kernel.index] as KernelCalls;
     const units = (): Expr => m.i32.const(c.units);
     if (plan.split[kernel.index] === true) {
+      // after its first call here, a kernel whose threads pack all of B reads what that call packed
+      const whole = packsWholeB(plan, kernel);
       // a matmul's part in one call: each call reads (or packs) all of B again, and the chunks
       // for the first run's sake (emit-run.ts) matter less here: every thread has warmed the module
       const size = kernel.kind === 'matmul' ? c.units : c.size;
@@ -189,6 +206,7 @@ export function emitRunThread(
                 ),
               ),
               m.call(kernel.name, [get(s), get(ce)], b.none),
+              ...(whole ? [m.global.set(PACK_SKIP_GLOBAL, m.i32.const(1))] : []),
               m.local.set(s, get(ce)),
               m.br(label),
             ]),
@@ -240,6 +258,7 @@ export function emitRunThread(
           ),
         );
       }
+      if (whole) body.push(m.global.set(PACK_SKIP_GLOBAL, m.i32.const(0)));
     } else {
       body.push(m.if(m.i32.eqz(get(tid)), m.block(null, emitKernelCalls(b, m, kernel.name, c, s, e))));
     }
