@@ -21,6 +21,7 @@ import { compile, fromOnnx } from '../../src/index.js';
 import { threadUnits } from '../../src/passes/thread-split.js';
 import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
 import { makeModelWorkloads } from '../models/model-workloads.js';
+import { median } from './probe-stats.js';
 import { probeExports } from './threaded-model.js';
 
 const args = process.argv.slice(2);
@@ -31,11 +32,6 @@ const top = arg('top', 25);
 const id = args.find((a) => !a.includes('=') && a !== 'again') ?? 'resnet';
 const again = args.includes('again');
 const load = (): string => loadavg()[0]!.toFixed(2);
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-}
 
 // the probe worker: instantiates the module on the shared memory as thread 1, then spins on a
 // command word: [seq, kernel index, start, end]; it calls the kernel and writes seq to done
@@ -117,10 +113,21 @@ function both(i: number, units: number, swap: boolean): number {
   return total;
 }
 
+/** Kernel i's units [s, e) on the worker alone, the calling thread waiting; returns the worker's own ms. */
+function onWorker(i: number, s: number, e: number): number {
+  post(-1, 0, 0);
+  while (Atomics.load(cmd, 4) !== seq);
+  post(i, s, e);
+  while (Atomics.load(cmd, 4) !== seq);
+  return workerTook[0]!;
+}
+
 const whole: number[][] = ks.map(() => []);
 const part0: number[][] = ks.map(() => []);
 const part1: number[][] = ks.map(() => []);
 const pair: number[][] = ks.map(() => []);
+/** Part 1 on the worker alone, the calling thread waiting: the worker's core against the calling thread's (part1). */
+const workerAlone: number[][] = ks.map(() => []);
 /**
  * At once, each thread's own time: [calling thread, worker], with the calling thread on part 0
  * (once) or, every other round, on part 1 (onceSwapped): a slow thread against a slow part.
@@ -165,6 +172,7 @@ for (let r = 0; r < rounds; r++) {
       part0[i]!.push(timed(() => e0 > s0 && f(s0, e0)));
       part1[i]!.push(timed(() => e1 > s1 && f(s1, e1)));
       pair[i]!.push(metered(cpu.pair, () => both(i, k.units, r % 4 >= 2)));
+      workerAlone[i]!.push(onWorker(i, s1, e1));
     };
     if (r % 2 === 0) {
       a();
@@ -257,6 +265,10 @@ console.log(
     `part 1 ${sumOf(part1, plain).toFixed(1)}; at once, calling thread on part 0 ${sumOf(once, first).toFixed(1)} ` +
     `and worker on part 1 ${sumOf(once, second).toFixed(1)}; swapped, calling thread on part 1 ` +
     `${sumOf(onceSwapped, first).toFixed(1)} and worker on part 0 ${sumOf(onceSwapped, second).toFixed(1)}`,
+);
+console.log(
+  `part 1 alone, summed over split kernels (ms): on the calling thread ${sumOf(part1, plain).toFixed(1)}, ` +
+    `on the worker ${sumOf(workerAlone, plain).toFixed(1)}`,
 );
 console.log(
   `in run order (each kernel's parts at once, one kernel after the other): ${sumOf(inRun, plain).toFixed(1)} ms; ` +
