@@ -20,17 +20,17 @@ import { threadUnits, type ThreadPlan } from './thread-split.js';
 
 /** A claimed kernel leaves 1 / CLAIM_SHARE of its units to be claimed; the threads split the rest up front. */
 export const CLAIM_SHARE = 4;
-/** Chunks the claimed units are cut into (with 2 threads, 1/16 of the range each). */
-export const CLAIM_CHUNKS = 4;
+/** Chunks the claimed units are cut into (1/32 of the range each): 4 until session 17, when claimed pieces stopped packing B again (docs/threads.md "Session 17"). */
+export const CLAIM_CHUNKS = 8;
 /** Fewest units of a kernel whose range is claimed in part (fewer: the chunks would be too coarse). */
 export const MIN_CLAIM_UNITS = 8;
 /**
  * Fewest rows of a matmul packing B per run, split by rows, whose range is
  * claimed in part where its threads do not pack all of B once (packsWholeB:
  * a batched B, or more than MAX_WHOLE_PACK_BYTES of it): each piece is then
- * a call that packs all of B again. ResNet-50
- * on one thread, its whole range in one call against the 6 calls of a claimed
- * 2-thread run (bench/probes/thread-claim-cost.ts; a fixed split makes 2):
+ * a call that packs all of B again. ResNet-50 on one thread, its whole
+ * range in one call against the 6 calls of a claimed 2-thread run (4 chunks
+ * then; bench/probes/thread-claim-cost.ts; a fixed split makes 2):
  * 1x1 convs of 256 rows +1-7%, 512 rows +0-4%, 1024 +0.2-3%, 2048 ±0 — and
  * a conv's windows (implicit GEMM, a dearer packing) +6-12% at 256-512 rows,
  * which never claim.
