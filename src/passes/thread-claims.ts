@@ -88,7 +88,7 @@ export function claimSubPieces(units: number, maxThreads: number): (readonly [nu
 function dearPieces(kernel: Kernel, range: KernelRange): boolean {
   const shape = matchMatmulOperands(kernel);
   if (shape === undefined || range.columns === true) return false;
-  if (packsWholeB(shape, range.v.id === shape.m?.id)) return false;
+  if (packsWholeOf(kernel)) return false;
   const repacks = packedPanelBytes(shape) > 0 && prepackedBytes(shape) === 0;
   return repacks && (shape.m?.extent ?? 1) < MIN_CLAIM_ROWS;
 }

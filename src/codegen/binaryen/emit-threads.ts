@@ -36,7 +36,7 @@ export const THREAD_ID_GLOBAL = 'thread_id';
 export const PACK_SKIP_GLOBAL = 'pack_skip';
 
 /** Whether split kernel `kernel` of `plan` has each thread pack all of its B once per run (run_thread's pack_skip). */
-export function packsWholeB(plan: ThreadPlan, kernel: Kernel): boolean {
+export function splitPacksWholeB(plan: ThreadPlan, kernel: Kernel): boolean {
   return plan.split[kernel.index] === true && packsWholeOf(kernel);
 }
 
@@ -186,7 +186,7 @@ export function emitRunThread(
     const units = (): Expr => m.i32.const(c.units);
     if (plan.split[kernel.index] === true) {
       // after its first call here, a kernel whose threads pack all of B reads what that call packed
-      const whole = packsWholeB(plan, kernel);
+      const whole = splitPacksWholeB(plan, kernel);
       // a matmul's part in one call: each call reads (or packs) all of B again, and the chunks
       // for the first run's sake (emit-run.ts) matter less here: every thread has warmed the module
       const size = kernel.kind === 'matmul' ? c.units : c.size;
