@@ -50,12 +50,6 @@ export interface ExprEnv extends IndexEnv {
    * its own rows of a row-local buffer (the thread variable is thread_id).
    */
   readonly threadScratch?: boolean;
-  /**
-   * A split matmul whose threads each pack all of B into their scratch in
-   * their first call of a run (passes/matmul-shape.ts packsWholeB); a call
-   * made while the pack_skip global is set reads it there without packing.
-   */
-  readonly packWhole?: boolean;
   /** Absolute address of the kernel's packed copy of B (filled by the module's pack function), if planned. */
   readonly packed: number | undefined;
   /** Registers a run-time check site (for error messages); returns its id (>= 1). */

@@ -34,6 +34,7 @@ import {
   type MatmulShape,
 } from '../../passes/matmul-shape.js';
 import { stripRecordsAt } from '../../passes/matmul-window.js';
+import { packsWholeOf } from '../../passes/thread-claims.js';
 import { addressOps } from './address-ops.js';
 import { emitIndex } from './emit-index.js';
 import { isVectorizable, type ExprEnv } from './emit-expr.js';
@@ -142,8 +143,9 @@ export function emitMatmul(
   const prepacked = env.packed ?? -1;
   const scratch = prepacked < 0 && env.scratch !== undefined && packedPanelBytes(s) > 0 ? env.scratch : -1;
   const packing = scratch >= 0 || prepacked >= 0;
-  // each thread packs all of B in its first call of a run; later calls (pack_skip set) read it
-  const whole = scratch >= 0 && env.packWhole === true;
+  // a split kernel's threads each pack all of B in their first call of a run; later calls
+  // (pack_skip set) read it
+  const whole = scratch >= 0 && env.threadScratch === true && packsWholeOf(kernel);
   const skipping = (): Expr => m.global.get(PACK_SKIP_GLOBAL, i32);
   if (!packing && s.bN !== 1)
     throw new InternalError('codegen', `${kernel.name}: a strided B needs the packing scratch`);

@@ -32,7 +32,7 @@ import {
   kernelCalls,
   type KernelCalls,
 } from './emit-run.js';
-import { emitRunThread, emitThreadGlobal, PACK_SKIP_GLOBAL, splitPacksWholeB } from './emit-threads.js';
+import { emitRunThread, emitThreadGlobal, PACK_SKIP_GLOBAL } from './emit-threads.js';
 import { CONTROL_BYTES } from '../../common/thread-control.js';
 import type { ThreadPlan } from '../../passes/thread-split.js';
 
@@ -231,7 +231,6 @@ function buildModule(
       scratch: layout.addresses.get(scratchId(kernel.index)),
       packed: layout.addresses.get(packedId(kernel.index)),
       threadScratch: threads?.plan.split[kernel.index] === true,
-      packWhole: threads !== undefined && splitPacksWholeB(threads.plan, kernel),
       nonpositive: nonpositiveArgs(kernel),
       relaxedSimd: options.relaxedSimd,
       addressOperands: sharing,

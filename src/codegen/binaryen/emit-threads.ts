@@ -29,16 +29,11 @@ type Expr = Binaryen.ExpressionRef;
 export const THREAD_ID_GLOBAL = 'thread_id';
 
 /**
- * Set by run_thread on each thread between its calls of a kernel whose
- * threads pack all of B once per run (ExprEnv.packWhole): after the first
- * call, the rest read what it packed.
+ * Set by run_thread on each thread between its calls of a split kernel
+ * whose threads pack all of B once per run (passes/thread-claims.ts
+ * packsWholeOf): after the first call, the rest read what it packed.
  */
 export const PACK_SKIP_GLOBAL = 'pack_skip';
-
-/** Whether split kernel `kernel` of `plan` has each thread pack all of its B once per run (run_thread's pack_skip). */
-export function splitPacksWholeB(plan: ThreadPlan, kernel: Kernel): boolean {
-  return plan.split[kernel.index] === true && packsWholeOf(kernel);
-}
 
 /** Spins at a barrier before a blocking wait (tens of microseconds: most barriers end sooner). */
 const SPIN_ROUND = 1 << 13;
@@ -186,7 +181,7 @@ export function emitRunThread(
     const units = (): Expr => m.i32.const(c.units);
     if (plan.split[kernel.index] === true) {
       // after its first call here, a kernel whose threads pack all of B reads what that call packed
-      const whole = splitPacksWholeB(plan, kernel);
+      const whole = packsWholeOf(kernel);
       // a matmul's part in one call: each call reads (or packs) all of B again, and the chunks
       // for the first run's sake (emit-run.ts) matter less here: every thread has warmed the module
       const size = kernel.kind === 'matmul' ? c.units : c.size;
