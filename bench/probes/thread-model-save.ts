@@ -4,9 +4,10 @@
  * sizes) for 2 threads with this tree's compiler and saves it, so that
  * builds of two trees (a `git archive` of main with node_modules linked, and
  * this one) can be timed against each other in one process by
- * thread-model-ab.ts.
+ * thread-model-ab.ts. With `relaxed` it also builds the relaxed-SIMD variant
+ * (the Chromium bench's compile options; thread-model-ab-chromium.ts).
  *
- *   node scripts/run-ts.mjs bench/probes/thread-model-save.ts /tmp/ab/new.twm [resnet|W1|…] [threads=2]
+ *   node scripts/run-ts.mjs bench/probes/thread-model-save.ts /tmp/ab/new.twm [resnet|W1|…] [threads=2] [relaxed]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -18,6 +19,7 @@ import { makeWorkloads, selectWorkloads } from '../workloads.js';
 const file = process.argv[2] ?? '/tmp/tensorwasm-thread-ab/model.twm';
 const id = process.argv[3] ?? 'resnet';
 const threads = Number(process.argv[4] ?? 2);
+const relaxedSimd = process.argv[5] === 'relaxed';
 const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
 const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
 if (w === undefined && workload === undefined) throw new Error(`no model or workload ${id}`);
@@ -25,7 +27,7 @@ const graph =
   workload !== undefined
     ? buildGraph(workload.spec)
     : await fromOnnx(w!.bytes(), { shapes: { [w!.input]: [...w!.inputShape] } });
-const model = await compile(graph, { threads });
+const model = await compile(graph, { threads, relaxedSimd });
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, model.save());
 const split = model.kernels.filter((k) => k.split).length;

@@ -246,11 +246,14 @@ export function wholePackedBytes(shape: MatmulShape): number {
 }
 
 /**
- * Most bytes of B a thread packs whole (packsWholeB): ResNet-50's largest,
- * a 3x3 conv's windows at 14x14 (2304 × 200 floats), is 1.8 MB; a 3x3 conv
- * of 512 channels at 28x28 (VGG) would take 14 MB per thread.
+ * Most bytes of B a thread packs whole (packsWholeB): W1's 1024 × 1024 B is
+ * 4 MB (whole per thread against packing it again in each claimed piece:
+ * 0.96-0.98 of the time on 2 threads in Chromium, Node 20 and Node 26,
+ * paired; 2 MB until session 18); ResNet-50's largest, a 3x3 conv's windows
+ * at 14x14 (2304 × 200 floats), is 1.8 MB; a 3x3 conv of 512 channels at
+ * 28x28 (VGG) would take 14 MB per thread, and packs per piece instead.
  */
-export const MAX_WHOLE_PACK_BYTES = 2 * 2 ** 20;
+export const MAX_WHOLE_PACK_BYTES = 8 * 2 ** 20;
 
 /**
  * Whether each thread of a split matmul packs all of B into its scratch in

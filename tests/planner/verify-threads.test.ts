@@ -266,7 +266,7 @@ describe('verifyThreads', () => {
     ).toThrow(/a claimed kernel shares its barrier interval/);
   });
 
-  test('a row-split matmul of fewer than 1024 rows packing B per call claims only where its threads pack B once (up to 2 MB)', () => {
+  test('a row-split matmul of fewer than 1024 rows packing B per call claims only where its threads pack B once (up to 8 MB)', () => {
     const rows = (k: number, n: number): Graph => {
       const g = new Graph();
       g.output('c', g.input('a', [300, k]).matmul(g.input('b', [k, n])));
@@ -275,8 +275,11 @@ describe('verifyThreads', () => {
     // B of 72 x 45: each thread packs all of it in its first call, its pieces read it
     const small = planGraph(rows(72, 45), { threads: 2, threadMinWork: 0 });
     expect([small.threads.split, small.threads.claimed]).toEqual([[true], [true]]);
-    // B of 600 x 1000 (2.4 MB packed): each piece would pack all of it again
-    const large = planGraph(rows(600, 1000), { threads: 2, threadMinWork: 0 });
+    // B of 1024 x 1000 (4.1 MB packed, as W1's): packed whole per thread too
+    const middle = planGraph(rows(1024, 1000), { threads: 2, threadMinWork: 0 });
+    expect([middle.threads.split, middle.threads.claimed]).toEqual([[true], [true]]);
+    // B of 2100 x 1000 (8.4 MB packed): each piece would pack all of it again
+    const large = planGraph(rows(2100, 1000), { threads: 2, threadMinWork: 0 });
     expect([large.threads.split, large.threads.claimed]).toEqual([[true], [false]]);
   });
 
