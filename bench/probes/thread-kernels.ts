@@ -13,14 +13,16 @@
  * time right after the first, every byte then where its own thread left it:
  * what the data's place costs (session 16: 3% of ResNet-50's pass).
  *
- *   node scripts/run-ts.mjs bench/probes/thread-kernels.ts [resnet] [rounds=15] [top=25] [again]
+ *   node scripts/run-ts.mjs bench/probes/thread-kernels.ts [resnet|W5|…] [rounds=15] [top=25] [again]
  */
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compile, fromOnnx } from '../../src/index.js';
 import { threadUnits } from '../../src/passes/thread-split.js';
-import { prepareImportedModel } from '../competitors/tensorwasm-prepare.js';
+import { buildGraph } from '../competitors/tensorwasm.js';
+import { prepareImportedModel, prepareModel } from '../competitors/tensorwasm-prepare.js';
 import { makeModelWorkloads } from '../models/model-workloads.js';
+import { makeWorkloads, selectWorkloads } from '../workloads.js';
 import { median } from './probe-stats.js';
 import { probeExports } from './threaded-model.js';
 
@@ -62,14 +64,20 @@ for (;;) {
 }
 `;
 
-const [w] = makeModelWorkloads([id]);
-if (w === undefined) throw new Error(`no model ${id}`);
-const graph = await fromOnnx(w.bytes(), { shapes: { [w.input]: [...w.inputShape] } });
-const data = w.makeData();
+// a whole model (bench/models), or a workload (W1, W5, …: the largest of its sizes)
+const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
+const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
+if (w === undefined && workload === undefined) throw new Error(`no model or workload ${id}`);
+const graph =
+  workload !== undefined
+    ? buildGraph(workload.spec)
+    : await fromOnnx(w!.bytes(), { shapes: { [w!.input]: [...w!.inputShape] } });
+const data = (workload ?? w!).makeData();
+const prepare = workload !== undefined ? prepareModel : prepareImportedModel;
 const one = await compile(graph);
 const two = await compile(graph, { threads: 2 });
-const onePrep = prepareImportedModel(one, data);
-const twoPrep = prepareImportedModel(two, data);
+const onePrep = prepare(one, data);
+const twoPrep = prepare(two, data);
 // the threaded build's module and memory (private to Model: a probe's look inside)
 const inner = two as unknown as { module: WebAssembly.Module; memory: WebAssembly.Memory };
 const exports = probeExports(two);
@@ -223,7 +231,7 @@ const rows = ks.map((k, i) => {
 });
 const sum = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((s, r) => s + f(r), 0);
 console.log(
-  `${w.id}: run 1 thread ${median(runOne).toFixed(1)} ms, 2 threads ${median(runTwo).toFixed(1)} ms ` +
+  `${workload?.id ?? w!.id}: run 1 thread ${median(runOne).toFixed(1)} ms, 2 threads ${median(runTwo).toFixed(1)} ms ` +
     `(${(median(runOne) / median(runTwo)).toFixed(2)}x); load ${loads.join('-')}; CPU s per wall s: ` +
     `2-thread runs ${(cpu.run[0]! / cpu.run[1]!).toFixed(2)}, kernel pairs ${(cpu.pair[0]! / cpu.pair[1]!).toFixed(2)}`,
 );

@@ -21,7 +21,8 @@ const files = (process.argv[2] ?? '').split(',').filter((f) => f !== '');
 const id = process.argv[3] ?? 'resnet';
 const rounds = Number(process.argv[4] ?? 30);
 const ones = process.argv[5] === 'ones';
-if (files.length === 0) throw new Error('usage: thread-model-ab-chromium.ts a.twm,b.twm [model|W1|…] [rounds]');
+if (files.length === 0)
+  throw new Error('usage: thread-model-ab-chromium.ts a.twm,b.twm [model|W1|…] [rounds]');
 
 const dir = mkdtempSync(join(tmpdir(), 'tensorwasm-ab-'));
 try {
@@ -45,7 +46,10 @@ try {
     const [w] = makeModelWorkloads([id]);
     const x = w?.makeData().inputs[0];
     if (w === undefined || x === undefined) throw new Error(`no model ${id}`);
-    writeFileSync(join(dir, 'input.bin'), new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
+    writeFileSync(
+      join(dir, 'input.bin'),
+      new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength),
+    );
     input = { name: w.input, shape: w.inputShape };
   }
   const config: AbPageConfig = {

@@ -27,7 +27,9 @@ async function fetchBytes(url: string): Promise<ArrayBuffer> {
 
 async function threadModelAb(config: AbPageConfig): Promise<string[]> {
   const workload =
-    config.workload === undefined ? undefined : selectWorkloads(makeWorkloads(false), [config.workload]).at(-1);
+    config.workload === undefined
+      ? undefined
+      : selectWorkloads(makeWorkloads(false), [config.workload]).at(-1);
   const data: WorkloadData =
     workload?.makeData() ??
     ({
@@ -47,7 +49,13 @@ async function threadModelAb(config: AbPageConfig): Promise<string[]> {
     const model = await load(await fetchBytes(`/tw/${i}.twm`), { threads });
     if (model.threads !== threads) throw new Error(`${label}: runs on ${model.threads} threads`);
     const p = prepare(model, data);
-    variants.push({ label, threads, run: () => void p.run(), output: () => p.output(), dispose: () => p.dispose() });
+    variants.push({
+      label,
+      threads,
+      run: () => void p.run(),
+      output: () => p.output(),
+      dispose: () => p.dispose(),
+    });
   };
   await add(`1 thread (${config.labels[0]})`, 0, 1);
   for (const [i, l] of config.labels.entries()) await add(`2 threads ${l}`, i, 2);

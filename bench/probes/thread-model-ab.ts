@@ -42,7 +42,13 @@ const prepare = workload !== undefined ? prepareModel : prepareImportedModel;
 const variants: (AbVariant & { readonly dispose: () => void })[] = [];
 const add = async (label: string, file: string, threads: number): Promise<void> => {
   const p = prepare(await load(readFileSync(file), { threads }), data);
-  variants.push({ label, threads, run: () => void p.run(), output: () => p.output(), dispose: () => p.dispose() });
+  variants.push({
+    label,
+    threads,
+    run: () => void p.run(),
+    output: () => p.output(),
+    dispose: () => p.dispose(),
+  });
 };
 await add(`1 thread (${basename(files[0]!)})`, files[0]!, 1);
 for (const f of files) await add(`2 threads ${basename(f)}`, f, 2);

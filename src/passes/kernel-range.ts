@@ -23,7 +23,6 @@ import {
   COLUMN_UNIT,
   matchMatmulOperands,
   packedPanelBytes,
-  prepackedBytes,
   TILE_ROWS,
   type MatmulShape,
 } from './matmul-shape.js';
@@ -172,15 +171,19 @@ export const MIN_SPLIT_UNITS = 16;
 
 /**
  * Whether a matmul's range is over its n-blocks (in units of whole strips:
- * blockSplitUnit): it packs B per run (plain packing, or a conv's windows
- * packed from x: B neither read in place nor packed once ahead of the
- * runs), has at most MAX_BLOCK_SPLIT_ROWS rows and at least
+ * blockSplitUnit): it packs B (per run: plain packing, or a conv's windows
+ * packed from x; or once ahead of the runs, a param or constant B: since
+ * session 18), has at most MAX_BLOCK_SPLIT_ROWS rows and at least
  * MIN_SPLIT_UNITS units of MIN_UNIT_COLUMNS or more, and no batch. The kernel
  * visits the n-blocks outermost, and a part cut inside a block runs that
  * block's columns with the tiles the whole block has there
  * (emit-matmul-pack.ts blockRangeLoops): bit-identical. Split by rows each
- * thread would pack all of B; so each packs only its own columns.
- * ResNet-50's stem conv (64 × 147 × 12544), its 1x1 convs of 64-256 rows
+ * thread would pack all of B; so each packs only its own columns. With B
+ * packed once, split by rows both threads would read all of it at the same
+ * time, block by block; by columns each reads only its own strips (W5's MLP
+ * layers, 128 rows over 784 x 1024 and 1024 x 1024 weights, 2 threads:
+ * 0.95-0.96 of the time in Chromium, 0.98 in Node 20, 1.00 in Node 26,
+ * paired; one thread 0.96-0.99). ResNet-50's stem conv (64 × 147 × 12544), its 1x1 convs of 64-256 rows
  * at 56x56 and, since session 14, at 28x28, its stride-2 conv's stored
  * windows at 28x28 (128 rows) and its 3x3 window convs at 56x56 and 28x28
  * (64 and 128 rows).
@@ -189,7 +192,6 @@ function blockColumns(s: MatmulShape): boolean {
   const rows = s.m?.extent ?? 1;
   return (
     packedPanelBytes(s) > 0 &&
-    prepackedBytes(s) === 0 &&
     rows <= MAX_BLOCK_SPLIT_ROWS &&
     s.batch.every((v) => v.extent === 1) &&
     blockSplitUnit(s) !== undefined

@@ -15,6 +15,8 @@
  * GEMM, units of 32 columns, half its 64-column blocks): padded 3x3 convs
  * whose last block is whole, wider or narrower than half a block, with and
  * without a fused epilogue, and the kernel over any two or three pieces.
+ * Since session 18 the same for a B packed once before the runs (a param or
+ * a constant): each thread reads only its columns of the packed copy.
  */
 import { describe, expect, test } from 'vitest';
 import { Graph, compile } from '../../src/index.js';
@@ -33,17 +35,38 @@ interface Case extends NamedCase {
   readonly units: number;
 }
 
-function product(m: number, k: number, n: number, seed: number): Case {
+/** a[m, k] @ b[k, n] + 0.25, relu: b an input (packed per run), or with `once` a constant (packed once before the runs). */
+function product(m: number, k: number, n: number, seed: number, once = false): Case {
   const g = new Graph();
   const a = g.input('a', [m, k]);
-  const b = g.input('b', [k, n]);
+  const b = once ? g.constant(data(k * n, seed + 1), [k, n]) : g.input('b', [k, n]);
   g.output('c', a.matmul(b).add(0.25).relu());
   return {
-    name: `${m}x${k} @ ${k}x${n} (B an input)`,
+    name: `${m}x${k} @ ${k}x${n} (B ${once ? 'a constant, packed once' : 'an input'})`,
     graph: g,
-    feeds: { a: data(m * k, seed), b: data(k * n, seed + 1) },
+    feeds: once ? { a: data(m * k, seed) } : { a: data(m * k, seed), b: data(k * n, seed + 1) },
     units: Math.ceil(n / BLOCK_SPLIT_UNIT),
   };
+}
+
+/**
+ * B packed once before the runs (a constant), split by n-blocks since
+ * session 18: each thread reads only its columns' strips of the packed copy
+ * (emit-matmul-pack.ts packedStripAt), pieces starting inside blocks, in a
+ * later k-block, and in a last block narrower than the others.
+ */
+function packedOnceCases(): Case[] {
+  const n = MIN_SPLIT_UNITS * BLOCK_SPLIT_UNIT;
+  return [
+    // 2 k-blocks, 16 whole blocks and a last one of 93 columns (a padded strip)
+    product(45, 300, n + 93, 21, true),
+    // as W5's layers: 128 rows, 1024 columns (4 whole blocks, 16 units of 64), 2 k-blocks
+    { ...product(128, 260, 1024, 22, true), units: 16 },
+    // units of a quarter block, a 4-column tail
+    { ...product(20, 29, 1100, 23, true), units: 18 },
+    // units of 32 columns, 2 k-blocks, the last block 99 columns (3 in a padded strip)
+    { ...product(40, 300, 611, 24, true), units: 20 },
+  ];
 }
 
 function cases(): Case[] {
@@ -170,6 +193,13 @@ describe('convs packing their windows from x per run, split by half n-blocks', (
     expectPiecesBits(windowConv(6, 12, 27, 25, true, 14), 'y'));
 });
 
+describe('matmuls reading B packed once, split by n-blocks', () => {
+  testThreadedBits(packedOnceCases(), models, 1e-3, (many, c) => {
+    const matmul = many.kernels.find((k) => k.kind === 'matmul');
+    expect([matmul?.split, matmul?.units, matmul?.vectorMode]).toEqual([true, c.units, 'matmul-tiled']);
+  });
+});
+
 describe('matmuls packing B per run, split by n-blocks', () => {
   testThreadedBits(cases(), models, 1e-3, (many, c) => {
     const matmul = many.kernels.find((k) => k.kind === 'matmul');
@@ -195,6 +225,11 @@ describe('matmuls packing B per run, split by n-blocks', () => {
     await expectPiecesBits(windowConv(5, 12, 28, 28, false, 16), 'y');
   }, 120_000);
 
+  test('B packed once: the kernel over any two or three pieces of its range gives the bits of one call', async () => {
+    // 2 k-blocks; 20 units of 32 columns, pieces inside the whole blocks and the last one of 99
+    await expectPiecesBits({ ...product(40, 300, 611, 25, true), units: 20 }, 'c');
+  }, 120_000);
+
   test('one row more than the limit, or too few columns for 16 units of 32: split by row tiles', async () => {
     const n = MIN_SPLIT_UNITS * BLOCK_SPLIT_UNIT;
     for (const [c, units] of [
@@ -203,6 +238,7 @@ describe('matmuls packing B per run, split by n-blocks', () => {
       // ResNet-50's 14x14 layers: 196 columns, 7 units of 32 (single strips would share C's lines)
       [product(12, 300, 196, 6), Math.ceil(12 / TILE_ROWS)],
       [windowConv(7, 16, 14, 14, true, 7), Math.ceil(16 / TILE_ROWS)],
+      [product(MAX_BLOCK_SPLIT_ROWS + 1, 19, n, 8, true), Math.ceil((MAX_BLOCK_SPLIT_ROWS + 1) / TILE_ROWS)],
     ] as const) {
       const model = await compile(c.graph, { threads: 2, threadMinWork: 0 });
       models.push(model);

@@ -188,6 +188,43 @@ export function packedBlockAt(
   return m.i32.add(base, blockStart);
 }
 
+/**
+ * Where the strip at column nc0 (a multiple of W, anywhere in its block) of
+ * k-block kc0 (`kLen` rows) starts in a B packed whole (packedBlockAt's
+ * layout): its block's start, the block's k-blocks before kc0 (all of its
+ * strips each: the last block of a B whose columns are not whole blocks has
+ * fewer), then the strips before nc0 in this k-block. For a call over some
+ * columns only (blockRangeLoops), whose pieces start inside blocks.
+ */
+export function packedStripAt(
+  fb: FunctionBuilder,
+  s: MatmulShape,
+  base: Expr,
+  nc0: number,
+  kc0: number,
+  kLen: number,
+): Expr {
+  const m = fb.m;
+  const { get } = addressOps(fb);
+  const N = s.n.extent;
+  const fullN = Math.floor(N / NC) * NC;
+  const blockStart = (): Expr => m.i32.mul(m.i32.div_u(get(nc0), m.i32.const(NC)), m.i32.const(NC));
+  const stripBytes = (strips: number): Expr => m.i32.const(strips * W * 4);
+  const lastStrips = packedStrips(N - fullN, s.bN);
+  // the k-blocks before kc0 in this block: kc0 rows of each of its strips
+  const perRow =
+    N > fullN
+      ? m.select(m.i32.ge_u(blockStart(), m.i32.const(fullN)), stripBytes(lastStrips), stripBytes(NC / W))
+      : stripBytes(NC / W);
+  return m.i32.add(
+    m.i32.add(base, m.i32.mul(blockStart(), m.i32.const(s.k.extent * 4))),
+    m.i32.add(
+      m.i32.mul(get(kc0), perRow),
+      m.i32.mul(m.i32.sub(get(nc0), blockStart()), m.i32.const(kLen * 4)),
+    ),
+  );
+}
+
 /** Byte address of B[kc0, nc0], from B's address (batch included) in the i32 local `base`. */
 export function bBlockAt(fb: FunctionBuilder, s: MatmulShape, base: number, nc0: number, kc0: number): Expr {
   const m = fb.m;

@@ -104,8 +104,8 @@ export interface TileContext {
   readonly l: TileLocals;
   /** B is packed: full-width tiles (TILE_VECTORS vectors) read strips of kLen × STRIP_COLUMNS floats. */
   readonly packing: boolean;
-  /** Where the current block's first packed strip starts (a block of `width` columns). */
-  readonly blockStrips: (width: number) => Expr;
+  /** Where the packed strip at the local nc0 starts in the current block (of `width` columns, k-block of `kLen`). */
+  readonly blockStrips: (width: number, kLen: number) => Expr;
   /** A window B's strips left to the block's first row tile, or undefined. */
   readonly copy: TileCopy | undefined;
 }
@@ -205,7 +205,7 @@ function plainTile(
   const setup = [
     m.local.set(pa, m.i32.add(m.i32.add(get(t.pa0), mulc(get(m0), s.aM * 4)), mulc(get(kc0), s.aK * 4))),
     packedTile(t, nv)
-      ? m.local.set(pb, m.i32.add(t.blockStrips(width), mulc(m.i32.sub(get(n0), get(t.nc0)), kLen * 4)))
+      ? m.local.set(pb, m.i32.add(t.blockStrips(width, kLen), mulc(m.i32.sub(get(n0), get(t.nc0)), kLen * 4)))
       : m.local.set(pb, m.i32.add(m.i32.add(get(t.pb0), mulc(get(n0), s.bN * 4)), mulc(get(kc0), s.bK * 4))),
     m.local.set(pc, m.i32.add(m.i32.add(get(t.pc0), mulc(get(m0), s.cM * 4)), mulc(get(n0), 4))),
   ];

@@ -38,7 +38,15 @@ import { packsWholeOf } from '../../passes/thread-claims.js';
 import { addressOps } from './address-ops.js';
 import { emitIndex } from './emit-index.js';
 import { isVectorizable, type ExprEnv } from './emit-expr.js';
-import { basePart, bBlockAt, blockLoops, packedBlockAt, packBlock, packLocals } from './emit-matmul-pack.js';
+import {
+  basePart,
+  bBlockAt,
+  blockLoops,
+  packedBlockAt,
+  packedStripAt,
+  packBlock,
+  packLocals,
+} from './emit-matmul-pack.js';
 import { emitRowLoops, RELAXED_TILE_ROWS, tallTiles, type RowTiles } from './emit-matmul-rows.js';
 import {
   emitTile,
@@ -153,8 +161,9 @@ export function emitMatmul(
   // its one n-block is all of n, so the slice's tiles are the ones a whole run has there)
   const colBounds = range?.id === s.n.id && !packing && s.bN === 1 ? range : undefined;
   // or of its n-blocks where it packs B per run, plainly or a window B from x (kernel-range.ts:
-  // each thread packs only its own; a piece of a block starts its packing at nc0, mid-block)
-  const blockBounds = range?.id === s.n.id && scratch >= 0 ? range : undefined;
+  // each thread packs only its own; a piece of a block starts its packing at nc0, mid-block), or
+  // reads B packed once (each thread reads only its columns' strips: packedStripAt)
+  const blockBounds = range?.id === s.n.id && (scratch >= 0 || prepacked >= 0) ? range : undefined;
   const bounds = colBounds === undefined && blockBounds === undefined ? range : undefined;
   if (bounds !== undefined && bounds.id !== s.m?.id)
     throw new InternalError('codegen', `${kernel.name}: a matmul's range must be over its rows or columns`);
@@ -176,9 +185,11 @@ export function emitMatmul(
   const windowTables = (): Expr =>
     m.i32.add(scratchAt(), m.i32.const(whole ? wholePackedBytes(s) : panelBytes(s)));
   /** Where block (kc0, nc0)'s strips are: the block's scratch, all of B packed in scratch, or B packed once. */
-  const stripsAt = (width: number): Expr =>
+  const stripsAt = (width: number, kLen: number): Expr =>
     prepacked >= 0
-      ? packedBlockAt(fb, s, m.i32.const(prepacked), nc0, kc0, width)
+      ? blockBounds !== undefined
+        ? packedStripAt(fb, s, m.i32.const(prepacked), nc0, kc0, kLen)
+        : packedBlockAt(fb, s, m.i32.const(prepacked), nc0, kc0, width)
       : whole
         ? packedBlockAt(fb, s, scratchAt(), nc0, kc0, width)
         : scratchAt();
@@ -218,7 +229,7 @@ export function emitMatmul(
     if (windowLocals !== undefined) {
       const xStart = addr(s.b.node.id);
       const xEnd = xStart + 4 * s.b.node.shape.reduce((a, d) => a * d, 1);
-      const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: () => stripsAt(width) };
+      const at = { xBase: pb0, xStart, xEnd, tables: windowTables, dst: () => stripsAt(width, kLen) };
       const blockStrips = dynamic ? stripCount : undefined;
       const packed = [
         ...count,
@@ -228,7 +239,10 @@ export function emitMatmul(
     }
     if (locals === undefined) return [];
     const src = (): Expr => bBlockAt(fb, s, pb0, nc0, kc0);
-    const packed = packBlock({ fb, s, l: locals, src, dst: () => stripsAt(width), kLen, ...strips }, width);
+    const packed = packBlock(
+      { fb, s, l: locals, src, dst: () => stripsAt(width, kLen), kLen, ...strips },
+      width,
+    );
     return whole
       ? [m.if(m.i32.eqz(skipping()), m.block(null, [...count, ...packed]))]
       : [...count, ...packed];

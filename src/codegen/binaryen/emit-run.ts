@@ -107,8 +107,8 @@ export function kernelCalls(
   // a matmul chunk reads all of B again (from cache, at best); one that packs B per run would
   // pack all of it again (x[512,512] @ y[512,512] in 8 chunks: best of 20 5.5 -> 5.7-5.9 ms in
   // one process, A/B), so it runs whole
-  // one over columns (a single row reading B in place) runs whole too, as it did before it had
-  // a range: it is there for threads to split
+  // one over columns (a single row reading B in place, or a few rows over a B packed once) runs
+  // whole too, as it did before it had a range: it is there for threads to split
   if (kernel.kind === 'matmul')
     chunks =
       packsPerRun || range.columns === true
