@@ -17,12 +17,9 @@
  */
 import { loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { compile, fromOnnx } from '../../src/index.js';
+import { compile } from '../../src/index.js';
 import { threadUnits } from '../../src/passes/thread-split.js';
-import { buildGraph } from '../competitors/tensorwasm.js';
-import { prepareImportedModel, prepareModel } from '../competitors/tensorwasm-prepare.js';
-import { makeModelWorkloads } from '../models/model-workloads.js';
-import { makeWorkloads, selectWorkloads } from '../workloads.js';
+import { probeSubject } from './probe-subject.js';
 import { median } from './probe-stats.js';
 import { probeExports } from './threaded-model.js';
 
@@ -64,16 +61,10 @@ for (;;) {
 }
 `;
 
-// a whole model (bench/models), or a workload (W1, W5, …: the largest of its sizes)
-const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
-const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
-if (w === undefined && workload === undefined) throw new Error(`no model or workload ${id}`);
-const graph =
-  workload !== undefined
-    ? buildGraph(workload.spec)
-    : await fromOnnx(w!.bytes(), { shapes: { [w!.input]: [...w!.inputShape] } });
-const data = (workload ?? w!).makeData();
-const prepare = workload !== undefined ? prepareModel : prepareImportedModel;
+const subject = probeSubject(id);
+const graph = await subject.graph();
+const data = subject.data();
+const prepare = subject.prepare;
 const one = await compile(graph);
 const two = await compile(graph, { threads: 2 });
 const onePrep = prepare(one, data);
@@ -231,7 +222,7 @@ const rows = ks.map((k, i) => {
 });
 const sum = (f: (r: (typeof rows)[number]) => number): number => rows.reduce((s, r) => s + f(r), 0);
 console.log(
-  `${workload?.id ?? w!.id}: run 1 thread ${median(runOne).toFixed(1)} ms, 2 threads ${median(runTwo).toFixed(1)} ms ` +
+  `${subject.label}: run 1 thread ${median(runOne).toFixed(1)} ms, 2 threads ${median(runTwo).toFixed(1)} ms ` +
     `(${(median(runOne) / median(runTwo)).toFixed(2)}x); load ${loads.join('-')}; CPU s per wall s: ` +
     `2-thread runs ${(cpu.run[0]! / cpu.run[1]!).toFixed(2)}, kernel pairs ${(cpu.pair[0]! / cpu.pair[1]!).toFixed(2)}`,
 );

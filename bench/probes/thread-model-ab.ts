@@ -20,10 +20,8 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { load } from '../../src/runtime/index.js';
-import { prepareImportedModel, prepareModel } from '../competitors/tensorwasm-prepare.js';
-import { makeModelWorkloads } from '../models/model-workloads.js';
-import { makeWorkloads, selectWorkloads } from '../workloads.js';
 import { abReport, runAbRounds, type AbVariant } from './ab-rounds.js';
+import { probeSubject } from './probe-subject.js';
 import { processCpuMs } from './probe-stats.js';
 
 const files = (process.argv[2] ?? '').split(',').filter((f) => f !== '');
@@ -31,13 +29,10 @@ const id = process.argv[3] ?? 'resnet';
 const rounds = Number(process.argv[4] ?? 30);
 const ones = process.argv[5] === 'ones';
 if (files.length === 0) throw new Error('usage: thread-model-ab.ts a.twm,b.twm [model|W1|…] [rounds]');
-const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
-const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
-if (w === undefined && workload === undefined) throw new Error(`no model or workload ${id}`);
-const label = workload?.id ?? w!.id;
-const data = (workload ?? w!).makeData();
-// a workload's graph names its tensors; an imported model's first input and output are its own
-const prepare = workload !== undefined ? prepareModel : prepareImportedModel;
+const subject = probeSubject(id);
+const label = subject.label;
+const data = subject.data();
+const prepare = subject.prepare;
 
 const variants: (AbVariant & { readonly dispose: () => void })[] = [];
 const add = async (label: string, file: string, threads: number): Promise<void> => {

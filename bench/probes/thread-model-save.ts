@@ -11,28 +11,21 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { compile, fromOnnx } from '../../src/index.js';
-import { buildGraph } from '../competitors/tensorwasm.js';
-import { makeModelWorkloads } from '../models/model-workloads.js';
-import { makeWorkloads, selectWorkloads } from '../workloads.js';
+import { compile } from '../../src/index.js';
+import { probeSubject } from './probe-subject.js';
 
 const file = process.argv[2] ?? '/tmp/tensorwasm-thread-ab/model.twm';
 const id = process.argv[3] ?? 'resnet';
 const threads = Number(process.argv[4] ?? 2);
 const relaxedSimd = process.argv[5] === 'relaxed';
-const workload = /^W\d/.test(id) ? selectWorkloads(makeWorkloads(false), [id]).at(-1) : undefined;
-const [w] = workload === undefined ? makeModelWorkloads([id]) : [];
-if (w === undefined && workload === undefined) throw new Error(`no model or workload ${id}`);
-const graph =
-  workload !== undefined
-    ? buildGraph(workload.spec)
-    : await fromOnnx(w!.bytes(), { shapes: { [w!.input]: [...w!.inputShape] } });
+const subject = probeSubject(id);
+const graph = await subject.graph();
 const model = await compile(graph, { threads, relaxedSimd });
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, model.save());
 const split = model.kernels.filter((k) => k.split).length;
 const claimed = model.kernels.filter((k) => k.claimed === true).length;
 console.log(
-  `saved ${workload?.id ?? w!.id} (${threads} threads, ${split} split kernels, ${claimed} claimed) to ${file}`,
+  `saved ${subject.label} (${threads} threads, ${split} split kernels, ${claimed} claimed) to ${file}`,
 );
 model.dispose();
