@@ -10,12 +10,44 @@
  * are paired with the first 2-thread one, later 1-thread ones with the first.
  */
 
+import type { Prepared } from '../competitors/competitor.js';
+
 /** One build on one thread count, prepared (inputs written). */
 export interface AbVariant {
   readonly label: string;
   readonly threads: number;
   readonly run: () => void;
   readonly output: () => Float32Array;
+  readonly dispose: () => void;
+}
+
+/**
+ * The variants of a run over builds named `labels`: the first on 1 thread,
+ * every one on 2, and with `ones` every later one on 1 too; `prepare(i,
+ * threads)` loads build i on that many threads with the inputs written.
+ */
+export async function abVariants(
+  labels: readonly string[],
+  prepare: (i: number, threads: number) => Promise<Prepared>,
+  ones: boolean,
+): Promise<AbVariant[]> {
+  const plan: [string, number, number][] = [
+    [`1 thread (${labels[0]})`, 0, 1],
+    ...labels.map((l, i): [string, number, number] => [`2 threads ${l}`, i, 2]),
+    ...(ones ? labels.slice(1).map((l, i): [string, number, number] => [`1 thread ${l}`, i + 1, 1]) : []),
+  ];
+  const variants: AbVariant[] = [];
+  for (const [label, i, threads] of plan) {
+    const p = await prepare(i, threads);
+    variants.push({
+      label,
+      threads,
+      run: () => void p.run(),
+      output: () => p.output(),
+      dispose: () => p.dispose(),
+    });
+  }
+  return variants;
 }
 
 /** What the rounds measured: each variant's run times, and its CPU per wall second where the host reports CPU time. */
@@ -25,6 +57,9 @@ export interface AbRounds {
   /** Whether each variant's output equals the first variant's bit for bit. */
   readonly same: boolean[];
 }
+
+/** Least time each variant runs before the rounds (ms). */
+const WARM_MS = 500;
 
 /** Every order of 0..n-1: each variant runs right after each other one equally often over a cycle. */
 function orders(n: number): number[][] {
@@ -41,7 +76,7 @@ export function quantile(xs: readonly number[], q: number): number {
 }
 
 /**
- * Warms every variant up (3 runs), compares outputs, then runs `rounds`
+ * Warms every variant up (WARM_MS and 3 runs at least), compares outputs, then runs `rounds`
  * rounds; `cpuMs` (the process's CPU time, where there is one) gives each
  * run's CPU per wall second; `afterRound` is called after each round.
  */
@@ -51,7 +86,11 @@ export function runAbRounds(
   cpuMs?: () => number,
   afterRound?: (round: number) => void,
 ): AbRounds {
-  for (const v of variants) for (let i = 0; i < 3; i++) v.run();
+  // warm: 3 runs each, and half a second each at least (a page's workers tier their code up later)
+  for (const v of variants) {
+    const t = performance.now();
+    for (let i = 0; i < 3 || performance.now() - t < WARM_MS; i++) v.run();
+  }
   const reference = variants[0]!.output();
   const same = variants.map((v) => {
     const o = v.output();

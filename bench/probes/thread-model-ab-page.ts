@@ -7,7 +7,7 @@
 import { load } from '../../src/runtime/index.js';
 import { prepareImportedModel, prepareModel } from '../competitors/tensorwasm-prepare.js';
 import { makeWorkloads, selectWorkloads, type WorkloadData } from '../workloads.js';
-import { abReport, runAbRounds, type AbVariant } from './ab-rounds.js';
+import { abReport, abVariants, runAbRounds } from './ab-rounds.js';
 
 /** What the driver asks for: the builds (served as /tw/<i>.twm) and what to run them on. */
 export interface AbPageConfig {
@@ -44,22 +44,15 @@ async function threadModelAb(config: AbPageConfig): Promise<string[]> {
       outputShape: [],
     } satisfies WorkloadData);
   const prepare = workload !== undefined ? prepareModel : prepareImportedModel;
-  const variants: (AbVariant & { readonly dispose: () => void })[] = [];
-  const add = async (label: string, i: number, threads: number): Promise<void> => {
-    const model = await load(await fetchBytes(`/tw/${i}.twm`), { threads });
-    if (model.threads !== threads) throw new Error(`${label}: runs on ${model.threads} threads`);
-    const p = prepare(model, data);
-    variants.push({
-      label,
-      threads,
-      run: () => void p.run(),
-      output: () => p.output(),
-      dispose: () => p.dispose(),
-    });
-  };
-  await add(`1 thread (${config.labels[0]})`, 0, 1);
-  for (const [i, l] of config.labels.entries()) await add(`2 threads ${l}`, i, 2);
-  if (config.ones) for (const [i, l] of config.labels.entries()) if (i > 0) await add(`1 thread ${l}`, i, 1);
+  const variants = await abVariants(
+    config.labels,
+    async (i, threads) => {
+      const model = await load(await fetchBytes(`/tw/${i}.twm`), { threads });
+      if (model.threads !== threads) throw new Error(`build ${i}: runs on ${model.threads} threads`);
+      return prepare(model, data);
+    },
+    config.ones,
+  );
   const lines = abReport(variants, runAbRounds(variants, config.rounds));
   for (const v of variants) v.dispose();
   return [`${navigator.userAgent}; crossOriginIsolated ${String(globalThis.crossOriginIsolated)}`, ...lines];

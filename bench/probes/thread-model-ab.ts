@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { basename } from 'node:path';
 import { load } from '../../src/runtime/index.js';
-import { abReport, runAbRounds, type AbVariant } from './ab-rounds.js';
+import { abReport, abVariants, runAbRounds } from './ab-rounds.js';
 import { probeSubject } from './probe-subject.js';
 import { processCpuMs } from './probe-stats.js';
 
@@ -34,20 +34,11 @@ const label = subject.label;
 const data = subject.data();
 const prepare = subject.prepare;
 
-const variants: (AbVariant & { readonly dispose: () => void })[] = [];
-const add = async (label: string, file: string, threads: number): Promise<void> => {
-  const p = prepare(await load(readFileSync(file), { threads }), data);
-  variants.push({
-    label,
-    threads,
-    run: () => void p.run(),
-    output: () => p.output(),
-    dispose: () => p.dispose(),
-  });
-};
-await add(`1 thread (${basename(files[0]!)})`, files[0]!, 1);
-for (const f of files) await add(`2 threads ${basename(f)}`, f, 2);
-if (ones) for (const f of files.slice(1)) await add(`1 thread ${basename(f)}`, f, 1);
+const variants = await abVariants(
+  files.map((f) => basename(f)),
+  async (i, threads) => prepare(await load(readFileSync(files[i]!), { threads }), data),
+  ones,
+);
 
 const loads = [loadavg()[0]!];
 const result = runAbRounds(variants, rounds, processCpuMs, (r) => {
