@@ -18,10 +18,16 @@ import {
 } from './matmul-shape.js';
 import { threadUnits, type ThreadPlan } from './thread-split.js';
 
-/** A claimed kernel leaves 1 / CLAIM_SHARE of its units to be claimed; the threads split the rest up front. */
-export const CLAIM_SHARE = 4;
-/** Chunks the claimed units are cut into (1/32 of the range each): 4 until session 17, when claimed pieces stopped packing B again (docs/threads.md "Session 17"). */
-export const CLAIM_CHUNKS = 8;
+/**
+ * A claimed kernel leaves 1 / CLAIM_SHARE of its units to be claimed; the
+ * threads split the rest up front. 2 since session 18 (4 before): a thread
+ * up to 3x slower than the other (the host runs the vCPUs at different
+ * speeds at times) still ends with it; ResNet-50 beside half a core of
+ * other work 0.936 and 1 / 1.048 paired, on a quiet machine even.
+ */
+export const CLAIM_SHARE = 2;
+/** Chunks the claimed units are cut into (1/32 of the range each): 4 until session 17, when claimed pieces stopped packing B again (docs/threads.md "Session 17"), 8 until session 18 (with a quarter claimed). */
+export const CLAIM_CHUNKS = 16;
 /** Fewest units of a kernel whose range is claimed in part (fewer: the chunks would be too coarse). */
 export const MIN_CLAIM_UNITS = 8;
 /**

@@ -1,6 +1,6 @@
 /**
  * Claimed kernels (planner/claim-kernels.ts, the layout in passes/thread-claims.ts): the threads split
- * a kernel's leading units up front and claim its last quarter chunk by
+ * a kernel's leading units up front and claim its last half chunk by
  * chunk from a shared counter, so which thread computes a chunk changes
  * from run to run. Each unit is still computed by one call over the same
  * tiles, so 2 and 3 threads give the 1-thread bits: an elementwise kernel,
@@ -168,7 +168,7 @@ describe('claimed chunks: any thread may compute the last units', () => {
   testThreadedBits(cases(), models, 1e-4, (many, c) => {
     const kernel = many.kernels.find(c.pick)!;
     expect([kernel.split, kernel.claimed, kernel.units]).toEqual([true, c.claimed, c.units]);
-    // the claimed quarter is cut into several chunks
+    // the claimed half is cut into several chunks
     if (c.claimed) expect(claimLayout(c.units).chunks).toBeGreaterThan(1);
   });
 });
