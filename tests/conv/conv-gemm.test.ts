@@ -85,7 +85,9 @@ describe('conv as im2col + matmul', () => {
             'relu',
             h * w,
           );
-          await checkGraph(g, feeds, TOL);
+          // sums of up to 54 products of values in [-4, 4] in another order than the interpreter's:
+          // float32 rounding of terms up to 16 reaches 1e-5 (seed -1523160846: 1.2e-5 at K = 45)
+          await checkGraph(g, feeds, { rtol: 1e-5, atol: 1e-4 });
         },
       ),
       { numRuns: 12 },
