@@ -10,7 +10,6 @@
  * models follow in the ours and ORT-web passes. Writes the Chromium block of
  * bench/results-threads.md and bench/results-threads-chromium.json.
  */
-import { build } from 'esbuild';
 import {
   existsSync,
   mkdirSync,
@@ -33,7 +32,7 @@ import {
 import { compile, fromOnnx } from '../../src/index.js';
 import { buildGraph } from '../competitors/tensorwasm.js';
 import { moduleFileName } from '../competitors/tensorwasm-runtime.js';
-import { CHROMIUM, CHROMIUM_ARGS, DIST_FOLDERS } from '../engines/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, DIST_FOLDERS, writePage } from '../engines/chromium.js';
 import { errorText, type Reporter } from '../measure.js';
 import { competitorVersions, gitRevision } from '../provenance.js';
 import type { StartupResult, WorkloadResult } from '../report.js';
@@ -72,21 +71,11 @@ async function preparePage(
   options: ChromiumThreadsOptions,
 ): Promise<void> {
   for (const [name, folder] of Object.entries(DIST_FOLDERS)) symlinkSync(resolve(folder), join(dir, name));
-  await build({
-    entryPoints: [resolve('bench/browser/threads-page.ts')],
-    outfile: join(dir, 'page.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    // The Node loaders of the tfjs and ORT adapters stay unbundled (the page passes its own).
-    external: ['@tensorflow/*', 'onnxruntime-web'],
-    logLevel: 'error',
-  });
-  writeFileSync(
-    join(dir, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><title>tensorwasm threads benchmark</title><link rel="icon" href="data:,"><script type="module" src="page.js"></script>\n',
-  );
+  // The Node loaders of the tfjs and ORT adapters stay unbundled (the page passes its own).
+  await writePage(dir, 'bench/browser/threads-page.ts', 'tensorwasm threads benchmark', [
+    '@tensorflow/*',
+    'onnxruntime-web',
+  ]);
   mkdirSync(join(dir, 'tw'));
   // relaxedSimd: true builds the relaxed variant beside the baseline, and the page's runtime runs
   // it where Chromium has it, as the engines bench does (bench/engines/chromium.ts)

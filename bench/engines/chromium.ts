@@ -59,24 +59,43 @@ export interface ChromiumOptions {
   readonly reporter: Reporter;
 }
 
-/** Writes the page, its bundle, the saved modules and links to the dist/ folders into `dir`. */
-async function preparePage(dir: string, options: ChromiumOptions): Promise<boolean> {
-  for (const [name, folder] of Object.entries(DIST_FOLDERS)) symlinkSync(resolve(folder), join(dir, name));
+/**
+ * Bundles the page script `entry` (a path from the repository's root) into
+ * `dir`/page.js, for the browser as ES modules (`external` packages left
+ * out: the page loads them itself), and writes `dir`/index.html, titled
+ * `title`, that runs it. Shared by the Chromium benches and probes.
+ */
+export async function writePage(
+  dir: string,
+  entry: string,
+  title: string,
+  external: readonly string[] = [],
+): Promise<void> {
   await build({
-    entryPoints: [resolve('bench/browser/page.ts')],
+    entryPoints: [resolve(entry)],
     outfile: join(dir, 'page.js'),
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    // The Node loaders of the tfjs and ORT adapters stay unbundled (the page passes its own).
-    external: ['@tensorflow/*', 'onnxruntime-web', '@jax-js/*'],
+    external: [...external],
     logLevel: 'error',
   });
   writeFileSync(
     join(dir, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><title>tensorwasm benchmark</title><link rel="icon" href="data:,"><script type="module" src="page.js"></script>\n',
+    `<!doctype html><meta charset="utf-8"><title>${title}</title><link rel="icon" href="data:,"><script type="module" src="page.js"></script>\n`,
   );
+}
+
+/** Writes the page, its bundle, the saved modules and links to the dist/ folders into `dir`. */
+async function preparePage(dir: string, options: ChromiumOptions): Promise<boolean> {
+  for (const [name, folder] of Object.entries(DIST_FOLDERS)) symlinkSync(resolve(folder), join(dir, name));
+  // The Node loaders of the tfjs and ORT adapters stay unbundled (the page passes its own).
+  await writePage(dir, 'bench/browser/page.ts', 'tensorwasm benchmark', [
+    '@tensorflow/*',
+    'onnxruntime-web',
+    '@jax-js/*',
+  ]);
   mkdirSync(join(dir, 'tw'));
   // Both builds in each file (relaxedSimd: true builds the variant on any Node), and the page's
   // runtime runs the relaxed one where Chromium has it: what compile()'s default ('auto') gives

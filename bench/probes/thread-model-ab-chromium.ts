@@ -8,12 +8,11 @@
  *
  *   node scripts/run-ts.mjs bench/probes/thread-model-ab-chromium.ts /tmp/ab/old.twm,/tmp/ab/new.twm [resnet|W1|…] [rounds=30] [ones]
  */
-import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { CROSS_ORIGIN_ISOLATION, serveFolder } from '../../examples/browser/static-server.js';
-import { CHROMIUM, CHROMIUM_ARGS } from '../engines/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, writePage } from '../engines/chromium.js';
 import { makeModelWorkloads } from '../models/model-workloads.js';
 import type { AbPageConfig } from './thread-model-ab-page.js';
 
@@ -26,19 +25,7 @@ if (files.length === 0)
 
 const dir = mkdtempSync(join(tmpdir(), 'tensorwasm-ab-'));
 try {
-  await build({
-    entryPoints: [resolve('bench/probes/thread-model-ab-page.ts')],
-    outfile: join(dir, 'page.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'error',
-  });
-  writeFileSync(
-    join(dir, 'index.html'),
-    '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="page.js"></script>\n',
-  );
+  await writePage(dir, 'bench/probes/thread-model-ab-page.ts', 'tensorwasm thread A/B');
   mkdirSync(join(dir, 'tw'));
   files.forEach((f, i) => copyFileSync(f, join(dir, 'tw', `${i}.twm`)));
   let input: AbPageConfig['input'];

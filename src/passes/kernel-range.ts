@@ -183,10 +183,10 @@ export const MIN_SPLIT_UNITS = 16;
  * time, block by block; by columns each reads only its own strips (W5's MLP
  * layers, 128 rows over 784 x 1024 and 1024 x 1024 weights, 2 threads:
  * 0.95-0.96 of the time in Chromium, 0.98 in Node 20, 1.00 in Node 26,
- * paired; one thread 0.96-0.99). ResNet-50's stem conv (64 × 147 × 12544), its 1x1 convs of 64-256 rows
- * at 56x56 and, since session 14, at 28x28, its stride-2 conv's stored
- * windows at 28x28 (128 rows) and its 3x3 window convs at 56x56 and 28x28
- * (64 and 128 rows).
+ * paired; one thread 0.96-0.99). ResNet-50's stem conv (64 × 147 × 12544),
+ * its 1x1 convs of 64-256 rows at 56x56 and, since session 14, at 28x28,
+ * its stride-2 conv's stored windows at 28x28 (128 rows) and its 3x3
+ * window convs at 56x56 and 28x28 (64 and 128 rows).
  */
 function blockColumns(s: MatmulShape): boolean {
   const rows = s.m?.extent ?? 1;
