@@ -61,6 +61,21 @@ export interface AbRounds {
 /** Least time each variant runs before the rounds (ms). */
 const WARM_MS = 500;
 
+/**
+ * Time between two timed runs (ms): longer than a worker's spin after a run
+ * (WORKER_SPINS, ~1 ms), so a variant's workers are asleep again before the
+ * next variant runs and never spin beside it (a 2-thread variant run after
+ * another read 4-8% fast or slow by its place in the order: W3, session 19).
+ * Every 2-thread run then wakes its workers, as one after a pause does.
+ */
+const SETTLE_MS = 3;
+
+/** Busy for `ms` (a page's main thread cannot sleep; the core stays awake for the next run either way). */
+function settle(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
 /** Every order of 0..n-1: each variant runs right after each other one equally often over a cycle. */
 function orders(n: number): number[][] {
   if (n <= 1) return [[...Array(n).keys()]];
@@ -101,6 +116,7 @@ export function runAbRounds(
   const cpu = cpuMs === undefined ? undefined : variants.map((): number[] => []);
   for (let r = 0; r < rounds; r++) {
     for (const k of cycle[r % cycle.length]!) {
+      settle(SETTLE_MS);
       const c = cpuMs?.() ?? 0;
       const t = performance.now();
       variants[k]!.run();

@@ -15,7 +15,7 @@ import * as ix from './index-expr.js';
 import type { LoopVar, VarRanges } from './index-expr.js';
 import { kernelRange, kernelWork, MAX_OUTER_POINTS, type KernelRange } from './kernel-range.js';
 import { loadsOf, stepExprs, type Kernel, type Schedule } from './kernel.js';
-import { THREAD_VAR_ID } from './thread-var.js';
+import { mentionsThreadVar, THREAD_VAR_ID } from './thread-var.js';
 
 /** How a threaded module divides its kernels among threads. */
 export interface ThreadPlan {
@@ -149,7 +149,8 @@ export function threadAccessSpans(
 /**
  * The loads and stores of units [start, end) of `kernel`'s range when any
  * of threads 0..threads-1 may run them (a claimed piece: passes/thread-claims.ts
- * claimPieces).
+ * claimPieces), but for those indexed by the thread variable: a thread's
+ * own copy, which threadOwnSpans describes.
  */
 export function pieceAccessSpans(
   kernel: Kernel,
@@ -160,7 +161,23 @@ export function pieceAccessSpans(
   detail: SpanDetail = 'points',
 ): AccessSpan[] {
   const part = unitVarRanges(range, piece[0], piece[1], { lo: 0, hi: threads - 1 });
-  return partAccessSpans(kernel, range, part, shapeOf, detail);
+  return partAccessSpans(kernel, range, part, shapeOf, detail, (a) => !mentionsThreadVar(a.flat));
+}
+
+/**
+ * The loads and stores of `kernel` indexed by the thread variable (a row
+ * kernel's one-row buffers in a threaded build: localize-rows.ts) that
+ * thread `t` makes over the whole range — every piece it may claim.
+ */
+export function threadOwnSpans(
+  kernel: Kernel,
+  range: KernelRange,
+  t: number,
+  shapeOf: (n: Node) => Shape,
+  detail: SpanDetail = 'points',
+): AccessSpan[] {
+  const part = unitVarRanges(range, 0, range.units, { lo: t, hi: t });
+  return partAccessSpans(kernel, range, part, shapeOf, detail, (a) => mentionsThreadVar(a.flat));
 }
 
 function partAccessSpans(
@@ -169,12 +186,13 @@ function partAccessSpans(
   part: VarRanges | undefined,
   shapeOf: (n: Node) => Shape,
   detail: SpanDetail,
+  which: (a: FlatAccess) => boolean = () => true,
 ): AccessSpan[] {
   if (part === undefined) return [];
   const at = kernel.domain.findIndex((v) => v.id === range.v.id);
   const outer = kernel.domain.slice(0, Math.max(0, at)).filter((v) => v.extent > 1);
   const points = outer.reduce((p, v) => p * v.extent, 1);
-  const accesses = flatAccesses(kernel, shapeOf);
+  const accesses = flatAccesses(kernel, shapeOf).filter(which);
   if (detail === 'whole' || outer.length === 0 || points > MAX_OUTER_POINTS) return spansOver(accesses, part);
   const spans: AccessSpan[] = [];
   for (let p = 0; p < points; p++) {

@@ -21,6 +21,7 @@ import {
   firstRace,
   pieceAccessSpans,
   threadAccessSpans,
+  threadOwnSpans,
   type SpanDetail,
   type ThreadPlan,
 } from '../passes/thread-split.js';
@@ -75,12 +76,18 @@ function threadSpans(
   return spans;
 }
 
+/** Owner of thread t's own copies in a claimed kernel's check: OWN_COPY - t (pieces own 0.., the scratch -1). */
+const OWN_COPY = -2;
+
 /**
  * Why a claimed kernel (ThreadPlan.claimed) races with up to `maxThreads`
  * threads, or undefined: any thread may run any of its pieces, so no piece
  * may store a byte another piece loads or stores (each piece's thread
  * variable spanning every thread), and no piece may touch the scratch,
- * whose slices (one per thread) each thread reuses piece after piece.
+ * whose slices (one per thread) each thread reuses piece after piece. What
+ * a piece indexes by the thread variable (a row kernel's one-row buffers)
+ * is its thread's own copy, likewise reused: each thread's copies over the
+ * whole range may meet no other thread's and nothing a piece touches.
  * Checked once on the pieces of all thread counts cut at each other's
  * bounds (claimSubPieces), which stands for every count.
  */
@@ -108,6 +115,16 @@ export function claimedRace(
         owner,
       ),
     );
+    // each thread's own copies (indexed by the thread variable), over every piece it may run:
+    // apart from the other threads' and from what any piece touches
+    for (let t = 0; t < count; t++)
+      owned.push(
+        ...byteSpans(
+          memory,
+          threadOwnSpans(kernel, range, t, (n) => storedShape(schedule, n), detail),
+          OWN_COPY - t,
+        ),
+      );
     // every thread's slice, owned by no piece: a piece touching it races with whichever thread uses it
     if (at !== undefined && stride !== undefined)
       owned.push({
@@ -122,9 +139,13 @@ export function claimedRace(
   if (race === undefined) return undefined;
   const [w, other] = race;
   const piece = (s: ByteSpan): string =>
-    s.owner < 0 ? 'the scratch' : `units [${pieces[s.owner]![0]}, ${pieces[s.owner]![1]})`;
+    s.owner <= OWN_COPY
+      ? `thread ${OWN_COPY - s.owner}'s own copy`
+      : s.owner < 0
+        ? 'the scratch'
+        : `the piece of units [${pieces[s.owner]![0]}, ${pieces[s.owner]![1]})`;
   return (
-    `${kernel.name}: claimed among up to ${count} threads, ${piece(w)} store ` +
+    `${kernel.name}: claimed among up to ${count} threads, ${piece(w)} stores ` +
     `bytes [${w.lo}, ${w.hi}] of ${w.what} while ${piece(other)} ${other.write ? 'stores' : 'loads'} [${other.lo}, ${other.hi}] of ${other.what}`
   );
 }

@@ -11,7 +11,7 @@
 import { TALL_TILES_EXPORT } from '../common/manifest.js';
 import { AbortReason, ControlWord, RUN_THREAD_EXPORT, THREAD_ID_EXPORT } from '../common/thread-control.js';
 
-/** Loads of the generation a worker spins through before it blocks (~0.1 ms). */
+/** Loads of the generation a worker spins through before it blocks: ~1 ms (Node 20 1.0, Node 26 1.2; a JS Atomics.load ~20 ns). */
 const WORKER_SPINS = 50_000;
 
 /** What the calling thread sends each worker. */

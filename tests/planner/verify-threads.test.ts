@@ -10,7 +10,9 @@ import { Graph, PlanError, planGraph, type Tensor } from '../../src/index.js';
 import { verifyThreads } from '../../src/planner/verify-threads.js';
 import { claimPieces, claimSubPieces } from '../../src/passes/thread-claims.js';
 import { planThreads, threadAccessSpans, threadUnits } from '../../src/passes/thread-split.js';
-import { storedShape } from '../../src/passes/kernel.js';
+import { mapExpr, mapStepExprs, storedShape } from '../../src/passes/kernel.js';
+import * as ix from '../../src/passes/index-expr.js';
+import { THREAD_VAR_ID, threadVar } from '../../src/passes/thread-var.js';
 import { threadRowStride } from '../../src/passes/localize-rows.js';
 import { crossRace, overlaps, type OwnedSpan } from '../../src/passes/access-span.js';
 import { kernelRange } from '../../src/passes/kernel-range.js';
@@ -242,12 +244,21 @@ describe('verifyThreads', () => {
     expect([elementwise, matmul, rows].map((p) => [p.threads.split, p.threads.claimed])).toEqual([
       [[true], [true]],
       [[true], [true]],
-      // the softmax's row buffer holds one row per thread, and any thread may run any chunk
-      [[true], [false]],
+      // the softmax's row buffer holds one row per thread: whichever chunks a thread runs use its row
+      [[true], [true]],
     ]);
+    // one thread's plan: one row for all, which every piece would write
+    const oneRow = planGraph(softmax());
     expect(() =>
-      verifyThreads(rows.schedule, rows.memory, { ...rows.threads, claimed: [true] }, new Map()),
-    ).toThrow(/k0_\w+: claimed among up to 4 threads, units \[\d+, \d+\) (store|load) bytes/);
+      verifyThreads(
+        oneRow.schedule,
+        oneRow.memory,
+        { maxThreads: 2, split: [true], claimed: [true] },
+        new Map(),
+      ),
+    ).toThrow(
+      /k0_\w+: claimed among up to 2 threads, the piece of units \[\d+, \d+\) stores bytes \[\d+, \d+\] of %\d+ while the piece of units \[\d+, \d+\) (stores|loads)/,
+    );
     // without a scratch slice per thread the pieces share the packed B
     expect(() => verifyThreads(matmul.schedule, matmul.memory, matmul.threads, new Map())).toThrow(
       /claimed among up to 4 threads, its pieces share one scratch/,
@@ -264,6 +275,36 @@ describe('verifyThreads', () => {
     expect(() =>
       verifyThreads(two.schedule, two.memory, { ...two.threads, claimed: [true, false] }, new Map()),
     ).toThrow(/a claimed kernel shares its barrier interval/);
+  });
+
+  test("a claimed row kernel: each thread's own row may meet no other thread's", () => {
+    const g = new Graph();
+    g.output('y', g.input('x', [37, 53]).softmax(-1));
+    const planned = planGraph(g, { threads: 4, threadMinWork: 0 });
+    expect(planned.threads.claimed).toEqual([true]);
+    // threads 2t and 2t+1 on one row: t -> floor(t / 2) in every index of the row buffer
+    const halve = new Map([[THREAD_VAR_ID, ix.floorDiv(ix.variable(threadVar(4)), 2)]]);
+    const move = (index: readonly ix.IndexExpr[]): ix.IndexExpr[] =>
+      index.map((e) => ix.substitute(e, halve));
+    const [kernel] = planned.schedule.kernels;
+    const steps = kernel!.steps.map((step) =>
+      mapStepExprs(
+        step,
+        (e) =>
+          mapExpr(
+            e,
+            (x) => x,
+            (slot) => slot,
+            (l) => ({ ...l, index: move(l.index) }),
+          ),
+        (index) => move(index),
+      ),
+    );
+    const shared = { ...planned.schedule, kernels: [{ ...kernel!, steps }] };
+    expect(() => verifyThreads(shared, planned.memory, planned.threads, new Map())).toThrow(
+      /claimed among up to 4 threads, thread [0-3]'s own copy stores bytes \[\d+, \d+\] of %\d+ while thread [0-3]'s own copy (stores|loads)/,
+    );
+    expect(() => verifyThreads(planned.schedule, planned.memory, planned.threads, new Map())).not.toThrow();
   });
 
   test('a row-split matmul of fewer than 1024 rows packing B per call claims only where its threads pack B once (up to 8 MB)', () => {

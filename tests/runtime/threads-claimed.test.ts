@@ -5,7 +5,8 @@
  * from run to run. Each unit is still computed by one call over the same
  * tiles, so 2 and 3 threads give the 1-thread bits: an elementwise kernel,
  * a matmul and a 1x1 conv with 1024+ rows packing B per run, a matmul whose
- * B is packed once, and a pool, over odd sizes; a matmul with fewer rows
+ * B is packed once, a pool, and a softmax and a layerNorm whose row
+ * buffers hold a row per thread, over odd sizes; a matmul with fewer rows
  * packing B per run keeps fixed parts.
  */
 import { describe, expect, test } from 'vitest';
@@ -143,6 +144,38 @@ function cases(): Case[] {
       feeds: { x: data(520 * 49, 17) },
       pick: (k) => k.kind === 'matmul',
       units: 75,
+      claimed: true,
+    });
+  }
+  {
+    // row kernels whose one-row buffers (exp(x - max), x - mean) hold a row per thread, indexed by
+    // the thread variable: whichever chunk a thread claims uses its own row
+    const g = new Graph();
+    g.output('y', g.input('x', [45, 131]).softmax(-1));
+    out.push({
+      name: 'softmax, 45 rows, a row buffer per thread',
+      graph: g,
+      feeds: { x: data(45 * 131, 18) },
+      pick: (k) => k.kind === 'row',
+      units: 45,
+      claimed: true,
+    });
+  }
+  {
+    const g = new Graph();
+    g.output(
+      'y',
+      g
+        .input('x', [39, 70])
+        .layerNorm(g.constant(data(70, 19), [70]), g.constant(data(70, 20), [70]))
+        .mul(0.5),
+    );
+    out.push({
+      name: 'layerNorm, 39 rows, a row buffer per thread',
+      graph: g,
+      feeds: { x: data(39 * 70, 21) },
+      pick: (k) => k.kind === 'row',
+      units: 39,
       claimed: true,
     });
   }
