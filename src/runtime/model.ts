@@ -195,6 +195,7 @@ export class Model<
         : undefined,
     );
     this.checkParamsSet('run');
+    this.pool?.wake();
     for (const [slot, array] of checked) this.slotArray(memory, slot).set(array);
     this.call();
     const out: Record<string, TypedArray> = {};

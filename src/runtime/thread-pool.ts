@@ -158,6 +158,17 @@ export class ThreadPool {
   }
 
   /**
+   * Wakes the workers asleep between runs without starting one: they spin
+   * (~1 ms) for the run that follows. run() calls this before it copies the
+   * feeds, so a worker's wake-up (~0.1-0.2 ms from Atomics.wait,
+   * docs/threads.md "Session 19") overlaps the copy instead of the run.
+   */
+  wake(): void {
+    if (this.failure === undefined && Atomics.load(this.ctl, ControlWord.idle) > 0)
+      Atomics.notify(this.ctl, ControlWord.generation);
+  }
+
+  /**
    * One run on every thread: the workers start, `runThread` runs thread 0's
    * share here, and the call returns once every split kernel's parts are
    * written (its last barrier). Returns the

@@ -267,6 +267,24 @@ describe('saved threaded modules', () => {
   }, 60_000);
 });
 
+describe('waking the workers before a run', () => {
+  test('run() wakes sleeping workers before it copies the feeds; a wake starts no run', async () => {
+    const g = new Graph();
+    g.output('y', g.input('x', [64, 130]).softmax(-1));
+    const many = await compile(g, { threads: 2, threadMinWork: 0 });
+    const one = await compile(g);
+    models.push(many, one);
+    for (let i = 0; i < 4; i++) {
+      // past the worker's spin (~1 ms): it sleeps, and run() wakes it first
+      await new Promise((r) => setTimeout(r, 10));
+      const X = data(64 * 130, 20 + i);
+      many.threadPool()?.wake();
+      many.threadPool()?.wake();
+      expect(bitsOf(many.run({ x: X }).y)).toEqual(bitsOf(one.run({ x: X }).y));
+    }
+  }, 60_000);
+});
+
 describe('faults', () => {
   test('a gather index out of range in any thread is an InputError, and the model keeps working', async () => {
     const g = new Graph();
