@@ -41,6 +41,14 @@ export const ControlWord = {
    * arrive at a barrier sets it back to 0.
    */
   claim: 12,
+  /**
+   * Where a run's first kernel is claimed: the run's generation, stored by
+   * the calling thread once it set `claim` to 0 at the start of its
+   * run_thread; a worker claims that kernel's chunks only when it matches
+   * (a counter an abandoned run left behind would skip chunks). No runtime
+   * writes it.
+   */
+  gate: 13,
 } as const;
 
 /** Why a run was abandoned (ControlWord.abort). */

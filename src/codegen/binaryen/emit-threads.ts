@@ -173,9 +173,32 @@ export function emitRunThread(
     m.local.set(tid, m.global.get(THREAD_ID_GLOBAL, i32)),
   ];
   // every claimed kernel but a first one starts after a barrier, whose last arriver sets the claim
-  // counter to 0; a first one gets a barrier of its own, so that no counter a runtime left behind
-  // (after an abandoned run) can skip its chunks
-  if (plan.claimed?.[0] === true) body.push(barrier());
+  // counter to 0. For a first one the calling thread sets it to 0 as it starts and opens the gate
+  // (ControlWord.gate = this run's generation), and a worker claims only once the gate is open, so
+  // no counter left behind after an abandoned run can skip chunks; the calling thread does not wait
+  // for a worker still waking up (a barrier here did: 0.1-0.2 ms from Atomics.wait)
+  const word = (w: number): Expr => m.i32.const(control + 4 * w);
+  const load = (w: number): Expr => m.i32.atomic.load(0, word(w));
+  const firstClaimed = plan.claimed?.[0] === true;
+  if (firstClaimed)
+    body.push(
+      m.if(
+        m.i32.eqz(get(tid)),
+        m.block(null, [
+          m.i32.atomic.store(0, word(ControlWord.claim), m.i32.const(0)),
+          m.i32.atomic.store(0, word(ControlWord.gate), load(ControlWord.generation)),
+        ]),
+      ),
+    );
+  // a worker's wait for the gate (the calling thread opens it first thing: a short spin)
+  const awaitGate = (): Expr =>
+    m.loop(
+      'gate',
+      m.if(
+        m.i32.ne(load(ControlWord.gate), load(ControlWord.generation)),
+        m.block(null, [m.if(load(ControlWord.abort), m.return(m.i32.const(1))), m.br('gate')]),
+      ),
+    );
   for (const kernel of kernels) {
     const c = calls[kernel.index] as KernelCalls;
     const units = (): Expr => m.i32.const(c.units);
@@ -228,14 +251,12 @@ export function emitRunThread(
       if (layout !== undefined && layout.chunks > 0) {
         // while ((chunk = claim++) < chunks) { s = fixed + chunk · size; e = min(s + size, units); calls }
         const claim = `${kernel.name}_claim`;
+        if (kernel.index === 0 && firstClaimed) body.push(awaitGate());
         body.push(
           m.loop(
             claim,
             m.block(null, [
-              m.local.set(
-                chunk,
-                m.i32.atomic.rmw.add(0, m.i32.const(control + 4 * ControlWord.claim), m.i32.const(1)),
-              ),
+              m.local.set(chunk, m.i32.atomic.rmw.add(0, word(ControlWord.claim), m.i32.const(1))),
               m.if(
                 m.i32.lt_u(get(chunk), m.i32.const(layout.chunks)),
                 m.block(null, [
