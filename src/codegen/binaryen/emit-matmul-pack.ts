@@ -191,10 +191,11 @@ export function packedBlockAt(
 /**
  * Where the strip at column nc0 (a multiple of W, anywhere in its block) of
  * k-block kc0 (`kLen` rows) starts in a B packed once ahead of the runs
- * (packedBlockAt's layout in blocks of NC: never a window B): its block's start, the block's k-blocks before kc0 (all of its
- * strips each: the last block of a B whose columns are not whole blocks has
- * fewer), then the strips before nc0 in this k-block. For a call over some
- * columns only (blockRangeLoops), whose pieces start inside blocks.
+ * (packedBlockAt's layout in blocks of NC: never a window B): its block's
+ * start, the block's k-blocks before kc0 (all of its strips each: the last
+ * block of a B whose columns are not whole blocks has fewer), then the
+ * strips before nc0 in this k-block. For a call over some columns only
+ * (blockRangeLoops), whose pieces start inside blocks.
  */
 export function packedStripAt(
   fb: FunctionBuilder,

@@ -55,6 +55,15 @@ export function emitThreadGlobal(b: BinaryenApi, m: Binaryen.Module): void {
   m.addGlobalExport(THREAD_ID_GLOBAL, THREAD_ID_EXPORT);
 }
 
+/** A control block word's address (ControlWord), and an atomic load of it. */
+function controlWords(
+  m: Binaryen.Module,
+  control: number,
+): { word: (w: number) => Expr; load: (w: number) => Expr } {
+  const word = (w: number): Expr => m.i32.const(control + 4 * w);
+  return { word, load: (w) => m.i32.atomic.load(0, word(w)) };
+}
+
 /**
  * thread_barrier(canBlock, timeoutMs) -> aborted: waits until `count`
  * threads arrived (a counter and a phase: the last to arrive resets the
@@ -63,8 +72,7 @@ export function emitThreadGlobal(b: BinaryenApi, m: Binaryen.Module): void {
  */
 function emitBarrier(b: BinaryenApi, m: Binaryen.Module, control: number): void {
   const i32 = b.i32;
-  const word = (w: number): Expr => m.i32.const(control + 4 * w);
-  const load = (w: number): Expr => m.i32.atomic.load(0, word(w));
+  const { word, load } = controlWords(m, control);
   const [canBlock, limit, phase, spins, waited, result] = [0, 1, 2, 3, 4, 5];
   const get = (l: number): Expr => m.local.get(l, i32);
   const giveUp = (): Expr =>
@@ -177,8 +185,7 @@ export function emitRunThread(
   // (ControlWord.gate = this run's generation), and a worker claims only once the gate is open, so
   // no counter left behind after an abandoned run can skip chunks; the calling thread does not wait
   // for a worker still waking up (a barrier here did: 0.1-0.2 ms from Atomics.wait)
-  const word = (w: number): Expr => m.i32.const(control + 4 * w);
-  const load = (w: number): Expr => m.i32.atomic.load(0, word(w));
+  const { word, load } = controlWords(m, control);
   const firstClaimed = plan.claimed?.[0] === true;
   if (firstClaimed)
     body.push(
